@@ -1,0 +1,95 @@
+#include "cli.hpp"
+
+#include <charconv>
+#include <iostream>
+
+namespace injmap::cli {
+
+std::optional<std::string> ParsedArgs::value(const std::string& name) const {
+    auto it = values.find(name);
+    if (it == values.end() || it->second.empty())
+        return std::nullopt;
+    return it->second.back();
+}
+
+std::vector<std::string> ParsedArgs::all(const std::string& name) const {
+    auto it = values.find(name);
+    return it == values.end() ? std::vector<std::string>{} : it->second;
+}
+
+std::optional<ParsedArgs> parse_args(std::span<const std::string> args, const std::vector<OptionSpec>& spec,
+                                     std::string& error) {
+    ParsedArgs parsed;
+    bool only_positionals = false;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        if (only_positionals || arg.size() < 2 || arg[0] != '-') {
+            parsed.positionals.push_back(arg);
+            continue;
+        }
+        if (arg == "--") {
+            only_positionals = true;
+            continue;
+        }
+        std::string name = arg, inline_value;
+        bool has_inline = false;
+        if (auto eq = arg.find('='); eq != std::string::npos && arg.rfind("--", 0) == 0) {
+            name = arg.substr(0, eq);
+            inline_value = arg.substr(eq + 1);
+            has_inline = true;
+        }
+        const OptionSpec* option = nullptr;
+        for (const auto& s : spec)
+            if (s.name == name)
+                option = &s;
+        if (!option) {
+            error = "unknown option '" + name + "'";
+            return std::nullopt;
+        }
+        if (!option->repeatable && parsed.has(name)) {
+            error = "option '" + name + "' given twice";
+            return std::nullopt;
+        }
+        if (!option->takes_value) {
+            if (has_inline) {
+                error = "option '" + name + "' takes no value";
+                return std::nullopt;
+            }
+            parsed.values[name].push_back("");
+            continue;
+        }
+        if (has_inline) {
+            parsed.values[name].push_back(inline_value);
+        } else if (i + 1 < args.size()) {
+            parsed.values[name].push_back(args[++i]);
+        } else {
+            error = "option '" + name + "' needs a value";
+            return std::nullopt;
+        }
+    }
+    return parsed;
+}
+
+int usage_error(std::string_view command, std::string_view message) {
+    std::cerr << "injmap";
+    if (!command.empty())
+        std::cerr << " " << command;
+    std::cerr << ": " << message << " (see 'injmap " << command << (command.empty() ? "" : " ") << "--help')\n";
+    return exit_usage;
+}
+
+std::optional<std::pair<int, int>> parse_size(std::string_view text) {
+    const auto x = text.find('x');
+    if (x == std::string_view::npos)
+        return std::nullopt;
+    int w = 0, h = 0;
+    auto [p1, e1] = std::from_chars(text.data(), text.data() + x, w);
+    auto [p2, e2] = std::from_chars(text.data() + x + 1, text.data() + text.size(), h);
+    if (e1 != std::errc() || e2 != std::errc() || p1 != text.data() + x || p2 != text.data() + text.size())
+        return std::nullopt;
+    if (w < 16 || h < 16 || w > 8192 || h > 8192)
+        return std::nullopt;
+    return std::pair{w, h};
+}
+
+} // namespace injmap::cli

@@ -1,0 +1,30 @@
+# All dependencies are Debian 12 packages (see docs/architecture.md and scripts/lib/deps.sh).
+find_package(PkgConfig REQUIRED)
+find_package(glm REQUIRED)
+find_package(tomlplusplus REQUIRED)   # Debian ships it compiled (libtomlplusplus.so.3)
+find_package(tinyobjloader REQUIRED)  # no version: Debian's version string is "2rc10"
+
+if(NOT INJMAP_FUZZ)
+  find_package(glfw3 3.3 REQUIRED)
+  find_package(OpenGL REQUIRED COMPONENTS EGL)
+  pkg_check_modules(IMGUI REQUIRED IMPORTED_TARGET imgui)  # also brings stb
+
+  # glad2 generates the GL 3.3 core loader at build time with the system Python, offline.
+  set(GLAD_PYTHON /usr/bin/python3 CACHE FILEPATH "Python interpreter that can 'import glad' (python3-glad)")
+  execute_process(COMMAND ${GLAD_PYTHON} -c "import glad" RESULT_VARIABLE glad_missing OUTPUT_QUIET ERROR_QUIET)
+  if(glad_missing)
+    message(FATAL_ERROR "glad2 not found: '${GLAD_PYTHON} -c \"import glad\"' failed.\n"
+                        "Install it with: apt-get install python3-glad (or run ./scripts/test, which does), "
+                        "or point -DGLAD_PYTHON=... at a Python that has glad2.")
+  endif()
+  set(glad_dir ${CMAKE_BINARY_DIR}/glad)
+  add_custom_command(
+    OUTPUT ${glad_dir}/src/gl.c ${glad_dir}/include/glad/gl.h
+    COMMAND ${GLAD_PYTHON} -m glad --api gl:core=3.3 --extensions GL_KHR_debug
+            --out-path ${glad_dir} --reproducible --quiet c
+    COMMENT "Generating the GL 3.3 core loader with glad2"
+    VERBATIM)
+  add_library(glad STATIC ${glad_dir}/src/gl.c)
+  target_include_directories(glad SYSTEM PUBLIC ${glad_dir}/include)
+  set_target_properties(glad PROPERTIES POSITION_INDEPENDENT_CODE ON)
+endif()

@@ -1,0 +1,51 @@
+#pragma once
+// The anatomical model as plain data: skin, muscles, named groups and landmarks, in model space
+// (millimetres, +Y up, +Z forward/face, +X the subject's left). Produced by the generator or by
+// loading a manifest (manifest.hpp); consumed by placement, surface queries and the renderer.
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <glm/vec3.hpp>
+
+#include "injmap/models/mesh.hpp"
+
+namespace injmap {
+
+enum class Side { left, right, midline };
+[[nodiscard]] const char* to_string(Side side);
+[[nodiscard]] std::optional<Side> side_from_string(std::string_view text);
+
+enum class MuscleLayer { sheet, strap, deep };
+
+struct Muscle {
+    std::string id;   // anatomical key shared by both sides, e.g. "sternocleidomastoid"
+    Side side = Side::midline;
+    MuscleLayer layer = MuscleLayer::strap;
+    Mesh mesh;        // mesh.uvs.x runs origin (0) → insertion (1): the fibre direction
+    std::vector<glm::vec3> fibre_directions; // per vertex, unit, tangent to the muscle surface
+
+    [[nodiscard]] std::string key() const; // "id_side" or "id" for midline, e.g. "trapezius_left"
+};
+
+struct Model {
+    std::string id;           // "adult-male"
+    std::string display_name; // "Adult male (generated)"
+    std::string sex;          // "male", "female" or "unspecified"
+    std::filesystem::path manifest_path;
+    std::filesystem::path skin_path; // absolute path of the OBJ holding the skin
+    Mesh skin;
+    std::vector<Muscle> muscles;
+    std::map<std::string, std::vector<std::string>> groups; // group key → muscle ids
+    std::map<std::string, glm::vec3> landmarks;             // name → point on the skin (mm)
+
+    [[nodiscard]] const Muscle* find_muscle(std::string_view id, Side side) const;
+    [[nodiscard]] std::optional<glm::vec3> landmark(std::string_view name) const;
+    // Muscle ids a key stands for: a group's members, or the key itself when it is a muscle id.
+    [[nodiscard]] std::vector<std::string> expand_muscle_key(std::string_view key) const;
+};
+
+} // namespace injmap

@@ -1,0 +1,51 @@
+#include "injmap/models/model.hpp"
+
+namespace injmap {
+
+const char* to_string(Side side) {
+    switch (side) {
+    case Side::left:
+        return "left";
+    case Side::right:
+        return "right";
+    case Side::midline:
+        return "midline";
+    }
+    return "midline";
+}
+
+std::optional<Side> side_from_string(std::string_view text) {
+    if (text == "left")
+        return Side::left;
+    if (text == "right")
+        return Side::right;
+    if (text == "midline")
+        return Side::midline;
+    return std::nullopt;
+}
+
+std::string Muscle::key() const {
+    return side == Side::midline ? id : id + "_" + to_string(side);
+}
+
+const Muscle* Model::find_muscle(std::string_view muscle_id, Side side) const {
+    for (const auto& m : muscles)
+        if (m.id == muscle_id && m.side == side)
+            return &m;
+    return nullptr;
+}
+
+std::optional<glm::vec3> Model::landmark(std::string_view name) const {
+    auto it = landmarks.find(std::string(name));
+    if (it == landmarks.end())
+        return std::nullopt;
+    return it->second;
+}
+
+std::vector<std::string> Model::expand_muscle_key(std::string_view key) const {
+    if (auto it = groups.find(std::string(key)); it != groups.end())
+        return it->second;
+    return {std::string(key)};
+}
+
+} // namespace injmap

@@ -1,0 +1,105 @@
+#include "test_support.hpp"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include <gtest/gtest.h>
+
+extern char** environ;
+
+namespace injmap::test {
+namespace fs = std::filesystem;
+
+fs::path data_dir() { return INJMAP_TEST_DATA_DIR; }
+fs::path shared_dir() { return INJMAP_SHARED_DIR; }
+fs::path share_dir() { return INJMAP_BUILD_SHARE_DIR; }
+fs::path source_dir() { return INJMAP_SOURCE_DIR; }
+fs::path injmap_exe() { return INJMAP_EXE; }
+
+fs::path output_dir() {
+    fs::path dir = INJMAP_TEST_OUTPUT_DIR;
+    fs::create_directories(dir);
+    return dir;
+}
+
+fs::path fresh_dir(const std::string& name) {
+    std::string test_name = name;
+    if (const auto* info = ::testing::UnitTest::GetInstance()->current_test_info())
+        test_name = std::string(info->test_suite_name()) + "." + info->name() + "." + name;
+    fs::path dir = output_dir() / test_name;
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+
+std::string read_text(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void write_text(const fs::path& path, const std::string& text) {
+    fs::create_directories(path.parent_path());
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+}
+
+CommandResult run(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
+    // Capture into temporary files rather than pipes: no deadlock on large outputs.
+    const fs::path dir = output_dir() / "run";
+    fs::create_directories(dir);
+    const std::string tag = std::to_string(::getpid()) + "-" + std::to_string(std::rand());
+    const fs::path out_path = dir / (tag + ".out"), err_path = dir / (tag + ".err");
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+
+    std::vector<char*> args;
+    for (const auto& a : argv)
+        args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    std::vector<std::string> env_strings;
+    for (char** e = environ; *e; ++e)
+        env_strings.emplace_back(*e);
+    for (const auto& e : env)
+        env_strings.push_back(e);
+    std::vector<char*> envp;
+    for (auto& e : env_strings)
+        envp.push_back(e.data());
+    envp.push_back(nullptr);
+
+    pid_t pid = 0;
+    CommandResult result;
+    if (posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), envp.data()) != 0) {
+        posix_spawn_file_actions_destroy(&actions);
+        result.err = "could not start " + argv[0];
+        return result;
+    }
+    posix_spawn_file_actions_destroy(&actions);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    result.out = read_text(out_path);
+    result.err = read_text(err_path);
+    fs::remove(out_path);
+    fs::remove(err_path);
+    return result;
+}
+
+CommandResult run_injmap(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+    std::vector<std::string> argv{injmap_exe().string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv, env);
+}
+
+} // namespace injmap::test

@@ -1,0 +1,25 @@
+#pragma once
+// Model manifests (TOML, docs/model-manifest.md): which OBJ, its units and axes, which OBJ group is the
+// skin and which are muscles, named muscle groups and landmarks. Loading converts everything to model
+// space (mm, +Y up, +Z forward, +X subject's left) and snaps landmarks onto the skin.
+//
+// Rule ids (stable): manifest.io, manifest.syntax, manifest.unknown-key, manifest.type,
+// manifest.missing-key, manifest.unknown-units, manifest.bad-axes, manifest.mesh-missing,
+// manifest.no-skin, manifest.unknown-group, manifest.landmark-off-skin, manifest.too-large,
+// obj.io, obj.syntax, obj.bad-index, obj.non-finite, obj.too-large, obj.empty.
+#include <filesystem>
+#include <string>
+
+#include "injmap/diagnostic.hpp"
+#include "injmap/models/model.hpp"
+
+namespace injmap {
+
+// Loads the manifest and the OBJ it names. On success the model has skin normals, muscle fibre
+// directions (from the muscles' u texture coordinate), and every landmark snapped to the skin.
+[[nodiscard]] Result<Model> load_model(const std::filesystem::path& manifest_path);
+
+// An id ("adult-male") found through data_paths.hpp, or a path to a manifest.
+[[nodiscard]] Result<Model> load_model_by_name(std::string_view id_or_path);
+
+} // namespace injmap

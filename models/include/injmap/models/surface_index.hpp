@@ -1,0 +1,62 @@
+#pragma once
+// Spatial queries on triangle meshes through a bounding volume hierarchy: closest point, ray cast,
+// and (ModelQueries) the muscle under a point of the skin. Used by site placement, picking and
+// training scores. Builds once per mesh; queries are const and thread-safe.
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <glm/vec3.hpp>
+
+#include "injmap/models/model.hpp"
+
+namespace injmap {
+
+struct SurfaceHit {
+    glm::vec3 point{0.0f};
+    glm::vec3 normal{0.0f, 1.0f, 0.0f}; // interpolated vertex normal (face normal without normals)
+    std::uint32_t triangle = 0;
+    float distance = 0.0f;              // from the query point, or along the ray
+};
+
+class SurfaceIndex {
+public:
+    SurfaceIndex();
+    explicit SurfaceIndex(const Mesh& mesh); // copies what it needs; the mesh may go away
+    ~SurfaceIndex();
+    SurfaceIndex(SurfaceIndex&&) noexcept;
+    SurfaceIndex& operator=(SurfaceIndex&&) noexcept;
+
+    [[nodiscard]] bool empty() const;
+    // Closest point on the surface; nullopt only for an empty mesh.
+    [[nodiscard]] std::optional<SurfaceHit> closest_point(const glm::vec3& p) const;
+    // First hit along origin + t·direction for t in (0, max_distance]; direction need not be unit.
+    [[nodiscard]] std::optional<SurfaceHit> ray_cast(const glm::vec3& origin, const glm::vec3& direction,
+                                                     float max_distance = std::numeric_limits<float>::infinity()) const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// Skin and muscle indices for one model.
+class ModelQueries {
+public:
+    explicit ModelQueries(const Model& model); // keeps a reference: the model must outlive this
+    [[nodiscard]] const Model& model() const { return model_; }
+    [[nodiscard]] const SurfaceIndex& skin() const { return skin_; }
+    // The muscle under a skin point: the first muscle surface met going inward along -normal within
+    // max_depth_mm, else the muscle whose surface is nearest within max_depth_mm. nullptr if none.
+    [[nodiscard]] const Muscle* muscle_under(const glm::vec3& skin_point, const glm::vec3& skin_normal,
+                                             float max_depth_mm = 30.0f) const;
+    [[nodiscard]] const SurfaceIndex& muscle_index(std::size_t muscle) const { return muscles_[muscle]; }
+
+private:
+    const Model& model_;
+    SurfaceIndex skin_;
+    std::vector<SurfaceIndex> muscles_; // parallel to model.muscles
+};
+
+} // namespace injmap

@@ -1,0 +1,166 @@
+#pragma once
+// A treatment protocol as plain data, as read from a protocol file (TOML, docs/protocol-format.md).
+// Sites carry anatomical placements (landmarks + offsets), never raw coordinates; placement.hpp turns
+// them into points on a model's skin. Every field keeps where it came from, for diagnostics.
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <glm/vec3.hpp>
+
+#include "injmap/diagnostic.hpp"
+#include "injmap/models/model.hpp"
+#include "injmap/protocols/reconstitution.hpp"
+
+namespace injmap {
+
+inline constexpr int kProtocolSchemaVersion = 1;
+
+enum class Indication { chronic_migraine, cervical_dystonia, other };
+enum class Paradigm { preempt, preempt_ftp, cd_template, custom };
+enum class Guidance { none, emg, ultrasound, emg_or_ultrasound };
+// Side as written in the file. `both` is expanded into a left/right pair on reading; the CD
+// relations are resolved against the direction of the posture when a plan is made (cd_plan.hpp).
+enum class SideSpec { left, right, midline, both, ipsilateral, contralateral, bilateral };
+
+struct SourceRef {
+    std::string key;      // "BLUM10"
+    std::string citation; // "Blumenfeld A et al. Headache 2010;50:1406-18"
+    std::string link;     // PMID, DOI or URL (optional)
+    bool provisional = false; // facts from it not re-checked against the full text
+};
+
+struct Placement {
+    std::string landmark;        // anchor; a name without _left/_right takes the site's own side
+    std::string toward;          // optional second landmark
+    double t = 0.0;              // fraction of the way from landmark to toward (0 when no toward)
+    double up_mm = 0.0;          // +Y
+    double lateral_mm = 0.0;     // away from the midline towards the site's own side (midline: +X)
+    double forward_mm = 0.0;     // +Z
+    SourceLocation where;
+};
+
+struct Site {
+    std::string id;              // unique in the protocol; `both` pairs get "<id>_left" / "<id>_right"
+    std::string base_id;         // the id as written (equal to id unless mirrored)
+    std::string muscle;          // muscle id or group key from the model, e.g. "cervical_paraspinal"
+    Side side = Side::midline;   // resolved side (after expanding `both`)
+    SideSpec side_spec = SideSpec::midline; // as written
+    Placement placement;
+    double units = 0.0;
+    std::string depth_note;      // "superficial, just past the dermis; 90°, bevel up"
+    std::optional<double> depth_mm; // typical skin-to-target depth, if the protocol states one
+    bool optional = false;       // follow-the-pain (or otherwise optional) site
+    Guidance guidance = Guidance::none;
+    bool provisional = false;    // its position is commonly taught but not verified in a source
+    SourceLocation where;
+};
+
+struct Step {
+    std::string id;
+    std::string title;
+    std::string instruction;     // for the clinician
+    std::string patient_text;    // plain language, for the patient view
+    std::vector<std::string> cautions;
+    std::string view;            // suggested camera view: front, back, left, right, top, oblique-left, ...
+    std::vector<Site> sites;
+    SourceLocation where;
+};
+
+struct Needle {
+    int gauge = 30;
+    double length_inch = 0.5;
+    std::string note;
+};
+
+struct FollowThePainLimits {
+    double max_extra_units = 0.0;
+    int max_extra_sites = 0;
+    std::vector<std::string> muscles;                 // the only muscles FTP sites may use
+    std::map<std::string, int> max_sites_per_muscle;  // suggested caps, e.g. trapezius = 4
+};
+
+struct Limits {
+    std::optional<double> max_total_units;       // session cap (e.g. 155, 195, 300)
+    std::optional<int> max_sites;
+    std::optional<double> units_per_site;        // exact dose every site must have (PREEMPT: 5)
+    std::optional<double> max_units_per_site;    // e.g. CD 50
+    std::optional<double> retreatment_weeks;     // minimum interval
+    std::optional<double> first_session_max_units;
+    std::map<std::string, double> max_units_per_muscle; // e.g. sternocleidomastoid = 100
+    std::optional<FollowThePainLimits> follow_the_pain;
+    std::optional<std::pair<double, double>> reference_range; // e.g. CD pivotal 198–300 U, shown not enforced
+    SourceLocation where;
+};
+
+// Plain-language texts for the patient view and handout. Authors adapt and translate them.
+struct PatientInfo {
+    std::string what;                 // what the treatment is
+    std::string where_and_why;        // where the injections go and why
+    std::string visit;                // how long a visit takes
+    std::string feel;                 // what it feels like
+    std::string onset;                // when it starts working
+    std::string duration;             // how long it lasts
+    std::string next;                 // when the next one is
+    std::string side_effects_common;
+    std::string side_effects_serious;
+    std::string aftercare;
+    // Timeline graphic, in days after the visit.
+    double first_effect_days = 7;
+    double full_effect_days = 14;
+    double wearing_off_days = 70;
+    double retreatment_days = 84;
+};
+
+// Cervical dystonia templates: the Col-Cap form and the candidate muscles it implicates.
+struct CdCandidate {
+    std::string muscle;
+    SideSpec relation = SideSpec::ipsilateral; // ipsilateral, contralateral or bilateral
+    double units_min = 0.0;                     // per side
+    double units_max = 0.0;
+    int sites = 1;                              // per side
+    Guidance guidance = Guidance::none;
+    std::string note;
+    SourceLocation where;
+};
+
+struct CdTemplate {
+    std::string form;       // torticaput, torticollis, laterocaput, laterocollis, antecaput, anterocollis, retrocaput, retrocollis
+    std::string plane;      // rotation, lateral, sagittal
+    std::string level;      // caput, collis
+    std::vector<CdCandidate> candidates;
+};
+
+struct Protocol {
+    int schema_version = kProtocolSchemaVersion;
+    std::string id;
+    std::string title;
+    std::string summary;
+    Indication indication = Indication::other;
+    Paradigm paradigm = Paradigm::custom;
+    std::string product;
+    std::vector<SourceRef> sources;
+    std::vector<std::string> provisional_notes; // what in this file is not verified, in words
+    Reconstitution reconstitution;
+    std::optional<double> stated_units_per_0_1_ml;
+    Needle needle;
+    Limits limits;
+    PatientInfo patient;
+    std::optional<CdTemplate> cd;
+    std::vector<Step> steps;
+    std::filesystem::path path;
+
+    // All sites in order (steps in order, sites in order within each step).
+    [[nodiscard]] std::vector<const Site*> sites() const;
+    [[nodiscard]] const Site* find_site(std::string_view id) const;
+    [[nodiscard]] double total_units(bool include_optional = false) const;
+};
+
+[[nodiscard]] const char* to_string(Indication value);
+[[nodiscard]] const char* to_string(Paradigm value);
+[[nodiscard]] const char* to_string(Guidance value);
+[[nodiscard]] const char* to_string(SideSpec value);
+
+} // namespace injmap

@@ -1,0 +1,112 @@
+// Model start-up cost: loading a manifest and its OBJ (load_model), and what that is made of —
+// reading the OBJ's bytes, tinyobjloader's parse alone — plus building the surface indices
+// (ModelQueries) that placement and picking need. Tells whether the OBJ parse dominates start-up.
+//   build/bench/bin/model_bench
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+
+#include <benchmark/benchmark.h>
+#include <tiny_obj_loader.h>
+
+#include "injmap/models/data_paths.hpp"
+#include "injmap/models/manifest.hpp"
+#include "injmap/models/surface_index.hpp"
+
+namespace {
+using namespace injmap;
+
+[[noreturn]] void die(const std::string& what) {
+    std::fprintf(stderr, "model_bench: %s\n", what.c_str());
+    std::exit(2);
+}
+
+std::filesystem::path manifest_path(const std::string& id) {
+    auto path = resolve_model(id);
+    if (!path)
+        die("model " + id + " not found (build injmap_default_models first)");
+    return *path;
+}
+
+const Model& loaded(const std::string& id) {
+    static std::map<std::string, Model> models;
+    auto it = models.find(id);
+    if (it == models.end()) {
+        Result<Model> r = load_model(manifest_path(id));
+        if (!r.ok())
+            die("model " + id + " does not load");
+        it = models.emplace(id, std::move(*r.value)).first;
+    }
+    return it->second;
+}
+
+void counters(benchmark::State& state, const Model& model) {
+    std::size_t triangles = model.skin.triangle_count();
+    for (const Muscle& m : model.muscles)
+        triangles += m.mesh.triangle_count();
+    state.counters["triangles"] = static_cast<double>(triangles);
+    state.counters["obj_MB"] =
+        static_cast<double>(std::filesystem::file_size(model.skin_path)) / (1024.0 * 1024.0);
+}
+
+void BM_LoadModel(benchmark::State& state, const std::string& id) {
+    const auto path = manifest_path(id);
+    for (auto _ : state) {
+        Result<Model> r = load_model(path);
+        if (!r.ok())
+            die("model " + id + " does not load");
+        benchmark::DoNotOptimize(r);
+    }
+    counters(state, loaded(id));
+}
+
+void BM_ReadObjBytes(benchmark::State& state, const std::string& id) {
+    const auto obj = loaded(id).skin_path;
+    for (auto _ : state) {
+        std::ifstream in(obj, std::ios::binary);
+        std::ostringstream s;
+        s << in.rdbuf();
+        benchmark::DoNotOptimize(s.str());
+    }
+    counters(state, loaded(id));
+}
+
+void BM_TinyObjParse(benchmark::State& state, const std::string& id) {
+    const auto obj = loaded(id).skin_path;
+    for (auto _ : state) {
+        tinyobj::ObjReader reader;
+        tinyobj::ObjReaderConfig config;
+        config.triangulate = true;
+        if (!reader.ParseFromFile(obj.string(), config))
+            die("tinyobjloader cannot parse " + obj.string());
+        benchmark::DoNotOptimize(reader.GetAttrib().vertices.data());
+    }
+    counters(state, loaded(id));
+}
+
+void BM_ModelQueries(benchmark::State& state, const std::string& id) {
+    const Model& model = loaded(id);
+    for (auto _ : state) {
+        ModelQueries queries(model);
+        benchmark::DoNotOptimize(queries.skin().empty());
+    }
+    counters(state, model);
+}
+
+} // namespace
+
+BENCHMARK_CAPTURE(BM_LoadModel, adult_male, std::string("adult-male"))
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_LoadModel, adult_female, std::string("adult-female"))
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ReadObjBytes, adult_male, std::string("adult-male"))
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_TinyObjParse, adult_male, std::string("adult-male"))
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ModelQueries, adult_male, std::string("adult-male"))
+    ->Unit(benchmark::kMillisecond);
+
+BENCHMARK_MAIN();

@@ -9,14 +9,16 @@ namespace injmap::render {
 
 class EglContext {
 public:
-    // Returns nullptr and fills `error` when no context can be made (no EGL, no surfaceless platform).
+    // Returns nullptr and fills `error` when no context can be made (no EGL, no surfaceless
+    // platform).
     static std::unique_ptr<EglContext> create(std::string& error);
     ~EglContext();
     EglContext(const EglContext&) = delete;
     EglContext& operator=(const EglContext&) = delete;
 
     void make_current();
-    [[nodiscard]] std::string renderer_name() const; // GL_RENDERER, e.g. "llvmpipe (LLVM 15.0.6, 256 bits)"
+    [[nodiscard]] std::string
+    renderer_name() const; // GL_RENDERER, e.g. "llvmpipe (LLVM 15.0.6, 256 bits)"
 
 private:
     EglContext() = default;

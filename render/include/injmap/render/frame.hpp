@@ -10,26 +10,27 @@
 #include <glm/vec4.hpp>
 
 #include "injmap/models/model.hpp"
+#include "injmap/models/surface_index.hpp"
 
 namespace injmap::render {
 
 enum class MarkerState : std::uint8_t { pending, current, done, skipped, optional };
 
 struct Marker {
-    std::string id;            // site id, echoed in reports and picking
-    int number = 0;            // shown in the marker and the label
-    glm::vec3 position{0.0f};  // on the skin, model space (mm)
-    glm::vec3 normal{0.0f, 0.0f, 1.0f};     // outward skin normal
+    std::string id;                                // site id, echoed in reports and picking
+    int number = 0;                                // shown in the marker and the label
+    glm::vec3 position{0.0f};                      // on the skin, model space (mm)
+    glm::vec3 normal{0.0f, 0.0f, 1.0f};            // outward skin normal
     glm::vec3 needle_direction{0.0f, 0.0f, -1.0f}; // into the body
     MarkerState state = MarkerState::pending;
-    std::string label;         // e.g. "Frontalis 5 U"; empty = no label
-    float pulse = 0.0f;        // 0..1, animation phase for the current marker (0 = still)
+    std::string label;  // e.g. "Frontalis 5 U"; empty = no label
+    float pulse = 0.0f; // 0..1, animation phase for the current marker (0 = still)
 };
 
 struct Camera {
     glm::vec3 target{0.0f, -40.0f, 0.0f}; // orbit centre (mm)
-    float yaw_deg = 0.0f;      // 0 = looking at the face (camera on +Z)
-    float pitch_deg = 0.0f;    // positive = camera above
+    float yaw_deg = 0.0f;                 // 0 = looking at the face (camera on +Z)
+    float pitch_deg = 0.0f;               // positive = camera above
     float distance_mm = 900.0f;
     float fov_y_deg = 30.0f;
 };
@@ -37,25 +38,32 @@ struct Camera {
 struct Layers {
     bool skin = true;
     bool muscles = false;
-    bool xray = false;         // skin see-through, muscles beneath
+    bool xray = false; // skin see-through, muscles beneath
     bool markers = true;
     bool labels = true;
     bool needles = true;
-    bool fibres = true;        // fibre striations on muscles
+    bool fibres = true; // fibre striations on muscles
 };
 
 struct FrameSnapshot {
-    const Model* model = nullptr;   // not owned; the renderer caches GPU meshes per model identity
+    const Model* model = nullptr; // not owned; the renderer caches GPU meshes per model identity
     Layers layers;
-    int skin_tone = 2;              // index into skin_tones() (render/style.hpp)
-    std::vector<std::string> highlighted_muscles; // muscle ids (both sides) used by the protocol/step
+    int skin_tone = 2; // index into skin_tones() (render/style.hpp)
+    std::vector<std::string>
+        highlighted_muscles; // muscle ids (both sides) used by the protocol/step
     std::vector<std::string> soft_highlighted_muscles; // patient mode: gentle area glow
     std::vector<Marker> markers;
     Camera camera;
     int width = 1280;
     int height = 800;
-    bool antialias = false;         // MSAA: for still images and idle frames (costly on llvmpipe)
+    bool antialias = false; // MSAA: for still images and idle frames (costly on llvmpipe)
     glm::vec4 background{0.93f, 0.94f, 0.95f, 1.0f};
+
+    // Additions (render engineer); all optional with neutral defaults.
+    float ui_scale = 0.0f; // overlay size factor (markers, labels); 0 = from the image size
+    // The model's skin index for marker occlusion tests (e.g. ModelQueries::skin()); when null the
+    // renderer builds and caches its own per model. Not owned; must outlive the draw call.
+    const SurfaceIndex* skin_index = nullptr;
 };
 
 } // namespace injmap::render

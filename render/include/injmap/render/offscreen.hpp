@@ -1,0 +1,47 @@
+#pragma once
+// An offscreen render target: RGBA8 colour + 24-bit depth, optionally multisampled with a resolve
+// into a single-sampled colour texture (which the GUI can show, e.g. with ImGui::Image). Needs a
+// current GL context for its whole life (EglContext or the GUI's window context).
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace injmap::render {
+
+class Offscreen {
+public:
+    // samples 0 or 1 = no multisampling; otherwise clamped to what the driver allows (llvmpipe: 4).
+    Offscreen(int width, int height, int samples = 0);
+    ~Offscreen();
+    Offscreen(Offscreen&&) noexcept;
+    Offscreen& operator=(Offscreen&&) noexcept;
+    Offscreen(const Offscreen&) = delete;
+    Offscreen& operator=(const Offscreen&) = delete;
+
+    // Re-creates the attachments when anything changed; keeps them otherwise.
+    void resize(int width, int height, int samples);
+
+    [[nodiscard]] int width() const;
+    [[nodiscard]] int height() const;
+    [[nodiscard]] int samples() const; // 0 when single-sampled
+
+    // GL framebuffer names: draw into draw_framebuffer(); after resolve() the image is in
+    // resolved_framebuffer() / color_texture(). Without multisampling they are the same
+    // framebuffer.
+    [[nodiscard]] unsigned draw_framebuffer() const;
+    [[nodiscard]] unsigned resolved_framebuffer() const;
+    [[nodiscard]] unsigned color_texture() const;
+
+    // Binds draw_framebuffer() for drawing and sets the viewport to the whole target.
+    void bind() const;
+    // Multisampled colour → the resolved texture (a no-op without multisampling).
+    void resolve();
+    // The resolved colour as RGBA bytes, top-left origin (call resolve() first when multisampled).
+    [[nodiscard]] std::vector<std::uint8_t> read_rgba() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace injmap::render

@@ -1,0 +1,54 @@
+#pragma once
+// The renderer's visual constants: skin tones, muscle colours and the marker-state palette.
+//
+// Marker states use the Okabe–Ito palette (Okabe & Ito, "Color Universal Design", 2008), chosen so
+// the five states stay distinguishable with protanopia, deuteranopia and tritanopia. State is also
+// coded by shape, never by colour alone:
+//   pending   blue            #0072B2  filled disc, white ring, white number
+//   current   vermillion      #D55E00  larger filled disc, white ring, halo (pulses when animated)
+//   done      bluish green    #009E73  filled disc with a check tick beside the number
+//   skipped   grey            #7F7F7F  faded disc, number struck through
+//   optional  reddish purple  #CC79A7  hollow: white disc, thick purple ring, purple number
+// All colours here are sRGB in 0..1.
+#include <span>
+#include <string_view>
+
+#include <glm/vec3.hpp>
+
+#include "injmap/render/frame.hpp"
+
+namespace injmap::render {
+
+struct SkinTone {
+    std::string_view name; // shown in the GUI, e.g. "Medium"
+    glm::vec3 albedo;      // base colour (sRGB)
+    glm::vec3 subsurface;  // tint of light scattered under the skin (sRGB)
+};
+
+// At least five tones, light to deep. FrameSnapshot::skin_tone indexes this list (clamped).
+[[nodiscard]] std::span<const SkinTone> skin_tones();
+[[nodiscard]] const SkinTone& skin_tone(int index); // clamped to the valid range
+
+struct MarkerStyle {
+    glm::vec3 fill; // disc colour
+    glm::vec3 ring; // ring around the disc
+    glm::vec3 text; // number colour
+    float opacity;  // whole badge
+    float scale;    // radius relative to the base radius
+};
+[[nodiscard]] MarkerStyle marker_style(MarkerState state);
+[[nodiscard]] const char* to_string(MarkerState state);
+
+// Muscle colours (sRGB): the red-brown of muscle, its highlighted variant and tendon ends.
+inline constexpr glm::vec3 kMuscleColor{0.60f, 0.22f, 0.18f};
+inline constexpr glm::vec3 kMuscleHighlightColor{0.86f, 0.20f, 0.14f};
+inline constexpr glm::vec3 kMuscleMutedColor{0.58f, 0.44f, 0.41f};
+inline constexpr glm::vec3 kTendonColor{0.90f, 0.86f, 0.78f};
+// Patient-mode glow over soft-highlighted muscles (a warm, gentle tint on the skin).
+inline constexpr glm::vec3 kSoftGlowColor{1.00f, 0.62f, 0.35f};
+// Label boxes and leader lines.
+inline constexpr glm::vec3 kLabelBackground{1.0f, 1.0f, 1.0f};
+inline constexpr glm::vec3 kLabelText{0.13f, 0.15f, 0.18f};
+inline constexpr glm::vec3 kLeaderLine{0.25f, 0.28f, 0.32f};
+
+} // namespace injmap::render

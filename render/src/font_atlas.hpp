@@ -1,0 +1,45 @@
+#pragma once
+// Glyphs of the label fonts baked into one single-channel GL texture (private to injmap_render).
+#include <array>
+#include <string_view>
+#include <vector>
+
+#include <glm/vec2.hpp>
+
+#include "font.hpp"
+#include "gl_objects.hpp"
+
+namespace injmap::render {
+
+struct GlyphQuad {
+    glm::vec2 min{0.0f}, max{0.0f};       // pixels, top-left origin
+    glm::vec2 uv_min{0.0f}, uv_max{0.0f}; // texture coordinates
+};
+
+enum class FontStyle { regular = 0, bold = 1 };
+
+class FontAtlas {
+public:
+    // Bakes Latin-1 for both styles at the given pixel heights. valid() is false when a font file
+    // or the packing failed; drawing text is then skipped.
+    FontAtlas(float regular_px, float bold_px);
+    [[nodiscard]] bool valid() const { return valid_; }
+    [[nodiscard]] float pixel_height(FontStyle style) const { return px_[int(style)]; }
+    [[nodiscard]] GLuint texture() const { return texture_.id(); }
+    // Glyph quads for `text` with its baseline starting at `origin`.
+    void layout(std::string_view utf8, FontStyle style, glm::vec2 origin,
+                std::vector<GlyphQuad>& out) const;
+
+private:
+    struct Packed {
+        unsigned short x0, y0, x1, y1;
+        float xoff, yoff, xadvance, xoff2, yoff2;
+    };
+    bool valid_ = false;
+    std::array<float, 2> px_{};
+    std::array<std::vector<Packed>, 2> glyphs_;
+    int width_ = 0, height_ = 0;
+    gl::Texture texture_;
+};
+
+} // namespace injmap::render

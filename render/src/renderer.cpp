@@ -1,0 +1,670 @@
+#include "injmap/render/renderer.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <map>
+#include <set>
+#include <string_view>
+#include <unordered_map>
+
+#include <glm/geometric.hpp>
+#include <glm/gtc/type_ptr.hpp>
+
+#include "font.hpp"
+#include "font_atlas.hpp"
+#include "gl_objects.hpp"
+#include "injmap/render/camera.hpp"
+#include "injmap/render/style.hpp"
+#include "overlay_style.hpp"
+#include "shaders.hpp"
+#include "skin_glow.hpp"
+
+namespace injmap::render {
+
+namespace {
+
+constexpr int kMaxMuscles = 128; // size of u_state in the shaders
+
+struct MeshVertex {
+    glm::vec3 position;
+    glm::vec3 normal;
+    glm::vec2 uv;
+    glm::vec2 muscle; // (index, stripes across v); skin: (-1, 0)
+};
+
+struct GpuMesh {
+    gl::VertexArray vao;
+    gl::Buffer vbo;
+    gl::Buffer ebo;
+    GLsizei count = 0;
+};
+
+struct ModelEntry {
+    // What the cached data was built from, to notice a different model at the same address.
+    std::size_t skin_vertices = 0, skin_indices = 0, muscle_count = 0;
+    glm::vec3 skin_first{0.0f}, skin_last{0.0f};
+
+    GpuMesh skin;
+    gl::Buffer glow; // lazily: per skin vertex (ids vec4, weights vec4)
+    bool glow_ready = false;
+    GpuMesh muscles;
+    std::unique_ptr<SurfaceIndex> skin_index;
+
+    bool matches(const Model& m) const {
+        return skin_vertices == m.skin.positions.size() && skin_indices == m.skin.indices.size() &&
+               muscle_count == m.muscles.size() &&
+               (m.skin.positions.empty() ||
+                (skin_first == m.skin.positions.front() && skin_last == m.skin.positions.back()));
+    }
+};
+
+void set_mesh_attributes() {
+    const auto stride = GLsizei(sizeof(MeshVertex));
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 3, GL_FLOAT, GL_FALSE, stride,
+                          reinterpret_cast<void*>(offsetof(MeshVertex, position)));
+    glEnableVertexAttribArray(1);
+    glVertexAttribPointer(1, 3, GL_FLOAT, GL_FALSE, stride,
+                          reinterpret_cast<void*>(offsetof(MeshVertex, normal)));
+    glEnableVertexAttribArray(2);
+    glVertexAttribPointer(2, 2, GL_FLOAT, GL_FALSE, stride,
+                          reinterpret_cast<void*>(offsetof(MeshVertex, uv)));
+    glEnableVertexAttribArray(3);
+    glVertexAttribPointer(3, 2, GL_FLOAT, GL_FALSE, stride,
+                          reinterpret_cast<void*>(offsetof(MeshVertex, muscle)));
+}
+
+GpuMesh upload(const std::vector<MeshVertex>& vertices, const std::vector<std::uint32_t>& indices) {
+    GpuMesh mesh;
+    mesh.vao = gl::make_vertex_array();
+    mesh.vbo = gl::make_buffer();
+    mesh.ebo = gl::make_buffer();
+    glBindVertexArray(mesh.vao.id());
+    glBindBuffer(GL_ARRAY_BUFFER, mesh.vbo.id());
+    glBufferData(GL_ARRAY_BUFFER, GLsizeiptr(vertices.size() * sizeof(MeshVertex)), vertices.data(),
+                 GL_STATIC_DRAW);
+    glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, mesh.ebo.id());
+    glBufferData(GL_ELEMENT_ARRAY_BUFFER, GLsizeiptr(indices.size() * sizeof(std::uint32_t)),
+                 indices.data(), GL_STATIC_DRAW);
+    set_mesh_attributes();
+    glBindVertexArray(0);
+    mesh.count = GLsizei(indices.size());
+    return mesh;
+}
+
+std::vector<glm::vec3> normals_of(const Mesh& mesh) {
+    if (mesh.normals.size() == mesh.positions.size())
+        return mesh.normals;
+    Mesh copy = mesh;
+    compute_vertex_normals(copy);
+    return copy.normals;
+}
+
+// Width of a muscle across its fibres (mm): area-weighted length of ∂P/∂v over its triangles.
+float width_across_fibres(const Mesh& mesh) {
+    if (mesh.uvs.size() != mesh.positions.size())
+        return 0.0f;
+    double sum = 0.0, area_sum = 0.0;
+    for (std::size_t t = 0; t + 2 < mesh.indices.size(); t += 3) {
+        const auto a = mesh.indices[t], b = mesh.indices[t + 1], c = mesh.indices[t + 2];
+        if (a >= mesh.positions.size() || b >= mesh.positions.size() || c >= mesh.positions.size())
+            continue;
+        const glm::vec3 e1 = mesh.positions[b] - mesh.positions[a];
+        const glm::vec3 e2 = mesh.positions[c] - mesh.positions[a];
+        const glm::vec2 d1 = mesh.uvs[b] - mesh.uvs[a];
+        const glm::vec2 d2 = mesh.uvs[c] - mesh.uvs[a];
+        const float det = d1.x * d2.y - d2.x * d1.y;
+        const float area = 0.5f * glm::length(glm::cross(e1, e2));
+        if (std::abs(det) < 1e-9f || area <= 0.0f)
+            continue;
+        const glm::vec3 tv = (e2 * d1.x - e1 * d2.x) / det;
+        sum += double(glm::length(tv)) * area;
+        area_sum += area;
+    }
+    return area_sum > 0.0 ? float(sum / area_sum) : 0.0f;
+}
+
+struct OverlayVertex {
+    glm::vec2 position;
+    glm::vec2 uv;
+    glm::vec4 color;
+    glm::vec4 param;
+    float kind;
+};
+
+glm::vec4 rgba(const glm::vec3& c, float a) {
+    return {c, a};
+}
+
+// Painter's-order list of 2D primitives, drawn in one call.
+class OverlayBatch {
+public:
+    std::vector<OverlayVertex> vertices;
+
+    // A rounded box centred at `c` with half size `half`, rotated so its x axis is `axis`.
+    void box(glm::vec2 c, glm::vec2 half, float radius, float feather, glm::vec4 color,
+             glm::vec2 axis = {1, 0}) {
+        const glm::vec2 perp{-axis.y, axis.x};
+        const glm::vec2 e = half + glm::vec2(feather);
+        const glm::vec4 param{half, std::min(radius, std::min(half.x, half.y)),
+                              std::max(feather, 1e-3f)};
+        const glm::vec2 local[4] = {{-e.x, -e.y}, {e.x, -e.y}, {e.x, e.y}, {-e.x, e.y}};
+        OverlayVertex q[4];
+        for (int i = 0; i < 4; ++i)
+            q[i] = {c + axis * local[i].x + perp * local[i].y, local[i], color, param, 2.0f};
+        quad(q);
+    }
+    void disc(glm::vec2 c, float r, glm::vec4 color, float feather = 1.0f) {
+        box(c, glm::vec2(r), r, feather, color);
+    }
+    void line(glm::vec2 a, glm::vec2 b, float thickness, glm::vec4 color) {
+        const glm::vec2 d = b - a;
+        const float len = glm::length(d);
+        if (len < 1e-3f)
+            return;
+        const float h = thickness * 0.5f;
+        box((a + b) * 0.5f, {len * 0.5f + h, h}, h, 1.0f, color, d / len);
+    }
+    void glyphs(const std::vector<GlyphQuad>& quads, glm::vec4 color) {
+        for (const auto& g : quads) {
+            OverlayVertex q[4] = {
+                {{g.min.x, g.min.y}, {g.uv_min.x, g.uv_min.y}, color, {}, 1.0f},
+                {{g.max.x, g.min.y}, {g.uv_max.x, g.uv_min.y}, color, {}, 1.0f},
+                {{g.max.x, g.max.y}, {g.uv_max.x, g.uv_max.y}, color, {}, 1.0f},
+                {{g.min.x, g.max.y}, {g.uv_min.x, g.uv_max.y}, color, {}, 1.0f},
+            };
+            quad(q);
+        }
+    }
+
+private:
+    void quad(const OverlayVertex (&q)[4]) {
+        vertices.insert(vertices.end(), {q[0], q[1], q[2], q[0], q[2], q[3]});
+    }
+};
+
+std::string number_text(int number) {
+    return std::to_string(number);
+}
+
+} // namespace
+
+struct Renderer::Impl {
+    gl::Program skin_program, muscle_program, background_program, overlay_program;
+    gl::VertexArray empty_vao;
+    gl::VertexArray overlay_vao;
+    gl::Buffer overlay_vbo;
+    std::unique_ptr<FontAtlas> atlas;
+    std::unordered_map<const Model*, std::unique_ptr<ModelEntry>> models;
+    std::unique_ptr<Offscreen> msaa;      // for draw() into the caller's framebuffer with antialias
+    std::unique_ptr<Offscreen> offscreen; // for render_rgba()
+    OverlayLayout layout;
+
+    GLint uniform(const gl::Program& p, const char* name) const {
+        return glGetUniformLocation(p.id(), name);
+    }
+
+    ModelEntry& entry_for(const Model& model) {
+        auto& slot = models[&model];
+        if (slot && slot->matches(model))
+            return *slot;
+        slot = std::make_unique<ModelEntry>();
+        ModelEntry& e = *slot;
+        e.skin_vertices = model.skin.positions.size();
+        e.skin_indices = model.skin.indices.size();
+        e.muscle_count = model.muscles.size();
+        if (!model.skin.positions.empty()) {
+            e.skin_first = model.skin.positions.front();
+            e.skin_last = model.skin.positions.back();
+        }
+
+        {
+            const auto normals = normals_of(model.skin);
+            std::vector<MeshVertex> vertices(model.skin.positions.size());
+            for (std::size_t i = 0; i < vertices.size(); ++i)
+                vertices[i] = {model.skin.positions[i], normals[i], glm::vec2(0.0f),
+                               glm::vec2(-1.0f, 0.0f)};
+            e.skin = upload(vertices, model.skin.indices);
+        }
+        {
+            std::vector<MeshVertex> vertices;
+            std::vector<std::uint32_t> indices;
+            for (std::size_t m = 0; m < model.muscles.size(); ++m) {
+                const Mesh& mesh = model.muscles[m].mesh;
+                const auto normals = normals_of(mesh);
+                const bool has_uv = mesh.uvs.size() == mesh.positions.size();
+                // About one fibre bundle per 3 mm across the muscle.
+                const float stripes =
+                    has_uv ? std::clamp(width_across_fibres(mesh) / 3.0f, 3.0f, 60.0f) : 0.0f;
+                const auto base = std::uint32_t(vertices.size());
+                for (std::size_t i = 0; i < mesh.positions.size(); ++i)
+                    vertices.push_back({mesh.positions[i], normals[i],
+                                        has_uv ? mesh.uvs[i] : glm::vec2(0.5f, 0.0f),
+                                        glm::vec2(float(m < kMaxMuscles ? int(m) : -1), stripes)});
+                for (auto idx : mesh.indices)
+                    indices.push_back(base + idx);
+            }
+            if (!indices.empty())
+                e.muscles = upload(vertices, indices);
+        }
+        return e;
+    }
+
+    void ensure_glow(const Model& model, ModelEntry& e) {
+        if (e.glow_ready)
+            return;
+        const SkinGlow glow = compute_skin_glow(model);
+        std::vector<glm::vec4> data;
+        data.reserve(glow.ids.size() * 2);
+        for (std::size_t i = 0; i < glow.ids.size(); ++i) {
+            data.push_back(glow.ids[i]);
+            data.push_back(glow.weights[i]);
+        }
+        e.glow = gl::make_buffer();
+        glBindVertexArray(e.skin.vao.id());
+        glBindBuffer(GL_ARRAY_BUFFER, e.glow.id());
+        glBufferData(GL_ARRAY_BUFFER, GLsizeiptr(data.size() * sizeof(glm::vec4)), data.data(),
+                     GL_STATIC_DRAW);
+        glEnableVertexAttribArray(4);
+        glVertexAttribPointer(4, 4, GL_FLOAT, GL_FALSE, GLsizei(2 * sizeof(glm::vec4)), nullptr);
+        glEnableVertexAttribArray(5);
+        glVertexAttribPointer(5, 4, GL_FLOAT, GL_FALSE, GLsizei(2 * sizeof(glm::vec4)),
+                              reinterpret_cast<void*>(sizeof(glm::vec4)));
+        glBindVertexArray(0);
+        e.glow_ready = true;
+    }
+
+    const SurfaceIndex& skin_index(const Model& model) {
+        ModelEntry& e = entry_for(model);
+        if (!e.skin_index)
+            e.skin_index = std::make_unique<SurfaceIndex>(model.skin);
+        return *e.skin_index;
+    }
+
+    // Per-muscle 0/1 states for a list of muscle ids, group keys or "<id>_<side>" keys.
+    static std::array<float, kMaxMuscles> muscle_states(const Model& model,
+                                                        const std::vector<std::string>& keys) {
+        std::array<float, kMaxMuscles> states{};
+        std::set<std::string> ids, exact;
+        for (const auto& k : keys) {
+            for (auto& id : model.expand_muscle_key(k))
+                ids.insert(id);
+            exact.insert(k);
+        }
+        for (std::size_t m = 0; m < model.muscles.size() && m < kMaxMuscles; ++m)
+            if (ids.count(model.muscles[m].id) || exact.count(model.muscles[m].key()))
+                states[m] = 1.0f;
+        return states;
+    }
+
+    void set_common_uniforms(const gl::Program& p, const FrameSnapshot& frame,
+                             const glm::mat4& view_proj) {
+        const CameraBasis b = camera_basis(frame.camera);
+        const glm::vec3 back = -b.forward;
+        const glm::vec3 key = glm::normalize(-0.55f * b.right + 0.62f * b.up + 0.56f * back);
+        const glm::vec3 fill = glm::normalize(0.78f * b.right + 0.02f * b.up + 0.62f * back);
+        const glm::vec3 rim = glm::normalize(0.30f * b.right + 0.45f * b.up - 0.84f * back);
+        glUniformMatrix4fv(uniform(p, "u_view_proj"), 1, GL_FALSE, glm::value_ptr(view_proj));
+        glUniform3fv(uniform(p, "u_eye"), 1, glm::value_ptr(b.eye));
+        glUniform3fv(uniform(p, "u_key_dir"), 1, glm::value_ptr(key));
+        glUniform3fv(uniform(p, "u_fill_dir"), 1, glm::value_ptr(fill));
+        glUniform3fv(uniform(p, "u_rim_dir"), 1, glm::value_ptr(rim));
+    }
+
+    void draw_model(const FrameSnapshot& frame) {
+        const Model& model = *frame.model;
+        ModelEntry& e = entry_for(model);
+        const float aspect = float(frame.width) / float(std::max(frame.height, 1));
+        const glm::mat4 view_proj =
+            projection_matrix(frame.camera, aspect) * view_matrix(frame.camera);
+
+        glEnable(GL_DEPTH_TEST);
+        glDepthFunc(GL_LESS);
+        glDepthMask(GL_TRUE);
+        glDisable(GL_BLEND);
+
+        const bool show_muscles =
+            (frame.layers.muscles || frame.layers.xray) && e.muscles.count > 0;
+        if (show_muscles) {
+            const auto& p = muscle_program;
+            glUseProgram(p.id());
+            set_common_uniforms(p, frame, view_proj);
+            const auto states = muscle_states(model, frame.highlighted_muscles);
+            const bool any =
+                std::any_of(states.begin(), states.end(), [](float s) { return s > 0.0f; });
+            glUniform1fv(uniform(p, "u_state"), kMaxMuscles, states.data());
+            glUniform1i(uniform(p, "u_any_highlight"), any ? 1 : 0);
+            glUniform1i(uniform(p, "u_fibres"), frame.layers.fibres ? 1 : 0);
+            glUniform3fv(uniform(p, "u_muscle"), 1, glm::value_ptr(kMuscleColor));
+            glUniform3fv(uniform(p, "u_highlight"), 1, glm::value_ptr(kMuscleHighlightColor));
+            glUniform3fv(uniform(p, "u_muted"), 1, glm::value_ptr(kMuscleMutedColor));
+            glUniform3fv(uniform(p, "u_tendon"), 1, glm::value_ptr(kTendonColor));
+            glDisable(GL_CULL_FACE); // sheet muscles are open surfaces, seen from both sides
+            glBindVertexArray(e.muscles.vao.id());
+            glVertexAttrib4f(4, 0.0f, 0.0f, 0.0f, 0.0f);
+            glVertexAttrib4f(5, 0.0f, 0.0f, 0.0f, 0.0f);
+            glDrawElements(GL_TRIANGLES, e.muscles.count, GL_UNSIGNED_INT, nullptr);
+        }
+
+        const bool show_skin = (frame.layers.skin || frame.layers.xray) && e.skin.count > 0;
+        if (!show_skin)
+            return;
+        const auto& p = skin_program;
+        glUseProgram(p.id());
+        set_common_uniforms(p, frame, view_proj);
+        const SkinTone& tone = skin_tone(frame.skin_tone);
+        glUniform3fv(uniform(p, "u_albedo"), 1, glm::value_ptr(tone.albedo));
+        glUniform3fv(uniform(p, "u_subsurface"), 1, glm::value_ptr(tone.subsurface));
+        glUniform3fv(uniform(p, "u_glow_color"), 1, glm::value_ptr(kSoftGlowColor));
+        std::array<float, kMaxMuscles> glow{};
+        if (!frame.soft_highlighted_muscles.empty() && !model.muscles.empty()) {
+            ensure_glow(model, e);
+            glow = muscle_states(model, frame.soft_highlighted_muscles);
+        }
+        glUniform1fv(uniform(p, "u_state"), kMaxMuscles, glow.data());
+        glBindVertexArray(e.skin.vao.id());
+        if (!e.glow_ready) {
+            glVertexAttrib4f(4, 0.0f, 0.0f, 0.0f, 0.0f);
+            glVertexAttrib4f(5, 0.0f, 0.0f, 0.0f, 0.0f);
+        }
+        glEnable(GL_CULL_FACE);
+        glCullFace(GL_BACK);
+        glFrontFace(GL_CCW);
+        if (frame.layers.xray) {
+            // Depth of the nearest skin layer first, then blend only that layer: no sorting needed.
+            glColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_FALSE);
+            glUniform1i(uniform(p, "u_xray"), 0);
+            glDrawElements(GL_TRIANGLES, e.skin.count, GL_UNSIGNED_INT, nullptr);
+            glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
+            glDepthFunc(GL_LEQUAL);
+            glDepthMask(GL_FALSE);
+            glEnable(GL_BLEND);
+            glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE,
+                                GL_ONE_MINUS_SRC_ALPHA);
+            glUniform1i(uniform(p, "u_xray"), 1);
+            glDrawElements(GL_TRIANGLES, e.skin.count, GL_UNSIGNED_INT, nullptr);
+            glDisable(GL_BLEND);
+            glDepthMask(GL_TRUE);
+            glDepthFunc(GL_LESS);
+        } else {
+            glUniform1i(uniform(p, "u_xray"), 0);
+            glDrawElements(GL_TRIANGLES, e.skin.count, GL_UNSIGNED_INT, nullptr);
+        }
+        glDisable(GL_CULL_FACE);
+    }
+
+    FontAtlas* atlas_for(const OverlayMetrics& m) {
+        if (!atlas || atlas->pixel_height(FontStyle::regular) != m.label_font_px ||
+            atlas->pixel_height(FontStyle::bold) != m.number_font_px)
+            atlas = std::make_unique<FontAtlas>(m.label_font_px, m.number_font_px);
+        return atlas->valid() ? atlas.get() : nullptr;
+    }
+
+    void centred_text(OverlayBatch& batch, const FontAtlas* font, const std::string& text,
+                      FontStyle style, glm::vec2 centre, glm::vec4 color,
+                      std::vector<GlyphQuad>& scratch) {
+        if (!font)
+            return;
+        const FontFace* face = style == FontStyle::bold ? FontFace::bold() : FontFace::regular();
+        const float px = font->pixel_height(style);
+        const float w = face->text_width(text, px);
+        scratch.clear();
+        font->layout(text, style, {centre.x - w * 0.5f, centre.y + face->cap_height(px) * 0.5f},
+                     scratch);
+        batch.glyphs(scratch, color);
+    }
+
+    void draw_overlay(const FrameSnapshot& frame) {
+        const OverlayMetrics& m = layout.metrics;
+        const float s = m.ui_scale;
+        const FontAtlas* font = atlas_for(m);
+        OverlayBatch batch;
+        std::vector<GlyphQuad> scratch;
+
+        // Leader lines under everything else.
+        for (const auto& label : layout.labels) {
+            const MarkerScreen& ms = layout.markers[label.marker];
+            batch.line(ms.centre, label.leader_end, 1.3f * s, rgba(kLeaderLine, 0.75f));
+            batch.disc(label.leader_end, 1.8f * s, rgba(kLeaderLine, 0.85f));
+        }
+
+        // Markers, far to near so nearer badges overlap farther ones.
+        std::vector<std::size_t> order;
+        for (std::size_t i = 0; i < layout.markers.size(); ++i)
+            if (layout.markers[i].visible)
+                order.push_back(i);
+        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            return layout.markers[a].depth > layout.markers[b].depth;
+        });
+        for (std::size_t i : order) {
+            const Marker& marker = frame.markers[i];
+            const MarkerScreen& ms = layout.markers[i];
+            const MarkerStyle style = marker_style(marker.state);
+            const float r = ms.radius_px;
+            const float o = style.opacity;
+            const glm::vec2 c = ms.centre;
+            if (frame.layers.needles && ms.needle_shown) {
+                const glm::vec2 dir = glm::normalize(ms.needle_hub - c);
+                batch.line(c + dir * r * 0.5f, ms.needle_hub, 1.7f * s,
+                           glm::vec4(0.30f, 0.32f, 0.36f, 0.95f * o));
+                batch.line(
+                    ms.needle_hub, ms.needle_hub + dir * 7.0f * s, 5.0f * s,
+                    rgba(style.fill == glm::vec3(1.0f) ? style.ring : style.fill, 0.95f * o));
+            }
+            batch.disc(c + glm::vec2(0.0f, 1.5f * s), r + 1.0f * s,
+                       glm::vec4(0.0f, 0.0f, 0.0f, 0.30f * o), 4.0f * s);
+            if (marker.state == MarkerState::current) {
+                const float p = std::clamp(marker.pulse, 0.0f, 1.0f);
+                batch.disc(c, r * (1.55f + 0.6f * p), rgba(style.fill, 0.28f * (1.0f - 0.85f * p)));
+            }
+            const float ring = (marker.state == MarkerState::optional ? 2.6f : 1.8f) * s;
+            batch.disc(c, r, rgba(style.ring, o));
+            batch.disc(c, r - ring, rgba(style.fill, o));
+            centred_text(batch, font, number_text(marker.number), FontStyle::bold, c,
+                         rgba(style.text, o), scratch);
+            if (marker.state == MarkerState::done) {
+                const float rt = r * 0.46f;
+                const glm::vec2 tc = c + glm::vec2(0.78f * r, 0.72f * r);
+                batch.disc(tc, rt, rgba(glm::vec3(1.0f), 1.0f));
+                batch.line(tc + glm::vec2(-0.50f, 0.02f) * rt, tc + glm::vec2(-0.12f, 0.40f) * rt,
+                           0.34f * rt, rgba(style.fill, 1.0f));
+                batch.line(tc + glm::vec2(-0.12f, 0.40f) * rt, tc + glm::vec2(0.52f, -0.36f) * rt,
+                           0.34f * rt, rgba(style.fill, 1.0f));
+            } else if (marker.state == MarkerState::skipped) {
+                batch.line(c + glm::vec2(-0.72f, 0.72f) * r, c + glm::vec2(0.72f, -0.72f) * r,
+                           1.8f * s, rgba(glm::vec3(1.0f), o));
+            }
+        }
+
+        // Label boxes on top.
+        const LabelGeometry g = label_geometry(m);
+        for (const auto& label : layout.labels) {
+            const Marker& marker = frame.markers[label.marker];
+            const MarkerStyle style = marker_style(marker.state);
+            const glm::vec2 centre = (label.min + label.max) * 0.5f;
+            const glm::vec2 half = (label.max - label.min) * 0.5f;
+            batch.box(centre + glm::vec2(0.0f, 1.5f * s), half, g.corner, 6.0f * s,
+                      glm::vec4(0.0f, 0.0f, 0.0f, 0.16f));
+            batch.box(centre, half, g.corner, 1.0f, glm::vec4(0.78f, 0.80f, 0.84f, 1.0f));
+            batch.box(centre, half - glm::vec2(1.0f), g.corner - 1.0f, 1.0f,
+                      rgba(kLabelBackground, 0.97f));
+            const glm::vec2 chip{label.min.x + g.chip_cx, centre.y};
+            if (marker.state == MarkerState::optional) {
+                batch.disc(chip, g.chip_radius, rgba(style.ring, 1.0f));
+                batch.disc(chip, g.chip_radius - 1.8f * s, rgba(style.fill, 1.0f));
+            } else {
+                batch.disc(chip, g.chip_radius, rgba(style.fill, style.opacity));
+            }
+            centred_text(batch, font, number_text(marker.number), FontStyle::bold, chip,
+                         rgba(style.text, 1.0f), scratch);
+            if (font) {
+                scratch.clear();
+                const float px = font->pixel_height(FontStyle::regular);
+                font->layout(
+                    marker.label, FontStyle::regular,
+                    {label.min.x + g.text_x, centre.y + FontFace::regular()->cap_height(px) * 0.5f},
+                    scratch);
+                batch.glyphs(scratch,
+                             rgba(kLabelText, marker.state == MarkerState::skipped ? 0.6f : 1.0f));
+            }
+        }
+
+        if (batch.vertices.empty())
+            return;
+        glDisable(GL_DEPTH_TEST);
+        glDisable(GL_CULL_FACE);
+        glEnable(GL_BLEND);
+        glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
+        glUseProgram(overlay_program.id());
+        glUniform2f(uniform(overlay_program, "u_size"), float(frame.width), float(frame.height));
+        glUniform1i(uniform(overlay_program, "u_atlas"), 0);
+        glActiveTexture(GL_TEXTURE0);
+        glBindTexture(GL_TEXTURE_2D, font ? font->texture() : 0);
+        glBindVertexArray(overlay_vao.id());
+        glBindBuffer(GL_ARRAY_BUFFER, overlay_vbo.id());
+        glBufferData(GL_ARRAY_BUFFER, GLsizeiptr(batch.vertices.size() * sizeof(OverlayVertex)),
+                     batch.vertices.data(), GL_STREAM_DRAW);
+        glDrawArrays(GL_TRIANGLES, 0, GLsizei(batch.vertices.size()));
+        glBindTexture(GL_TEXTURE_2D, 0);
+        glDisable(GL_BLEND);
+    }
+
+    // Everything, into framebuffer `fbo` of the frame's size.
+    void draw_into(const FrameSnapshot& frame, GLuint fbo) {
+        glBindFramebuffer(GL_FRAMEBUFFER, fbo);
+        glViewport(0, 0, frame.width, frame.height);
+        glDisable(GL_SCISSOR_TEST);
+        glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
+        glDepthMask(GL_TRUE);
+        glClearColor(frame.background.r, frame.background.g, frame.background.b,
+                     frame.background.a);
+        glClearDepth(1.0);
+        glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
+
+        glDisable(GL_DEPTH_TEST);
+        glDisable(GL_BLEND);
+        glDisable(GL_CULL_FACE);
+        glUseProgram(background_program.id());
+        glUniform3f(uniform(background_program, "u_color"), frame.background.r, frame.background.g,
+                    frame.background.b);
+        glUniform1f(uniform(background_program, "u_alpha"), frame.background.a);
+        glUniform2f(uniform(background_program, "u_size"), float(frame.width), float(frame.height));
+        glBindVertexArray(empty_vao.id());
+        glDrawArrays(GL_TRIANGLES, 0, 3);
+
+        if (frame.model)
+            draw_model(frame);
+
+        const SurfaceIndex* skin = frame.skin_index;
+        if (!skin && frame.model && !frame.markers.empty() && frame.layers.markers)
+            skin = &skin_index(*frame.model);
+        layout = frame.layers.markers ? layout_overlay(frame, skin)
+                                      : OverlayLayout{overlay_metrics(frame), {}, {}};
+        if (!frame.layers.markers)
+            layout.markers.assign(frame.markers.size(), MarkerScreen{});
+        if (frame.layers.markers)
+            draw_overlay(frame);
+        glBindVertexArray(0);
+        glUseProgram(0);
+    }
+};
+
+Renderer::Renderer() : impl_(std::make_unique<Impl>()) {}
+Renderer::~Renderer() = default;
+
+std::unique_ptr<Renderer> Renderer::create(std::string& error) {
+    std::unique_ptr<Renderer> r(new Renderer());
+    Impl& i = *r->impl_;
+    i.skin_program = gl::make_program("skin", shaders::kMeshVertex, shaders::kSkinFragment, error);
+    if (!i.skin_program)
+        return nullptr;
+    i.muscle_program =
+        gl::make_program("muscle", shaders::kMeshVertex, shaders::kMuscleFragment, error);
+    if (!i.muscle_program)
+        return nullptr;
+    i.background_program = gl::make_program("background", shaders::kBackgroundVertex,
+                                            shaders::kBackgroundFragment, error);
+    if (!i.background_program)
+        return nullptr;
+    i.overlay_program =
+        gl::make_program("overlay", shaders::kOverlayVertex, shaders::kOverlayFragment, error);
+    if (!i.overlay_program)
+        return nullptr;
+    i.empty_vao = gl::make_vertex_array();
+    i.overlay_vao = gl::make_vertex_array();
+    i.overlay_vbo = gl::make_buffer();
+    glBindVertexArray(i.overlay_vao.id());
+    glBindBuffer(GL_ARRAY_BUFFER, i.overlay_vbo.id());
+    const auto stride = GLsizei(sizeof(OverlayVertex));
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, stride,
+                          reinterpret_cast<void*>(offsetof(OverlayVertex, position)));
+    glEnableVertexAttribArray(1);
+    glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, stride,
+                          reinterpret_cast<void*>(offsetof(OverlayVertex, uv)));
+    glEnableVertexAttribArray(2);
+    glVertexAttribPointer(2, 4, GL_FLOAT, GL_FALSE, stride,
+                          reinterpret_cast<void*>(offsetof(OverlayVertex, color)));
+    glEnableVertexAttribArray(3);
+    glVertexAttribPointer(3, 4, GL_FLOAT, GL_FALSE, stride,
+                          reinterpret_cast<void*>(offsetof(OverlayVertex, param)));
+    glEnableVertexAttribArray(4);
+    glVertexAttribPointer(4, 1, GL_FLOAT, GL_FALSE, stride,
+                          reinterpret_cast<void*>(offsetof(OverlayVertex, kind)));
+    glBindVertexArray(0);
+    glBindBuffer(GL_ARRAY_BUFFER, 0);
+    return r;
+}
+
+void Renderer::draw(const FrameSnapshot& frame) {
+    gl::StateGuard guard;
+    const auto target = GLuint(guard.draw_framebuffer());
+    if (!frame.antialias) {
+        impl_->draw_into(frame, target);
+        return;
+    }
+    if (!impl_->msaa)
+        impl_->msaa = std::make_unique<Offscreen>(frame.width, frame.height, 4);
+    impl_->msaa->resize(frame.width, frame.height, 4);
+    impl_->draw_into(frame, impl_->msaa->draw_framebuffer());
+    impl_->msaa->resolve();
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, impl_->msaa->resolved_framebuffer());
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, target);
+    glBlitFramebuffer(0, 0, frame.width, frame.height, 0, 0, frame.width, frame.height,
+                      GL_COLOR_BUFFER_BIT, GL_NEAREST);
+}
+
+void Renderer::draw(const FrameSnapshot& frame, Offscreen& target) {
+    gl::StateGuard guard;
+    target.resize(frame.width, frame.height, frame.antialias ? 4 : 0);
+    impl_->draw_into(frame, target.draw_framebuffer());
+    target.resolve();
+}
+
+std::vector<std::uint8_t> Renderer::render_rgba(const FrameSnapshot& frame) {
+    if (!impl_->offscreen)
+        impl_->offscreen =
+            std::make_unique<Offscreen>(frame.width, frame.height, frame.antialias ? 4 : 0);
+    draw(frame, *impl_->offscreen);
+    return impl_->offscreen->read_rgba();
+}
+
+const OverlayLayout& Renderer::last_layout() const {
+    return impl_->layout;
+}
+const SurfaceIndex& Renderer::skin_index(const Model& model) {
+    return impl_->skin_index(model);
+}
+void Renderer::finish() {
+    glFinish();
+}
+void Renderer::forget_model(const Model* model) {
+    impl_->models.erase(model);
+}
+void Renderer::clear_cache() {
+    impl_->models.clear();
+}
+
+} // namespace injmap::render

@@ -1,0 +1,243 @@
+#include "shaders.hpp"
+
+namespace injmap::render::shaders {
+
+const char* const kMeshVertex = R"(#version 330 core
+layout(location = 0) in vec3 a_position;
+layout(location = 1) in vec3 a_normal;
+layout(location = 2) in vec2 a_uv;
+layout(location = 3) in vec2 a_muscle;       // muscles: (index, fibre stripes across v)
+layout(location = 4) in vec4 a_glow_ids;     // skin: nearby muscles
+layout(location = 5) in vec4 a_glow_weights; // skin: closeness to each of them, 0..1
+uniform mat4 u_view_proj;
+uniform float u_state[128];                   // per muscle: muscles pass 1 = highlighted; skin pass 1 = glow
+out vec3 v_world;
+out vec3 v_normal;
+out vec2 v_uv;
+out float v_state;
+out float v_stripes;
+out float v_glow;
+float state_of(float index) {
+    int i = int(index + 0.5);
+    return (i >= 0 && i < 128) ? u_state[i] : 0.0;
+}
+void main() {
+    v_world = a_position;
+    v_normal = a_normal;
+    v_uv = a_uv;
+    v_state = state_of(a_muscle.x);
+    v_stripes = a_muscle.y;
+    float g = 0.0;
+    for (int k = 0; k < 4; ++k)
+        g = max(g, a_glow_weights[k] * state_of(a_glow_ids[k]));
+    v_glow = g;
+    gl_Position = u_view_proj * vec4(a_position, 1.0);
+}
+)";
+
+// Shared lighting: a camera-attached three-point rig (warm key from the upper left, cool fill from
+// the right, rim from behind), hemisphere ambient, a filmic tone curve and sRGB output.
+#define INJMAP_LIGHTING_GLSL                                                                       \
+    "uniform vec3 u_eye;\n"                                                                        \
+    "uniform vec3 u_key_dir;\n"                                                                    \
+    "uniform vec3 u_fill_dir;\n"                                                                   \
+    "uniform vec3 u_rim_dir;\n"                                                                    \
+    "const vec3 KEY = vec3(1.00, 0.96, 0.90) * 2.3;\n"                                             \
+    "const vec3 FILL = vec3(0.78, 0.86, 1.00) * 0.75;\n"                                           \
+    "const vec3 RIM = vec3(1.00, 0.98, 0.96) * 1.1;\n"                                             \
+    "const vec3 SKY = vec3(0.86, 0.91, 1.00) * 0.55;\n"                                            \
+    "const vec3 GROUND = vec3(0.60, 0.54, 0.50) * 0.45;\n"                                         \
+    "vec3 to_linear(vec3 c) { return pow(max(c, vec3(0.0)), vec3(2.2)); }\n"                       \
+    "vec3 to_display(vec3 c) {\n"                                                                  \
+    "    vec3 x = max(c * 0.80, vec3(0.0));\n"                                                     \
+    "    x = (x * (2.51 * x + 0.03)) / (x * (2.43 * x + 0.59) + 0.14);\n"                          \
+    "    return pow(clamp(x, 0.0, 1.0), vec3(1.0 / 2.2));\n"                                       \
+    "}\n"                                                                                          \
+    "float wrap_diffuse(vec3 n, vec3 l, float w) { return max((dot(n, l) + w) / (1.0 + w), 0.0); " \
+    "}\n"                                                                                          \
+    "float specular(vec3 n, vec3 l, vec3 v, float power) {\n"                                      \
+    "    vec3 h = normalize(l + v);\n"                                                             \
+    "    float f = 0.04 + 0.96 * pow(1.0 - max(dot(h, v), 0.0), 5.0);\n"                           \
+    "    return pow(max(dot(n, h), 0.0), power) * f * (power + 8.0) / 8.0 * step(0.0, dot(n, "     \
+    "l));\n"                                                                                       \
+    "}\n"
+
+const char* const kSkinFragment = "#version 330 core\n" INJMAP_LIGHTING_GLSL R"(
+uniform vec3 u_albedo;
+uniform vec3 u_subsurface;
+uniform vec3 u_glow_color;
+uniform int u_xray;
+in vec3 v_world;
+in vec3 v_normal;
+in vec2 v_uv;
+in float v_state;
+in float v_stripes;
+in float v_glow;
+out vec4 o_color;
+void main() {
+    vec3 n = normalize(v_normal);
+    if (!gl_FrontFacing)
+        n = -n;
+    vec3 v = normalize(u_eye - v_world);
+    vec3 albedo = to_linear(u_albedo);
+    vec3 sss = to_linear(u_subsurface);
+    vec3 glow_color = to_linear(u_glow_color);
+    float glow = clamp(v_glow, 0.0, 1.0);
+    albedo = mix(albedo, albedo * glow_color * 1.5, glow * 0.5);
+
+    // Wrapped diffuse softens the terminator; the difference to plain Lambert is where light
+    // scatters under the skin, tinted warm.
+    float kw = wrap_diffuse(n, u_key_dir, 0.5);
+    float kl = max(dot(n, u_key_dir), 0.0);
+    float fw = wrap_diffuse(n, u_fill_dir, 0.6);
+    float fl = max(dot(n, u_fill_dir), 0.0);
+    vec3 diffuse = KEY * (albedo * kw + sss * (kw - kl) * 0.55) + FILL * (albedo * fw + sss * (fw - fl) * 0.35);
+    vec3 ambient = mix(GROUND, SKY, n.y * 0.5 + 0.5) * albedo;
+    float ndv = max(dot(n, v), 0.0);
+    float rim = pow(1.0 - ndv, 3.0) * max(dot(n, u_rim_dir) + 0.35, 0.0);
+    vec3 spec = KEY * specular(n, u_key_dir, v, 18.0) * 0.035 + FILL * specular(n, u_fill_dir, v, 18.0) * 0.02;
+    vec3 color = (diffuse + ambient) * 0.30 + RIM * rim * mix(albedo, vec3(1.0), 0.4) * 0.35 + spec;
+    color += glow_color * glow * 0.05;
+    if (u_xray == 1) {
+        // Fresnel-weighted: nearly clear where the skin faces the viewer, a soft outline at the
+        // silhouette, so the muscles beneath read clearly and the body shape stays.
+        float a = mix(0.08, 0.80, pow(1.0 - ndv, 2.0));
+        o_color = vec4(to_display(mix(color, vec3(0.9, 0.92, 0.95), 0.35)), a);
+    } else {
+        o_color = vec4(to_display(color), 1.0);
+    }
+}
+)";
+
+const char* const kMuscleFragment = "#version 330 core\n" INJMAP_LIGHTING_GLSL R"(
+uniform vec3 u_muscle;
+uniform vec3 u_highlight;
+uniform vec3 u_muted;
+uniform vec3 u_tendon;
+uniform int u_any_highlight;
+uniform int u_fibres;
+in vec3 v_world;
+in vec3 v_normal;
+in vec2 v_uv;
+in float v_state;
+in float v_stripes;
+in float v_glow;
+out vec4 o_color;
+float hash(float x) { return fract(sin(x * 127.1) * 43758.5453); }
+void main() {
+    vec3 n = normalize(v_normal);
+    if (!gl_FrontFacing)
+        n = -n;
+    vec3 v = normalize(u_eye - v_world);
+    bool lit = u_any_highlight == 0 || v_state > 0.5;
+    vec3 base = to_linear(u_any_highlight == 0 ? u_muscle : (v_state > 0.5 ? u_highlight : u_muted));
+
+    // Fibres run along u (origin to insertion): bundles are stripes across v, with a darker groove
+    // between them, a slight rounded bump and a small per-bundle shade variation. They fade out
+    // where they would be finer than about two pixels (no moire).
+    float shade = 1.0;
+    if (u_fibres == 1 && v_stripes > 0.0) {
+        float s = v_uv.y * v_stripes;
+        float aa = fwidth(s);
+        float fade = clamp(1.6 - aa * 3.0, 0.0, 1.0);
+        float d = min(fract(s), 1.0 - fract(s)) * 2.0; // 0 in a groove, 1 mid-bundle
+        float groove = 1.0 - smoothstep(0.0, 0.30 + aa * 2.0, d);
+        shade = mix(1.0, (1.0 - 0.38 * groove) * (0.93 + 0.12 * hash(floor(s))), fade);
+        // Across-fibre direction from screen derivatives (cotangent frame), for the bump.
+        vec3 dp1 = dFdx(v_world), dp2 = dFdy(v_world);
+        float dv1 = dFdx(v_uv.y), dv2 = dFdy(v_uv.y);
+        vec3 across = cross(dp2, n) * dv1 + cross(n, dp1) * dv2;
+        float len = length(across);
+        if (len > 1e-8)
+            n = normalize(n - across / len * sin(6.2831853 * s) * 0.22 * fade);
+    }
+    // Tendinous ends near origin and insertion.
+    float belly = smoothstep(0.0, 0.06, v_uv.x) * smoothstep(1.0, 0.94, v_uv.x);
+    vec3 albedo = mix(to_linear(u_tendon) * (lit ? 1.0 : 0.8), base * shade, belly);
+
+    float kw = wrap_diffuse(n, u_key_dir, 0.25);
+    float fw = wrap_diffuse(n, u_fill_dir, 0.35);
+    vec3 diffuse = KEY * albedo * kw + FILL * albedo * fw;
+    vec3 ambient = mix(GROUND, SKY, n.y * 0.5 + 0.5) * albedo;
+    float ndv = max(dot(n, v), 0.0);
+    float rim = pow(1.0 - ndv, 3.0) * max(dot(n, u_rim_dir) + 0.35, 0.0);
+    float wet = lit ? 0.10 : 0.05;
+    vec3 spec = (KEY * specular(n, u_key_dir, v, 40.0) + FILL * specular(n, u_fill_dir, v, 40.0) * 0.5) * wet;
+    vec3 color = (diffuse + ambient) * 0.30 + RIM * rim * albedo * 0.5 + spec;
+    if (u_any_highlight == 1 && v_state > 0.5)
+        color += base * 0.06;
+    o_color = vec4(to_display(color), 1.0);
+}
+)";
+
+const char* const kBackgroundVertex = R"(#version 330 core
+out vec2 v_uv;
+void main() {
+    vec2 p = vec2((gl_VertexID == 1) ? 3.0 : -1.0, (gl_VertexID == 2) ? 3.0 : -1.0);
+    v_uv = p * 0.5 + 0.5;
+    gl_Position = vec4(p, 0.0, 1.0);
+}
+)";
+
+const char* const kBackgroundFragment = R"(#version 330 core
+uniform vec3 u_color; // sRGB
+uniform float u_alpha;
+uniform vec2 u_size;
+in vec2 v_uv;
+out vec4 o_color;
+void main() {
+    // Calm studio backdrop: a little lighter at the top, a soft vignette, dithered against banding.
+    vec3 top = min(u_color * 1.03 + 0.01, vec3(1.0));
+    vec3 bottom = u_color * 0.90;
+    vec3 c = mix(bottom, top, smoothstep(0.0, 1.0, v_uv.y));
+    vec2 q = (v_uv - vec2(0.5, 0.58)) * vec2(u_size.x / u_size.y, 1.0);
+    c *= 1.0 - 0.10 * smoothstep(0.35, 1.15, length(q));
+    float noise = fract(sin(dot(gl_FragCoord.xy, vec2(12.9898, 78.233))) * 43758.5453);
+    c += (noise - 0.5) / 255.0;
+    o_color = vec4(c, u_alpha);
+}
+)";
+
+const char* const kOverlayVertex = R"(#version 330 core
+layout(location = 0) in vec2 a_position; // pixels, top-left origin
+layout(location = 1) in vec2 a_uv;
+layout(location = 2) in vec4 a_color;
+layout(location = 3) in vec4 a_param;
+layout(location = 4) in float a_kind;
+uniform vec2 u_size;
+out vec2 v_uv;
+out vec4 v_color;
+out vec4 v_param;
+flat out int v_kind;
+void main() {
+    v_uv = a_uv;
+    v_color = a_color;
+    v_param = a_param;
+    v_kind = int(a_kind + 0.5);
+    gl_Position = vec4(a_position.x / u_size.x * 2.0 - 1.0, 1.0 - a_position.y / u_size.y * 2.0, 0.0, 1.0);
+}
+)";
+
+const char* const kOverlayFragment = R"(#version 330 core
+uniform sampler2D u_atlas;
+in vec2 v_uv;
+in vec4 v_color;
+in vec4 v_param;
+flat in int v_kind;
+out vec4 o_color;
+void main() {
+    float a = 1.0;
+    if (v_kind == 1) {
+        a = texture(u_atlas, v_uv).r;
+    } else if (v_kind == 2) {
+        // Rounded box in its own frame: uv = offset from the centre (px); param = half size, corner
+        // radius, edge softness (1 = anti-aliased edge, more = soft shadow).
+        vec2 q = abs(v_uv) - (v_param.xy - vec2(v_param.z));
+        float d = length(max(q, vec2(0.0))) + min(max(q.x, q.y), 0.0) - v_param.z;
+        a = clamp(0.5 - d / v_param.w, 0.0, 1.0);
+    }
+    o_color = vec4(v_color.rgb, v_color.a * a);
+}
+)";
+
+} // namespace injmap::render::shaders

@@ -1,0 +1,66 @@
+#include "injmap/render/style.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace injmap::render {
+
+namespace {
+constexpr glm::vec3 rgb(int r, int g, int b) {
+    return {float(r) / 255.0f, float(g) / 255.0f, float(b) / 255.0f};
+}
+
+// Albedos chosen by eye under the renderer's lighting to read as natural skin, light to deep; the
+// subsurface tint is a warmer, more saturated version that shows in the soft shadow terminator.
+constexpr std::array kTones = {
+    SkinTone{"Light", rgb(236, 200, 178), rgb(220, 110, 90)},
+    SkinTone{"Fair", rgb(224, 180, 150), rgb(214, 100, 76)},
+    SkinTone{"Medium", rgb(200, 150, 115), rgb(196, 86, 58)},
+    SkinTone{"Olive", rgb(176, 132, 94), rgb(170, 84, 50)},
+    SkinTone{"Brown", rgb(140, 96, 68), rgb(140, 62, 38)},
+    SkinTone{"Deep", rgb(96, 64, 46), rgb(104, 44, 28)},
+};
+} // namespace
+
+std::span<const SkinTone> skin_tones() {
+    return kTones;
+}
+
+const SkinTone& skin_tone(int index) {
+    return kTones[std::size_t(std::clamp(index, 0, int(kTones.size()) - 1))];
+}
+
+MarkerStyle marker_style(MarkerState state) {
+    const glm::vec3 white{1.0f};
+    switch (state) {
+    case MarkerState::pending:
+        return {rgb(0, 114, 178), white, white, 1.0f, 1.0f};
+    case MarkerState::current:
+        return {rgb(213, 94, 0), white, white, 1.0f, 1.25f};
+    case MarkerState::done:
+        return {rgb(0, 158, 115), white, white, 1.0f, 1.0f};
+    case MarkerState::skipped:
+        return {rgb(127, 127, 127), white, white, 0.75f, 0.9f};
+    case MarkerState::optional:
+        return {white, rgb(204, 121, 167), rgb(150, 60, 110), 1.0f, 1.0f};
+    }
+    return {rgb(0, 114, 178), white, white, 1.0f, 1.0f};
+}
+
+const char* to_string(MarkerState state) {
+    switch (state) {
+    case MarkerState::pending:
+        return "pending";
+    case MarkerState::current:
+        return "current";
+    case MarkerState::done:
+        return "done";
+    case MarkerState::skipped:
+        return "skipped";
+    case MarkerState::optional:
+        return "optional";
+    }
+    return "pending";
+}
+
+} // namespace injmap::render

@@ -1,15 +1,275 @@
+// injmap check: read, place and validate protocol files; diagnostics on stderr, a summary (or JSON)
+// on stdout. Exit 0 without errors, 1 with any error, 2 when a file or the model cannot be read or
+// the arguments are wrong.
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <iomanip>
 #include <iostream>
+#include <map>
+#include <sstream>
+#include <system_error>
+
+#include <nlohmann/json.hpp>
 
 #include "commands/commands.hpp"
+#include "injmap/models/data_paths.hpp"
+#include "injmap/models/manifest.hpp"
+#include "injmap/models/surface_index.hpp"
+#include "injmap/protocols/placement.hpp"
+#include "injmap/protocols/protocol_reader.hpp"
+#include "injmap/protocols/validator.hpp"
 
 namespace injmap::cli {
 namespace {
-int run_check(std::span<const std::string>) {
-    std::cerr << "injmap check: not implemented yet\n";
-    return exit_usage;
+
+namespace fs = std::filesystem;
+using Json = nlohmann::ordered_json;
+
+constexpr const char* kDefaultModel = "adult-male";
+
+struct Checked {
+    std::string display;              // the path as shown in diagnostics
+    std::optional<Protocol> protocol; // when the file could be read
+    std::optional<PlacedProtocol> placed;
+    Diagnostics diagnostics;
+};
+
+struct MuscleTally {
+    int sites = 0;
+    double units = 0.0;
+};
+
+// Per muscle key in order of first appearance.
+std::vector<std::pair<std::string, MuscleTally>> tally(const Protocol& protocol) {
+    std::vector<std::pair<std::string, MuscleTally>> out;
+    for (const Site* s : protocol.sites()) {
+        auto it = std::find_if(out.begin(), out.end(),
+                               [&](const auto& e) { return e.first == s->muscle; });
+        if (it == out.end()) {
+            out.emplace_back(s->muscle, MuscleTally{});
+            it = std::prev(out.end());
+        }
+        ++it->second.sites;
+        it->second.units += s->units;
+    }
+    return out;
 }
+
+std::string units_text(double units) {
+    std::ostringstream out;
+    if (std::abs(units - std::round(units)) < 1e-9)
+        out << static_cast<long long>(std::llround(units));
+    else
+        out << std::fixed << std::setprecision(1) << units;
+    return out.str();
+}
+
+Checked check_file(const fs::path& path, const std::string& display, const ModelQueries& queries) {
+    Checked out;
+    out.display = display;
+    Result<Protocol> read = read_protocol_file(path);
+    out.diagnostics = std::move(read.diagnostics);
+    // Diagnostics name the file as the user gave it.
+    for (auto& d : out.diagnostics)
+        d.where.file = display;
+    if (!read.value)
+        return out;
+    out.protocol = std::move(read.value);
+    if (has_errors(out.diagnostics))
+        return out; // a structurally broken file: its values cannot be trusted for clinical checks
+    const Protocol& protocol = *out.protocol;
+    auto append = [&](Diagnostics more) {
+        for (auto& d : more) {
+            d.where.file = display;
+            out.diagnostics.push_back(std::move(d));
+        }
+    };
+    append(validate_protocol(protocol));
+    Result<PlacedProtocol> placed = place_protocol(protocol, queries);
+    append(std::move(placed.diagnostics));
+    if (placed.value) {
+        append(validate_on_model(protocol, *placed.value, queries));
+        out.placed = std::move(placed.value);
+    }
+    std::stable_sort(out.diagnostics.begin(), out.diagnostics.end(),
+                     [](const Diagnostic& a, const Diagnostic& b) {
+                         return std::tie(a.where.line, a.where.column) <
+                                std::tie(b.where.line, b.where.column);
+                     });
+    return out;
+}
+
+void print_summary(const Checked& c, const Model& model) {
+    const auto errors =
+        std::count_if(c.diagnostics.begin(), c.diagnostics.end(),
+                      [](const Diagnostic& d) { return d.severity == Severity::error; });
+    const auto warnings =
+        std::count_if(c.diagnostics.begin(), c.diagnostics.end(),
+                      [](const Diagnostic& d) { return d.severity == Severity::warning; });
+    std::cout << c.display << ": ";
+    if (!c.protocol) {
+        std::cout << "not read (" << errors << " error" << (errors == 1 ? "" : "s") << ")\n";
+        return;
+    }
+    const Protocol& p = *c.protocol;
+    const auto sites = p.sites();
+    const auto optional =
+        std::count_if(sites.begin(), sites.end(), [](const Site* s) { return s->optional; });
+    std::cout << p.id << " — " << p.title << "\n";
+    std::cout << "  " << sites.size() << " sites";
+    if (optional > 0)
+        std::cout << " (" << optional << " optional)";
+    std::cout << ", " << units_text(p.total_units(true)) << " U";
+    if (optional > 0)
+        std::cout << " (" << units_text(p.total_units(false)) << " U without the optional sites)";
+    std::cout << ", placed on " << model.id << "\n";
+    if (p.paradigm == Paradigm::cd_template)
+        std::cout << "  a template: placed as if the posture were to the subject's left "
+                     "(ipsilateral = left, contralateral = right)\n";
+    std::size_t width = 8;
+    const auto muscles = tally(p);
+    for (const auto& [muscle, t] : muscles)
+        width = std::max(width, muscle.size());
+    for (const auto& [muscle, t] : muscles)
+        std::cout << "  " << std::left << std::setw(static_cast<int>(width)) << muscle << std::right
+                  << std::setw(4) << t.sites << " site" << (t.sites == 1 ? " " : "s")
+                  << std::setw(7) << units_text(t.units) << " U\n";
+    std::cout << "  " << errors << " error" << (errors == 1 ? "" : "s") << ", " << warnings
+              << " warning" << (warnings == 1 ? "" : "s") << "\n";
+}
+
+Json to_json(const Checked& c) {
+    Json file;
+    file["path"] = c.display;
+    if (c.protocol) {
+        const Protocol& p = *c.protocol;
+        Json protocol;
+        protocol["id"] = p.id;
+        protocol["title"] = p.title;
+        protocol["total_units"] = p.total_units(true);
+        const auto sites = p.sites();
+        protocol["site_count"] = sites.size();
+        Json muscles = Json::object();
+        for (const auto& [muscle, t] : tally(p))
+            muscles[muscle] = Json{{"sites", t.sites}, {"units", t.units}};
+        protocol["muscles"] = std::move(muscles);
+        Json list = Json::array();
+        for (std::size_t i = 0; i < sites.size(); ++i) {
+            const Site& s = *sites[i];
+            Json site;
+            site["id"] = s.id;
+            site["muscle"] = s.muscle;
+            site["side"] = to_string(s.side);
+            site["units"] = s.units;
+            site["optional"] = s.optional;
+            if (c.placed && i < c.placed->sites.size() && c.placed->sites[i].placed) {
+                const auto& x = c.placed->sites[i].position;
+                // 0.01 mm is far below anything anatomical and keeps the output stable and short.
+                auto round = [](float v) {
+                    return std::round(static_cast<double>(v) * 100.0) / 100.0;
+                };
+                site["position_mm"] = Json::array({round(x.x), round(x.y), round(x.z)});
+            } else {
+                site["position_mm"] = nullptr;
+            }
+            list.push_back(std::move(site));
+        }
+        protocol["sites"] = std::move(list);
+        file["protocol"] = std::move(protocol);
+    } else {
+        file["protocol"] = nullptr;
+    }
+    Json diagnostics = Json::array();
+    for (const auto& d : c.diagnostics)
+        diagnostics.push_back(Json{{"severity", to_string(d.severity)},
+                                   {"rule", d.rule},
+                                   {"line", d.where.line},
+                                   {"column", d.where.column},
+                                   {"message", d.message}});
+    file["diagnostics"] = std::move(diagnostics);
+    return file;
+}
+
+int run_check(std::span<const std::string> args) {
+    std::string error;
+    const auto parsed = parse_args(args, {{"--model", true}, {"--json", false}}, error);
+    if (!parsed)
+        return usage_error("check", error);
+    if (parsed->positionals.empty())
+        return usage_error("check", "no protocol file given");
+    const bool json = parsed->has("--json");
+
+    // Every file must exist before anything is checked, so a typo fails fast and alone.
+    std::vector<std::pair<fs::path, std::string>> files;
+    for (const auto& arg : parsed->positionals) {
+        std::error_code ec;
+        if (fs::is_regular_file(arg, ec)) {
+            files.emplace_back(arg, arg);
+        } else if (auto resolved = resolve_protocol(arg)) {
+            files.emplace_back(*resolved, resolved->string());
+        } else {
+            std::cerr << "injmap check: cannot read '" << arg
+                      << "': no such file or shipped protocol\n";
+            return exit_usage;
+        }
+    }
+
+    const std::string model_name = parsed->value("--model").value_or(kDefaultModel);
+    Result<Model> model = load_model_by_name(model_name);
+    if (!model.ok()) {
+        std::string why = "not found";
+        for (const auto& d : model.diagnostics)
+            if (d.severity == Severity::error) {
+                why = format_diagnostic(d);
+                break;
+            }
+        std::cerr << "injmap check: cannot load model '" << model_name << "': " << why << "\n";
+        return exit_usage;
+    }
+    const ModelQueries queries(*model.value);
+
+    bool any_error = false;
+    Json report = Json{{"files", Json::array()}};
+    for (const auto& [path, display] : files) {
+        Checked c = check_file(path, display, queries);
+        for (const auto& d : c.diagnostics)
+            if (d.rule == "protocol.io") {
+                std::cerr << "injmap check: cannot read '" << display << "': " << d.message << "\n";
+                return exit_usage;
+            }
+        for (const auto& d : c.diagnostics)
+            std::cerr << format_diagnostic(d) << "\n";
+        any_error = any_error || has_errors(c.diagnostics);
+        if (json)
+            report["files"].push_back(to_json(c));
+        else
+            print_summary(c, *model.value);
+    }
+    if (json)
+        std::cout << report.dump(2) << "\n";
+    return any_error ? exit_findings : exit_ok;
+}
+
 } // namespace
 
-const Command check_command{"check", "validate protocol files and print their sites, units and diagnostics",
-                          "Usage: injmap check [OPTIONS]\n\nvalidate protocol files and print their sites, units and diagnostics\n", run_check};
+const Command check_command{
+    "check", "validate protocol files and print their sites, units and diagnostics",
+    "Usage: injmap check [--model ID|MANIFEST] [--json] FILE...\n"
+    "\n"
+    "Reads each protocol file (or shipped protocol id), places its sites on a model and validates "
+    "it\n"
+    "against the clinical limits and anatomical checks (docs/protocol-format.md lists every "
+    "rule).\n"
+    "\n"
+    "Options:\n"
+    "  --model ID|MANIFEST  the model to place the sites on (default: adult-male)\n"
+    "  --json               print the summary as JSON on stdout\n"
+    "\n"
+    "Diagnostics go to stderr as FILE:LINE:COL: error|warning: message [rule-id].\n"
+    "A cervical dystonia template is placed as if the posture were to the subject's left.\n"
+    "Exit codes: 0 no errors, 1 errors found, 2 a file or the model cannot be read, or bad "
+    "arguments.\n",
+    run_check};
+
 } // namespace injmap::cli

@@ -1,15 +1,215 @@
+// injmap cd plan: cervical dystonia plan from Col-Cap forms
+// (protocols/include/injmap/protocols/cd_plan.hpp).
+#include <cstdio>
+#include <iomanip>
 #include <iostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "commands/commands.hpp"
+#include "injmap/protocols/cd_plan.hpp"
 
 namespace injmap::cli {
 namespace {
-int run_cd(std::span<const std::string>) {
-    std::cerr << "injmap cd: not implemented yet\n";
-    return exit_usage;
+
+constexpr const char* kName = "cd";
+
+struct CdArgs {
+    std::vector<CdFormChoice> choices;
+    bool json = false;
+};
+
+// --form and --side come in pairs and their order matters (each --side belongs to the --form before
+// it), which the generic parser in cli.hpp does not keep; so these arguments are read here, in
+// order.
+std::optional<CdArgs> parse_plan_args(std::span<const std::string> args, std::string& error) {
+    CdArgs out;
+    std::vector<bool> side_given;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        std::string name = args[i], value;
+        bool has_value = false;
+        if (const auto eq = name.find('='); name.rfind("--", 0) == 0 && eq != std::string::npos) {
+            value = name.substr(eq + 1);
+            name = name.substr(0, eq);
+            has_value = true;
+        }
+        if (name == "--json") {
+            if (has_value) {
+                error = "option '--json' takes no value";
+                return std::nullopt;
+            }
+            out.json = true;
+            continue;
+        }
+        if (name != "--form" && name != "--side") {
+            error = name.rfind("-", 0) == 0 ? "unknown option '" + name + "'"
+                                            : "unexpected argument '" + name + "'";
+            return std::nullopt;
+        }
+        if (!has_value) {
+            if (i + 1 >= args.size()) {
+                error = "option '" + name + "' needs a value";
+                return std::nullopt;
+            }
+            value = args[++i];
+        }
+        if (name == "--form") {
+            if (!is_cd_form(value)) {
+                error = "unknown form '" + value +
+                        "' (torticaput, torticollis, laterocaput, laterocollis, antecaput, "
+                        "anterocollis, retrocaput, "
+                        "retrocollis)";
+                return std::nullopt;
+            }
+            out.choices.push_back({value, std::nullopt});
+            side_given.push_back(false);
+            continue;
+        }
+        // --side
+        if (out.choices.empty()) {
+            error = "--side must follow the --form it applies to";
+            return std::nullopt;
+        }
+        if (side_given.back()) {
+            error = "--side given twice for " + out.choices.back().form;
+            return std::nullopt;
+        }
+        if (value != "left" && value != "right") {
+            error = "--side must be left or right, not '" + value + "'";
+            return std::nullopt;
+        }
+        if (cd_form_is_sagittal(out.choices.back().form)) {
+            error = out.choices.back().form + " is a sagittal form and takes no --side";
+            return std::nullopt;
+        }
+        out.choices.back().side = value == "left" ? Side::left : Side::right;
+        side_given.back() = true;
+    }
+    if (out.choices.empty()) {
+        error = "at least one --form is needed";
+        return std::nullopt;
+    }
+    for (const auto& c : out.choices)
+        if (!cd_form_is_sagittal(c.form) && !c.side) {
+            error = c.form + " needs --side left or --side right after it";
+            return std::nullopt;
+        }
+    return out;
 }
+
+std::string units_text(double value) {
+    std::ostringstream out;
+    out << value;
+    return out.str();
+}
+
+void print_json(const CdPlan& plan) {
+    nlohmann::json muscles = nlohmann::json::array();
+    for (const auto& m : plan.muscles)
+        muscles.push_back({{"id", m.muscle},
+                           {"side", to_string(m.side)},
+                           {"units_range", {m.units_min, m.units_max}},
+                           {"sites", m.sites},
+                           {"guidance", to_string(m.guidance)}});
+    nlohmann::json warnings = nlohmann::json::array();
+    for (const auto& w : plan.warnings)
+        warnings.push_back({{"rule", w.rule}, {"message", w.message}});
+    const nlohmann::json out = {{"muscles", muscles},
+                                {"total_range", {plan.total_min, plan.total_max}},
+                                {"warnings", warnings}};
+    std::cout << out.dump(2) << "\n";
+}
+
+void print_table(const CdPlan& plan) {
+    std::cout << "Cervical dystonia plan: " << describe_cd_forms(plan.forms) << "\n"
+              << "A starting point for the clinician to adjust. Units of onabotulinumtoxinA "
+                 "(BOTOX) per side;\n"
+              << "they do not convert to other toxins.\n\n";
+    std::cout << std::left << std::setw(32) << "muscle" << std::setw(7) << "side" << std::setw(11)
+              << "units" << std::setw(7) << "sites"
+              << "guidance\n";
+    for (const auto& m : plan.muscles) {
+        std::string guidance = to_string(m.guidance);
+        if (!m.placed)
+            guidance += " (not on the model)";
+        std::cout << std::left << std::setw(32) << m.muscle << std::setw(7) << to_string(m.side)
+                  << std::setw(11) << (units_text(m.units_min) + "-" + units_text(m.units_max))
+                  << std::setw(7) << m.sites << guidance << "\n";
+    }
+    std::cout << std::left << std::setw(39) << "total"
+              << (units_text(plan.total_min) + "-" + units_text(plan.total_max)) << " U\n";
+    if (!plan.warnings.empty()) {
+        std::cout << "\n";
+        for (const auto& w : plan.warnings)
+            std::cout << to_string(w.severity) << ": " << w.message << " [" << w.rule << "]\n";
+    }
+}
+
+int run_cd(std::span<const std::string> args) {
+    if (args.empty())
+        return usage_error(kName, "missing action (plan)");
+    if (args[0] != "plan")
+        return usage_error(kName, "unknown action '" + args[0] + "' (plan)");
+    std::string error;
+    const auto parsed = parse_plan_args(args.subspan(1), error);
+    if (!parsed)
+        return usage_error(kName, error);
+
+    const auto templates = load_cd_templates();
+    if (!templates.ok()) {
+        for (const auto& d : templates.diagnostics)
+            if (d.severity == Severity::error) {
+                std::cerr << "injmap cd: " << format_diagnostic(d) << "\n";
+                break;
+            }
+        return exit_usage;
+    }
+    const auto plan = make_cd_plan(parsed->choices, *templates.value);
+    if (!plan.ok()) {
+        for (const auto& d : plan.diagnostics)
+            if (d.severity == Severity::error)
+                return usage_error(kName, d.message);
+        return exit_usage;
+    }
+    if (parsed->json)
+        print_json(*plan.value);
+    else
+        print_table(*plan.value);
+    return exit_ok;
+}
+
 } // namespace
 
-const Command cd_command{"cd", "plan a cervical dystonia session from the head/neck posture",
-                          "Usage: injmap cd [OPTIONS]\n\nplan a cervical dystonia session from the head/neck posture\n", run_cd};
+const Command cd_command{
+    "cd", "plan a cervical dystonia session from the head/neck posture",
+    "Usage: injmap cd plan --form FORM [--side left|right] [--form FORM [--side left|right]]... "
+    "[--json]\n"
+    "\n"
+    "Plan a cervical dystonia session from the Col-Cap forms of the posture: the candidate muscles "
+    "of\n"
+    "each form on the correct side (merged when forms share a muscle), per-side unit ranges, "
+    "sites,\n"
+    "guidance flags, the total range and warnings (SCM cap, bilateral SCM, session and "
+    "first-session\n"
+    "caps, ...). A starting point the clinician adjusts, not a prescription.\n"
+    "\n"
+    "Forms: torticaput, torticollis, laterocaput, laterocollis (these need --side: the side the "
+    "head\n"
+    "turns or tilts towards), antecaput, anterocollis, retrocaput, retrocollis (sagittal: no "
+    "--side).\n"
+    "Each --side applies to the --form just before it. Combine forms for mixed postures and "
+    "shifts,\n"
+    "e.g. --form laterocollis --side left --form laterocaput --side right.\n"
+    "\n"
+    "Options:\n"
+    "  --form FORM      a Col-Cap form (repeatable)\n"
+    "  --side SIDE      left or right, for the preceding rotation or lateral form\n"
+    "  --json           print {\"muscles\": [{\"id\", \"side\", \"units_range\", \"sites\", "
+    "\"guidance\"}],\n"
+    "                   \"total_range\", \"warnings\": [{\"rule\", \"message\"}]}\n"
+    "\n"
+    "Exit codes: 0 plan printed (warnings included), 2 usage error or templates not readable.\n",
+    run_cd};
+
 } // namespace injmap::cli

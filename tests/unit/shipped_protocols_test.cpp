@@ -1,0 +1,310 @@
+// The shipped protocol library (protocols/*.toml): every file reads and validates clean, places on
+// both generated models with every site over its muscle, and carries the PREEMPT counts (31 / 155
+// U, 39 / 195 U with follow-the-pain) and the eight Col-Cap cervical dystonia templates.
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "injmap/models/manifest.hpp"
+#include "injmap/models/surface_index.hpp"
+#include "injmap/protocols/cd_plan.hpp"
+#include "injmap/protocols/placement.hpp"
+#include "injmap/protocols/protocol_reader.hpp"
+#include "injmap/protocols/validator.hpp"
+#include "test_support.hpp"
+
+using namespace injmap;
+
+namespace {
+
+const std::vector<std::string> kShipped = {
+    "preempt-155",     "preempt-ftp-195", "cd-torticaput",   "cd-torticollis", "cd-laterocaput",
+    "cd-laterocollis", "cd-antecaput",    "cd-anterocollis", "cd-retrocaput",  "cd-retrocollis",
+};
+
+Protocol read_shipped(const std::string& id) {
+    const auto path = test::source_dir() / "protocols" / (id + ".toml");
+    auto r = read_protocol_file(path);
+    for (const auto& d : r.diagnostics)
+        ADD_FAILURE() << format_diagnostic(d);
+    EXPECT_TRUE(r.ok()) << id;
+    return r.value ? *r.value : Protocol{};
+}
+
+std::string describe(const Diagnostics& diagnostics) {
+    std::string out;
+    for (const auto& d : diagnostics)
+        out += format_diagnostic(d) + "\n";
+    return out;
+}
+
+std::set<std::string> rule_set(const Diagnostics& diagnostics, Severity severity) {
+    std::set<std::string> out;
+    for (const auto& d : diagnostics)
+        if (d.severity == severity)
+            out.insert(d.rule);
+    return out;
+}
+
+// Warnings a file carries on purpose (they inform; they are not defects of the file).
+std::set<std::string> expected_warnings(const std::string& id) {
+    if (id == "preempt-ftp-195")
+        return {"dose.total-us-label"}; // 195 U is the trial protocol / non-US label, above the US
+                                        // 155 U
+    if (id == "cd-anterocollis")
+        return {"muscle.bilateral-scm"}; // anterocollis injects both SCMs (at half dose)
+    return {};
+}
+
+struct LoadedModel {
+    Model model;
+    std::unique_ptr<ModelQueries> queries;
+};
+
+const LoadedModel& model(const std::string& id) {
+    static std::map<std::string, LoadedModel> cache;
+    auto it = cache.find(id);
+    if (it == cache.end()) {
+        auto r = load_model(test::share_dir() / "models" / (id + ".toml"));
+        EXPECT_TRUE(r.ok()) << id << "\n" << describe(r.diagnostics);
+        LoadedModel& m = cache[id];
+        if (r.value)
+            m.model = std::move(*r.value);
+        m.queries = std::make_unique<ModelQueries>(m.model);
+        it = cache.find(id);
+    }
+    return it->second;
+}
+
+std::map<std::string, int> sites_per_muscle(const Protocol& p, bool optional) {
+    std::map<std::string, int> out;
+    for (const Site* s : p.sites())
+        if (s->optional == optional)
+            ++out[s->muscle];
+    return out;
+}
+
+} // namespace
+
+TEST(ShippedProtocols, TheLibraryIsExactlyTheseFiles) {
+    std::set<std::string> found;
+    for (const auto& entry : std::filesystem::directory_iterator(test::source_dir() / "protocols"))
+        if (entry.path().extension() == ".toml")
+            found.insert(entry.path().stem().string());
+    EXPECT_EQ(found, std::set<std::string>(kShipped.begin(), kShipped.end()));
+}
+
+TEST(ShippedProtocols, EveryFileReadsAndValidatesClean) {
+    for (const auto& id : kShipped) {
+        const Protocol p = read_shipped(id);
+        EXPECT_EQ(p.id, id);
+        const auto d = validate_protocol(p);
+        EXPECT_TRUE(rule_set(d, Severity::error).empty()) << id << "\n" << describe(d);
+        EXPECT_EQ(rule_set(d, Severity::warning), expected_warnings(id)) << id << "\n"
+                                                                         << describe(d);
+    }
+}
+
+TEST(ShippedProtocols, EveryFileNamesSourcesProvisionalFactsAndPatientTexts) {
+    for (const auto& id : kShipped) {
+        const Protocol p = read_shipped(id);
+        EXPECT_FALSE(p.sources.empty()) << id;
+        EXPECT_FALSE(p.provisional_notes.empty()) << id;
+        EXPECT_EQ(p.product, "onabotulinumtoxinA (BOTOX)") << id;
+        for (const std::string* text : {&p.patient.what, &p.patient.where_and_why, &p.patient.visit,
+                                        &p.patient.feel, &p.patient.onset, &p.patient.duration,
+                                        &p.patient.next, &p.patient.side_effects_common,
+                                        &p.patient.side_effects_serious, &p.patient.aftercare})
+            EXPECT_GT(text->size(), 20u) << id;
+        EXPECT_LT(p.patient.first_effect_days, p.patient.full_effect_days) << id;
+        EXPECT_LT(p.patient.full_effect_days, p.patient.wearing_off_days) << id;
+        EXPECT_LE(p.patient.wearing_off_days, p.patient.retreatment_days) << id;
+        for (const auto& step : p.steps) {
+            EXPECT_FALSE(step.instruction.empty()) << id << " " << step.id;
+            EXPECT_FALSE(step.patient_text.empty()) << id << " " << step.id;
+            EXPECT_FALSE(step.cautions.empty()) << id << " " << step.id;
+            for (const auto& s : step.sites)
+                EXPECT_FALSE(s.depth_note.empty()) << id << " " << s.id;
+        }
+    }
+}
+
+TEST(ShippedProtocols, EveryFilePlacesCleanOnBothModels) {
+    for (const char* model_id : {"adult-male", "adult-female"}) {
+        const auto& m = model(model_id);
+        ASSERT_FALSE(m.model.muscles.empty()) << model_id;
+        for (const auto& id : kShipped) {
+            const Protocol p = read_shipped(id);
+            const auto placed = place_protocol(p, *m.queries);
+            ASSERT_TRUE(placed.value.has_value()) << id << " on " << model_id << "\n"
+                                                  << describe(placed.diagnostics);
+            EXPECT_TRUE(placed.diagnostics.empty()) << id << " on " << model_id << "\n"
+                                                    << describe(placed.diagnostics);
+            ASSERT_EQ(placed.value->sites.size(), p.sites().size());
+            for (const auto& ps : placed.value->sites)
+                EXPECT_TRUE(ps.placed) << id << " " << ps.site->id << " on " << model_id;
+            const auto d = validate_on_model(p, *placed.value, *m.queries);
+            EXPECT_TRUE(d.empty()) << id << " on " << model_id << "\n" << describe(d);
+        }
+    }
+}
+
+// Stricter than the validator's check: the first muscle met going in from the placed site (what the
+// viewer highlights and the drill scores) is the site's muscle, on its side.
+TEST(ShippedProtocols, EverySiteSitsOverItsMuscle) {
+    for (const char* model_id : {"adult-male", "adult-female"}) {
+        const auto& m = model(model_id);
+        for (const auto& id : kShipped) {
+            const Protocol p = read_shipped(id);
+            const auto placed = place_protocol(p, *m.queries);
+            if (!placed.value)
+                continue;
+            for (const auto& ps : placed.value->sites) {
+                const Site& s = *ps.site;
+                // Deep CD muscles are reached through others with EMG or ultrasound.
+                if (s.guidance != Guidance::none)
+                    continue;
+                ASSERT_NE(ps.muscle_hit, nullptr) << id << " " << s.id << " on " << model_id;
+                const auto ids = m.model.expand_muscle_key(s.muscle);
+                EXPECT_NE(std::find(ids.begin(), ids.end(), ps.muscle_hit->id), ids.end())
+                    << id << " " << s.id << " on " << model_id << " lies over "
+                    << ps.muscle_hit->key();
+                if (s.side != Side::midline && ps.muscle_hit->side != Side::midline) {
+                    EXPECT_EQ(ps.muscle_hit->side, s.side)
+                        << id << " " << s.id << " on " << model_id;
+                }
+            }
+        }
+    }
+}
+
+TEST(ShippedProtocols, Preempt155Is31SitesAnd155Units) {
+    const Protocol p = read_shipped("preempt-155");
+    EXPECT_EQ(p.paradigm, Paradigm::preempt);
+    EXPECT_EQ(p.sites().size(), 31u);
+    EXPECT_DOUBLE_EQ(p.total_units(), 155.0);
+    for (const Site* s : p.sites()) {
+        EXPECT_DOUBLE_EQ(s->units, 5.0) << s->id;
+        EXPECT_FALSE(s->optional) << s->id;
+    }
+    // domain.md §1.1.
+    const std::map<std::string, int> table = {{"corrugator", 2},  {"procerus", 1},
+                                              {"frontalis", 4},   {"temporalis", 8},
+                                              {"occipitalis", 6}, {"cervical_paraspinal", 4},
+                                              {"trapezius", 6}};
+    EXPECT_EQ(sites_per_muscle(p, false), table);
+    // Left/right split equal; procerus the one midline site.
+    std::map<std::string, std::pair<int, int>> sides;
+    for (const Site* s : p.sites()) {
+        if (s->muscle == "procerus") {
+            EXPECT_EQ(s->side, Side::midline);
+            continue;
+        }
+        (s->side == Side::left ? sides[s->muscle].first : sides[s->muscle].second)++;
+    }
+    for (const auto& [muscle, lr] : sides)
+        EXPECT_EQ(lr.first, lr.second) << muscle;
+    // Front to back (domain.md §1.4): the muscles appear in this order.
+    std::vector<std::string> order;
+    for (const Site* s : p.sites())
+        if (order.empty() || order.back() != s->muscle)
+            order.push_back(s->muscle);
+    EXPECT_EQ(order, (std::vector<std::string>{"corrugator", "procerus", "frontalis", "temporalis",
+                                               "occipitalis", "cervical_paraspinal", "trapezius"}));
+    EXPECT_EQ(p.limits.max_total_units, 155);
+    EXPECT_EQ(p.limits.max_sites, 31);
+    EXPECT_EQ(p.limits.units_per_site, 5);
+    EXPECT_EQ(p.limits.retreatment_weeks, 12);
+    EXPECT_DOUBLE_EQ(p.reconstitution.units_per_0_1_ml(), 5.0);
+    EXPECT_EQ(p.needle.gauge, 30);
+    EXPECT_DOUBLE_EQ(p.needle.length_inch, 0.5);
+    for (const auto& step : p.steps)
+        EXPECT_FALSE(step.view.empty()) << step.id;
+}
+
+TEST(ShippedProtocols, PreemptFtpIs39SitesAnd195Units) {
+    const Protocol core = read_shipped("preempt-155");
+    const Protocol p = read_shipped("preempt-ftp-195");
+    EXPECT_EQ(p.paradigm, Paradigm::preempt_ftp);
+    EXPECT_EQ(p.sites().size(), 39u);
+    EXPECT_DOUBLE_EQ(p.total_units(false), 155.0);
+    EXPECT_DOUBLE_EQ(p.total_units(true), 195.0);
+    EXPECT_EQ(sites_per_muscle(p, false), sites_per_muscle(core, false));
+    EXPECT_EQ(
+        sites_per_muscle(p, true),
+        (std::map<std::string, int>{{"temporalis", 2}, {"occipitalis", 2}, {"trapezius", 4}}));
+    // The 31 fixed sites are the same sites, placed the same way.
+    for (const Site* s : core.sites()) {
+        const Site* f = p.find_site(s->id);
+        ASSERT_NE(f, nullptr) << s->id;
+        EXPECT_EQ(f->placement.landmark, s->placement.landmark) << s->id;
+        EXPECT_EQ(f->placement.toward, s->placement.toward) << s->id;
+        EXPECT_DOUBLE_EQ(f->placement.t, s->placement.t) << s->id;
+        EXPECT_DOUBLE_EQ(f->placement.up_mm, s->placement.up_mm) << s->id;
+        EXPECT_DOUBLE_EQ(f->placement.lateral_mm, s->placement.lateral_mm) << s->id;
+        EXPECT_DOUBLE_EQ(f->placement.forward_mm, s->placement.forward_mm) << s->id;
+    }
+    EXPECT_EQ(p.limits.max_total_units, 195);
+    EXPECT_EQ(p.limits.max_sites, 39);
+    ASSERT_TRUE(p.limits.follow_the_pain.has_value());
+    const auto& ftp = *p.limits.follow_the_pain;
+    EXPECT_DOUBLE_EQ(ftp.max_extra_units, 40);
+    EXPECT_EQ(ftp.max_extra_sites, 8);
+    EXPECT_EQ(std::set<std::string>(ftp.muscles.begin(), ftp.muscles.end()),
+              (std::set<std::string>{"temporalis", "occipitalis", "trapezius"}));
+    EXPECT_EQ(
+        ftp.max_sites_per_muscle,
+        (std::map<std::string, int>{{"temporalis", 2}, {"occipitalis", 2}, {"trapezius", 4}}));
+}
+
+TEST(ShippedProtocols, CdTemplatesCoverAllEightForms) {
+    std::set<std::string> forms;
+    for (std::string_view form : kCdForms) {
+        const Protocol p = read_shipped("cd-" + std::string(form));
+        ASSERT_TRUE(p.cd.has_value()) << form;
+        EXPECT_EQ(p.cd->form, form);
+        forms.insert(p.cd->form);
+        EXPECT_EQ(p.paradigm, Paradigm::cd_template);
+        EXPECT_EQ(p.indication, Indication::cervical_dystonia);
+        const bool sagittal = cd_form_is_sagittal(form);
+        EXPECT_EQ(p.cd->plane == "sagittal", sagittal) << form;
+        EXPECT_EQ(p.cd->level, form.find("caput") != std::string_view::npos ? "caput" : "collis")
+            << form;
+        EXPECT_EQ(p.limits.max_total_units, 300);
+        EXPECT_EQ(p.limits.max_units_per_site, 50);
+        EXPECT_EQ(p.limits.first_session_max_units, 200);
+        EXPECT_EQ(p.limits.retreatment_weeks, 10);
+        ASSERT_TRUE(p.limits.reference_range.has_value());
+        EXPECT_EQ(*p.limits.reference_range, (std::pair<double, double>{198, 300}));
+        EXPECT_EQ(p.limits.max_units_per_muscle.at("sternocleidomastoid"), 100);
+        EXPECT_GE(p.needle.gauge, 25);
+        EXPECT_LE(p.needle.gauge, 30);
+
+        std::map<std::string, const CdCandidate*> candidates;
+        for (const auto& c : p.cd->candidates) {
+            EXPECT_TRUE(candidates.emplace(c.muscle, &c).second) << form << " " << c.muscle;
+            EXPECT_EQ(sagittal, c.relation == SideSpec::bilateral) << form << " " << c.muscle;
+            EXPECT_LE(c.units_min, c.units_max);
+            EXPECT_LE(c.units_max / c.sites, 50.0 + 1e-9) << form << " " << c.muscle;
+            EXPECT_FALSE(c.note.empty()) << form << " " << c.muscle;
+        }
+        // Every placed site belongs to a candidate, on the candidate's relation, and each placed
+        // candidate has as many sites (per side) as it says.
+        std::map<std::string, std::set<std::string>> written_sites;
+        for (const Site* s : p.sites()) {
+            ASSERT_TRUE(candidates.count(s->muscle)) << form << " " << s->id;
+            EXPECT_EQ(s->side_spec, candidates[s->muscle]->relation) << form << " " << s->id;
+            EXPECT_TRUE(s->provisional) << form << " " << s->id;
+            EXPECT_EQ(s->guidance, candidates[s->muscle]->guidance) << form << " " << s->id;
+            written_sites[s->muscle].insert(s->base_id);
+        }
+        for (const auto& [muscle, ids] : written_sites)
+            EXPECT_EQ(static_cast<int>(ids.size()), candidates[muscle]->sites)
+                << form << " " << muscle;
+    }
+    EXPECT_EQ(forms.size(), 8u);
+}

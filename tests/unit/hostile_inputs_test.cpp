@@ -85,7 +85,7 @@ bool running_as_root() {
 // Protocols
 
 // The smallest protocol the reader accepts; each hostile case changes one thing in it.
-constexpr std::string_view kProtocol = R"(schema_version = 1
+constexpr std::string_view kProtocol = R"toml(schema_version = 1
 id = "hostile"
 title = "Hostile"
 indication = "other"
@@ -109,7 +109,7 @@ muscle = "procerus"
 side = "midline"
 units = 5
 at = { landmark = "glabella", up_mm = 5 }
-)";
+)toml";
 
 std::string protocol_with(std::string_view from, std::string_view to) {
     std::string text(kProtocol);
@@ -484,7 +484,7 @@ TEST(HostileModel, MillionsOfIdenticalFacesLoadOrAreRefused) {
 // Session records
 
 constexpr std::string_view kStartLine =
-    R"({"action":"start","format":1,"protocol":"preempt-155","protocol_path":"preempt-155.toml","time":"2024-05-01T09:30:00Z"})";
+    R"json({"action":"start","format":1,"protocol":"preempt-155","protocol_path":"preempt-155.toml","time":"2024-05-01T09:30:00Z"})json";
 
 TEST(HostileRecord, OneGigabyteRecordIsRefusedBySize) {
     const auto path = sparse_file(fresh_dir("r") / "huge.jsonl", kOneGiB);

@@ -1,0 +1,31 @@
+#pragma once
+// Anthropometric measurements taken on a model's skin mesh and landmarks, in millimetres, named
+// after the ANSUR II measures they imitate (used by `injmap model --json` and the generator's
+// tests). A value that cannot be measured (a landmark it needs is missing, or the section is not
+// found) is NaN; nlohmann_json writes NaN as null.
+#include "injmap/models/model.hpp"
+
+namespace injmap {
+
+struct Measurements {
+    // Largest left-right breadth of the cranium above the ears (skin vertices above the helix tops,
+    // or above 30 % of the tragion→vertex height when the model has no helix_top landmarks).
+    float head_breadth = 0.0f;
+    // Distance glabella → opisthocranion.
+    float head_length = 0.0f;
+    // Height of the vertex above the mean of the two tragions (along +Y, perpendicular to the
+    // Frankfort plane in model space).
+    float tragion_to_vertex = 0.0f;
+    // Perimeter of the skin's horizontal section (plane y = const) of the neck just below the
+    // larynx, taken 35 % of the way from the menton down to the suprasternal notch. Of the
+    // section's closed loops, the one around the midpoint between C7 and the suprasternal notch (or
+    // the longest).
+    float neck_circumference = 0.0f;
+    // Distance acromion_left → acromion_right.
+    float biacromial_breadth = 0.0f;
+};
+
+// Never throws; fields that cannot be measured are NaN.
+[[nodiscard]] Measurements measure_model(const Model& model);
+
+} // namespace injmap

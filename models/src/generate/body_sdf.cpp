@@ -1,0 +1,309 @@
+// The skin as a signed distance field: smooth unions of ellipsoids, capsules and round cones placed
+// from the skeleton, mirrored by x → |x|. Blend widths follow /shared/anatomy.md §3.3 (about 10 mm
+// for nose and ears, 20-30 mm for the face and jaw, 40-50 mm where the neck meets the trunk).
+#include <cmath>
+
+#include "generate_internal.hpp"
+
+namespace injmap::gen {
+
+namespace {
+
+struct Capsule {
+    vec3 a, b;
+    float r;
+    [[nodiscard]] float operator()(vec3 p) const { return sd_capsule(p, a, b, r); }
+};
+struct RoundCone {
+    vec3 a, b;
+    float ra, rb;
+    [[nodiscard]] float operator()(vec3 p) const { return sd_round_cone(p, a, b, ra, rb); }
+};
+struct Ellipsoid {
+    vec3 c, r;
+    [[nodiscard]] float operator()(vec3 p) const { return sd_ellipsoid(p - c, r); }
+};
+struct Ball {
+    vec3 c;
+    float r;
+    [[nodiscard]] float lower_bound(vec3 p) const { return glm::length(p - c) - r; }
+};
+
+} // namespace
+
+struct BodySdf::Parts {
+    bool male = true;
+    // head and face
+    Ellipsoid cranium, occiput;
+    RoundCone brow[3];
+    float brow_k = 10.0f;
+    Ellipsoid midface, cheekbone, maxilla, lower_face, chin, cheek;
+    Capsule zygomatic_arch, ramus;
+    RoundCone mandible;
+    Ellipsoid eye_socket, eyelid;
+    Capsule lid_slit;
+    RoundCone nose_bridge;
+    Ellipsoid nose_tip, ala, nostril;
+    Ellipsoid upper_lip, lower_lip, mouth_slit;
+    Capsule philtrum;
+    Ball face_bound, nose_bound, mouth_bound, eye_bound;
+    // ear (local frame)
+    vec3 ear_centre;
+    glm::mat3 ear_to_local;
+    Ellipsoid ear_upper, ear_lobe, concha, scapha, fossa;
+    Ellipsoid tragus;
+    Ball ear_bound;
+    // neck
+    RoundCone neck;
+    Capsule nape;
+    RoundCone scm[2];
+    Ellipsoid larynx;
+    // trunk
+    Ellipsoid thorax, upper_back, pectoral, breast;
+    RoundCone trapezius[2];
+    RoundCone clavicle[3];
+    Ellipsoid deltoid;
+    RoundCone arm;
+    Ball notch;
+    Ball head_bound, trunk_bound;
+};
+
+BodySdf::BodySdf(const Skeleton& skeleton) : s_(skeleton) {
+    auto parts = std::make_shared<Parts>();
+    Parts& P = *parts;
+    const Skeleton& s = s_;
+    const vec3 H = s.head_scale, F = s.face_scale, T = s.trunk_scale;
+    const float f = (F.x + F.y + F.z) / 3.0f;
+    const float t = (T.x + T.y + T.z) / 3.0f;
+    const bool male = s.male;
+    P.male = male;
+    const auto fp = [&](float x, float y, float z) { return vec3(x, y, z) * F; };
+    const auto tp = [&](float x, float y, float z) { return vec3(x, y, z) * T; };
+
+    // Cranium, with a fuller occiput above the inion.
+    P.cranium = {s.cranium_centre, s.cranium_radii};
+    P.occiput = {vec3(0.0f, 28.0f, -40.0f) * H, vec3(66.0f, 70.0f, 64.0f) * H};
+
+    // Brow ridge: from the glabella out along the supraorbital margin.
+    const float br = male ? 7.0f : 5.5f;
+    P.brow[0] = {fp(0, 33, 88.5f), fp(20, 35, 87.5f), br * f, br * f};
+    P.brow[1] = {fp(20, 35, 87.5f), fp(42, 35, 80), br * f, br * f * 0.95f};
+    P.brow[2] = {fp(42, 35, 80), fp(55, 31, 66), br * f * 0.95f, br * f * 0.8f};
+    P.brow_k = 10.0f * f;
+
+    P.midface = {fp(0, -8, 48), fp(58, 40, 46)};
+    P.cheekbone = {fp(49, 2, 55), fp(19, 15, 20)};
+    P.zygomatic_arch = {fp(59, 2, 50), fp(64.5f, 2, 12), 6.5f * F.x};
+    P.maxilla = {fp(0, -40, 60), fp(42, 28, 44)};
+    P.lower_face = {fp(0, -66, 44), fp(male ? 47.0f : 44.0f, 30, 48)};
+    P.mandible = {s.gonion, fp(17, -88, 80), 10.0f * f, 11.0f * f};
+    P.ramus = {s.tmj, s.gonion, 9.0f * f};
+    P.chin = {s.chin, fp(male ? 19.0f : 16.0f, 15, 11)};
+    P.cheek = {fp(38, -38, 62), fp(22, 24, 26)};
+
+    P.eye_socket = {fp(33, 15, 90), fp(19, 13, 15)};
+    P.eyelid = {s.eye, fp(15, 12.5f, 13)};
+    P.lid_slit = {fp(19, 12.5f, 84), fp(46, 14.5f, 78.5f), 0.9f};
+
+    P.nose_bridge = {s.nasion + vec3(0, 1.0f, 0), fp(0, -9, 110), 5.5f * f, 6.5f * f};
+    P.nose_tip = {s.nose_tip, fp(9.5f, 9.5f, 9.5f)};
+    P.ala = {fp(13, -19, 103), fp(7.5f, 7.0f, 7.5f)};
+    P.nostril = {fp(6.5f, -24, 108), fp(3.5f, 2.4f, 5.5f)};
+
+    P.upper_lip = {fp(0, -40, 104), fp(23, 5.5f, 7)};
+    P.lower_lip = {fp(0, -51, 102), fp(20, 6, 7)};
+    P.mouth_slit = {fp(0, -45.5f, 111), fp(24, 1.2f, 9)};
+    P.philtrum = {fp(0, -28, 110.5f), fp(0, -37, 110.5f), 1.6f};
+
+    P.face_bound = {fp(0, -30, 70), 95.0f * f};
+    P.nose_bound = {fp(0, -2, 105), 40.0f * f};
+    P.mouth_bound = {fp(0, -46, 104), 30.0f * f};
+    P.eye_bound = {fp(33, 14, 80), 26.0f * f};
+
+    // The ear, in its own frame (u up along the ear, w forward, n out of its plane).
+    P.ear_centre = s.ear_centre;
+    P.ear_to_local = s.ear_to_local;
+    const float e = s.ear_height / 63.0f;
+    P.ear_upper = {vec3(6, -1, 0) * e, vec3(25, 17, 4.5f) * e};
+    P.ear_lobe = {vec3(-18, 1, 0) * e, vec3(11, 10, 4.5f) * e};
+    P.concha = {vec3(-3, 3, 5.2f) * e, vec3(12, 8.5f, 5.5f) * e};
+    P.scapha = {vec3(11, -3, 6.3f) * e, vec3(14, 10, 3.5f) * e};
+    P.fossa = {vec3(14, 3, 6.3f) * e, vec3(7, 5, 3.0f) * e};
+    P.tragus = {vec3(-4, 11, 2.5f) * e, vec3(4.5f, 3.5f, 4) * e};
+    P.ear_bound = {s.ear_centre, 36.0f * e};
+
+    // Neck, with the nape columns (trapezius and splenius) and the sternocleidomastoid relief.
+    P.neck = {s.neck_top, s.neck_bottom, s.neck_top_radius, s.neck_bottom_radius};
+    const float n = s.neck_scale;
+    P.nape = {vec3(21 * n, -20 * H.y, -62 * n), vec3(25 * n, s.c7_height - 2.0f, -72 * n),
+              16.0f * n};
+    const vec3 scm_top = s.mastoid + vec3(-3, -4, 0);
+    const vec3 scm_mid = {42 * n, 0.5f * (scm_top.y + s.suprasternal_height) - 8.0f, 26 * n};
+    const vec3 scm_low = s.sternoclavicular + vec3(-5, 2, -2);
+    P.scm[0] = {scm_top, scm_mid, 9.0f * n, 9.5f * n};
+    P.scm[1] = {scm_mid, scm_low, 9.5f * n, 8.5f * n};
+    P.larynx = {vec3(0, -118 * F.y, 47 * n), vec3(11, 14, 9) * n};
+
+    // Trunk: thorax, the upper back over the scapulae, the trapezius ridge, clavicles, deltoids.
+    const float ss = s.suprasternal_height;
+    P.thorax = {vec3(0, ss - 98 * T.y, -20 * T.z), tp(150, 115, 100)};
+    P.upper_back = {vec3(85 * T.x, ss - 38 * T.y, -60 * T.z), tp(75, 85, 42)};
+    P.pectoral = {vec3(70 * T.x, ss - 58 * T.y, 50 * T.z), tp(70, 42, 30)};
+    P.breast = {vec3(82 * T.x, ss - 110 * T.y, 58 * T.z), tp(58, 56, 52)};
+    const vec3 trap_a{30 * n, s.c7_height + 3.0f, -45 * T.z};
+    const vec3 trap_b{120 * T.x, ss + 15 * T.y, -38 * T.z};
+    const vec3 trap_c{s.acromion.x - 18.0f, s.acromion.y - 12.0f * T.y, -30 * T.z};
+    P.trapezius[0] = {trap_a, trap_b, 30.0f * t, 26.0f * t};
+    P.trapezius[1] = {trap_b, trap_c, 26.0f * t, 20.0f * t};
+    P.clavicle[0] = {s.sternoclavicular, s.clavicle_mid + vec3(0, 0, 2), 7.0f * t, 7.0f * t};
+    P.clavicle[1] = {s.clavicle_mid + vec3(0, 0, 2), s.clavicle_lateral, 7.0f * t, 6.5f * t};
+    P.clavicle[2] = {s.clavicle_lateral, s.acromion + vec3(-12, 2, 20), 6.5f * t, 6.0f * t};
+    P.deltoid = {s.deltoid_centre, s.deltoid_radii};
+    P.arm = {s.deltoid_centre + vec3(4, 0, -4), s.deltoid_centre + vec3(16, -170, -10), 44 * t,
+             40 * t};
+    P.notch = {vec3(0, ss + 8.0f, 62 * T.z), 12.0f};
+
+    P.head_bound = {vec3(0, 15, 0), 175.0f};
+    P.trunk_bound = {vec3(0, ss - 40, -10), 330.0f};
+    parts_ = std::move(parts);
+}
+
+float BodySdf::operator()(vec3 p) const {
+    const Parts& P = *parts_;
+    const vec3 q{std::abs(p.x), p.y, p.z};
+
+    // ---- Head and face
+    float head = P.cranium(q);
+    head = smin(head, P.occiput(q), 30.0f);
+    if (P.face_bound.lower_bound(q) < head + 30.0f) {
+        float brow = P.brow[0](q);
+        brow = std::min(brow, P.brow[1](q));
+        brow = std::min(brow, P.brow[2](q));
+        head = smin(head, brow, P.brow_k);
+        head = smin(head, P.midface(q), 25.0f);
+        head = smin(head, P.cheekbone(q), 14.0f);
+        head = smin(head, P.zygomatic_arch(q), 10.0f);
+        head = smin(head, P.maxilla(q), 18.0f);
+        head = smin(head, P.cheek(q), 16.0f);
+        head = smin(head, P.lower_face(q), 22.0f);
+        head = smin(head, P.mandible(q), 18.0f);
+        head = smin(head, P.ramus(q), 15.0f);
+        head = smin(head, P.chin(q), 12.0f);
+        if (P.eye_bound.lower_bound(q) < std::abs(head) + 12.0f) {
+            head = ssub(head, P.eye_socket(q), 8.0f);
+            head = smin(head, P.eyelid(q), 3.0f);
+            head = ssub(head, P.lid_slit(q), 1.2f);
+        }
+        if (P.nose_bound.lower_bound(q) < std::abs(head) + 10.0f) {
+            float nose = P.nose_bridge(q);
+            nose = smin(nose, P.nose_tip(q), 6.0f);
+            nose = smin(nose, P.ala(q), 5.0f);
+            head = smin(head, nose, 6.0f);
+            head = ssub(head, P.nostril(q), 1.5f);
+        }
+        if (P.mouth_bound.lower_bound(q) < std::abs(head) + 10.0f) {
+            head = smin(head, P.upper_lip(q), 5.0f);
+            head = smin(head, P.lower_lip(q), 5.0f);
+            head = ssub(head, P.mouth_slit(q), 2.0f);
+            head = ssub(head, P.philtrum(q), 2.5f);
+        }
+    }
+    if (P.ear_bound.lower_bound(q) < head + 6.0f) {
+        const vec3 l = P.ear_to_local * (q - P.ear_centre);
+        float ear = smin(P.ear_upper(l), P.ear_lobe(l), 6.0f);
+        ear = ssub(ear, P.concha(l), 2.5f);
+        ear = ssub(ear, P.scapha(l), 2.0f);
+        ear = ssub(ear, P.fossa(l), 1.5f);
+        ear = smin(ear, P.tragus(l), 2.0f);
+        head = smin(head, ear, 5.0f);
+    }
+
+    // ---- Neck
+    float neck = P.neck(q);
+    neck = smin(neck, P.nape(q), 18.0f);
+    neck = smin(neck, std::min(P.scm[0](q), P.scm[1](q)), 12.0f);
+    if (P.male)
+        neck = smin(neck, P.larynx(q), 8.0f);
+
+    // ---- Trunk
+    float trunk = P.thorax(q);
+    trunk = smin(trunk, P.upper_back(q), 40.0f);
+    if (P.male)
+        trunk = smin(trunk, P.pectoral(q), 30.0f);
+    else
+        trunk = smin(trunk, P.breast(q), 30.0f);
+    trunk = smin(trunk, std::min(P.trapezius[0](q), P.trapezius[1](q)), 35.0f);
+    trunk = smin(trunk, P.deltoid(q), 20.0f);
+    trunk = smin(trunk, P.arm(q), 25.0f);
+    float clavicle = std::min(P.clavicle[0](q), std::min(P.clavicle[1](q), P.clavicle[2](q)));
+    trunk = smin(trunk, clavicle, 10.0f);
+
+    float body = smin(neck, trunk, 45.0f);
+    body = ssub(body, sd_sphere(q, P.notch.c, P.notch.r), 10.0f);
+    return smin(head, body, 22.0f);
+}
+
+vec3 BodySdf::gradient(vec3 p, float eps) const {
+    // Tetrahedron of four samples: cheaper than central differences and as smooth.
+    const vec3 k0{1, -1, -1}, k1{-1, -1, 1}, k2{-1, 1, -1}, k3{1, 1, 1};
+    const auto& f = *this;
+    return (k0 * f(p + k0 * eps) + k1 * f(p + k1 * eps) + k2 * f(p + k2 * eps) +
+            k3 * f(p + k3 * eps)) /
+           (4.0f * eps);
+}
+
+vec3 BodySdf::normal(vec3 p, float eps) const {
+    const vec3 g = gradient(p, eps);
+    const float len = glm::length(g);
+    return len > 0.0f ? g / len : vec3(0, 1, 0);
+}
+
+vec3 BodySdf::project(vec3 p, int iterations) const {
+    for (int i = 0; i < iterations; ++i) {
+        const float d = (*this)(p);
+        if (std::abs(d) < 1e-4f)
+            break;
+        const vec3 g = gradient(p, 0.25f);
+        const float g2 = glm::dot(g, g);
+        if (g2 < 1e-8f)
+            break;
+        p -= g * (d / g2);
+    }
+    return p;
+}
+
+std::optional<vec3> BodySdf::cast(vec3 outside, vec3 inside) const {
+    const auto& f = *this;
+    // March in small steps (the field is only a bound), then bisect the first sign change.
+    const vec3 dir = inside - outside;
+    const float length = glm::length(dir);
+    if (length <= 0.0f)
+        return std::nullopt;
+    float t0 = 0.0f;
+    float f0 = f(outside);
+    if (f0 < 0.0f)
+        return std::nullopt;
+    const float step = 0.5f;
+    for (float t1 = step; t1 <= length + step; t1 += step) {
+        const float tt = std::min(t1, length);
+        const float f1 = f(outside + dir * (tt / length));
+        if (f1 < 0.0f) {
+            float a = t0, b = tt;
+            for (int i = 0; i < 30; ++i) {
+                const float m = 0.5f * (a + b);
+                if (f(outside + dir * (m / length)) < 0.0f)
+                    b = m;
+                else
+                    a = m;
+            }
+            return outside + dir * (0.5f * (a + b) / length);
+        }
+        t0 = tt;
+        f0 = f1;
+        if (f1 > 2.0f * step)
+            t1 += f1 * 0.6f - step; // safe skip in empty space
+    }
+    return std::nullopt;
+}
+
+} // namespace injmap::gen

@@ -1,0 +1,104 @@
+#pragma once
+// Internals of the model generator (models/src/generate/*.cpp). Not a public interface.
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "injmap/models/generate.hpp"
+#include "injmap/models/mesh.hpp"
+#include "injmap/models/model.hpp"
+#include "sdf_primitives.hpp"
+
+namespace injmap::gen {
+
+// Construction points and sizes in model space (mm), all for the subject's left side (x ≥ 0); the
+// body is mirror-symmetric. Filled from BodyProportions (landmark-first): every primitive of the
+// body field and every muscle attachment is placed relative to these.
+struct Skeleton {
+    bool male = true;
+    vec3 head_scale{1.0f}; // head relative to the male reference head (breadth, height, length)
+    vec3 face_scale{1.0f};
+    vec3 trunk_scale{1.0f};
+    float neck_scale = 1.0f;
+
+    // Cranium and face
+    vec3 cranium_centre, cranium_radii;
+    vec3 eye;    // centre of the (closed) eye
+    vec3 nasion; // bridge of the nose (construction point inside the skin)
+    vec3 nose_tip;
+    vec3 mouth;                   // stomion
+    vec3 chin;                    // mental protuberance centre
+    vec3 gonion;                  // angle of the jaw
+    vec3 tmj;                     // jaw joint, in front of the ear
+    vec3 ear_centre;              // centre of the ear's plate
+    glm::mat3 ear_to_local{1.0f}; // rows: along the ear (up), across (back→front), out of its plane
+    float ear_height = 0.0f, ear_width = 0.0f;
+    vec3 mastoid; // tip of the mastoid process (inside the skin)
+    vec3 inion;   // external occipital protuberance (inside the skin)
+
+    // Neck
+    vec3 neck_top, neck_bottom;
+    float neck_top_radius = 0.0f, neck_bottom_radius = 0.0f;
+
+    // Trunk
+    float c7_height = 0.0f;           // y of the C7 spinous process
+    float spine_step = 0.0f;          // vertical distance between successive spinous processes
+    float suprasternal_height = 0.0f; // y of the suprasternal notch
+    vec3 sternoclavicular;
+    vec3 clavicle_mid;
+    vec3 clavicle_lateral;
+    vec3 acromion; // lateral tip of the acromion (inside the skin)
+    vec3 deltoid_centre, deltoid_radii;
+    vec3 scapula_superior_angle;
+    vec3 scapular_spine_medial;
+    float cut_height = 0.0f; // the bust is cut open at y = cut_height
+
+    // Bounding box of the whole body (both sides).
+    vec3 box_min, box_max;
+};
+
+[[nodiscard]] Skeleton make_skeleton(const BodyProportions& proportions);
+
+// The skin as a signed distance bound (mm, negative inside). Thread-safe, immutable.
+class BodySdf {
+public:
+    explicit BodySdf(const Skeleton& skeleton);
+    [[nodiscard]] float operator()(vec3 p) const;
+    // Unnormalised gradient by the tetrahedron trick with step eps.
+    [[nodiscard]] vec3 gradient(vec3 p, float eps = 0.5f) const;
+    [[nodiscard]] vec3 normal(vec3 p, float eps = 0.5f) const;
+    // Newton steps p ← p − f·∇f/|∇f|² onto the zero set.
+    [[nodiscard]] vec3 project(vec3 p, int iterations = 6) const;
+    // The first surface crossing going from `outside` towards `inside` (must be inside the skin).
+    [[nodiscard]] std::optional<vec3> cast(vec3 outside, vec3 inside) const;
+    [[nodiscard]] const Skeleton& skeleton() const { return s_; }
+
+    struct Parts; // the primitives, placed from the skeleton (body_sdf.cpp)
+
+private:
+    Skeleton s_;
+    std::shared_ptr<const Parts> parts_;
+};
+
+// Runs body(i) for i in [0, n) on `threads` threads (0 = hardware concurrency).
+void parallel_for(std::size_t n, unsigned threads, const std::function<void(std::size_t)>& body);
+
+// Naive surface nets over the narrow band of the field, cut open at y = skeleton.cut_height;
+// vertices projected onto the zero set, normals from the gradient.
+[[nodiscard]] Mesh mesh_skin(const BodySdf& sdf, float voxel, unsigned threads);
+
+// Every standard landmark (landmark_names.hpp), snapped onto the mesh, left/right mirrored.
+[[nodiscard]] std::map<std::string, glm::vec3> place_landmarks(const BodySdf& sdf,
+                                                               const Mesh& skin);
+
+// The muscles of both sides (right = mirror of left), under the skin.
+[[nodiscard]] std::vector<Muscle> build_muscles(const BodySdf& sdf,
+                                                const std::map<std::string, glm::vec3>& landmarks);
+
+// Closest point on the mesh to p (brute force over the triangles near p's nearest vertices).
+[[nodiscard]] glm::vec3 closest_on_mesh(const Mesh& mesh, glm::vec3 p);
+
+} // namespace injmap::gen

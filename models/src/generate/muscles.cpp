@@ -1,0 +1,467 @@
+// Muscles as their own closed meshes, placed between their attachments (domain.md §4, anatomy.md
+// §3.5): sheets (a Coons patch on the skin between origin and insertion lines, offset inward to a
+// depth range) and straps (an elliptical tube along a centreline on the skin, sunk to a depth).
+// Texture coordinate u runs 0 at the origin to 1 at the insertion, v 0..1 across the fibres. Built
+// for the left side and mirrored; every vertex is kept at least a little under the skin.
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+#include "generate_internal.hpp"
+
+namespace injmap::gen {
+
+namespace {
+
+constexpr float kPi = 3.14159265358979f;
+
+// Uniform Catmull-Rom spline through the points, parameter t in [0, 1].
+struct Curve {
+    std::vector<vec3> points;
+    [[nodiscard]] vec3 at(float t) const {
+        const int n = static_cast<int>(points.size());
+        if (n == 1)
+            return points[0];
+        const float s = std::clamp(t, 0.0f, 1.0f) * static_cast<float>(n - 1);
+        const int i = std::min(static_cast<int>(s), n - 2);
+        const float x = s - static_cast<float>(i);
+        const auto p = [&](int k) {
+            if (k < 0)
+                return 2.0f * points[0] - points[1];
+            if (k >= n)
+                return 2.0f * points[n - 1] - points[n - 2];
+            return points[k];
+        };
+        const vec3 p0 = p(i - 1), p1 = p(i), p2 = p(i + 1), p3 = p(i + 2);
+        const float x2 = x * x, x3 = x2 * x;
+        return 0.5f *
+               ((2.0f * p1) + (-p0 + p2) * x + (2.0f * p0 - 5.0f * p1 + 4.0f * p2 - p3) * x2 +
+                (-p0 + 3.0f * p1 - 3.0f * p2 + p3) * x3);
+    }
+};
+
+using Profile = std::function<float(float)>;
+using Field2 = std::function<float(float, float)>;
+
+Profile constant(float value) {
+    return [value](float) { return value; };
+}
+// Belly profile r(t) = end + (belly - end)·sin(πt)^p (anatomy.md §3.5).
+Profile belly(float end, float mid, float power = 0.7f) {
+    return [=](float t) {
+        return end + (mid - end) * std::pow(std::sin(kPi * std::clamp(t, 0.0f, 1.0f)), power);
+    };
+}
+Profile linear(float a, float b) {
+    return [=](float t) { return a + (b - a) * t; };
+}
+
+struct Builder {
+    const BodySdf& sdf;
+    Mesh mesh;
+    std::vector<vec3> fibre;
+
+    std::uint32_t add(vec3 p, float u, float v, vec3 dir) {
+        mesh.positions.push_back(p);
+        mesh.uvs.emplace_back(u, v);
+        fibre.push_back(dir);
+        return static_cast<std::uint32_t>(mesh.positions.size() - 1);
+    }
+    void tri(std::uint32_t a, std::uint32_t b, std::uint32_t c) {
+        mesh.indices.insert(mesh.indices.end(), {a, b, c});
+    }
+    void quad(std::uint32_t a, std::uint32_t b, std::uint32_t c, std::uint32_t d) {
+        tri(a, b, c);
+        tri(a, c, d);
+    }
+};
+
+// A sheet over a patch (u: origin line 0 → insertion line 1, v across): every patch point is put on
+// the skin and pushed inward along the skin normal to the depths [outer, inner]; closed by side
+// walls.
+using Patch = std::function<vec3(float, float)>;
+
+Patch ruled(Curve origin, Curve insertion) {
+    return [origin = std::move(origin), insertion = std::move(insertion)](float u, float v) {
+        return (1.0f - u) * origin.at(v) + u * insertion.at(v);
+    };
+}
+
+void add_sheet(Builder& b, const Patch& patch, const Field2& outer, const Field2& inner, int nu,
+               int nv) {
+    const BodySdf& sdf = b.sdf;
+    std::vector<vec3> skin(static_cast<std::size_t>((nu + 1) * (nv + 1)));
+    std::vector<vec3> normal(skin.size());
+    for (int i = 0; i <= nu; ++i)
+        for (int j = 0; j <= nv; ++j) {
+            const float u = static_cast<float>(i) / static_cast<float>(nu);
+            const float v = static_cast<float>(j) / static_cast<float>(nv);
+            const vec3 q = sdf.project(patch(u, v), 12);
+            skin[i * (nv + 1) + j] = q;
+            normal[i * (nv + 1) + j] = sdf.normal(q, 1.0f);
+        }
+    const auto id = [&](int i, int j) { return static_cast<std::size_t>(i * (nv + 1) + j); };
+    // Orientation: is (∂/∂u × ∂/∂v) along the outward normal?
+    const int ci = nu / 2, cj = nv / 2;
+    const vec3 du = skin[id(std::min(ci + 1, nu), cj)] - skin[id(std::max(ci - 1, 0), cj)];
+    const vec3 dv = skin[id(ci, std::min(cj + 1, nv))] - skin[id(ci, std::max(cj - 1, 0))];
+    const bool flip = glm::dot(glm::cross(du, dv), normal[id(ci, cj)]) < 0.0f;
+
+    const std::uint32_t base = static_cast<std::uint32_t>(b.mesh.positions.size());
+    const auto fibre_at = [&](int i, int j) {
+        const vec3 d = skin[id(std::min(i + 1, nu), j)] - skin[id(std::max(i - 1, 0), j)];
+        const float len = glm::length(d);
+        return len > 0.0f ? d / len : vec3(0, 1, 0);
+    };
+    for (int layer = 0; layer < 2; ++layer)
+        for (int i = 0; i <= nu; ++i)
+            for (int j = 0; j <= nv; ++j) {
+                const float u = static_cast<float>(i) / static_cast<float>(nu);
+                const float v = static_cast<float>(j) / static_cast<float>(nv);
+                const float d_out = outer(u, v);
+                const float d_in = std::max(inner(u, v), d_out + 0.6f);
+                const float depth = layer == 0 ? d_out : d_in;
+                b.add(skin[id(i, j)] - normal[id(i, j)] * depth, u, v, fibre_at(i, j));
+            }
+    const std::uint32_t layer_size = static_cast<std::uint32_t>((nu + 1) * (nv + 1));
+    const auto vid = [&](int layer, int i, int j) {
+        return base + static_cast<std::uint32_t>(layer) * layer_size +
+               static_cast<std::uint32_t>(id(i, j));
+    };
+    const std::size_t first_index = b.mesh.indices.size();
+    for (int i = 0; i < nu; ++i)
+        for (int j = 0; j < nv; ++j) {
+            b.quad(vid(0, i, j), vid(0, i + 1, j), vid(0, i + 1, j + 1), vid(0, i, j + 1));
+            b.quad(vid(1, i, j), vid(1, i, j + 1), vid(1, i + 1, j + 1), vid(1, i + 1, j));
+        }
+    // Side walls along the boundary, walked counter-clockwise in (u, v).
+    std::vector<std::pair<int, int>> loop;
+    for (int i = 0; i < nu; ++i)
+        loop.emplace_back(i, 0);
+    for (int j = 0; j < nv; ++j)
+        loop.emplace_back(nu, j);
+    for (int i = nu; i > 0; --i)
+        loop.emplace_back(i, nv);
+    for (int j = nv; j > 0; --j)
+        loop.emplace_back(0, j);
+    for (std::size_t k = 0; k < loop.size(); ++k) {
+        const auto [ia, ja] = loop[k];
+        const auto [ib, jb] = loop[(k + 1) % loop.size()];
+        const auto a = vid(0, ia, ja), bb = vid(0, ib, jb), a2 = vid(1, ia, ja),
+                   b2 = vid(1, ib, jb);
+        b.tri(a, a2, b2);
+        b.tri(a, b2, bb);
+    }
+    if (flip)
+        for (std::size_t t = first_index; t < b.mesh.indices.size(); t += 3)
+            std::swap(b.mesh.indices[t + 1], b.mesh.indices[t + 2]);
+}
+
+// A tube of elliptical section along a path on the skin; the section's thickness axis follows the
+// skin normal and its centre lies depth(t) under the skin.
+void add_strap(Builder& b, const Curve& path, const Profile& depth, const Profile& half_width,
+               const Profile& half_thickness, int segments = 48, int ring = 16) {
+    const BodySdf& sdf = b.sdf;
+    std::vector<vec3> skin(static_cast<std::size_t>(segments + 1));
+    for (int i = 0; i <= segments; ++i)
+        skin[i] = sdf.project(path.at(static_cast<float>(i) / static_cast<float>(segments)), 12);
+    const std::uint32_t base = static_cast<std::uint32_t>(b.mesh.positions.size());
+    std::vector<vec3> centres, tangents;
+    for (int i = 0; i <= segments; ++i) {
+        const float t = static_cast<float>(i) / static_cast<float>(segments);
+        vec3 tangent = skin[std::min(i + 1, segments)] - skin[std::max(i - 1, 0)];
+        tangent = glm::normalize(tangent);
+        vec3 n = sdf.normal(skin[i], 1.0f);
+        n = glm::normalize(n - glm::dot(n, tangent) * tangent);
+        const vec3 side = glm::cross(tangent, n);
+        const float th = half_thickness(t);
+        const float d = std::max(depth(t), th + 1.5f);
+        const vec3 centre = skin[i] - n * d;
+        centres.push_back(centre);
+        tangents.push_back(tangent);
+        const float w = half_width(t);
+        for (int j = 0; j < ring; ++j) {
+            const float a = 2.0f * kPi * static_cast<float>(j) / static_cast<float>(ring);
+            const vec3 p = centre + side * (w * std::cos(a)) + n * (th * std::sin(a));
+            b.add(p, t, 0.5f * (1.0f - std::cos(a)), tangent);
+        }
+    }
+    const auto vid = [&](int i, int j) {
+        return base + static_cast<std::uint32_t>(i * ring + (j % ring));
+    };
+    for (int i = 0; i < segments; ++i)
+        for (int j = 0; j < ring; ++j)
+            b.quad(vid(i, j), vid(i + 1, j), vid(i + 1, j + 1), vid(i, j + 1));
+    const auto c0 = b.add(centres.front() - tangents.front() * (0.3f * half_thickness(0.0f)), 0.0f,
+                          0.5f, tangents.front());
+    const auto c1 = b.add(centres.back() + tangents.back() * (0.3f * half_thickness(1.0f)), 1.0f,
+                          0.5f, tangents.back());
+    for (int j = 0; j < ring; ++j) {
+        b.tri(c0, vid(0, j), vid(0, j + 1));
+        b.tri(c1, vid(segments, j + 1), vid(segments, j));
+    }
+}
+
+// Keeps every vertex at least min_depth under the skin, then sets normals and fibre directions.
+Muscle finish(Builder& b, std::string id, Side side, MuscleLayer layer, float min_depth) {
+    for (auto& p : b.mesh.positions)
+        for (int it = 0; it < 3; ++it) {
+            const float f = b.sdf(p);
+            if (f <= -min_depth)
+                break;
+            p -= b.sdf.normal(p, 0.5f) * (f + min_depth + 0.05f);
+        }
+    compute_vertex_normals(b.mesh);
+    Muscle m;
+    m.id = std::move(id);
+    m.side = side;
+    m.layer = layer;
+    m.fibre_directions.resize(b.mesh.positions.size());
+    for (std::size_t v = 0; v < b.mesh.positions.size(); ++v) {
+        const vec3 n = b.mesh.normals[v];
+        vec3 f = b.fibre[v] - glm::dot(b.fibre[v], n) * n;
+        if (glm::length(f) < 1e-4f) {
+            // Along the normal (a cap's tip): any tangent will do.
+            f = glm::cross(n, std::abs(n.x) < 0.9f ? vec3(1, 0, 0) : vec3(0, 1, 0));
+        }
+        m.fibre_directions[v] = glm::normalize(f);
+    }
+    m.mesh = std::move(b.mesh);
+    return m;
+}
+
+Muscle mirrored(const Muscle& left) {
+    Muscle right = left;
+    right.side = Side::right;
+    for (auto& p : right.mesh.positions)
+        p.x = -p.x;
+    for (auto& n : right.mesh.normals)
+        n.x = -n.x;
+    for (auto& f : right.fibre_directions)
+        f.x = -f.x;
+    for (std::size_t t = 0; t + 2 < right.mesh.indices.size(); t += 3)
+        std::swap(right.mesh.indices[t + 1], right.mesh.indices[t + 2]);
+    return right;
+}
+
+} // namespace
+
+std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string, glm::vec3>& lm) {
+    const Skeleton& s = sdf.skeleton();
+    const vec3 H = s.head_scale, F = s.face_scale, T = s.trunk_scale;
+    const float n = s.neck_scale;
+    const auto L = [&](const std::string& name) { return lm.at(name); };
+    const auto cast = [&](vec3 outside, vec3 inside) {
+        if (auto hit = sdf.cast(outside, inside))
+            return *hit;
+        return sdf.project(inside, 20);
+    };
+    const auto front = [&](float x, float y, float z_in = 0.0f) {
+        return cast({x, y, 250}, {x, y, z_in});
+    };
+    const auto back = [&](float x, float y, float z_in = 0.0f) {
+        return cast({x, y, -250}, {x, y, z_in});
+    };
+    const auto lateral = [&](float y, float z) { return cast({300, y, z}, {0, y, z}); };
+    const auto on_skin = [&](vec3 p) { return sdf.project(p, 20); };
+    const auto flat = [](float value) { return Field2([value](float, float) { return value; }); };
+
+    std::vector<Muscle> out;
+    const auto both = [&](Muscle left) {
+        out.push_back(mirrored(left));
+        out.push_back(std::move(left));
+    };
+    const vec3 glabella = L("glabella"), nasion = L("nasion"), inion = L("inion"), c7 = L("c7");
+    const vec3 t3 = L("t3"), t4 = L("t4");
+    const float ss = s.suprasternal_height;
+
+    // ---- Face and scalp sheets
+    {
+        // Frontalis: galea (u = 0, high on the forehead) → brow skin (u = 1); v medial → lateral.
+        // Its lower medial border stays above the corrugator and procerus.
+        Builder b{sdf, {}, {}};
+        const float top = glabella.y + 68.0f * H.y;
+        Curve origin{{front(3, top), front(24 * F.x, top - 2), front(46 * F.x, top - 8)}};
+        Curve insertion{{front(3, glabella.y + 17 * F.y), front(22 * F.x, glabella.y + 12 * F.y),
+                         front(36 * F.x, L("brow_lateral_left").y + 5 * F.y),
+                         front(47 * F.x, L("brow_lateral_left").y + 4 * F.y)}};
+        add_sheet(b, ruled(origin, insertion), flat(2.5f), flat(5.5f), 18, 16);
+        both(finish(b, "frontalis", Side::left, MuscleLayer::sheet, 2.0f));
+    }
+    {
+        // Corrugator: medial superciliary arch (deep) → skin of the mid-brow.
+        Builder b{sdf, {}, {}};
+        Curve path{{front(7 * F.x, nasion.y + 5 * F.y), front(18 * F.x, glabella.y + 3 * F.y),
+                    front(34 * F.x, glabella.y + 8 * F.y)}};
+        add_strap(b, path, linear(8.5f, 6.5f), belly(3.0f, 6.0f), constant(1.6f), 24, 12);
+        both(finish(b, "corrugator", Side::left, MuscleLayer::strap, 3.0f));
+    }
+    {
+        // Procerus (midline): nasal bone (u = 0) → glabellar skin (u = 1); v right → left.
+        Builder b{sdf, {}, {}};
+        const float w = 8.0f * F.x;
+        Curve origin{{front(-w * 0.8f, nasion.y - 10 * F.y), front(0, nasion.y - 10 * F.y),
+                      front(w * 0.8f, nasion.y - 10 * F.y)}};
+        Curve insertion{{front(-w, glabella.y + 12 * F.y), front(0, glabella.y + 12 * F.y),
+                         front(w, glabella.y + 12 * F.y)}};
+        add_sheet(b, ruled(origin, insertion), flat(2.0f), flat(4.5f), 12, 8);
+        out.push_back(finish(b, "procerus", Side::midline, MuscleLayer::sheet, 1.8f));
+    }
+    {
+        // Temporalis: temporal line (u = 0) → above the zygomatic arch towards the coronoid
+        // (u = 1); v anterior → posterior. A fan: the lower edge is much shorter.
+        Builder b{sdf, {}, {}};
+        Curve origin{{lateral(38 * H.y, 58 * H.z), lateral(72 * H.y, 42 * H.z),
+                      lateral(88 * H.y, 8 * H.z), lateral(78 * H.y, -26 * H.z),
+                      lateral(52 * H.y, -46 * H.z)}};
+        Curve insertion{
+            {lateral(12 * F.y, 40 * F.z), lateral(16 * F.y, 24 * F.z), lateral(20 * F.y, 8 * F.z)}};
+        add_sheet(b, ruled(origin, insertion), flat(3.5f), flat(9.5f), 16, 22);
+        both(finish(b, "temporalis", Side::left, MuscleLayer::sheet, 3.0f));
+    }
+    {
+        // Occipitalis: lateral superior nuchal line (u = 0) → galea (u = 1); v medial → lateral.
+        Builder b{sdf, {}, {}};
+        Curve origin{{back(5, inion.y + 4 * H.y), back(26 * H.x, inion.y + 1 * H.y),
+                      back(46 * H.x, inion.y - 5 * H.y)}};
+        Curve insertion{{back(5, inion.y + 44 * H.y), back(26 * H.x, inion.y + 44 * H.y),
+                         back(44 * H.x, inion.y + 38 * H.y)}};
+        add_sheet(b, ruled(origin, insertion), flat(2.5f), flat(5.5f), 12, 14);
+        both(finish(b, "occipitalis", Side::left, MuscleLayer::sheet, 2.0f));
+    }
+
+    // ---- Back of the neck and shoulders
+    {
+        // Trapezius (descending and transverse parts down to T4): origin = inion, ligamentum
+        // nuchae, C7-T4 spines (u = 0, v top → bottom); insertion = lateral clavicle, acromion,
+        // spine of the scapula (u = 1).
+        Builder b{sdf, {}, {}};
+        const vec3 acromion = L("acromion_left"), spine = L("scapular_spine_medial_left");
+        const vec3 clavicle =
+            cast(s.clavicle_lateral + vec3(0, 80, -10), s.clavicle_lateral - vec3(0, 10, 10));
+        Curve origin{{back(3, inion.y - 4 * H.y), back(3, 0.5f * (inion.y + c7.y)), back(3, c7.y),
+                      back(3, L("t2").y), back(3, t4.y)}};
+        Curve insertion{
+            {clavicle, acromion,
+             back(0.5f * (acromion.x + spine.x) + 10 * T.x, 0.5f * (acromion.y + spine.y), -30),
+             spine}};
+        // The upper border runs down the side of the neck to the clavicle: a Coons-style blend
+        // bends the ruled patch's top rows onto it.
+        const vec3 neck_border = on_skin(L("neck_inflection_left") + vec3(-2, 0, 4));
+        Curve border{{origin.points.front(), back(28 * n, inion.y - 30 * H.y, -20),
+                      on_skin(vec3(46 * n, -70 * T.y, -40 * n)), neck_border, clavicle}};
+        const Patch base = ruled(origin, insertion);
+        const Patch patch = [=](float u, float v) {
+            const vec3 top_ruled = base(u, 0.0f);
+            return base(u, v) + (border.at(u) - top_ruled) * (1.0f - v) * (1.0f - v);
+        };
+        add_sheet(
+            b, patch, [](float, float v) { return 2.8f + 0.4f * v; },
+            [](float u, float v) {
+                return 5.5f + 3.5f * std::min(1.0f, v * 2.0f) * (1.0f - 0.3f * u);
+            },
+            30, 28);
+        both(finish(b, "trapezius", Side::left, MuscleLayer::sheet, 2.2f));
+    }
+    {
+        // Splenius capitis: ligamentum nuchae C4 → T3 spines (u = 0, v top → bottom) → lateral
+        // superior nuchal line and mastoid (u = 1).
+        Builder b{sdf, {}, {}};
+        Curve origin{{back(4, c7.y + 48 * T.y), back(4, c7.y), back(4, t3.y)}};
+        const vec3 mastoid = L("mastoid_left");
+        Curve insertion{{back(32 * H.x, inion.y - 6 * H.y), back(44 * H.x, inion.y - 14 * H.y),
+                         on_skin(mastoid + vec3(-4, 4, -6))}};
+        add_sheet(
+            b, ruled(origin, insertion), [](float, float) { return 9.5f; },
+            [](float u, float) { return 14.0f + 4.0f * std::sin(kPi * u); }, 24, 12);
+        both(finish(b, "splenius_capitis", Side::left, MuscleLayer::strap, 8.0f));
+    }
+    {
+        // Semispinalis capitis: transverse processes C7-T4 (u = 0, low) → occiput between the
+        // nuchal lines (u = 1); v medial → lateral.
+        Builder b{sdf, {}, {}};
+        Curve origin{{back(8, t4.y + 4), back(30 * T.x, t4.y + 4, -20)}};
+        Curve insertion{{back(4, inion.y - 10 * H.y), back(34 * H.x, inion.y - 13 * H.y)}};
+        add_sheet(
+            b, ruled(origin, insertion), [](float u, float) { return 19.0f - 6.0f * u * u; },
+            [](float u, float) { return 32.0f - 12.0f * u * u; }, 26, 8);
+        both(finish(b, "semispinalis_capitis", Side::left, MuscleLayer::deep, 10.0f));
+    }
+    {
+        // Splenius cervicis: T3-T5 spines (u = 0) → transverse processes C1-C3 (u = 1).
+        Builder b{sdf, {}, {}};
+        Curve path{{back(6, t4.y - 10 * T.y), back(28 * T.x, c7.y - 4),
+                    back(40 * n, -60 * T.y, -30), on_skin(vec3(48 * n, -42 * H.y, -38 * n))}};
+        add_strap(b, path, linear(22.0f, 30.0f), belly(6.0f, 10.0f), constant(3.0f));
+        both(finish(b, "splenius_cervicis", Side::left, MuscleLayer::deep, 14.0f));
+    }
+    {
+        // Levator scapulae: transverse processes C1-C4 (u = 0) → superior angle of the scapula.
+        Builder b{sdf, {}, {}};
+        Curve path{{lateral(-42 * H.y, -20 * n),
+                    cast(vec3(160, c7.y + 20, -60), vec3(30 * n, c7.y + 20, -30)),
+                    L("scapula_superior_angle_left") + vec3(-2, 6, 0)}};
+        add_strap(b, path, linear(24.0f, 15.0f), belly(7.0f, 12.0f), constant(4.5f));
+        both(finish(b, "levator_scapulae", Side::left, MuscleLayer::strap, 10.0f));
+    }
+    {
+        // Scalenes: cervical transverse processes (u = 0) → first / second rib (u = 1), deep in the
+        // lateral neck behind the lower sternocleidomastoid.
+        const auto rib = [&](float x, float z) {
+            return cast(vec3(x, ss + 90, z), vec3(x, ss - 20, z));
+        };
+        struct Scalene {
+            const char* id;
+            float y0, z0, x1, z1;
+        };
+        const Scalene scalenes[] = {{"scalenus_anterior", -78, 6, 44, 26},
+                                    {"scalenus_medius", -66, -8, 58, 8},
+                                    {"scalenus_posterior", -92, -20, 72, -10}};
+        for (const auto& sc : scalenes) {
+            Builder b{sdf, {}, {}};
+            const vec3 top = lateral(sc.y0 * F.y, sc.z0 * n);
+            const vec3 bottom = rib(sc.x1 * T.x, sc.z1 * T.z);
+            Curve path{{top, on_skin(0.5f * (top + bottom) + vec3(8, 0, 0)), bottom}};
+            add_strap(b, path, linear(22.0f, 20.0f), belly(4.0f, 7.0f), constant(3.5f), 32, 12);
+            both(finish(b, sc.id, Side::left, MuscleLayer::deep, 12.0f));
+        }
+    }
+    {
+        // Sternocleidomastoid: manubrium and medial clavicle (u = 0) → mastoid and lateral superior
+        // nuchal line (u = 1); the clavicular head joins the sternal head low in the neck.
+        Builder b{sdf, {}, {}};
+        const vec3 mastoid = L("mastoid_left");
+        const vec3 low = front(14 * T.x, ss + 10 * T.y, -20);
+        const vec3 mid = on_skin(vec3(44 * n, 0.5f * (mastoid.y + ss) - 6, 28 * n));
+        const vec3 upper = on_skin(vec3(54 * n, mastoid.y - 28 * H.y, 0));
+        Curve sternal{{low, mid, upper, on_skin(mastoid + vec3(-2, 6, -6))}};
+        add_strap(b, sternal, constant(9.0f), belly(5.0f, 9.0f), constant(4.5f), 48, 16);
+        const vec3 clav_origin = front(38 * T.x, ss + 6 * T.y, -20);
+        Curve clavicular{
+            {clav_origin, on_skin(0.6f * clav_origin + 0.4f * mid + vec3(4, 0, 0)), mid}};
+        add_strap(b, clavicular, constant(9.5f), belly(5.0f, 7.0f), constant(3.5f), 20, 12);
+        both(finish(b, "sternocleidomastoid", Side::left, MuscleLayer::strap, 3.0f));
+    }
+    {
+        // Longissimus capitis: transverse processes T1-T4 (u = 0) → posterior margin of the
+        // mastoid.
+        Builder b{sdf, {}, {}};
+        const vec3 mastoid = L("mastoid_left");
+        Curve path{{back(30 * T.x, t3.y, -20), back(36 * n, c7.y + 10, -20),
+                    on_skin(vec3(46 * n, -55 * H.y, -55 * n)),
+                    on_skin(mastoid + vec3(-6, 2, -10))}};
+        add_strap(b, path, linear(28.0f, 14.0f), belly(4.0f, 7.0f), constant(3.5f));
+        both(finish(b, "longissimus_capitis", Side::left, MuscleLayer::deep, 10.0f));
+    }
+    {
+        // Obliquus capitis inferior: spinous process of C2 (u = 0) → transverse process of C1.
+        Builder b{sdf, {}, {}};
+        Curve path{{back(5, -44 * H.y), on_skin(vec3(24 * n, -38 * H.y, -70 * n)),
+                    on_skin(vec3(44 * n, -30 * H.y, -44 * n))}};
+        add_strap(b, path, linear(34.0f, 26.0f), belly(4.0f, 7.0f), constant(4.0f), 24, 12);
+        both(finish(b, "obliquus_capitis_inferior", Side::left, MuscleLayer::deep, 18.0f));
+    }
+    return out;
+}
+
+} // namespace injmap::gen

@@ -1,0 +1,279 @@
+// Naive surface nets (Gibson 1998; Lysenko 2012) over a narrow band of the body field: one vertex
+// per cell the surface crosses (the mean of its edge crossings), one quad per crossed grid edge,
+// split along the shorter diagonal. Vertices are then projected onto the zero set and get the
+// field's gradient as normal. The grid's bottom plane is the bust cut, left open.
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <thread>
+#include <unordered_map>
+
+#include "generate_internal.hpp"
+
+namespace injmap::gen {
+
+void parallel_for(std::size_t n, unsigned threads, const std::function<void(std::size_t)>& body) {
+    if (threads == 0)
+        threads = std::max(1u, std::thread::hardware_concurrency());
+    threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(n, 1)));
+    if (threads <= 1) {
+        for (std::size_t i = 0; i < n; ++i)
+            body(i);
+        return;
+    }
+    // Small chunks handed out dynamically: the cost per item varies a lot across the body.
+    std::atomic<std::size_t> next{0};
+    const std::size_t chunk = std::max<std::size_t>(1, n / (threads * 64));
+    const auto worker = [&] {
+        for (;;) {
+            const std::size_t begin = next.fetch_add(chunk);
+            if (begin >= n)
+                return;
+            const std::size_t end = std::min(n, begin + chunk);
+            for (std::size_t i = begin; i < end; ++i)
+                body(i);
+        }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t)
+        pool.emplace_back(worker);
+    worker();
+    for (auto& th : pool)
+        th.join();
+}
+
+namespace {
+
+constexpr int kBlock = 4; // cells per block edge for the narrow-band test
+
+struct Grid {
+    int nx = 0, ny = 0, nz = 0; // nodes
+    vec3 origin{0.0f};
+    float h = 1.0f;
+    [[nodiscard]] std::size_t node(int i, int j, int k) const {
+        return (static_cast<std::size_t>(k) * ny + j) * nx + i;
+    }
+    [[nodiscard]] std::size_t cell(int i, int j, int k) const {
+        return (static_cast<std::size_t>(k) * (ny - 1) + j) * (nx - 1) + i;
+    }
+    [[nodiscard]] vec3 position(int i, int j, int k) const {
+        return origin +
+               vec3(static_cast<float>(i), static_cast<float>(j), static_cast<float>(k)) * h;
+    }
+};
+
+} // namespace
+
+Mesh mesh_skin(const BodySdf& sdf, float h, unsigned threads) {
+    const Skeleton& s = sdf.skeleton();
+    Grid g;
+    g.h = h;
+    // x nodes symmetric about 0 (x = 0 is a node) so both halves are meshed alike.
+    const int half_x = static_cast<int>(std::ceil(s.box_max.x / h)) + 1;
+    g.nx = 2 * half_x + 1;
+    g.ny = static_cast<int>(std::ceil((s.box_max.y - s.cut_height) / h)) + 1;
+    g.nz = static_cast<int>(std::ceil((s.box_max.z - s.box_min.z) / h)) + 1;
+    g.origin = {-static_cast<float>(half_x) * h, s.cut_height, s.box_min.z};
+
+    const int bx = (g.nx - 1 + kBlock - 1) / kBlock, by = (g.ny - 1 + kBlock - 1) / kBlock,
+              bz = (g.nz - 1 + kBlock - 1) / kBlock;
+    // A block can hold surface only if the field at its centre is below its half-diagonal (with a
+    // margin, since the field is a bound rather than an exact distance).
+    const float reach = 1.6f * (0.5f * std::sqrt(3.0f) * kBlock * h + h);
+    std::vector<std::uint8_t> active(static_cast<std::size_t>(bx) * by * bz, 0);
+    parallel_for(static_cast<std::size_t>(bz), threads, [&](std::size_t kb) {
+        for (int jb = 0; jb < by; ++jb)
+            for (int ib = 0; ib < bx; ++ib) {
+                const vec3 c = g.origin + vec3((ib + 0.5f) * kBlock, (jb + 0.5f) * kBlock,
+                                               (static_cast<float>(kb) + 0.5f) * kBlock) *
+                                              h;
+                if (std::abs(sdf(c)) < reach)
+                    active[(kb * by + jb) * bx + ib] = 1;
+            }
+    });
+
+    // Evaluate every node of the active blocks once.
+    const float kUnset = std::numeric_limits<float>::quiet_NaN();
+    std::vector<float> value(static_cast<std::size_t>(g.nx) * g.ny * g.nz, kUnset);
+    std::vector<std::uint8_t> wanted(value.size(), 0);
+    for (int kb = 0; kb < bz; ++kb)
+        for (int jb = 0; jb < by; ++jb)
+            for (int ib = 0; ib < bx; ++ib) {
+                if (!active[(static_cast<std::size_t>(kb) * by + jb) * bx + ib])
+                    continue;
+                for (int k = kb * kBlock; k <= std::min((kb + 1) * kBlock, g.nz - 1); ++k)
+                    for (int j = jb * kBlock; j <= std::min((jb + 1) * kBlock, g.ny - 1); ++j)
+                        for (int i = ib * kBlock; i <= std::min((ib + 1) * kBlock, g.nx - 1); ++i)
+                            wanted[g.node(i, j, k)] = 1;
+            }
+    parallel_for(static_cast<std::size_t>(g.nz), threads, [&](std::size_t k) {
+        for (int j = 0; j < g.ny; ++j)
+            for (int i = 0; i < g.nx; ++i) {
+                const std::size_t n = g.node(i, j, static_cast<int>(k));
+                if (wanted[n])
+                    value[n] = sdf(g.position(i, j, static_cast<int>(k)));
+            }
+    });
+    wanted.clear();
+    wanted.shrink_to_fit();
+
+    // One vertex per crossed cell.
+    static constexpr std::array<std::array<int, 3>, 8> kCorner = {
+        {{0, 0, 0}, {1, 0, 0}, {0, 1, 0}, {1, 1, 0}, {0, 0, 1}, {1, 0, 1}, {0, 1, 1}, {1, 1, 1}}};
+    static constexpr std::array<std::array<int, 2>, 12> kEdge = {{{0, 1},
+                                                                  {2, 3},
+                                                                  {4, 5},
+                                                                  {6, 7},
+                                                                  {0, 2},
+                                                                  {1, 3},
+                                                                  {4, 6},
+                                                                  {5, 7},
+                                                                  {0, 4},
+                                                                  {1, 5},
+                                                                  {2, 6},
+                                                                  {3, 7}}};
+    std::unordered_map<std::size_t, std::uint32_t> cell_vertex;
+    cell_vertex.reserve(200000);
+    Mesh mesh;
+    for (int k = 0; k + 1 < g.nz; ++k)
+        for (int j = 0; j + 1 < g.ny; ++j)
+            for (int i = 0; i + 1 < g.nx; ++i) {
+                float v[8];
+                int inside = 0;
+                bool complete = true;
+                for (int c = 0; c < 8; ++c) {
+                    v[c] = value[g.node(i + kCorner[c][0], j + kCorner[c][1], k + kCorner[c][2])];
+                    if (std::isnan(v[c])) {
+                        complete = false;
+                        break;
+                    }
+                    inside += v[c] < 0.0f ? 1 : 0;
+                }
+                if (!complete || inside == 0 || inside == 8)
+                    continue;
+                vec3 sum{0.0f};
+                int crossings = 0;
+                for (const auto& e : kEdge) {
+                    const float a = v[e[0]], b = v[e[1]];
+                    if ((a < 0.0f) == (b < 0.0f))
+                        continue;
+                    const float t = a / (a - b);
+                    const vec3 pa{static_cast<float>(kCorner[e[0]][0]),
+                                  static_cast<float>(kCorner[e[0]][1]),
+                                  static_cast<float>(kCorner[e[0]][2])};
+                    const vec3 pb{static_cast<float>(kCorner[e[1]][0]),
+                                  static_cast<float>(kCorner[e[1]][1]),
+                                  static_cast<float>(kCorner[e[1]][2])};
+                    sum += pa + (pb - pa) * t;
+                    ++crossings;
+                }
+                cell_vertex[g.cell(i, j, k)] = static_cast<std::uint32_t>(mesh.positions.size());
+                mesh.positions.push_back(g.position(i, j, k) +
+                                         sum / static_cast<float>(crossings) * h);
+            }
+
+    // One quad per crossed edge, facing from the inside node to the outside node.
+    std::vector<std::array<std::uint32_t, 4>> quads;
+    quads.reserve(mesh.positions.size() * 2);
+    const auto vertex_of = [&](int i, int j, int k) -> std::int64_t {
+        if (i < 0 || j < 0 || k < 0 || i + 1 >= g.nx || j + 1 >= g.ny || k + 1 >= g.nz)
+            return -1;
+        const auto it = cell_vertex.find(g.cell(i, j, k));
+        return it == cell_vertex.end() ? -1 : static_cast<std::int64_t>(it->second);
+    };
+    for (int k = 0; k < g.nz; ++k)
+        for (int j = 0; j < g.ny; ++j)
+            for (int i = 0; i < g.nx; ++i) {
+                const float a = value[g.node(i, j, k)];
+                if (std::isnan(a))
+                    continue;
+                for (int axis = 0; axis < 3; ++axis) {
+                    int n[3] = {i, j, k};
+                    n[axis] += 1;
+                    if (n[axis] >= (axis == 0 ? g.nx : axis == 1 ? g.ny : g.nz))
+                        continue;
+                    const float b = value[g.node(n[0], n[1], n[2])];
+                    if (std::isnan(b) || (a < 0.0f) == (b < 0.0f))
+                        continue;
+                    // The four cells around the edge, in (axis+1, axis+2) order: counter-clockwise
+                    // seen from +axis.
+                    const int u = (axis + 1) % 3, w = (axis + 2) % 3;
+                    std::array<std::int64_t, 4> c{};
+                    static constexpr int kOff[4][2] = {{-1, -1}, {0, -1}, {0, 0}, {-1, 0}};
+                    bool ok = true;
+                    for (int q = 0; q < 4; ++q) {
+                        int cc[3] = {i, j, k};
+                        cc[u] += kOff[q][0];
+                        cc[w] += kOff[q][1];
+                        c[q] = vertex_of(cc[0], cc[1], cc[2]);
+                        ok = ok && c[q] >= 0;
+                    }
+                    if (!ok)
+                        continue;
+                    std::array<std::uint32_t, 4> quad{};
+                    for (int q = 0; q < 4; ++q)
+                        quad[q] = static_cast<std::uint32_t>(c[q]);
+                    if (!(a < 0.0f)) // inside at the far end: the surface faces -axis
+                        std::swap(quad[1], quad[3]);
+                    quads.push_back(quad);
+                }
+            }
+    value.clear();
+    value.shrink_to_fit();
+
+    // Onto the zero set, normals from the gradient.
+    mesh.normals.resize(mesh.positions.size());
+    parallel_for(mesh.positions.size(), threads, [&](std::size_t v) {
+        const vec3 p = sdf.project(mesh.positions[v], 3);
+        mesh.positions[v] = p;
+        mesh.normals[v] = sdf.normal(p, 0.5f * h);
+    });
+
+    mesh.indices.reserve(quads.size() * 6);
+    for (const auto& q : quads) {
+        const vec3 p0 = mesh.positions[q[0]], p1 = mesh.positions[q[1]], p2 = mesh.positions[q[2]],
+                   p3 = mesh.positions[q[3]];
+        if (glm::distance(p0, p2) <= glm::distance(p1, p3))
+            mesh.indices.insert(mesh.indices.end(), {q[0], q[1], q[2], q[0], q[2], q[3]});
+        else
+            mesh.indices.insert(mesh.indices.end(), {q[0], q[1], q[3], q[1], q[2], q[3]});
+    }
+
+    // The open rim at the cut: put its vertices exactly on the cut plane, on the surface within it.
+    std::unordered_map<std::uint64_t, int> edge_use;
+    edge_use.reserve(mesh.indices.size() * 2);
+    for (std::size_t t = 0; t < mesh.indices.size(); t += 3)
+        for (int e = 0; e < 3; ++e) {
+            const std::uint64_t a = mesh.indices[t + e], b = mesh.indices[t + (e + 1) % 3];
+            edge_use[std::min(a, b) << 32 | std::max(a, b)] += 1;
+        }
+    std::vector<std::uint8_t> rim(mesh.positions.size(), 0);
+    for (const auto& [key, count] : edge_use)
+        if (count == 1) {
+            rim[key >> 32] = 1;
+            rim[key & 0xffffffffu] = 1;
+        }
+    for (std::size_t v = 0; v < mesh.positions.size(); ++v) {
+        if (!rim[v])
+            continue;
+        vec3 p = mesh.positions[v];
+        p.y = s.cut_height;
+        for (int it = 0; it < 4; ++it) {
+            vec3 grad = sdf.gradient(p, 0.25f);
+            grad.y = 0.0f;
+            const float g2 = glm::dot(grad, grad);
+            if (g2 < 1e-8f)
+                break;
+            p -= grad * (sdf(p) / g2);
+        }
+        mesh.positions[v] = p;
+        vec3 n = sdf.normal(p, 0.5f * h);
+        mesh.normals[v] = n;
+    }
+    return mesh;
+}
+
+} // namespace injmap::gen

@@ -109,8 +109,8 @@ const std::vector<RuleInfo> kRules = {
      "retreatment no sooner than 12 weeks (chronic migraine) or 10 weeks (cervical dystonia)"},
     // On a model.
     {"anatomy.unknown-muscle", Severity::error, kStructure,
-     "every muscle or group key is a muscle id or group of the model (checked when the model has "
-     "muscles)"},
+     "every site's muscle key, and every muscle named in [limits], is a muscle id or group of the "
+     "model (checked when the model has muscles; template candidates may name muscles it lacks)"},
     {"anatomy.muscle-miss", Severity::warning, kStructure,
      "the site's muscle lies under the placed site on the model (within 40 mm along the needle or "
      "20 mm away)"},
@@ -724,22 +724,34 @@ void check_muscle_names(const Protocol& p, const Model& model, Checker& c) {
     };
     for (const Site* s : p.sites())
         check(s->muscle, s->where_of("muscle"), "site '" + s->id + "': ");
+    // Candidates are a clinical list and may name muscles the model lacks (they then get no site).
+    // Keys of limits must name something: a typo would make the limit silently never apply.
+    std::set<std::string> used;
+    for (const Site* s : p.sites())
+        used.insert(s->muscle);
+    if (p.cd)
+        for (const auto& cand : p.cd->candidates)
+            used.insert(cand.muscle);
+    auto check_limit = [&](const std::string& key, const SourceLocation& where,
+                           const std::string& what) {
+        if (!used.count(key))
+            check(key, where, what);
+    };
     for (const auto& [key, cap] : p.limits.max_units_per_muscle) {
         (void)cap;
-        check(key, p.where_of("limits.max_units_per_muscle." + key), "max_units_per_muscle: ");
+        check_limit(key, p.where_of("limits.max_units_per_muscle." + key),
+                    "max_units_per_muscle: ");
     }
     if (p.limits.follow_the_pain) {
         for (const auto& key : p.limits.follow_the_pain->muscles)
-            check(key, p.where_of("limits.follow_the_pain.muscles"), "follow_the_pain.muscles: ");
+            check_limit(key, p.where_of("limits.follow_the_pain.muscles"),
+                        "follow_the_pain.muscles: ");
         for (const auto& [key, cap] : p.limits.follow_the_pain->max_sites_per_muscle) {
             (void)cap;
-            check(key, p.where_of("limits.follow_the_pain.max_sites_per_muscle." + key),
-                  "max_sites_per_muscle: ");
+            check_limit(key, p.where_of("limits.follow_the_pain.max_sites_per_muscle." + key),
+                        "max_sites_per_muscle: ");
         }
     }
-    if (p.cd)
-        for (const auto& cand : p.cd->candidates)
-            check(cand.muscle, location_in(cand.locations, "muscle", cand.where), "candidate: ");
 }
 
 void check_muscle_under(const Protocol& p, const PlacedProtocol& placed,

@@ -1,15 +1,391 @@
+// injmap render: site maps as PNG without a display (EGL surfaceless), plus a JSON report of where
+// each site landed in each image.
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <fstream>
 #include <iostream>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "commands/commands.hpp"
+#include "injmap/models/data_paths.hpp"
+#include "injmap/models/manifest.hpp"
+#include "injmap/models/surface_index.hpp"
+#include "injmap/protocols/placement.hpp"
+#include "injmap/protocols/protocol_reader.hpp"
+#include "injmap/protocols/validator.hpp"
+#include "injmap/render/camera.hpp"
+#include "injmap/render/egl_context.hpp"
+#include "injmap/render/png.hpp"
+#include "injmap/render/renderer.hpp"
+#include "injmap/render/style.hpp"
 
 namespace injmap::cli {
 namespace {
-int run_render(std::span<const std::string>) {
-    std::cerr << "injmap render: not implemented yet\n";
-    return exit_usage;
+
+namespace fs = std::filesystem;
+using render::FrameSnapshot;
+using render::Marker;
+using render::MarkerState;
+
+constexpr const char* kName = "render";
+
+std::optional<int> parse_int(std::string_view text) {
+    int value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size())
+        return std::nullopt;
+    return value;
 }
+
+// "cervical_paraspinal" → "Cervical paraspinal".
+std::string display_muscle(const std::string& id) {
+    std::string text = id;
+    std::replace(text.begin(), text.end(), '_', ' ');
+    if (!text.empty())
+        text[0] = char(std::toupper(static_cast<unsigned char>(text[0])));
+    return text;
+}
+
+std::string format_units(double units) {
+    std::ostringstream out;
+    if (std::abs(units - std::round(units)) < 1e-9)
+        out << std::llround(units);
+    else
+        out << units;
+    return out.str();
+}
+
+// "Frontalis L · 5 U" (the subject's side).
+std::string site_label(const Site& site) {
+    std::string text = display_muscle(site.muscle);
+    if (site.side == Side::left)
+        text += " L";
+    else if (site.side == Side::right)
+        text += " R";
+    return text + " \u00b7 " + format_units(site.units) + " U";
+}
+
+struct Options {
+    std::string model = "adult-male";
+    std::optional<std::string> protocol;
+    std::vector<std::string> views;
+    int width = 1280;
+    int height = 800;
+    render::Layers layers;
+    int skin_tone = 2;
+    std::optional<int> step; // 1-based
+    fs::path output;
+    std::optional<fs::path> report;
+};
+
+// Parses and checks everything that needs no file; returns an error message or "".
+std::string parse_options(std::span<const std::string> args, Options& o) {
+    const std::vector<OptionSpec> spec = {
+        {"--model", true},  {"--protocol", true},  {"--view", true, true}, {"--size", true},
+        {"--layers", true}, {"--skin-tone", true}, {"--step", true},       {"-o", true},
+        {"--output", true}, {"--report", true},
+    };
+    std::string error;
+    auto parsed = parse_args(args, spec, error);
+    if (!parsed)
+        return error;
+    if (!parsed->positionals.empty())
+        return "unexpected argument '" + parsed->positionals.front() + "'";
+    if (auto v = parsed->value("--model"))
+        o.model = *v;
+    o.protocol = parsed->value("--protocol");
+    for (const auto& v : parsed->all("--view")) {
+        if (!render::is_view_name(v)) {
+            std::string names;
+            for (auto n : render::view_names())
+                names += (names.empty() ? "" : ", ") + std::string(n);
+            return "unknown view '" + v + "' (views: " + names + ")";
+        }
+        if (std::find(o.views.begin(), o.views.end(), v) == o.views.end())
+            o.views.push_back(v);
+    }
+    if (o.views.empty())
+        o.views.push_back("front");
+    if (auto v = parsed->value("--size")) {
+        auto size = parse_size(*v);
+        if (!size)
+            return "bad --size '" + *v + "' (expected WxH, each 16..8192, e.g. 1280x800)";
+        o.width = size->first;
+        o.height = size->second;
+    }
+    if (auto v = parsed->value("--layers")) {
+        o.layers.skin = o.layers.muscles = o.layers.xray = false;
+        std::stringstream list(*v);
+        std::string item;
+        int count = 0;
+        while (std::getline(list, item, ',')) {
+            if (item == "skin")
+                o.layers.skin = true;
+            else if (item == "muscles")
+                o.layers.muscles = true;
+            else if (item == "xray")
+                o.layers.xray = true;
+            else
+                return "unknown layer '" + item + "' in --layers (layers: skin, muscles, xray)";
+            ++count;
+        }
+        if (count == 0)
+            return "--layers needs at least one of skin, muscles, xray";
+    }
+    if (auto v = parsed->value("--skin-tone")) {
+        const auto tones = int(render::skin_tones().size());
+        auto n = parse_int(*v);
+        if (!n || *n < 0 || *n >= tones)
+            return "bad --skin-tone '" + *v + "' (0.." + std::to_string(tones - 1) + ")";
+        o.skin_tone = *n;
+    }
+    if (auto v = parsed->value("--step")) {
+        auto n = parse_int(*v);
+        if (!n || *n < 1)
+            return "bad --step '" + *v + "' (a step number from 1)";
+        if (!o.protocol)
+            return "--step needs --protocol";
+        o.step = *n;
+    }
+    auto out = parsed->value("-o");
+    if (auto long_out = parsed->value("--output")) {
+        if (out)
+            return "give -o or --output, not both";
+        out = long_out;
+    }
+    if (!out)
+        return "missing -o OUT.png";
+    o.output = *out;
+    if (auto v = parsed->value("--report"))
+        o.report = fs::path(*v);
+    return "";
+}
+
+fs::path output_for_view(const fs::path& output, const std::string& view, bool several) {
+    if (!several)
+        return output;
+    fs::path stem = output;
+    const std::string ext = output.extension().string();
+    stem.replace_extension();
+    return fs::path(stem.string() + "-" + view + (ext.empty() ? ".png" : ext));
+}
+
+void print_errors(const Diagnostics& diagnostics) {
+    for (const auto& d : diagnostics)
+        if (d.severity != Severity::note)
+            std::cerr << format_diagnostic(d) << "\n";
+}
+
+// Markers, highlighted muscles for the protocol or one of its steps.
+void add_protocol(FrameSnapshot& frame, const Protocol& protocol, const PlacedProtocol& placed,
+                  std::optional<int> step) {
+    std::set<std::string> muscles;
+    std::size_t k = 0;
+    for (std::size_t s = 0; s < protocol.steps.size(); ++s) {
+        const bool before = step && int(s) + 1 < *step;
+        const bool current = step && int(s) + 1 == *step;
+        for (const auto& site : protocol.steps[s].sites) {
+            const PlacedSite& p = placed.sites[k++];
+            if (!step || current)
+                muscles.insert(site.muscle);
+            if (!p.placed)
+                continue;
+            Marker m;
+            m.id = site.id;
+            m.number = int(k);
+            m.position = p.position;
+            m.normal = p.normal;
+            m.needle_direction = p.needle_direction;
+            m.label = site_label(site);
+            if (current)
+                m.state = MarkerState::current;
+            else if (before)
+                m.state = MarkerState::done;
+            else
+                m.state = site.optional ? MarkerState::optional : MarkerState::pending;
+            frame.markers.push_back(std::move(m));
+        }
+    }
+    frame.highlighted_muscles.assign(muscles.begin(), muscles.end());
+}
+
+// The whole model from the named view, leaving room beside it for the label columns.
+render::Camera camera_for(const Model& model, const std::string& view, int width, int height,
+                          bool labels) {
+    std::vector<glm::vec3> points;
+    const auto& pos = model.skin.positions;
+    const std::size_t step = std::max<std::size_t>(1, pos.size() / 20000);
+    for (std::size_t i = 0; i < pos.size(); i += step)
+        points.push_back(pos[i]);
+    const float aspect = float(width) / float(height);
+    // Labels take about 17 % of the width on each side.
+    const float usable = labels ? std::min(aspect * 0.66f, aspect) : aspect;
+    return render::frame_points(points, view, usable, 0.06f).value_or(render::Camera{});
+}
+
+int run_render(std::span<const std::string> args) {
+    Options o;
+    if (std::string error = parse_options(args, o); !error.empty())
+        return usage_error(kName, error);
+
+    auto model_result = load_model_by_name(o.model);
+    if (!model_result.ok()) {
+        std::string why = "not found";
+        for (const auto& d : model_result.diagnostics)
+            if (d.severity == Severity::error) {
+                why = format_diagnostic(d);
+                break;
+            }
+        std::cerr << "injmap render: cannot load model '" << o.model << "': " << why << "\n";
+        return exit_usage;
+    }
+    const Model& model = *model_result.value;
+    ModelQueries queries(model);
+
+    std::optional<Protocol> protocol;
+    PlacedProtocol placed;
+    if (o.protocol) {
+        auto path = resolve_protocol(*o.protocol);
+        if (!path) {
+            std::cerr << "injmap render: no protocol '" << *o.protocol
+                      << "' (not a file, not a shipped id)\n";
+            return exit_usage;
+        }
+        auto read = read_protocol_file(*path);
+        if (std::any_of(read.diagnostics.begin(), read.diagnostics.end(),
+                        [](const Diagnostic& d) { return d.rule == "protocol.io"; })) {
+            std::cerr << "injmap render: cannot read " << path->string() << "\n";
+            return exit_usage;
+        }
+        if (!read.value || has_errors(read.diagnostics)) {
+            print_errors(read.diagnostics);
+            return exit_findings;
+        }
+        protocol = std::move(*read.value);
+        auto placement = place_protocol(*protocol, queries);
+        Diagnostics findings = placement.diagnostics;
+        const Diagnostics general = validate_protocol(*protocol);
+        findings.insert(findings.end(), general.begin(), general.end());
+        if (placement.value) {
+            const Diagnostics on_model = validate_on_model(*protocol, *placement.value, queries);
+            findings.insert(findings.end(), on_model.begin(), on_model.end());
+        }
+        if (!placement.value || has_errors(findings)) {
+            print_errors(findings);
+            return exit_findings;
+        }
+        placed = std::move(*placement.value);
+        if (o.step && *o.step > int(protocol->steps.size())) {
+            std::cerr << "injmap render: --step " << *o.step << ": '" << protocol->id << "' has "
+                      << protocol->steps.size() << " steps\n";
+            return exit_usage;
+        }
+    }
+
+    std::string error;
+    auto context = render::EglContext::create(error);
+    if (!context) {
+        std::cerr << "injmap render: no headless OpenGL: " << error << "\n";
+        return exit_usage;
+    }
+    auto renderer = render::Renderer::create(error);
+    if (!renderer) {
+        std::cerr << "injmap render: " << error << "\n";
+        return exit_usage;
+    }
+
+    FrameSnapshot frame;
+    frame.model = &model;
+    frame.layers = o.layers;
+    frame.skin_tone = o.skin_tone;
+    frame.width = o.width;
+    frame.height = o.height;
+    frame.antialias = true; // a still image: worth the 4x MSAA cost (docs/performance.md)
+    frame.skin_index = &queries.skin();
+    if (protocol)
+        add_protocol(frame, *protocol, placed, o.step);
+
+    nlohmann::json images = nlohmann::json::array();
+    const bool several = o.views.size() > 1;
+    for (const auto& view : o.views) {
+        frame.camera = camera_for(model, view, o.width, o.height, !frame.markers.empty());
+        const auto pixels = renderer->render_rgba(frame);
+        const fs::path file = output_for_view(o.output, view, several);
+        if (!render::write_png(file, o.width, o.height, pixels, error)) {
+            std::cerr << "injmap render: " << error << "\n";
+            return exit_usage;
+        }
+        nlohmann::json sites = nlohmann::json::array();
+        const auto& layout = renderer->last_layout();
+        for (std::size_t i = 0; i < frame.markers.size(); ++i) {
+            const auto& m = layout.markers[i];
+            sites.push_back({{"id", frame.markers[i].id},
+                             {"x", m.centre.x},
+                             {"y", m.centre.y},
+                             {"visible", m.visible},
+                             {"radius_px", m.radius_px}});
+        }
+        images.push_back({{"file", file.string()},
+                          {"view", view},
+                          {"width", o.width},
+                          {"height", o.height},
+                          {"sites", std::move(sites)}});
+    }
+
+    if (o.report) {
+        std::ofstream out(*o.report);
+        out << nlohmann::json{{"images", std::move(images)}}.dump(2) << "\n";
+        if (!out) {
+            std::cerr << "injmap render: cannot write " << o.report->string() << "\n";
+            return exit_usage;
+        }
+    }
+    return exit_ok;
+}
+
 } // namespace
 
-const Command render_command{"render", "render site maps to PNG without a display (EGL)",
-                          "Usage: injmap render [OPTIONS]\n\nrender site maps to PNG without a display (EGL)\n", run_render};
+const Command render_command{
+    "render", "render site maps to PNG without a display (EGL)",
+    "Usage: injmap render [--model ID|MANIFEST] [--protocol ID|FILE] [--view NAME]... [--size "
+    "WxH]\n"
+    "                     [--layers skin,muscles,xray] [--skin-tone N] [--step N] -o OUT.png\n"
+    "                     [--report REPORT.json]\n"
+    "\n"
+    "Renders the model (and a protocol's sites) headless, through EGL: no X server needed.\n"
+    "\n"
+    "  --model ID|MANIFEST   model id (default adult-male) or a model manifest (.toml)\n"
+    "  --protocol ID|FILE    a shipped protocol id (e.g. preempt-155) or a protocol file; without "
+    "it the\n"
+    "                        bare model is drawn\n"
+    "  --view NAME           front (default), back, left, right, top, oblique-left, oblique-right; "
+    "\"left\"\n"
+    "                        shows the subject's left side. Repeat for several images: "
+    "OUT-<view>.png each\n"
+    "  --size WxH            image size in pixels (default 1280x800)\n"
+    "  --layers LIST         comma-separated: skin (default), muscles, xray (see-through skin over "
+    "the muscles)\n"
+    "  --skin-tone N         0 Light, 1 Fair, 2 Medium (default), 3 Olive, 4 Brown, 5 Deep\n"
+    "  --step N              highlight step N's muscles (1 = first step) and mark its sites "
+    "current;\n"
+    "                        sites of earlier steps are drawn as done\n"
+    "  -o, --output OUT.png  the image to write\n"
+    "  --report FILE.json    where each site landed: {\"images\": [{\"file\", \"view\", \"width\", "
+    "\"height\",\n"
+    "                        \"sites\": [{\"id\", \"x\", \"y\", \"visible\", \"radius_px\"}]}]}; "
+    "x, y = marker centre\n"
+    "                        in pixels from the top-left; visible = facing the camera and not "
+    "hidden by the model\n"
+    "\n"
+    "Marker colours (Okabe-Ito, colour-blind safe): blue pending, vermillion current, green done "
+    "(tick),\n"
+    "grey skipped (struck through), purple ring optional.\n"
+    "Exit codes: 0 written, 1 the protocol has errors (printed), 2 bad arguments or unreadable "
+    "files.\n",
+    run_render};
+
 } // namespace injmap::cli

@@ -20,12 +20,16 @@
 #include "overlay_style.hpp"
 #include "shaders.hpp"
 #include "skin_glow.hpp"
+#include "skin_occlusion.hpp"
 
 namespace injmap::render {
 
 namespace {
 
 constexpr int kMaxMuscles = 128; // size of u_state in the shaders
+// Muscles deeper than this below the skin nearest the eye are not drawn (muscle and x-ray layers):
+// the superficial and intermediate neck muscles stay, the far side of the head and neck does not.
+constexpr float kMuscleDepthLimitMm = 35.0f;
 
 struct MeshVertex {
     glm::vec3 position;
@@ -192,7 +196,11 @@ std::string number_text(int number) {
 } // namespace
 
 struct Renderer::Impl {
-    gl::Program skin_program, muscle_program, background_program, overlay_program;
+    gl::Program skin_program, muscle_program, depth_program, background_program, overlay_program;
+    // Depth of the skin nearest the eye, for x-ray (one skin layer) and the muscle depth limit.
+    gl::Framebuffer depth_fbo;
+    gl::Texture depth_texture;
+    int depth_width = 0, depth_height = 0;
     gl::VertexArray empty_vao;
     gl::VertexArray overlay_vao;
     gl::Buffer overlay_vbo;
@@ -303,7 +311,7 @@ struct Renderer::Impl {
                              const glm::mat4& view_proj) {
         const CameraBasis b = camera_basis(frame.camera);
         const glm::vec3 back = -b.forward;
-        const glm::vec3 key = glm::normalize(-0.55f * b.right + 0.62f * b.up + 0.56f * back);
+        const glm::vec3 key = glm::normalize(-0.62f * b.right + 0.62f * b.up + 0.48f * back);
         const glm::vec3 fill = glm::normalize(0.78f * b.right + 0.02f * b.up + 0.62f * back);
         const glm::vec3 rim = glm::normalize(0.30f * b.right + 0.45f * b.up - 0.84f * back);
         glUniformMatrix4fv(uniform(p, "u_view_proj"), 1, GL_FALSE, glm::value_ptr(view_proj));
@@ -311,22 +319,74 @@ struct Renderer::Impl {
         glUniform3fv(uniform(p, "u_key_dir"), 1, glm::value_ptr(key));
         glUniform3fv(uniform(p, "u_fill_dir"), 1, glm::value_ptr(fill));
         glUniform3fv(uniform(p, "u_rim_dir"), 1, glm::value_ptr(rim));
+        glUniform1f(uniform(p, "u_near"), near_plane(frame.camera));
+        glUniform1f(uniform(p, "u_far"), far_plane(frame.camera));
+        glUniform1i(uniform(p, "u_skin_depth"), 1);
     }
 
-    void draw_model(const FrameSnapshot& frame) {
+    // Renders the skin's depth into depth_texture (frame size) and binds it to texture unit 1.
+    void skin_depth_pass(const FrameSnapshot& frame, const ModelEntry& e,
+                         const glm::mat4& view_proj, GLuint fbo) {
+        if (!depth_fbo || depth_width != frame.width || depth_height != frame.height) {
+            depth_texture = gl::make_texture();
+            glBindTexture(GL_TEXTURE_2D, depth_texture.id());
+            glTexImage2D(GL_TEXTURE_2D, 0, GL_DEPTH_COMPONENT24, frame.width, frame.height, 0,
+                         GL_DEPTH_COMPONENT, GL_UNSIGNED_INT, nullptr);
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+            glBindTexture(GL_TEXTURE_2D, 0);
+            depth_fbo = gl::make_framebuffer();
+            glBindFramebuffer(GL_FRAMEBUFFER, depth_fbo.id());
+            glFramebufferTexture2D(GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT, GL_TEXTURE_2D,
+                                   depth_texture.id(), 0);
+            glDrawBuffer(GL_NONE);
+            glReadBuffer(GL_NONE);
+            depth_width = frame.width;
+            depth_height = frame.height;
+        }
+        glBindFramebuffer(GL_FRAMEBUFFER, depth_fbo.id());
+        glViewport(0, 0, frame.width, frame.height);
+        glDepthMask(GL_TRUE);
+        glClear(GL_DEPTH_BUFFER_BIT);
+        glEnable(GL_DEPTH_TEST); // depth writes need the test enabled
+        glDepthFunc(GL_LESS);
+        glUseProgram(depth_program.id());
+        glUniformMatrix4fv(uniform(depth_program, "u_view_proj"), 1, GL_FALSE,
+                           glm::value_ptr(view_proj));
+        glEnable(GL_CULL_FACE);
+        glCullFace(GL_BACK);
+        glBindVertexArray(e.skin.vao.id());
+        glDrawElements(GL_TRIANGLES, e.skin.count, GL_UNSIGNED_INT, nullptr);
+        glDisable(GL_CULL_FACE);
+        glBindFramebuffer(GL_FRAMEBUFFER, fbo);
+        glViewport(0, 0, frame.width, frame.height);
+        glActiveTexture(GL_TEXTURE1);
+        glBindTexture(GL_TEXTURE_2D, depth_texture.id());
+        glActiveTexture(GL_TEXTURE0);
+    }
+
+    void draw_model(const FrameSnapshot& frame, GLuint fbo) {
         const Model& model = *frame.model;
         ModelEntry& e = entry_for(model);
         const float aspect = float(frame.width) / float(std::max(frame.height, 1));
         const glm::mat4 view_proj =
             projection_matrix(frame.camera, aspect) * view_matrix(frame.camera);
 
+        const bool show_muscles =
+            (frame.layers.muscles || frame.layers.xray) && e.muscles.count > 0;
+        const bool show_skin = (frame.layers.skin || frame.layers.xray) && e.skin.count > 0;
+        // Muscles are limited to a depth below the visible skin (so the far side's muscles do not
+        // show through), and x-ray skin blends only its nearest layer: both read the skin depth.
+        const bool depth_texture_needed = e.skin.count > 0 && (show_muscles || frame.layers.xray);
+        if (depth_texture_needed)
+            skin_depth_pass(frame, e, view_proj, fbo);
+
         glEnable(GL_DEPTH_TEST);
         glDepthFunc(GL_LESS);
         glDepthMask(GL_TRUE);
         glDisable(GL_BLEND);
-
-        const bool show_muscles =
-            (frame.layers.muscles || frame.layers.xray) && e.muscles.count > 0;
         if (show_muscles) {
             const auto& p = muscle_program;
             glUseProgram(p.id());
@@ -341,6 +401,8 @@ struct Renderer::Impl {
             glUniform3fv(uniform(p, "u_highlight"), 1, glm::value_ptr(kMuscleHighlightColor));
             glUniform3fv(uniform(p, "u_muted"), 1, glm::value_ptr(kMuscleMutedColor));
             glUniform3fv(uniform(p, "u_tendon"), 1, glm::value_ptr(kTendonColor));
+            glUniform1f(uniform(p, "u_depth_limit"),
+                        depth_texture_needed ? kMuscleDepthLimitMm : 0.0f);
             glDisable(GL_CULL_FACE); // sheet muscles are open surfaces, seen from both sides
             glBindVertexArray(e.muscles.vao.id());
             glVertexAttrib4f(4, 0.0f, 0.0f, 0.0f, 0.0f);
@@ -348,7 +410,6 @@ struct Renderer::Impl {
             glDrawElements(GL_TRIANGLES, e.muscles.count, GL_UNSIGNED_INT, nullptr);
         }
 
-        const bool show_skin = (frame.layers.skin || frame.layers.xray) && e.skin.count > 0;
         if (!show_skin)
             return;
         const auto& p = skin_program;
@@ -373,23 +434,21 @@ struct Renderer::Impl {
         glCullFace(GL_BACK);
         glFrontFace(GL_CCW);
         if (frame.layers.xray) {
-            // Depth of the nearest skin layer first, then blend only that layer: no sorting needed.
-            glColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_FALSE);
-            glUniform1i(uniform(p, "u_xray"), 0);
-            glDrawElements(GL_TRIANGLES, e.skin.count, GL_UNSIGNED_INT, nullptr);
-            glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
-            glDepthFunc(GL_LEQUAL);
+            // Only the skin layer nearest the eye (depth texture), blended over the muscles.
             glDepthMask(GL_FALSE);
+            glDepthFunc(GL_LEQUAL);
             glEnable(GL_BLEND);
             glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE,
                                 GL_ONE_MINUS_SRC_ALPHA);
             glUniform1i(uniform(p, "u_xray"), 1);
+            glUniform1i(uniform(p, "u_nearest_only"), 1);
             glDrawElements(GL_TRIANGLES, e.skin.count, GL_UNSIGNED_INT, nullptr);
             glDisable(GL_BLEND);
             glDepthMask(GL_TRUE);
             glDepthFunc(GL_LESS);
         } else {
             glUniform1i(uniform(p, "u_xray"), 0);
+            glUniform1i(uniform(p, "u_nearest_only"), 0);
             glDrawElements(GL_TRIANGLES, e.skin.count, GL_UNSIGNED_INT, nullptr);
         }
         glDisable(GL_CULL_FACE);
@@ -555,7 +614,7 @@ struct Renderer::Impl {
         glDrawArrays(GL_TRIANGLES, 0, 3);
 
         if (frame.model)
-            draw_model(frame);
+            draw_model(frame, fbo);
 
         const SurfaceIndex* skin = frame.skin_index;
         if (!skin && frame.model && !frame.markers.empty() && frame.layers.markers)
@@ -577,12 +636,18 @@ Renderer::~Renderer() = default;
 std::unique_ptr<Renderer> Renderer::create(std::string& error) {
     std::unique_ptr<Renderer> r(new Renderer());
     Impl& i = *r->impl_;
-    i.skin_program = gl::make_program("skin", shaders::kMeshVertex, shaders::kSkinFragment, error);
+    const std::string lit = std::string("#version 330 core\n") + shaders::kLighting;
+    i.skin_program = gl::make_program("skin", shaders::kMeshVertex,
+                                      (lit + shaders::kSkinFragment).c_str(), error);
     if (!i.skin_program)
         return nullptr;
-    i.muscle_program =
-        gl::make_program("muscle", shaders::kMeshVertex, shaders::kMuscleFragment, error);
+    i.muscle_program = gl::make_program("muscle", shaders::kMeshVertex,
+                                        (lit + shaders::kMuscleFragment).c_str(), error);
     if (!i.muscle_program)
+        return nullptr;
+    i.depth_program =
+        gl::make_program("depth", shaders::kMeshVertex, shaders::kDepthFragment, error);
+    if (!i.depth_program)
         return nullptr;
     i.background_program = gl::make_program("background", shaders::kBackgroundVertex,
                                             shaders::kBackgroundFragment, error);

@@ -37,36 +37,49 @@ void main() {
 
 // Shared lighting: a camera-attached three-point rig (warm key from the upper left, cool fill from
 // the right, rim from behind), hemisphere ambient, a filmic tone curve and sRGB output.
-#define INJMAP_LIGHTING_GLSL                                                                       \
-    "uniform vec3 u_eye;\n"                                                                        \
-    "uniform vec3 u_key_dir;\n"                                                                    \
-    "uniform vec3 u_fill_dir;\n"                                                                   \
-    "uniform vec3 u_rim_dir;\n"                                                                    \
-    "const vec3 KEY = vec3(1.00, 0.96, 0.90) * 2.3;\n"                                             \
-    "const vec3 FILL = vec3(0.78, 0.86, 1.00) * 0.75;\n"                                           \
-    "const vec3 RIM = vec3(1.00, 0.98, 0.96) * 1.1;\n"                                             \
-    "const vec3 SKY = vec3(0.86, 0.91, 1.00) * 0.55;\n"                                            \
-    "const vec3 GROUND = vec3(0.60, 0.54, 0.50) * 0.45;\n"                                         \
-    "vec3 to_linear(vec3 c) { return pow(max(c, vec3(0.0)), vec3(2.2)); }\n"                       \
-    "vec3 to_display(vec3 c) {\n"                                                                  \
-    "    vec3 x = max(c * 0.80, vec3(0.0));\n"                                                     \
-    "    x = (x * (2.51 * x + 0.03)) / (x * (2.43 * x + 0.59) + 0.14);\n"                          \
-    "    return pow(clamp(x, 0.0, 1.0), vec3(1.0 / 2.2));\n"                                       \
-    "}\n"                                                                                          \
-    "float wrap_diffuse(vec3 n, vec3 l, float w) { return max((dot(n, l) + w) / (1.0 + w), 0.0); " \
-    "}\n"                                                                                          \
-    "float specular(vec3 n, vec3 l, vec3 v, float power) {\n"                                      \
-    "    vec3 h = normalize(l + v);\n"                                                             \
-    "    float f = 0.04 + 0.96 * pow(1.0 - max(dot(h, v), 0.0), 5.0);\n"                           \
-    "    return pow(max(dot(n, h), 0.0), power) * f * (power + 8.0) / 8.0 * step(0.0, dot(n, "     \
-    "l));\n"                                                                                       \
-    "}\n"
+// Shared lighting: a camera-attached three-point rig (warm key from the upper left, cool fill from
+// the right, rim from behind), hemisphere ambient, a filmic tone curve and sRGB output; and the
+// skin depth texture helpers.
+const char* const kLighting = R"(
+uniform vec3 u_eye;
+uniform vec3 u_key_dir;
+uniform vec3 u_fill_dir;
+uniform vec3 u_rim_dir;
+uniform sampler2D u_skin_depth;
+uniform float u_near;
+uniform float u_far;
+float linear_depth(float d) {
+    float z = d * 2.0 - 1.0;
+    return 2.0 * u_near * u_far / (u_far + u_near - z * (u_far - u_near));
+}
+float skin_depth_here() {
+    return linear_depth(texelFetch(u_skin_depth, ivec2(gl_FragCoord.xy), 0).r);
+}
+const vec3 KEY = vec3(1.00, 0.94, 0.86) * 2.6;
+const vec3 FILL = vec3(0.92, 0.94, 1.00) * 0.65;
+const vec3 RIM = vec3(1.00, 0.98, 0.96) * 1.1;
+const vec3 SKY = vec3(0.94, 0.96, 1.00) * 0.50;
+const vec3 GROUND = vec3(0.70, 0.56, 0.50) * 0.35;
+vec3 to_linear(vec3 c) { return pow(max(c, vec3(0.0)), vec3(2.2)); }
+// Exponential shoulder: keeps hues (skin stays warm, not grey) and never clips highlights.
+vec3 to_display(vec3 c) {
+    vec3 x = vec3(1.0) - exp(-max(c, vec3(0.0)) * 1.5);
+    return pow(x, vec3(1.0 / 2.2));
+}
+float wrap_diffuse(vec3 n, vec3 l, float w) { return max((dot(n, l) + w) / (1.0 + w), 0.0); }
+float specular(vec3 n, vec3 l, vec3 v, float power) {
+    vec3 h = normalize(l + v);
+    float f = 0.04 + 0.96 * pow(1.0 - max(dot(h, v), 0.0), 5.0);
+    return pow(max(dot(n, h), 0.0), power) * f * (power + 8.0) / 8.0 * step(0.0, dot(n, l));
+}
+)";
 
-const char* const kSkinFragment = "#version 330 core\n" INJMAP_LIGHTING_GLSL R"(
+const char* const kSkinFragment = R"(
 uniform vec3 u_albedo;
 uniform vec3 u_subsurface;
 uniform vec3 u_glow_color;
 uniform int u_xray;
+uniform int u_nearest_only; // x-ray: only the skin layer nearest the eye (from the depth texture)
 in vec3 v_world;
 in vec3 v_normal;
 in vec2 v_uv;
@@ -75,10 +88,13 @@ in float v_stripes;
 in float v_glow;
 out vec4 o_color;
 void main() {
+    if (u_nearest_only == 1 && linear_depth(gl_FragCoord.z) > skin_depth_here() + 0.5)
+        discard;
     vec3 n = normalize(v_normal);
     if (!gl_FrontFacing)
         n = -n;
     vec3 v = normalize(u_eye - v_world);
+    float ao = clamp(v_uv.x, 0.0, 1.0); // precomputed cavity occlusion (1 = open)
     vec3 albedo = to_linear(u_albedo);
     vec3 sss = to_linear(u_subsurface);
     vec3 glow_color = to_linear(u_glow_color);
@@ -91,12 +107,14 @@ void main() {
     float kl = max(dot(n, u_key_dir), 0.0);
     float fw = wrap_diffuse(n, u_fill_dir, 0.6);
     float fl = max(dot(n, u_fill_dir), 0.0);
-    vec3 diffuse = KEY * (albedo * kw + sss * (kw - kl) * 0.55) + FILL * (albedo * fw + sss * (fw - fl) * 0.35);
-    vec3 ambient = mix(GROUND, SKY, n.y * 0.5 + 0.5) * albedo;
+    vec3 diffuse = KEY * (albedo * kw + sss * (kw - kl) * 0.55) * mix(1.0, ao, 0.5) +
+                   FILL * (albedo * fw + sss * (fw - fl) * 0.35) * ao;
+    // Occluded creases stay warm (light scattered in the skin), not grey.
+    vec3 ambient = mix(GROUND, SKY, n.y * 0.5 + 0.5) * albedo * mix(sss * 1.2, vec3(1.0), ao) * ao;
     float ndv = max(dot(n, v), 0.0);
     float rim = pow(1.0 - ndv, 3.0) * max(dot(n, u_rim_dir) + 0.35, 0.0);
     vec3 spec = KEY * specular(n, u_key_dir, v, 18.0) * 0.035 + FILL * specular(n, u_fill_dir, v, 18.0) * 0.02;
-    vec3 color = (diffuse + ambient) * 0.30 + RIM * rim * mix(albedo, vec3(1.0), 0.4) * 0.35 + spec;
+    vec3 color = (diffuse + ambient) * 0.46 + RIM * rim * mix(albedo, vec3(1.0), 0.4) * 0.35 + spec;
     color += glow_color * glow * 0.05;
     if (u_xray == 1) {
         // Fresnel-weighted: nearly clear where the skin faces the viewer, a soft outline at the
@@ -109,13 +127,14 @@ void main() {
 }
 )";
 
-const char* const kMuscleFragment = "#version 330 core\n" INJMAP_LIGHTING_GLSL R"(
+const char* const kMuscleFragment = R"(
 uniform vec3 u_muscle;
 uniform vec3 u_highlight;
 uniform vec3 u_muted;
 uniform vec3 u_tendon;
 uniform int u_any_highlight;
 uniform int u_fibres;
+uniform float u_depth_limit; // > 0: hide muscle deeper than this (mm) below the skin nearest the eye
 in vec3 v_world;
 in vec3 v_normal;
 in vec2 v_uv;
@@ -125,6 +144,8 @@ in float v_glow;
 out vec4 o_color;
 float hash(float x) { return fract(sin(x * 127.1) * 43758.5453); }
 void main() {
+    if (u_depth_limit > 0.0 && linear_depth(gl_FragCoord.z) - skin_depth_here() > u_depth_limit)
+        discard;
     vec3 n = normalize(v_normal);
     if (!gl_FrontFacing)
         n = -n;
@@ -163,11 +184,15 @@ void main() {
     float rim = pow(1.0 - ndv, 3.0) * max(dot(n, u_rim_dir) + 0.35, 0.0);
     float wet = lit ? 0.10 : 0.05;
     vec3 spec = (KEY * specular(n, u_key_dir, v, 40.0) + FILL * specular(n, u_fill_dir, v, 40.0) * 0.5) * wet;
-    vec3 color = (diffuse + ambient) * 0.30 + RIM * rim * albedo * 0.5 + spec;
+    vec3 color = (diffuse + ambient) * 0.42 + RIM * rim * albedo * 0.5 + spec;
     if (u_any_highlight == 1 && v_state > 0.5)
         color += base * 0.06;
     o_color = vec4(to_display(color), 1.0);
 }
+)";
+
+const char* const kDepthFragment = R"(#version 330 core
+void main() {}
 )";
 
 const char* const kBackgroundVertex = R"(#version 330 core
@@ -186,14 +211,13 @@ uniform vec2 u_size;
 in vec2 v_uv;
 out vec4 o_color;
 void main() {
-    // Calm studio backdrop: a little lighter at the top, a soft vignette, dithered against banding.
+    // Calm studio backdrop: a little lighter at the top, a soft vignette. (No dithering:
+    // noise would double the PNG encoding time, and one-level steps over ~20 px do not show.)
     vec3 top = min(u_color * 1.03 + 0.01, vec3(1.0));
     vec3 bottom = u_color * 0.90;
     vec3 c = mix(bottom, top, smoothstep(0.0, 1.0, v_uv.y));
     vec2 q = (v_uv - vec2(0.5, 0.58)) * vec2(u_size.x / u_size.y, 1.0);
     c *= 1.0 - 0.10 * smoothstep(0.35, 1.15, length(q));
-    float noise = fract(sin(dot(gl_FragCoord.xy, vec2(12.9898, 78.233))) * 43758.5453);
-    c += (noise - 0.5) / 255.0;
     o_color = vec4(c, u_alpha);
 }
 )";

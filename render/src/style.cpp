@@ -15,7 +15,7 @@ constexpr glm::vec3 rgb(int r, int g, int b) {
 constexpr std::array kTones = {
     SkinTone{"Light", rgb(236, 200, 178), rgb(220, 110, 90)},
     SkinTone{"Fair", rgb(224, 180, 150), rgb(214, 100, 76)},
-    SkinTone{"Medium", rgb(200, 150, 115), rgb(196, 86, 58)},
+    SkinTone{"Medium", rgb(206, 160, 126), rgb(196, 86, 58)},
     SkinTone{"Olive", rgb(176, 132, 94), rgb(170, 84, 50)},
     SkinTone{"Brown", rgb(140, 96, 68), rgb(140, 62, 38)},
     SkinTone{"Deep", rgb(96, 64, 46), rgb(104, 44, 28)},

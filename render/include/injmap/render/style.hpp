@@ -40,8 +40,8 @@ struct MarkerStyle {
 [[nodiscard]] const char* to_string(MarkerState state);
 
 // Muscle colours (sRGB): the red-brown of muscle, its highlighted variant and tendon ends.
-inline constexpr glm::vec3 kMuscleColor{0.60f, 0.22f, 0.18f};
-inline constexpr glm::vec3 kMuscleHighlightColor{0.86f, 0.20f, 0.14f};
+inline constexpr glm::vec3 kMuscleColor{0.58f, 0.25f, 0.21f};
+inline constexpr glm::vec3 kMuscleHighlightColor{0.74f, 0.21f, 0.16f};
 inline constexpr glm::vec3 kMuscleMutedColor{0.58f, 0.44f, 0.41f};
 inline constexpr glm::vec3 kTendonColor{0.90f, 0.86f, 0.78f};
 // Patient-mode glow over soft-highlighted muscles (a warm, gentle tint on the skin).

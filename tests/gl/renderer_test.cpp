@@ -1,0 +1,371 @@
+// The renderer on a synthetic model built in code (independent of the generated models): layers,
+// highlighting, markers, labels, picking, and drawing into the caller's framebuffer.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <memory>
+#include <set>
+
+#include "image_compare.hpp"
+#include "injmap/models/surface_index.hpp"
+#include "injmap/render/camera.hpp"
+#include "injmap/render/egl_context.hpp"
+#include "injmap/render/offscreen.hpp"
+#include "injmap/render/picking.hpp"
+#include "injmap/render/renderer.hpp"
+#include "injmap/render/style.hpp"
+#include "synthetic_model.hpp"
+
+using namespace injmap;
+using namespace injmap::render;
+using injmap::test::Image;
+
+namespace {
+
+class RendererTest : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        ::unsetenv("DISPLAY");
+        std::string error;
+        context_ = EglContext::create(error).release();
+        ASSERT_NE(context_, nullptr) << error;
+        renderer_ = Renderer::create(error).release();
+        ASSERT_NE(renderer_, nullptr) << error;
+        model_ = new Model(test::make_synthetic_model());
+    }
+    static void TearDownTestSuite() {
+        delete renderer_;
+        delete model_;
+        delete context_;
+    }
+
+    static FrameSnapshot frame(int w, int h, const std::string& view = "front") {
+        FrameSnapshot f;
+        f.model = model_;
+        f.width = w;
+        f.height = h;
+        f.antialias = true;
+        f.camera = *frame_points(model_->skin.positions, view, float(w) / float(h), 0.08f);
+        return f;
+    }
+    static Marker marker(const std::string& id, int number, float theta, float phi,
+                         MarkerState state, std::string label = "") {
+        auto [p, n] = test::synthetic_site(theta, phi);
+        Marker m;
+        m.id = id;
+        m.number = number;
+        m.position = p;
+        m.normal = n;
+        m.needle_direction = -n;
+        m.state = state;
+        m.label = std::move(label);
+        return m;
+    }
+    static Image render(const FrameSnapshot& f) {
+        return Image{f.width, f.height, renderer_->render_rgba(f)};
+    }
+    static glm::ivec3 rgb_at(const Image& image, glm::vec2 p) {
+        const auto* px = image.pixel(int(p.x), int(p.y));
+        return {px[0], px[1], px[2]};
+    }
+    static glm::vec2 screen_of(const FrameSnapshot& f, glm::vec3 p) {
+        return project(f.camera, f.width, f.height, p).pixel;
+    }
+
+    static EglContext* context_;
+    static Renderer* renderer_;
+    static Model* model_;
+};
+
+EglContext* RendererTest::context_ = nullptr;
+Renderer* RendererTest::renderer_ = nullptr;
+Model* RendererTest::model_ = nullptr;
+
+glm::ivec3 to_bytes(const glm::vec3& c) {
+    return glm::ivec3(glm::round(c * 255.0f));
+}
+bool close_to(const glm::ivec3& a, const glm::ivec3& b, int tolerance) {
+    return std::abs(a.x - b.x) <= tolerance && std::abs(a.y - b.y) <= tolerance &&
+           std::abs(a.z - b.z) <= tolerance;
+}
+int redness(const glm::ivec3& c) {
+    return c.x - (c.y + c.z) / 2;
+}
+// Green relative to red, in percent: skin is orange-ish (~75), muscle red (~40).
+int green_ratio(const glm::ivec3& c) {
+    return c.x > 0 ? 100 * c.y / c.x : 100;
+}
+
+// Fraction of the pixels inside a badge that have the state's colour (fill, or ring for hollow
+// ones).
+double marker_colour_fraction(const Image& image, const MarkerScreen& m, MarkerState state) {
+    const MarkerStyle style = marker_style(state);
+    const glm::ivec3 want = to_bytes(style.fill == glm::vec3(1.0f) ? style.ring : style.fill);
+    int inside = 0, matching = 0;
+    const int r = int(m.radius_px);
+    for (int dy = -r; dy <= r; ++dy)
+        for (int dx = -r; dx <= r; ++dx) {
+            if (dx * dx + dy * dy > r * r)
+                continue;
+            const int x = int(m.centre.x) + dx, y = int(m.centre.y) + dy;
+            if (x < 0 || y < 0 || x >= image.width || y >= image.height)
+                continue;
+            ++inside;
+            const auto* p = image.pixel(x, y);
+            matching += close_to({p[0], p[1], p[2]}, want, 40);
+        }
+    return inside ? double(matching) / inside : 0.0;
+}
+
+} // namespace
+
+TEST_F(RendererTest, SkinBaseline) {
+    FrameSnapshot f = frame(320, 240);
+    f.markers = {marker("a", 1, 60, -30, MarkerState::done, "Frontalis R"),
+                 marker("b", 2, 60, 30, MarkerState::current, "Frontalis L"),
+                 marker("c", 3, 85, 0, MarkerState::pending, "Centre")};
+    const auto result = test::compare_to_baseline(render(f), "synthetic_front_skin");
+    EXPECT_TRUE(result.passed) << result.message;
+}
+
+TEST_F(RendererTest, XrayBaseline) {
+    FrameSnapshot f = frame(320, 240);
+    f.layers.xray = true;
+    f.highlighted_muscles = {"frontalis"};
+    const auto result = test::compare_to_baseline(render(f), "synthetic_front_xray");
+    EXPECT_TRUE(result.passed) << result.message;
+}
+
+TEST_F(RendererTest, MarkersLandOnMarkerColouredPixels) {
+    FrameSnapshot f = frame(640, 480);
+    const MarkerState states[] = {MarkerState::pending, MarkerState::current, MarkerState::done,
+                                  MarkerState::skipped, MarkerState::optional};
+    int n = 0;
+    for (float phi : {-40.0f, -20.0f, 0.0f, 20.0f, 40.0f}) {
+        f.markers.push_back(
+            marker("m" + std::to_string(n), n + 1, 55.0f + float(n) * 8.0f, phi, states[n]));
+        ++n;
+    }
+    const Image image = render(f);
+    const auto& layout = renderer_->last_layout();
+    ASSERT_EQ(layout.markers.size(), f.markers.size());
+    for (std::size_t i = 0; i < f.markers.size(); ++i) {
+        ASSERT_TRUE(layout.markers[i].visible) << i;
+        // Centre where the site projects.
+        const glm::vec2 expected = screen_of(f, f.markers[i].position);
+        EXPECT_NEAR(layout.markers[i].centre.x, expected.x, 0.01f);
+        EXPECT_NEAR(layout.markers[i].centre.y, expected.y, 0.01f);
+        EXPECT_GT(marker_colour_fraction(image, layout.markers[i], f.markers[i].state), 0.3)
+            << "marker " << i << " (" << to_string(f.markers[i].state) << ")";
+    }
+    // The current marker is drawn larger.
+    EXPECT_GT(layout.markers[1].radius_px, layout.markers[0].radius_px);
+}
+
+TEST_F(RendererTest, SitesOnTheFarSideAreHidden) {
+    FrameSnapshot f = frame(320, 240);
+    f.markers = {marker("front", 1, 80, 0, MarkerState::pending),
+                 marker("back", 2, 80, 180, MarkerState::pending)};
+    (void)render(f);
+    EXPECT_TRUE(renderer_->last_layout().markers[0].visible);
+    EXPECT_FALSE(renderer_->last_layout().markers[1].visible);
+    EXPECT_FALSE(renderer_->last_layout().markers[1].facing);
+    f.camera = *frame_points(model_->skin.positions, "back", 320.0f / 240.0f);
+    (void)render(f);
+    EXPECT_FALSE(renderer_->last_layout().markers[0].visible);
+    EXPECT_TRUE(renderer_->last_layout().markers[1].visible);
+}
+
+TEST_F(RendererTest, OcclusionUsesTheSkin) {
+    // A site facing the camera but behind the skin (a point inside the ellipsoid, normal towards
+    // the viewer) is occluded; without a skin index only the facing test applies.
+    FrameSnapshot f = frame(320, 240);
+    Marker inside = marker("inside", 1, 90, 0, MarkerState::pending);
+    inside.position *= 0.5f;
+    f.markers = {inside};
+    const SurfaceIndex skin(model_->skin);
+    const OverlayLayout with_skin = layout_overlay(f, &skin);
+    EXPECT_TRUE(with_skin.markers[0].facing);
+    EXPECT_TRUE(with_skin.markers[0].occluded);
+    EXPECT_FALSE(with_skin.markers[0].visible);
+    EXPECT_TRUE(layout_overlay(f, nullptr).markers[0].visible);
+}
+
+TEST_F(RendererTest, XrayShowsTheMusclesBeneath) {
+    FrameSnapshot f = frame(320, 240);
+    const glm::vec2 forehead = screen_of(f, test::synthetic_site(60.0f, 25.0f).first);
+    const glm::ivec3 skin = rgb_at(render(f), forehead);
+    f.layers.xray = true;
+    const glm::ivec3 xray = rgb_at(render(f), forehead);
+    EXPECT_GT(redness(xray), redness(skin) + 30)
+        << "skin " << skin.x << "," << skin.y << "," << skin.z << " xray " << xray.x << ","
+        << xray.y << "," << xray.z;
+}
+
+TEST_F(RendererTest, HighlightedMusclesStandOut) {
+    FrameSnapshot f = frame(320, 240);
+    f.layers.skin = false;
+    f.layers.muscles = true;
+    const glm::vec2 left = screen_of(f, test::synthetic_site(60.0f, 25.0f).first);
+    const glm::vec2 right = screen_of(f, test::synthetic_site(60.0f, -25.0f).first);
+    f.highlighted_muscles = {"frontalis_left"}; // one side by key
+    const Image image = render(f);
+    EXPECT_GT(redness(rgb_at(image, left)), redness(rgb_at(image, right)) + 25);
+    f.highlighted_muscles = {"forehead"}; // a group: both sides
+    const Image both = render(f);
+    EXPECT_NEAR(redness(rgb_at(both, left)), redness(rgb_at(both, right)), 25);
+    EXPECT_GT(redness(rgb_at(both, right)), redness(rgb_at(image, right)) + 25);
+}
+
+TEST_F(RendererTest, SoftHighlightGlowsOnlyOverThoseMuscles) {
+    FrameSnapshot f = frame(320, 240);
+    const glm::vec2 over = screen_of(f, test::synthetic_site(60.0f, 25.0f).first);
+    const glm::vec2 away = screen_of(f, test::synthetic_site(120.0f, 0.0f).first);
+    const Image plain = render(f);
+    f.soft_highlighted_muscles = {"frontalis"};
+    const Image glow = render(f);
+    const glm::ivec3 a = rgb_at(plain, over), b = rgb_at(glow, over);
+    EXPECT_GT(std::abs(a.x - b.x) + std::abs(a.y - b.y) + std::abs(a.z - b.z), 20);
+    EXPECT_TRUE(close_to(rgb_at(plain, away), rgb_at(glow, away), 2));
+}
+
+TEST_F(RendererTest, SkinTonesRunLightToDeep) {
+    ASSERT_GE(skin_tones().size(), 5u);
+    std::set<std::string_view> names;
+    for (const auto& tone : skin_tones())
+        names.insert(tone.name);
+    EXPECT_EQ(names.size(), skin_tones().size());
+    FrameSnapshot f = frame(160, 120);
+    const glm::vec2 cheek = screen_of(f, test::synthetic_site(95.0f, 10.0f).first);
+    int last = 1000;
+    for (int t = 0; t < int(skin_tones().size()); ++t) {
+        f.skin_tone = t;
+        const glm::ivec3 c = rgb_at(render(f), cheek);
+        const int luma = (2 * c.x + 5 * c.y + c.z) / 8;
+        EXPECT_LT(luma, last) << skin_tones()[std::size_t(t)].name;
+        last = luma;
+    }
+    EXPECT_EQ(&skin_tone(-4), &skin_tones().front());
+    EXPECT_EQ(&skin_tone(99), &skin_tones().back());
+}
+
+TEST_F(RendererTest, LabelsNeverOverlapAndBelongToVisibleSites) {
+    FrameSnapshot f = frame(1280, 800);
+    int n = 0;
+    for (float theta = 40.0f; theta <= 130.0f; theta += 12.0f)
+        for (float phi = -80.0f; phi <= 80.0f; phi += 20.0f, ++n)
+            f.markers.push_back(marker("s" + std::to_string(n), n + 1, theta, phi,
+                                       MarkerState::pending,
+                                       "Site " + std::to_string(n + 1) + " \u00b7 5 U"));
+    (void)render(f);
+    const auto& layout = renderer_->last_layout();
+    ASSERT_GT(layout.labels.size(), 20u);
+    for (std::size_t i = 0; i < layout.labels.size(); ++i) {
+        const auto& a = layout.labels[i];
+        EXPECT_TRUE(layout.markers[a.marker].visible);
+        EXPECT_GE(a.min.x, 0.0f);
+        EXPECT_GE(a.min.y, 0.0f);
+        EXPECT_LE(a.max.x, 1280.0f);
+        EXPECT_LE(a.max.y, 800.0f);
+        for (std::size_t j = i + 1; j < layout.labels.size(); ++j) {
+            const auto& b = layout.labels[j];
+            const bool overlap =
+                a.min.x < b.max.x && b.min.x < a.max.x && a.min.y < b.max.y && b.min.y < a.max.y;
+            EXPECT_FALSE(overlap) << "labels of markers " << a.marker << " and " << b.marker;
+        }
+    }
+    f.layers.labels = false;
+    (void)render(f);
+    EXPECT_TRUE(renderer_->last_layout().labels.empty());
+}
+
+TEST_F(RendererTest, DrawIntoTheCallersFramebufferRestoresState) {
+    FrameSnapshot light = frame(200, 150);
+    light.markers = {marker("a", 1, 70, 0, MarkerState::current)};
+    FrameSnapshot dark = light;
+    dark.background = {0.1f, 0.1f, 0.12f, 1.0f};
+    for (bool antialias : {false, true}) {
+        light.antialias = dark.antialias = antialias;
+        const Image expected = render(dark);
+        Offscreen target(200, 150);
+        Offscreen callers(200, 150);
+        callers.bind();
+        // Into `target`; afterwards the caller's framebuffer must be bound again...
+        renderer_->draw(light, target);
+        // ...so this lands in `callers`, not in `target`.
+        renderer_->draw(dark);
+        const Image in_target{200, 150, target.read_rgba()};
+        const Image in_callers{200, 150, callers.read_rgba()};
+        EXPECT_GT(in_target.pixel(1, 1)[0], 150) << "antialias " << antialias;
+        EXPECT_LT(in_callers.pixel(1, 1)[0], 60) << "antialias " << antialias;
+        int differing = 0;
+        for (std::size_t i = 0; i < expected.rgba.size(); ++i)
+            differing += std::abs(int(in_callers.rgba[i]) - int(expected.rgba[i])) > 24;
+        EXPECT_LT(differing, int(expected.rgba.size() / 200)) << "antialias " << antialias;
+    }
+}
+
+TEST_F(RendererTest, PickingFindsSkinMuscleAndMarker) {
+    FrameSnapshot f = frame(640, 480);
+    f.markers = {marker("left", 1, 60, 25, MarkerState::pending),
+                 marker("right", 2, 60, -25, MarkerState::pending)};
+    const ModelQueries queries(*model_);
+    f.skin_index = &queries.skin();
+    (void)render(f);
+    const OverlayLayout layout = renderer_->last_layout();
+
+    const PickResult on_left = pick(f, queries, layout.markers[0].centre, &layout);
+    ASSERT_TRUE(on_left.hit);
+    EXPECT_EQ(on_left.marker, 0);
+    EXPECT_EQ(on_left.nearest_marker, 0);
+    EXPECT_LT(on_left.nearest_marker_mm, 1.0f);
+    ASSERT_NE(on_left.muscle, nullptr);
+    EXPECT_EQ(on_left.muscle->key(), "frontalis_left");
+
+    // A few pixels off the badge: no marker under the cursor, the nearest is still found.
+    const glm::vec2 aside =
+        layout.markers[1].centre + glm::vec2(layout.markers[1].radius_px + 12.0f, 0.0f);
+    const PickResult near_right = pick(f, queries, aside, &layout);
+    ASSERT_TRUE(near_right.hit);
+    EXPECT_EQ(near_right.marker, -1);
+    EXPECT_EQ(near_right.nearest_marker, 1);
+
+    // Low on the "head": skin, no muscle; the corner of the image: nothing.
+    const PickResult low = pick(f, queries, screen_of(f, test::synthetic_site(130.0f, 0.0f).first));
+    EXPECT_TRUE(low.hit);
+    EXPECT_EQ(low.muscle, nullptr);
+    const PickResult corner = pick(f, queries, {2.0f, 2.0f});
+    EXPECT_FALSE(corner.hit);
+    EXPECT_EQ(corner.marker, -1);
+    EXPECT_EQ(corner.nearest_marker, -1);
+
+    // With muscles shown, the muscle surface under the cursor is picked directly.
+    f.layers.skin = false;
+    f.layers.muscles = true;
+    const PickResult muscle =
+        pick(f, queries, screen_of(f, test::synthetic_site(60.0f, -25.0f).first));
+    ASSERT_NE(muscle.muscle, nullptr);
+    EXPECT_EQ(muscle.muscle->key(), "frontalis_right");
+}
+
+TEST_F(RendererTest, EmptyFramesAndModelSwitches) {
+    FrameSnapshot empty;
+    empty.width = 64;
+    empty.height = 48;
+    const Image image = render(empty);
+    EXPECT_EQ(image.rgba.size(), 64u * 48u * 4u);
+    EXPECT_EQ(image.pixel(32, 24)[3], 255);
+
+    Model bare = test::make_synthetic_model();
+    bare.muscles.clear();
+    FrameSnapshot f = frame(160, 120);
+    f.model = &bare;
+    f.layers.xray = true;
+    f.highlighted_muscles = {"frontalis"};
+    f.soft_highlighted_muscles = {"frontalis"};
+    const Image a = render(f);
+    f.model = model_;
+    const Image b = render(f);
+    EXPECT_NE(a.rgba, b.rgba); // muscles show through only on the model that has them
+    renderer_->forget_model(&bare);
+}

@@ -439,10 +439,11 @@ TEST(HostileModel, AllDegenerateSkinIsRefusedOrFinite) {
     const std::string obj = "v 0 0 0\nv 0 50 0\nv 0 100 0\ng skin\nf 1 2 3\nf 1 1 1\n"
                             "v 0 0 1\nv 1 0 1\nv 0 1 1\nvt 0 0\ng muscle\nf 4/1 5/1 6/1\n";
     const auto r = load_with_obj("all-degenerate", obj);
-    if (r.ok())
+    if (r.ok()) {
         EXPECT_TRUE(all_finite(*r.value));
-    else
+    } else {
         EXPECT_TRUE(has_errors(r.diagnostics));
+    }
 }
 
 TEST(HostileModel, MillionsOfFacesLoadOrAreRefused) {
@@ -485,10 +486,11 @@ TEST(HostileModel, MillionsOfIdenticalFacesLoadOrAreRefused) {
     write_text(dir / "mesh.obj", obj);
     write_text(dir / "model.toml", manifest_for("mesh.obj", "mm", "glabella = [0, 10, 50]\n"));
     const auto r = load_model(dir / "model.toml");
-    if (r.ok())
+    if (r.ok()) {
         EXPECT_TRUE(all_finite(*r.value));
-    else
+    } else {
         EXPECT_TRUE(refused_with(r, "obj.too-large"));
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,0 +1,121 @@
+// Inputs the fuzzers (tests/fuzz/) once broke a reader with, kept in tests/data/fuzz-regressions/
+// <target>/: every file is replayed through its reader here (so the dev preset's ASan/UBSan build
+// checks them on every run), plus a focused test per finding.
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "injmap/models/manifest.hpp"
+#include "injmap/protocols/protocol_reader.hpp"
+#include "injmap/protocols/session_record.hpp"
+#include "test_support.hpp"
+
+namespace injmap {
+namespace {
+namespace fs = std::filesystem;
+
+std::vector<fs::path> regressions(const std::string& target) {
+    std::vector<fs::path> files;
+    const fs::path dir = test::data_dir() / "fuzz-regressions" / target;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec))
+        if (entry.is_regular_file())
+            files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+// The reader contract the fuzzers check: rule ids, one-line messages, sane locations.
+void expect_contract(const Diagnostics& diagnostics, const fs::path& input) {
+    for (const auto& d : diagnostics) {
+        EXPECT_FALSE(d.rule.empty()) << input << ": " << d.message;
+        EXPECT_FALSE(d.message.empty()) << input << " [" << d.rule << "]";
+        EXPECT_EQ(d.message.find('\n'), std::string::npos)
+            << input << " [" << d.rule << "]: a multi-line message";
+        EXPECT_GE(d.where.line, 0) << input;
+        EXPECT_GE(d.where.column, 0) << input;
+    }
+}
+
+// The tiny model fuzz_manifest writes next to each input (tests/fuzz/tiny_obj.hpp).
+constexpr const char* kTinyObj =
+    "v -50 -50 -50\nv 50 -50 -50\nv 50 50 -50\nv -50 50 -50\n"
+    "v -50 -50 50\nv 50 -50 50\nv 50 50 50\nv -50 50 50\n"
+    "vt 0 0\ng skin\nf 1 4 3\nf 1 3 2\nf 5 6 7\nf 5 7 8\nf 1 5 8\nf 1 8 4\n"
+    "f 2 3 7\nf 2 7 6\nf 4 8 7\nf 4 7 3\nf 1 2 6\nf 1 6 5\n"
+    "g muscle\nf 1/1 2/1 3/1\n";
+
+TEST(FuzzRegressions, ProtocolInputs) {
+    for (const auto& file : regressions("fuzz_protocol")) {
+        const auto r = read_protocol_text(test::read_text(file), file.filename().string());
+        expect_contract(r.diagnostics, file);
+    }
+}
+
+TEST(FuzzRegressions, ManifestInputs) {
+    const fs::path dir = test::fresh_dir("manifest");
+    test::write_text(dir / "tiny.obj", kTinyObj);
+    for (const auto& file : regressions("fuzz_manifest")) {
+        fs::copy_file(file, dir / "fuzz.toml", fs::copy_options::overwrite_existing);
+        expect_contract(load_model(dir / "fuzz.toml").diagnostics, file);
+    }
+}
+
+TEST(FuzzRegressions, ObjInputs) {
+    const fs::path dir = test::fresh_dir("obj");
+    test::write_text(dir / "fixed.toml",
+                     "schema_version = 1\nid = \"fuzz\"\n[mesh]\nfile = \"fuzzed.obj\"\n"
+                     "units = \"mm\"\nup = \"+y\"\nforward = \"+z\"\n[skin]\ngroup = \"skin\"\n"
+                     "[[muscles]]\nid = \"frontalis\"\nside = \"midline\"\ngroup = \"muscle\"\n"
+                     "layer = \"sheet\"\n[landmarks]\nvertex = [0, 50, 0]\n");
+    for (const auto& file : regressions("fuzz_obj")) {
+        fs::copy_file(file, dir / "fuzzed.obj", fs::copy_options::overwrite_existing);
+        expect_contract(load_model(dir / "fixed.toml").diagnostics, file);
+    }
+}
+
+TEST(FuzzRegressions, SessionRecordInputs) {
+    auto protocol = read_protocol_file(test::source_dir() / "protocols" / "preempt-155.toml");
+    ASSERT_TRUE(protocol.ok());
+    const auto shared = std::make_shared<const Protocol>(std::move(*protocol.value));
+    for (const auto& file : regressions("fuzz_session_record")) {
+        const auto r = parse_session_record(test::read_text(file), file.filename().string());
+        expect_contract(r.diagnostics, file);
+        if (r.ok())
+            expect_contract(replay_session_record(*r.value, shared).diagnostics, file);
+    }
+}
+
+// fuzz_session_record: a start time in the year 4048 overflowed the nanosecond time_point
+// (signed overflow in std::chrono, caught by UBSan). Times must be refused or round-trip exactly.
+TEST(FuzzRegressions, FarTimesAreRefusedOrRoundTrip) {
+    for (const char* text :
+         {"4048-05-01T09:30:00Z", "9999-12-31T23:59:59Z", "2263-01-01T00:00:00Z",
+          "0000-01-01T00:00:00Z", "1677-01-01T00:00:00Z", "1970-01-01T00:00:00Z"}) {
+        const auto time = parse_iso8601_utc(text);
+        if (time) {
+            EXPECT_EQ(format_iso8601_utc(*time), text);
+        }
+    }
+    EXPECT_TRUE(parse_iso8601_utc("2024-05-01T09:30:00Z").has_value());
+}
+
+// fuzz_manifest: toml++ quotes the character it choked on, here a newline, and the manifest reader
+// passed that description on as a two-line message.
+TEST(FuzzRegressions, ManifestSyntaxMessageIsOneLine) {
+    const fs::path dir = test::fresh_dir("newline");
+    test::write_text(dir / "model.toml", "schema_version = i\n");
+    const auto r = load_model(dir / "model.toml");
+    ASSERT_FALSE(r.ok());
+    ASSERT_FALSE(r.diagnostics.empty());
+    EXPECT_EQ(r.diagnostics.front().rule, "manifest.syntax");
+    EXPECT_EQ(r.diagnostics.front().where.line, 1);
+    expect_contract(r.diagnostics, dir / "model.toml");
+}
+
+} // namespace
+} // namespace injmap

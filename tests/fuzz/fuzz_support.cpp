@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <string>
 #include <system_error>
 #include <unistd.h>
@@ -148,8 +149,17 @@ void check_diagnostics(const Diagnostics& diagnostics, std::string_view reader) 
             contract_violation(reader, "a diagnostic without a rule id: " + d.message);
         if (d.message.empty())
             contract_violation(reader, "a diagnostic without a message [" + d.rule + "]");
-        if (d.message.find('\n') != std::string::npos)
-            contract_violation(reader, "a multi-line message [" + d.rule + "]");
+        if (d.message.find('\n') != std::string::npos) {
+            // INJMAP_FUZZ_LENIENT=1 notes this once per rule and goes on, to look for crashes
+            // while a known message problem waits for its fix.
+            static const bool lenient = std::getenv("INJMAP_FUZZ_LENIENT") != nullptr;
+            static std::set<std::string> noted;
+            if (!lenient)
+                contract_violation(reader, "a multi-line message [" + d.rule + "]");
+            if (noted.insert(d.rule).second)
+                std::fprintf(stderr, "fuzz: %.*s: a multi-line message [%s] (lenient: going on)\n",
+                             static_cast<int>(reader.size()), reader.data(), d.rule.c_str());
+        }
         if (d.where.line < 0 || d.where.column < 0)
             contract_violation(reader, "a negative line or column [" + d.rule + "]");
         (void)format_diagnostic(d);

@@ -124,7 +124,7 @@ Result<PlacedProtocol> place_protocol(const Protocol& protocol, const ModelQueri
                     {Severity::error,
                      "placement.off-skin",
                      "site '" + site->id + "': the point is " +
-                         (hit ? detail::format_number(hit->distance) +
+                         (hit ? detail::format_number(std::round(hit->distance * 10.0f) / 10.0) +
                                     " mm from the skin of model '" + model.id + "' (at most " +
                                     detail::format_number(kMaxOffSkinMm) + " mm); check the offsets"
                               : std::string("not on the skin of model '") + model.id +

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <map>
 #include <set>
@@ -789,6 +790,14 @@ void check_muscle_under(const Protocol& p, const PlacedProtocol& placed,
     }
 }
 
+// "12.3 mm above" / "4.0 mm below": millimetres to one decimal, the sign in words.
+std::string height_text(float mm) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f mm %s", std::abs(static_cast<double>(mm)),
+                  mm < 0.0f ? "below" : "above");
+    return buf;
+}
+
 void check_clearances(const Protocol& p, const PlacedProtocol& placed, const Model& model,
                       Checker& c) {
     const auto sites = p.sites();
@@ -823,8 +832,8 @@ void check_clearances(const Protocol& p, const PlacedProtocol& placed, const Mod
             }
             if (brow_y && x.y - *brow_y < 15.0f)
                 c.add("clearance.frontalis-brow", s.where_of("at"),
-                      "frontalis site '" + s.id + "' is " + format_number(x.y - *brow_y) +
-                          " mm above the brow; keep frontalis sites at least 15 mm above it (brow "
+                      "frontalis site '" + s.id + "' is " + height_text(x.y - *brow_y) +
+                          " the brow; keep frontalis sites at least 15 mm above it (brow "
                           "ptosis)");
         }
         if (s.muscle == "corrugator" || s.muscle == "procerus") {
@@ -837,13 +846,13 @@ void check_clearances(const Protocol& p, const PlacedProtocol& placed, const Mod
                 }
             if (rim_y && x.y - *rim_y < 10.0f)
                 c.add("clearance.glabella-rim", s.where_of("at"),
-                      s.muscle + " site '" + s.id + "' is " + format_number(x.y - *rim_y) +
-                          " mm above the supraorbital rim; keep glabellar sites at least 10 mm "
+                      s.muscle + " site '" + s.id + "' is " + height_text(x.y - *rim_y) +
+                          " the supraorbital rim; keep glabellar sites at least 10 mm "
                           "above it (lid ptosis)");
             if (s.side != Side::midline && rim_x && std::abs(x.x) > *rim_x + 1.0f)
                 c.add("clearance.glabella-lateral", s.where_of("at"),
                       s.muscle + " site '" + s.id + "' is " +
-                          format_number(std::abs(x.x) - *rim_x) +
+                          format_number(std::round((std::abs(x.x) - *rim_x) * 10.0) / 10.0) +
                           " mm lateral to the midpupillary line (supraorbital_rim)");
         }
         if (is_preempt(p) && !s.optional && s.muscle == "trapezius" && s.side != Side::midline) {
@@ -859,7 +868,7 @@ void check_clearances(const Protocol& p, const PlacedProtocol& placed, const Mod
                             "clearance.trapezius-span", s.where_of("at"),
                             "trapezius site '" + s.id + "' lies " +
                                 (t < 0 ? "medial to neck_inflection" : "lateral to the acromion") +
-                                " (at " + format_number(t * 100.0) +
+                                " (at " + format_number(std::round(t * 100.0)) +
                                 " % of the span); PREEMPT trapezius sites are between the two");
                 }
             }
@@ -911,7 +920,7 @@ void check_placed_symmetry(const Protocol& p, const PlacedProtocol& placed, cons
         const float d = glm::length(l.position - mirror(r.position));
         if (d > kTolerance)
             c.add("symmetry.placed", sites[ri]->where_of("at"),
-                  "site '" + sites[ri]->id + "' is " + format_number(d) +
+                  "site '" + sites[ri]->id + "' is " + format_number(std::round(d * 10.0) / 10.0) +
                       " mm from the mirror image of '" + sites[li]->id +
                       "' on the symmetric model '" + model.id + "'");
     }

@@ -24,7 +24,7 @@ constexpr const char* kHelp =
     "Usage: injmap-modelgen --out DIR [--preview DIR] [--voxel MM] [--quiet] ID...\n"
     "Generates the default models (adult-male, adult-female) as DIR/<ID>.obj and DIR/<ID>.toml.\n"
     "  --preview DIR  also render PNG previews (skin and see-through muscles) into DIR\n"
-    "  --voxel MM     surface-nets cell size (default 1.9)\n";
+    "  --voxel MM     surface-nets cell size (default 2.0)\n";
 
 } // namespace
 

@@ -192,10 +192,11 @@ bool write_previews(const Model& model, const std::filesystem::path& dir, std::s
     }
     const Bounds b = bounds_of(model.skin);
     const vec3 centre = 0.5f * (b.min + b.max);
-    const float height = (b.max.y - b.min.y) * 1.06f;
+    const int pw = 560, ph = 640;
+    // Fit the taller of the bust's height and its width (at the panel's aspect ratio).
+    const float height = std::max(b.max.y - b.min.y, (b.max.x - b.min.x) * ph / pw) * 1.06f;
     const std::array<View, 4> views = {make_view({0, 0, -1}), make_view({-1, 0, 0}),
                                        make_view({0, 0, 1}), make_view({-0.8f, -0.3f, -1.0f})};
-    const int pw = 560, ph = 640;
     for (const bool see_through : {false, true}) {
         Image image(pw * 4, ph);
         for (int v = 0; v < 4; ++v)

@@ -31,7 +31,7 @@ float head_breadth(const Model& model) {
     const auto vertex = model.landmark("vertex");
     float y_min = 0.0f;
     if (const auto helix = mean_of_sides(model, "helix_top")) {
-        y_min = helix->y;
+        y_min = helix->y + 5.0f;
     } else {
         const auto tragion = mean_of_sides(model, "tragion");
         if (!vertex || !tragion)
@@ -54,18 +54,26 @@ float distance_between(const Model& model, const char* a, const char* b) {
     return pa && pb ? glm::distance(*pa, *pb) : kNaN;
 }
 
-// Closed loops of the mesh's section with the plane y = level, as polygons in (x, z).
-std::vector<std::vector<glm::vec2>> horizontal_section(const Mesh& mesh, float level) {
+// Closed loops of the mesh's section with the plane through `origin` with unit `normal`, as
+// polygons in the plane's own 2-D basis (u = +X projected into the plane, w = normal × u).
+std::vector<std::vector<glm::vec2>> plane_section(const Mesh& mesh, glm::vec3 origin,
+                                                  glm::vec3 normal) {
+    glm::vec3 u = glm::vec3(1, 0, 0) - normal * normal.x;
+    u = glm::length(u) > 1e-6f ? glm::normalize(u) : glm::vec3(0, 0, 1);
+    const glm::vec3 w = glm::cross(normal, u);
+    const auto height = [&](std::uint32_t i) {
+        return glm::dot(mesh.positions[i] - origin, normal);
+    };
     using EdgeKey = std::pair<std::uint32_t, std::uint32_t>;
     std::map<EdgeKey, glm::vec2> points;
     std::map<EdgeKey, std::vector<EdgeKey>> links;
-    const auto above = [&](std::uint32_t i) { return mesh.positions[i].y >= level; };
+    const auto above = [&](std::uint32_t i) { return height(i) >= 0.0f; };
     const auto crossing = [&](std::uint32_t a, std::uint32_t b) {
         const EdgeKey key{std::min(a, b), std::max(a, b)};
         const glm::vec3 pa = mesh.positions[key.first], pb = mesh.positions[key.second];
-        const float t = (level - pa.y) / (pb.y - pa.y);
-        const glm::vec3 p = pa + t * (pb - pa);
-        points[key] = {p.x, p.z};
+        const float ha = height(key.first), hb = height(key.second);
+        const glm::vec3 p = pa + (ha / (ha - hb)) * (pb - pa) - origin;
+        points[key] = {glm::dot(p, u), glm::dot(p, w)};
         return key;
     };
     for (std::size_t t = 0; t + 2 < mesh.indices.size(); t += 3) {
@@ -134,23 +142,36 @@ float neck_circumference(const Model& model) {
     const auto notch = model.landmark("suprasternal_notch");
     if (!menton || !notch)
         return kNaN;
+    // Just below the laryngeal prominence: 35 % of the way from the menton down to the notch.
     const float level = menton->y + 0.35f * (notch->y - menton->y);
-    const auto loops = horizontal_section(model.skin, level);
+    glm::vec3 origin{0.0f, level, 0.5f * (menton->z + notch->z)};
+    glm::vec3 normal{0.0f, 1.0f, 0.0f};
+    const auto c7 = model.landmark("c7");
+    if (c7) {
+        // ANSUR takes the girth perpendicular to the neck's long axis, which leans forward: the
+        // tape runs from below the larynx in front up to the nape above C7 (about C6) behind. A
+        // horizontal section at the larynx would cut the upper back below C7 instead.
+        const glm::vec3 front{0.0f, level, notch->z};
+        const glm::vec3 back{0.0f, c7->y + 20.0f, c7->z};
+        const glm::vec3 along = glm::normalize(back - front);
+        normal = glm::normalize(glm::cross(glm::vec3(1, 0, 0), along));
+        if (normal.y < 0.0f)
+            normal = -normal;
+        origin = 0.5f * (front + back);
+    }
+    const auto loops = plane_section(model.skin, origin, normal);
     if (loops.empty())
         return kNaN;
-    const auto c7 = model.landmark("c7");
+    // The loop around the neck's centre (the section's origin), else the longest.
     float best = kNaN;
-    if (c7) {
-        const glm::vec2 probe{0.5f * (c7->x + notch->x), 0.5f * (c7->z + notch->z)};
-        for (const auto& loop : loops)
-            if (contains(loop, probe)) {
-                const float length = perimeter(loop);
-                if (std::isnan(best) || length < best)
-                    best = length;
-            }
-        if (!std::isnan(best))
-            return best;
-    }
+    for (const auto& loop : loops)
+        if (contains(loop, {0.0f, 0.0f})) {
+            const float length = perimeter(loop);
+            if (std::isnan(best) || length < best)
+                best = length;
+        }
+    if (!std::isnan(best))
+        return best;
     for (const auto& loop : loops) {
         const float length = perimeter(loop);
         if (std::isnan(best) || length > best)

@@ -37,16 +37,16 @@ struct BodySdf::Parts {
     Ellipsoid cranium, occiput;
     RoundCone brow[3];
     float brow_k = 10.0f;
-    Ellipsoid midface, cheekbone, maxilla, lower_face, chin, cheek;
+    Ellipsoid midface, cheekbone, maxilla, lower_face, chin, cheek, temple, submandibular, masseter,
+        malar;
     Capsule zygomatic_arch, ramus;
     RoundCone mandible;
-    Ellipsoid eye_socket, eyelid;
-    Capsule lid_slit;
+    Ellipsoid eye_socket, upper_lid, lower_lid;
     RoundCone nose_bridge;
-    Ellipsoid nose_tip, ala, nostril;
-    Ellipsoid upper_lip, lower_lip, mouth_slit;
+    Ellipsoid nose_tip, nose_base, ala, nostril;
+    Ellipsoid upper_lip, lower_lip;
     Capsule philtrum;
-    Ball face_bound, nose_bound, mouth_bound, eye_bound;
+    Ball nose_bound, mouth_bound, eye_bound;
     // ear (local frame)
     vec3 ear_centre;
     glm::mat3 ear_to_local;
@@ -61,11 +61,13 @@ struct BodySdf::Parts {
     // trunk
     Ellipsoid thorax, upper_back, pectoral, breast;
     RoundCone trapezius[2];
+    RoundCone girdle; // the upper chest under the clavicle, out to the shoulder
     RoundCone clavicle[3];
     Ellipsoid deltoid;
     RoundCone arm;
     Ball notch;
-    Ball head_bound, trunk_bound;
+    Ball head_bound;
+    vec3 trunk_min, trunk_max; // box holding every trunk part
 };
 
 BodySdf::BodySdf(const Skeleton& skeleton) : s_(skeleton) {
@@ -82,14 +84,14 @@ BodySdf::BodySdf(const Skeleton& skeleton) : s_(skeleton) {
 
     // Cranium, with a fuller occiput above the inion.
     P.cranium = {s.cranium_centre, s.cranium_radii};
-    P.occiput = {vec3(0.0f, 28.0f, -40.0f) * H, vec3(66.0f, 70.0f, 64.0f) * H};
+    P.occiput = {vec3(0.0f, 28.0f, -36.0f) * H, vec3(64.0f, 68.0f, 62.0f) * H};
 
     // Brow ridge: from the glabella out along the supraorbital margin.
     const float br = male ? 7.0f : 5.5f;
     P.brow[0] = {fp(0, 33, 88.5f), fp(20, 35, 87.5f), br * f, br * f};
     P.brow[1] = {fp(20, 35, 87.5f), fp(42, 35, 80), br * f, br * f * 0.95f};
     P.brow[2] = {fp(42, 35, 80), fp(55, 31, 66), br * f * 0.95f, br * f * 0.8f};
-    P.brow_k = 10.0f * f;
+    P.brow_k = 14.0f * f;
 
     P.midface = {fp(0, -8, 48), fp(58, 40, 46)};
     P.cheekbone = {fp(49, 2, 55), fp(19, 15, 20)};
@@ -100,25 +102,31 @@ BodySdf::BodySdf(const Skeleton& skeleton) : s_(skeleton) {
     P.ramus = {s.tmj, s.gonion, 9.0f * f};
     P.chin = {s.chin, fp(male ? 19.0f : 16.0f, 15, 11)};
     P.cheek = {fp(38, -38, 62), fp(22, 24, 26)};
+    P.temple = {fp(54, 30, 38), fp(20, 30, 32)};
+    P.submandibular = {fp(0, -86, 40), fp(42, 14, 38)};
+    P.masseter = {fp(50, -36, 28), fp(16, 32, 28)};
+    P.malar = {fp(43, -10, 64), fp(20, 19, 20)};
 
-    P.eye_socket = {fp(33, 15, 90), fp(19, 13, 15)};
-    P.eyelid = {s.eye, fp(15, 12.5f, 13)};
-    P.lid_slit = {fp(19, 12.5f, 84), fp(46, 14.5f, 78.5f), 0.9f};
+    // Closed eyes: upper and lower lids meet in a crease (a plain union, no thin cut).
+    P.eye_socket = {fp(33, 17, 90), fp(18, 12, 14)};
+    P.upper_lid = {s.eye + fp(0, 1.5f, 0.5f), fp(17, 12.0f, 13.5f)};
+    P.lower_lid = {s.eye + fp(0, -2.0f, -0.5f), fp(16, 11.0f, 13)};
 
-    P.nose_bridge = {s.nasion + vec3(0, 1.0f, 0), fp(0, -9, 110), 5.5f * f, 6.5f * f};
-    P.nose_tip = {s.nose_tip, fp(9.5f, 9.5f, 9.5f)};
-    P.ala = {fp(13, -19, 103), fp(7.5f, 7.0f, 7.5f)};
-    P.nostril = {fp(6.5f, -24, 108), fp(3.5f, 2.4f, 5.5f)};
+    // Nose: a narrow bridge widening to the base, a tip and the alae, all blended.
+    P.nose_bridge = {s.nasion + vec3(0, 1.0f, 0), fp(0, -8, 109), 4.8f * f, 6.0f * f};
+    P.nose_tip = {s.nose_tip, fp(8.5f, 8.5f, 8.5f)};
+    P.nose_base = {fp(0, -15, 103), fp(13, 8, 9)};
+    P.ala = {fp(12.5f, -18, 103), fp(6.5f, 6.0f, 8.0f)};
+    P.nostril = {fp(6.0f, -23.5f, 108), fp(3.2f, 2.0f, 5.0f)};
 
-    P.upper_lip = {fp(0, -40, 104), fp(23, 5.5f, 7)};
-    P.lower_lip = {fp(0, -51, 102), fp(20, 6, 7)};
-    P.mouth_slit = {fp(0, -45.5f, 111), fp(24, 1.2f, 9)};
+    // Lips: two vermilion bodies whose plain union makes the mouth line.
+    P.upper_lip = {fp(0, -40.5f, 96), fp(24, 5.5f, 12)};
+    P.lower_lip = {fp(0, -50.5f, 94), fp(21, 6.5f, 12)};
     P.philtrum = {fp(0, -28, 110.5f), fp(0, -37, 110.5f), 1.6f};
 
-    P.face_bound = {fp(0, -30, 70), 95.0f * f};
     P.nose_bound = {fp(0, -2, 105), 40.0f * f};
-    P.mouth_bound = {fp(0, -46, 104), 30.0f * f};
-    P.eye_bound = {fp(33, 14, 80), 26.0f * f};
+    P.mouth_bound = {fp(0, -45, 98), 36.0f * f};
+    P.eye_bound = {fp(33, 14, 82), 34.0f * f};
 
     // The ear, in its own frame (u up along the ear, w forward, n out of its plane).
     P.ear_centre = s.ear_centre;
@@ -135,78 +143,118 @@ BodySdf::BodySdf(const Skeleton& skeleton) : s_(skeleton) {
     // Neck, with the nape columns (trapezius and splenius) and the sternocleidomastoid relief.
     P.neck = {s.neck_top, s.neck_bottom, s.neck_top_radius, s.neck_bottom_radius};
     const float n = s.neck_scale;
-    P.nape = {vec3(21 * n, -20 * H.y, -62 * n), vec3(25 * n, s.c7_height - 2.0f, -72 * n),
-              16.0f * n};
+    P.nape = {vec3(20 * n, -20 * H.y, -50 * n), vec3(23 * n, s.c7_height - 2.0f, -57 * n),
+              13.0f * n};
     const vec3 scm_top = s.mastoid + vec3(-3, -4, 0);
     const vec3 scm_mid = {42 * n, 0.5f * (scm_top.y + s.suprasternal_height) - 8.0f, 26 * n};
     const vec3 scm_low = s.sternoclavicular + vec3(-5, 2, -2);
     P.scm[0] = {scm_top, scm_mid, 9.0f * n, 9.5f * n};
     P.scm[1] = {scm_mid, scm_low, 9.5f * n, 8.5f * n};
-    P.larynx = {vec3(0, -118 * F.y, 47 * n), vec3(11, 14, 9) * n};
+    P.larynx = {vec3(0, -120 * F.y, 42 * n), vec3(9, 12, 8) * n};
 
     // Trunk: thorax, the upper back over the scapulae, the trapezius ridge, clavicles, deltoids.
     const float ss = s.suprasternal_height;
     P.thorax = {vec3(0, ss - 98 * T.y, -20 * T.z), tp(150, 115, 100)};
     P.upper_back = {vec3(85 * T.x, ss - 38 * T.y, -60 * T.z), tp(75, 85, 42)};
-    P.pectoral = {vec3(70 * T.x, ss - 58 * T.y, 50 * T.z), tp(70, 42, 30)};
+    P.pectoral = {vec3(78 * T.x, ss - 62 * T.y, 44 * T.z), tp(60, 40, 30)};
     P.breast = {vec3(82 * T.x, ss - 110 * T.y, 58 * T.z), tp(58, 56, 52)};
-    const vec3 trap_a{30 * n, s.c7_height + 3.0f, -45 * T.z};
-    const vec3 trap_b{120 * T.x, ss + 15 * T.y, -38 * T.z};
-    const vec3 trap_c{s.acromion.x - 18.0f, s.acromion.y - 12.0f * T.y, -30 * T.z};
-    P.trapezius[0] = {trap_a, trap_b, 30.0f * t, 26.0f * t};
-    P.trapezius[1] = {trap_b, trap_c, 26.0f * t, 20.0f * t};
-    P.clavicle[0] = {s.sternoclavicular, s.clavicle_mid + vec3(0, 0, 2), 7.0f * t, 7.0f * t};
-    P.clavicle[1] = {s.clavicle_mid + vec3(0, 0, 2), s.clavicle_lateral, 7.0f * t, 6.5f * t};
-    P.clavicle[2] = {s.clavicle_lateral, s.acromion + vec3(-12, 2, 20), 6.5f * t, 6.0f * t};
+    // The trapezius ridge traces the shoulder line from the side of the neck to the acromion.
+    const vec3 trap_a{32 * n, ss + 28 * T.y, -45 * T.z};
+    const vec3 trap_b{122 * T.x, ss + 4 * T.y, -40 * T.z};
+    const vec3 trap_c{s.acromion.x - 16.0f, s.acromion.y - 12.0f * T.y, -30 * T.z};
+    P.trapezius[0] = {trap_a, trap_b, 26.0f * t, 24.0f * t};
+    P.trapezius[1] = {trap_b, trap_c, 24.0f * t, 18.0f * t};
+    P.girdle = {vec3(30 * T.x, ss - 22 * T.y, 5 * T.z), vec3(165 * T.x, ss - 10 * T.y, -18 * T.z),
+                40.0f * t, 34.0f * t};
+    // Clavicles sit mostly inside: only a low ridge shows.
+    const vec3 sink{0, -1.5f, -4.0f};
+    P.clavicle[0] = {s.sternoclavicular + sink, s.clavicle_mid + sink, 5.5f * t, 5.0f * t};
+    P.clavicle[1] = {s.clavicle_mid + sink, s.clavicle_lateral + sink, 5.0f * t, 5.0f * t};
+    P.clavicle[2] = {s.clavicle_lateral + sink, s.acromion + vec3(-16, 0, 14), 5.0f * t, 5.0f * t};
     P.deltoid = {s.deltoid_centre, s.deltoid_radii};
     P.arm = {s.deltoid_centre + vec3(4, 0, -4), s.deltoid_centre + vec3(16, -170, -10), 44 * t,
              40 * t};
     P.notch = {vec3(0, ss + 8.0f, 62 * T.z), 12.0f};
 
-    P.head_bound = {vec3(0, 15, 0), 175.0f};
-    P.trunk_bound = {vec3(0, ss - 40, -10), 330.0f};
+    P.head_bound = {vec3(0.0f, 15.0f, 5.0f) * H, 155.0f * std::max(H.x, std::max(H.y, H.z))};
+    P.trunk_min = {-s.box_max.x, s.cut_height - 200.0f, -180.0f};
+    P.trunk_max = {s.box_max.x, ss + 70.0f * T.y, 150.0f};
     parts_ = std::move(parts);
 }
 
 float BodySdf::operator()(vec3 p) const {
     const Parts& P = *parts_;
-    const vec3 q{std::abs(p.x), p.y, p.z};
+    // ---- Neck and trunk, folded with a smooth |x| so paired shapes near the midline (nape
+    // columns, upper back, pectorals) meet without a crease along it.
+    const vec3 qt{std::sqrt(p.x * p.x + 64.0f), p.y, p.z};
+    float neck = P.neck(qt);
+    neck = smin(neck, P.nape(qt), 18.0f);
+    neck = smin(neck, std::min(P.scm[0](qt), P.scm[1](qt)), 12.0f);
+    if (P.male)
+        neck = smin(neck, P.larynx(qt), 12.0f);
 
-    // ---- Head and face
+    // ---- Trunk
+    // The trunk's parts all lie in a box: far from it they cannot change the blend.
+    const vec3 outside_box = glm::max(glm::max(P.trunk_min - qt, qt - P.trunk_max), vec3(0.0f));
+    if (glm::length(outside_box) < neck + 45.0f) {
+        float trunk = P.thorax(qt);
+        trunk = smin(trunk, P.upper_back(qt), 40.0f);
+        if (P.male)
+            trunk = smin(trunk, P.pectoral(qt), 45.0f);
+        else
+            trunk = smin(trunk, P.breast(qt), 30.0f);
+        trunk = smin(trunk, P.girdle(qt), 40.0f);
+        trunk = smin(trunk, std::min(P.trapezius[0](qt), P.trapezius[1](qt)), 35.0f);
+        trunk = smin(trunk, P.deltoid(qt), 40.0f);
+        trunk = smin(trunk, P.arm(qt), 40.0f);
+        float clavicle =
+            std::min(P.clavicle[0](qt), std::min(P.clavicle[1](qt), P.clavicle[2](qt)));
+        trunk = smin(trunk, clavicle, 18.0f);
+
+        neck = smin(neck, trunk, 45.0f);
+    }
+    float body = neck;
+    body = ssub(body, sd_sphere(qt, P.notch.c, P.notch.r), 10.0f);
+
+    // ---- Head and face (only near the head)
+    if (P.head_bound.lower_bound(p) >= body + 22.0f)
+        return body;
+    const vec3 q{std::abs(p.x), p.y, p.z};
     float head = P.cranium(q);
     head = smin(head, P.occiput(q), 30.0f);
-    if (P.face_bound.lower_bound(q) < head + 30.0f) {
-        float brow = P.brow[0](q);
-        brow = std::min(brow, P.brow[1](q));
-        brow = std::min(brow, P.brow[2](q));
-        head = smin(head, brow, P.brow_k);
-        head = smin(head, P.midface(q), 25.0f);
-        head = smin(head, P.cheekbone(q), 14.0f);
-        head = smin(head, P.zygomatic_arch(q), 10.0f);
-        head = smin(head, P.maxilla(q), 18.0f);
-        head = smin(head, P.cheek(q), 16.0f);
-        head = smin(head, P.lower_face(q), 22.0f);
-        head = smin(head, P.mandible(q), 18.0f);
-        head = smin(head, P.ramus(q), 15.0f);
-        head = smin(head, P.chin(q), 12.0f);
-        if (P.eye_bound.lower_bound(q) < std::abs(head) + 12.0f) {
-            head = ssub(head, P.eye_socket(q), 8.0f);
-            head = smin(head, P.eyelid(q), 3.0f);
-            head = ssub(head, P.lid_slit(q), 1.2f);
-        }
-        if (P.nose_bound.lower_bound(q) < std::abs(head) + 10.0f) {
-            float nose = P.nose_bridge(q);
-            nose = smin(nose, P.nose_tip(q), 6.0f);
-            nose = smin(nose, P.ala(q), 5.0f);
-            head = smin(head, nose, 6.0f);
-            head = ssub(head, P.nostril(q), 1.5f);
-        }
-        if (P.mouth_bound.lower_bound(q) < std::abs(head) + 10.0f) {
-            head = smin(head, P.upper_lip(q), 5.0f);
-            head = smin(head, P.lower_lip(q), 5.0f);
-            head = ssub(head, P.mouth_slit(q), 2.0f);
-            head = ssub(head, P.philtrum(q), 2.5f);
-        }
+    float brow = P.brow[0](q);
+    brow = std::min(brow, P.brow[1](q));
+    brow = std::min(brow, P.brow[2](q));
+    head = smin(head, brow, P.brow_k);
+    head = smin(head, P.midface(q), 25.0f);
+    head = smin(head, P.cheekbone(q), 14.0f);
+    head = smin(head, P.zygomatic_arch(q), 10.0f);
+    head = smin(head, P.maxilla(q), 18.0f);
+    head = smin(head, P.cheek(q), 16.0f);
+    head = smin(head, P.lower_face(q), 22.0f);
+    head = smin(head, P.mandible(q), 18.0f);
+    head = smin(head, P.ramus(q), 15.0f);
+    head = smin(head, P.chin(q), 12.0f);
+    head = smin(head, P.temple(q), 20.0f);
+    head = smin(head, P.submandibular(q), 20.0f);
+    head = smin(head, P.masseter(q), 20.0f);
+    head = smin(head, P.malar(q), 18.0f);
+    if (P.eye_bound.lower_bound(q) < std::abs(head) + 12.0f) {
+        head = ssub(head, P.eye_socket(q), 10.0f);
+        head = smin(head, std::min(P.upper_lid(q), P.lower_lid(q)), 5.0f);
+    }
+    if (P.nose_bound.lower_bound(q) < std::abs(head) + 10.0f) {
+        float nose = P.nose_bridge(q);
+        nose = smin(nose, P.nose_tip(q), 7.0f);
+        nose = smin(nose, P.nose_base(q), 7.0f);
+        nose = smin(nose, P.ala(q), 6.0f);
+        head = smin(head, nose, 7.0f);
+        head = ssub(head, P.nostril(q), 1.5f);
+    }
+    if (P.mouth_bound.lower_bound(q) < std::abs(head) + 10.0f) {
+        const float lips = std::min(P.upper_lip(q), P.lower_lip(q));
+        head = smin(head, lips, 6.0f);
+        head = ssub(head, P.philtrum(q), 2.5f);
     }
     if (P.ear_bound.lower_bound(q) < head + 6.0f) {
         const vec3 l = P.ear_to_local * (q - P.ear_centre);
@@ -218,32 +266,16 @@ float BodySdf::operator()(vec3 p) const {
         head = smin(head, ear, 5.0f);
     }
 
-    // ---- Neck
-    float neck = P.neck(q);
-    neck = smin(neck, P.nape(q), 18.0f);
-    neck = smin(neck, std::min(P.scm[0](q), P.scm[1](q)), 12.0f);
-    if (P.male)
-        neck = smin(neck, P.larynx(q), 8.0f);
-
-    // ---- Trunk
-    float trunk = P.thorax(q);
-    trunk = smin(trunk, P.upper_back(q), 40.0f);
-    if (P.male)
-        trunk = smin(trunk, P.pectoral(q), 30.0f);
-    else
-        trunk = smin(trunk, P.breast(q), 30.0f);
-    trunk = smin(trunk, std::min(P.trapezius[0](q), P.trapezius[1](q)), 35.0f);
-    trunk = smin(trunk, P.deltoid(q), 20.0f);
-    trunk = smin(trunk, P.arm(q), 25.0f);
-    float clavicle = std::min(P.clavicle[0](q), std::min(P.clavicle[1](q), P.clavicle[2](q)));
-    trunk = smin(trunk, clavicle, 10.0f);
-
-    float body = smin(neck, trunk, 45.0f);
-    body = ssub(body, sd_sphere(q, P.notch.c, P.notch.r), 10.0f);
     return smin(head, body, 22.0f);
 }
 
 vec3 BodySdf::gradient(vec3 p, float eps) const {
+    // The stencil is not mirror-symmetric: evaluate on the left side and mirror the result, so both
+    // halves of the body get exactly mirrored gradients (and meshes).
+    if (p.x < 0.0f) {
+        const vec3 g = gradient(vec3(-p.x, p.y, p.z), eps);
+        return {-g.x, g.y, g.z};
+    }
     // Tetrahedron of four samples: cheaper than central differences and as smooth.
     const vec3 k0{1, -1, -1}, k1{-1, -1, 1}, k2{-1, 1, -1}, k3{1, 1, 1};
     const auto& f = *this;

@@ -140,7 +140,7 @@ std::map<std::string, glm::vec3> place_landmarks(const BodySdf& sdf, const Mesh&
         labrale.y, mid["pronasale"].y - 4.0f * F.y, [&](float y) { return f.front(0.0f, y); },
         [](vec3 p) { return -p.z; });
     mid["menton"] = f.extreme(
-        s.chin.z - 12.0f * F.z, s.chin.z + 12.0f * F.z,
+        s.chin.z - 4.0f * F.z, s.chin.z + 12.0f * F.z,
         [&](float z) {
             return f.cast({0.0f, s.chin.y - 40.0f * F.y, z}, {0.0f, s.chin.y, z});
         },
@@ -163,11 +163,20 @@ std::map<std::string, glm::vec3> place_landmarks(const BodySdf& sdf, const Mesh&
     left["zygomatic_arch"] = f.lateral(2.0f * F.y, 30.0f * F.z);
     left["tragion"] = f.lateral(0.0f, 0.0f);
     {
-        // The helix top: the top of the ear's plate, projected onto the skin.
-        const glm::mat3 to_world = glm::transpose(s.ear_to_local);
+        // The helix top: the highest point of the ear, found by looking down on the part of the ear
+        // that stands off the head.
         const float e = s.ear_height / 63.0f;
-        const vec3 top = s.ear_centre + to_world * (vec3(31.5f, -1.0f, 0.0f) * e);
-        left["helix_top"] = sdf.project(top, 20);
+        vec3 best = sdf.project(s.ear_centre + vec3(0, 30.0f * e, 0), 20);
+        for (float x = s.ear_centre.x - 6.0f * e; x <= s.ear_centre.x + 16.0f * e; x += 0.5f)
+            for (float z = s.ear_centre.z - 30.0f * e; z <= s.ear_centre.z + 20.0f * e; z += 0.5f) {
+                const auto hit =
+                    sdf.cast({x, s.ear_centre.y + 60.0f * e, z}, {x, s.ear_centre.y, z});
+                if (hit && hit->y > best.y && glm::distance(*hit, s.ear_centre) < 40.0f * e &&
+                    sdf(*hit - vec3(4.0f, 0.0f, 0.0f)) >
+                        0.0f) // off the head's side: the ear itself
+                    best = *hit;
+            }
+        left["helix_top"] = best;
     }
     const vec3 helix = left["helix_top"];
     left["temporal_fossa"] = f.lateral(helix.y + 30.0f * H.y, helix.z + 20.0f * H.z);

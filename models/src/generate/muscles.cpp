@@ -49,7 +49,8 @@ Profile constant(float value) {
 // Belly profile r(t) = end + (belly - end)·sin(πt)^p (anatomy.md §3.5).
 Profile belly(float end, float mid, float power = 0.7f) {
     return [=](float t) {
-        return end + (mid - end) * std::pow(std::sin(kPi * std::clamp(t, 0.0f, 1.0f)), power);
+        return end + (mid - end) *
+                         std::pow(std::max(0.0f, std::sin(kPi * std::clamp(t, 0.0f, 1.0f))), power);
     };
 }
 Profile linear(float a, float b) {

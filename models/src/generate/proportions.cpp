@@ -68,9 +68,9 @@ Skeleton make_skeleton(const BodyProportions& bp) {
     s.neck_scale = bp.neck_circumference / ref.neck_circumference;
 
     const vec3 H = s.head_scale, F = s.face_scale, T = s.trunk_scale;
-    s.cranium_centre = vec3(0.0f, 40.0f, -6.0f) * H;
-    s.cranium_radii = vec3(77.0f, 91.0f, 99.0f) * H;
-    s.eye = vec3(33.0f, 14.0f, 71.0f) * F;
+    s.cranium_centre = vec3(0.0f, 40.0f, -3.0f) * H;
+    s.cranium_radii = vec3(75.5f, 91.0f, 98.0f) * H;
+    s.eye = vec3(33.0f, 14.0f, 73.0f) * F;
     s.nasion = vec3(0.0f, 25.0f, 86.0f) * F;
     s.nose_tip = vec3(0.0f, -14.0f, 113.0f) * F;
     s.mouth = vec3(0.0f, -45.5f, 104.0f) * F;
@@ -79,11 +79,11 @@ Skeleton make_skeleton(const BodyProportions& bp) {
     s.tmj = vec3(55.0f, -8.0f, 4.0f) * F;
 
     // The ear: a plate 25° off the side of the head (its back edge stands off), long axis 15° back.
-    s.ear_centre = vec3(74.0f, 3.0f, -10.0f) * H;
+    s.ear_centre = vec3(79.0f, 2.0f, -10.0f) * H;
     s.ear_height = (s.male ? 63.0f : 59.0f);
     s.ear_width = 0.55f * s.ear_height;
     {
-        const float out = glm::radians(25.0f), tilt = glm::radians(15.0f);
+        const float out = glm::radians(30.0f), tilt = glm::radians(15.0f);
         const vec3 n{std::cos(out), 0.0f, std::sin(out)};
         vec3 up{0.0f, std::cos(tilt), -std::sin(tilt)};
         up = glm::normalize(up - glm::dot(up, n) * n);
@@ -98,19 +98,19 @@ Skeleton make_skeleton(const BodyProportions& bp) {
     const float acromion_height = bp.tragion_to_vertex - bp.vertex_to_acromion;
     s.spine_step = 22.0f * T.y;
 
-    s.neck_top = vec3(0.0f, -20.0f * H.y, -22.0f * H.z);
+    s.neck_top = vec3(0.0f, -20.0f * H.y, -19.0f * H.z);
     s.neck_bottom = vec3(0.0f, s.c7_height - 50.0f * T.y, -10.0f * T.z);
-    s.neck_top_radius = 52.0f * s.neck_scale;
-    s.neck_bottom_radius = 60.0f * s.neck_scale;
+    s.neck_top_radius = 48.0f * s.neck_scale;
+    s.neck_bottom_radius = 54.0f * s.neck_scale;
 
     const float ss = s.suprasternal_height;
     s.sternoclavicular = {20.0f * T.x, ss + 2.0f, 50.0f * T.z};
     s.clavicle_mid = {88.0f * T.x, ss + 4.0f, 48.0f * T.z};
     s.clavicle_lateral = {160.0f * T.x, acromion_height + 2.0f, 22.0f * T.z};
     s.acromion = {0.5f * bp.biacromial_breadth, acromion_height - 8.0f, -26.0f * T.z};
-    s.deltoid_radii = vec3(46.0f, 62.0f, 52.0f) * T;
+    s.deltoid_radii = vec3(46.0f, 64.0f, 44.0f) * T;
     s.deltoid_centre = {0.5f * bp.bideltoid_breadth - s.deltoid_radii.x,
-                        acromion_height - 54.0f * T.y, -14.0f * T.z};
+                        acromion_height - 56.0f * T.y, -20.0f * T.z};
     s.scapula_superior_angle = {80.0f * T.x, s.c7_height - 2.0f * s.spine_step - 10.0f * T.y,
                                 -78.0f * T.z};
     s.scapular_spine_medial = {74.0f * T.x, s.c7_height - 3.5f * s.spine_step, -84.0f * T.z};

@@ -120,6 +120,63 @@ Mesh mesh_skin(const BodySdf& sdf, float h, unsigned threads) {
     wanted.clear();
     wanted.shrink_to_fit();
 
+    // Ambiguous faces (corners alternating in sign) would make an edge shared by four triangles:
+    // decide them by the field at the face centre and flip the weakest corner of the losing sign,
+    // so each face is crossed at most once. Repeat, since a flip can make a neighbour ambiguous.
+    for (int pass = 0; pass < 8; ++pass) {
+        std::size_t flips = 0;
+        for (int axis = 0; axis < 3; ++axis) {
+            const int u = (axis + 1) % 3, w = (axis + 2) % 3;
+            const int n_axis[3] = {g.nx, g.ny, g.nz};
+            for (int k = 0; k < g.nz; ++k)
+                for (int j = 0; j < g.ny; ++j)
+                    for (int i = 0; i < g.nx; ++i) {
+                        int c[3] = {i, j, k};
+                        if (c[u] + 1 >= n_axis[u] || c[w] + 1 >= n_axis[w])
+                            continue;
+                        std::size_t id[4];
+                        float v[4];
+                        bool complete = true;
+                        for (int q = 0; q < 4; ++q) {
+                            int cc[3] = {i, j, k};
+                            cc[u] += (q == 1 || q == 2) ? 1 : 0;
+                            cc[w] += (q >= 2) ? 1 : 0;
+                            id[q] = g.node(cc[0], cc[1], cc[2]);
+                            v[q] = value[id[q]];
+                            complete = complete && !std::isnan(v[q]);
+                        }
+                        if (!complete)
+                            continue;
+                        // Corners in cyclic order 0,1,2,3: ambiguous when signs alternate.
+                        const bool s0 = v[0] < 0.0f, s1 = v[1] < 0.0f, s2 = v[2] < 0.0f,
+                                   s3 = v[3] < 0.0f;
+                        if (!(s0 == s2 && s1 == s3 && s0 != s1))
+                            continue;
+                        vec3 centre = g.position(i, j, k);
+                        centre[u] += 0.5f * h;
+                        centre[w] += 0.5f * h;
+                        const bool centre_inside = sdf(centre) < 0.0f;
+                        // Flip the corner (of the sign that does not connect through the centre)
+                        // closest to the surface.
+                        int pick = -1;
+                        for (int q = 0; q < 4; ++q)
+                            if ((v[q] < 0.0f) != centre_inside &&
+                                (pick < 0 || std::abs(v[q]) < std::abs(v[pick])))
+                                pick = q;
+                        // The same flip on the mirror node keeps the mesh symmetric.
+                        const std::size_t node = id[pick];
+                        const std::size_t row = node / static_cast<std::size_t>(g.nx);
+                        const std::size_t col = node % static_cast<std::size_t>(g.nx);
+                        const float flipped = centre_inside ? -1e-4f : 1e-4f;
+                        value[node] = flipped;
+                        value[row * g.nx + (g.nx - 1 - col)] = flipped;
+                        ++flips;
+                    }
+        }
+        if (flips == 0)
+            break;
+    }
+
     // One vertex per crossed cell.
     static constexpr std::array<std::array<int, 3>, 8> kCorner = {
         {{0, 0, 0}, {1, 0, 0}, {0, 1, 0}, {1, 1, 0}, {0, 0, 1}, {1, 0, 1}, {0, 1, 1}, {1, 1, 1}}};
@@ -225,6 +282,7 @@ Mesh mesh_skin(const BodySdf& sdf, float h, unsigned threads) {
     value.shrink_to_fit();
 
     // Onto the zero set, normals from the gradient.
+    const std::vector<vec3> raw = mesh.positions;
     mesh.normals.resize(mesh.positions.size());
     parallel_for(mesh.positions.size(), threads, [&](std::size_t v) {
         const vec3 p = sdf.project(mesh.positions[v], 3);
@@ -240,6 +298,27 @@ Mesh mesh_skin(const BodySdf& sdf, float h, unsigned threads) {
             mesh.indices.insert(mesh.indices.end(), {q[0], q[1], q[2], q[0], q[2], q[3]});
         else
             mesh.indices.insert(mesh.indices.end(), {q[0], q[1], q[3], q[1], q[2], q[3]});
+    }
+
+    // Where projection folded a triangle over (deep creases), fall back to the unprojected
+    // surface-nets positions of its corners, which do not fold.
+    for (int round = 0; round < 3; ++round) {
+        std::vector<std::uint32_t> bad;
+        for (std::size_t t = 0; t < mesh.indices.size(); t += 3) {
+            const auto a = mesh.indices[t], b = mesh.indices[t + 1], c = mesh.indices[t + 2];
+            const vec3 n = glm::cross(mesh.positions[b] - mesh.positions[a],
+                                      mesh.positions[c] - mesh.positions[a]);
+            const vec3 vn = mesh.normals[a] + mesh.normals[b] + mesh.normals[c];
+            if (glm::length(n) < 1e-3f * h * h || glm::dot(n, vn) <= 0.0f)
+                bad.insert(bad.end(), {a, b, c});
+        }
+        if (bad.empty())
+            break;
+        for (const auto v : bad) {
+            const vec3 back = round == 0 ? 0.5f * (raw[v] + mesh.positions[v]) : raw[v];
+            mesh.positions[v] = back;
+            mesh.normals[v] = sdf.normal(back, 0.5f * h);
+        }
     }
 
     // The open rim at the cut: put its vertices exactly on the cut plane, on the surface within it.

@@ -39,7 +39,7 @@ struct BodyProportions {
 inline constexpr std::array<std::string_view, 2> kDefaultModelIds = {"adult-male", "adult-female"};
 
 struct GenerateOptions {
-    float voxel_mm = 1.9f; // surface-nets cell size; triangle count grows as 1/voxel²
+    float voxel_mm = 2.0f; // surface-nets cell size; triangle count grows as 1/voxel²
     unsigned threads = 0;  // 0 = std::thread::hardware_concurrency()
 };
 

@@ -8,18 +8,19 @@
 namespace injmap {
 
 struct Measurements {
-    // Largest left-right breadth of the cranium above the ears (skin vertices above the helix tops,
-    // or above 30 % of the tragion→vertex height when the model has no helix_top landmarks).
+    // Largest left-right breadth of the cranium above the ears (skin vertices 5 mm or more above
+    // the helix tops, or above 30 % of the tragion→vertex height without helix_top landmarks).
     float head_breadth = 0.0f;
     // Distance glabella → opisthocranion.
     float head_length = 0.0f;
     // Height of the vertex above the mean of the two tragions (along +Y, perpendicular to the
     // Frankfort plane in model space).
     float tragion_to_vertex = 0.0f;
-    // Perimeter of the skin's horizontal section (plane y = const) of the neck just below the
-    // larynx, taken 35 % of the way from the menton down to the suprasternal notch. Of the
-    // section's closed loops, the one around the midpoint between C7 and the suprasternal notch (or
-    // the longest).
+    // Girth of the neck just below the larynx, as ANSUR takes it: perpendicular to the neck's long
+    // axis. The section plane contains the left-right axis and passes through the front midline
+    // 35 % of the way from the menton down to the suprasternal notch and, behind, 20 mm above C7
+    // (the neck leans forward, so a horizontal plane there would cut the upper back). Without a
+    // c7 landmark the plane is horizontal. The loop around the neck's centre is measured.
     float neck_circumference = 0.0f;
     // Distance acromion_left → acromion_right.
     float biacromial_breadth = 0.0f;

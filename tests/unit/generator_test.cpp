@@ -1,0 +1,489 @@
+// The default model generator: proportions, symmetry, landmarks on the skin, muscles under the
+// skin, mesh sanity and the written files. Each model is generated once per test binary.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <glm/geometric.hpp>
+
+#include "injmap/models/generate.hpp"
+#include "injmap/models/landmark_names.hpp"
+#include "injmap/models/manifest.hpp"
+#include "injmap/models/measurements.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+using glm::vec3;
+
+const injmap::Model& model(const std::string& id) {
+    static std::map<std::string, injmap::Model> cache;
+    auto it = cache.find(id);
+    if (it == cache.end())
+        it = cache.emplace(id, injmap::generate_model(id)).first;
+    return it->second;
+}
+
+const std::array<std::string, 2> kIds = {"adult-male", "adult-female"};
+
+const std::array<const char*, 16> kPairedMuscles = {"frontalis",
+                                                    "corrugator",
+                                                    "temporalis",
+                                                    "occipitalis",
+                                                    "trapezius",
+                                                    "splenius_capitis",
+                                                    "semispinalis_capitis",
+                                                    "sternocleidomastoid",
+                                                    "splenius_cervicis",
+                                                    "levator_scapulae",
+                                                    "scalenus_anterior",
+                                                    "scalenus_medius",
+                                                    "scalenus_posterior",
+                                                    "longissimus_capitis",
+                                                    "obliquus_capitis_inferior",
+                                                    "procerus"};
+
+// Triangles of a mesh binned on a uniform grid, for distance and ray-parity queries.
+class TriangleGrid {
+public:
+    explicit TriangleGrid(const injmap::Mesh& mesh, float cell = 8.0f) : mesh_(mesh), cell_(cell) {
+        const auto b = injmap::bounds_of(mesh);
+        lo_ = b.min - vec3(1.0f);
+        for (int a = 0; a < 3; ++a)
+            n_[a] = static_cast<int>((b.max[a] - lo_[a]) / cell_) + 2;
+        bins_.resize(static_cast<std::size_t>(n_[0]) * n_[1] * n_[2]);
+        columns_.resize(static_cast<std::size_t>(n_[0]) * n_[2]);
+        for (std::uint32_t t = 0; t < mesh.triangle_count(); ++t) {
+            vec3 mn(1e30f), mx(-1e30f);
+            for (int c = 0; c < 3; ++c) {
+                mn = glm::min(mn, vertex(t, c));
+                mx = glm::max(mx, vertex(t, c));
+            }
+            const auto i0 = index(mn), i1 = index(mx);
+            for (int k = i0[2]; k <= i1[2]; ++k)
+                for (int i = i0[0]; i <= i1[0]; ++i) {
+                    columns_[static_cast<std::size_t>(k) * n_[0] + i].push_back(t);
+                    for (int j = i0[1]; j <= i1[1]; ++j)
+                        bins_[(static_cast<std::size_t>(k) * n_[1] + j) * n_[0] + i].push_back(t);
+                }
+        }
+    }
+
+    // Distance from p to the mesh, searched up to `reach` mm (returns reach if nothing is nearer).
+    [[nodiscard]] float distance(vec3 p, float reach = 40.0f) const {
+        const auto i0 = index(p - vec3(reach)), i1 = index(p + vec3(reach));
+        float best = reach;
+        for (int k = i0[2]; k <= i1[2]; ++k)
+            for (int j = i0[1]; j <= i1[1]; ++j)
+                for (int i = i0[0]; i <= i1[0]; ++i)
+                    for (const auto t :
+                         bins_[(static_cast<std::size_t>(k) * n_[1] + j) * n_[0] + i])
+                        best = std::min(best, glm::distance(p, closest(p, t)));
+        return best;
+    }
+
+    // Crossings of the ray from p straight up (+Y): odd = inside a closed (bottom-open) surface.
+    [[nodiscard]] int crossings_up(vec3 p) const {
+        const auto i = index(p);
+        int count = 0;
+        for (const auto t : columns_[static_cast<std::size_t>(i[2]) * n_[0] + i[0]]) {
+            const vec3 a = vertex(t, 0), b = vertex(t, 1), c = vertex(t, 2);
+            // Barycentric test in the xz plane, then the height of the hit.
+            const float d = (b.x - a.x) * (c.z - a.z) - (c.x - a.x) * (b.z - a.z);
+            if (std::abs(d) < 1e-12f)
+                continue;
+            const float u = ((p.x - a.x) * (c.z - a.z) - (c.x - a.x) * (p.z - a.z)) / d;
+            const float v = ((b.x - a.x) * (p.z - a.z) - (p.x - a.x) * (b.z - a.z)) / d;
+            if (u < 0.0f || v < 0.0f || u + v > 1.0f)
+                continue;
+            const float y = a.y + u * (b.y - a.y) + v * (c.y - a.y);
+            if (y > p.y)
+                ++count;
+        }
+        return count;
+    }
+
+private:
+    [[nodiscard]] vec3 vertex(std::uint32_t t, int c) const {
+        return mesh_.positions[mesh_.indices[t * 3 + c]];
+    }
+    [[nodiscard]] std::array<int, 3> index(vec3 p) const {
+        std::array<int, 3> i{};
+        for (int a = 0; a < 3; ++a)
+            i[a] = std::clamp(static_cast<int>((p[a] - lo_[a]) / cell_), 0, n_[a] - 1);
+        return i;
+    }
+    [[nodiscard]] vec3 closest(vec3 p, std::uint32_t t) const {
+        const vec3 a = vertex(t, 0), b = vertex(t, 1), c = vertex(t, 2);
+        const vec3 ab = b - a, ac = c - a, ap = p - a;
+        const float d1 = glm::dot(ab, ap), d2 = glm::dot(ac, ap);
+        if (d1 <= 0 && d2 <= 0)
+            return a;
+        const vec3 bp = p - b;
+        const float d3 = glm::dot(ab, bp), d4 = glm::dot(ac, bp);
+        if (d3 >= 0 && d4 <= d3)
+            return b;
+        const float vc = d1 * d4 - d3 * d2;
+        if (vc <= 0 && d1 >= 0 && d3 <= 0)
+            return a + ab * (d1 / (d1 - d3));
+        const vec3 cp = p - c;
+        const float d5 = glm::dot(ab, cp), d6 = glm::dot(ac, cp);
+        if (d6 >= 0 && d5 <= d6)
+            return c;
+        const float vb = d5 * d2 - d1 * d6;
+        if (vb <= 0 && d2 >= 0 && d6 <= 0)
+            return a + ac * (d2 / (d2 - d6));
+        const float va = d3 * d6 - d5 * d4;
+        if (va <= 0 && (d4 - d3) >= 0 && (d5 - d6) >= 0)
+            return b + (c - b) * ((d4 - d3) / ((d4 - d3) + (d5 - d6)));
+        const float denom = 1.0f / (va + vb + vc);
+        return a + ab * (vb * denom) + ac * (vc * denom);
+    }
+
+    const injmap::Mesh& mesh_;
+    float cell_;
+    vec3 lo_{0.0f};
+    std::array<int, 3> n_{};
+    std::vector<std::vector<std::uint32_t>> bins_, columns_;
+};
+
+const TriangleGrid& skin_grid(const std::string& id) {
+    static std::map<std::string, std::unique_ptr<TriangleGrid>> cache;
+    auto& slot = cache[id];
+    if (!slot)
+        slot = std::make_unique<TriangleGrid>(model(id).skin);
+    return *slot;
+}
+
+struct EdgeReport {
+    std::size_t boundary = 0, non_manifold = 0, same_direction = 0;
+    std::vector<std::uint32_t> boundary_vertices;
+};
+
+EdgeReport edges_of(const injmap::Mesh& mesh) {
+    // Directed edge counts: a closed, consistently wound surface uses every edge once each way.
+    std::unordered_map<std::uint64_t, int> directed;
+    for (std::size_t t = 0; t < mesh.indices.size(); t += 3)
+        for (int e = 0; e < 3; ++e) {
+            const std::uint64_t a = mesh.indices[t + e], b = mesh.indices[t + (e + 1) % 3];
+            directed[a << 32 | b] += 1;
+        }
+    EdgeReport r;
+    for (const auto& [key, count] : directed) {
+        const std::uint64_t a = key >> 32, b = key & 0xffffffffu;
+        const auto reverse = directed.find(b << 32 | a);
+        const int back = reverse == directed.end() ? 0 : reverse->second;
+        if (count > 1)
+            ++r.same_direction;
+        if (back == 0) {
+            ++r.boundary;
+            r.boundary_vertices.push_back(static_cast<std::uint32_t>(a));
+            r.boundary_vertices.push_back(static_cast<std::uint32_t>(b));
+        } else if (count + back > 2) {
+            ++r.non_manifold;
+        }
+    }
+    return r;
+}
+
+vec3 mirror(vec3 p) {
+    return {-p.x, p.y, p.z};
+}
+
+class Generator : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Generator, HasEveryMuscleLandmarkAndGroup) {
+    const auto& m = model(GetParam());
+    for (const char* id : kPairedMuscles) {
+        if (std::string(id) == "procerus") {
+            EXPECT_NE(m.find_muscle(id, injmap::Side::midline), nullptr) << id;
+            continue;
+        }
+        EXPECT_NE(m.find_muscle(id, injmap::Side::left), nullptr) << id;
+        EXPECT_NE(m.find_muscle(id, injmap::Side::right), nullptr) << id;
+    }
+    for (const auto& l : injmap::kStandardLandmarks) {
+        if (l.sided) {
+            EXPECT_TRUE(m.landmark(std::string(l.name) + "_left")) << l.name;
+            EXPECT_TRUE(m.landmark(std::string(l.name) + "_right")) << l.name;
+        } else {
+            EXPECT_TRUE(m.landmark(l.name)) << l.name;
+        }
+    }
+    EXPECT_EQ(m.expand_muscle_key("cervical_paraspinal"),
+              (std::vector<std::string>{"splenius_capitis", "semispinalis_capitis"}));
+    EXPECT_EQ(
+        m.expand_muscle_key("scalenes"),
+        (std::vector<std::string>{"scalenus_anterior", "scalenus_medius", "scalenus_posterior"}));
+}
+
+TEST_P(Generator, ProportionsWithinFivePercentOfAnsurMeans) {
+    const auto& m = model(GetParam());
+    const auto ansur = *injmap::BodyProportions::ansur_mean(m.sex);
+    const auto measured = injmap::measure_model(m);
+    const auto within = [](float value, float target) {
+        return std::abs(value - target) <= 0.05f * target;
+    };
+    EXPECT_PRED2(within, measured.head_breadth, ansur.head_breadth);
+    EXPECT_PRED2(within, measured.head_length, ansur.head_length);
+    EXPECT_PRED2(within, measured.tragion_to_vertex, ansur.tragion_to_vertex);
+    EXPECT_PRED2(within, measured.neck_circumference, ansur.neck_circumference);
+    EXPECT_PRED2(within, measured.biacromial_breadth, ansur.biacromial_breadth);
+}
+
+TEST_P(Generator, LandmarksLieOnTheSkinAndMirror) {
+    const auto& m = model(GetParam());
+    const auto& grid = skin_grid(GetParam());
+    for (const auto& [name, p] : m.landmarks)
+        EXPECT_LE(grid.distance(p, 5.0f), 0.5f) << name;
+    for (const auto& l : injmap::kStandardLandmarks) {
+        if (l.sided) {
+            const auto left = m.landmark(std::string(l.name) + "_left");
+            const auto right = m.landmark(std::string(l.name) + "_right");
+            ASSERT_TRUE(left && right) << l.name;
+            EXPECT_LT(glm::distance(*left, mirror(*right)), 1.0f) << l.name;
+            EXPECT_GT(left->x, 0.0f) << l.name << " _left must be on +X, the subject's left";
+        } else {
+            const auto p = m.landmark(l.name);
+            ASSERT_TRUE(p) << l.name;
+            EXPECT_LT(std::abs(p->x), 1.0f) << l.name;
+        }
+    }
+    // The origin is mid-tragion.
+    const vec3 mid = 0.5f * (*m.landmark("tragion_left") + *m.landmark("tragion_right"));
+    EXPECT_LT(glm::length(mid), 1.0f);
+}
+
+TEST_P(Generator, LandmarksAreWhereAClinicianFindsThem) {
+    const auto& m = model(GetParam());
+    const auto L = [&](const char* name) { return *m.landmark(name); };
+    EXPECT_GT(L("vertex").y, L("glabella").y);
+    EXPECT_GT(L("glabella").z, L("nasion").z);    // the bridge is deeper than the glabella
+    EXPECT_GT(L("pronasale").z, L("glabella").z); // the nose is the most anterior point
+    EXPECT_LT(L("menton").y, L("subnasale").y);
+    EXPECT_LT(L("inion").y, L("opisthocranion").y + 1.0f);
+    EXPECT_LT(L("c7").y, L("inion").y);
+    EXPECT_GT(L("c7").y, L("t1").y);
+    EXPECT_GT(L("t3").y, L("t4").y);
+    EXPECT_LT(L("suprasternal_notch").y, L("menton").y);
+    EXPECT_GT(L("helix_top_left").y, L("tragion_left").y);
+    EXPECT_GT(L("temporal_fossa_left").y, L("helix_top_left").y + 20.0f);
+    EXPECT_GT(L("brow_lateral_left").x, L("brow_medial_left").x);
+    EXPECT_GT(L("supraorbital_rim_left").y, L("pupil_left").y);
+    EXPECT_GT(L("acromion_left").x, L("neck_inflection_left").x + 80.0f);
+    EXPECT_LT(L("mastoid_left").y, L("tragion_left").y);
+    EXPECT_LT(L("mastoid_left").z, L("tragion_left").z);
+}
+
+TEST_P(Generator, SkinIsAClosedConsistentlyWoundBustOpenOnlyAtTheCut) {
+    const auto& skin = model(GetParam()).skin;
+    EXPECT_GE(skin.triangle_count(), 80000u);
+    EXPECT_LE(skin.triangle_count(), 250000u);
+    ASSERT_EQ(skin.normals.size(), skin.positions.size());
+    const auto bounds = injmap::bounds_of(skin);
+    const auto edges = edges_of(skin);
+    EXPECT_EQ(edges.same_direction, 0u);
+    EXPECT_EQ(edges.non_manifold, 0u);
+    EXPECT_GT(edges.boundary, 0u); // the bottom cut is open
+    std::size_t off_cut = 0;
+    for (const auto v : edges.boundary_vertices)
+        off_cut += std::abs(skin.positions[v].y - bounds.min.y) > 1e-3f ? 1 : 0;
+    EXPECT_EQ(off_cut, 0u) << "boundary vertices away from the bottom cut";
+}
+
+TEST_P(Generator, SkinTrianglesAreNeitherDegenerateNorFlipped) {
+    const auto& skin = model(GetParam()).skin;
+    std::size_t degenerate = 0, flipped = 0, bad_normals = 0;
+    for (std::size_t t = 0; t < skin.indices.size(); t += 3) {
+        const auto a = skin.indices[t], b = skin.indices[t + 1], c = skin.indices[t + 2];
+        const vec3 n = glm::cross(skin.positions[b] - skin.positions[a],
+                                  skin.positions[c] - skin.positions[a]);
+        const float area2 = glm::length(n);
+        if (a == b || b == c || a == c || area2 < 1e-4f) {
+            ++degenerate;
+            continue;
+        }
+        const vec3 vn = skin.normals[a] + skin.normals[b] + skin.normals[c];
+        if (glm::dot(n, vn) <= 0.0f)
+            ++flipped;
+    }
+    for (const auto& n : skin.normals)
+        bad_normals += std::abs(glm::length(n) - 1.0f) > 1e-3f ? 1 : 0;
+    EXPECT_EQ(degenerate, 0u);
+    EXPECT_EQ(flipped, 0u);
+    EXPECT_EQ(bad_normals, 0u);
+}
+
+TEST_P(Generator, SkinIsMirrorSymmetric) {
+    const auto& skin = model(GetParam()).skin;
+    const auto& grid = skin_grid(GetParam());
+    float worst = 0.0f;
+    for (std::size_t v = 0; v < skin.positions.size(); v += 97)
+        worst = std::max(worst, grid.distance(mirror(skin.positions[v]), 5.0f));
+    EXPECT_LT(worst, 0.05f);
+}
+
+TEST_P(Generator, MusclesAreClosedMirroredAndCarryFibres) {
+    const auto& m = model(GetParam());
+    for (const auto& muscle : m.muscles) {
+        const auto& mesh = muscle.mesh;
+        SCOPED_TRACE(muscle.key());
+        ASSERT_GT(mesh.triangle_count(), 0u);
+        ASSERT_EQ(mesh.uvs.size(), mesh.positions.size());
+        ASSERT_EQ(mesh.normals.size(), mesh.positions.size());
+        ASSERT_EQ(muscle.fibre_directions.size(), mesh.positions.size());
+        const auto edges = edges_of(mesh);
+        EXPECT_EQ(edges.boundary, 0u);
+        EXPECT_EQ(edges.same_direction, 0u);
+        for (const auto& p : mesh.positions)
+            ASSERT_TRUE(std::isfinite(p.x) && std::isfinite(p.y) && std::isfinite(p.z));
+        float u_min = 1.0f, u_max = 0.0f;
+        for (std::size_t v = 0; v < mesh.positions.size(); ++v) {
+            u_min = std::min(u_min, mesh.uvs[v].x);
+            u_max = std::max(u_max, mesh.uvs[v].x);
+            EXPECT_GE(mesh.uvs[v].y, 0.0f);
+            EXPECT_LE(mesh.uvs[v].y, 1.0f);
+            EXPECT_NEAR(glm::length(muscle.fibre_directions[v]), 1.0f, 1e-3f);
+            EXPECT_LT(std::abs(glm::dot(muscle.fibre_directions[v], mesh.normals[v])), 1e-3f);
+        }
+        EXPECT_EQ(u_min, 0.0f);
+        EXPECT_EQ(u_max, 1.0f);
+        std::size_t degenerate = 0;
+        for (std::size_t t = 0; t < mesh.indices.size(); t += 3) {
+            const vec3 a = mesh.positions[mesh.indices[t]], b = mesh.positions[mesh.indices[t + 1]],
+                       c = mesh.positions[mesh.indices[t + 2]];
+            degenerate += glm::length(glm::cross(b - a, c - a)) < 1e-5f ? 1 : 0;
+        }
+        EXPECT_EQ(degenerate, 0u);
+        if (muscle.side == injmap::Side::left) {
+            const auto* right = m.find_muscle(muscle.id, injmap::Side::right);
+            ASSERT_NE(right, nullptr);
+            ASSERT_EQ(right->mesh.positions.size(), mesh.positions.size());
+            float worst = 0.0f;
+            for (std::size_t v = 0; v < mesh.positions.size(); ++v)
+                worst = std::max(
+                    worst, glm::distance(mesh.positions[v], mirror(right->mesh.positions[v])));
+            EXPECT_LT(worst, 1.0f);
+            EXPECT_GT(mesh.positions[0].x, 0.0f);
+        }
+    }
+}
+
+TEST_P(Generator, NoMuscleVertexOutsideTheSkin) {
+    const auto& m = model(GetParam());
+    const auto& grid = skin_grid(GetParam());
+    for (const auto& muscle : m.muscles) {
+        std::size_t outside = 0;
+        vec3 example{0.0f};
+        for (const auto& p : muscle.mesh.positions)
+            if (grid.crossings_up(p) % 2 == 0) {
+                ++outside;
+                example = p;
+            }
+        EXPECT_EQ(outside, 0u) << muscle.key() << " e.g. at " << example.x << " " << example.y
+                               << " " << example.z;
+    }
+}
+
+TEST_P(Generator, SheetMusclesLieTwoToTenMillimetresDeep) {
+    const auto& m = model(GetParam());
+    const auto& grid = skin_grid(GetParam());
+    for (const auto& muscle : m.muscles) {
+        if (muscle.layer != injmap::MuscleLayer::sheet)
+            continue;
+        float shallowest = 1e9f, deepest = 0.0f;
+        for (const auto& p : muscle.mesh.positions) {
+            const float d = grid.distance(p, 30.0f);
+            shallowest = std::min(shallowest, d);
+            deepest = std::max(deepest, d);
+        }
+        EXPECT_GE(shallowest, 1.5f) << muscle.key();
+        EXPECT_LE(deepest, 10.5f) << muscle.key();
+    }
+    // Deep muscles lie deeper than the sheets.
+    for (const auto& muscle : m.muscles) {
+        if (muscle.layer != injmap::MuscleLayer::deep)
+            continue;
+        float shallowest = 1e9f;
+        for (const auto& p : muscle.mesh.positions)
+            shallowest = std::min(shallowest, grid.distance(p, 40.0f));
+        EXPECT_GE(shallowest, 7.0f) << muscle.key();
+    }
+}
+
+// Counts per OBJ object: vertices, texture coordinates, normals and faces.
+struct ObjCounts {
+    std::size_t v = 0, vt = 0, vn = 0, f = 0;
+};
+
+TEST_P(Generator, WrittenFilesReadBack) {
+    const auto& m = model(GetParam());
+    const auto dir = injmap::test::fresh_dir("generator_" + GetParam());
+    std::string error;
+    ASSERT_TRUE(injmap::write_model(m, dir, error)) << error;
+
+    std::ifstream obj(dir / (m.id + ".obj"));
+    ASSERT_TRUE(obj);
+    std::map<std::string, ObjCounts> counts;
+    std::string current, line;
+    while (std::getline(obj, line)) {
+        std::istringstream in(line);
+        std::string key;
+        in >> key;
+        if (key == "o")
+            in >> current;
+        else if (key == "v")
+            ++counts[current].v;
+        else if (key == "vt")
+            ++counts[current].vt;
+        else if (key == "vn")
+            ++counts[current].vn;
+        else if (key == "f")
+            ++counts[current].f;
+    }
+    EXPECT_EQ(counts["skin"].v, m.skin.vertex_count());
+    EXPECT_EQ(counts["skin"].vn, m.skin.vertex_count());
+    EXPECT_EQ(counts["skin"].vt, 0u);
+    EXPECT_EQ(counts["skin"].f, m.skin.triangle_count());
+    for (const auto& muscle : m.muscles) {
+        const auto& c = counts[muscle.key()];
+        EXPECT_EQ(c.v, muscle.mesh.vertex_count()) << muscle.key();
+        EXPECT_EQ(c.vt, muscle.mesh.vertex_count()) << muscle.key();
+        EXPECT_EQ(c.f, muscle.mesh.triangle_count()) << muscle.key();
+    }
+    EXPECT_EQ(counts.size(), 1 + m.muscles.size());
+
+    // And the project's own loader reads them back into the same model.
+    const auto loaded = injmap::load_model(dir / (m.id + ".toml"));
+    ASSERT_TRUE(loaded.ok()) << (loaded.diagnostics.empty() ? std::string("no diagnostics")
+                                                            : loaded.diagnostics.front().message);
+    EXPECT_EQ(loaded.value->skin.triangle_count(), m.skin.triangle_count());
+    EXPECT_EQ(loaded.value->muscles.size(), m.muscles.size());
+    for (const auto& [name, p] : m.landmarks) {
+        const auto q = loaded.value->landmark(name);
+        ASSERT_TRUE(q) << name;
+        EXPECT_LT(glm::distance(*q, p), 0.05f) << name;
+    }
+}
+
+TEST(GeneratorApi, RejectsUnknownIdsAndKnowsTheMeans) {
+    EXPECT_THROW((void)injmap::generate_model("adult-child"), std::invalid_argument);
+    EXPECT_FALSE(injmap::BodyProportions::ansur_mean("other"));
+    EXPECT_EQ(injmap::BodyProportions::ansur_mean("male")->head_breadth, 154.0f);
+    EXPECT_EQ(injmap::BodyProportions::ansur_mean("female")->biacromial_breadth, 365.0f);
+}
+
+INSTANTIATE_TEST_SUITE_P(DefaultModels, Generator, ::testing::ValuesIn(kIds),
+                         [](const auto& param_info) {
+                             return param_info.param == "adult-male" ? "Male" : "Female";
+                         });
+
+} // namespace

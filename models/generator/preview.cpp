@@ -132,8 +132,11 @@ struct Image {
 };
 
 // Renders one panel at 2× and box-filters it down into `out` at (ox, oy).
+enum class Mode { skin, muscles, landmarks };
+
 void render_panel(Image& out, int ox, int oy, int pw, int ph, const Model& model, const View& view,
-                  vec3 centre, float mm_per_panel_height, bool see_through) {
+                  vec3 centre, float mm_per_panel_height, Mode mode) {
+    const bool see_through = mode == Mode::muscles;
     const int ss = 2, w = pw * ss, h = ph * ss;
     const Camera cam{view, centre, static_cast<float>(h) / mm_per_panel_height, w, h};
     const vec3 background{0.93f, 0.94f, 0.96f};
@@ -144,6 +147,26 @@ void render_panel(Image& out, int ox, int oy, int pw, int ph, const Model& model
     if (see_through)
         for (const auto& m : model.muscles)
             draw(muscles, cam, m.mesh, muscle_colour(m.id));
+    if (mode == Mode::landmarks) {
+        // Landmarks as dots where the skin in front does not hide them (midline blue, left green,
+        // right red, so a swapped side shows at once).
+        for (const auto& [name, p] : model.landmarks) {
+            const vec3 c = cam.to_screen(p);
+            const vec3 colour = name.ends_with("_left")    ? vec3(0.1f, 0.6f, 0.2f)
+                                : name.ends_with("_right") ? vec3(0.8f, 0.1f, 0.1f)
+                                                           : vec3(0.1f, 0.2f, 0.8f);
+            const int r = 2 * ss + 1;
+            for (int dy = -r; dy <= r; ++dy)
+                for (int dx = -r; dx <= r; ++dx) {
+                    const int x = static_cast<int>(c.x) + dx, y = static_cast<int>(c.y) + dy;
+                    if (x < 0 || y < 0 || x >= w || y >= h || dx * dx + dy * dy > r * r)
+                        continue;
+                    const std::size_t i = static_cast<std::size_t>(y) * w + x;
+                    if (c.z <= skin.depth[i] + 1.5f)
+                        skin.colour[i] = colour;
+                }
+        }
+    }
     for (int y = 0; y < ph; ++y)
         for (int x = 0; x < pw; ++x) {
             vec3 sum{0.0f};
@@ -155,11 +178,18 @@ void render_panel(Image& out, int ox, int oy, int pw, int ph, const Model& model
                     if (see_through) {
                         const bool has_muscle =
                             muscles.depth[i] < std::numeric_limits<float>::max();
-                        if (has_muscle)
-                            c = muscles.colour[i];
-                        if (has_skin)
-                            c = has_muscle ? glm::mix(c, skin.colour[i], 0.25f)
-                                           : glm::mix(background, skin.colour[i], 0.55f);
+                        // Only muscles close under the near skin show (an x-ray of the whole body
+                        // would mix front and back); deeper ones fade out over 40 mm.
+                        const float depth_mm =
+                            has_muscle && has_skin ? (muscles.depth[i] - skin.depth[i]) : 0.0f;
+                        const float visible =
+                            has_muscle ? std::clamp(1.0f - depth_mm / 40.0f, 0.0f, 1.0f) : 0.0f;
+                        const vec3 under =
+                            has_skin ? glm::mix(background, skin.colour[i], 0.55f) : background;
+                        c = glm::mix(under,
+                                     has_muscle ? glm::mix(muscles.colour[i], skin.colour[i], 0.2f)
+                                                : under,
+                                     visible);
                     } else if (has_skin) {
                         c = skin.colour[i];
                     }
@@ -197,11 +227,13 @@ bool write_previews(const Model& model, const std::filesystem::path& dir, std::s
     const float height = std::max(b.max.y - b.min.y, (b.max.x - b.min.x) * ph / pw) * 1.06f;
     const std::array<View, 4> views = {make_view({0, 0, -1}), make_view({-1, 0, 0}),
                                        make_view({0, 0, 1}), make_view({-0.8f, -0.3f, -1.0f})};
-    for (const bool see_through : {false, true}) {
+    const std::pair<Mode, const char*> modes[] = {
+        {Mode::skin, ""}, {Mode::muscles, "-muscles"}, {Mode::landmarks, "-landmarks"}};
+    for (const auto& [mode, suffix] : modes) {
         Image image(pw * 4, ph);
         for (int v = 0; v < 4; ++v)
-            render_panel(image, v * pw, 0, pw, ph, model, views[v], centre, height, see_through);
-        if (!save(image, dir / (model.id + (see_through ? "-muscles.png" : "-skin.png")), error))
+            render_panel(image, v * pw, 0, pw, ph, model, views[v], centre, height, mode);
+        if (!save(image, dir / (model.id + "-bust" + suffix + ".png"), error))
             return false;
     }
     // Face and head close-ups: front, left, oblique, back of the head.
@@ -209,13 +241,11 @@ bool write_previews(const Model& model, const std::filesystem::path& dir, std::s
     const std::array<View, 4> head_views = {make_view({0, 0, -1}), make_view({-1, 0, 0}),
                                             make_view({-0.8f, -0.15f, -1.0f}),
                                             make_view({0.5f, -0.2f, 1.0f})};
-    for (const bool see_through : {false, true}) {
+    for (const auto& [mode, suffix] : modes) {
         Image image(pw * 4, ph);
         for (int v = 0; v < 4; ++v)
-            render_panel(image, v * pw, 0, pw, ph, model, head_views[v], head_centre, 280.0f,
-                         see_through);
-        if (!save(image, dir / (model.id + (see_through ? "-head-muscles.png" : "-head.png")),
-                  error))
+            render_panel(image, v * pw, 0, pw, ph, model, head_views[v], head_centre, 280.0f, mode);
+        if (!save(image, dir / (model.id + "-head" + suffix + ".png"), error))
             return false;
     }
     return true;

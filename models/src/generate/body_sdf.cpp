@@ -97,14 +97,16 @@ BodySdf::BodySdf(const Skeleton& skeleton) : s_(skeleton) {
     P.cheekbone = {fp(49, 2, 55), fp(19, 15, 20)};
     P.zygomatic_arch = {fp(59, 2, 50), fp(64.5f, 2, 12), 6.5f * F.x};
     P.maxilla = {fp(0, -40, 60), fp(42, 28, 44)};
-    P.lower_face = {fp(0, -66, 44), fp(male ? 47.0f : 44.0f, 30, 48)};
-    P.mandible = {s.gonion, fp(17, -88, 80), 10.0f * f, 11.0f * f};
+    P.lower_face = {fp(0, -66, 44), fp(male ? 47.0f : 40.0f, 30, 48)};
+    P.mandible = {s.gonion, fp(male ? 17.0f : 15.0f, -88, 80), (male ? 10.0f : 8.5f) * f,
+                  (male ? 11.0f : 9.0f) * f};
     P.ramus = {s.tmj, s.gonion, 9.0f * f};
     P.chin = {s.chin, fp(male ? 19.0f : 16.0f, 15, 11)};
-    P.cheek = {fp(38, -38, 62), fp(22, 24, 26)};
+    P.cheek = {fp(male ? 38.0f : 36.0f, -38, 62), fp(male ? 22.0f : 20.0f, 24, 26)};
     P.temple = {fp(54, 30, 38), fp(20, 30, 32)};
     P.submandibular = {fp(0, -86, 40), fp(42, 14, 38)};
-    P.masseter = {fp(50, -36, 28), fp(16, 32, 28)};
+    P.masseter = {fp(male ? 50.0f : 46.0f, male ? -36.0f : -30.0f, 28),
+                  fp(male ? 16.0f : 12.0f, male ? 32.0f : 28.0f, 28)};
     P.malar = {fp(43, -10, 64), fp(20, 19, 20)};
 
     // Closed eyes: upper and lower lids meet in a crease (a plain union, no thin cut).
@@ -114,14 +116,14 @@ BodySdf::BodySdf(const Skeleton& skeleton) : s_(skeleton) {
 
     // Nose: a narrow bridge widening to the base, a tip and the alae, all blended.
     P.nose_bridge = {s.nasion + vec3(0, 1.0f, 0), fp(0, -8, 109), 4.8f * f, 6.0f * f};
-    P.nose_tip = {s.nose_tip, fp(8.5f, 8.5f, 8.5f)};
+    P.nose_tip = {s.nose_tip, fp(8.5f, 8.5f, 8.5f) * (male ? 1.0f : 0.9f)};
     P.nose_base = {fp(0, -15, 103), fp(13, 8, 9)};
-    P.ala = {fp(12.5f, -18, 103), fp(6.5f, 6.0f, 8.0f)};
+    P.ala = {fp(male ? 12.5f : 11.5f, -18, 103), fp(6.5f, 6.0f, 8.0f) * (male ? 1.0f : 0.9f)};
     P.nostril = {fp(6.0f, -23.5f, 108), fp(3.2f, 2.0f, 5.0f)};
 
     // Lips: two vermilion bodies whose plain union makes the mouth line.
-    P.upper_lip = {fp(0, -40.5f, 96), fp(24, 5.5f, 12)};
-    P.lower_lip = {fp(0, -50.5f, 94), fp(21, 6.5f, 12)};
+    P.upper_lip = {fp(0, -40.5f, 96), fp(24, male ? 5.5f : 6.2f, 12)};
+    P.lower_lip = {fp(0, -51.0f, 94), fp(21, male ? 6.5f : 7.5f, male ? 12.0f : 12.5f)};
     P.philtrum = {fp(0, -28, 110.5f), fp(0, -37, 110.5f), 1.6f};
 
     P.nose_bound = {fp(0, -2, 105), 40.0f * f};
@@ -164,8 +166,8 @@ BodySdf::BodySdf(const Skeleton& skeleton) : s_(skeleton) {
     const vec3 trap_c{s.acromion.x - 16.0f, s.acromion.y - 12.0f * T.y, -30 * T.z};
     P.trapezius[0] = {trap_a, trap_b, 26.0f * t, 24.0f * t};
     P.trapezius[1] = {trap_b, trap_c, 24.0f * t, 18.0f * t};
-    P.girdle = {vec3(30 * T.x, ss - 22 * T.y, 5 * T.z), vec3(165 * T.x, ss - 10 * T.y, -18 * T.z),
-                40.0f * t, 34.0f * t};
+    P.girdle = {vec3(30 * T.x, ss - 22 * T.y, 5 * T.z), vec3(160 * T.x, ss - 18 * T.y, -18 * T.z),
+                40.0f * t, 30.0f * t};
     // Clavicles sit mostly inside: only a low ridge shows.
     const vec3 sink{0, -1.5f, -4.0f};
     P.clavicle[0] = {s.sternoclavicular + sink, s.clavicle_mid + sink, 5.5f * t, 5.0f * t};
@@ -174,7 +176,7 @@ BodySdf::BodySdf(const Skeleton& skeleton) : s_(skeleton) {
     P.deltoid = {s.deltoid_centre, s.deltoid_radii};
     P.arm = {s.deltoid_centre + vec3(4, 0, -4), s.deltoid_centre + vec3(16, -170, -10), 44 * t,
              40 * t};
-    P.notch = {vec3(0, ss + 8.0f, 62 * T.z), 12.0f};
+    P.notch = {vec3(0, ss + 9.0f, 62 * T.z), 10.0f};
 
     P.head_bound = {vec3(0.0f, 15.0f, 5.0f) * H, 155.0f * std::max(H.x, std::max(H.y, H.z))};
     P.trunk_min = {-s.box_max.x, s.cut_height - 200.0f, -180.0f};
@@ -209,12 +211,12 @@ float BodySdf::operator()(vec3 p) const {
         trunk = smin(trunk, P.arm(qt), 40.0f);
         float clavicle =
             std::min(P.clavicle[0](qt), std::min(P.clavicle[1](qt), P.clavicle[2](qt)));
-        trunk = smin(trunk, clavicle, 18.0f);
+        trunk = smin(trunk, clavicle, 22.0f);
 
         neck = smin(neck, trunk, 45.0f);
     }
     float body = neck;
-    body = ssub(body, sd_sphere(qt, P.notch.c, P.notch.r), 10.0f);
+    body = ssub(body, sd_sphere(qt, P.notch.c, P.notch.r), 12.0f);
 
     // ---- Head and face (only near the head)
     if (P.head_bound.lower_bound(p) >= body + 22.0f)

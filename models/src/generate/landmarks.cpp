@@ -3,8 +3,12 @@
 // opisthocranion), palpable bony points on the skin over the skeleton's construction points, then
 // snapped onto the mesh. The right side is the mirror of the left, so pairs are symmetric by
 // construction.
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <vector>
+
+#include <glm/trigonometric.hpp>
 
 #include "generate_internal.hpp"
 #include "injmap/models/landmark_names.hpp"
@@ -191,8 +195,29 @@ std::map<std::string, glm::vec3> place_landmarks(const BodySdf& sdf, const Mesh&
     left["acromion"] = f.cast({s.acromion.x, s.acromion.y + 120.0f, s.acromion.z},
                               {s.acromion.x, s.acromion.y - 40.0f, s.acromion.z});
     {
-        const vec3 inside{30.0f * s.neck_scale, s.c7_height - 40.0f * T.y, -25.0f * T.z};
-        left["neck_inflection"] = f.cast(inside + vec3(110.0f, 110.0f, 0.0f), inside);
+        // The neck inflection (necklace line): the sharpest turn of the neck-shoulder contour seen
+        // from the front, traced by rays from a point low inside the neck's base.
+        const float z0 = s.neck_bottom.z - 10.0f * T.z;
+        const vec3 origin{20.0f * s.neck_scale, s.c7_height - 60.0f * T.y, z0};
+        std::vector<vec3> contour;
+        for (int deg = 5; deg <= 65; ++deg) {
+            const float a = glm::radians(static_cast<float>(deg));
+            contour.push_back(
+                f.cast(origin + 150.0f * vec3(std::cos(a), std::sin(a), 0.0f), origin));
+        }
+        // The contour bends smoothly from the steep neck side to the gentle shoulder slope; take
+        // the point whose tangent bisects the two (the corner a clinician would point at).
+        const auto slope = [&](std::size_t i) {
+            const vec3 d =
+                contour[std::min(i + 2, contour.size() - 1)] - contour[i >= 2 ? i - 2 : 0];
+            return std::atan2(std::abs(d.y), std::abs(d.x));
+        };
+        const float target = 0.5f * (slope(2) + slope(contour.size() - 3));
+        std::size_t best = contour.size() / 2;
+        for (std::size_t i = 2; i + 2 < contour.size(); ++i)
+            if (std::abs(slope(i) - target) < std::abs(slope(best) - target))
+                best = i;
+        left["neck_inflection"] = contour[best];
     }
     left["scapula_superior_angle"] =
         f.back(s.scapula_superior_angle.x, s.scapula_superior_angle.y, -20.0f);

@@ -436,7 +436,7 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
         const vec3 mid = on_skin(vec3(44 * n, 0.5f * (mastoid.y + ss) - 6, 28 * n));
         const vec3 upper = on_skin(vec3(54 * n, mastoid.y - 28 * H.y, 0));
         Curve sternal{{low, mid, upper, on_skin(mastoid + vec3(-2, 6, -6))}};
-        add_strap(b, sternal, constant(9.0f), belly(5.0f, 9.0f), constant(4.5f), 48, 16);
+        add_strap(b, sternal, constant(9.5f), belly(6.0f, 12.0f), belly(3.5f, 5.0f), 48, 16);
         const vec3 clav_origin = front(38 * T.x, ss + 6 * T.y, -20);
         Curve clavicular{
             {clav_origin, on_skin(0.6f * clav_origin + 0.4f * mid + vec3(4, 0, 0)), mid}};

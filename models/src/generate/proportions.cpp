@@ -75,7 +75,7 @@ Skeleton make_skeleton(const BodyProportions& bp) {
     s.nose_tip = vec3(0.0f, -14.0f, 113.0f) * F;
     s.mouth = vec3(0.0f, -45.5f, 104.0f) * F;
     s.chin = vec3(0.0f, -83.0f, 86.0f) * F;
-    s.gonion = vec3(50.0f, -64.0f, 4.0f) * F;
+    s.gonion = vec3(s.male ? 50.0f : 47.0f, -64.0f, 4.0f) * F;
     s.tmj = vec3(55.0f, -8.0f, 4.0f) * F;
 
     // The ear: a plate 25° off the side of the head (its back edge stands off), long axis 15° back.
@@ -110,7 +110,7 @@ Skeleton make_skeleton(const BodyProportions& bp) {
     s.acromion = {0.5f * bp.biacromial_breadth, acromion_height - 8.0f, -26.0f * T.z};
     s.deltoid_radii = vec3(46.0f, 64.0f, 44.0f) * T;
     s.deltoid_centre = {0.5f * bp.bideltoid_breadth - s.deltoid_radii.x,
-                        acromion_height - 56.0f * T.y, -20.0f * T.z};
+                        acromion_height - 66.0f * T.y, -20.0f * T.z};
     s.scapula_superior_angle = {80.0f * T.x, s.c7_height - 2.0f * s.spine_step - 10.0f * T.y,
                                 -78.0f * T.z};
     s.scapular_spine_medial = {74.0f * T.x, s.c7_height - 3.5f * s.spine_step, -84.0f * T.z};

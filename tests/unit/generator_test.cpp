@@ -200,15 +200,15 @@ vec3 mirror(vec3 p) {
 
 class Generator : public ::testing::TestWithParam<std::string> {};
 
-TEST_P(Generator, HasEveryMuscleLandmarkAndGroup) {
-    const auto& m = model(GetParam());
-    for (const char* id : kPairedMuscles) {
-        if (std::string(id) == "procerus") {
-            EXPECT_NE(m.find_muscle(id, injmap::Side::midline), nullptr) << id;
+void check_has_every_muscle_landmark_and_group(const std::string& id) {
+    const auto& m = model(id);
+    for (const char* muscle_id : kPairedMuscles) {
+        if (std::string(muscle_id) == "procerus") {
+            EXPECT_NE(m.find_muscle(muscle_id, injmap::Side::midline), nullptr) << muscle_id;
             continue;
         }
-        EXPECT_NE(m.find_muscle(id, injmap::Side::left), nullptr) << id;
-        EXPECT_NE(m.find_muscle(id, injmap::Side::right), nullptr) << id;
+        EXPECT_NE(m.find_muscle(muscle_id, injmap::Side::left), nullptr) << muscle_id;
+        EXPECT_NE(m.find_muscle(muscle_id, injmap::Side::right), nullptr) << muscle_id;
     }
     for (const auto& l : injmap::kStandardLandmarks) {
         if (l.sided) {
@@ -225,8 +225,8 @@ TEST_P(Generator, HasEveryMuscleLandmarkAndGroup) {
         (std::vector<std::string>{"scalenus_anterior", "scalenus_medius", "scalenus_posterior"}));
 }
 
-TEST_P(Generator, ProportionsWithinFivePercentOfAnsurMeans) {
-    const auto& m = model(GetParam());
+void check_proportions_within_five_percent_of_ansur_means(const std::string& id) {
+    const auto& m = model(id);
     const auto ansur = *injmap::BodyProportions::ansur_mean(m.sex);
     const auto measured = injmap::measure_model(m);
     const auto within = [](float value, float target) {
@@ -239,9 +239,9 @@ TEST_P(Generator, ProportionsWithinFivePercentOfAnsurMeans) {
     EXPECT_PRED2(within, measured.biacromial_breadth, ansur.biacromial_breadth);
 }
 
-TEST_P(Generator, LandmarksLieOnTheSkinAndMirror) {
-    const auto& m = model(GetParam());
-    const auto& grid = skin_grid(GetParam());
+void check_landmarks_lie_on_the_skin_and_mirror(const std::string& id) {
+    const auto& m = model(id);
+    const auto& grid = skin_grid(id);
     for (const auto& [name, p] : m.landmarks)
         EXPECT_LE(grid.distance(p, 5.0f), 0.5f) << name;
     for (const auto& l : injmap::kStandardLandmarks) {
@@ -262,8 +262,8 @@ TEST_P(Generator, LandmarksLieOnTheSkinAndMirror) {
     EXPECT_LT(glm::length(mid), 1.0f);
 }
 
-TEST_P(Generator, LandmarksAreWhereAClinicianFindsThem) {
-    const auto& m = model(GetParam());
+void check_landmarks_are_where_a_clinician_finds_them(const std::string& id) {
+    const auto& m = model(id);
     const auto L = [&](const char* name) { return *m.landmark(name); };
     EXPECT_GT(L("vertex").y, L("glabella").y);
     EXPECT_GT(L("glabella").z, L("nasion").z);    // the bridge is deeper than the glabella
@@ -283,8 +283,8 @@ TEST_P(Generator, LandmarksAreWhereAClinicianFindsThem) {
     EXPECT_LT(L("mastoid_left").z, L("tragion_left").z);
 }
 
-TEST_P(Generator, SkinIsAClosedConsistentlyWoundBustOpenOnlyAtTheCut) {
-    const auto& skin = model(GetParam()).skin;
+void check_skin_is_a_closed_consistently_wound_bust_open_only_at_the_cut(const std::string& id) {
+    const auto& skin = model(id).skin;
     EXPECT_GE(skin.triangle_count(), 80000u);
     EXPECT_LE(skin.triangle_count(), 250000u);
     ASSERT_EQ(skin.normals.size(), skin.positions.size());
@@ -299,8 +299,8 @@ TEST_P(Generator, SkinIsAClosedConsistentlyWoundBustOpenOnlyAtTheCut) {
     EXPECT_EQ(off_cut, 0u) << "boundary vertices away from the bottom cut";
 }
 
-TEST_P(Generator, SkinTrianglesAreNeitherDegenerateNorFlipped) {
-    const auto& skin = model(GetParam()).skin;
+void check_skin_triangles_are_neither_degenerate_nor_flipped(const std::string& id) {
+    const auto& skin = model(id).skin;
     std::size_t degenerate = 0, flipped = 0, bad_normals = 0;
     for (std::size_t t = 0; t < skin.indices.size(); t += 3) {
         const auto a = skin.indices[t], b = skin.indices[t + 1], c = skin.indices[t + 2];
@@ -322,17 +322,17 @@ TEST_P(Generator, SkinTrianglesAreNeitherDegenerateNorFlipped) {
     EXPECT_EQ(bad_normals, 0u);
 }
 
-TEST_P(Generator, SkinIsMirrorSymmetric) {
-    const auto& skin = model(GetParam()).skin;
-    const auto& grid = skin_grid(GetParam());
+void check_skin_is_mirror_symmetric(const std::string& id) {
+    const auto& skin = model(id).skin;
+    const auto& grid = skin_grid(id);
     float worst = 0.0f;
     for (std::size_t v = 0; v < skin.positions.size(); v += 97)
         worst = std::max(worst, grid.distance(mirror(skin.positions[v]), 5.0f));
     EXPECT_LT(worst, 0.05f);
 }
 
-TEST_P(Generator, MusclesAreClosedMirroredAndCarryFibres) {
-    const auto& m = model(GetParam());
+void check_muscles_are_closed_mirrored_and_carry_fibres(const std::string& id) {
+    const auto& m = model(id);
     for (const auto& muscle : m.muscles) {
         const auto& mesh = muscle.mesh;
         SCOPED_TRACE(muscle.key());
@@ -377,9 +377,9 @@ TEST_P(Generator, MusclesAreClosedMirroredAndCarryFibres) {
     }
 }
 
-TEST_P(Generator, NoMuscleVertexOutsideTheSkin) {
-    const auto& m = model(GetParam());
-    const auto& grid = skin_grid(GetParam());
+void check_no_muscle_vertex_outside_the_skin(const std::string& id) {
+    const auto& m = model(id);
+    const auto& grid = skin_grid(id);
     for (const auto& muscle : m.muscles) {
         std::size_t outside = 0;
         vec3 example{0.0f};
@@ -393,15 +393,15 @@ TEST_P(Generator, NoMuscleVertexOutsideTheSkin) {
     }
 }
 
-TEST_P(Generator, SheetMusclesLieTwoToTenMillimetresDeep) {
-    const auto& m = model(GetParam());
-    const auto& grid = skin_grid(GetParam());
+void check_sheet_muscles_lie_two_to_ten_millimetres_deep(const std::string& id) {
+    const auto& m = model(id);
+    const auto& grid = skin_grid(id);
     for (const auto& muscle : m.muscles) {
         if (muscle.layer != injmap::MuscleLayer::sheet)
             continue;
         float shallowest = 1e9f, deepest = 0.0f;
         for (const auto& p : muscle.mesh.positions) {
-            const float d = grid.distance(p, 30.0f);
+            const float d = grid.distance(p, 12.0f);
             shallowest = std::min(shallowest, d);
             deepest = std::max(deepest, d);
         }
@@ -414,8 +414,58 @@ TEST_P(Generator, SheetMusclesLieTwoToTenMillimetresDeep) {
             continue;
         float shallowest = 1e9f;
         for (const auto& p : muscle.mesh.positions)
-            shallowest = std::min(shallowest, grid.distance(p, 40.0f));
+            shallowest = std::min(shallowest, grid.distance(p, 8.0f));
         EXPECT_GE(shallowest, 7.0f) << muscle.key();
+    }
+}
+
+// Grouped checks: ctest runs every test in its own process, so each group pays for one generation.
+TEST_P(Generator, NamesProportionsAndLandmarks) {
+    {
+        SCOPED_TRACE("HasEveryMuscleLandmarkAndGroup");
+        check_has_every_muscle_landmark_and_group(GetParam());
+    }
+    {
+        SCOPED_TRACE("ProportionsWithinFivePercentOfAnsurMeans");
+        check_proportions_within_five_percent_of_ansur_means(GetParam());
+    }
+    {
+        SCOPED_TRACE("LandmarksLieOnTheSkinAndMirror");
+        check_landmarks_lie_on_the_skin_and_mirror(GetParam());
+    }
+    {
+        SCOPED_TRACE("LandmarksAreWhereAClinicianFindsThem");
+        check_landmarks_are_where_a_clinician_finds_them(GetParam());
+    }
+}
+
+TEST_P(Generator, SkinMesh) {
+    {
+        SCOPED_TRACE("SkinIsAClosedConsistentlyWoundBustOpenOnlyAtTheCut");
+        check_skin_is_a_closed_consistently_wound_bust_open_only_at_the_cut(GetParam());
+    }
+    {
+        SCOPED_TRACE("SkinTrianglesAreNeitherDegenerateNorFlipped");
+        check_skin_triangles_are_neither_degenerate_nor_flipped(GetParam());
+    }
+    {
+        SCOPED_TRACE("SkinIsMirrorSymmetric");
+        check_skin_is_mirror_symmetric(GetParam());
+    }
+}
+
+TEST_P(Generator, Muscles) {
+    {
+        SCOPED_TRACE("MusclesAreClosedMirroredAndCarryFibres");
+        check_muscles_are_closed_mirrored_and_carry_fibres(GetParam());
+    }
+    {
+        SCOPED_TRACE("NoMuscleVertexOutsideTheSkin");
+        check_no_muscle_vertex_outside_the_skin(GetParam());
+    }
+    {
+        SCOPED_TRACE("SheetMusclesLieTwoToTenMillimetresDeep");
+        check_sheet_muscles_lie_two_to_ten_millimetres_deep(GetParam());
     }
 }
 

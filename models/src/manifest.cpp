@@ -15,6 +15,7 @@
 #include "injmap/models/data_paths.hpp"
 #include "injmap/models/landmark_names.hpp"
 #include "injmap/models/surface_index.hpp"
+#include "injmap/toml_depth.hpp"
 #include "obj_loader.hpp"
 
 namespace injmap {
@@ -165,11 +166,19 @@ public:
     [[nodiscard]] SourceLocation at(const toml::node& node) const { return at(node.source()); }
     [[nodiscard]] SourceLocation whole_file() const { return {file_, 0, 0}; }
 
+    // Messages are one line (they quote file text, and toml++ quotes the character it stopped at).
     void error(const char* rule, std::string message, SourceLocation where) {
-        diagnostics.push_back({Severity::error, rule, std::move(message), std::move(where), {}});
+        diagnostics.push_back(
+            {Severity::error, rule, one_line(std::move(message)), std::move(where), {}});
     }
     void warning(const char* rule, std::string message, SourceLocation where) {
-        diagnostics.push_back({Severity::warning, rule, std::move(message), std::move(where), {}});
+        diagnostics.push_back(
+            {Severity::warning, rule, one_line(std::move(message)), std::move(where), {}});
+    }
+    static std::string one_line(std::string text) {
+        std::replace(text.begin(), text.end(), '\n', ' ');
+        std::replace(text.begin(), text.end(), '\r', ' ');
+        return text;
     }
 
     // Reports keys of `table` not in `allowed`; `where` names the table in messages ("[mesh]").
@@ -433,6 +442,13 @@ Result<Model> load(const fs::path& manifest_path) {
         text = buffer.str();
     }
 
+    if (const int line = find_too_deep_toml_line(text)) {
+        r.error("manifest.syntax",
+                "a key with more than " + std::to_string(kMaxTomlDotsPerLine) +
+                    " dotted parts; tables this deeply nested are refused",
+                {display, line, 1});
+        return finish();
+    }
     toml::table root;
     try {
         root = toml::parse(text, display);

@@ -1,15 +1,116 @@
+// `injmap gui` (the default subcommand): parses the options and opens the window (app/gui/).
+#include <charconv>
 #include <iostream>
 
 #include "commands/commands.hpp"
+#include "gui/gui.hpp"
+#include "gui/key_script.hpp"
+#include "gui/mode.hpp"
 
 namespace injmap::cli {
 namespace {
-int run_gui(std::span<const std::string>) {
-    std::cerr << "injmap gui: not implemented yet\n";
-    return exit_usage;
+
+constexpr const char* kUsage =
+    "Usage: injmap gui [OPTIONS]\n"
+    "\n"
+    "Opens the window: the clinician session guide (default) or the protocol author mode.\n"
+    "An educational and planning aid, not a prescribing device: the clinician decides.\n"
+    "\n"
+    "Options:\n"
+    "  --mode MODE         clinician (default) | author | patient | training | cd\n"
+    "                      (patient, training and cd show the clinician guide until they exist)\n"
+    "  --protocol ID|FILE  protocol id (e.g. preempt-155, the default) or a protocol file\n"
+    "  --model ID|FILE     model id (adult-male, the default; adult-female) or a model manifest\n"
+    "  --size WxH          window size in pixels (default 1280x800)\n"
+    "  --label TEXT        a free-text label for a new session (no patient-identifying data "
+    "needed)\n"
+    "\n"
+    "Scripting and measurement:\n"
+    "  --frames N          render N frames, then exit\n"
+    "  --screenshot FILE   save the whole window (panels included) as PNG on the last frame\n"
+    "  --bench-frames N    render N frames of the full scene and print one line:\n"
+    "                      frame_ms median=X p95=Y\n"
+    "  --keys SCRIPT       testing: feed key actions, one per frame, e.g. \"right,enter,s:not "
+    "needed,f1\".\n"
+    "                      Tokens: right left up down space enter escape tab backspace f1 a-z 0-9 "
+    "?,\n"
+    "                      s:REASON (skip with a reason), type:TEXT, click:X:Y, "
+    "click-landmark:NAME,\n"
+    "                      click-site:ID[:DX:DY], wait:N. A key takes two frames (press, "
+    "release).\n"
+    "                      Without --frames the window closes 30 frames after the script.\n"
+    "\n"
+    "Session records go to $XDG_DATA_HOME/injmap/sessions (default "
+    "~/.local/share/injmap/sessions).\n"
+    "Keys in the clinician guide: Right/Space next, Left previous, Enter inject, S skip, F1 or ? "
+    "help.\n"
+    "\n"
+    "Exit codes: 0 closed normally, 2 usage error or the window/model/protocol cannot be opened.\n";
+
+std::optional<int> positive(const std::string& text, int max) {
+    int v = 0;
+    auto [p, e] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (e != std::errc() || p != text.data() + text.size() || v < 1 || v > max)
+        return std::nullopt;
+    return v;
 }
+
+int run(std::span<const std::string> args) {
+    std::string error;
+    const auto parsed = parse_args(args,
+                                   {{"--mode", true},
+                                    {"--protocol", true},
+                                    {"--model", true},
+                                    {"--size", true},
+                                    {"--frames", true},
+                                    {"--screenshot", true},
+                                    {"--bench-frames", true},
+                                    {"--keys", true},
+                                    {"--label", true}},
+                                   error);
+    if (!parsed)
+        return usage_error("gui", error);
+    if (!parsed->positionals.empty())
+        return usage_error("gui", "unexpected argument '" + parsed->positionals.front() + "'");
+    gui::GuiOptions options;
+    if (auto mode = parsed->value("--mode")) {
+        if (!gui::is_mode_name(*mode))
+            return usage_error("gui", "unknown mode '" + *mode +
+                                          "' (clinician, patient, training, author, cd)");
+        options.mode = *mode;
+    }
+    if (parsed->has("--protocol"))
+        options.protocol = parsed->value("--protocol").value_or("");
+    if (auto model = parsed->value("--model"))
+        options.model = *model;
+    if (auto size = parsed->value("--size")) {
+        const auto wh = parse_size(*size);
+        if (!wh)
+            return usage_error("gui", "bad --size '" + *size + "' (expected WxH, each 16..8192)");
+        options.width = wh->first;
+        options.height = wh->second;
+    }
+    if (auto frames = parsed->value("--frames")) {
+        options.frames = positive(*frames, 1000000);
+        if (!options.frames)
+            return usage_error("gui", "bad --frames '" + *frames + "' (a whole number ≥ 1)");
+    }
+    if (auto bench = parsed->value("--bench-frames")) {
+        options.bench_frames = positive(*bench, 1000000);
+        if (!options.bench_frames)
+            return usage_error("gui", "bad --bench-frames '" + *bench + "' (a whole number ≥ 1)");
+    }
+    options.screenshot = parsed->value("--screenshot").value_or("");
+    options.keys = parsed->value("--keys").value_or("");
+    if (!options.keys.empty() && !gui::parse_key_script(options.keys, error))
+        return usage_error("gui", error);
+    options.label = parsed->value("--label").value_or("");
+    return gui::run_gui(options);
+}
+
 } // namespace
 
-const Command gui_command{"gui", "open the window: session guide, patient, training, author and CD modes (default)",
-                          "Usage: injmap gui [OPTIONS]\n\nopen the window: session guide, patient, training, author and CD modes (default)\n", run_gui};
+const Command gui_command{
+    "gui", "open the window: session guide, patient, training, author and CD modes (default)",
+    kUsage, run};
 } // namespace injmap::cli

@@ -1,13 +1,76 @@
-// Window smoke tests: run the real program in a GLFW window under Xvfb.
+// Window smoke tests: the real program in a GLFW window under Xvfb (tests/window/with-xvfb.sh), and
+// the gui command's usage errors, which must not need a display.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
+#include "gui_window_support.hpp"
 
-#include "test_support.hpp"
+using namespace injmap::test;
+using namespace injmap::test::window;
 
 TEST(Window, GuiHelpRunsUnderXvfb) {
-    if (!std::getenv("DISPLAY"))
-        GTEST_SKIP() << "no X server (xvfb-run not available)";
-    const auto r = injmap::test::run_injmap({"gui", "--help"});
+    INJMAP_NEED_DISPLAY();
+    const auto r = run_injmap({"gui", "--help"});
     EXPECT_EQ(r.exit_code, 0);
+    EXPECT_NE(r.out.find("--keys"), std::string::npos);
+}
+
+TEST(Window, ClinicianWindowOpensOnPreemptAndDrawsTheModel) {
+    INJMAP_NEED_DISPLAY();
+    const auto run = run_gui(fresh_dir("clinician"), {"--frames", "6", "--size", "1100x720"});
+    ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
+    Image image;
+    ASSERT_TRUE(load_png(run.screenshot, image));
+    EXPECT_EQ(image.width, 1100);
+    EXPECT_EQ(image.height, 720);
+    EXPECT_GT(distinct_colours(image), 400u); // shaded skin, text, markers: not a cleared window
+    // The 3D area in the middle is not just the background: the model is drawn there.
+    const std::uint8_t background[3] = {237, 240, 242};
+    const std::size_t model_pixels = pixels_unlike(image, 450, 200, 650, 500, background);
+    EXPECT_GT(model_pixels, 200u * 300u / 4);
+    // No session was started, so nothing was recorded.
+    EXPECT_TRUE(files_with(sessions_dir(run), ".jsonl").empty());
+}
+
+TEST(Window, BadOptionsAreUsageErrorsWithoutOpeningAWindow) {
+    // No display needed: these are refused before the window opens.
+    for (const std::vector<std::string>& args :
+         std::vector<std::vector<std::string>>{{"gui", "--mode", "dentist"},
+                                               {"gui", "--size", "12x9000"},
+                                               {"gui", "--frames", "0"},
+                                               {"gui", "--bench-frames", "many"},
+                                               {"gui", "--keys", "right,frobnicate"},
+                                               {"gui", "--keys", "click:10"},
+                                               {"gui", "stray"}}) {
+        const auto r = run_injmap(args, {"DISPLAY="});
+        EXPECT_EQ(r.exit_code, 2) << args.back();
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    }
+}
+
+TEST(Window, MissingProtocolIsAUsageError) {
+    INJMAP_NEED_DISPLAY();
+    const auto dir = fresh_dir("missing");
+    const auto run = run_gui(dir, {"--protocol", (dir / "nope.toml").string(), "--frames", "2"});
+    EXPECT_EQ(run.result.exit_code, 2);
+    EXPECT_NE(run.result.err.find("nope"), std::string::npos);
+    EXPECT_FALSE(std::filesystem::exists(run.screenshot));
+}
+
+TEST(Window, OtherModesFallBackToTheClinicianGuide) {
+    INJMAP_NEED_DISPLAY();
+    const auto run =
+        run_gui(fresh_dir("fallback"), {"--mode", "patient", "--frames", "3", "--size", "800x600"});
+    ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
+    Image image;
+    ASSERT_TRUE(load_png(run.screenshot, image));
+    EXPECT_EQ(image.width, 800);
+}
+
+TEST(Window, BenchPrintsExactlyOneLine) {
+    INJMAP_NEED_DISPLAY();
+    const auto r = run_injmap({"gui", "--bench-frames", "5", "--size", "640x480"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+    EXPECT_EQ(r.out.rfind("frame_ms median=", 0), 0u) << r.out;
+    EXPECT_NE(r.out.find(" p95="), std::string::npos);
 }

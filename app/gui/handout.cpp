@@ -1,0 +1,349 @@
+#include "gui/handout.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "gui/patient_content.hpp"
+#include "injmap/render/camera.hpp"
+
+namespace injmap::gui {
+namespace {
+
+using render::PageCanvas;
+using render::PageFont;
+using render::Rgba8;
+using render::WrappedText;
+
+constexpr Rgba8 kInk{33, 41, 51};
+constexpr Rgba8 kMuted{98, 108, 121};
+constexpr Rgba8 kAccent{23, 115, 135};
+constexpr Rgba8 kAccentSoft{214, 235, 239};
+constexpr Rgba8 kAccentFaint{240, 247, 249};
+constexpr Rgba8 kRule{214, 219, 227};
+constexpr Rgba8 kUrgent{168, 38, 38};
+constexpr Rgba8 kUrgentSoft{251, 236, 235};
+constexpr Rgba8 kCard{246, 248, 250};
+
+constexpr float kMargin = 64.0f;
+constexpr float kImageW = 330.0f;
+constexpr float kImageH = 470.0f;
+constexpr float kImageGap = 14.0f;
+constexpr float kColumnGap = 36.0f;
+constexpr float kFooterH = 118.0f;
+
+// Cuts wrapped text to at most `max_lines`, ending the last kept line with "…".
+void cut_lines(WrappedText& t, std::size_t max_lines) {
+    if (t.lines.size() <= max_lines)
+        return;
+    t.lines.resize(max_lines);
+    if (!t.lines.empty())
+        t.lines.back() += "…";
+}
+
+struct CardLayout {
+    PatientCard card;
+    WrappedText heading;
+    WrappedText body;
+    float height = 0.0f; // including the space after it
+};
+
+struct Sizes {
+    float body = 20.0f;
+    [[nodiscard]] float heading() const { return body * 1.08f; }
+    [[nodiscard]] float section() const { return body * 1.25f; }
+    [[nodiscard]] float pad() const { return body * 0.7f; } // inside the urgent box
+};
+
+CardLayout layout_card(const PatientCard& card, float width, const Sizes& s) {
+    CardLayout out;
+    out.card = card;
+    const float inner = card.urgent ? width - 2.0f * s.pad() - 6.0f : width;
+    out.heading = PageCanvas::wrap(card.heading, inner, s.heading(), PageFont::bold, 1.3f);
+    out.body = PageCanvas::wrap(card.text, inner, s.body, PageFont::regular, 1.38f);
+    out.height = out.heading.height() + s.body * 0.25f + out.body.height() + s.body * 0.95f;
+    if (card.urgent)
+        out.height += 2.0f * s.pad();
+    return out;
+}
+
+float column_height(const std::vector<CardLayout>& cards, std::size_t from, std::size_t to) {
+    float h = 0.0f;
+    for (std::size_t i = from; i < to; ++i)
+        h += cards[i].height;
+    return h;
+}
+
+// Draws a card with its top at y; returns the y below it.
+float draw_card(PageCanvas& page, const CardLayout& c, float x, float y, float width,
+                const Sizes& s) {
+    float tx = x, ty = y;
+    if (c.card.urgent) {
+        const float box_h = c.height - s.body * 0.95f;
+        page.fill_rounded_rect(x, y, width, box_h, 10.0f, kUrgentSoft);
+        page.fill_rounded_rect(x, y, 6.0f, box_h, 3.0f, kUrgent);
+        tx = x + 6.0f + s.pad();
+        ty = y + s.pad();
+    }
+    ty = page.paragraph(tx, ty, c.heading, s.heading(), PageFont::bold,
+                        c.card.urgent ? kUrgent : kAccent);
+    ty += s.body * 0.25f;
+    page.paragraph(tx, ty, c.body, s.body, PageFont::regular, kInk);
+    return y + c.height;
+}
+
+std::vector<glm::vec3> skin_corners(const Model& model) {
+    const Bounds b = bounds_of(model.skin);
+    std::vector<glm::vec3> corners;
+    for (int i = 0; i < 8; ++i)
+        corners.push_back({(i & 1) ? b.max.x : b.min.x, (i & 2) ? b.max.y : b.min.y,
+                           (i & 4) ? b.max.z : b.min.z});
+    return corners;
+}
+
+// The timeline: an illustrative effect curve over the weeks, the five moments marked on it and
+// named under the axis in two staggered rows. Returns its height.
+float draw_timeline(PageCanvas* page, const PatientInfo& info, float x, float y, float width,
+                    const Sizes& s) {
+    const float curve_h = 92.0f;
+    const float label_px = std::max(15.0f, s.body * 0.82f);
+    const float row_h = label_px * 2.55f;
+    const float height = curve_h + 14.0f + 2.0f * row_h;
+    if (!page)
+        return height;
+    const double span = timeline_span_days(info);
+    const auto px_of = [&](double day) { return x + float(day / span) * width; };
+    const float base = y + curve_h;
+    // Week grid, faint.
+    for (int week = 0; week * 7 <= int(span); week += 2) {
+        const float gx = px_of(week * 7.0);
+        page->line(gx, y + 6.0f, gx, base, 1.0f, Rgba8{232, 236, 240, 255});
+    }
+    // The effect area, one column per pixel.
+    const int x0 = int(std::floor(x)), x1 = int(std::ceil(x + width));
+    for (int px = x0; px < x1; ++px) {
+        const double day = (double(px) + 0.5 - double(x)) / double(width) * span;
+        const float level = float(effect_level(info, day));
+        const float top = base - level * (curve_h - 10.0f);
+        page->fill_rect(float(px), top, 1.0f, base - top, kAccentSoft);
+        const double day2 = (double(px) + 1.5 - double(x)) / double(width) * span;
+        const float top2 = base - float(effect_level(info, day2)) * (curve_h - 10.0f);
+        if (px + 1 < x1)
+            page->line(float(px) + 0.5f, top, float(px) + 1.5f, top2, 2.5f, kAccent);
+    }
+    page->line(x, base, x + width, base, 2.0f, kInk);
+    page->text(
+        x + width -
+            PageCanvas::text_width("effect (illustration)", label_px * 0.9f, PageFont::regular),
+        y + label_px, "effect (illustration)", label_px * 0.9f, PageFont::regular, kMuted);
+    // The moments.
+    const auto marks = timeline_marks(info);
+    for (std::size_t i = 0; i < marks.size(); ++i) {
+        const TimelineMark& m = marks[i];
+        const float mx = px_of(m.day);
+        const float my = base - float(effect_level(info, m.day)) * (curve_h - 10.0f);
+        const int row = int(i % 2);
+        const float label_top = base + 14.0f + float(row) * row_h;
+        page->line(mx, my, mx, label_top + 2.0f, 1.5f, kMuted);
+        page->fill_circle(mx, my, 6.5f,
+                          i == 0 || i + 1 == marks.size() ? kAccent : Rgba8{255, 255, 255, 255});
+        page->stroke_rounded_rect(mx - 6.5f, my - 6.5f, 13.0f, 13.0f, 6.5f, 2.5f, kAccent);
+        const float w = std::max(PageCanvas::text_width(m.title, label_px, PageFont::bold),
+                                 PageCanvas::text_width(m.when, label_px, PageFont::regular));
+        const float lx = std::clamp(mx - w * 0.5f, x, x + width - w);
+        const float asc = PageCanvas::ascent(label_px, PageFont::bold);
+        page->text(lx, label_top + asc + 4.0f, m.title, label_px, PageFont::bold, kInk);
+        page->text(lx, label_top + asc + 4.0f + label_px * 1.2f, m.when, label_px,
+                   PageFont::regular, kMuted);
+    }
+    return height;
+}
+
+} // namespace
+
+bool compose_handout(const HandoutInput& input, const RenderRgba& render_rgba, PageCanvas& page,
+                     std::string& error, HandoutLayoutInfo* info) {
+    if (!input.model || !input.protocol) {
+        error = "no model or protocol";
+        return false;
+    }
+    if (!PageCanvas::fonts_available()) {
+        error = "DejaVu Sans not found (package fonts-dejavu-core, or set INJMAP_FONT_DIR)";
+        return false;
+    }
+    const Model& model = *input.model;
+    const Protocol& protocol = *input.protocol;
+    const PatientInfo& patient = protocol.patient;
+    const float W = float(page.width()), H = float(page.height());
+    const float content_w = W - 2.0f * kMargin;
+
+    // ---- header ----
+    float y = kMargin;
+    page.text(kMargin, y + 18.0f, "PATIENT INFORMATION", 18.0f, PageFont::bold, kAccent);
+    y += 30.0f;
+    WrappedText title = PageCanvas::wrap(protocol.title.empty() ? protocol.id : protocol.title,
+                                         content_w, 40.0f, PageFont::bold, 1.15f);
+    cut_lines(title, 2);
+    y = page.paragraph(kMargin, y, title, 40.0f, PageFont::bold, kInk);
+    std::string sub = "Botulinum toxin treatment";
+    if (!protocol.product.empty())
+        sub += "  ·  " + protocol.product;
+    page.text(kMargin, y + 26.0f, sub, 22.0f, PageFont::regular, kMuted);
+    y += 44.0f;
+    page.fill_rect(kMargin, y, content_w, 2.0f, kRule);
+    y += 22.0f;
+
+    // ---- the two views ----
+    render::FrameSnapshot frame;
+    frame.model = &model;
+    frame.skin_index = input.queries ? &input.queries->skin() : nullptr;
+    frame.layers.markers = false;
+    frame.layers.labels = false;
+    frame.layers.needles = false;
+    frame.skin_tone = input.skin_tone;
+    frame.soft_highlighted_muscles = treated_muscles(model, protocol);
+    frame.width = int(kImageW);
+    frame.height = int(kImageH);
+    frame.antialias = true;
+    frame.background = {1.0f, 1.0f, 1.0f, 1.0f};
+    const auto corners = skin_corners(model);
+    const char* views[] = {"front", "back"};
+    for (int v = 0; v < 2; ++v) {
+        if (auto camera = render::frame_points(corners, views[v], kImageW / kImageH, 0.05f))
+            frame.camera = *camera;
+        const auto rgba = render_rgba(frame);
+        if (rgba.size() != std::size_t(kImageW) * std::size_t(kImageH) * 4) {
+            error = "the model could not be rendered";
+            return false;
+        }
+        const float ix = kMargin + float(v) * (kImageW + kImageGap);
+        page.blit(int(ix), int(y), int(kImageW), int(kImageH), rgba);
+        const char* caption = v == 0 ? "Front" : "Back";
+        page.text(ix + (kImageW - PageCanvas::text_width(caption, 19.0f, PageFont::regular)) * 0.5f,
+                  y + kImageH + 24.0f, caption, 19.0f, PageFont::regular, kMuted);
+    }
+    const float map_top = y;
+    const float map_bottom = y + kImageH + 34.0f;
+    const float areas_x = kMargin + 2.0f * kImageW + kImageGap + kColumnGap;
+    const float areas_w = W - kMargin - areas_x;
+    const auto areas = patient_areas(protocol);
+    const auto cards = patient_cards(patient);
+    const float footer_top = H - kMargin - kFooterH;
+
+    // ---- choose the type size: the largest at which everything fits ----
+    Sizes s;
+    std::vector<CardLayout> laid;
+    std::size_t split = 0;
+    float col_w = (content_w - kColumnGap) * 0.5f;
+    float cards_top = 0.0f, areas_h = 0.0f;
+    bool fits = false;
+    for (float body = 22.0f; body >= 15.0f; body -= 0.5f) {
+        s.body = body;
+        // The areas: a heading, a hint, then one bullet per area.
+        areas_h = s.section() * 1.4f + s.body * 1.4f * 2.0f;
+        for (const PatientArea& a : areas)
+            areas_h +=
+                PageCanvas::wrap(a.text, areas_w - s.body * 1.4f, s.body, PageFont::regular, 1.32f)
+                    .height() +
+                s.body * 0.55f;
+        const float row_bottom = std::max(map_bottom, map_top + areas_h);
+        cards_top = row_bottom + 24.0f + s.section() * 1.5f +
+                    draw_timeline(nullptr, patient, 0, 0, content_w, s) + 30.0f;
+        laid.clear();
+        for (const PatientCard& c : cards)
+            laid.push_back(layout_card(c, col_w, s));
+        // The split into two columns that keeps the taller one shortest (reading order kept).
+        float best = 1e9f;
+        for (std::size_t k = 0; k <= laid.size(); ++k) {
+            const float h =
+                std::max(column_height(laid, 0, k), column_height(laid, k, laid.size()));
+            if (h < best) {
+                best = h;
+                split = k;
+            }
+        }
+        if (cards_top + best <= footer_top - 10.0f) {
+            fits = true;
+            break;
+        }
+    }
+    if (info) {
+        info->body_px = s.body;
+        info->cut = !fits;
+    }
+
+    // ---- where the injections go ----
+    {
+        float ay = map_top;
+        page.text(areas_x, ay + PageCanvas::ascent(s.section(), PageFont::bold),
+                  "Where the injections go", s.section(), PageFont::bold, kAccent);
+        ay += s.section() * 1.4f;
+        WrappedText hint =
+            PageCanvas::wrap("The shaded areas on the pictures show the treated muscles.", areas_w,
+                             s.body * 0.9f, PageFont::regular, 1.3f);
+        ay = page.paragraph(areas_x, ay, hint, s.body * 0.9f, PageFont::regular, kMuted) +
+             s.body * 0.6f;
+        for (std::size_t i = 0; i < areas.size(); ++i) {
+            WrappedText t = PageCanvas::wrap(areas[i].text, areas_w - s.body * 1.4f, s.body,
+                                             PageFont::regular, 1.32f);
+            const float dot_y = ay + PageCanvas::ascent(s.body, PageFont::regular) * 0.62f;
+            page.fill_circle(areas_x + s.body * 0.4f, dot_y, s.body * 0.22f, kAccent);
+            ay = page.paragraph(areas_x + s.body * 1.4f, ay, t, s.body, PageFont::regular, kInk) +
+                 s.body * 0.55f;
+        }
+    }
+
+    // ---- the timeline ----
+    y = std::max(map_bottom, map_top + areas_h) + 24.0f;
+    page.fill_rect(kMargin, y - 12.0f, content_w, 1.0f, kRule);
+    page.text(kMargin, y + PageCanvas::ascent(s.section(), PageFont::bold) + 4.0f,
+              "What to expect over time", s.section(), PageFont::bold, kAccent);
+    y += s.section() * 1.5f;
+    y += draw_timeline(&page, patient, kMargin + 8.0f, y, content_w - 16.0f, s) + 30.0f;
+    page.fill_rect(kMargin, y - 16.0f, content_w, 1.0f, kRule);
+
+    // ---- the cards, in two columns ----
+    const float limit = footer_top - 10.0f;
+    for (int column = 0; column < 2; ++column) {
+        const float cx = kMargin + float(column) * (col_w + kColumnGap);
+        float cy = y;
+        const std::size_t from = column == 0 ? 0 : split, to = column == 0 ? split : laid.size();
+        for (std::size_t i = from; i < to; ++i) {
+            CardLayout c = laid[i];
+            if (cy + c.height > limit) {
+                // Only when even the smallest type does not fit: shorten this card, drop the rest.
+                const float room = limit - cy - c.heading.height() - s.body * 1.2f -
+                                   (c.card.urgent ? 2 * s.pad() : 0);
+                if (room < c.body.line_height)
+                    break;
+                cut_lines(c.body, std::size_t(room / c.body.line_height));
+                c.height = c.heading.height() + s.body * 0.25f + c.body.height() + s.body * 0.95f +
+                           (c.card.urgent ? 2 * s.pad() : 0.0f);
+                if (info)
+                    info->cut = true;
+            }
+            cy = draw_card(page, c, cx, cy, col_w, s);
+        }
+    }
+
+    // ---- footer: the next appointment, and what this sheet is ----
+    const float fy = footer_top;
+    page.fill_rounded_rect(kMargin, fy, content_w, 70.0f, 12.0f, kAccentFaint);
+    page.stroke_rounded_rect(kMargin, fy, content_w, 70.0f, 12.0f, 1.5f, kAccentSoft);
+    const float label_w =
+        page.text(kMargin + 22.0f, fy + 44.0f, "Next appointment:", 22.0f, PageFont::bold, kInk);
+    page.line(kMargin + 34.0f + label_w, fy + 48.0f, kMargin + content_w * 0.56f, fy + 48.0f, 1.5f,
+              kMuted);
+    page.text(kMargin + content_w * 0.60f, fy + 44.0f, "Questions? Ask your clinician.", 20.0f,
+              PageFont::regular, kMuted);
+    const std::string small =
+        "This sheet explains a planned treatment in general terms; your clinician decides what is "
+        "given. "
+        "Made with injmap " INJMAP_VERSION ", an educational and planning aid.";
+    WrappedText foot = PageCanvas::wrap(small, content_w, 15.0f, PageFont::regular, 1.3f);
+    cut_lines(foot, 2);
+    page.paragraph(kMargin, fy + 84.0f, foot, 15.0f, PageFont::regular, kMuted);
+    (void)kCard;
+    return true;
+}
+
+} // namespace injmap::gui

@@ -1,0 +1,152 @@
+#include "gui/key_script.hpp"
+
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+
+#include <charconv>
+#include <map>
+
+namespace injmap::gui {
+namespace {
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
+    return s;
+}
+
+std::optional<int> key_code(std::string_view name) {
+    static const std::map<std::string_view, int> named = {
+        {"right", GLFW_KEY_RIGHT},   {"left", GLFW_KEY_LEFT},   {"up", GLFW_KEY_UP},
+        {"down", GLFW_KEY_DOWN},     {"space", GLFW_KEY_SPACE}, {"enter", GLFW_KEY_ENTER},
+        {"escape", GLFW_KEY_ESCAPE}, {"tab", GLFW_KEY_TAB},     {"backspace", GLFW_KEY_BACKSPACE},
+        {"f1", GLFW_KEY_F1},
+    };
+    if (auto it = named.find(name); it != named.end())
+        return it->second;
+    if (name.size() == 1 && name[0] >= 'a' && name[0] <= 'z')
+        return GLFW_KEY_A + (name[0] - 'a');
+    if (name.size() == 1 && name[0] >= '0' && name[0] <= '9')
+        return GLFW_KEY_0 + (name[0] - '0');
+    return std::nullopt;
+}
+
+std::optional<float> number(std::string_view s) {
+    float v = 0;
+    auto [p, e] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (e != std::errc() || p != s.data() + s.size())
+        return std::nullopt;
+    return v;
+}
+
+ScriptAction key_action(int key) {
+    ScriptAction a;
+    a.kind = ScriptAction::Kind::key;
+    a.key = key;
+    return a;
+}
+
+ScriptAction text_action(std::string text) {
+    ScriptAction a;
+    a.kind = ScriptAction::Kind::text;
+    a.text = std::move(text);
+    return a;
+}
+
+} // namespace
+
+std::optional<std::vector<ScriptAction>> parse_key_script(std::string_view script,
+                                                          std::string& error) {
+    std::vector<ScriptAction> actions;
+    while (!script.empty()) {
+        const auto comma = script.find(',');
+        const std::string_view token = trim(script.substr(0, comma));
+        script = comma == std::string_view::npos ? std::string_view{} : script.substr(comma + 1);
+        if (token.empty())
+            continue;
+        const auto colon = token.find(':');
+        const std::string_view head = token.substr(0, colon);
+        const std::string_view arg =
+            colon == std::string_view::npos ? std::string_view{} : token.substr(colon + 1);
+        const bool has_arg = colon != std::string_view::npos;
+        auto bad = [&](std::string_view why) {
+            error = "bad --keys token '" + std::string(token) + "': " + std::string(why);
+            return std::nullopt;
+        };
+        if (token == "?") {
+            actions.push_back(text_action("?"));
+        } else if (head == "s" && has_arg) {
+            if (arg.empty())
+                return bad("the skip reason is empty");
+            actions.push_back(key_action(GLFW_KEY_S));
+            ScriptAction settle; // one frame for the dialog's text box to take the keyboard
+            actions.push_back(settle);
+            actions.push_back(text_action(std::string(arg)));
+            actions.push_back(key_action(GLFW_KEY_ENTER));
+        } else if (head == "type") {
+            if (!has_arg || arg.empty())
+                return bad("nothing to type");
+            actions.push_back(text_action(std::string(arg)));
+        } else if (head == "click") {
+            const auto second = arg.find(':');
+            const auto x = number(arg.substr(0, second));
+            const auto y =
+                second == std::string_view::npos ? std::nullopt : number(arg.substr(second + 1));
+            if (!x || !y)
+                return bad("expected click:X:Y");
+            ScriptAction a;
+            a.kind = ScriptAction::Kind::click;
+            a.x = *x;
+            a.y = *y;
+            actions.push_back(a);
+        } else if (head == "click-landmark") {
+            if (arg.empty())
+                return bad("expected click-landmark:NAME");
+            ScriptAction a;
+            a.kind = ScriptAction::Kind::click_landmark;
+            a.text = std::string(arg);
+            actions.push_back(a);
+        } else if (head == "click-site") {
+            ScriptAction a;
+            a.kind = ScriptAction::Kind::click_site;
+            const auto c1 = arg.find(':');
+            a.text = std::string(arg.substr(0, c1));
+            if (a.text.empty())
+                return bad("expected click-site:ID[:DX:DY]");
+            if (c1 != std::string_view::npos) {
+                const std::string_view rest = arg.substr(c1 + 1);
+                const auto c2 = rest.find(':');
+                const auto dx = number(rest.substr(0, c2));
+                const auto dy =
+                    c2 == std::string_view::npos ? std::nullopt : number(rest.substr(c2 + 1));
+                if (!dx || !dy)
+                    return bad("expected click-site:ID:DX:DY");
+                a.x = *dx;
+                a.y = *dy;
+            }
+            actions.push_back(a);
+        } else if (head == "wait") {
+            ScriptAction a;
+            a.kind = ScriptAction::Kind::wait;
+            if (has_arg) {
+                const auto n = number(arg);
+                if (!n || *n < 1 || *n > 100000)
+                    return bad("expected wait:N with N ≥ 1");
+                a.frames = static_cast<int>(*n);
+            }
+            actions.push_back(a);
+        } else if (!has_arg) {
+            const auto key = key_code(token);
+            if (!key)
+                return bad("unknown key");
+            actions.push_back(key_action(*key));
+        } else {
+            return bad("unknown action");
+        }
+    }
+    return actions;
+}
+
+} // namespace injmap::gui

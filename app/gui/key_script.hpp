@@ -1,0 +1,37 @@
+#pragma once
+// Testing aid: `injmap gui --keys "right,right,enter,s:not needed,f1"` feeds scripted input into
+// the window, one action per frame, through the same ImGui input state a real keyboard and mouse
+// fill — so the real shortcut handling is exercised, not a side door.
+//
+// Tokens (comma separated; spaces around tokens are ignored):
+//   right left up down space enter escape tab backspace f1 a..z 0..9   press and release that key
+//   ?                        type a '?' (the shortcut list)
+//   s:REASON                 press S (skip), type REASON into the reason box, press Enter
+//   type:TEXT                type TEXT into the focused text box
+//   click:X:Y                left click at window coordinates (pixels from the top-left)
+//   click-landmark:NAME      left click where the model's landmark NAME is on screen (e.g. inion)
+//   click-site:ID[:DX:DY]    left click at the protocol site ID's marker, moved DX, DY pixels
+//   wait[:N]                 do nothing for N frames (default 1)
+// A key is held for one frame and released on the next, so each key takes two frames; typing and
+// clicks take one. TEXT and REASON cannot contain commas.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace injmap::gui {
+
+struct ScriptAction {
+    enum class Kind { key, text, click, click_landmark, click_site, wait };
+    Kind kind = Kind::wait;
+    int key = 0;        // GLFW key code for Kind::key
+    std::string text;   // typed text, the landmark name or the site id
+    float x = 0, y = 0; // click position (click-site: offset)
+    int frames = 1;     // for Kind::wait
+};
+
+// Returns nullopt and sets `error` (naming the bad token) when the script does not parse.
+[[nodiscard]] std::optional<std::vector<ScriptAction>> parse_key_script(std::string_view script,
+                                                                        std::string& error);
+
+} // namespace injmap::gui

@@ -1,0 +1,411 @@
+// Cervical dystonia picker: the clinician chooses the posture as Col-Cap forms (each rotation or
+// lateral form with the side the head turns or tilts towards; sagittal forms take none); the plan
+// (protocols' cd_plan.hpp) lights the candidate muscles on the model on the correct side, lists
+// each with its unit range, sites and guidance flag, and shows the cautions (SCM cap, bilateral
+// SCM, session totals). "Start session with this plan" turns the plan into a protocol
+// (make_plan_protocol) and hands it to the clinician session guide. A plan is a starting point the
+// clinician adjusts, never a prescription.
+#include <imgui.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include <glm/geometric.hpp>
+#include <glm/trigonometric.hpp>
+
+#include "gui/mode.hpp"
+#include "gui/panels.hpp"
+#include "injmap/protocols/cd_plan.hpp"
+#include "injmap/protocols/validator.hpp"
+#include "injmap/render/camera.hpp"
+
+namespace injmap::gui {
+namespace {
+
+struct FormInfo {
+    std::string_view form;
+    const char* label;
+    const char* hint;
+};
+
+// kCdForms order, with the words a clinician would use at the bedside.
+constexpr std::array<FormInfo, 8> kForms = {{
+    {"torticaput", "Torticaput", "head turned on the neck (C1/C2)"},
+    {"torticollis", "Torticollis", "neck turned (below C2)"},
+    {"laterocaput", "Laterocaput", "head tilted on the neck (C1/C2)"},
+    {"laterocollis", "Laterocollis", "neck tilted (below C2)"},
+    {"antecaput", "Antecaput", "head bent forward on the neck"},
+    {"anterocollis", "Anterocollis", "neck bent forward"},
+    {"retrocaput", "Retrocaput", "head tipped back on the neck"},
+    {"retrocollis", "Retrocollis", "neck bent back"},
+}};
+
+const char* guidance_short(Guidance g) {
+    switch (g) {
+    case Guidance::none: return "";
+    case Guidance::emg: return "EMG";
+    case Guidance::ultrasound: return "US";
+    case Guidance::emg_or_ultrasound: return "EMG/US";
+    }
+    return "";
+}
+
+class CdMode final : public Mode {
+public:
+    explicit CdMode(App& app) : app_(app) {
+        auto loaded = load_cd_templates();
+        if (loaded.value && loaded.ok()) {
+            templates_ = std::move(*loaded.value);
+        } else {
+            for (const Diagnostic& d : loaded.diagnostics)
+                if (d.severity == Severity::error) {
+                    templates_error_ = format_diagnostic(d);
+                    break;
+                }
+            if (templates_error_.empty())
+                templates_error_ = "the cervical dystonia templates could not be read";
+        }
+        // A common first picture: torticaput to the left (the most frequent primary form).
+        chosen_[0] = true;
+    }
+    ~CdMode() override {
+        if (saved_layers_)
+            app_.layers = *saved_layers_;
+    }
+
+    void on_protocol_changed(App& app) override {
+        if (!saved_layers_) {
+            saved_layers_ = app.layers;
+            app.layers.xray = true; // the candidates are muscles: show them through the skin
+            app.layers.needles = false;
+        }
+        update_plan(app, true);
+    }
+
+    std::vector<Shortcut> shortcut_list() const override {
+        return {{"Tick a form", "add it to the posture (choose the side for rotation and tilt)"},
+                {"Click a muscle", "show its plan row"}};
+    }
+
+    void on_pick(App&, const PickHit& hit) override {
+        selected_.clear();
+        if (hit.muscle)
+            selected_ = hit.muscle->key();
+    }
+
+    void decorate(const App& app, render::FrameSnapshot& frame) const override {
+        frame.markers.clear(); // the open protocol's sites are not this plan's
+        if (!plan_)
+            return;
+        for (const CdPlanMuscle& m : plan_->muscles) {
+            if (!m.placed)
+                continue;
+            const std::string key = m.muscle + "_" + to_string(m.side);
+            frame.highlighted_muscles.push_back(key);
+        }
+        if (!plan_protocol_ || !show_sites_)
+            return;
+        const auto sites = plan_protocol_->sites();
+        for (std::size_t i = 0; i < sites.size() && i < plan_placed_.sites.size(); ++i) {
+            const PlacedSite& p = plan_placed_.sites[i];
+            if (!p.placed)
+                continue;
+            render::Marker mk;
+            mk.id = sites[i]->id;
+            mk.number = int(i) + 1;
+            mk.position = p.position;
+            mk.normal = p.normal;
+            mk.needle_direction = p.needle_direction;
+            const std::string key = sites[i]->muscle + "_" + to_string(sites[i]->side);
+            mk.state = key == selected_ ? render::MarkerState::current : render::MarkerState::pending;
+            if (app.layers.labels && key == selected_)
+                mk.label = display_name(sites[i]->muscle) + " " + side_short(sites[i]->side) + " · " +
+                           format_units(sites[i]->units) + " U";
+            frame.markers.push_back(std::move(mk));
+        }
+    }
+
+    void left_panel(App& app) override {
+        section_heading(app, "Posture (Col-Cap)");
+        if (!templates_error_.empty()) {
+            text_wrapped_coloured(colour::error, templates_error_.c_str());
+            return;
+        }
+        text_muted("Tick every form you see; for turning and tilting, the side the head or neck turns or "
+                   "tilts towards.");
+        bool changed = false;
+        const char* planes[] = {"Rotation", "Lateral tilt", "Flexion / extension"};
+        for (std::size_t i = 0; i < kForms.size(); ++i) {
+            if (i == 0 || i == 2 || i == 4) {
+                ImGui::Spacing();
+                ImGui::PushFont(app.fonts().small);
+                ImGui::TextColored(colour::muted, "%s", planes[i / 2 > 2 ? 2 : i / 2]);
+                ImGui::PopFont();
+            }
+            const FormInfo& f = kForms[i];
+            ImGui::PushID(int(i));
+            changed |= ImGui::Checkbox(f.label, &chosen_[i]);
+            if (!cd_form_is_sagittal(f.form) && chosen_[i]) {
+                ImGui::SameLine();
+                ImGui::SetCursorPosX(ImGui::GetContentRegionMax().x - 118.0f);
+                changed |= side_toggle(i);
+            }
+            ImGui::PushFont(app.fonts().small);
+            ImGui::Indent(28.0f);
+            ImGui::TextColored(colour::muted, "%s", f.hint);
+            ImGui::Unindent(28.0f);
+            ImGui::PopFont();
+            ImGui::PopID();
+        }
+        if (changed)
+            update_plan(app, true);
+        ImGui::Spacing();
+        section_heading(app, "Doses");
+        ImGui::TextUnformatted("Units within each range");
+        ImGui::SetNextItemWidth(-1);
+        float f = float(fraction_ * 100.0);
+        if (ImGui::SliderFloat("##fraction", &f, 0.0f, 100.0f, f < 1 ? "lowest" : f > 99 ? "highest" : "%.0f %% of the way up")) {
+            fraction_ = std::clamp(double(f) / 100.0, 0.0, 1.0);
+            update_plan(app, false);
+        }
+        ImGui::Checkbox("Show the sites", &show_sites_);
+    }
+
+    void right_panel(App& app) override {
+        section_heading(app, "Plan");
+        if (!templates_error_.empty())
+            return;
+        if (!error_.empty()) {
+            text_wrapped_coloured(colour::error, error_.c_str());
+            return;
+        }
+        if (!plan_) {
+            text_muted("Tick one or more forms on the left.");
+            return;
+        }
+        const CdPlan& plan = *plan_;
+        ImGui::PushFont(app.fonts().heading);
+        ImGui::TextWrapped("%s", describe_cd_forms(plan.forms).c_str());
+        ImGui::PopFont();
+        text_muted("Candidate muscles per side, onabotulinumtoxinA units (not convertible to other toxins). "
+                   "A starting point to adjust.");
+        if (ImGui::BeginTable("##plan", 4,
+                              ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
+            ImGui::TableSetupColumn("Muscle", ImGuiTableColumnFlags_WidthStretch, 3.0f);
+            ImGui::TableSetupColumn("Units", ImGuiTableColumnFlags_WidthStretch, 1.25f);
+            ImGui::TableSetupColumn("Sites", ImGuiTableColumnFlags_WidthStretch, 0.75f);
+            ImGui::TableSetupColumn("Guide", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+            ImGui::TableHeadersRow();
+            for (std::size_t i = 0; i < plan.muscles.size(); ++i) {
+                const CdPlanMuscle& m = plan.muscles[i];
+                const std::string key = m.muscle + "_" + to_string(m.side);
+                ImGui::TableNextRow();
+                ImGui::TableSetColumnIndex(0);
+                ImGui::PushID(int(i));
+                const std::string name = display_name(m.muscle) + " " + side_short(m.side);
+                if (!m.placed)
+                    ImGui::PushStyleColor(ImGuiCol_Text, colour::muted);
+                if (ImGui::Selectable(name.c_str(), selected_ == key, ImGuiSelectableFlags_SpanAllColumns))
+                    select(app, key);
+                if (ImGui::IsItemHovered()) {
+                    std::string tip = "Forms: ";
+                    for (std::size_t k = 0; k < m.forms.size(); ++k)
+                        tip += (k ? ", " : "") + m.forms[k];
+                    for (const std::string& n : m.notes)
+                        tip += "\n" + n;
+                    if (!m.placed)
+                        tip += "\nNot on this model: no site placed.";
+                    ImGui::SetTooltip("%s", tip.c_str());
+                }
+                ImGui::TableSetColumnIndex(1);
+                ImGui::Text("%s–%s", format_units(m.units_min).c_str(), format_units(m.units_max).c_str());
+                ImGui::TableSetColumnIndex(2);
+                ImGui::Text("%d", m.sites);
+                ImGui::TableSetColumnIndex(3);
+                if (m.guidance != Guidance::none)
+                    ImGui::TextColored(colour::optional, "%s", guidance_short(m.guidance));
+                else if (!m.placed)
+                    ImGui::TextColored(colour::muted, "off model");
+                if (!m.placed)
+                    ImGui::PopStyleColor();
+                ImGui::PopID();
+            }
+            ImGui::EndTable();
+        }
+        ImGui::Spacing();
+        ImGui::PushFont(app.fonts().bold);
+        ImGui::Text("Session total %s–%s U", format_units(plan.total_min).c_str(), format_units(plan.total_max).c_str());
+        ImGui::PopFont();
+        if (plan_protocol_) {
+            ImGui::SameLine();
+            ImGui::TextColored(colour::muted, "· this plan: %s U", format_units(plan_protocol_->total_units(false)).c_str());
+        }
+        if (!plan.warnings.empty()) {
+            section_heading(app, "Cautions");
+            for (const Diagnostic& d : plan.warnings) {
+                const bool warn = d.severity != Severity::note;
+                ImGui::PushStyleColor(ImGuiCol_Text, warn ? colour::warning : colour::muted);
+                ImGui::Bullet();
+                ImGui::SameLine();
+                ImGui::TextWrapped("%s", d.message.c_str());
+                ImGui::PopStyleColor();
+            }
+        }
+        ImGui::Spacing();
+        ImGui::Separator();
+        ImGui::Spacing();
+        const bool can_start = plan_protocol_ && !plan_protocol_->steps.empty();
+        ImGui::BeginDisabled(!can_start);
+        if (primary_button("Start session with this plan", -1))
+            start_session(app);
+        ImGui::EndDisabled();
+        text_muted("Opens the session guide with this plan as its protocol; the doses can still be changed "
+                   "site by site there.");
+    }
+
+private:
+    bool side_toggle(std::size_t i) {
+        bool changed = false;
+        ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, {6, 2});
+        if (toggle_button("left", right_[i] == false, 54.0f) && right_[i]) {
+            right_[i] = false;
+            changed = true;
+        }
+        ImGui::SameLine(0, 4);
+        if (toggle_button("right", right_[i], 54.0f) && !right_[i]) {
+            right_[i] = true;
+            changed = true;
+        }
+        ImGui::PopStyleVar();
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("The subject's side the head or neck turns or tilts towards");
+        return changed;
+    }
+
+    void select(App& app, const std::string& key) {
+        selected_ = key;
+        // Frame that muscle's sites.
+        std::vector<glm::vec3> points;
+        glm::vec3 normals{0.0f};
+        if (plan_protocol_) {
+            const auto sites = plan_protocol_->sites();
+            for (std::size_t i = 0; i < sites.size() && i < plan_placed_.sites.size(); ++i)
+                if (plan_placed_.sites[i].placed && sites[i]->muscle + "_" + to_string(sites[i]->side) == key) {
+                    points.push_back(plan_placed_.sites[i].position);
+                    normals += plan_placed_.sites[i].normal;
+                }
+        }
+        if (points.empty())
+            return;
+        render::Camera orientation = app.camera();
+        if (glm::length(normals) > 1e-3f) {
+            const glm::vec3 n = glm::normalize(normals);
+            orientation.yaw_deg = glm::degrees(std::atan2(n.x, n.z));
+            orientation.pitch_deg = std::clamp(glm::degrees(std::asin(std::clamp(n.y, -1.0f, 1.0f))) * 0.6f, -10.0f, 40.0f);
+        }
+        app.frame_points(points, orientation);
+    }
+
+    std::vector<CdFormChoice> choices() const {
+        std::vector<CdFormChoice> out;
+        for (std::size_t i = 0; i < kForms.size(); ++i)
+            if (chosen_[i]) {
+                CdFormChoice c{std::string(kForms[i].form), std::nullopt};
+                if (!cd_form_is_sagittal(kForms[i].form))
+                    c.side = right_[i] ? Side::right : Side::left;
+                out.push_back(std::move(c));
+            }
+        return out;
+    }
+
+    void update_plan(App& app, bool reframe) {
+        plan_.reset();
+        plan_protocol_.reset();
+        plan_placed_ = {};
+        error_.clear();
+        if (!templates_error_.empty())
+            return;
+        const auto c = choices();
+        if (c.empty())
+            return;
+        auto plan = make_cd_plan(c, templates_);
+        if (!plan.value || !plan.ok()) {
+            for (const Diagnostic& d : plan.diagnostics)
+                if (d.severity == Severity::error) {
+                    error_ = d.message;
+                    break;
+                }
+            if (error_.empty())
+                error_ = "No plan for this combination.";
+            return;
+        }
+        plan_ = std::move(*plan.value);
+        plan_protocol_ = std::make_shared<Protocol>(make_plan_protocol(*plan_, templates_, fraction_));
+        if (app.queries()) {
+            auto placed = place_protocol(*plan_protocol_, *app.queries());
+            if (placed.value)
+                plan_placed_ = std::move(*placed.value);
+        }
+        if (reframe)
+            frame_plan(app);
+        app.request_frames(2);
+    }
+
+    // Frames every planned site from the side most of them face.
+    void frame_plan(App& app) {
+        std::vector<glm::vec3> points;
+        glm::vec3 normals{0.0f};
+        for (const PlacedSite& p : plan_placed_.sites)
+            if (p.placed) {
+                points.push_back(p.position);
+                normals += p.normal;
+            }
+        if (points.empty()) {
+            app.show_view("back");
+            return;
+        }
+        render::Camera orientation;
+        const glm::vec3 n = glm::length(normals) > 1e-3f ? glm::normalize(normals) : glm::vec3(0, 0, -1);
+        orientation.yaw_deg = glm::degrees(std::atan2(n.x, n.z));
+        orientation.pitch_deg = 10.0f;
+        app.frame_points(points, orientation);
+    }
+
+    void start_session(App& app) {
+        if (!plan_protocol_ || !app.queries())
+            return;
+        LoadedProtocol loaded;
+        auto protocol = std::make_shared<Protocol>(*plan_protocol_);
+        loaded.diagnostics = validate_protocol(*protocol);
+        auto placed = place_protocol(*protocol, *app.queries());
+        loaded.diagnostics.insert(loaded.diagnostics.end(), placed.diagnostics.begin(), placed.diagnostics.end());
+        if (placed.value)
+            loaded.placed = std::move(*placed.value);
+        loaded.protocol = std::move(protocol);
+        // No file: the plan lives in memory; the session record names it "cd-plan" with its title.
+        app.set_protocol(std::move(loaded));
+        app.switch_mode("clinician");
+        app.notify("Session guide opened with the plan: " + describe_cd_forms(plan_->forms));
+    }
+
+    App& app_;
+    std::optional<render::Layers> saved_layers_;
+    std::vector<Protocol> templates_;
+    std::string templates_error_;
+    std::array<bool, 8> chosen_{};
+    std::array<bool, 8> right_{};
+    double fraction_ = 0.5;
+    bool show_sites_ = true;
+    std::optional<CdPlan> plan_;
+    std::shared_ptr<Protocol> plan_protocol_;
+    PlacedProtocol plan_placed_;
+    std::string error_;
+    std::string selected_;
+};
+
+} // namespace
+
+std::unique_ptr<Mode> make_cd_mode(App& app) { return std::make_unique<CdMode>(app); }
+
+} // namespace injmap::gui

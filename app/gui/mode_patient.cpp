@@ -1,0 +1,468 @@
+// Patient mode: the screen turned towards the patient. The skin with the treated areas glowing
+// softly (FrameSnapshot::soft_highlighted_muscles), no needles, numbers or doses unless the
+// clinician switches them on, large type, and short plain-language cards from the protocol's
+// [patient] texts. A walk through the areas one by one (the protocol's steps with their
+// patient_text; steps with the same text are one stop), the camera moving smoothly to each, and a
+// timeline of what to expect (visit, first effect, full effect, wearing off, next treatment) from
+// [patient.timeline]. The same content makes the printed handout (handout.hpp).
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+
+#include "gui/handout.hpp"
+#include <glm/geometric.hpp>
+#include <glm/trigonometric.hpp>
+
+#include "gui/mode.hpp"
+#include "gui/panels.hpp"
+#include "gui/patient_content.hpp"
+#include "gui/viewport.hpp"
+#include "injmap/models/data_paths.hpp"
+#include "injmap/render/camera.hpp"
+
+namespace injmap::gui {
+namespace {
+namespace fs = std::filesystem;
+
+constexpr double kAutoStepSeconds = 7.0; // the walk's pace when playing
+constexpr float kTimelineHeight = 150.0f;
+
+ImU32 rgba(const ImVec4& c, float alpha = 1.0f) { return ImGui::ColorConvertFloat4ToU32({c.x, c.y, c.z, c.w * alpha}); }
+
+std::string utc_stamp() {
+    const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+    return buf;
+}
+
+class PatientMode final : public Mode {
+public:
+    explicit PatientMode(App& app) : app_(app) {}
+    ~PatientMode() override {
+        if (saved_layers_)
+            app_.layers = *saved_layers_;
+    }
+
+    void on_protocol_changed(App& app) override {
+        if (!saved_layers_) {
+            saved_layers_ = app.layers;
+            app.layers.skin = true;
+            app.layers.xray = false;
+            app.layers.muscles = false;
+            app.layers.needles = false;
+            app.layers.labels = false;
+        }
+        areas_.clear();
+        cards_.clear();
+        current_.reset();
+        if (app.protocol().usable()) {
+            areas_ = patient_areas(*app.protocol().protocol);
+            cards_ = patient_cards(app.protocol().protocol->patient);
+        }
+        app.show_view("front");
+    }
+
+    bool animating(const App&) const override { return playing_; }
+
+    bool poll(App& app) override {
+        if (!playing_ || areas_.empty())
+            return false;
+        if (app.now() - step_started_ >= kAutoStepSeconds) {
+            if (current_ && *current_ + 1 >= areas_.size()) {
+                playing_ = false;
+                go_to(app, std::nullopt);
+            } else {
+                go_to(app, current_ ? *current_ + 1 : 0);
+            }
+            return true;
+        }
+        return false;
+    }
+
+    std::vector<Shortcut> shortcut_list() const override {
+        return {{"→ or Space", "next area"},
+                {"←", "previous area"},
+                {"Home / O", "the whole picture"},
+                {"P", "play or pause the walk through the areas"}};
+    }
+
+    void shortcuts(App& app) override {
+        if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT, false) || ImGui::IsKeyPressed(GLFW_KEY_SPACE, false))
+            step(app, +1);
+        if (ImGui::IsKeyPressed(GLFW_KEY_LEFT, false))
+            step(app, -1);
+        if (ImGui::IsKeyPressed(GLFW_KEY_HOME, false) || ImGui::IsKeyPressed(GLFW_KEY_O, false))
+            go_to(app, std::nullopt);
+        if (ImGui::IsKeyPressed(GLFW_KEY_P, false))
+            toggle_play(app);
+    }
+
+    void decorate(const App& app, render::FrameSnapshot& frame) const override {
+        if (!app.protocol().usable() || !app.model())
+            return;
+        const Protocol& protocol = *app.protocol().protocol;
+        frame.soft_highlighted_muscles =
+            current_ ? treated_muscles(*app.model(), protocol, &areas_[*current_].steps) : treated_muscles(*app.model(), protocol);
+        if (!show_points_) {
+            frame.markers.clear();
+            return;
+        }
+        // Points (and doses) only on request, and only the current area's during the walk.
+        const auto sites = protocol.sites();
+        std::vector<int> site_step(sites.size(), -1);
+        std::size_t k = 0;
+        for (std::size_t s = 0; s < protocol.steps.size(); ++s)
+            for (std::size_t j = 0; j < protocol.steps[s].sites.size() && k < site_step.size(); ++j)
+                site_step[k++] = int(s);
+        std::vector<render::Marker> kept;
+        for (render::Marker& m : frame.markers) {
+            const std::size_t i = std::size_t(m.number - 1);
+            if (i >= sites.size())
+                continue;
+            if (current_) {
+                const auto& steps = areas_[*current_].steps;
+                if (std::find(steps.begin(), steps.end(), std::size_t(site_step[i])) == steps.end())
+                    continue;
+            }
+            m.state = render::MarkerState::pending;
+            if (show_doses_)
+                m.label = format_units(sites[i]->units) + " U";
+            kept.push_back(std::move(m));
+        }
+        frame.markers = std::move(kept);
+        frame.layers.labels = show_doses_;
+    }
+
+    // ---- left: the walk through the areas ----
+    void left_panel(App& app) override {
+        if (!app.protocol().usable())
+            return;
+        ImGui::Spacing();
+        ImGui::PushFont(large_bold(app));
+        ImGui::TextColored(colour::accent, "Where the injections go");
+        ImGui::PopFont();
+        ImGui::Spacing();
+        if (toggle_button(playing_ ? "Pause" : "Show me, one by one", playing_, -1))
+            toggle_play(app);
+        ImGui::BeginDisabled(areas_.empty());
+        const float half = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
+        if (ImGui::Button("←  Back", ImVec2(half, 0)))
+            step(app, -1);
+        ImGui::SameLine();
+        if (ImGui::Button("Next  →", ImVec2(half, 0)))
+            step(app, +1);
+        ImGui::EndDisabled();
+        ImGui::Spacing();
+        const float options_h = ImGui::GetFrameHeightWithSpacing() * 4.5f;
+        ImGui::BeginChild("##areas", ImVec2(0, std::max(80.0f, ImGui::GetContentRegionAvail().y - options_h)), false);
+        ImGui::PushFont(large(app));
+        {
+            const bool all = !current_;
+            if (ImGui::Selectable("All areas together", all))
+                go_to(app, std::nullopt);
+        }
+        for (std::size_t i = 0; i < areas_.size(); ++i) {
+            ImGui::PushID(int(i));
+            const bool selected = current_ && *current_ == i;
+            ImGui::PushStyleColor(ImGuiCol_Text, selected ? colour::accent : colour::text);
+            // A numbered, wrapped entry that is clickable as a whole.
+            const ImVec2 start = ImGui::GetCursorScreenPos();
+            const float width = ImGui::GetContentRegionAvail().x;
+            const std::string number = std::to_string(i + 1);
+            const float indent = ImGui::CalcTextSize("00").x + 8.0f;
+            const ImVec2 text_size = ImGui::CalcTextSize(areas_[i].text.c_str(), nullptr, false, width - indent);
+            const float h = text_size.y + ImGui::GetStyle().FramePadding.y * 2.0f;
+            if (ImGui::Selectable("##area", selected, 0, ImVec2(width, h)))
+                go_to(app, i);
+            ImDrawList* dl = ImGui::GetWindowDrawList();
+            dl->AddText(ImVec2(start.x, start.y + ImGui::GetStyle().FramePadding.y),
+                        rgba(selected ? colour::accent : colour::muted), number.c_str());
+            dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(),
+                        ImVec2(start.x + indent, start.y + ImGui::GetStyle().FramePadding.y),
+                        rgba(selected ? colour::accent : colour::text), areas_[i].text.c_str(), nullptr, width - indent);
+            ImGui::PopStyleColor();
+            if (selected && scroll_to_current_) {
+                ImGui::SetScrollHereY(0.3f);
+                scroll_to_current_ = false;
+            }
+            ImGui::PopID();
+        }
+        ImGui::PopFont();
+        ImGui::EndChild();
+        // For the clinician: what is shown. Off by default: the patient sees areas, not needles.
+        ImGui::Separator();
+        ImGui::PushFont(app.fonts().small);
+        ImGui::Checkbox("Injection points", &show_points_);
+        ImGui::SameLine();
+        ImGui::BeginDisabled(!show_points_);
+        ImGui::Checkbox("Doses", &show_doses_);
+        ImGui::EndDisabled();
+        if (ImGui::Button("Save handout (PNG)", ImVec2(-1, 0)))
+            save_handout(app);
+        if (!handout_path_.empty())
+            text_muted(handout_path_.c_str());
+        ImGui::PopFont();
+    }
+
+    // ---- right: the cards ----
+    void right_panel(App& app) override {
+        if (!app.protocol().usable()) {
+            section_heading(app, "Nothing to show");
+            text_muted("Choose a protocol first.");
+            return;
+        }
+        if (cards_.empty()) {
+            text_muted("This protocol has no patient texts.");
+            return;
+        }
+        ImGui::BeginChild("##cards", ImVec2(0, 0), false);
+        for (std::size_t i = 0; i < cards_.size(); ++i) {
+            const PatientCard& c = cards_[i];
+            ImGui::PushID(int(i));
+            const ImVec2 start = ImGui::GetCursorScreenPos();
+            const float width = ImGui::GetContentRegionAvail().x;
+            ImDrawList* dl = ImGui::GetWindowDrawList();
+            dl->ChannelsSplit(2);
+            dl->ChannelsSetCurrent(1);
+            const float pad = 12.0f;
+            ImGui::SetCursorScreenPos({start.x + pad, start.y + pad});
+            ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width - 2.0f * pad);
+            ImGui::PushFont(large_bold(app));
+            ImGui::TextColored(c.urgent ? colour::error : colour::accent, "%s", c.heading.c_str());
+            ImGui::PopFont();
+            ImGui::PushFont(large(app));
+            ImGui::TextUnformatted(c.text.c_str());
+            ImGui::PopFont();
+            ImGui::PopTextWrapPos();
+            const float end_y = ImGui::GetCursorScreenPos().y + pad - ImGui::GetStyle().ItemSpacing.y;
+            dl->ChannelsSetCurrent(0);
+            dl->AddRectFilled(start, {start.x + width, end_y},
+                              c.urgent ? IM_COL32(251, 236, 235, 255) : rgba(colour::card), 8.0f);
+            if (c.urgent)
+                dl->AddRectFilled(start, {start.x + 5.0f, end_y}, rgba(colour::error), 8.0f, ImDrawFlags_RoundCornersLeft);
+            dl->ChannelsMerge();
+            ImGui::SetCursorScreenPos({start.x, end_y + 10.0f});
+            ImGui::Dummy({width, 0.0f});
+            ImGui::PopID();
+        }
+        ImGui::EndChild();
+    }
+
+    // ---- over the 3D view: the current area's caption and the timeline ----
+    void overlays(App& app) override {
+        if (!app.protocol().usable())
+            return;
+        const Rect& vp = app.viewport();
+        const ImGuiWindowFlags flags = ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
+                                       ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollbar |
+                                       ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoBringToFrontOnFocus;
+        ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 10.0f);
+        ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4{1.0f, 1.0f, 1.0f, 0.93f});
+        // Caption: which area, in words.
+        {
+            const std::string text = current_ ? areas_[*current_].text : caption_all();
+            const std::string counter = current_ ? std::to_string(*current_ + 1) + " of " + std::to_string(areas_.size())
+                                                 : "All treated areas";
+            const float w = std::min(vp.w - 40.0f, 620.0f);
+            ImGui::SetNextWindowPos({vp.x + (vp.w - w) * 0.5f, vp.y + 58.0f});
+            ImGui::SetNextWindowSize({w, 0.0f});
+            if (ImGui::Begin("##patient-caption", nullptr, flags | ImGuiWindowFlags_AlwaysAutoResize)) {
+                ImGui::PushFont(app.fonts().small);
+                ImGui::TextColored(colour::muted, "%s", counter.c_str());
+                ImGui::PopFont();
+                ImGui::PushFont(large(app));
+                ImGui::PushTextWrapPos(w - ImGui::GetStyle().WindowPadding.x);
+                ImGui::TextUnformatted(text.c_str());
+                ImGui::PopTextWrapPos();
+                ImGui::PopFont();
+            }
+            ImGui::End();
+        }
+        // Timeline along the bottom of the view.
+        {
+            const float h = kTimelineHeight * (app.fonts().regular->FontSize / 15.0f);
+            const float margin = 14.0f;
+            ImGui::SetNextWindowPos({vp.x + margin, vp.y + vp.h - h - margin});
+            ImGui::SetNextWindowSize({vp.w - 2.0f * margin, h});
+            if (ImGui::Begin("##patient-timeline", nullptr, flags)) {
+                ImGui::PushFont(app.fonts().bold);
+                ImGui::TextColored(colour::accent, "What to expect over time");
+                ImGui::PopFont();
+                const ImVec2 p0 = ImGui::GetCursorScreenPos();
+                const ImVec2 avail = ImGui::GetContentRegionAvail();
+                draw_timeline(app, ImGui::GetWindowDrawList(), p0, {p0.x + avail.x, p0.y + avail.y});
+            }
+            ImGui::End();
+        }
+        ImGui::PopStyleColor();
+        ImGui::PopStyleVar();
+    }
+
+private:
+    ImFont* large(const App& app) const { return app.fonts().regular; }
+    ImFont* large_bold(const App& app) const { return app.fonts().heading; }
+
+    std::string caption_all() const {
+        if (areas_.empty())
+            return "No areas in this protocol.";
+        return "The softly lit areas are the muscles that are treated. Press Next to go through them one by one.";
+    }
+
+    void toggle_play(App& app) {
+        playing_ = !playing_;
+        if (playing_) {
+            go_to(app, current_ && *current_ + 1 < areas_.size() ? *current_ : 0);
+        }
+        app.request_frames(2);
+    }
+
+    void step(App& app, int delta) {
+        if (areas_.empty())
+            return;
+        if (!current_) {
+            go_to(app, delta > 0 ? 0 : areas_.size() - 1);
+            return;
+        }
+        const long next = long(*current_) + delta;
+        if (next < 0 || next >= long(areas_.size()))
+            go_to(app, std::nullopt);
+        else
+            go_to(app, std::size_t(next));
+    }
+
+    void go_to(App& app, std::optional<std::size_t> area) {
+        current_ = area;
+        step_started_ = app.now();
+        scroll_to_current_ = true;
+        app.request_frames(2);
+        if (!area || !app.protocol().usable()) {
+            app.show_view("front");
+            return;
+        }
+        // Frame the area's sites from its step's view, tilted towards where the skin there faces.
+        const Protocol& p = *app.protocol().protocol;
+        const auto& placed = app.protocol().placed.sites;
+        std::vector<glm::vec3> points;
+        glm::vec3 normals{0.0f};
+        std::size_t index = 0;
+        for (std::size_t s = 0; s < p.steps.size(); ++s)
+            for (std::size_t k = 0; k < p.steps[s].sites.size(); ++k, ++index) {
+                const auto& steps = areas_[*area].steps;
+                if (std::find(steps.begin(), steps.end(), s) == steps.end() || index >= placed.size() ||
+                    !placed[index].placed)
+                    continue;
+                points.push_back(placed[index].position);
+                normals += placed[index].normal;
+            }
+        if (points.empty()) {
+            app.show_view(areas_[*area].view.empty() ? "front" : areas_[*area].view);
+            return;
+        }
+        const std::string view = areas_[*area].view.empty() ? "front" : areas_[*area].view;
+        auto orientation = render::named_view(view);
+        if (!orientation || view == "top") {
+            app.frame_points(points, view);
+            return;
+        }
+        const float up = glm::length(normals) > 1e-3f ? glm::normalize(normals).y : 0.0f;
+        orientation->pitch_deg = std::clamp(glm::degrees(std::asin(std::clamp(up, -1.0f, 1.0f))) * 0.8f, -15.0f, 50.0f);
+        // Patients need context: frame at least a head's width.
+        const float aspect = app.viewport().w > 1 && app.viewport().h > 1 ? app.viewport().w / app.viewport().h : 1.3f;
+        app.move_camera(render::frame_points(points, *orientation, aspect, 0.35f, 200.0f));
+    }
+
+    void draw_timeline(const App& app, ImDrawList* dl, ImVec2 min, ImVec2 max) const {
+        const PatientInfo& info = app.protocol().protocol->patient;
+        ImFont* font = app.fonts().small;
+        const float fs = font->FontSize;
+        const float label_h = fs * 2.3f;
+        const float x0 = min.x + 8.0f, x1 = max.x - 8.0f;
+        const float base = max.y - label_h - 6.0f;
+        const float top = min.y + 4.0f;
+        const float curve_h = std::max(10.0f, base - top);
+        const double span = timeline_span_days(info);
+        const auto px_of = [&](double day) { return x0 + float(day / span) * (x1 - x0); };
+        const auto y_of = [&](double day) { return base - float(effect_level(info, day)) * (curve_h - 4.0f); };
+        // The effect area in thin slices, its outline, the axis.
+        const int slices = std::max(8, int((x1 - x0) / 3.0f));
+        for (int i = 0; i < slices; ++i) {
+            const double d0 = span * i / slices, d1 = span * (i + 1) / slices;
+            const float a = px_of(d0), b = px_of(d1);
+            dl->AddQuadFilled({a, base}, {a, y_of(d0)}, {b, y_of(d1)}, {b, base}, IM_COL32(214, 235, 239, 255));
+            dl->AddLine({a, y_of(d0)}, {b, y_of(d1)}, rgba(colour::accent), 2.0f);
+        }
+        dl->AddLine({x0, base}, {x1, base}, rgba(colour::text), 1.5f);
+        const auto marks = timeline_marks(info);
+        float last_right[2] = {-1e9f, -1e9f};
+        for (std::size_t i = 0; i < marks.size(); ++i) {
+            const float mx = px_of(marks[i].day), my = y_of(marks[i].day);
+            dl->AddLine({mx, my}, {mx, base + 4.0f}, rgba(colour::muted, 0.7f), 1.0f);
+            const bool filled = i == 0 || i + 1 == marks.size();
+            dl->AddCircleFilled({mx, my}, 5.0f, filled ? rgba(colour::accent) : IM_COL32_WHITE);
+            dl->AddCircle({mx, my}, 5.0f, rgba(colour::accent), 0, 2.0f);
+            // Labels under the axis: the title, then when; shifted so neighbours do not overlap.
+            const std::string a = marks[i].title, b = marks[i].when;
+            const float w = std::max(font->CalcTextSizeA(fs, FLT_MAX, 0, a.c_str()).x,
+                                     font->CalcTextSizeA(fs, FLT_MAX, 0, b.c_str()).x);
+            float lx = std::clamp(mx - w * 0.5f, x0, x1 - w);
+            const int row = lx < last_right[0] + 10.0f ? 1 : 0;
+            if (row == 1)
+                lx = std::max(lx, last_right[1] + 10.0f);
+            (void)row;
+            lx = std::max(lx, last_right[0] + 10.0f);
+            lx = std::min(lx, x1 - w);
+            last_right[0] = lx + w;
+            dl->AddText(app.fonts().bold, fs, {lx, base + 6.0f}, rgba(colour::text), a.c_str());
+            dl->AddText(font, fs, {lx, base + 6.0f + fs * 1.1f}, rgba(colour::muted), b.c_str());
+        }
+    }
+
+    void save_handout(App& app) {
+        if (!app.protocol().usable() || !app.model())
+            return;
+        render::PageCanvas page(kHandoutWidth, kHandoutHeight);
+        HandoutInput input{app.model(), app.queries(), app.protocol().protocol.get(), app.skin_tone};
+        std::string error;
+        Viewport3D& renderer = app.viewport_renderer();
+        if (!compose_handout(input, [&](const render::FrameSnapshot& f) { return renderer.render_rgba(f); }, page, error)) {
+            app.notify("Handout not made: " + error, Severity::error);
+            return;
+        }
+        const fs::path path = user_data_dir() / "handouts" / (app.protocol().protocol->id + "-" + utc_stamp() + ".png");
+        std::error_code ec;
+        fs::create_directories(path.parent_path(), ec);
+        if (!page.write_png(path, error)) {
+            app.notify("Handout not saved: " + error, Severity::error);
+            return;
+        }
+        handout_path_ = path.string();
+        app.notify("Handout saved: " + handout_path_);
+    }
+
+    App& app_;
+    std::optional<render::Layers> saved_layers_;
+    std::vector<PatientArea> areas_;
+    std::vector<PatientCard> cards_;
+    std::optional<std::size_t> current_;
+    bool playing_ = false;
+    double step_started_ = 0.0;
+    bool scroll_to_current_ = false;
+    bool show_points_ = false;
+    bool show_doses_ = false;
+    std::string handout_path_;
+};
+
+} // namespace
+
+std::unique_ptr<Mode> make_patient_mode(App& app) { return std::make_unique<PatientMode>(app); }
+
+} // namespace injmap::gui

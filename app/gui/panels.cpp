@@ -1,0 +1,525 @@
+#include "gui/panels.hpp"
+
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <filesystem>
+#include <vector>
+
+#include "gui/mode.hpp"
+#include "injmap/models/data_paths.hpp"
+#include "injmap/protocols/protocol_reader.hpp"
+#include "injmap/render/camera.hpp"
+#include "injmap/render/style.hpp"
+
+namespace injmap::gui {
+namespace fs = std::filesystem;
+
+namespace {
+
+struct CatalogueEntry {
+    fs::path path;
+    std::string id;
+    std::string title;
+    bool user = false;
+    bool readable = true;
+};
+
+// The protocols found in protocol_dirs(), read once and again on "Refresh" (a dozen small files).
+struct Catalogue {
+    bool scanned = false;
+    std::vector<CatalogueEntry> entries;
+    std::vector<std::string> models;
+    fs::path user_dir;
+
+    void scan() {
+        scanned = true;
+        entries.clear();
+        models.clear();
+        user_dir = user_data_dir() / "protocols";
+        std::vector<std::string> seen;
+        for (const fs::path& dir : protocol_dirs()) {
+            std::error_code ec;
+            if (!fs::is_directory(dir, ec))
+                continue;
+            std::vector<fs::path> files;
+            for (const auto& e : fs::directory_iterator(dir, ec))
+                if (e.path().extension() == ".toml")
+                    files.push_back(e.path());
+            std::sort(files.begin(), files.end());
+            const bool user = fs::equivalent(dir, user_dir, ec);
+            for (const fs::path& file : files) {
+                const std::string id = file.stem().string();
+                // The same id in an earlier folder wins, as resolve_protocol() finds it first.
+                if (!user && std::find(seen.begin(), seen.end(), id) != seen.end())
+                    continue;
+                seen.push_back(id);
+                CatalogueEntry entry{file, id, id, user, true};
+                const auto read = read_protocol_file(file);
+                if (read.value && !read.value->title.empty())
+                    entry.title = read.value->title;
+                entry.readable = read.ok();
+                entries.push_back(std::move(entry));
+            }
+        }
+        for (const fs::path& dir : model_dirs()) {
+            std::error_code ec;
+            for (const auto& e : fs::directory_iterator(dir, ec))
+                if (e.path().extension() == ".toml") {
+                    const std::string id = e.path().stem().string();
+                    if (std::find(models.begin(), models.end(), id) == models.end())
+                        models.push_back(id);
+                }
+        }
+        std::sort(models.begin(), models.end());
+    }
+};
+
+Catalogue& catalogue() {
+    static Catalogue c; // one window per process; rescanned on demand
+    return c;
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+std::string display_name(std::string_view key) {
+    std::string s(key);
+    for (char& c : s)
+        if (c == '_' || c == '-')
+            c = ' ';
+    if (!s.empty())
+        s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+    return s;
+}
+
+const char* side_short(Side side) {
+    switch (side) {
+    case Side::left:
+        return "L";
+    case Side::right:
+        return "R";
+    case Side::midline:
+        return "mid";
+    }
+    return "";
+}
+
+const char* side_long(Side side) {
+    switch (side) {
+    case Side::left:
+        return "left";
+    case Side::right:
+        return "right";
+    case Side::midline:
+        return "midline";
+    }
+    return "";
+}
+
+std::string format_units(double units) {
+    char buf[32];
+    if (std::abs(units - std::round(units)) < 1e-9)
+        std::snprintf(buf, sizeof buf, "%.0f", units);
+    else
+        std::snprintf(buf, sizeof buf, "%.1f", units);
+    return buf;
+}
+
+void section_heading(const App& app, const char* text) {
+    ImGui::Spacing();
+    ImGui::PushFont(app.fonts().bold);
+    ImGui::PushStyleColor(ImGuiCol_Text, colour::accent);
+    ImGui::TextUnformatted(text);
+    ImGui::PopStyleColor();
+    ImGui::PopFont();
+    ImGui::Separator();
+}
+
+void text_muted(const char* text) {
+    ImGui::PushStyleColor(ImGuiCol_Text, colour::muted);
+    ImGui::TextWrapped("%s", text);
+    ImGui::PopStyleColor();
+}
+
+void text_wrapped_coloured(const ImVec4& c, const char* text) {
+    ImGui::PushStyleColor(ImGuiCol_Text, c);
+    ImGui::TextWrapped("%s", text);
+    ImGui::PopStyleColor();
+}
+
+bool primary_button(const char* label, float width) {
+    ImGui::PushStyleColor(ImGuiCol_Button, colour::accent);
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4{0.12f, 0.53f, 0.62f, 1.0f});
+    ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImVec4{0.07f, 0.38f, 0.45f, 1.0f});
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4{1, 1, 1, 1});
+    const bool pressed = ImGui::Button(label, ImVec2(width, 0));
+    ImGui::PopStyleColor(4);
+    return pressed;
+}
+
+bool toggle_button(const char* label, bool on, float width) {
+    if (on) {
+        ImGui::PushStyleColor(ImGuiCol_Button, ImVec4{0.80f, 0.90f, 0.92f, 1.0f});
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4{0.05f, 0.33f, 0.40f, 1.0f});
+    }
+    const bool pressed = ImGui::Button(label, ImVec2(width, 0));
+    if (on)
+        ImGui::PopStyleColor(2);
+    return pressed;
+}
+
+void diagnostics_list(const App& app, const Diagnostics& diagnostics,
+                      const std::function<void(const Diagnostic&)>& on_click,
+                      const Diagnostic* selected) {
+    if (diagnostics.empty()) {
+        text_wrapped_coloured(colour::done, "No problems found.");
+        return;
+    }
+    ImGui::PushFont(app.fonts().small);
+    for (std::size_t i = 0; i < diagnostics.size(); ++i) {
+        const Diagnostic& d = diagnostics[i];
+        const ImVec4 c = d.severity == Severity::error     ? colour::error
+                         : d.severity == Severity::warning ? colour::warning
+                                                           : colour::muted;
+        std::string where = fs::path(d.where.file).filename().string();
+        if (d.where.line > 0)
+            where += ":" + std::to_string(d.where.line);
+        if (d.where.column > 0)
+            where += ":" + std::to_string(d.where.column);
+        ImGui::PushID(static_cast<int>(i));
+        ImGui::BeginGroup();
+        ImGui::PushStyleColor(ImGuiCol_Text, c);
+        const bool clicked =
+            ImGui::Selectable((std::string(to_string(d.severity)) + "  " + where + "##d").c_str(),
+                              selected == &d, ImGuiSelectableFlags_None);
+        ImGui::PopStyleColor();
+        ImGui::Indent(10.0f);
+        ImGui::TextWrapped("%s", d.message.c_str());
+        ImGui::PushStyleColor(ImGuiCol_Text, colour::muted);
+        ImGui::TextUnformatted(
+            ("[" + d.rule + "]" + (d.basis.empty() ? "" : "  basis: " + d.basis)).c_str());
+        ImGui::PopStyleColor();
+        ImGui::Unindent(10.0f);
+        ImGui::EndGroup();
+        if (clicked && on_click)
+            on_click(d);
+        ImGui::PopID();
+        ImGui::Spacing();
+    }
+    ImGui::PopFont();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Menu bar
+
+float draw_menu_bar(App& app) {
+    float height = ImGui::GetFrameHeight();
+    if (!ImGui::BeginMainMenuBar())
+        return height;
+    height = ImGui::GetWindowSize().y;
+    ImGui::PushFont(app.fonts().bold);
+    ImGui::TextColored(colour::accent, "injmap");
+    ImGui::PopFont();
+    if (ImGui::BeginMenu("Mode")) {
+        for (const ModeInfo& info : modes()) {
+            const std::string label(info.label);
+            if (ImGui::MenuItem(label.c_str(), nullptr, app.mode_name() == info.name,
+                                !app.protocol_locked()))
+                app.switch_mode(info.name);
+        }
+        ImGui::Separator();
+        for (const char* later : {"Patient view", "Training", "Cervical dystonia"})
+            ImGui::MenuItem(later, "later", false, false);
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("View")) {
+        for (std::string_view v : render::view_names()) {
+            const std::string name = display_name(v);
+            if (ImGui::MenuItem(name.c_str()))
+                app.show_view(v);
+        }
+        ImGui::Separator();
+        ImGui::MenuItem("Skin", nullptr, &app.layers.skin);
+        ImGui::MenuItem("Muscles", nullptr, &app.layers.muscles);
+        ImGui::MenuItem("X-ray", nullptr, &app.layers.xray);
+        ImGui::MenuItem("Labels", nullptr, &app.layers.labels);
+        ImGui::MenuItem("Needles", nullptr, &app.layers.needles);
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("Help")) {
+        if (ImGui::MenuItem("Keyboard shortcuts", "F1"))
+            app.show_shortcuts = true;
+        ImGui::Separator();
+        ImGui::TextDisabled("injmap " INJMAP_VERSION);
+        ImGui::TextDisabled("%s", kDisclaimer);
+        ImGui::EndMenu();
+    }
+    // Right side: what is open.
+    std::string what;
+    if (app.protocol().usable())
+        what = app.protocol().protocol->id;
+    if (app.model())
+        what += (what.empty() ? "" : "  ·  ") + app.model()->display_name;
+    const float w = ImGui::CalcTextSize(what.c_str()).x;
+    ImGui::SameLine(ImGui::GetWindowWidth() - w - ImGui::GetStyle().WindowPadding.x - 4.0f);
+    ImGui::TextColored(colour::muted, "%s", what.c_str());
+    ImGui::EndMainMenuBar();
+    return height;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Protocol and model
+
+void draw_protocol_and_model(App& app) {
+    Catalogue& cat = catalogue();
+    const LoadedProtocol& loaded = app.protocol();
+    if (loaded.usable()) {
+        ImGui::PushFont(app.fonts().heading);
+        ImGui::TextWrapped("%s", loaded.protocol->title.c_str());
+        ImGui::PopFont();
+        if (!loaded.protocol->summary.empty())
+            text_muted(loaded.protocol->summary.c_str());
+    } else {
+        ImGui::PushFont(app.fonts().heading);
+        ImGui::TextUnformatted("No protocol open");
+        ImGui::PopFont();
+    }
+    const bool locked = app.protocol_locked();
+    ImGui::SetNextItemOpen(!loaded.usable(), ImGuiCond_Once);
+    if (!ImGui::CollapsingHeader("Protocols and model"))
+        return;
+    if (locked)
+        text_muted("Finish the session to change the protocol or model.");
+    ImGui::BeginDisabled(locked);
+    if (!cat.scanned)
+        cat.scan();
+    for (int pass = 0; pass < 2; ++pass) {
+        const bool user = pass == 1;
+        ImGui::PushFont(app.fonts().small);
+        ImGui::TextColored(colour::muted, "%s", user ? "Your protocols" : "Shipped protocols");
+        ImGui::PopFont();
+        int shown = 0;
+        for (const CatalogueEntry& e : cat.entries) {
+            if (e.user != user)
+                continue;
+            ++shown;
+            const bool current = loaded.usable() && fs::path(loaded.path).lexically_normal() ==
+                                                        e.path.lexically_normal();
+            ImGui::PushID(e.path.c_str());
+            if (!e.readable)
+                ImGui::PushStyleColor(ImGuiCol_Text, colour::error);
+            if (ImGui::Selectable(e.title.c_str(), current))
+                app.open_protocol(e.path.string());
+            if (!e.readable)
+                ImGui::PopStyleColor();
+            if (ImGui::IsItemHovered())
+                ImGui::SetTooltip("%s%s", e.path.c_str(),
+                                  e.readable ? "" : "\n(has errors: open it in author mode)");
+            ImGui::PopID();
+        }
+        if (shown == 0) {
+            ImGui::PushFont(app.fonts().small);
+            text_muted(user ? ("None yet. Put .toml files in " + cat.user_dir.string()).c_str()
+                            : "None found.");
+            ImGui::PopFont();
+        }
+    }
+    static char path_buffer[1024] = "";
+    ImGui::SetNextItemWidth(-70.0f);
+    const bool enter =
+        ImGui::InputTextWithHint("##path", "path/to/protocol.toml", path_buffer, sizeof path_buffer,
+                                 ImGuiInputTextFlags_EnterReturnsTrue);
+    ImGui::SameLine();
+    if ((ImGui::Button("Open", ImVec2(-1, 0)) || enter) && path_buffer[0])
+        app.open_protocol(path_buffer);
+    if (ImGui::SmallButton("Refresh list"))
+        cat.scan();
+
+    ImGui::Spacing();
+    ImGui::PushFont(app.fonts().small);
+    ImGui::TextColored(colour::muted, "Model");
+    ImGui::PopFont();
+    const std::string current_model = app.model() ? app.model()->id : "";
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::BeginCombo("##model", app.model() ? app.model()->display_name.c_str() : "(none)")) {
+        for (const std::string& id : cat.models)
+            if (ImGui::Selectable(display_name(id).c_str(), id == current_model) &&
+                id != current_model)
+                app.load_model(id);
+        ImGui::EndCombo();
+    }
+    ImGui::EndDisabled();
+    const Diagnostics& failed = app.last_open_diagnostics();
+    if (!failed.empty()) {
+        ImGui::Spacing();
+        diagnostics_list(app, failed, {});
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// View toolbar over the 3D area
+
+void draw_view_toolbar(App& app) {
+    const Rect& vp = app.viewport();
+    ImGui::SetNextWindowPos({vp.x + 10.0f, vp.y + 10.0f});
+    ImGui::SetNextWindowBgAlpha(0.88f);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 8.0f);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, {8, 6});
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, {4, 4});
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, {7, 3});
+    const ImGuiWindowFlags flags =
+        ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
+        ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings |
+        ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoScrollbar;
+    if (ImGui::Begin("##viewbar", nullptr, flags)) {
+        ImGui::PushFont(app.fonts().small);
+        static constexpr std::pair<const char*, const char*> kViews[] = {{"Front", "front"},
+                                                                         {"Back", "back"},
+                                                                         {"Left", "left"},
+                                                                         {"Right", "right"},
+                                                                         {"Top", "top"}};
+        for (const auto& [label, name] : kViews) {
+            if (ImGui::Button(label))
+                app.show_view(name);
+            if (ImGui::IsItemHovered() &&
+                (std::string_view(name) == "left" || std::string_view(name) == "right"))
+                ImGui::SetTooltip("The subject's %s side", name);
+            ImGui::SameLine();
+        }
+        ImGui::TextColored(colour::muted, "|");
+        ImGui::SameLine();
+        if (toggle_button("Skin", app.layers.skin && !app.layers.xray))
+            app.layers.skin = !(app.layers.skin && !app.layers.xray), app.layers.xray = false;
+        ImGui::SameLine();
+        if (toggle_button("Muscles", app.layers.muscles))
+            app.layers.muscles = !app.layers.muscles;
+        ImGui::SameLine();
+        if (toggle_button("X-ray", app.layers.xray)) {
+            app.layers.xray = !app.layers.xray;
+            if (app.layers.xray)
+                app.layers.skin = true;
+        }
+        ImGui::SameLine();
+        ImGui::TextColored(colour::muted, "|");
+        const auto tones = render::skin_tones();
+        for (std::size_t i = 0; i < tones.size(); ++i) {
+            ImGui::SameLine();
+            const glm::vec3 a = tones[i].albedo;
+            ImGui::PushID(static_cast<int>(i));
+            const float size = ImGui::GetFrameHeight() - 4.0f;
+            const bool selected = static_cast<int>(i) == app.skin_tone;
+            if (selected) {
+                ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 2.0f);
+                ImGui::PushStyleColor(ImGuiCol_Border, colour::accent);
+            }
+            if (ImGui::ColorButton("##tone", ImVec4(a.x, a.y, a.z, 1.0f),
+                                   ImGuiColorEditFlags_NoTooltip | ImGuiColorEditFlags_NoDragDrop,
+                                   ImVec2(size, size)))
+                app.skin_tone = static_cast<int>(i);
+            if (selected) {
+                ImGui::PopStyleColor();
+                ImGui::PopStyleVar();
+            }
+            if (ImGui::IsItemHovered())
+                ImGui::SetTooltip("Skin tone: %.*s", int(tones[i].name.size()),
+                                  tones[i].name.data());
+            ImGui::PopID();
+        }
+        ImGui::PopFont();
+    }
+    ImGui::End();
+    ImGui::PopStyleVar(4);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Status bar
+
+void draw_status_bar(App& app, const Rect& area) {
+    ImGui::SetNextWindowPos({area.x, area.y});
+    ImGui::SetNextWindowSize({area.w, area.h});
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4{0.93f, 0.945f, 0.955f, 1.0f});
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, {12, 5});
+    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize |
+                                   ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                                   ImGuiWindowFlags_NoScrollbar |
+                                   ImGuiWindowFlags_NoBringToFrontOnFocus;
+    if (ImGui::Begin("##status", nullptr, flags)) {
+        ImGui::AlignTextToFramePadding();
+        ImGui::PushFont(app.fonts().small);
+        ImGui::TextColored(colour::muted, "%s", kDisclaimer);
+        if (const Notice* n = app.current_notice()) {
+            const ImVec4 c = n->severity == Severity::error     ? colour::error
+                             : n->severity == Severity::warning ? colour::warning
+                                                                : colour::text;
+            const float avail = ImGui::GetWindowWidth() * 0.5f;
+            std::string text = n->text;
+            std::replace(text.begin(), text.end(), '\n', ' ');
+            while (text.size() > 4 && ImGui::CalcTextSize(text.c_str()).x > avail)
+                text = text.substr(0, text.size() - 5) + "…";
+            ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize(text.c_str()).x - 14.0f);
+            ImGui::TextColored(c, "%s", text.c_str());
+            if (ImGui::IsItemHovered() && text != n->text)
+                ImGui::SetTooltip("%s", n->text.c_str());
+        } else {
+            const char* hint = "F1 or ?: keyboard shortcuts";
+            ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::CalcTextSize(hint).x - 14.0f);
+            ImGui::TextColored(colour::muted, "%s", hint);
+        }
+        ImGui::PopFont();
+    }
+    ImGui::End();
+    ImGui::PopStyleVar();
+    ImGui::PopStyleColor();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shortcuts
+
+void draw_shortcuts_window(App& app) {
+    const ImGuiIO& io = ImGui::GetIO();
+    ImGui::SetNextWindowPos({io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.45f}, ImGuiCond_Always,
+                            {0.5f, 0.5f});
+    ImGui::SetNextWindowSize({460.0f * app.fonts().regular->FontSize / 15.0f, 0});
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 8.0f);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 1.0f);
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, colour::card);
+    if (ImGui::Begin("Keyboard shortcuts", &app.show_shortcuts,
+                     ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
+                         ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove)) {
+        std::vector<Shortcut> list = app.mode().shortcut_list();
+        list.push_back({"F1 or ?", "show or hide this list"});
+        list.push_back({"Esc", "close a dialog"});
+        list.push_back({"Left drag", "turn the model"});
+        list.push_back({"Right drag, Shift + drag", "move the model"});
+        list.push_back({"Wheel", "zoom"});
+        if (ImGui::BeginTable("##keys", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
+            ImGui::TableSetupColumn("keys", ImGuiTableColumnFlags_WidthFixed,
+                                    170.0f * app.fonts().regular->FontSize / 15.0f);
+            ImGui::TableSetupColumn("what", ImGuiTableColumnFlags_WidthStretch);
+            for (const Shortcut& s : list) {
+                ImGui::TableNextRow();
+                ImGui::TableSetColumnIndex(0);
+                ImGui::PushFont(app.fonts().bold);
+                ImGui::TextUnformatted(s.keys.c_str());
+                ImGui::PopFont();
+                ImGui::TableSetColumnIndex(1);
+                ImGui::TextWrapped("%s", s.description.c_str());
+            }
+            ImGui::EndTable();
+        }
+        if (ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false))
+            app.show_shortcuts = false;
+    }
+    ImGui::End();
+    ImGui::PopStyleColor();
+    ImGui::PopStyleVar(2);
+}
+
+} // namespace injmap::gui

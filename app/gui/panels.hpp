@@ -1,0 +1,45 @@
+#pragma once
+// Panels every mode shares (menu bar, protocol and model choice, the view toolbar over the 3D area,
+// the status bar with the disclaimer, the shortcut list) and small drawing helpers for the modes.
+// Each is a function of App drawn once per frame: no state of its own beyond what the widgets need.
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "gui/app.hpp"
+
+namespace injmap::gui {
+
+// The disclaimer shown in every mode.
+inline constexpr const char* kDisclaimer =
+    "Educational and planning aid, not a prescribing device: the clinician decides.";
+
+float draw_menu_bar(App& app); // returns its height
+void draw_protocol_and_model(App& app);
+void draw_view_toolbar(App& app);
+void draw_status_bar(App& app, const Rect& area);
+void draw_shortcuts_window(App& app);
+
+// ---- helpers ----
+void section_heading(const App& app, const char* text);
+void text_muted(const char* text);
+void text_wrapped_coloured(const ImVec4& colour, const char* text);
+// A wide primary-coloured button; returns true when pressed.
+bool primary_button(const char* label, float width = 0.0f);
+// A toggle that looks pressed when on.
+bool toggle_button(const char* label, bool on, float width = 0.0f);
+// Diagnostics as "file:line  message [rule]" rows, coloured by severity; on_click gets the row
+// clicked.
+void diagnostics_list(const App& app, const Diagnostics& diagnostics,
+                      const std::function<void(const Diagnostic&)>& on_click,
+                      const Diagnostic* selected = nullptr);
+
+// "cervical_paraspinal" → "Cervical paraspinal".
+[[nodiscard]] std::string display_name(std::string_view key);
+// "L", "R", "mid".
+[[nodiscard]] const char* side_short(Side side);
+[[nodiscard]] const char* side_long(Side side);
+// 5 → "5", 2.5 → "2.5".
+[[nodiscard]] std::string format_units(double units);
+
+} // namespace injmap::gui

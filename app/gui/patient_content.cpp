@@ -1,0 +1,124 @@
+#include "gui/patient_content.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace injmap::gui {
+
+std::vector<PatientCard> patient_cards(const PatientInfo& p) {
+    std::vector<PatientCard> cards;
+    const auto add = [&](std::string heading, const std::string& text, bool urgent = false) {
+        if (!text.empty())
+            cards.push_back({std::move(heading), text, urgent});
+    };
+    add("What is it?", p.what);
+    add("Where, and why there?", p.where_and_why);
+    add("The visit", p.visit);
+    add("What does it feel like?", p.feel);
+    add("When does it start working?", p.onset);
+    add("How long does it last?", p.duration);
+    add("The next treatment", p.next);
+    add("Common side effects", p.side_effects_common);
+    add("Get medical help at once if…", p.side_effects_serious, true);
+    add("Afterwards", p.aftercare);
+    return cards;
+}
+
+std::vector<PatientArea> patient_areas(const Protocol& protocol) {
+    std::vector<PatientArea> areas;
+    for (std::size_t s = 0; s < protocol.steps.size(); ++s) {
+        const Step& step = protocol.steps[s];
+        const std::string text = step.patient_text.empty() ? step.title : step.patient_text;
+        auto same = std::find_if(areas.begin(), areas.end(),
+                                 [&](const PatientArea& a) { return a.text == text; });
+        if (same != areas.end()) {
+            same->steps.push_back(s);
+            continue;
+        }
+        areas.push_back({text, {s}, step.view});
+    }
+    return areas;
+}
+
+std::vector<std::string> treated_muscles(const Model& model, const Protocol& protocol,
+                                         const std::vector<std::size_t>* steps) {
+    std::vector<std::string> ids;
+    for (std::size_t s = 0; s < protocol.steps.size(); ++s) {
+        if (steps && std::find(steps->begin(), steps->end(), s) == steps->end())
+            continue;
+        for (const Site& site : protocol.steps[s].sites) {
+            // A group key (cervical_paraspinal) names every member; keep only the site's side, as
+            // exact keys ("trapezius_left"), so a one-sided plan glows on one side.
+            for (const std::string& id : model.expand_muscle_key(site.muscle))
+                for (const Muscle& m : model.muscles) {
+                    if (m.id != id)
+                        continue;
+                    if (site.side != Side::midline && m.side != Side::midline &&
+                        m.side != site.side)
+                        continue;
+                    const std::string key = m.key();
+                    if (std::find(ids.begin(), ids.end(), key) == ids.end())
+                        ids.push_back(key);
+                }
+        }
+    }
+    return ids;
+}
+
+std::string plain_days(double days) {
+    const long d = std::lround(days);
+    if (d <= 0)
+        return "on the day";
+    if (d < 7)
+        return std::to_string(d) + (d == 1 ? " day" : " days");
+    const double weeks = days / 7.0;
+    const long w = std::lround(weeks);
+    std::string out = "about " + std::to_string(w) + (w == 1 ? " week" : " weeks");
+    if (w >= 8 && w % 4 == 0)
+        out += " (" + std::to_string(w / 4) + " months)";
+    else if (w == 13)
+        out += " (3 months)";
+    return out;
+}
+
+std::vector<TimelineMark> timeline_marks(const PatientInfo& p) {
+    return {{0.0, "Treatment visit", "day 0"},
+            {p.first_effect_days, "First effect", "after " + plain_days(p.first_effect_days)},
+            {p.full_effect_days, "Full effect", "around " + plain_days(p.full_effect_days)},
+            {p.wearing_off_days, "Wearing off", "from " + plain_days(p.wearing_off_days)},
+            {p.retreatment_days, "Next treatment", "around " + plain_days(p.retreatment_days)}};
+}
+
+double timeline_span_days(const PatientInfo& p) {
+    const double last =
+        std::max({p.retreatment_days, p.wearing_off_days, p.full_effect_days, 14.0});
+    return std::ceil((last * 1.08) / 7.0) * 7.0;
+}
+
+namespace {
+double smooth(double t) {
+    t = std::clamp(t, 0.0, 1.0);
+    return t * t * (3.0 - 2.0 * t);
+}
+} // namespace
+
+double effect_level(const PatientInfo& p, double day) {
+    const double first = std::max(0.0, p.first_effect_days);
+    const double full = std::max(first + 1.0, p.full_effect_days);
+    const double off = std::max(full, p.wearing_off_days);
+    const double next = std::max(off + 1.0, p.retreatment_days);
+    if (day <= 0.0)
+        return 0.0;
+    if (day < first) // a faint start: nothing to notice yet
+        return 0.08 * smooth(day / std::max(first, 1.0));
+    if (day < full)
+        return 0.08 + 0.92 * smooth((day - first) / (full - first));
+    if (day < off)
+        return 1.0;
+    if (day < next)
+        return 1.0 - 0.6 * smooth((day - off) / (next - off));
+    // After the next treatment the cycle starts again; the picture shows the dip only.
+    return 0.4;
+}
+
+} // namespace injmap::gui

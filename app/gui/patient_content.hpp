@@ -1,0 +1,57 @@
+#pragma once
+// What the patient sees, as plain data shared by the patient mode (ImGui) and the printed handout
+// (render::PageCanvas): the text cards from the protocol's [patient] table, the areas walked
+// through (the steps' patient_text), the treated muscles for the soft glow, and the timeline of
+// [patient.timeline] with an illustrative effect curve. No drawing here, so both pictures say the
+// same thing.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "injmap/models/model.hpp"
+#include "injmap/protocols/protocol.hpp"
+
+namespace injmap::gui {
+
+struct PatientCard {
+    std::string heading; // plain question or heading: "When does it start working?"
+    std::string text;
+    bool urgent = false; // "Get help at once if…": drawn so it cannot be missed
+};
+
+// The [patient] texts in reading order, empty ones left out.
+[[nodiscard]] std::vector<PatientCard> patient_cards(const PatientInfo& info);
+
+// One stop of the walk through the treated areas: a step, or several steps with the same text.
+struct PatientArea {
+    std::string text;               // the step's patient_text (or its title when it has none)
+    std::vector<std::size_t> steps; // indices into protocol.steps
+    std::string view;               // the first step's suggested view
+};
+[[nodiscard]] std::vector<PatientArea> patient_areas(const Protocol& protocol);
+
+// Muscle keys ("trapezius_left"; midline muscles by id) of the protocol's sites, on their sides,
+// optionally only those of `steps`; group keys are expanded with Model::expand_muscle_key.
+[[nodiscard]] std::vector<std::string>
+treated_muscles(const Model& model, const Protocol& protocol,
+                const std::vector<std::size_t>* steps = nullptr);
+
+// ---- the timeline ----
+struct TimelineMark {
+    double day = 0.0;
+    std::string title; // "First effect"
+    std::string when;  // "after about 1 week"
+};
+// Visit (day 0), first effect, full effect, wearing off, next treatment — days from
+// [patient.timeline].
+[[nodiscard]] std::vector<TimelineMark> timeline_marks(const PatientInfo& info);
+// The span the graphic covers, in days (a little past the next treatment).
+[[nodiscard]] double timeline_span_days(const PatientInfo& info);
+// An illustrative effect level 0..1 on `day`: none before the first effect, easing up to full at
+// full_effect_days, level until wearing_off_days, easing down towards the next treatment. For the
+// picture only; no clinical meaning beyond the four days.
+[[nodiscard]] double effect_level(const PatientInfo& info, double day);
+// "about 1 week", "about 6 weeks", "3 days", "about 12 weeks (3 months)".
+[[nodiscard]] std::string plain_days(double days);
+
+} // namespace injmap::gui

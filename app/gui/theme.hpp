@@ -1,0 +1,35 @@
+#pragma once
+// The look: fonts (DejaVu Sans from fonts-dejavu-core, scaled with the window's content scale) and
+// a calm light ImGui style. Colours the panels use for meaning (done, skipped, warning) live here
+// too, so every panel says "done" in the same green.
+#include <imgui.h>
+
+namespace injmap::gui {
+
+struct Fonts {
+    ImFont* regular = nullptr;
+    ImFont* bold = nullptr;
+    ImFont* heading = nullptr; // larger bold, for the step title
+    ImFont* small = nullptr;
+    ImFont* mono = nullptr; // file:line diagnostics and placement snippets
+};
+
+// Loads the fonts into the current ImGui context (falls back to ImGui's built-in font when a file
+// is missing) and applies the style scaled by `scale`.
+Fonts setup_theme(float scale);
+
+namespace colour {
+inline const ImVec4 text{0.13f, 0.16f, 0.20f, 1.0f};
+inline const ImVec4 muted{0.40f, 0.44f, 0.49f, 1.0f};
+inline const ImVec4 accent{0.09f, 0.45f, 0.53f, 1.0f}; // calm teal
+inline const ImVec4 current{0.09f, 0.45f, 0.53f, 1.0f};
+inline const ImVec4 done{0.20f, 0.52f, 0.30f, 1.0f};
+inline const ImVec4 skipped{0.62f, 0.45f, 0.12f, 1.0f};
+inline const ImVec4 warning{0.72f, 0.44f, 0.05f, 1.0f};
+inline const ImVec4 error{0.74f, 0.16f, 0.16f, 1.0f};
+inline const ImVec4 optional{0.42f, 0.36f, 0.62f, 1.0f};
+inline const ImVec4 panel{0.975f, 0.978f, 0.982f, 1.0f};
+inline const ImVec4 card{1.0f, 1.0f, 1.0f, 1.0f};
+} // namespace colour
+
+} // namespace injmap::gui

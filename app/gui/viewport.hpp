@@ -1,0 +1,48 @@
+#pragma once
+// The 3D view of the window: render::Renderer drawing the frame snapshot into an offscreen target
+// the size of the central area; the ImGui background draw list then shows that texture. Drawing
+// offscreen keeps the renderer unaware of the panels around it.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "injmap/render/frame.hpp"
+#include "injmap/render/overlay.hpp"
+
+namespace injmap::render {
+class Renderer;
+class Offscreen;
+} // namespace injmap::render
+
+namespace injmap::gui {
+
+class Viewport3D {
+public:
+    Viewport3D(); // needs the window's GL context current
+    ~Viewport3D();
+    Viewport3D(const Viewport3D&) = delete;
+    Viewport3D& operator=(const Viewport3D&) = delete;
+
+    // Draws the snapshot; returns the GL texture holding the image (bottom-left origin, GL style).
+    unsigned draw(const render::FrameSnapshot& frame);
+    // Marker screen positions and visibility of the last draw (pixels of the viewport image).
+    [[nodiscard]] const render::OverlayLayout& layout() const;
+    [[nodiscard]] bool has_renderer() const { return renderer_ != nullptr; }
+    [[nodiscard]] const std::string& error() const { return error_; }
+
+    // An image of `frame` as RGBA (top-left origin), for charts; empty without a renderer.
+    [[nodiscard]] std::vector<std::uint8_t> render_rgba(const render::FrameSnapshot& frame);
+    // Waits for the GPU (benchmark timing).
+    void finish();
+    // Before a model is destroyed (the renderer caches GPU meshes per model address).
+    void forget_model(const Model* model);
+
+private:
+    std::unique_ptr<render::Renderer> renderer_;
+    std::unique_ptr<render::Offscreen> target_;
+    render::OverlayLayout empty_layout_;
+    std::string error_;
+};
+
+} // namespace injmap::gui

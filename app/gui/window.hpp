@@ -1,0 +1,54 @@
+#pragma once
+// The GLFW window with its GL 3.3 core context (glad loaded through glfwGetProcAddress) and the
+// Dear ImGui context with its GLFW and OpenGL3 backends. One object owns all of it and tears it
+// down in reverse order. Creating it is the only place glfwInit is called: never in headless mode.
+#include <memory>
+#include <string>
+#include <vector>
+
+struct GLFWwindow;
+
+namespace injmap::gui {
+
+class Window {
+public:
+    // nullptr with `error` set when GLFW, the window, the context or GL loading fails.
+    static std::unique_ptr<Window> create(int width, int height, const std::string& title,
+                                          std::string& error);
+    ~Window();
+    Window(const Window&) = delete;
+    Window& operator=(const Window&) = delete;
+
+    [[nodiscard]] GLFWwindow* handle() const { return window_; }
+    [[nodiscard]] float content_scale() const; // 1 on an ordinary screen, 2 on a HiDPI one
+    [[nodiscard]] bool should_close() const;
+    void framebuffer_size(int& width, int& height) const;
+
+    // Event wake-ups: any input or window event since the last call (the frame loop redraws then).
+    [[nodiscard]] bool take_event_flag();
+
+    // ImGui frame boundaries: the backends' NewFrame (before ImGui::NewFrame), and drawing the
+    // ImGui draw data (after ImGui::Render) into the window's framebuffer.
+    void begin_imgui_frame();
+    void render_draw_data();
+    void swap();
+
+    // The window's own framebuffer: bound, viewport set to its size and cleared to this colour.
+    void clear(float r, float g, float b);
+    // The back buffer (call before swap) as RGBA rows, top-left origin.
+    [[nodiscard]] std::vector<unsigned char> read_back_buffer(int& width, int& height) const;
+    void finish_gpu();
+
+private:
+    Window() = default;
+    static void mark_event(GLFWwindow* window);
+
+    GLFWwindow* window_ = nullptr;
+    bool glfw_initialised_ = false;
+    bool imgui_context_ = false;
+    bool imgui_glfw_ = false;
+    bool imgui_gl3_ = false;
+    bool event_flag_ = true;
+};
+
+} // namespace injmap::gui

@@ -1,15 +1,331 @@
+// `injmap session play|resume`: drives the session state machine (protocols/session.hpp) from a
+// script and keeps its record (protocols/session_record.hpp, docs/session-record.md).
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <memory>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "commands/commands.hpp"
+#include "injmap/models/data_paths.hpp"
+#include "injmap/protocols/protocol_reader.hpp"
+#include "injmap/protocols/session_record.hpp"
 
 namespace injmap::cli {
 namespace {
-int run_session(std::span<const std::string>) {
-    std::cerr << "injmap session: not implemented yet\n";
-    return exit_usage;
+namespace fs = std::filesystem;
+
+constexpr const char* kUsage =
+    "Usage: injmap session play --protocol ID|FILE --script FILE [--record OUT.jsonl]\n"
+    "                           [--model ID] [--label TEXT]\n"
+    "       injmap session resume RECORD [--script FILE] [--json]\n"
+    "\n"
+    "Plays a treatment session from a script, or continues a recorded one, headlessly.\n"
+    "Every action is appended to the record (JSON Lines) and synced to disk at once; see\n"
+    "docs/session-record.md. Without --record, play writes to\n"
+    "$XDG_DATA_HOME/injmap/sessions/<YYYYmmdd-HHMMSS>-<protocol>.jsonl (UTC) and prints the path.\n"
+    "\n"
+    "Script: one action per line; blank lines and lines starting with # are ignored.\n"
+    "  inject [UNITS]              inject the current site (default: its planned units)\n"
+    "  skip REASON                 skip the current site (a reason is required)\n"
+    "  back                        undo the last inject, skip or add\n"
+    "  add MUSCLE SIDE [UNITS]     add a follow-the-pain site (SIDE: left, right or midline);\n"
+    "                              its position is that of the muscle's first protocol site\n"
+    "  finish                      end the session; sites not reached become \"not given\"\n"
+    "  next | previous | goto SITE move to another site without recording anything\n"
+    "\n"
+    "Options:\n"
+    "  --protocol ID|FILE  shipped protocol id or a protocol file (play)\n"
+    "  --script FILE       the actions to play\n"
+    "  --record OUT.jsonl  the record to create (play; never overwritten)\n"
+    "  --model ID          the model shown, noted in the record (play)\n"
+    "  --label TEXT        free text noted in the record (no patient-identifying data needed)\n"
+    "  --json              resume: print {\"protocol\", \"actions\", \"injected\", \"skipped\",\n"
+    "                      \"units_given\", \"finished\"}\n"
+    "\n"
+    "A refused action prints SCRIPT:LINE: error: REASON [CODE] and exits 1; the record keeps "
+    "every\n"
+    "action done before it. Exit codes: 0 ok, 1 refused action, 2 bad arguments or unreadable "
+    "files.\n";
+
+constexpr const char* kName = "session";
+
+void print_diagnostics(const Diagnostics& diagnostics) {
+    for (const auto& d : diagnostics)
+        std::cerr << format_diagnostic(d) << "\n";
+}
+
+std::string trim(std::string_view text) {
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos)
+        return {};
+    const auto last = text.find_last_not_of(" \t\r\n");
+    return std::string(text.substr(first, last - first + 1));
+}
+
+std::vector<std::string> split_words(std::string_view text) {
+    std::vector<std::string> words;
+    std::istringstream in{std::string(text)};
+    for (std::string w; in >> w;)
+        words.push_back(w);
+    return words;
+}
+
+std::optional<double> parse_number(const std::string& text) {
+    double value = 0.0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size())
+        return std::nullopt;
+    return value;
+}
+
+// Testing only: lets the crash tests kill the process at an exact point of the record
+// (INJMAP_TEST_DIE_AFTER=N: after the N-th line written by this process is synced;
+// INJMAP_TEST_DIE_DURING=N: halfway through writing the N-th line).
+void arm_test_kill() {
+    for (const auto& [name, mid_line] :
+         {std::pair{"INJMAP_TEST_DIE_AFTER", false}, std::pair{"INJMAP_TEST_DIE_DURING", true}})
+        if (const char* v = std::getenv(name); v && *v)
+            if (const auto n = parse_number(v); n && *n >= 1)
+                RecordFile::set_test_kill(static_cast<int>(*n), mid_line);
+}
+
+struct Script {
+    std::string path;
+    std::vector<std::pair<int, std::string>> lines; // line number, text (non-blank, not comments)
+};
+
+std::optional<Script> read_script(const std::string& path, std::string& error) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        error = "cannot read the script '" + path + "'";
+        return std::nullopt;
+    }
+    Script script{path, {}};
+    std::string line;
+    int number = 0;
+    while (std::getline(in, line)) {
+        ++number;
+        const std::string text = trim(line);
+        if (text.empty() || text[0] == '#')
+            continue;
+        script.lines.emplace_back(number, text);
+    }
+    if (in.bad()) {
+        error = "cannot read the script '" + path + "'";
+        return std::nullopt;
+    }
+    return script;
+}
+
+// Runs the script; on the first refused or malformed line prints it and returns exit_findings.
+int play_script(const Script& script, SessionRecorder& recorder) {
+    for (const auto& [number, text] : script.lines) {
+        const auto words = split_words(text);
+        const std::string& verb = words.front();
+        Outcome outcome;
+        auto bad = [&](std::string why) { outcome = {"script.bad-argument", std::move(why)}; };
+        if (verb == "inject") {
+            if (words.size() > 2) {
+                bad("inject takes at most one argument: the units");
+            } else if (words.size() == 2) {
+                if (const auto units = parse_number(words[1]))
+                    outcome = recorder.inject(*units);
+                else
+                    bad("'" + words[1] + "' is not a number of units");
+            } else {
+                outcome = recorder.inject();
+            }
+        } else if (verb == "skip") {
+            outcome = recorder.skip(trim(std::string_view(text).substr(verb.size())));
+        } else if (verb == "back" || verb == "finish" || verb == "next" || verb == "previous") {
+            if (words.size() != 1)
+                bad(verb + " takes no arguments");
+            else if (verb == "back")
+                outcome = recorder.back();
+            else if (verb == "finish")
+                outcome = recorder.finish();
+            else if (verb == "next")
+                outcome = recorder.next();
+            else
+                outcome = recorder.previous();
+        } else if (verb == "goto") {
+            if (words.size() != 2)
+                bad("goto takes one argument: the site id");
+            else
+                outcome = recorder.go_to(words[1]);
+        } else if (verb == "add") {
+            if (words.size() < 3 || words.size() > 4) {
+                bad("add takes MUSCLE SIDE [UNITS]");
+            } else if (const auto side = side_from_string(words[2]); !side) {
+                bad("'" + words[2] + "' is not a side (left, right or midline)");
+            } else if (words.size() == 4) {
+                if (const auto units = parse_number(words[3]))
+                    outcome = recorder.add(words[1], *side, *units);
+                else
+                    bad("'" + words[3] + "' is not a number of units");
+            } else {
+                outcome = recorder.add(words[1], *side);
+            }
+        } else {
+            outcome = {"script.unknown-action", "unknown action '" + verb + "'"};
+        }
+        if (!outcome.ok()) {
+            std::cerr << script.path << ":" << number << ": error: " << outcome.reason << " ["
+                      << outcome.code << "]\n";
+            return exit_findings;
+        }
+    }
+    return exit_ok;
+}
+
+std::optional<Protocol> load_protocol(const std::string& id_or_path, std::string& error) {
+    const auto path = resolve_protocol(id_or_path);
+    if (!path) {
+        error = "no protocol '" + id_or_path + "' (not a file, nor a shipped or user protocol id)";
+        return std::nullopt;
+    }
+    Result<Protocol> read = read_protocol_file(*path);
+    if (!read.ok()) {
+        print_diagnostics(read.diagnostics);
+        error = "cannot read the protocol " + path->string();
+        return std::nullopt;
+    }
+    return std::move(*read.value);
+}
+
+int run_play(std::span<const std::string> args) {
+    std::string error;
+    const auto parsed = parse_args(args,
+                                   {{"--protocol", true},
+                                    {"--script", true},
+                                    {"--record", true},
+                                    {"--model", true},
+                                    {"--label", true}},
+                                   error);
+    if (!parsed)
+        return usage_error(kName, error);
+    if (!parsed->positionals.empty())
+        return usage_error(kName, "play takes no positional argument '" +
+                                      parsed->positionals.front() + "'");
+    const auto protocol_arg = parsed->value("--protocol");
+    const auto script_arg = parsed->value("--script");
+    if (!protocol_arg || !script_arg)
+        return usage_error(kName, "play needs --protocol and --script");
+
+    const auto script = read_script(*script_arg, error);
+    if (!script)
+        return usage_error(kName, error);
+    auto protocol = load_protocol(*protocol_arg, error);
+    if (!protocol)
+        return usage_error(kName, error);
+    SessionStart start;
+    start.protocol_id = protocol->id;
+    std::error_code ec;
+    start.protocol_path = fs::absolute(protocol->path, ec).string();
+    start.protocol_sha256 = file_sha256(protocol->path).value_or("");
+    if (const auto model = parsed->value("--model")) {
+        if (!resolve_model(*model))
+            return usage_error(kName, "no model '" + *model + "'");
+        start.model = *model;
+    }
+    start.label = parsed->value("--label").value_or("");
+
+    const fs::path record_path =
+        parsed->value("--record")
+            ? fs::path(*parsed->value("--record"))
+            : default_record_path(protocol->id, std::chrono::system_clock::now());
+    arm_test_kill();
+    auto recorder = SessionRecorder::create(
+        record_path, std::make_shared<const Protocol>(std::move(*protocol)), std::move(start));
+    if (!recorder.ok()) {
+        print_diagnostics(recorder.diagnostics);
+        return exit_usage;
+    }
+    if (!parsed->value("--record"))
+        std::cout << "record: " << record_path.string() << "\n";
+    const int code = play_script(*script, *recorder.value);
+    if (recorder.value->session().finished())
+        std::cout << "summary: " << summary_json_path(record_path).string() << "\n";
+    return code;
+}
+
+void print_state(const SessionRecorder& recorder, bool json) {
+    const Session& s = recorder.session();
+    const SessionTallies t = s.tallies();
+    if (json) {
+        nlohmann::ordered_json j;
+        j["protocol"] = s.protocol().id;
+        j["actions"] = recorder.lines();
+        j["injected"] = t.injected;
+        j["skipped"] = t.skipped;
+        j["units_given"] = t.total.units;
+        j["finished"] = s.finished();
+        std::cout << j.dump() << "\n";
+        return;
+    }
+    std::cout << recorder.path().string() << ": protocol " << s.protocol().id << ", "
+              << recorder.lines() << " actions, " << t.injected << " sites injected, " << t.skipped
+              << " skipped, " << t.total.units << " U given, "
+              << (s.finished() ? "finished" : "in progress") << "\n";
+}
+
+int run_resume(std::span<const std::string> args) {
+    std::string error;
+    const auto parsed = parse_args(args, {{"--script", true}, {"--json", false}}, error);
+    if (!parsed)
+        return usage_error(kName, error);
+    if (parsed->positionals.size() != 1)
+        return usage_error(kName, "resume takes one record file");
+    const fs::path record_path = parsed->positionals.front();
+    std::optional<Script> script;
+    if (const auto script_arg = parsed->value("--script")) {
+        script = read_script(*script_arg, error);
+        if (!script)
+            return usage_error(kName, error);
+    }
+
+    Result<SessionRecord> record = read_session_record(record_path);
+    print_diagnostics(record.diagnostics);
+    if (!record.ok())
+        return exit_usage;
+    const SessionStart& start = *record.value->start();
+    // The file the session was started with, else the protocol of that id found now.
+    std::string protocol_arg = start.protocol_id;
+    std::error_code ec;
+    if (!start.protocol_path.empty() && fs::is_regular_file(start.protocol_path, ec))
+        protocol_arg = start.protocol_path;
+    auto protocol = load_protocol(protocol_arg, error);
+    if (!protocol) {
+        std::cerr << "injmap session: " << error << "\n";
+        return exit_usage;
+    }
+    arm_test_kill();
+    auto recorder = SessionRecorder::resume(*record.value,
+                                            std::make_shared<const Protocol>(std::move(*protocol)));
+    print_diagnostics(recorder.diagnostics);
+    if (!recorder.ok())
+        return exit_usage;
+    const int code = script ? play_script(*script, *recorder.value) : exit_ok;
+    print_state(*recorder.value, parsed->has("--json"));
+    return code;
+}
+
+int run_session(std::span<const std::string> args) {
+    if (args.empty())
+        return usage_error(kName, "expected 'play' or 'resume'");
+    if (args.front() == "play")
+        return run_play(args.subspan(1));
+    if (args.front() == "resume")
+        return run_resume(args.subspan(1));
+    return usage_error(kName,
+                       "unknown action '" + args.front() + "' (expected 'play' or 'resume')");
 }
 } // namespace
 
-const Command session_command{"session", "play or resume a session record headlessly",
-                          "Usage: injmap session [OPTIONS]\n\nplay or resume a session record headlessly\n", run_session};
+const Command session_command{"session", "play or resume a session record headlessly", kUsage,
+                              run_session};
 } // namespace injmap::cli

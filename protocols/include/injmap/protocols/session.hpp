@@ -1,0 +1,225 @@
+#pragma once
+// The treatment session: a state machine over a protocol's sites, shared by the GUI and the
+// headless `injmap session` command. Plain data, no I/O (the record on disk is session_record.hpp).
+//
+// Model
+// - sites(): the protocol's sites in treatment order (steps in order, sites in order), then the
+//   follow-the-pain (FTP) sites added during the session, in the order they were added.
+// - A cursor (current()) points at one protocol site. inject/skip act on it; next/previous/go_to
+//   move it without recording anything (the GUI uses them to review). After an inject or skip the
+//   cursor moves to the next pending site after it (wrapping to the first pending one), or to none
+//   when no protocol site is pending.
+// - Recorded actions: start, inject, skip, back, add, finish. Each successful action is appended to
+//   history() with everything a replay needs (site, resolved units, time); session_record.hpp
+//   writes exactly that. apply() takes such an action and is how a record is replayed.
+// - back undoes the last inject, skip or add (a stack: repeated backs keep undoing), restoring the
+//   site's earlier state and putting the cursor back on it. start and finish cannot be undone.
+// - add records an FTP site as already injected (follow-the-pain sites are added where the pain is,
+//   and given at once). Its position comes from the GUI (a click on the skin); without one (the
+//   headless command) the muscle's first protocol site on the same side, else on any side, stands
+//   in for it: stand_in_site names that site and position_mm stays empty.
+// - finish is allowed any time after start; pending sites become not_given. Nothing is accepted
+//   after finish.
+//
+// Limits (from protocol.limits; an absent limit is not enforced):
+// - Per-site limit: max_units_per_site, else units_per_site (a protocol that fixes the dose per
+// site,
+//   such as PREEMPT's 5 U, may give less at a site but not more). Applies to inject and add.
+// - Session total: max_total_units (inject and add). max_sites: injected sites (inject and add).
+// - FTP (limits.follow_the_pain): extra = added sites + injected optional protocol sites. add is
+//   refused for muscles not in `muscles`, and past max_extra_sites, max_extra_units and
+//   max_sites_per_muscle; injecting an optional protocol site checks the same counts and units.
+// - max_units_per_muscle is reported in tallies() (over()) but not refused: the label gives it as
+//   advice ("may reduce dysphagia"), and the clinician decides.
+//
+// Refusal codes (stable; tests and the CLI use them):
+//   session.not-started, session.already-started, session.finished, session.protocol-mismatch,
+//   session.no-current-site, session.unknown-site, session.already-injected,
+//   session.already-skipped, session.bad-units, session.units-required, session.over-site-limit,
+//   session.over-total, session.over-site-count, session.reason-required, session.nothing-to-undo,
+//   session.ftp-not-allowed, session.ftp-muscle, session.ftp-max-sites, session.ftp-max-units,
+//   session.ftp-muscle-sites, session.no-next, session.no-previous, session.record-mismatch,
+//   session.bad-position.
+//
+// Time comes from the SessionClock given to the constructor (tests pass a fixed clock), truncated
+// to whole seconds so a replay from the record (ISO 8601, seconds) gives back identical state.
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <glm/vec3.hpp>
+
+#include "injmap/models/model.hpp"
+#include "injmap/protocols/protocol.hpp"
+#include "injmap/protocols/reconstitution.hpp"
+
+namespace injmap {
+
+using SessionTime = std::chrono::system_clock::time_point;
+using SessionClock = std::function<SessionTime()>;
+
+// Stored states are pending, injected, skipped and not_given; `current` is what status() reports
+// for the pending site under the cursor.
+enum class SiteStatus { pending, current, injected, skipped, not_given };
+enum class ActionKind { start, inject, skip, back, add, finish };
+
+[[nodiscard]] const char* to_string(SiteStatus status);
+[[nodiscard]] const char* to_string(ActionKind kind);
+[[nodiscard]] std::optional<ActionKind> action_kind_from_string(std::string_view text);
+
+// What a session is about; written on the record's first line. No patient-identifying data is
+// needed: `label` is free text chosen by the user.
+struct SessionStart {
+    std::string protocol_id;     // empty: taken from the protocol
+    std::string protocol_path;   // the file the protocol was read from
+    std::string protocol_sha256; // optional: hex digest of that file, to notice a changed protocol
+    std::string model;           // optional: model id shown
+    std::string label;           // optional free text
+};
+
+// One recorded action. Fields a kind does not use stay empty.
+struct SessionAction {
+    ActionKind kind = ActionKind::inject;
+    // inject/skip: the site acted on (empty: the current site); back: the site whose action was
+    // undone; add: the new site's id (empty: assigned). A non-empty site is checked on apply.
+    std::string site;
+    std::optional<double> units;          // inject/add; empty: the default (see inject/add)
+    std::string reason;                   // skip
+    std::optional<SessionTime> time;      // empty: now, from the clock
+    std::string muscle;                   // add
+    Side side = Side::midline;            // add
+    std::optional<glm::vec3> position_mm; // add: where on the skin (model space, mm), if known
+    SessionStart start;                   // start
+};
+
+// The answer to an action or a navigation: done, or refused with a stable code and a reason.
+struct Outcome {
+    std::string code;   // empty when done; otherwise a refusal code listed above
+    std::string reason; // one line, human readable
+    [[nodiscard]] bool ok() const { return code.empty(); }
+};
+
+struct SessionSite {
+    const Site* site = nullptr; // the protocol site; nullptr for an added FTP site
+    std::string id;             // the protocol site id, or "ftp-<n>" for the n-th added site
+    std::string muscle;
+    Side side = Side::midline;
+    double planned_units = 0.0; // the protocol's units (added sites: the units given)
+    bool optional = false;      // an optional protocol site (counts as FTP extra when injected)
+    bool added = false;         // an FTP site added during the session
+    SiteStatus status = SiteStatus::pending; // stored state (never `current`)
+    double units_given = 0.0;                // > 0 only when injected
+    std::string reason;                      // why it was skipped
+    std::optional<SessionTime> time;         // when it was injected or skipped
+    std::optional<glm::vec3> position_mm;    // added sites: the position given, if any
+    std::string stand_in_site; // added sites without a position: the protocol site standing in
+};
+
+// Units and site count against an optional limit.
+struct Tally {
+    double units = 0.0;
+    int sites = 0;
+    std::optional<double> limit; // units
+    [[nodiscard]] bool over() const { return limit && units > *limit + 1e-9; }
+};
+
+struct SessionTallies {
+    Tally total;                             // injected units; limit = max_total_units
+    std::map<std::string, Tally> per_muscle; // injected; limit = max_units_per_muscle[muscle]
+    std::map<Side, Tally> per_side;          // injected, by the site's side
+    Tally extra; // FTP: added + injected optional sites; limit = max_extra_units
+    std::optional<int> extra_sites_limit; // max_extra_sites
+    std::optional<int> max_sites;         // limits.max_sites
+    int injected = 0, skipped = 0, pending = 0, not_given = 0, added = 0;
+    double planned_units = 0.0;   // the protocol's required (non-optional) sites
+    double projected_units = 0.0; // given so far + planned units of pending required sites
+    double units_per_0_1_ml = 0.0;
+    DoseLogistics given;     // 0.1 mL injections, vials and waste for the units given
+    DoseLogistics projected; // the same for projected_units (what to draw up)
+};
+
+class Session {
+public:
+    // A missing clock means the system clock.
+    explicit Session(std::shared_ptr<const Protocol> protocol, SessionClock clock = {});
+
+    // Recorded actions.
+    Outcome start(SessionStart info = {});
+    // Injects the current site; units default to its planned units. Refused when units are not
+    // finite or ≤ 0, above the per-site limit, or past the session/FTP limits.
+    Outcome inject(std::optional<double> units = std::nullopt);
+    Outcome skip(std::string reason); // a reason is required
+    Outcome back();
+    // Adds and injects an FTP site. Units default to the muscle's first protocol site's units, else
+    // limits.units_per_site (session.units-required when neither exists).
+    Outcome add(std::string muscle, Side side, std::optional<double> units = std::nullopt,
+                std::optional<glm::vec3> position_mm = std::nullopt);
+    Outcome finish();
+    // The general form of the five above, used to replay a record.
+    Outcome apply(const SessionAction& action);
+
+    // Navigation: moves the cursor over the protocol sites; nothing is recorded.
+    Outcome next();
+    Outcome previous();
+    Outcome go_to(std::string_view site_id);
+
+    [[nodiscard]] const Protocol& protocol() const { return *protocol_; }
+    [[nodiscard]] const std::shared_ptr<const Protocol>& protocol_ptr() const { return protocol_; }
+    [[nodiscard]] bool started() const { return started_at_.has_value(); }
+    [[nodiscard]] bool finished() const { return finished_at_.has_value(); }
+    [[nodiscard]] std::optional<SessionTime> started_at() const { return started_at_; }
+    [[nodiscard]] std::optional<SessionTime> finished_at() const { return finished_at_; }
+    [[nodiscard]] const SessionStart& start_info() const { return start_; }
+
+    [[nodiscard]] const std::vector<SessionSite>& sites() const { return sites_; }
+    [[nodiscard]] std::size_t protocol_site_count() const { return protocol_sites_; }
+    [[nodiscard]] std::optional<std::size_t> current() const {
+        return cursor_;
+    } // index into sites()
+    [[nodiscard]] const SessionSite* current_site() const;
+    [[nodiscard]] SiteStatus
+    status(std::size_t index) const; // `current` for the cursor's pending site
+    [[nodiscard]] std::optional<std::size_t> find(std::string_view site_id) const;
+
+    [[nodiscard]] const std::vector<SessionAction>& history() const { return history_; }
+    [[nodiscard]] bool can_undo() const { return !undo_.empty(); }
+    [[nodiscard]] SessionTallies tallies() const;
+
+    [[nodiscard]] std::optional<double> site_unit_limit() const;
+    // What add would give this muscle when no units are stated.
+    [[nodiscard]] std::optional<double> default_add_units(std::string_view muscle) const;
+    // The protocol site standing in for an added site's position (empty when the muscle has none).
+    [[nodiscard]] std::string stand_in_site(std::string_view muscle, Side side) const;
+
+private:
+    struct Undo {
+        ActionKind kind;
+        std::size_t index;                 // the site acted on (add: the added site)
+        SessionSite before;                // its state before the action
+        std::optional<std::size_t> cursor; // the cursor before the action
+    };
+
+    Outcome check_active() const;
+    Outcome check_dose(const SessionSite& target, double units, bool extra) const;
+    SessionTime now(const SessionAction& action) const;
+    void advance_from(std::size_t index);
+    int injected_sites() const;
+
+    std::shared_ptr<const Protocol> protocol_;
+    SessionClock clock_;
+    SessionStart start_;
+    std::vector<SessionSite> sites_;
+    std::size_t protocol_sites_ = 0;
+    std::optional<std::size_t> cursor_;
+    std::optional<SessionTime> started_at_, finished_at_;
+    std::vector<Undo> undo_;
+    std::vector<SessionAction> history_;
+};
+
+} // namespace injmap

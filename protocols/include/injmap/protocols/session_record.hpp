@@ -1,0 +1,178 @@
+#pragma once
+// The session record on disk: JSON Lines, one object per recorded action (docs/session-record.md).
+//
+// Guarantees
+// - Every action is written as one line with a single write loop and then fsync'ed before the
+//   action counts as done (SessionRecorder::apply returns). A new record's folder is fsync'ed after
+//   the file is created. A crash or kill at any moment therefore loses at most the line in flight.
+// - A line counts only when it ends with a newline. On reading, the last line is ignored with the
+//   warning record.truncated when it has no newline or is not valid JSON (the line in flight); any
+//   other unreadable line is the error record.corrupt-line with its line number.
+// - Resuming cuts such a damaged tail off before appending, so new lines never join old garbage.
+// - Reading replays the lines through the Session state machine; an action it refuses is the error
+//   record.bad-action with the line number.
+//
+// Rule ids (stable): record.io, record.too-large, record.empty, record.truncated (warning),
+// record.corrupt-line, record.format, record.bad-action, record.protocol-mismatch,
+// record.protocol-changed (warning), record.exists.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "injmap/diagnostic.hpp"
+#include "injmap/protocols/session.hpp"
+
+namespace injmap {
+
+inline constexpr int kSessionRecordFormat = 1;
+// Lines longer than this are never written by injmap; a longer one is corrupt (or the cut tail).
+inline constexpr std::size_t kMaxRecordLineBytes = 64 * 1024;
+// Records are a few kilobytes; anything above this is not a record and is not read.
+inline constexpr std::uintmax_t kMaxRecordBytes = 64ull * 1024 * 1024;
+
+// ISO 8601 UTC with whole seconds: "2024-05-01T09:30:00Z".
+[[nodiscard]] std::string format_iso8601_utc(SessionTime time);
+[[nodiscard]] std::optional<SessionTime> parse_iso8601_utc(std::string_view text);
+
+// One action as one record line (no newline), and back. parse_record_line returns nullopt and sets
+// `error` for anything that is not a well-formed action object.
+[[nodiscard]] std::string record_line(const SessionAction& action);
+[[nodiscard]] std::optional<SessionAction> parse_record_line(std::string_view line,
+                                                             std::string& error);
+
+// A record as read: the intact actions with their line numbers.
+struct SessionRecord {
+    std::filesystem::path path;
+    std::vector<SessionAction> actions; // the first is `start`
+    std::vector<int> lines;             // 1-based line of each action
+    std::uintmax_t valid_bytes = 0;     // length of the intact part (without a cut last line)
+    bool truncated = false;             // a cut last line was ignored
+
+    [[nodiscard]] const SessionStart* start() const {
+        return actions.empty() || actions.front().kind != ActionKind::start
+                   ? nullptr
+                   : &actions.front().start;
+    }
+};
+
+// Parses a record (no replay). Errors: record.io, record.too-large, record.empty (no intact line),
+// record.corrupt-line, record.format (first line not a start of format 1).
+[[nodiscard]] Result<SessionRecord> read_session_record(const std::filesystem::path& path);
+[[nodiscard]] Result<SessionRecord> parse_session_record(std::string_view text,
+                                                         const std::string& display_path);
+
+// Replays a parsed record through a fresh Session for `protocol`. Errors: record.protocol-mismatch
+// (the record names another protocol id), record.bad-action (with the line).
+[[nodiscard]] Result<Session> replay_session_record(const SessionRecord& record,
+                                                    std::shared_ptr<const Protocol> protocol,
+                                                    SessionClock clock = {});
+
+// <user_data_dir()>/sessions/<YYYYmmdd-HHMMSS>-<protocol>.jsonl, the time in UTC.
+[[nodiscard]] std::filesystem::path default_sessions_dir();
+[[nodiscard]] std::filesystem::path default_record_path(std::string_view protocol_id,
+                                                        SessionTime time);
+
+// SHA-256 of a file as 64 lowercase hex digits; nullopt when it cannot be read.
+[[nodiscard]] std::optional<std::string> file_sha256(const std::filesystem::path& path);
+[[nodiscard]] std::string sha256_hex(std::string_view data);
+
+// The summary next to a record: <name>.summary.json and <name>.summary.csv (<name> = the record's
+// file name without .jsonl). CSV columns: site,muscle,side,units_given,status,time,reason.
+[[nodiscard]] std::filesystem::path summary_json_path(const std::filesystem::path& record_path);
+[[nodiscard]] std::filesystem::path summary_csv_path(const std::filesystem::path& record_path);
+[[nodiscard]] std::string session_summary_json(const Session& session);
+[[nodiscard]] std::string session_summary_csv(const Session& session);
+// Writes both (each to a temporary file, fsync'ed, then renamed). Errors: record.io.
+[[nodiscard]] Diagnostics write_session_summary(const Session& session,
+                                                const std::filesystem::path& record_path);
+
+// An open record file: an append-only POSIX descriptor, closed on destruction.
+class RecordFile {
+public:
+    RecordFile() = default;
+    ~RecordFile();
+    RecordFile(RecordFile&& other) noexcept;
+    RecordFile& operator=(RecordFile&& other) noexcept;
+    RecordFile(const RecordFile&) = delete;
+    RecordFile& operator=(const RecordFile&) = delete;
+
+    // A new file (never overwrites: record.exists), its folder created and fsync'ed.
+    static Result<RecordFile> create(const std::filesystem::path& path);
+    // An existing file, cut to `valid_bytes` (dropping a damaged tail) and fsync'ed.
+    static Result<RecordFile> open_for_append(const std::filesystem::path& path,
+                                              std::uintmax_t valid_bytes);
+
+    // Writes line + '\n' and fsyncs; false (with errno text in `error`) when that failed.
+    bool append_line(std::string_view line, std::string& error);
+    [[nodiscard]] bool is_open() const { return fd_ >= 0; }
+    [[nodiscard]] int lines_written() const { return lines_written_; }
+
+    // Testing only (crash tests; set by `injmap session` from INJMAP_TEST_DIE_AFTER /
+    // INJMAP_TEST_DIE_DURING): the process kills itself with SIGKILL right after the n-th line
+    // appended in this process (through any RecordFile) is fsync'ed or, with `mid_line`, after
+    // writing and syncing only the first half of the n-th line. 0 turns it off.
+    static void set_test_kill(int nth_line, bool mid_line) {
+        test_kill_at_ = nth_line;
+        test_kill_mid_line_ = mid_line;
+    }
+
+private:
+    explicit RecordFile(int fd) : fd_(fd) {}
+    int fd_ = -1;
+    int lines_written_ = 0;
+    static inline int test_kill_at_ = 0;
+    static inline bool test_kill_mid_line_ = false;
+    static inline int test_lines_appended_ = 0;
+};
+
+// A Session with its record: every successful action is appended (and fsync'ed) before apply
+// returns; an action whose line cannot be written is not done (record.io). finish also writes
+// the summary files.
+class SessionRecorder {
+public:
+    // Creates the record file and writes the start line.
+    static Result<SessionRecorder> create(const std::filesystem::path& path,
+                                          std::shared_ptr<const Protocol> protocol,
+                                          SessionStart start, SessionClock clock = {});
+    // Replays `record` and continues appending to its file (see RecordFile::open_for_append).
+    // A finished record whose summary files are missing (a crash right after the finish line) gets
+    // them written (a failure there is a record.io warning).
+    static Result<SessionRecorder> resume(const SessionRecord& record,
+                                          std::shared_ptr<const Protocol> protocol,
+                                          SessionClock clock = {});
+
+    // Applies and records. For finish, `Outcome::code` is "record.io" if the summary could not be
+    // written although the finish itself was recorded (finished() tells).
+    Outcome apply(const SessionAction& action);
+    Outcome inject(std::optional<double> units = std::nullopt);
+    Outcome skip(std::string reason);
+    Outcome back();
+    Outcome add(std::string muscle, Side side, std::optional<double> units = std::nullopt,
+                std::optional<glm::vec3> position_mm = std::nullopt);
+    Outcome finish();
+
+    // Navigation is not recorded.
+    Outcome next() { return session_.next(); }
+    Outcome previous() { return session_.previous(); }
+    Outcome go_to(std::string_view site_id) { return session_.go_to(site_id); }
+
+    [[nodiscard]] const Session& session() const { return session_; }
+    [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+    [[nodiscard]] int lines() const { return lines_; } // lines in the file, including earlier ones
+    RecordFile& file() { return file_; }
+
+private:
+    SessionRecorder(Session session, RecordFile file, std::filesystem::path path, int lines)
+        : session_(std::move(session)), file_(std::move(file)), path_(std::move(path)),
+          lines_(lines) {}
+
+    Session session_;
+    RecordFile file_;
+    std::filesystem::path path_;
+    int lines_ = 0;
+};
+
+} // namespace injmap

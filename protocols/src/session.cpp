@@ -1,0 +1,527 @@
+#include "injmap/protocols/session.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+#include <utility>
+
+namespace injmap {
+namespace {
+
+// Limits are compared with a little slack so 31 × 5.0 never counts as above 155 through rounding.
+constexpr double kEpsilon = 1e-9;
+
+Outcome done() {
+    return {};
+}
+Outcome refuse(std::string code, std::string reason) {
+    return {std::move(code), std::move(reason)};
+}
+
+std::string units_text(double units) {
+    std::ostringstream s;
+    s << units;
+    return s.str();
+}
+
+std::string trim(std::string text) {
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos)
+        return {};
+    const auto last = text.find_last_not_of(" \t\r\n");
+    return text.substr(first, last - first + 1);
+}
+
+SessionTime whole_seconds(SessionTime t) {
+    return std::chrono::floor<std::chrono::seconds>(t);
+}
+
+// Positions are kept to 0.01 mm, the precision the record writes, so a replay gives the same state.
+std::optional<glm::vec3> to_hundredths(std::optional<glm::vec3> p) {
+    if (!p)
+        return p;
+    for (int i = 0; i < 3; ++i)
+        (*p)[i] = static_cast<float>(std::round(static_cast<double>((*p)[i]) * 100.0) / 100.0);
+    return p;
+}
+
+} // namespace
+
+const char* to_string(SiteStatus status) {
+    switch (status) {
+    case SiteStatus::pending:
+        return "pending";
+    case SiteStatus::current:
+        return "current";
+    case SiteStatus::injected:
+        return "injected";
+    case SiteStatus::skipped:
+        return "skipped";
+    case SiteStatus::not_given:
+        return "not_given";
+    }
+    return "pending";
+}
+
+const char* to_string(ActionKind kind) {
+    switch (kind) {
+    case ActionKind::start:
+        return "start";
+    case ActionKind::inject:
+        return "inject";
+    case ActionKind::skip:
+        return "skip";
+    case ActionKind::back:
+        return "back";
+    case ActionKind::add:
+        return "add";
+    case ActionKind::finish:
+        return "finish";
+    }
+    return "inject";
+}
+
+std::optional<ActionKind> action_kind_from_string(std::string_view text) {
+    for (ActionKind k : {ActionKind::start, ActionKind::inject, ActionKind::skip, ActionKind::back,
+                         ActionKind::add, ActionKind::finish})
+        if (text == to_string(k))
+            return k;
+    return std::nullopt;
+}
+
+Session::Session(std::shared_ptr<const Protocol> protocol, SessionClock clock)
+    : protocol_(std::move(protocol)), clock_(std::move(clock)) {
+    if (!clock_)
+        clock_ = [] { return std::chrono::system_clock::now(); };
+    if (!protocol_)
+        protocol_ = std::make_shared<const Protocol>();
+    // Walk the steps directly (same order as Protocol::sites()).
+    for (const Step& step : protocol_->steps)
+        for (const Site& site : step.sites) {
+            SessionSite s;
+            s.site = &site;
+            s.id = site.id;
+            s.muscle = site.muscle;
+            s.side = site.side;
+            s.planned_units = site.units;
+            s.optional = site.optional;
+            sites_.push_back(std::move(s));
+        }
+    protocol_sites_ = sites_.size();
+}
+
+const SessionSite* Session::current_site() const {
+    return cursor_ ? &sites_[*cursor_] : nullptr;
+}
+
+SiteStatus Session::status(std::size_t index) const {
+    if (index >= sites_.size())
+        return SiteStatus::pending;
+    const SiteStatus stored = sites_[index].status;
+    if (stored == SiteStatus::pending && cursor_ && *cursor_ == index)
+        return SiteStatus::current;
+    return stored;
+}
+
+std::optional<std::size_t> Session::find(std::string_view site_id) const {
+    for (std::size_t i = 0; i < sites_.size(); ++i)
+        if (sites_[i].id == site_id)
+            return i;
+    return std::nullopt;
+}
+
+std::optional<double> Session::site_unit_limit() const {
+    if (protocol_->limits.max_units_per_site)
+        return protocol_->limits.max_units_per_site;
+    return protocol_->limits.units_per_site;
+}
+
+std::optional<double> Session::default_add_units(std::string_view muscle) const {
+    for (std::size_t i = 0; i < protocol_sites_; ++i)
+        if (sites_[i].muscle == muscle && sites_[i].planned_units > 0.0)
+            return sites_[i].planned_units;
+    return protocol_->limits.units_per_site;
+}
+
+std::string Session::stand_in_site(std::string_view muscle, Side side) const {
+    for (std::size_t i = 0; i < protocol_sites_; ++i)
+        if (sites_[i].muscle == muscle && sites_[i].side == side)
+            return sites_[i].id;
+    for (std::size_t i = 0; i < protocol_sites_; ++i)
+        if (sites_[i].muscle == muscle)
+            return sites_[i].id;
+    return {};
+}
+
+int Session::injected_sites() const {
+    return static_cast<int>(std::count_if(sites_.begin(), sites_.end(), [](const SessionSite& s) {
+        return s.status == SiteStatus::injected;
+    }));
+}
+
+Outcome Session::check_active() const {
+    if (!started())
+        return refuse("session.not-started", "the session has not been started");
+    if (finished())
+        return refuse("session.finished", "the session is finished");
+    return done();
+}
+
+SessionTime Session::now(const SessionAction& action) const {
+    return whole_seconds(action.time ? *action.time : clock_());
+}
+
+Outcome Session::check_dose(const SessionSite& target, double units, bool extra) const {
+    const Limits& limits = protocol_->limits;
+    if (!std::isfinite(units) || units <= 0.0)
+        return refuse("session.bad-units", "units must be a number above 0");
+    if (const auto limit = site_unit_limit(); limit && units > *limit + kEpsilon)
+        return refuse("session.over-site-limit", units_text(units) + " U is above the protocol's " +
+                                                     units_text(*limit) + " U per site");
+    const SessionTallies t = tallies();
+    if (limits.max_total_units && t.total.units + units > *limits.max_total_units + kEpsilon)
+        return refuse("session.over-total", units_text(units) + " U more would make " +
+                                                units_text(t.total.units + units) +
+                                                " U, above the session limit of " +
+                                                units_text(*limits.max_total_units) + " U");
+    if (limits.max_sites && t.injected + 1 > *limits.max_sites)
+        return refuse("session.over-site-count", "one more site would be above the protocol's " +
+                                                     std::to_string(*limits.max_sites) + " sites");
+    if (extra && limits.follow_the_pain) {
+        const FollowThePainLimits& ftp = *limits.follow_the_pain;
+        if (t.extra.sites + 1 > ftp.max_extra_sites)
+            return refuse("session.ftp-max-sites", "follow-the-pain allows at most " +
+                                                       std::to_string(ftp.max_extra_sites) +
+                                                       " extra sites");
+        if (auto cap = ftp.max_sites_per_muscle.find(target.muscle);
+            cap != ftp.max_sites_per_muscle.end()) {
+            int used = 0;
+            for (const SessionSite& s : sites_)
+                if ((s.added || s.optional) && s.status == SiteStatus::injected &&
+                    s.muscle == target.muscle)
+                    ++used;
+            if (used + 1 > cap->second)
+                return refuse("session.ftp-muscle-sites", "follow-the-pain allows at most " +
+                                                              std::to_string(cap->second) +
+                                                              " extra sites in " + target.muscle);
+        }
+        if (t.extra.units + units > ftp.max_extra_units + kEpsilon)
+            return refuse("session.ftp-max-units",
+                          "follow-the-pain allows at most " + units_text(ftp.max_extra_units) +
+                              " extra units; " + units_text(t.extra.units) + " U already given");
+    }
+    return done();
+}
+
+void Session::advance_from(std::size_t index) {
+    for (std::size_t j = index + 1; j < protocol_sites_; ++j)
+        if (sites_[j].status == SiteStatus::pending) {
+            cursor_ = j;
+            return;
+        }
+    for (std::size_t j = 0; j <= index && j < protocol_sites_; ++j)
+        if (sites_[j].status == SiteStatus::pending) {
+            cursor_ = j;
+            return;
+        }
+    cursor_.reset();
+}
+
+Outcome Session::start(SessionStart info) {
+    SessionAction a;
+    a.kind = ActionKind::start;
+    a.start = std::move(info);
+    return apply(a);
+}
+
+Outcome Session::inject(std::optional<double> units) {
+    SessionAction a;
+    a.kind = ActionKind::inject;
+    a.units = units;
+    return apply(a);
+}
+
+Outcome Session::skip(std::string reason) {
+    SessionAction a;
+    a.kind = ActionKind::skip;
+    a.reason = std::move(reason);
+    return apply(a);
+}
+
+Outcome Session::back() {
+    SessionAction a;
+    a.kind = ActionKind::back;
+    return apply(a);
+}
+
+Outcome Session::add(std::string muscle, Side side, std::optional<double> units,
+                     std::optional<glm::vec3> position_mm) {
+    SessionAction a;
+    a.kind = ActionKind::add;
+    a.muscle = std::move(muscle);
+    a.side = side;
+    a.units = units;
+    a.position_mm = position_mm;
+    return apply(a);
+}
+
+Outcome Session::finish() {
+    SessionAction a;
+    a.kind = ActionKind::finish;
+    return apply(a);
+}
+
+Outcome Session::apply(const SessionAction& action) {
+    SessionAction recorded = action;
+    switch (action.kind) {
+    case ActionKind::start: {
+        if (started())
+            return refuse("session.already-started", "the session has already been started");
+        if (recorded.start.protocol_id.empty())
+            recorded.start.protocol_id = protocol_->id;
+        else if (recorded.start.protocol_id != protocol_->id)
+            return refuse("session.protocol-mismatch", "the session is for protocol '" +
+                                                           recorded.start.protocol_id + "', not '" +
+                                                           protocol_->id + "'");
+        recorded.time = now(action);
+        start_ = recorded.start;
+        started_at_ = recorded.time;
+        cursor_.reset();
+        if (protocol_sites_ > 0)
+            cursor_ = 0;
+        break;
+    }
+    case ActionKind::inject:
+    case ActionKind::skip: {
+        if (auto o = check_active(); !o.ok())
+            return o;
+        std::size_t index = 0;
+        if (!action.site.empty()) {
+            const auto found = find(action.site);
+            if (!found)
+                return refuse("session.unknown-site",
+                              "no site '" + action.site + "' in this session");
+            index = *found;
+        } else if (cursor_) {
+            index = *cursor_;
+        } else {
+            return refuse("session.no-current-site", "every site has been injected or skipped");
+        }
+        SessionSite& target = sites_[index];
+        if (target.status == SiteStatus::injected)
+            return refuse("session.already-injected",
+                          "site '" + target.id + "' is already injected");
+        if (action.kind == ActionKind::inject) {
+            const double units = action.units.value_or(target.planned_units);
+            if (auto o = check_dose(target, units, target.optional); !o.ok())
+                return o;
+            recorded.units = units;
+            recorded.reason.clear();
+        } else {
+            if (target.status == SiteStatus::skipped)
+                return refuse("session.already-skipped",
+                              "site '" + target.id + "' is already skipped");
+            recorded.reason = trim(action.reason);
+            if (recorded.reason.empty())
+                return refuse("session.reason-required", "skipping a site needs a reason");
+            recorded.units.reset();
+        }
+        recorded.site = target.id;
+        recorded.time = now(action);
+        undo_.push_back({action.kind, index, target, cursor_});
+        if (action.kind == ActionKind::inject) {
+            target.status = SiteStatus::injected;
+            target.units_given = *recorded.units;
+            target.reason.clear();
+        } else {
+            target.status = SiteStatus::skipped;
+            target.units_given = 0.0;
+            target.reason = recorded.reason;
+        }
+        target.time = recorded.time;
+        advance_from(index);
+        break;
+    }
+    case ActionKind::back: {
+        if (auto o = check_active(); !o.ok())
+            return o;
+        if (undo_.empty())
+            return refuse("session.nothing-to-undo", "there is nothing to undo");
+        const Undo undo = undo_.back();
+        const std::string undone_id = sites_[undo.index].id;
+        if (!action.site.empty() && action.site != undone_id)
+            return refuse("session.record-mismatch",
+                          "back would undo '" + undone_id + "', not '" + action.site + "'");
+        undo_.pop_back();
+        if (undo.kind == ActionKind::add) {
+            // Adds are appended and undone last-in-first-out, so the undone site is the last one.
+            sites_.erase(sites_.begin() + static_cast<std::ptrdiff_t>(undo.index));
+            cursor_ = undo.cursor;
+        } else {
+            sites_[undo.index] = undo.before;
+            cursor_ = undo.index;
+        }
+        recorded = SessionAction{};
+        recorded.kind = ActionKind::back;
+        recorded.site = undone_id;
+        recorded.time = now(action);
+        break;
+    }
+    case ActionKind::add: {
+        if (auto o = check_active(); !o.ok())
+            return o;
+        const auto& ftp = protocol_->limits.follow_the_pain;
+        if (!ftp)
+            return refuse("session.ftp-not-allowed", "this protocol has no follow-the-pain option");
+        if (std::find(ftp->muscles.begin(), ftp->muscles.end(), action.muscle) ==
+            ftp->muscles.end()) {
+            std::string allowed;
+            for (const auto& m : ftp->muscles)
+                allowed += (allowed.empty() ? "" : ", ") + m;
+            return refuse("session.ftp-muscle",
+                          "follow-the-pain sites may only be in " +
+                              (allowed.empty() ? std::string("no muscle") : allowed) + ", not '" +
+                              action.muscle + "'");
+        }
+        if (action.position_mm &&
+            !(std::isfinite((*action.position_mm)[0]) && std::isfinite((*action.position_mm)[1]) &&
+              std::isfinite((*action.position_mm)[2])))
+            return refuse("session.bad-position", "the position is not a finite point");
+        const auto units = action.units ? action.units : default_add_units(action.muscle);
+        if (!units)
+            return refuse("session.units-required",
+                          "no default dose for '" + action.muscle + "'; state the units");
+        SessionSite site;
+        site.id = "ftp-" + std::to_string(sites_.size() - protocol_sites_ + 1);
+        site.muscle = action.muscle;
+        site.side = action.side;
+        site.planned_units = *units;
+        site.added = true;
+        if (auto o = check_dose(site, *units, true); !o.ok())
+            return o;
+        if (!action.site.empty() && action.site != site.id)
+            return refuse("session.record-mismatch",
+                          "the added site would be '" + site.id + "', not '" + action.site + "'");
+        recorded.site = site.id;
+        recorded.units = *units;
+        recorded.time = now(action);
+        site.status = SiteStatus::injected;
+        site.units_given = *units;
+        site.time = recorded.time;
+        site.position_mm = to_hundredths(action.position_mm);
+        recorded.position_mm = site.position_mm;
+        if (!site.position_mm)
+            site.stand_in_site = stand_in_site(site.muscle, site.side);
+        undo_.push_back({ActionKind::add, sites_.size(), site, cursor_});
+        sites_.push_back(std::move(site));
+        break;
+    }
+    case ActionKind::finish: {
+        if (auto o = check_active(); !o.ok())
+            return o;
+        recorded = SessionAction{};
+        recorded.kind = ActionKind::finish;
+        recorded.time = now(action);
+        for (std::size_t i = 0; i < protocol_sites_; ++i)
+            if (sites_[i].status == SiteStatus::pending)
+                sites_[i].status = SiteStatus::not_given;
+        cursor_.reset();
+        undo_.clear();
+        finished_at_ = recorded.time;
+        break;
+    }
+    }
+    history_.push_back(std::move(recorded));
+    return done();
+}
+
+Outcome Session::next() {
+    if (!started())
+        return refuse("session.not-started", "the session has not been started");
+    if (!cursor_ || *cursor_ + 1 >= protocol_sites_)
+        return refuse("session.no-next", "there is no next site");
+    ++*cursor_;
+    return done();
+}
+
+Outcome Session::previous() {
+    if (!started())
+        return refuse("session.not-started", "the session has not been started");
+    if (!cursor_) {
+        if (protocol_sites_ == 0)
+            return refuse("session.no-previous", "there is no previous site");
+        cursor_ = protocol_sites_ - 1;
+        return done();
+    }
+    if (*cursor_ == 0)
+        return refuse("session.no-previous", "there is no previous site");
+    --*cursor_;
+    return done();
+}
+
+Outcome Session::go_to(std::string_view site_id) {
+    if (!started())
+        return refuse("session.not-started", "the session has not been started");
+    const auto found = find(site_id);
+    if (!found || *found >= protocol_sites_)
+        return refuse("session.unknown-site", "no protocol site '" + std::string(site_id) + "'");
+    cursor_ = *found;
+    return done();
+}
+
+SessionTallies Session::tallies() const {
+    const Limits& limits = protocol_->limits;
+    SessionTallies t;
+    t.total.limit = limits.max_total_units;
+    t.max_sites = limits.max_sites;
+    if (limits.follow_the_pain) {
+        t.extra.limit = limits.follow_the_pain->max_extra_units;
+        t.extra_sites_limit = limits.follow_the_pain->max_extra_sites;
+    }
+    for (const SessionSite& s : sites_) {
+        Tally& muscle = t.per_muscle[s.muscle];
+        if (auto cap = limits.max_units_per_muscle.find(s.muscle);
+            cap != limits.max_units_per_muscle.end())
+            muscle.limit = cap->second;
+        if (!s.added && !s.optional)
+            t.planned_units += s.planned_units;
+        switch (s.status) {
+        case SiteStatus::injected: {
+            ++t.injected;
+            t.total.units += s.units_given;
+            ++t.total.sites;
+            muscle.units += s.units_given;
+            ++muscle.sites;
+            Tally& side = t.per_side[s.side];
+            side.units += s.units_given;
+            ++side.sites;
+            if (s.added || s.optional) {
+                t.extra.units += s.units_given;
+                ++t.extra.sites;
+            }
+            break;
+        }
+        case SiteStatus::skipped:
+            ++t.skipped;
+            break;
+        case SiteStatus::not_given:
+            ++t.not_given;
+            break;
+        case SiteStatus::pending:
+        case SiteStatus::current:
+            ++t.pending;
+            if (!s.optional)
+                t.projected_units += s.planned_units;
+            break;
+        }
+        if (s.added)
+            ++t.added;
+    }
+    t.projected_units += t.total.units;
+    t.units_per_0_1_ml = protocol_->reconstitution.units_per_0_1_ml();
+    t.given = dose_logistics(protocol_->reconstitution, t.total.units);
+    t.projected = dose_logistics(protocol_->reconstitution, t.projected_units);
+    return t;
+}
+
+} // namespace injmap

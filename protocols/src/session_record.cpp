@@ -1,0 +1,968 @@
+#include "injmap/protocols/session_record.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cmath>
+#include <csignal>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "injmap/models/data_paths.hpp"
+
+namespace injmap {
+namespace fs = std::filesystem;
+using Json = nlohmann::ordered_json;
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+Diagnostic error(std::string rule, std::string message, const std::string& file, int line = 0) {
+    Diagnostic d;
+    d.severity = Severity::error;
+    d.rule = std::move(rule);
+    d.message = std::move(message);
+    d.where.file = file;
+    d.where.line = line;
+    return d;
+}
+
+std::string errno_text(int err) {
+    return std::strerror(err);
+}
+
+// An owned POSIX descriptor for the few places that need one only briefly.
+struct Fd {
+    int fd = -1;
+    explicit Fd(int f) : fd(f) {}
+    ~Fd() {
+        if (fd >= 0)
+            ::close(fd);
+    }
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+};
+
+bool write_all(int fd, const char* data, std::size_t size) {
+    while (size > 0) {
+        const ssize_t n = ::write(fd, data, size);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return false;
+        }
+        data += n;
+        size -= static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+// fsync a folder so a file created or renamed in it survives a crash.
+void sync_dir(const fs::path& dir) {
+    Fd d(::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (d.fd >= 0)
+        ::fsync(d.fd);
+}
+
+// Writes a whole file durably: temporary file, fsync, rename, fsync of the folder.
+bool write_file_atomically(const fs::path& path, const std::string& text, std::string& err) {
+    const fs::path tmp = path.string() + ".tmp";
+    {
+        Fd f(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+        if (f.fd < 0 || !write_all(f.fd, text.data(), text.size()) || ::fsync(f.fd) != 0) {
+            err = errno_text(errno);
+            std::error_code ec;
+            fs::remove(tmp, ec);
+            return false;
+        }
+    }
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+        err = errno_text(errno);
+        std::error_code ec;
+        fs::remove(tmp, ec);
+        return false;
+    }
+    sync_dir(path.parent_path());
+    return true;
+}
+
+double hundredths(float v) {
+    return std::round(static_cast<double>(v) * 100.0) / 100.0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SHA-256 (FIPS 180-4), for noticing that a protocol file changed under a record.
+
+class Sha256 {
+public:
+    void update(const unsigned char* data, std::size_t size) {
+        for (std::size_t i = 0; i < size; ++i) {
+            block_[block_size_++] = data[i];
+            if (block_size_ == 64) {
+                compress();
+                block_size_ = 0;
+            }
+        }
+        bytes_ += size;
+    }
+
+    std::string hex() {
+        const std::uint64_t bits = bytes_ * 8;
+        const unsigned char pad = 0x80;
+        update(&pad, 1);
+        const unsigned char zero = 0;
+        while (block_size_ != 56)
+            update(&zero, 1);
+        for (int i = 7; i >= 0; --i) {
+            const auto b = static_cast<unsigned char>(bits >> (i * 8));
+            update(&b, 1);
+        }
+        static const char* digits = "0123456789abcdef";
+        std::string out;
+        for (std::uint32_t v : h_)
+            for (int i = 28; i >= 0; i -= 4)
+                out += digits[(v >> i) & 0xf];
+        return out;
+    }
+
+private:
+    static std::uint32_t rotr(std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
+
+    void compress() {
+        static constexpr std::array<std::uint32_t, 64> k = {
+            0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+            0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+            0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+            0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+            0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+            0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+            0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+            0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+            0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+            0xc67178f2};
+        std::array<std::uint32_t, 64> w{};
+        for (int i = 0; i < 16; ++i)
+            w[i] = (std::uint32_t(block_[i * 4]) << 24) | (std::uint32_t(block_[i * 4 + 1]) << 16) |
+                   (std::uint32_t(block_[i * 4 + 2]) << 8) | std::uint32_t(block_[i * 4 + 3]);
+        for (int i = 16; i < 64; ++i) {
+            const std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
+            const std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
+            w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+        }
+        std::uint32_t a = h_[0], b = h_[1], c = h_[2], d = h_[3], e = h_[4], f = h_[5], g = h_[6],
+                      h = h_[7];
+        for (int i = 0; i < 64; ++i) {
+            const std::uint32_t s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
+            const std::uint32_t ch = (e & f) ^ (~e & g);
+            const std::uint32_t t1 = h + s1 + ch + k[i] + w[i];
+            const std::uint32_t s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
+            const std::uint32_t maj = (a & b) ^ (a & c) ^ (b & c);
+            const std::uint32_t t2 = s0 + maj;
+            h = g;
+            g = f;
+            f = e;
+            e = d + t1;
+            d = c;
+            c = b;
+            b = a;
+            a = t1 + t2;
+        }
+        h_[0] += a;
+        h_[1] += b;
+        h_[2] += c;
+        h_[3] += d;
+        h_[4] += e;
+        h_[5] += f;
+        h_[6] += g;
+        h_[7] += h;
+    }
+
+    std::array<std::uint32_t, 8> h_ = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                       0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    std::array<unsigned char, 64> block_{};
+    std::size_t block_size_ = 0;
+    std::uint64_t bytes_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Lines
+
+struct LineError {
+    std::string rule = "record.corrupt-line";
+    std::string message;
+};
+
+const Json* member(const Json& object, const char* key) {
+    auto it = object.find(key);
+    return it == object.end() ? nullptr : &*it;
+}
+
+bool get_string(const Json& object, const char* key, std::string& out, LineError& err,
+                bool required = true) {
+    const Json* v = member(object, key);
+    if (!v || v->is_null()) {
+        if (required)
+            err.message = std::string("missing \"") + key + "\"";
+        return !required;
+    }
+    if (!v->is_string()) {
+        err.message = std::string("\"") + key + "\" must be a string";
+        return false;
+    }
+    out = v->get<std::string>();
+    return true;
+}
+
+bool get_number(const Json& object, const char* key, std::optional<double>& out, LineError& err) {
+    const Json* v = member(object, key);
+    if (!v || !v->is_number()) {
+        err.message = std::string("\"") + key + "\" must be a number";
+        return false;
+    }
+    out = v->get<double>();
+    return true;
+}
+
+std::optional<SessionAction> parse_action(const Json& j, LineError& err) {
+    if (!j.is_object()) {
+        err.message = "a record line must be a JSON object";
+        return std::nullopt;
+    }
+    SessionAction a;
+    std::string text;
+    if (!get_string(j, "action", text, err))
+        return std::nullopt;
+    const auto kind = action_kind_from_string(text);
+    if (!kind) {
+        err.message = "unknown action '" + text + "'";
+        return std::nullopt;
+    }
+    a.kind = *kind;
+    if (!get_string(j, "time", text, err))
+        return std::nullopt;
+    a.time = parse_iso8601_utc(text);
+    if (!a.time) {
+        err.message = "\"time\" must be ISO 8601 UTC like 2024-05-01T09:30:00Z";
+        return std::nullopt;
+    }
+    switch (a.kind) {
+    case ActionKind::start: {
+        const Json* format = member(j, "format");
+        if (!format || !format->is_number_integer()) {
+            err.message = "\"format\" must be an integer";
+            return std::nullopt;
+        }
+        if (format->get<long long>() != kSessionRecordFormat) {
+            err.rule = "record.format";
+            err.message = "record format " + format->dump() + " is not understood (only " +
+                          std::to_string(kSessionRecordFormat) + ")";
+            return std::nullopt;
+        }
+        if (!get_string(j, "protocol", a.start.protocol_id, err) ||
+            !get_string(j, "protocol_path", a.start.protocol_path, err, false) ||
+            !get_string(j, "protocol_sha256", a.start.protocol_sha256, err, false) ||
+            !get_string(j, "model", a.start.model, err, false) ||
+            !get_string(j, "label", a.start.label, err, false))
+            return std::nullopt;
+        if (a.start.protocol_id.empty()) {
+            err.message = "\"protocol\" is empty";
+            return std::nullopt;
+        }
+        break;
+    }
+    case ActionKind::inject:
+        if (!get_string(j, "site", a.site, err) || !get_number(j, "units", a.units, err))
+            return std::nullopt;
+        break;
+    case ActionKind::skip:
+        if (!get_string(j, "site", a.site, err) || !get_string(j, "reason", a.reason, err))
+            return std::nullopt;
+        break;
+    case ActionKind::back:
+        if (!get_string(j, "site", a.site, err, false))
+            return std::nullopt;
+        break;
+    case ActionKind::add: {
+        std::string side;
+        if (!get_string(j, "site", a.site, err) || !get_string(j, "muscle", a.muscle, err) ||
+            !get_string(j, "side", side, err) || !get_number(j, "units", a.units, err))
+            return std::nullopt;
+        const auto s = side_from_string(side);
+        if (!s) {
+            err.message = "\"side\" must be left, right or midline";
+            return std::nullopt;
+        }
+        a.side = *s;
+        if (const Json* p = member(j, "position_mm"); p && !p->is_null()) {
+            if (!p->is_array() || p->size() != 3 || !(*p)[0].is_number() || !(*p)[1].is_number() ||
+                !(*p)[2].is_number()) {
+                err.message = "\"position_mm\" must be [x, y, z] or null";
+                return std::nullopt;
+            }
+            a.position_mm =
+                glm::vec3((*p)[0].get<float>(), (*p)[1].get<float>(), (*p)[2].get<float>());
+        }
+        break;
+    }
+    case ActionKind::finish:
+        break;
+    }
+    return a;
+}
+
+} // namespace
+
+// -------------------------------------------------------------------------------------------------
+// Time
+
+std::string format_iso8601_utc(SessionTime time) {
+    const std::time_t t =
+        std::chrono::system_clock::to_time_t(std::chrono::floor<std::chrono::seconds>(time));
+    std::tm tm{};
+    ::gmtime_r(&t, &tm);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buffer;
+}
+
+std::optional<SessionTime> parse_iso8601_utc(std::string_view text) {
+    // Exactly YYYY-MM-DDTHH:MM:SSZ: the form injmap writes.
+    if (text.size() != 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' ||
+        text[13] != ':' || text[16] != ':' || text[19] != 'Z')
+        return std::nullopt;
+    auto number = [&](std::size_t at, std::size_t digits, int& out) {
+        out = 0;
+        for (std::size_t i = at; i < at + digits; ++i) {
+            if (text[i] < '0' || text[i] > '9')
+                return false;
+            out = out * 10 + (text[i] - '0');
+        }
+        return true;
+    };
+    int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+    if (!number(0, 4, year) || !number(5, 2, month) || !number(8, 2, day) || !number(11, 2, hour) ||
+        !number(14, 2, minute) || !number(17, 2, second))
+        return std::nullopt;
+    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+        return std::nullopt;
+    std::tm tm{};
+    tm.tm_year = year - 1900;
+    tm.tm_mon = month - 1;
+    tm.tm_mday = day;
+    tm.tm_hour = hour;
+    tm.tm_min = minute;
+    tm.tm_sec = second;
+    const std::time_t t = ::timegm(&tm);
+    if (t == static_cast<std::time_t>(-1))
+        return std::nullopt;
+    return std::chrono::system_clock::from_time_t(t);
+}
+
+// -------------------------------------------------------------------------------------------------
+// Lines
+
+std::string record_line(const SessionAction& a) {
+    Json j;
+    j["action"] = to_string(a.kind);
+    switch (a.kind) {
+    case ActionKind::start:
+        j["format"] = kSessionRecordFormat;
+        j["protocol"] = a.start.protocol_id;
+        j["protocol_path"] = a.start.protocol_path;
+        if (!a.start.protocol_sha256.empty())
+            j["protocol_sha256"] = a.start.protocol_sha256;
+        if (!a.start.model.empty())
+            j["model"] = a.start.model;
+        if (!a.start.label.empty())
+            j["label"] = a.start.label;
+        break;
+    case ActionKind::inject:
+        j["site"] = a.site;
+        j["units"] = a.units.value_or(0.0);
+        break;
+    case ActionKind::skip:
+        j["site"] = a.site;
+        j["reason"] = a.reason;
+        break;
+    case ActionKind::back:
+        j["site"] = a.site;
+        break;
+    case ActionKind::add:
+        j["site"] = a.site;
+        j["muscle"] = a.muscle;
+        j["side"] = to_string(a.side);
+        j["units"] = a.units.value_or(0.0);
+        if (a.position_mm)
+            j["position_mm"] =
+                Json::array({hundredths(a.position_mm->x), hundredths(a.position_mm->y),
+                             hundredths(a.position_mm->z)});
+        else
+            j["position_mm"] = nullptr;
+        break;
+    case ActionKind::finish:
+        break;
+    }
+    j["time"] = format_iso8601_utc(a.time.value_or(SessionTime{}));
+    // Invalid UTF-8 in free text (a label, a reason) is replaced rather than thrown on.
+    return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::optional<SessionAction> parse_record_line(std::string_view line, std::string& error) {
+    const Json j = Json::parse(line, nullptr, false);
+    if (j.is_discarded()) {
+        error = "not valid JSON";
+        return std::nullopt;
+    }
+    LineError err;
+    auto a = parse_action(j, err);
+    if (!a)
+        error = err.message;
+    return a;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Reading
+
+Result<SessionRecord> parse_session_record(std::string_view text, const std::string& display_path) {
+    Result<SessionRecord> result;
+    SessionRecord record;
+    record.path = display_path;
+    std::size_t pos = 0;
+    int line_no = 0;
+    while (pos < text.size()) {
+        ++line_no;
+        const std::size_t newline = text.find('\n', pos);
+        const bool terminated = newline != std::string_view::npos;
+        const std::size_t end = terminated ? newline : text.size();
+        const bool last = !terminated || end + 1 == text.size();
+        const std::string_view line = text.substr(pos, end - pos);
+        auto cut = [&](const std::string& why) {
+            Diagnostic d =
+                error("record.truncated",
+                      "the last line is " + why + " (cut off by a crash?) and was ignored",
+                      display_path, line_no);
+            d.severity = Severity::warning;
+            result.diagnostics.push_back(std::move(d));
+            record.truncated = true;
+        };
+        if (!terminated) {
+            cut("not terminated by a newline");
+            break;
+        }
+        Json j;
+        bool valid = false;
+        if (line.size() <= kMaxRecordLineBytes) {
+            j = Json::parse(line, nullptr, false);
+            valid = !j.is_discarded();
+        }
+        if (!valid) {
+            if (last) {
+                cut("not valid JSON");
+                break;
+            }
+            result.diagnostics.push_back(error("record.corrupt-line",
+                                               line.size() > kMaxRecordLineBytes
+                                                   ? "the line is longer than any injmap writes"
+                                                   : "the line is not valid JSON",
+                                               display_path, line_no));
+            return result;
+        }
+        LineError err;
+        auto action = parse_action(j, err);
+        if (!action) {
+            result.diagnostics.push_back(error(err.rule, err.message, display_path, line_no));
+            return result;
+        }
+        if (record.actions.empty() && action->kind != ActionKind::start) {
+            result.diagnostics.push_back(error(
+                "record.format", "a record must begin with a start line", display_path, line_no));
+            return result;
+        }
+        record.actions.push_back(std::move(*action));
+        record.lines.push_back(line_no);
+        pos = end + 1;
+        record.valid_bytes = pos;
+    }
+    if (record.actions.empty()) {
+        result.diagnostics.push_back(
+            error("record.empty", "the record holds no complete line", display_path));
+        return result;
+    }
+    result.value = std::move(record);
+    return result;
+}
+
+Result<SessionRecord> read_session_record(const fs::path& path) {
+    Result<SessionRecord> result;
+    std::error_code ec;
+    const auto size = fs::file_size(path, ec);
+    if (ec) {
+        result.diagnostics.push_back(
+            error("record.io", "cannot read: " + ec.message(), path.string()));
+        return result;
+    }
+    if (size > kMaxRecordBytes) {
+        result.diagnostics.push_back(error("record.too-large",
+                                           "the file is " + std::to_string(size) +
+                                               " bytes, far larger than any session record",
+                                           path.string()));
+        return result;
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        result.diagnostics.push_back(error("record.io", "cannot open the file", path.string()));
+        return result;
+    }
+    std::string text;
+    text.resize(static_cast<std::size_t>(size));
+    in.read(text.data(), static_cast<std::streamsize>(size));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    result = parse_session_record(text, path.string());
+    if (result.value)
+        result.value->path = path;
+    return result;
+}
+
+Result<Session> replay_session_record(const SessionRecord& record,
+                                      std::shared_ptr<const Protocol> protocol,
+                                      SessionClock clock) {
+    Result<Session> result;
+    const std::string file = record.path.string();
+    const SessionStart* start = record.start();
+    if (!start || !protocol) {
+        result.diagnostics.push_back(
+            error("record.format", "a record must begin with a start line", file, 1));
+        return result;
+    }
+    if (start->protocol_id != protocol->id) {
+        result.diagnostics.push_back(error("record.protocol-mismatch",
+                                           "the record is for protocol '" + start->protocol_id +
+                                               "', not '" + protocol->id + "'",
+                                           file, record.lines.front()));
+        return result;
+    }
+    if (!start->protocol_sha256.empty() && !protocol->path.empty()) {
+        const auto digest = file_sha256(protocol->path);
+        if (digest && *digest != start->protocol_sha256) {
+            Diagnostic d = error("record.protocol-changed",
+                                 "the protocol file " + protocol->path.string() +
+                                     " changed since the session started",
+                                 file, record.lines.front());
+            d.severity = Severity::warning;
+            result.diagnostics.push_back(std::move(d));
+        }
+    }
+    Session session(std::move(protocol), std::move(clock));
+    for (std::size_t i = 0; i < record.actions.size(); ++i) {
+        const Outcome o = session.apply(record.actions[i]);
+        if (!o.ok()) {
+            result.diagnostics.push_back(error("record.bad-action",
+                                               std::string(to_string(record.actions[i].kind)) +
+                                                   " refused: " + o.reason + " [" + o.code + "]",
+                                               file, record.lines[i]));
+            return result;
+        }
+    }
+    result.value = std::move(session);
+    return result;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Paths, digests
+
+fs::path default_sessions_dir() {
+    return user_data_dir() / "sessions";
+}
+
+fs::path default_record_path(std::string_view protocol_id, SessionTime time) {
+    const std::time_t t = std::chrono::system_clock::to_time_t(time);
+    std::tm tm{};
+    ::gmtime_r(&t, &tm);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    return default_sessions_dir() /
+           (std::string(stamp) + "-" + std::string(protocol_id) + ".jsonl");
+}
+
+std::string sha256_hex(std::string_view data) {
+    Sha256 h;
+    h.update(reinterpret_cast<const unsigned char*>(data.data()), data.size());
+    return h.hex();
+}
+
+std::optional<std::string> file_sha256(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return std::nullopt;
+    Sha256 h;
+    std::array<char, 8192> buffer{};
+    while (in) {
+        in.read(buffer.data(), buffer.size());
+        h.update(reinterpret_cast<const unsigned char*>(buffer.data()),
+                 static_cast<std::size_t>(in.gcount()));
+    }
+    if (in.bad())
+        return std::nullopt;
+    return h.hex();
+}
+
+// -------------------------------------------------------------------------------------------------
+// Summary
+
+namespace {
+
+std::string record_stem(const fs::path& record_path) {
+    std::string name = record_path.filename().string();
+    if (name.size() > 6 && name.compare(name.size() - 6, 6, ".jsonl") == 0)
+        name.resize(name.size() - 6);
+    return name;
+}
+
+Json tally_json(const Tally& t) {
+    Json j;
+    j["units"] = t.units;
+    j["sites"] = t.sites;
+    j["limit"] = t.limit ? Json(*t.limit) : Json(nullptr);
+    j["over"] = t.over();
+    return j;
+}
+
+std::string csv_field(const std::string& text) {
+    if (text.find_first_of(",\"\n\r") == std::string::npos)
+        return text;
+    std::string out = "\"";
+    for (char c : text)
+        out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+std::string number_text(double v) {
+    std::ostringstream s;
+    s << v;
+    return s.str();
+}
+
+} // namespace
+
+fs::path summary_json_path(const fs::path& record_path) {
+    return record_path.parent_path() / (record_stem(record_path) + ".summary.json");
+}
+
+fs::path summary_csv_path(const fs::path& record_path) {
+    return record_path.parent_path() / (record_stem(record_path) + ".summary.csv");
+}
+
+std::string session_summary_json(const Session& session) {
+    const Protocol& p = session.protocol();
+    const SessionTallies t = session.tallies();
+    Json j;
+    j["format"] = kSessionRecordFormat;
+    j["protocol"] = p.id;
+    j["title"] = p.title;
+    j["model"] = session.start_info().model;
+    j["label"] = session.start_info().label;
+    j["started"] =
+        session.started_at() ? Json(format_iso8601_utc(*session.started_at())) : Json(nullptr);
+    j["finished"] =
+        session.finished_at() ? Json(format_iso8601_utc(*session.finished_at())) : Json(nullptr);
+    Json sites = Json::array();
+    for (std::size_t i = 0; i < session.sites().size(); ++i) {
+        const SessionSite& s = session.sites()[i];
+        Json site;
+        site["site"] = s.id;
+        site["muscle"] = s.muscle;
+        site["side"] = to_string(s.side);
+        site["status"] = to_string(session.status(i));
+        site["planned_units"] = s.planned_units;
+        site["units_given"] = s.units_given;
+        site["time"] = s.time ? Json(format_iso8601_utc(*s.time)) : Json(nullptr);
+        site["reason"] = s.reason;
+        site["optional"] = s.optional;
+        site["added"] = s.added;
+        if (s.added) {
+            site["position_mm"] =
+                s.position_mm
+                    ? Json::array({hundredths(s.position_mm->x), hundredths(s.position_mm->y),
+                                   hundredths(s.position_mm->z)})
+                    : Json(nullptr);
+            site["stand_in_site"] = s.stand_in_site;
+        }
+        sites.push_back(std::move(site));
+    }
+    j["sites"] = std::move(sites);
+    Json counts;
+    counts["injected"] = t.injected;
+    counts["skipped"] = t.skipped;
+    counts["not_given"] = t.not_given;
+    counts["pending"] = t.pending;
+    counts["added"] = t.added;
+    j["counts"] = std::move(counts);
+    j["total"] = tally_json(t.total);
+    j["planned_units"] = t.planned_units;
+    Json muscles = Json::object();
+    for (const auto& [muscle, tally] : t.per_muscle)
+        muscles[muscle] = tally_json(tally);
+    j["per_muscle"] = std::move(muscles);
+    Json sides = Json::object();
+    for (const auto& [side, tally] : t.per_side)
+        sides[to_string(side)] = tally_json(tally);
+    j["per_side"] = std::move(sides);
+    if (p.limits.follow_the_pain) {
+        Json ftp = tally_json(t.extra);
+        ftp["sites_limit"] = t.extra_sites_limit ? Json(*t.extra_sites_limit) : Json(nullptr);
+        j["follow_the_pain"] = std::move(ftp);
+    } else {
+        j["follow_the_pain"] = nullptr;
+    }
+    Json logistics;
+    logistics["vial_units"] = p.reconstitution.vial_units;
+    logistics["diluent_ml"] = p.reconstitution.diluent_ml;
+    logistics["units_per_0_1_ml"] = t.units_per_0_1_ml;
+    logistics["injections_of_0_1_ml"] = t.given.injections_of_0_1_ml;
+    logistics["vials_needed"] = t.given.vials_needed;
+    logistics["waste_units"] = t.given.waste_units;
+    j["logistics"] = std::move(logistics);
+    return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+std::string session_summary_csv(const Session& session) {
+    std::string out = "site,muscle,side,units_given,status,time,reason\n";
+    for (std::size_t i = 0; i < session.sites().size(); ++i) {
+        const SessionSite& s = session.sites()[i];
+        out += csv_field(s.id) + "," + csv_field(s.muscle) + "," + to_string(s.side) + "," +
+               number_text(s.units_given) + "," + to_string(session.status(i)) + "," +
+               (s.time ? format_iso8601_utc(*s.time) : std::string()) + "," + csv_field(s.reason) +
+               "\n";
+    }
+    return out;
+}
+
+Diagnostics write_session_summary(const Session& session, const fs::path& record_path) {
+    Diagnostics out;
+    std::string err;
+    for (const auto& [path, text] :
+         {std::pair{summary_json_path(record_path), session_summary_json(session)},
+          std::pair{summary_csv_path(record_path), session_summary_csv(session)}})
+        if (!write_file_atomically(path, text, err))
+            out.push_back(error("record.io", "cannot write the summary: " + err, path.string()));
+    return out;
+}
+
+// -------------------------------------------------------------------------------------------------
+// RecordFile
+
+RecordFile::~RecordFile() {
+    if (fd_ >= 0)
+        ::close(fd_);
+}
+
+RecordFile::RecordFile(RecordFile&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)), lines_written_(other.lines_written_) {}
+
+RecordFile& RecordFile::operator=(RecordFile&& other) noexcept {
+    if (this != &other) {
+        if (fd_ >= 0)
+            ::close(fd_);
+        fd_ = std::exchange(other.fd_, -1);
+        lines_written_ = other.lines_written_;
+    }
+    return *this;
+}
+
+Result<RecordFile> RecordFile::create(const fs::path& path) {
+    Result<RecordFile> result;
+    std::error_code ec;
+    if (!path.parent_path().empty())
+        fs::create_directories(path.parent_path(), ec);
+    // 0600: a treatment record is nobody else's business.
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        const int err = errno;
+        result.diagnostics.push_back(error(err == EEXIST ? "record.exists" : "record.io",
+                                           err == EEXIST
+                                               ? "the record already exists (resume it instead)"
+                                               : "cannot create: " + errno_text(err),
+                                           path.string()));
+        return result;
+    }
+    sync_dir(path.parent_path());
+    result.value = RecordFile(fd);
+    return result;
+}
+
+Result<RecordFile> RecordFile::open_for_append(const fs::path& path, std::uintmax_t valid_bytes) {
+    Result<RecordFile> result;
+    const int raw = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (raw < 0) {
+        result.diagnostics.push_back(
+            error("record.io", "cannot open for appending: " + errno_text(errno), path.string()));
+        return result;
+    }
+    RecordFile file(raw);
+    struct stat st {};
+    if (::fstat(raw, &st) != 0 || static_cast<std::uintmax_t>(st.st_size) < valid_bytes) {
+        result.diagnostics.push_back(
+            error("record.io", "the record changed while it was being resumed", path.string()));
+        return result;
+    }
+    if (static_cast<std::uintmax_t>(st.st_size) > valid_bytes) {
+        // Drop the cut last line so the next line starts on a fresh line.
+        if (::ftruncate(raw, static_cast<off_t>(valid_bytes)) != 0 || ::fsync(raw) != 0) {
+            result.diagnostics.push_back(
+                error("record.io", "cannot cut the damaged last line: " + errno_text(errno),
+                      path.string()));
+            return result;
+        }
+    }
+    result.value = std::move(file);
+    return result;
+}
+
+bool RecordFile::append_line(std::string_view line, std::string& err) {
+    if (fd_ < 0) {
+        err = "the record is not open";
+        return false;
+    }
+    struct stat st {};
+    const bool have_size = ::fstat(fd_, &st) == 0;
+    std::string buffer(line);
+    buffer += '\n';
+    const int nth = test_lines_appended_ + 1;
+    if (test_kill_at_ == nth && test_kill_mid_line_) {
+        write_all(fd_, buffer.data(), buffer.size() / 2);
+        ::fsync(fd_);
+        std::raise(SIGKILL);
+    }
+    if (!write_all(fd_, buffer.data(), buffer.size()) || ::fsync(fd_) != 0) {
+        err = errno_text(errno);
+        // Take back a partly written line (e.g. disk full) so later lines stay on their own lines.
+        if (have_size && ::ftruncate(fd_, st.st_size) == 0)
+            ::fsync(fd_);
+        return false;
+    }
+    ++lines_written_;
+    ++test_lines_appended_;
+    if (test_kill_at_ == nth)
+        std::raise(SIGKILL);
+    return true;
+}
+
+// -------------------------------------------------------------------------------------------------
+// SessionRecorder
+
+Result<SessionRecorder> SessionRecorder::create(const fs::path& path,
+                                                std::shared_ptr<const Protocol> protocol,
+                                                SessionStart start, SessionClock clock) {
+    Result<SessionRecorder> result;
+    Session session(std::move(protocol), std::move(clock));
+    if (const Outcome o = session.start(std::move(start)); !o.ok()) {
+        result.diagnostics.push_back(error(o.code, o.reason, path.string()));
+        return result;
+    }
+    auto file = RecordFile::create(path);
+    if (!file.ok()) {
+        result.diagnostics = std::move(file.diagnostics);
+        return result;
+    }
+    std::string err;
+    if (!file.value->append_line(record_line(session.history().back()), err)) {
+        result.diagnostics.push_back(error("record.io", "cannot write: " + err, path.string()));
+        std::error_code ec;
+        fs::remove(path, ec);
+        return result;
+    }
+    result.value = SessionRecorder(std::move(session), std::move(*file.value), path, 1);
+    return result;
+}
+
+Result<SessionRecorder> SessionRecorder::resume(const SessionRecord& record,
+                                                std::shared_ptr<const Protocol> protocol,
+                                                SessionClock clock) {
+    Result<SessionRecorder> result;
+    auto replayed = replay_session_record(record, std::move(protocol), std::move(clock));
+    result.diagnostics = replayed.diagnostics;
+    if (!replayed.ok())
+        return result;
+    auto file = RecordFile::open_for_append(record.path, record.valid_bytes);
+    for (auto& d : file.diagnostics)
+        result.diagnostics.push_back(d);
+    if (!file.ok())
+        return result;
+    result.value = SessionRecorder(std::move(*replayed.value), std::move(*file.value), record.path,
+                                   static_cast<int>(record.actions.size()));
+    // A crash between the finish line and the summary: write the summary now.
+    std::error_code ec;
+    if (result.value->session().finished() && (!fs::exists(summary_json_path(record.path), ec) ||
+                                               !fs::exists(summary_csv_path(record.path), ec)))
+        for (Diagnostic d : write_session_summary(result.value->session(), record.path)) {
+            d.severity = Severity::warning; // the record itself is fine
+            result.diagnostics.push_back(std::move(d));
+        }
+    return result;
+}
+
+Outcome SessionRecorder::apply(const SessionAction& action) {
+    // Apply to a copy first: the action counts only once its line is on disk.
+    Session trial = session_;
+    if (Outcome o = trial.apply(action); !o.ok())
+        return o;
+    std::string err;
+    if (!file_.append_line(record_line(trial.history().back()), err))
+        return {"record.io", "cannot write the record: " + err};
+    session_ = std::move(trial);
+    ++lines_;
+    if (action.kind == ActionKind::finish) {
+        const Diagnostics d = write_session_summary(session_, path_);
+        if (!d.empty())
+            return {"record.io", d.front().message};
+    }
+    return {};
+}
+
+Outcome SessionRecorder::inject(std::optional<double> units) {
+    SessionAction a;
+    a.kind = ActionKind::inject;
+    a.units = units;
+    return apply(a);
+}
+
+Outcome SessionRecorder::skip(std::string reason) {
+    SessionAction a;
+    a.kind = ActionKind::skip;
+    a.reason = std::move(reason);
+    return apply(a);
+}
+
+Outcome SessionRecorder::back() {
+    SessionAction a;
+    a.kind = ActionKind::back;
+    return apply(a);
+}
+
+Outcome SessionRecorder::add(std::string muscle, Side side, std::optional<double> units,
+                             std::optional<glm::vec3> position_mm) {
+    SessionAction a;
+    a.kind = ActionKind::add;
+    a.muscle = std::move(muscle);
+    a.side = side;
+    a.units = units;
+    a.position_mm = position_mm;
+    return apply(a);
+}
+
+Outcome SessionRecorder::finish() {
+    SessionAction a;
+    a.kind = ActionKind::finish;
+    return apply(a);
+}
+
+} // namespace injmap

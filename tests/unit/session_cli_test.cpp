@@ -1,0 +1,326 @@
+// `injmap session play|resume`: scripts, the record they leave, --json output and exit codes.
+#include <cstdlib>
+#include <filesystem>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "test_support.hpp"
+
+namespace {
+using injmap::test::data_dir;
+using injmap::test::fresh_dir;
+using injmap::test::read_text;
+using injmap::test::run_injmap;
+using injmap::test::write_text;
+namespace fs = std::filesystem;
+
+// "r3.jsonl" (written out because GCC 12 warns falsely about "r" + std::to_string(n)).
+std::string numbered(const char* prefix, int n, const char* ext) {
+    std::string s = prefix;
+    s += std::to_string(n);
+    s += ext;
+    return s;
+}
+
+std::string protocol_file() {
+    return (data_dir() / "sessions" / "mini-ftp.toml").string();
+}
+
+int count_lines(const std::string& text) {
+    return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+}
+
+std::vector<nlohmann::json> record_lines(const fs::path& path) {
+    std::vector<nlohmann::json> out;
+    std::istringstream in(read_text(path));
+    for (std::string line; std::getline(in, line);)
+        out.push_back(nlohmann::json::parse(line));
+    return out;
+}
+
+const char* kFullScript = "# a whole session\n"
+                          "inject\n"
+                          "inject 2.5\n"
+                          "\n"
+                          "skip bruise, left side\n"
+                          "back\n"
+                          "   skip patient asked\n"
+                          "add trapezius left 3\n"
+                          "inject\n"
+                          "finish\n";
+
+TEST(SessionCli, PlayRecordsEveryActionAndWritesTheSummary) {
+    const fs::path dir = fresh_dir("play");
+    write_text(dir / "s.txt", kFullScript);
+    const fs::path record = dir / "out.jsonl";
+    const auto r = run_injmap({"session", "play", "--protocol", protocol_file(), "--script",
+                               (dir / "s.txt").string(), "--record", record.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(r.err.empty()) << r.err;
+    const auto lines = record_lines(record);
+    ASSERT_EQ(lines.size(), 9u);
+    EXPECT_EQ(lines[0]["action"], "start");
+    EXPECT_EQ(lines[0]["protocol"], "mini-ftp");
+    EXPECT_EQ(lines[0]["format"], 1);
+    EXPECT_TRUE(fs::path(lines[0]["protocol_path"].get<std::string>()).is_absolute());
+    EXPECT_EQ(lines[0]["protocol_sha256"].get<std::string>().size(), 64u);
+    EXPECT_EQ(lines[1]["site"], "corrugator_left");
+    EXPECT_EQ(lines[2]["units"], 2.5);
+    EXPECT_EQ(lines[3]["reason"], "bruise, left side");
+    EXPECT_EQ(lines[4]["action"], "back");
+    EXPECT_EQ(lines[4]["site"], "procerus");
+    EXPECT_EQ(lines[6]["action"], "add");
+    EXPECT_EQ(lines[6]["site"], "ftp-1");
+    EXPECT_TRUE(lines[6]["position_mm"].is_null());
+    EXPECT_EQ(lines[7]["site"], "temporalis_1_left");
+    EXPECT_EQ(lines[8]["action"], "finish");
+    for (const auto& line : lines)
+        EXPECT_EQ(line["time"].get<std::string>().size(), 20u);
+    EXPECT_TRUE(fs::exists(dir / "out.summary.json"));
+    EXPECT_EQ(count_lines(read_text(dir / "out.summary.csv")), 10); // header + 8 + 1 added
+    EXPECT_NE(r.out.find("out.summary.json"), std::string::npos);
+}
+
+TEST(SessionCli, ResumeJsonHasExactlyTheAgreedFields) {
+    const fs::path dir = fresh_dir("json");
+    write_text(dir / "s.txt", kFullScript);
+    const fs::path record = dir / "out.jsonl";
+    ASSERT_EQ(run_injmap({"session", "play", "--protocol", protocol_file(), "--script",
+                          (dir / "s.txt").string(), "--record", record.string()})
+                  .exit_code,
+              0);
+    const std::string before = read_text(record);
+    const auto r = run_injmap({"session", "resume", record.string(), "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "{\"protocol\":\"mini-ftp\",\"actions\":9,\"injected\":4,\"skipped\":1,"
+                     "\"units_given\":15.5,\"finished\":true}\n");
+    EXPECT_EQ(read_text(record), before); // resume without a script writes nothing
+
+    const auto human = run_injmap({"session", "resume", record.string()});
+    EXPECT_EQ(human.exit_code, 0);
+    EXPECT_NE(human.out.find("finished"), std::string::npos);
+}
+
+TEST(SessionCli, ResumeContinuesTheRecord) {
+    const fs::path dir = fresh_dir("resume");
+    write_text(dir / "a.txt", "inject\nskip later\n");
+    write_text(dir / "b.txt", "back\ninject 4\nadd temporalis right\nfinish\n");
+    const fs::path record = dir / "out.jsonl";
+    ASSERT_EQ(run_injmap({"session", "play", "--protocol", protocol_file(), "--script",
+                          (dir / "a.txt").string(), "--record", record.string()})
+                  .exit_code,
+              0);
+    EXPECT_FALSE(fs::exists(dir / "out.summary.json"));
+    const auto r = run_injmap(
+        {"session", "resume", record.string(), "--script", (dir / "b.txt").string(), "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["actions"], 7);
+    EXPECT_EQ(j["injected"], 3);
+    EXPECT_EQ(j["skipped"], 0);
+    EXPECT_EQ(j["units_given"], 14.0);
+    EXPECT_EQ(j["finished"], true);
+    const auto lines = record_lines(record);
+    ASSERT_EQ(lines.size(), 7u);
+    EXPECT_EQ(lines[3]["action"], "back");
+    EXPECT_EQ(lines[3]["site"], "corrugator_right");
+    EXPECT_EQ(lines[4]["site"], "corrugator_right");
+    EXPECT_EQ(lines[4]["units"], 4.0);
+    EXPECT_TRUE(fs::exists(dir / "out.summary.csv"));
+}
+
+TEST(SessionCli, ARefusedActionStopsWithItsScriptLine) {
+    const fs::path dir = fresh_dir("refused");
+    const std::string script = (dir / "s.txt").string();
+    write_text(script, "inject\n# comment\nadd frontalis left\ninject\n");
+    const fs::path record = dir / "out.jsonl";
+    const auto r = run_injmap({"session", "play", "--protocol", protocol_file(), "--script", script,
+                               "--record", record.string()});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.err.rfind(script + ":3: error: ", 0), 0u) << r.err;
+    EXPECT_NE(r.err.find("[session.ftp-muscle]\n"), std::string::npos) << r.err;
+    EXPECT_EQ(count_lines(r.err), 1);
+    EXPECT_EQ(count_lines(read_text(record)), 2); // start + the first inject
+}
+
+TEST(SessionCli, RefusalsCarryTheStateMachineCode) {
+    const fs::path dir = fresh_dir("codes");
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"inject 6\n", "session.over-site-limit"},
+        {"inject 0\n", "session.bad-units"},
+        {"inject nan\n", "session.bad-units"},
+        {"skip\n", "session.reason-required"},
+        {"back\n", "session.nothing-to-undo"},
+        {"add trapezius left\nadd trapezius left\nadd trapezius left\n",
+         "session.ftp-muscle-sites"},
+        {"finish\ninject\n", "session.finished"},
+        {"goto nowhere\n", "session.unknown-site"},
+        {"jump\n", "script.unknown-action"},
+        {"inject five\n", "script.bad-argument"},
+        {"inject 5 5\n", "script.bad-argument"},
+        {"add trapezius up\n", "script.bad-argument"},
+        {"add trapezius\n", "script.bad-argument"},
+        {"back now\n", "script.bad-argument"},
+    };
+    int n = 0;
+    for (const auto& [script, code] : cases) {
+        const fs::path s = dir / numbered("s", n, ".txt");
+        write_text(s, script);
+        const auto r =
+            run_injmap({"session", "play", "--protocol", protocol_file(), "--script", s.string(),
+                        "--record", (dir / numbered("r", n++, ".jsonl")).string()});
+        EXPECT_EQ(r.exit_code, 1) << script;
+        EXPECT_NE(r.err.find("[" + code + "]"), std::string::npos) << script << r.err;
+    }
+}
+
+TEST(SessionCli, NavigationInAScript) {
+    const fs::path dir = fresh_dir("nav");
+    write_text(dir / "s.txt",
+               "next\nnext\ninject\nprevious\nprevious\ninject\ngoto trapezius_1_right\ninject\n");
+    const fs::path record = dir / "out.jsonl";
+    ASSERT_EQ(run_injmap({"session", "play", "--protocol", protocol_file(), "--script",
+                          (dir / "s.txt").string(), "--record", record.string()})
+                  .exit_code,
+              0);
+    const auto lines = record_lines(record);
+    ASSERT_EQ(lines.size(), 4u);
+    EXPECT_EQ(lines[1]["site"], "procerus");
+    EXPECT_EQ(lines[2]["site"], "corrugator_right");
+    EXPECT_EQ(lines[3]["site"], "trapezius_1_right");
+}
+
+TEST(SessionCli, LabelAndModelAreNoted) {
+    const fs::path dir = fresh_dir("label");
+    write_text(dir / "s.txt", "");
+    const fs::path record = dir / "out.jsonl";
+    const auto r = run_injmap({"session", "play", "--protocol", protocol_file(), "--script",
+                               (dir / "s.txt").string(), "--record", record.string(), "--label",
+                               "room 2, morning", "--model", "adult-female"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto lines = record_lines(record);
+    ASSERT_EQ(lines.size(), 1u);
+    EXPECT_EQ(lines[0]["label"], "room 2, morning");
+    EXPECT_EQ(lines[0]["model"], "adult-female");
+}
+
+TEST(SessionCli, DefaultRecordGoesToTheUsersDataFolder) {
+    const fs::path dir = fresh_dir("xdg");
+    write_text(dir / "s.txt", "inject\n");
+    ::unsetenv("XDG_DATA_HOME"); // the child gets only ours
+    const auto r = run_injmap(
+        {"session", "play", "--protocol", protocol_file(), "--script", (dir / "s.txt").string()},
+        {"XDG_DATA_HOME=" + (dir / "data").string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    ASSERT_EQ(r.out.rfind("record: ", 0), 0u) << r.out;
+    const fs::path path = r.out.substr(8, r.out.find('\n') - 8);
+    EXPECT_EQ(path.parent_path(), dir / "data" / "injmap" / "sessions");
+    const std::string name = path.filename().string();
+    EXPECT_EQ(name.size(), std::string("20240501-093000-mini-ftp.jsonl").size()) << name;
+    EXPECT_EQ(name.substr(15), "-mini-ftp.jsonl");
+    EXPECT_EQ(count_lines(read_text(path)), 2);
+}
+
+TEST(SessionCli, UsageAndIoErrorsExit2) {
+    const fs::path dir = fresh_dir("usage");
+    write_text(dir / "s.txt", "inject\n");
+    write_text(dir / "broken.toml", "schema_version = 1\nid = [\n");
+    const std::string script = (dir / "s.txt").string();
+    const std::string existing = (dir / "existing.jsonl").string();
+    write_text(existing, "not mine\n");
+    write_text(dir / "corrupt.jsonl", "garbage\n{\"x\":1}\n");
+    const std::vector<std::vector<std::string>> cases = {
+        {"session"},
+        {"session", "frobnicate"},
+        {"session", "play", "--protocol", protocol_file()},
+        {"session", "play", "--script", script},
+        {"session", "play", "--protocol", protocol_file(), "--script",
+         (dir / "missing.txt").string()},
+        {"session", "play", "--protocol", "no-such-protocol", "--script", script},
+        {"session", "play", "--protocol", (dir / "broken.toml").string(), "--script", script},
+        {"session", "play", "--protocol", protocol_file(), "--script", script, "--record",
+         existing},
+        {"session", "play", "--protocol", protocol_file(), "--script", script, "--model",
+         "no-such-model"},
+        {"session", "play", "--protocol", protocol_file(), "--script", script, "--bogus"},
+        {"session", "play", "--protocol", protocol_file(), "--script", script, "extra"},
+        {"session", "resume"},
+        {"session", "resume", (dir / "missing.jsonl").string()},
+        {"session", "resume", (dir / "corrupt.jsonl").string()},
+        {"session", "resume", existing, existing},
+        {"session", "resume", existing, "--script", (dir / "missing.txt").string()},
+    };
+    for (const auto& args : cases) {
+        std::string joined;
+        for (const auto& a : args)
+            joined += a + " ";
+        const auto r = run_injmap(args);
+        EXPECT_EQ(r.exit_code, 2) << joined << "\n" << r.err;
+        EXPECT_FALSE(r.err.empty()) << joined;
+    }
+    EXPECT_EQ(read_text(existing), "not mine\n"); // never overwritten
+}
+
+TEST(SessionCli, ResumeWarnsAboutACutLastLineAndRepairsIt) {
+    const fs::path dir = fresh_dir("cut");
+    write_text(dir / "s.txt", "inject\ninject\n");
+    const fs::path record = dir / "out.jsonl";
+    ASSERT_EQ(run_injmap({"session", "play", "--protocol", protocol_file(), "--script",
+                          (dir / "s.txt").string(), "--record", record.string()})
+                  .exit_code,
+              0);
+    write_text(record, read_text(record) + "{\"action\":\"inj");
+    auto r = run_injmap({"session", "resume", record.string(), "--json"});
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_NE(r.err.find(record.string() + ":4: warning:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("[record.truncated]"), std::string::npos) << r.err;
+    EXPECT_EQ(nlohmann::json::parse(r.out)["actions"], 3);
+
+    write_text(dir / "t.txt", "finish\n");
+    r = run_injmap(
+        {"session", "resume", record.string(), "--script", (dir / "t.txt").string(), "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(record_lines(record).size(), 4u); // parses: the cut tail is gone
+    r = run_injmap({"session", "resume", record.string()});
+    EXPECT_TRUE(r.err.empty()) << r.err;
+}
+
+TEST(SessionCli, ResumeReportsARefusedRecordedAction) {
+    const fs::path dir = fresh_dir("badaction");
+    write_text(dir / "s.txt", "inject\n");
+    const fs::path record = dir / "out.jsonl";
+    ASSERT_EQ(run_injmap({"session", "play", "--protocol", protocol_file(), "--script",
+                          (dir / "s.txt").string(), "--record", record.string()})
+                  .exit_code,
+              0);
+    // The same site twice.
+    const auto lines = read_text(record);
+    write_text(record, lines + lines.substr(lines.find('\n') + 1));
+    const auto r = run_injmap({"session", "resume", record.string(), "--json"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find(record.string() + ":3: error:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("[record.bad-action]"), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty());
+}
+
+TEST(SessionCli, AFinishedRecordRefusesMore) {
+    const fs::path dir = fresh_dir("finished");
+    write_text(dir / "s.txt", "finish\n");
+    const fs::path record = dir / "out.jsonl";
+    ASSERT_EQ(run_injmap({"session", "play", "--protocol", protocol_file(), "--script",
+                          (dir / "s.txt").string(), "--record", record.string()})
+                  .exit_code,
+              0);
+    write_text(dir / "more.txt", "inject\n");
+    const auto r = run_injmap(
+        {"session", "resume", record.string(), "--script", (dir / "more.txt").string(), "--json"});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("more.txt:1: error:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("[session.finished]"), std::string::npos);
+    // The state is still printed.
+    EXPECT_EQ(nlohmann::json::parse(r.out)["finished"], true);
+    EXPECT_EQ(count_lines(read_text(record)), 2);
+}
+
+} // namespace

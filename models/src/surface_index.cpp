@@ -56,7 +56,9 @@ float box_distance2(const Node& n, const glm::vec3& p) {
     return glm::dot(d, d);
 }
 
-// Ray/box slab test; returns the entry distance or +inf when missed within [0, t_max].
+constexpr float kMiss = std::numeric_limits<float>::infinity();
+
+// Ray/box slab test; returns the entry distance, or kMiss when missed within [0, t_max].
 float ray_box(const Node& n, const glm::vec3& origin, const glm::vec3& inv_dir, float t_max) {
     const glm::vec3 t0 = (n.lo - origin) * inv_dir;
     const glm::vec3 t1 = (n.hi - origin) * inv_dir;
@@ -64,7 +66,7 @@ float ray_box(const Node& n, const glm::vec3& origin, const glm::vec3& inv_dir, 
     const glm::vec3 t_big = glm::max(t0, t1);
     const float t_enter = std::max(std::max(t_small.x, t_small.y), std::max(t_small.z, 0.0f));
     const float t_exit = std::min(std::min(t_big.x, t_big.y), std::min(t_big.z, t_max));
-    return t_enter <= t_exit ? t_enter : std::numeric_limits<float>::infinity();
+    return t_enter <= t_exit ? t_enter : kMiss;
 }
 
 // Closest point on triangle abc to p (Ericson, Real-Time Collision Detection, 5.1.5), as
@@ -310,12 +312,19 @@ bool SurfaceIndex::empty() const {
     return !impl_ || impl_->nodes.empty();
 }
 
-std::optional<SurfaceHit> SurfaceIndex::closest_point(const glm::vec3& p) const {
-    if (empty())
+std::optional<SurfaceHit> SurfaceIndex::closest_point(const glm::vec3& p,
+                                                      float max_distance) const {
+    if (empty() || !(max_distance >= 0.0f))
         return std::nullopt;
+    const bool bounded = max_distance < std::numeric_limits<float>::infinity();
     const auto& nodes = impl_->nodes;
     const auto& tris = impl_->triangles;
-    float best_d2 = std::numeric_limits<float>::infinity();
+    // Bounded: anything farther than max_distance is pruned from the start (the +1 ulp-ish margin
+    // keeps a point exactly at max_distance).
+    float best_d2 = bounded ? std::nextafter(max_distance * max_distance,
+                                             std::numeric_limits<float>::infinity())
+                            : std::numeric_limits<float>::infinity();
+    bool found = false;
     std::uint32_t best_tri = 0;
     glm::vec3 best_w{1, 0, 0};
 
@@ -336,6 +345,7 @@ std::optional<SurfaceHit> SurfaceIndex::closest_point(const glm::vec3& p) const 
                     best_d2 = qd2;
                     best_tri = i;
                     best_w = w;
+                    found = true;
                 }
             }
             continue;
@@ -355,7 +365,9 @@ std::optional<SurfaceHit> SurfaceIndex::closest_point(const glm::vec3& p) const 
                 stack[top++] = {right, dr};
         }
     }
-    if (!std::isfinite(best_d2)) {
+    if (!found) {
+        if (bounded)
+            return std::nullopt;
         // Only when the query point itself is not finite: answer with any surface point.
         return impl_->make_hit(0, glm::vec3{1, 0, 0}, std::numeric_limits<float>::infinity());
     }
@@ -387,7 +399,7 @@ std::optional<SurfaceHit> SurfaceIndex::ray_cast(const glm::vec3& origin,
     std::array<std::pair<std::uint32_t, float>, kStackSize> stack;
     int top = 0;
     const float root_t = ray_box(nodes[0], origin, inv_dir, best_t);
-    if (!(root_t <= best_t))
+    if (!(root_t < kMiss))
         return std::nullopt;
     stack[top++] = {0, root_t};
     while (top > 0) {
@@ -426,7 +438,8 @@ std::optional<SurfaceHit> SurfaceIndex::ray_cast(const glm::vec3& origin,
         const std::uint32_t left = index + 1, right = node.right_or_first;
         const float tl = ray_box(nodes[left], origin, inv_dir, best_t);
         const float tr = ray_box(nodes[right], origin, inv_dir, best_t);
-        const bool hit_l = tl <= best_t, hit_r = tr <= best_t;
+        // A miss is +inf, which must not pass as "≤ best_t" while best_t is still +inf.
+        const bool hit_l = tl < kMiss && tl <= best_t, hit_r = tr < kMiss && tr <= best_t;
         if (hit_l && hit_r) {
             if (tl <= tr) {
                 stack[top++] = {right, tr};
@@ -469,7 +482,7 @@ const Muscle* ModelQueries::muscle_under(const glm::vec3& skin_point, const glm:
     if (best)
         return best;
     for (std::size_t i = 0; i < muscles_.size(); ++i) {
-        if (auto hit = muscles_[i].closest_point(skin_point);
+        if (auto hit = muscles_[i].closest_point(skin_point, max_depth_mm);
             hit && hit->distance <= max_depth_mm && hit->distance < best_distance) {
             best_distance = hit->distance;
             best = &model_.muscles[i];

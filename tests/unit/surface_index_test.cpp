@@ -143,6 +143,16 @@ TEST(SurfaceIndex, ClosestPointMatchesBruteForce) {
                                             mesh.positions[mesh.indices[3 * t + 2]]),
                     0.0f, 1e-3f);
         EXPECT_NEAR(glm::length(hit->normal), 1.0f, 1e-4f);
+        // Bounded queries agree: a hit exactly when the surface lies within the bound.
+        const float bound = std::uniform_real_distribution<float>(0.0f, 80.0f)(rng);
+        if (std::fabs(bound - expected) > 1e-2f) {
+            const auto bounded = index.closest_point(p, bound);
+            EXPECT_EQ(bounded.has_value(), expected <= bound)
+                << "query " << i << " bound " << bound;
+            if (bounded) {
+                EXPECT_NEAR(bounded->distance, expected, 1e-3f + 1e-5f * expected);
+            }
+        }
     }
 }
 
@@ -204,6 +214,9 @@ TEST(SurfaceIndex, NormalsFallBackToTheFaceNormal) {
     // Beyond a corner, the corner is nearest.
     const auto corner = index.closest_point({-3, -4, 0});
     EXPECT_NEAR(corner->distance, 5.0f, 1e-5f);
+    // With a bound: nothing nearer than 5 mm, so 4 finds nothing and 5 finds the corner.
+    EXPECT_FALSE(index.closest_point({-3, -4, 0}, 4.0f).has_value());
+    EXPECT_TRUE(index.closest_point({-3, -4, 0}, 5.0f).has_value());
 }
 
 TEST(SurfaceIndex, IndexOutlivesItsMeshAndMoves) {

@@ -30,8 +30,10 @@ public:
     SurfaceIndex& operator=(SurfaceIndex&&) noexcept;
 
     [[nodiscard]] bool empty() const;
-    // Closest point on the surface; nullopt only for an empty mesh.
-    [[nodiscard]] std::optional<SurfaceHit> closest_point(const glm::vec3& p) const;
+    // Closest point on the surface; nullopt only for an empty mesh. With a max_distance, nullopt
+    // also when no surface lies within it (the bound prunes the search: far misses are cheap).
+    [[nodiscard]] std::optional<SurfaceHit> closest_point(const glm::vec3& p,
+                                                          float max_distance = std::numeric_limits<float>::infinity()) const;
     // First hit along origin + t·direction for t in (0, max_distance]; direction need not be unit.
     [[nodiscard]] std::optional<SurfaceHit> ray_cast(const glm::vec3& origin, const glm::vec3& direction,
                                                      float max_distance = std::numeric_limits<float>::infinity()) const;

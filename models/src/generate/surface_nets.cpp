@@ -120,6 +120,20 @@ Mesh mesh_skin(const BodySdf& sdf, float h, unsigned threads) {
     wanted.clear();
     wanted.shrink_to_fit();
 
+    // The nodes of the active blocks, each once (a block owns the nodes [b·B, b·B + B) per axis);
+    // every later pass walks only these instead of the whole grid.
+    std::vector<std::array<int, 3>> band;
+    for (int kb = 0; kb < bz; ++kb)
+        for (int jb = 0; jb < by; ++jb)
+            for (int ib = 0; ib < bx; ++ib) {
+                if (!active[(static_cast<std::size_t>(kb) * by + jb) * bx + ib])
+                    continue;
+                for (int k = kb * kBlock; k < std::min((kb + 1) * kBlock, g.nz); ++k)
+                    for (int j = jb * kBlock; j < std::min((jb + 1) * kBlock, g.ny); ++j)
+                        for (int i = ib * kBlock; i < std::min((ib + 1) * kBlock, g.nx); ++i)
+                            band.push_back({i, j, k});
+            }
+
     // Ambiguous faces (corners alternating in sign) would make an edge shared by four triangles:
     // decide them by the field at the face centre and flip the weakest corner of the losing sign,
     // so each face is crossed at most once. Repeat, since a flip can make a neighbour ambiguous.
@@ -128,50 +142,48 @@ Mesh mesh_skin(const BodySdf& sdf, float h, unsigned threads) {
         for (int axis = 0; axis < 3; ++axis) {
             const int u = (axis + 1) % 3, w = (axis + 2) % 3;
             const int n_axis[3] = {g.nx, g.ny, g.nz};
-            for (int k = 0; k < g.nz; ++k)
-                for (int j = 0; j < g.ny; ++j)
-                    for (int i = 0; i < g.nx; ++i) {
-                        int c[3] = {i, j, k};
-                        if (c[u] + 1 >= n_axis[u] || c[w] + 1 >= n_axis[w])
-                            continue;
-                        std::size_t id[4];
-                        float v[4];
-                        bool complete = true;
-                        for (int q = 0; q < 4; ++q) {
-                            int cc[3] = {i, j, k};
-                            cc[u] += (q == 1 || q == 2) ? 1 : 0;
-                            cc[w] += (q >= 2) ? 1 : 0;
-                            id[q] = g.node(cc[0], cc[1], cc[2]);
-                            v[q] = value[id[q]];
-                            complete = complete && !std::isnan(v[q]);
-                        }
-                        if (!complete)
-                            continue;
-                        // Corners in cyclic order 0,1,2,3: ambiguous when signs alternate.
-                        const bool s0 = v[0] < 0.0f, s1 = v[1] < 0.0f, s2 = v[2] < 0.0f,
-                                   s3 = v[3] < 0.0f;
-                        if (!(s0 == s2 && s1 == s3 && s0 != s1))
-                            continue;
-                        vec3 centre = g.position(i, j, k);
-                        centre[u] += 0.5f * h;
-                        centre[w] += 0.5f * h;
-                        const bool centre_inside = sdf(centre) < 0.0f;
-                        // Flip the corner (of the sign that does not connect through the centre)
-                        // closest to the surface.
-                        int pick = -1;
-                        for (int q = 0; q < 4; ++q)
-                            if ((v[q] < 0.0f) != centre_inside &&
-                                (pick < 0 || std::abs(v[q]) < std::abs(v[pick])))
-                                pick = q;
-                        // The same flip on the mirror node keeps the mesh symmetric.
-                        const std::size_t node = id[pick];
-                        const std::size_t row = node / static_cast<std::size_t>(g.nx);
-                        const std::size_t col = node % static_cast<std::size_t>(g.nx);
-                        const float flipped = centre_inside ? -1e-4f : 1e-4f;
-                        value[node] = flipped;
-                        value[row * g.nx + (g.nx - 1 - col)] = flipped;
-                        ++flips;
-                    }
+            for (const auto& node : band) {
+                const int i = node[0], j = node[1], k = node[2];
+                int c[3] = {i, j, k};
+                if (c[u] + 1 >= n_axis[u] || c[w] + 1 >= n_axis[w])
+                    continue;
+                std::size_t id[4];
+                float v[4];
+                bool complete = true;
+                for (int q = 0; q < 4; ++q) {
+                    int cc[3] = {i, j, k};
+                    cc[u] += (q == 1 || q == 2) ? 1 : 0;
+                    cc[w] += (q >= 2) ? 1 : 0;
+                    id[q] = g.node(cc[0], cc[1], cc[2]);
+                    v[q] = value[id[q]];
+                    complete = complete && !std::isnan(v[q]);
+                }
+                if (!complete)
+                    continue;
+                // Corners in cyclic order 0,1,2,3: ambiguous when signs alternate.
+                const bool s0 = v[0] < 0.0f, s1 = v[1] < 0.0f, s2 = v[2] < 0.0f, s3 = v[3] < 0.0f;
+                if (!(s0 == s2 && s1 == s3 && s0 != s1))
+                    continue;
+                vec3 centre = g.position(i, j, k);
+                centre[u] += 0.5f * h;
+                centre[w] += 0.5f * h;
+                const bool centre_inside = sdf(centre) < 0.0f;
+                // Flip the corner (of the sign that does not connect through the centre)
+                // closest to the surface.
+                int pick = -1;
+                for (int q = 0; q < 4; ++q)
+                    if ((v[q] < 0.0f) != centre_inside &&
+                        (pick < 0 || std::abs(v[q]) < std::abs(v[pick])))
+                        pick = q;
+                // The same flip on the mirror node keeps the mesh symmetric.
+                const std::size_t flip_node = id[pick];
+                const std::size_t row = flip_node / static_cast<std::size_t>(g.nx);
+                const std::size_t col = flip_node % static_cast<std::size_t>(g.nx);
+                const float flipped = centre_inside ? -1e-4f : 1e-4f;
+                value[flip_node] = flipped;
+                value[row * g.nx + (g.nx - 1 - col)] = flipped;
+                ++flips;
+            }
         }
         if (flips == 0)
             break;
@@ -192,45 +204,45 @@ Mesh mesh_skin(const BodySdf& sdf, float h, unsigned threads) {
                                                                   {1, 5},
                                                                   {2, 6},
                                                                   {3, 7}}};
-    std::unordered_map<std::size_t, std::uint32_t> cell_vertex;
-    cell_vertex.reserve(200000);
+    std::vector<std::int32_t> cell_vertex(
+        static_cast<std::size_t>(g.nx - 1) * (g.ny - 1) * (g.nz - 1), -1);
     Mesh mesh;
-    for (int k = 0; k + 1 < g.nz; ++k)
-        for (int j = 0; j + 1 < g.ny; ++j)
-            for (int i = 0; i + 1 < g.nx; ++i) {
-                float v[8];
-                int inside = 0;
-                bool complete = true;
-                for (int c = 0; c < 8; ++c) {
-                    v[c] = value[g.node(i + kCorner[c][0], j + kCorner[c][1], k + kCorner[c][2])];
-                    if (std::isnan(v[c])) {
-                        complete = false;
-                        break;
-                    }
-                    inside += v[c] < 0.0f ? 1 : 0;
-                }
-                if (!complete || inside == 0 || inside == 8)
-                    continue;
-                vec3 sum{0.0f};
-                int crossings = 0;
-                for (const auto& e : kEdge) {
-                    const float a = v[e[0]], b = v[e[1]];
-                    if ((a < 0.0f) == (b < 0.0f))
-                        continue;
-                    const float t = a / (a - b);
-                    const vec3 pa{static_cast<float>(kCorner[e[0]][0]),
-                                  static_cast<float>(kCorner[e[0]][1]),
-                                  static_cast<float>(kCorner[e[0]][2])};
-                    const vec3 pb{static_cast<float>(kCorner[e[1]][0]),
-                                  static_cast<float>(kCorner[e[1]][1]),
-                                  static_cast<float>(kCorner[e[1]][2])};
-                    sum += pa + (pb - pa) * t;
-                    ++crossings;
-                }
-                cell_vertex[g.cell(i, j, k)] = static_cast<std::uint32_t>(mesh.positions.size());
-                mesh.positions.push_back(g.position(i, j, k) +
-                                         sum / static_cast<float>(crossings) * h);
+    for (const auto& node : band) {
+        const int i = node[0], j = node[1], k = node[2];
+        if (i + 1 >= g.nx || j + 1 >= g.ny || k + 1 >= g.nz)
+            continue;
+        float v[8];
+        int inside = 0;
+        bool complete = true;
+        for (int c = 0; c < 8; ++c) {
+            v[c] = value[g.node(i + kCorner[c][0], j + kCorner[c][1], k + kCorner[c][2])];
+            if (std::isnan(v[c])) {
+                complete = false;
+                break;
             }
+            inside += v[c] < 0.0f ? 1 : 0;
+        }
+        if (!complete || inside == 0 || inside == 8)
+            continue;
+        vec3 sum{0.0f};
+        int crossings = 0;
+        for (const auto& e : kEdge) {
+            const float a = v[e[0]], b = v[e[1]];
+            if ((a < 0.0f) == (b < 0.0f))
+                continue;
+            const float t = a / (a - b);
+            const vec3 pa{static_cast<float>(kCorner[e[0]][0]),
+                          static_cast<float>(kCorner[e[0]][1]),
+                          static_cast<float>(kCorner[e[0]][2])};
+            const vec3 pb{static_cast<float>(kCorner[e[1]][0]),
+                          static_cast<float>(kCorner[e[1]][1]),
+                          static_cast<float>(kCorner[e[1]][2])};
+            sum += pa + (pb - pa) * t;
+            ++crossings;
+        }
+        cell_vertex[g.cell(i, j, k)] = static_cast<std::int32_t>(mesh.positions.size());
+        mesh.positions.push_back(g.position(i, j, k) + sum / static_cast<float>(crossings) * h);
+    }
 
     // One quad per crossed edge, facing from the inside node to the outside node.
     std::vector<std::array<std::uint32_t, 4>> quads;
@@ -238,46 +250,44 @@ Mesh mesh_skin(const BodySdf& sdf, float h, unsigned threads) {
     const auto vertex_of = [&](int i, int j, int k) -> std::int64_t {
         if (i < 0 || j < 0 || k < 0 || i + 1 >= g.nx || j + 1 >= g.ny || k + 1 >= g.nz)
             return -1;
-        const auto it = cell_vertex.find(g.cell(i, j, k));
-        return it == cell_vertex.end() ? -1 : static_cast<std::int64_t>(it->second);
+        return cell_vertex[g.cell(i, j, k)];
     };
-    for (int k = 0; k < g.nz; ++k)
-        for (int j = 0; j < g.ny; ++j)
-            for (int i = 0; i < g.nx; ++i) {
-                const float a = value[g.node(i, j, k)];
-                if (std::isnan(a))
-                    continue;
-                for (int axis = 0; axis < 3; ++axis) {
-                    int n[3] = {i, j, k};
-                    n[axis] += 1;
-                    if (n[axis] >= (axis == 0 ? g.nx : axis == 1 ? g.ny : g.nz))
-                        continue;
-                    const float b = value[g.node(n[0], n[1], n[2])];
-                    if (std::isnan(b) || (a < 0.0f) == (b < 0.0f))
-                        continue;
-                    // The four cells around the edge, in (axis+1, axis+2) order: counter-clockwise
-                    // seen from +axis.
-                    const int u = (axis + 1) % 3, w = (axis + 2) % 3;
-                    std::array<std::int64_t, 4> c{};
-                    static constexpr int kOff[4][2] = {{-1, -1}, {0, -1}, {0, 0}, {-1, 0}};
-                    bool ok = true;
-                    for (int q = 0; q < 4; ++q) {
-                        int cc[3] = {i, j, k};
-                        cc[u] += kOff[q][0];
-                        cc[w] += kOff[q][1];
-                        c[q] = vertex_of(cc[0], cc[1], cc[2]);
-                        ok = ok && c[q] >= 0;
-                    }
-                    if (!ok)
-                        continue;
-                    std::array<std::uint32_t, 4> quad{};
-                    for (int q = 0; q < 4; ++q)
-                        quad[q] = static_cast<std::uint32_t>(c[q]);
-                    if (!(a < 0.0f)) // inside at the far end: the surface faces -axis
-                        std::swap(quad[1], quad[3]);
-                    quads.push_back(quad);
-                }
+    for (const auto& node : band) {
+        const int i = node[0], j = node[1], k = node[2];
+        const float a = value[g.node(i, j, k)];
+        if (std::isnan(a))
+            continue;
+        for (int axis = 0; axis < 3; ++axis) {
+            int n[3] = {i, j, k};
+            n[axis] += 1;
+            if (n[axis] >= (axis == 0 ? g.nx : axis == 1 ? g.ny : g.nz))
+                continue;
+            const float b = value[g.node(n[0], n[1], n[2])];
+            if (std::isnan(b) || (a < 0.0f) == (b < 0.0f))
+                continue;
+            // The four cells around the edge, in (axis+1, axis+2) order: counter-clockwise
+            // seen from +axis.
+            const int u = (axis + 1) % 3, w = (axis + 2) % 3;
+            std::array<std::int64_t, 4> c{};
+            static constexpr int kOff[4][2] = {{-1, -1}, {0, -1}, {0, 0}, {-1, 0}};
+            bool ok = true;
+            for (int q = 0; q < 4; ++q) {
+                int cc[3] = {i, j, k};
+                cc[u] += kOff[q][0];
+                cc[w] += kOff[q][1];
+                c[q] = vertex_of(cc[0], cc[1], cc[2]);
+                ok = ok && c[q] >= 0;
             }
+            if (!ok)
+                continue;
+            std::array<std::uint32_t, 4> quad{};
+            for (int q = 0; q < 4; ++q)
+                quad[q] = static_cast<std::uint32_t>(c[q]);
+            if (!(a < 0.0f)) // inside at the far end: the surface faces -axis
+                std::swap(quad[1], quad[3]);
+            quads.push_back(quad);
+        }
+    }
     value.clear();
     value.shrink_to_fit();
 

@@ -26,7 +26,7 @@ constexpr Rgba8 kCard{246, 248, 250};
 
 constexpr float kMargin = 64.0f;
 constexpr float kImageW = 330.0f;
-constexpr float kImageH = 470.0f;
+constexpr float kImageH = 390.0f;
 constexpr float kImageGap = 14.0f;
 constexpr float kColumnGap = 36.0f;
 constexpr float kFooterH = 118.0f;
@@ -101,58 +101,65 @@ std::vector<glm::vec3> skin_corners(const Model& model) {
 }
 
 // The timeline: an illustrative effect curve over the weeks, the five moments marked on it and
-// named under the axis in two staggered rows. Returns its height.
+// named below the axis, or above the curve where two moments are close. Returns its height.
 float draw_timeline(PageCanvas* page, const PatientInfo& info, float x, float y, float width,
                     const Sizes& s) {
-    const float curve_h = 92.0f;
     const float label_px = std::max(15.0f, s.body * 0.82f);
-    const float row_h = label_px * 2.55f;
-    const float height = curve_h + 14.0f + 2.0f * row_h;
+    const float band = label_px * 2.6f; // two lines of label
+    const float curve_h = 84.0f;
+    const float height = band + curve_h + 10.0f + band;
     if (!page)
         return height;
     const double span = timeline_span_days(info);
     const auto px_of = [&](double day) { return x + float(day / span) * width; };
-    const float base = y + curve_h;
-    // Week grid, faint.
+    const float top = y + band;
+    const float base = top + curve_h;
+    const auto y_of = [&](double day) {
+        return base - float(effect_level(info, day)) * (curve_h - 8.0f);
+    };
+    // Week grid, faint, every two weeks.
     for (int week = 0; week * 7 <= int(span); week += 2) {
         const float gx = px_of(week * 7.0);
-        page->line(gx, y + 6.0f, gx, base, 1.0f, Rgba8{232, 236, 240, 255});
+        page->line(gx, top, gx, base, 1.0f, Rgba8{232, 236, 240, 255});
     }
-    // The effect area, one column per pixel.
+    // The effect area, one column per pixel, and its outline.
     const int x0 = int(std::floor(x)), x1 = int(std::ceil(x + width));
     for (int px = x0; px < x1; ++px) {
         const double day = (double(px) + 0.5 - double(x)) / double(width) * span;
-        const float level = float(effect_level(info, day));
-        const float top = base - level * (curve_h - 10.0f);
-        page->fill_rect(float(px), top, 1.0f, base - top, kAccentSoft);
-        const double day2 = (double(px) + 1.5 - double(x)) / double(width) * span;
-        const float top2 = base - float(effect_level(info, day2)) * (curve_h - 10.0f);
+        const float t = y_of(day);
+        page->fill_rect(float(px), t, 1.0f, base - t, kAccentSoft);
         if (px + 1 < x1)
-            page->line(float(px) + 0.5f, top, float(px) + 1.5f, top2, 2.5f, kAccent);
+            page->line(float(px) + 0.5f, t, float(px) + 1.5f,
+                       y_of((double(px) + 1.5 - double(x)) / double(width) * span), 2.5f, kAccent);
     }
     page->line(x, base, x + width, base, 2.0f, kInk);
-    page->text(
-        x + width -
-            PageCanvas::text_width("effect (illustration)", label_px * 0.9f, PageFont::regular),
-        y + label_px, "effect (illustration)", label_px * 0.9f, PageFont::regular, kMuted);
-    // The moments.
+    const std::string note = "effect (illustration)";
+    page->text(x + width - PageCanvas::text_width(note, label_px * 0.85f, PageFont::regular),
+               base - curve_h * 0.45f, note, label_px * 0.85f, PageFont::regular, kMuted);
+    // The moments and their labels.
     const auto marks = timeline_marks(info);
+    std::vector<float> centres, widths;
+    for (const TimelineMark& m : marks) {
+        centres.push_back(px_of(m.day));
+        widths.push_back(std::max(PageCanvas::text_width(m.title, label_px, PageFont::bold),
+                                  PageCanvas::text_width(m.when, label_px, PageFont::regular)));
+    }
+    const auto places = place_timeline_labels(centres, widths, x, x + width, 18.0f);
+    const float asc = PageCanvas::ascent(label_px, PageFont::bold);
     for (std::size_t i = 0; i < marks.size(); ++i) {
-        const TimelineMark& m = marks[i];
-        const float mx = px_of(m.day);
-        const float my = base - float(effect_level(info, m.day)) * (curve_h - 10.0f);
-        const int row = int(i % 2);
-        const float label_top = base + 14.0f + float(row) * row_h;
-        page->line(mx, my, mx, label_top + 2.0f, 1.5f, kMuted);
-        page->fill_circle(mx, my, 6.5f,
+        const float mx = centres[i], my = y_of(marks[i].day);
+        const bool above = places[i].row == 1;
+        const float label_top = above ? y : base + 12.0f;
+        if (above)
+            page->line(mx, label_top + band - 6.0f, mx, my, 1.5f, kMuted);
+        else
+            page->line(mx, my, mx, label_top + 2.0f, 1.5f, kMuted);
+        page->fill_circle(mx, my, 7.0f,
                           i == 0 || i + 1 == marks.size() ? kAccent : Rgba8{255, 255, 255, 255});
-        page->stroke_rounded_rect(mx - 6.5f, my - 6.5f, 13.0f, 13.0f, 6.5f, 2.5f, kAccent);
-        const float w = std::max(PageCanvas::text_width(m.title, label_px, PageFont::bold),
-                                 PageCanvas::text_width(m.when, label_px, PageFont::regular));
-        const float lx = std::clamp(mx - w * 0.5f, x, x + width - w);
-        const float asc = PageCanvas::ascent(label_px, PageFont::bold);
-        page->text(lx, label_top + asc + 4.0f, m.title, label_px, PageFont::bold, kInk);
-        page->text(lx, label_top + asc + 4.0f + label_px * 1.2f, m.when, label_px,
+        page->stroke_rounded_rect(mx - 7.0f, my - 7.0f, 14.0f, 14.0f, 7.0f, 2.5f, kAccent);
+        const float lx = places[i].left;
+        page->text(lx, label_top + asc + 2.0f, marks[i].title, label_px, PageFont::bold, kInk);
+        page->text(lx, label_top + asc + 2.0f + label_px * 1.2f, marks[i].when, label_px,
                    PageFont::regular, kMuted);
     }
     return height;
@@ -204,7 +211,7 @@ bool compose_handout(const HandoutInput& input, const RenderRgba& render_rgba, P
     frame.width = int(kImageW);
     frame.height = int(kImageH);
     frame.antialias = true;
-    frame.background = {1.0f, 1.0f, 1.0f, 1.0f};
+    frame.background = {1.0f, 1.0f, 1.0f, 0.0f}; // transparent: the page shows through
     const auto corners = skin_corners(model);
     const char* views[] = {"front", "back"};
     for (int v = 0; v < 2; ++v) {
@@ -246,7 +253,7 @@ bool compose_handout(const HandoutInput& input, const RenderRgba& render_rgba, P
                     .height() +
                 s.body * 0.55f;
         const float row_bottom = std::max(map_bottom, map_top + areas_h);
-        cards_top = row_bottom + 24.0f + s.section() * 1.5f +
+        cards_top = row_bottom + 24.0f + s.section() * 1.3f +
                     draw_timeline(nullptr, patient, 0, 0, content_w, s) + 30.0f;
         laid.clear();
         for (const PatientCard& c : cards)
@@ -297,7 +304,7 @@ bool compose_handout(const HandoutInput& input, const RenderRgba& render_rgba, P
     page.fill_rect(kMargin, y - 12.0f, content_w, 1.0f, kRule);
     page.text(kMargin, y + PageCanvas::ascent(s.section(), PageFont::bold) + 4.0f,
               "What to expect over time", s.section(), PageFont::bold, kAccent);
-    y += s.section() * 1.5f;
+    y += s.section() * 1.3f;
     y += draw_timeline(&page, patient, kMargin + 8.0f, y, content_w - 16.0f, s) + 30.0f;
     page.fill_rect(kMargin, y - 16.0f, content_w, 1.0f, kRule);
 

@@ -43,10 +43,14 @@ constexpr std::array<FormInfo, 8> kForms = {{
 
 const char* guidance_short(Guidance g) {
     switch (g) {
-    case Guidance::none: return "";
-    case Guidance::emg: return "EMG";
-    case Guidance::ultrasound: return "US";
-    case Guidance::emg_or_ultrasound: return "EMG/US";
+    case Guidance::none:
+        return "";
+    case Guidance::emg:
+        return "EMG";
+    case Guidance::ultrasound:
+        return "US";
+    case Guidance::emg_or_ultrasound:
+        return "EMG/US";
     }
     return "";
 }
@@ -118,10 +122,11 @@ public:
             mk.normal = p.normal;
             mk.needle_direction = p.needle_direction;
             const std::string key = sites[i]->muscle + "_" + to_string(sites[i]->side);
-            mk.state = key == selected_ ? render::MarkerState::current : render::MarkerState::pending;
+            mk.state =
+                key == selected_ ? render::MarkerState::current : render::MarkerState::pending;
             if (app.layers.labels && key == selected_)
-                mk.label = display_name(sites[i]->muscle) + " " + side_short(sites[i]->side) + " · " +
-                           format_units(sites[i]->units) + " U";
+                mk.label = display_name(sites[i]->muscle) + " " + side_short(sites[i]->side) +
+                           " · " + format_units(sites[i]->units) + " U";
             frame.markers.push_back(std::move(mk));
         }
     }
@@ -132,8 +137,9 @@ public:
             text_wrapped_coloured(colour::error, templates_error_.c_str());
             return;
         }
-        text_muted("Tick every form you see; for turning and tilting, the side the head or neck turns or "
-                   "tilts towards.");
+        text_muted(
+            "Tick every form you see; for turning and tilting, the side the head or neck turns or "
+            "tilts towards.");
         bool changed = false;
         const char* planes[] = {"Rotation", "Lateral tilt", "Flexion / extension"};
         for (std::size_t i = 0; i < kForms.size(); ++i) {
@@ -165,7 +171,10 @@ public:
         ImGui::TextUnformatted("Units within each range");
         ImGui::SetNextItemWidth(-1);
         float f = float(fraction_ * 100.0);
-        if (ImGui::SliderFloat("##fraction", &f, 0.0f, 100.0f, f < 1 ? "lowest" : f > 99 ? "highest" : "%.0f %% of the way up")) {
+        if (ImGui::SliderFloat("##fraction", &f, 0.0f, 100.0f,
+                               f < 1    ? "lowest"
+                               : f > 99 ? "highest"
+                                        : "%.0f %% of the way up")) {
             fraction_ = std::clamp(double(f) / 100.0, 0.0, 1.0);
             update_plan(app, false);
         }
@@ -188,10 +197,12 @@ public:
         ImGui::PushFont(app.fonts().heading);
         ImGui::TextWrapped("%s", describe_cd_forms(plan.forms).c_str());
         ImGui::PopFont();
-        text_muted("Candidate muscles per side, onabotulinumtoxinA units (not convertible to other toxins). "
+        text_muted("Candidate muscles per side, onabotulinumtoxinA units (not convertible to other "
+                   "toxins). "
                    "A starting point to adjust.");
         if (ImGui::BeginTable("##plan", 4,
-                              ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
+                              ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
+                                  ImGuiTableFlags_SizingStretchProp)) {
             ImGui::TableSetupColumn("Muscle", ImGuiTableColumnFlags_WidthStretch, 3.0f);
             ImGui::TableSetupColumn("Units", ImGuiTableColumnFlags_WidthStretch, 1.25f);
             ImGui::TableSetupColumn("Sites", ImGuiTableColumnFlags_WidthStretch, 0.75f);
@@ -206,7 +217,8 @@ public:
                 const std::string name = display_name(m.muscle) + " " + side_short(m.side);
                 if (!m.placed)
                     ImGui::PushStyleColor(ImGuiCol_Text, colour::muted);
-                if (ImGui::Selectable(name.c_str(), selected_ == key, ImGuiSelectableFlags_SpanAllColumns))
+                if (ImGui::Selectable(name.c_str(), selected_ == key,
+                                      ImGuiSelectableFlags_SpanAllColumns))
                     select(app, key);
                 if (ImGui::IsItemHovered()) {
                     std::string tip = "Forms: ";
@@ -219,7 +231,8 @@ public:
                     ImGui::SetTooltip("%s", tip.c_str());
                 }
                 ImGui::TableSetColumnIndex(1);
-                ImGui::Text("%s–%s", format_units(m.units_min).c_str(), format_units(m.units_max).c_str());
+                ImGui::Text("%s–%s", format_units(m.units_min).c_str(),
+                            format_units(m.units_max).c_str());
                 ImGui::TableSetColumnIndex(2);
                 ImGui::Text("%d", m.sites);
                 ImGui::TableSetColumnIndex(3);
@@ -235,11 +248,13 @@ public:
         }
         ImGui::Spacing();
         ImGui::PushFont(app.fonts().bold);
-        ImGui::Text("Session total %s–%s U", format_units(plan.total_min).c_str(), format_units(plan.total_max).c_str());
+        ImGui::Text("Session total %s–%s U", format_units(plan.total_min).c_str(),
+                    format_units(plan.total_max).c_str());
         ImGui::PopFont();
         if (plan_protocol_) {
             ImGui::SameLine();
-            ImGui::TextColored(colour::muted, "· this plan: %s U", format_units(plan_protocol_->total_units(false)).c_str());
+            ImGui::TextColored(colour::muted, "· this plan: %s U",
+                               format_units(plan_protocol_->total_units(false)).c_str());
         }
         if (!plan.warnings.empty()) {
             section_heading(app, "Cautions");
@@ -260,7 +275,8 @@ public:
         if (primary_button("Start session with this plan", -1))
             start_session(app);
         ImGui::EndDisabled();
-        text_muted("Opens the session guide with this plan as its protocol; the doses can still be changed "
+        text_muted("Opens the session guide with this plan as its protocol; the doses can still be "
+                   "changed "
                    "site by site there.");
     }
 
@@ -291,7 +307,8 @@ private:
         if (plan_protocol_) {
             const auto sites = plan_protocol_->sites();
             for (std::size_t i = 0; i < sites.size() && i < plan_placed_.sites.size(); ++i)
-                if (plan_placed_.sites[i].placed && sites[i]->muscle + "_" + to_string(sites[i]->side) == key) {
+                if (plan_placed_.sites[i].placed &&
+                    sites[i]->muscle + "_" + to_string(sites[i]->side) == key) {
                     points.push_back(plan_placed_.sites[i].position);
                     normals += plan_placed_.sites[i].normal;
                 }
@@ -302,7 +319,8 @@ private:
         if (glm::length(normals) > 1e-3f) {
             const glm::vec3 n = glm::normalize(normals);
             orientation.yaw_deg = glm::degrees(std::atan2(n.x, n.z));
-            orientation.pitch_deg = std::clamp(glm::degrees(std::asin(std::clamp(n.y, -1.0f, 1.0f))) * 0.6f, -10.0f, 40.0f);
+            orientation.pitch_deg = std::clamp(
+                glm::degrees(std::asin(std::clamp(n.y, -1.0f, 1.0f))) * 0.6f, -10.0f, 40.0f);
         }
         app.frame_points(points, orientation);
     }
@@ -341,7 +359,8 @@ private:
             return;
         }
         plan_ = std::move(*plan.value);
-        plan_protocol_ = std::make_shared<Protocol>(make_plan_protocol(*plan_, templates_, fraction_));
+        plan_protocol_ =
+            std::make_shared<Protocol>(make_plan_protocol(*plan_, templates_, fraction_));
         if (app.queries()) {
             auto placed = place_protocol(*plan_protocol_, *app.queries());
             if (placed.value)
@@ -366,7 +385,8 @@ private:
             return;
         }
         render::Camera orientation;
-        const glm::vec3 n = glm::length(normals) > 1e-3f ? glm::normalize(normals) : glm::vec3(0, 0, -1);
+        const glm::vec3 n =
+            glm::length(normals) > 1e-3f ? glm::normalize(normals) : glm::vec3(0, 0, -1);
         orientation.yaw_deg = glm::degrees(std::atan2(n.x, n.z));
         orientation.pitch_deg = 10.0f;
         app.frame_points(points, orientation);
@@ -379,7 +399,8 @@ private:
         auto protocol = std::make_shared<Protocol>(*plan_protocol_);
         loaded.diagnostics = validate_protocol(*protocol);
         auto placed = place_protocol(*protocol, *app.queries());
-        loaded.diagnostics.insert(loaded.diagnostics.end(), placed.diagnostics.begin(), placed.diagnostics.end());
+        loaded.diagnostics.insert(loaded.diagnostics.end(), placed.diagnostics.begin(),
+                                  placed.diagnostics.end());
         if (placed.value)
             loaded.placed = std::move(*placed.value);
         loaded.protocol = std::move(protocol);
@@ -406,6 +427,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<Mode> make_cd_mode(App& app) { return std::make_unique<CdMode>(app); }
+std::unique_ptr<Mode> make_cd_mode(App& app) {
+    return std::make_unique<CdMode>(app);
+}
 
 } // namespace injmap::gui

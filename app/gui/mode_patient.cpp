@@ -33,7 +33,9 @@ namespace fs = std::filesystem;
 constexpr double kAutoStepSeconds = 7.0; // the walk's pace when playing
 constexpr float kTimelineHeight = 150.0f;
 
-ImU32 rgba(const ImVec4& c, float alpha = 1.0f) { return ImGui::ColorConvertFloat4ToU32({c.x, c.y, c.z, c.w * alpha}); }
+ImU32 rgba(const ImVec4& c, float alpha = 1.0f) {
+    return ImGui::ColorConvertFloat4ToU32({c.x, c.y, c.z, c.w * alpha});
+}
 
 std::string utc_stamp() {
     const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -96,7 +98,8 @@ public:
     }
 
     void shortcuts(App& app) override {
-        if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT, false) || ImGui::IsKeyPressed(GLFW_KEY_SPACE, false))
+        if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT, false) ||
+            ImGui::IsKeyPressed(GLFW_KEY_SPACE, false))
             step(app, +1);
         if (ImGui::IsKeyPressed(GLFW_KEY_LEFT, false))
             step(app, -1);
@@ -111,7 +114,8 @@ public:
             return;
         const Protocol& protocol = *app.protocol().protocol;
         frame.soft_highlighted_muscles =
-            current_ ? treated_muscles(*app.model(), protocol, &areas_[*current_].steps) : treated_muscles(*app.model(), protocol);
+            current_ ? treated_muscles(*app.model(), protocol, &areas_[*current_].steps)
+                     : treated_muscles(*app.model(), protocol);
         if (!show_points_) {
             frame.markers.clear();
             return;
@@ -154,7 +158,8 @@ public:
         if (toggle_button(playing_ ? "Pause" : "Show me, one by one", playing_, -1))
             toggle_play(app);
         ImGui::BeginDisabled(areas_.empty());
-        const float half = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
+        const float half =
+            (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
         if (ImGui::Button("←  Back", ImVec2(half, 0)))
             step(app, -1);
         ImGui::SameLine();
@@ -163,7 +168,9 @@ public:
         ImGui::EndDisabled();
         ImGui::Spacing();
         const float options_h = ImGui::GetFrameHeightWithSpacing() * 4.5f;
-        ImGui::BeginChild("##areas", ImVec2(0, std::max(80.0f, ImGui::GetContentRegionAvail().y - options_h)), false);
+        ImGui::BeginChild("##areas",
+                          ImVec2(0, std::max(80.0f, ImGui::GetContentRegionAvail().y - options_h)),
+                          false);
         ImGui::PushFont(large(app));
         {
             const bool all = !current_;
@@ -179,7 +186,8 @@ public:
             const float width = ImGui::GetContentRegionAvail().x;
             const std::string number = std::to_string(i + 1);
             const float indent = ImGui::CalcTextSize("00").x + 8.0f;
-            const ImVec2 text_size = ImGui::CalcTextSize(areas_[i].text.c_str(), nullptr, false, width - indent);
+            const ImVec2 text_size =
+                ImGui::CalcTextSize(areas_[i].text.c_str(), nullptr, false, width - indent);
             const float h = text_size.y + ImGui::GetStyle().FramePadding.y * 2.0f;
             if (ImGui::Selectable("##area", selected, 0, ImVec2(width, h)))
                 go_to(app, i);
@@ -188,7 +196,8 @@ public:
                         rgba(selected ? colour::accent : colour::muted), number.c_str());
             dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(),
                         ImVec2(start.x + indent, start.y + ImGui::GetStyle().FramePadding.y),
-                        rgba(selected ? colour::accent : colour::text), areas_[i].text.c_str(), nullptr, width - indent);
+                        rgba(selected ? colour::accent : colour::text), areas_[i].text.c_str(),
+                        nullptr, width - indent);
             ImGui::PopStyleColor();
             if (selected && scroll_to_current_) {
                 ImGui::SetScrollHereY(0.3f);
@@ -243,12 +252,14 @@ public:
             ImGui::TextUnformatted(c.text.c_str());
             ImGui::PopFont();
             ImGui::PopTextWrapPos();
-            const float end_y = ImGui::GetCursorScreenPos().y + pad - ImGui::GetStyle().ItemSpacing.y;
+            const float end_y =
+                ImGui::GetCursorScreenPos().y + pad - ImGui::GetStyle().ItemSpacing.y;
             dl->ChannelsSetCurrent(0);
             dl->AddRectFilled(start, {start.x + width, end_y},
                               c.urgent ? IM_COL32(251, 236, 235, 255) : rgba(colour::card), 8.0f);
             if (c.urgent)
-                dl->AddRectFilled(start, {start.x + 5.0f, end_y}, rgba(colour::error), 8.0f, ImDrawFlags_RoundCornersLeft);
+                dl->AddRectFilled(start, {start.x + 5.0f, end_y}, rgba(colour::error), 8.0f,
+                                  ImDrawFlags_RoundCornersLeft);
             dl->ChannelsMerge();
             ImGui::SetCursorScreenPos({start.x, end_y + 10.0f});
             ImGui::Dummy({width, 0.0f});
@@ -262,20 +273,23 @@ public:
         if (!app.protocol().usable())
             return;
         const Rect& vp = app.viewport();
-        const ImGuiWindowFlags flags = ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
-                                       ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollbar |
-                                       ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoBringToFrontOnFocus;
+        const ImGuiWindowFlags flags =
+            ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
+            ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollbar |
+            ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoBringToFrontOnFocus;
         ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 10.0f);
         ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4{1.0f, 1.0f, 1.0f, 0.93f});
         // Caption: which area, in words.
         {
             const std::string text = current_ ? areas_[*current_].text : caption_all();
-            const std::string counter = current_ ? std::to_string(*current_ + 1) + " of " + std::to_string(areas_.size())
-                                                 : "All treated areas";
+            const std::string counter =
+                current_ ? std::to_string(*current_ + 1) + " of " + std::to_string(areas_.size())
+                         : "All treated areas";
             const float w = std::min(vp.w - 40.0f, 620.0f);
             ImGui::SetNextWindowPos({vp.x + (vp.w - w) * 0.5f, vp.y + 58.0f});
             ImGui::SetNextWindowSize({w, 0.0f});
-            if (ImGui::Begin("##patient-caption", nullptr, flags | ImGuiWindowFlags_AlwaysAutoResize)) {
+            if (ImGui::Begin("##patient-caption", nullptr,
+                             flags | ImGuiWindowFlags_AlwaysAutoResize)) {
                 ImGui::PushFont(app.fonts().small);
                 ImGui::TextColored(colour::muted, "%s", counter.c_str());
                 ImGui::PopFont();
@@ -299,7 +313,8 @@ public:
                 ImGui::PopFont();
                 const ImVec2 p0 = ImGui::GetCursorScreenPos();
                 const ImVec2 avail = ImGui::GetContentRegionAvail();
-                draw_timeline(app, ImGui::GetWindowDrawList(), p0, {p0.x + avail.x, p0.y + avail.y});
+                draw_timeline(app, ImGui::GetWindowDrawList(), p0,
+                              {p0.x + avail.x, p0.y + avail.y});
             }
             ImGui::End();
         }
@@ -314,7 +329,8 @@ private:
     std::string caption_all() const {
         if (areas_.empty())
             return "No areas in this protocol.";
-        return "The softly lit areas are the muscles that are treated. Press Next to go through them one by one.";
+        return "The softly lit areas are the muscles that are treated. Press Next to go through "
+               "them one by one.";
     }
 
     void toggle_play(App& app) {
@@ -357,8 +373,8 @@ private:
         for (std::size_t s = 0; s < p.steps.size(); ++s)
             for (std::size_t k = 0; k < p.steps[s].sites.size(); ++k, ++index) {
                 const auto& steps = areas_[*area].steps;
-                if (std::find(steps.begin(), steps.end(), s) == steps.end() || index >= placed.size() ||
-                    !placed[index].placed)
+                if (std::find(steps.begin(), steps.end(), s) == steps.end() ||
+                    index >= placed.size() || !placed[index].placed)
                     continue;
                 points.push_back(placed[index].position);
                 normals += placed[index].normal;
@@ -374,9 +390,12 @@ private:
             return;
         }
         const float up = glm::length(normals) > 1e-3f ? glm::normalize(normals).y : 0.0f;
-        orientation->pitch_deg = std::clamp(glm::degrees(std::asin(std::clamp(up, -1.0f, 1.0f))) * 0.8f, -15.0f, 50.0f);
+        orientation->pitch_deg =
+            std::clamp(glm::degrees(std::asin(std::clamp(up, -1.0f, 1.0f))) * 0.8f, -15.0f, 50.0f);
         // Patients need context: frame at least a head's width.
-        const float aspect = app.viewport().w > 1 && app.viewport().h > 1 ? app.viewport().w / app.viewport().h : 1.3f;
+        const float aspect = app.viewport().w > 1 && app.viewport().h > 1
+                                 ? app.viewport().w / app.viewport().h
+                                 : 1.3f;
         app.move_camera(render::frame_points(points, *orientation, aspect, 0.35f, 200.0f));
     }
 
@@ -391,13 +410,16 @@ private:
         const float curve_h = std::max(10.0f, base - top);
         const double span = timeline_span_days(info);
         const auto px_of = [&](double day) { return x0 + float(day / span) * (x1 - x0); };
-        const auto y_of = [&](double day) { return base - float(effect_level(info, day)) * (curve_h - 4.0f); };
+        const auto y_of = [&](double day) {
+            return base - float(effect_level(info, day)) * (curve_h - 4.0f);
+        };
         // The effect area in thin slices, its outline, the axis.
         const int slices = std::max(8, int((x1 - x0) / 3.0f));
         for (int i = 0; i < slices; ++i) {
             const double d0 = span * i / slices, d1 = span * (i + 1) / slices;
             const float a = px_of(d0), b = px_of(d1);
-            dl->AddQuadFilled({a, base}, {a, y_of(d0)}, {b, y_of(d1)}, {b, base}, IM_COL32(214, 235, 239, 255));
+            dl->AddQuadFilled({a, base}, {a, y_of(d0)}, {b, y_of(d1)}, {b, base},
+                              IM_COL32(214, 235, 239, 255));
             dl->AddLine({a, y_of(d0)}, {b, y_of(d1)}, rgba(colour::accent), 2.0f);
         }
         dl->AddLine({x0, base}, {x1, base}, rgba(colour::text), 1.5f);
@@ -430,14 +452,18 @@ private:
         if (!app.protocol().usable() || !app.model())
             return;
         render::PageCanvas page(kHandoutWidth, kHandoutHeight);
-        HandoutInput input{app.model(), app.queries(), app.protocol().protocol.get(), app.skin_tone};
+        HandoutInput input{app.model(), app.queries(), app.protocol().protocol.get(),
+                           app.skin_tone};
         std::string error;
         Viewport3D& renderer = app.viewport_renderer();
-        if (!compose_handout(input, [&](const render::FrameSnapshot& f) { return renderer.render_rgba(f); }, page, error)) {
+        if (!compose_handout(
+                input, [&](const render::FrameSnapshot& f) { return renderer.render_rgba(f); },
+                page, error)) {
             app.notify("Handout not made: " + error, Severity::error);
             return;
         }
-        const fs::path path = user_data_dir() / "handouts" / (app.protocol().protocol->id + "-" + utc_stamp() + ".png");
+        const fs::path path = user_data_dir() / "handouts" /
+                              (app.protocol().protocol->id + "-" + utc_stamp() + ".png");
         std::error_code ec;
         fs::create_directories(path.parent_path(), ec);
         if (!page.write_png(path, error)) {
@@ -463,6 +489,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<Mode> make_patient_mode(App& app) { return std::make_unique<PatientMode>(app); }
+std::unique_ptr<Mode> make_patient_mode(App& app) {
+    return std::make_unique<PatientMode>(app);
+}
 
 } // namespace injmap::gui

@@ -82,11 +82,34 @@ std::string plain_days(double days) {
 }
 
 std::vector<TimelineMark> timeline_marks(const PatientInfo& p) {
+    // plain_days() says "about …" for weeks; the verbs carry the rest.
     return {{0.0, "Treatment visit", "day 0"},
             {p.first_effect_days, "First effect", "after " + plain_days(p.first_effect_days)},
-            {p.full_effect_days, "Full effect", "around " + plain_days(p.full_effect_days)},
+            {p.full_effect_days, "Full effect", "at " + plain_days(p.full_effect_days)},
             {p.wearing_off_days, "Wearing off", "from " + plain_days(p.wearing_off_days)},
-            {p.retreatment_days, "Next treatment", "around " + plain_days(p.retreatment_days)}};
+            {p.retreatment_days, "Next treatment", "at " + plain_days(p.retreatment_days)}};
+}
+
+std::vector<TimelineLabelPlace> place_timeline_labels(const std::vector<float>& centres,
+                                                      const std::vector<float>& widths, float x0,
+                                                      float x1, float gap) {
+    std::vector<TimelineLabelPlace> out;
+    float right[2] = {-1e30f, -1e30f};
+    for (std::size_t i = 0; i < centres.size() && i < widths.size(); ++i) {
+        const float w = widths[i];
+        const float left = std::clamp(centres[i] - w * 0.5f, x0, std::max(x0, x1 - w));
+        TimelineLabelPlace p;
+        if (left >= right[0] + gap) {
+            p = {0, left};
+        } else if (left >= right[1] + gap) {
+            p = {1, left};
+        } else {
+            p = {0, std::min(right[0] + gap, std::max(x0, x1 - w))};
+        }
+        right[p.row] = p.left + w;
+        out.push_back(p);
+    }
+    return out;
 }
 
 double timeline_span_days(const PatientInfo& p) {
@@ -117,8 +140,11 @@ double effect_level(const PatientInfo& p, double day) {
         return 1.0;
     if (day < next)
         return 1.0 - 0.6 * smooth((day - off) / (next - off));
-    // After the next treatment the cycle starts again; the picture shows the dip only.
-    return 0.4;
+    // After the next treatment a new cycle starts from where the last one had faded to.
+    const double again = day - next;
+    if (again < first)
+        return 0.4;
+    return 0.4 + 0.6 * smooth((again - first) / (full - first));
 }
 
 } // namespace injmap::gui

@@ -51,6 +51,16 @@ struct TimelineMark {
 // full_effect_days, level until wearing_off_days, easing down towards the next treatment. For the
 // picture only; no clinical meaning beyond the four days.
 [[nodiscard]] double effect_level(const PatientInfo& info, double day);
+// Where each mark's label goes: below the axis (row 0) or above the curve (row 1), and its left
+// edge. Greedy in time order: below when it clears the previous label below, else above when it
+// clears the previous one above, else below, pushed right. `widths` parallel to `centres`.
+struct TimelineLabelPlace {
+    int row = 0;
+    float left = 0.0f;
+};
+[[nodiscard]] std::vector<TimelineLabelPlace>
+place_timeline_labels(const std::vector<float>& centres, const std::vector<float>& widths, float x0,
+                      float x1, float gap);
 // "about 1 week", "about 6 weeks", "3 days", "about 12 weeks (3 months)".
 [[nodiscard]] std::string plain_days(double days);
 

@@ -15,6 +15,7 @@ namespace injmap::gui {
 
 [[nodiscard]] std::string drill_csv(const DrillScore& score);
 // Creates the folder; false with `error` when the file cannot be written.
-bool write_drill_csv(const std::filesystem::path& path, const DrillScore& score, std::string& error);
+bool write_drill_csv(const std::filesystem::path& path, const DrillScore& score,
+                     std::string& error);
 
 } // namespace injmap::gui

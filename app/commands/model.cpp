@@ -131,9 +131,12 @@ void print_summary(const Model& model, const nlohmann::json& d) {
         std::cout << (column++ % 4 == 0 ? "\n            " : ", ") << name;
     }
     std::cout << "\n  muscles   " << model.muscles.size() << "\n";
+    std::size_t width = 0;
     for (const auto& muscle : model.muscles)
-        std::cout << "            " << std::left << std::setw(28) << muscle.key() << std::right
-                  << muscle.mesh.triangle_count() << " triangles\n";
+        width = std::max(width, muscle.key().size());
+    for (const auto& muscle : model.muscles)
+        std::cout << "            " << std::left << std::setw(static_cast<int>(width + 2))
+                  << muscle.key() << std::right << muscle.mesh.triangle_count() << " triangles\n";
     if (!model.groups.empty()) {
         std::cout << "  groups\n";
         for (const auto& [key, ids] : model.groups) {

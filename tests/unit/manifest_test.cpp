@@ -416,3 +416,65 @@ TEST(Manifest, MakeHumanMeshImportsInMillimetresWithLandmarksOnTheSkin) {
     EXPECT_NEAR(m.landmark("vertex")->y, 849.13f, 0.01f);
     EXPECT_NEAR(m.landmark("pronasale")->z, 168.07f, 0.01f);
 }
+
+// --- the generated default models (built by injmap-modelgen into the build's share dir) ---------
+
+class GeneratedModel : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(GeneratedModel, LoadsWithEveryLandmarkMuscleAndGroup) {
+    const fs::path manifest = test::share_dir() / "models" / (std::string(GetParam()) + ".toml");
+    if (!fs::exists(manifest))
+        GTEST_SKIP() << manifest << " is not built (build injmap_default_models)";
+    const auto r = load_model(manifest);
+    ASSERT_TRUE(r.ok()) << rules_of(r.diagnostics);
+    EXPECT_TRUE(r.diagnostics.empty()) << rules_of(r.diagnostics); // not even a warning
+    const Model& m = *r.value;
+    EXPECT_EQ(m.id, GetParam());
+    EXPECT_GT(m.skin.triangle_count(), 10000u);
+    ASSERT_EQ(m.skin.normals.size(), m.skin.positions.size());
+
+    // Every standard landmark, on the skin.
+    const SurfaceIndex skin(m.skin);
+    for (const auto& l : kStandardLandmarks) {
+        for (const std::string& name :
+             l.sided ? std::vector<std::string>{std::string(l.name) + "_left",
+                                                std::string(l.name) + "_right"}
+                     : std::vector<std::string>{std::string(l.name)}) {
+            const auto p = m.landmark(name);
+            ASSERT_TRUE(p.has_value()) << name;
+            EXPECT_LT(skin.closest_point(*p)->distance, 0.01f) << name;
+        }
+    }
+    // Left is +X, the face is +Z, up is +Y.
+    EXPECT_GT(m.landmark("tragion_left")->x, 30.0f);
+    EXPECT_LT(m.landmark("tragion_right")->x, -30.0f);
+    EXPECT_GT(m.landmark("pronasale")->z, m.landmark("inion")->z + 100.0f);
+    EXPECT_GT(m.landmark("vertex")->y, m.landmark("c7")->y + 150.0f);
+
+    // The agreed muscles and groups, with unit fibre directions tangent to each muscle.
+    for (const char* id :
+         {"frontalis", "temporalis", "occipitalis", "trapezius", "splenius_capitis",
+          "semispinalis_capitis", "sternocleidomastoid", "levator_scapulae"}) {
+        EXPECT_NE(m.find_muscle(id, Side::left), nullptr) << id;
+        EXPECT_NE(m.find_muscle(id, Side::right), nullptr) << id;
+    }
+    EXPECT_NE(m.find_muscle("procerus", Side::midline), nullptr);
+    EXPECT_EQ(m.expand_muscle_key("cervical_paraspinal"),
+              (std::vector<std::string>{"splenius_capitis", "semispinalis_capitis"}));
+    EXPECT_EQ(m.expand_muscle_key("scalenes").size(), 3u);
+    for (const Muscle& muscle : m.muscles) {
+        ASSERT_EQ(muscle.fibre_directions.size(), muscle.mesh.positions.size()) << muscle.key();
+        for (std::size_t i = 0; i < muscle.fibre_directions.size(); i += 7) {
+            EXPECT_NEAR(glm::length(muscle.fibre_directions[i]), 1.0f, 1e-3f) << muscle.key();
+            EXPECT_NEAR(glm::dot(muscle.fibre_directions[i], muscle.mesh.normals[i]), 0.0f, 1e-3f)
+                << muscle.key();
+        }
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Defaults, GeneratedModel, ::testing::Values("adult-male", "adult-female"),
+                         [](const ::testing::TestParamInfo<const char*>& param_info) {
+                             std::string name = param_info.param;
+                             std::replace(name.begin(), name.end(), '-', '_');
+                             return name;
+                         });

@@ -248,6 +248,26 @@ bool write_previews(const Model& model, const std::filesystem::path& dir, std::s
         if (!save(image, dir / (model.id + "-head" + suffix + ".png"), error))
             return false;
     }
+    // Details: the left ear from the side, the eyes and nose, the mouth and chin, the left
+    // neck-shoulder corner.
+    {
+        const vec3 tragion = model.landmark("tragion_left").value_or(vec3(75, 0, 0));
+        const vec3 nasion = model.landmark("nasion").value_or(vec3(0, 25, 95));
+        const vec3 menton = model.landmark("menton").value_or(vec3(0, -95, 80));
+        const vec3 neck = model.landmark("neck_inflection_left").value_or(vec3(65, -130, -20));
+        const std::array<std::pair<View, vec3>, 4> details = {{
+            {make_view({-1, 0, 0}), tragion + vec3(0, 8, -12)},
+            {make_view({0, 0, -1}), nasion + vec3(0, -12, 0)},
+            {make_view({-0.5f, 0, -1}), 0.5f * (menton + nasion) + vec3(0, -30, 0)},
+            {make_view({-0.6f, -0.2f, -1}), neck},
+        }};
+        Image image(pw * 4, ph);
+        for (int v = 0; v < 4; ++v)
+            render_panel(image, v * pw, 0, pw, ph, model, details[v].first, details[v].second,
+                         100.0f, Mode::skin);
+        if (!save(image, dir / (model.id + "-detail.png"), error))
+            return false;
+    }
     return true;
 }
 

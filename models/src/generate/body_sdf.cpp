@@ -52,6 +52,8 @@ struct BodySdf::Parts {
     glm::mat3 ear_to_local;
     Ellipsoid ear_upper, ear_lobe, concha, scapha, fossa;
     Ellipsoid tragus;
+    vec2 helix_centre{0.0f}, helix_radii{1.0f}; // the rolled rim: a tube along this ellipse
+    float helix_tube = 3.0f, helix_lift = 1.0f;
     Ball ear_bound;
     // neck
     RoundCone neck;
@@ -110,9 +112,9 @@ BodySdf::BodySdf(const Skeleton& skeleton) : s_(skeleton) {
     P.malar = {fp(43, -10, 64), fp(20, 19, 20)};
 
     // Closed eyes: upper and lower lids meet in a crease (a plain union, no thin cut).
-    P.eye_socket = {fp(33, 17, 90), fp(18, 12, 14)};
+    P.eye_socket = {fp(33, 19, 90), fp(18, 12, 14)};
     P.upper_lid = {s.eye + fp(0, 1.5f, 0.5f), fp(17, 12.0f, 13.5f)};
-    P.lower_lid = {s.eye + fp(0, -2.0f, -0.5f), fp(16, 11.0f, 13)};
+    P.lower_lid = {s.eye + fp(0, -2.5f, -0.5f), fp(16, 11.5f, 13)};
 
     // Nose: a narrow bridge widening to the base, a tip and the alae, all blended.
     P.nose_bridge = {s.nasion + vec3(0, 1.0f, 0), fp(0, -8, 109), 4.8f * f, 6.0f * f};
@@ -134,12 +136,16 @@ BodySdf::BodySdf(const Skeleton& skeleton) : s_(skeleton) {
     P.ear_centre = s.ear_centre;
     P.ear_to_local = s.ear_to_local;
     const float e = s.ear_height / 63.0f;
-    P.ear_upper = {vec3(6, -1, 0) * e, vec3(25, 17, 4.5f) * e};
-    P.ear_lobe = {vec3(-18, 1, 0) * e, vec3(11, 10, 4.5f) * e};
-    P.concha = {vec3(-3, 3, 5.2f) * e, vec3(12, 8.5f, 5.5f) * e};
-    P.scapha = {vec3(11, -3, 6.3f) * e, vec3(14, 10, 3.5f) * e};
-    P.fossa = {vec3(14, 3, 6.3f) * e, vec3(7, 5, 3.0f) * e};
-    P.tragus = {vec3(-4, 11, 2.5f) * e, vec3(4.5f, 3.5f, 4) * e};
+    P.ear_upper = {vec3(6, -1, 0) * e, vec3(25, 17, 4.0f) * e};
+    P.ear_lobe = {vec3(-19, 1, 0.5f) * e, vec3(10, 9, 4.0f) * e};
+    P.concha = {vec3(-4, 3, 5.0f) * e, vec3(11, 8, 5.5f) * e};
+    P.scapha = {vec3(9, -3, 5.6f) * e, vec3(16, 10, 3.4f) * e};
+    P.fossa = {vec3(15, 4, 5.6f) * e, vec3(6, 4.5f, 2.8f) * e};
+    P.tragus = {vec3(-4, 11.5f, 2.0f) * e, vec3(4.0f, 3.0f, 3.0f) * e};
+    P.helix_centre = vec2(6, -1) * e;
+    P.helix_radii = vec2(23.0f, 15.0f) * e;
+    P.helix_tube = 3.0f * e;
+    P.helix_lift = 1.0f * e;
     P.ear_bound = {s.ear_centre, 36.0f * e};
 
     // Neck, with the nape columns (trapezius and splenius) and the sternocleidomastoid relief.
@@ -243,7 +249,9 @@ float BodySdf::operator()(vec3 p) const {
     head = smin(head, P.malar(q), 18.0f);
     if (P.eye_bound.lower_bound(q) < std::abs(head) + 12.0f) {
         head = ssub(head, P.eye_socket(q), 10.0f);
-        head = smin(head, std::min(P.upper_lid(q), P.lower_lid(q)), 5.0f);
+        // The lower lid melts into the cheek; the upper lid keeps its fold under the brow.
+        head = smin(head, P.lower_lid(q), 9.0f);
+        head = smin(head, P.upper_lid(q), 4.0f);
     }
     if (P.nose_bound.lower_bound(q) < std::abs(head) + 10.0f) {
         float nose = P.nose_bridge(q);
@@ -254,13 +262,22 @@ float BodySdf::operator()(vec3 p) const {
         head = ssub(head, P.nostril(q), 1.5f);
     }
     if (P.mouth_bound.lower_bound(q) < std::abs(head) + 10.0f) {
-        const float lips = std::min(P.upper_lip(q), P.lower_lip(q));
+        const float lips = smin(P.upper_lip(q), P.lower_lip(q), 2.5f);
         head = smin(head, lips, 6.0f);
         head = ssub(head, P.philtrum(q), 2.5f);
     }
     if (P.ear_bound.lower_bound(q) < head + 6.0f) {
         const vec3 l = P.ear_to_local * (q - P.ear_centre);
         float ear = smin(P.ear_upper(l), P.ear_lobe(l), 6.0f);
+        // The helix: a tube rolled along the rim (distance to the ellipse approximated in its
+        // scaled space), so the rim is round and thick rather than a knife edge.
+        const vec2 rim = (vec2(l.x, l.y) - P.helix_centre) / P.helix_radii;
+        const float to_ellipse =
+            (glm::length(rim) - 1.0f) * std::min(P.helix_radii.x, P.helix_radii.y);
+        const float helix =
+            std::sqrt(to_ellipse * to_ellipse + (l.z - P.helix_lift) * (l.z - P.helix_lift)) -
+            P.helix_tube;
+        ear = smin(ear, helix, 2.0f);
         ear = ssub(ear, P.concha(l), 2.5f);
         ear = ssub(ear, P.scapha(l), 2.0f);
         ear = ssub(ear, P.fossa(l), 1.5f);

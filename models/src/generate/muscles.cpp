@@ -340,8 +340,8 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
         const vec3 acromion = L("acromion_left"), spine = L("scapular_spine_medial_left");
         const vec3 clavicle =
             cast(s.clavicle_lateral + vec3(0, 80, -10), s.clavicle_lateral - vec3(0, 10, 10));
-        Curve origin{{back(3, inion.y - 4 * H.y), back(3, 0.5f * (inion.y + c7.y)), back(3, c7.y),
-                      back(3, L("t2").y), back(3, t4.y)}};
+        Curve origin{{back(1.5f, inion.y - 4 * H.y), back(1.5f, 0.5f * (inion.y + c7.y)),
+                      back(1.5f, c7.y), back(1.5f, L("t2").y), back(1.5f, t4.y)}};
         Curve insertion{
             {clavicle, acromion,
              back(0.5f * (acromion.x + spine.x) + 10 * T.x, 0.5f * (acromion.y + spine.y), -30),

@@ -69,7 +69,7 @@ Skeleton make_skeleton(const BodyProportions& bp) {
 
     const vec3 H = s.head_scale, F = s.face_scale, T = s.trunk_scale;
     s.cranium_centre = vec3(0.0f, 40.0f, -3.0f) * H;
-    s.cranium_radii = vec3(75.5f, 91.0f, 98.0f) * H;
+    s.cranium_radii = vec3(75.5f, 91.0f, 96.5f) * H;
     s.eye = vec3(33.0f, 14.0f, 73.0f) * F;
     s.nasion = vec3(0.0f, 25.0f, 86.0f) * F;
     s.nose_tip = vec3(0.0f, -14.0f, 113.0f) * F;

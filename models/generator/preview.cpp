@@ -230,9 +230,10 @@ bool write_previews(const Model& model, const std::filesystem::path& dir, std::s
     const std::pair<Mode, const char*> modes[] = {
         {Mode::skin, ""}, {Mode::muscles, "-muscles"}, {Mode::landmarks, "-landmarks"}};
     for (const auto& [mode, suffix] : modes) {
-        Image image(pw * 4, ph);
+        Image image(pw * 2, ph * 2); // 2 × 2 panels
         for (int v = 0; v < 4; ++v)
-            render_panel(image, v * pw, 0, pw, ph, model, views[v], centre, height, mode);
+            render_panel(image, (v % 2) * pw, (v / 2) * ph, pw, ph, model, views[v], centre, height,
+                         mode);
         if (!save(image, dir / (model.id + "-bust" + suffix + ".png"), error))
             return false;
     }
@@ -242,9 +243,10 @@ bool write_previews(const Model& model, const std::filesystem::path& dir, std::s
                                             make_view({-0.8f, -0.15f, -1.0f}),
                                             make_view({0.5f, -0.2f, 1.0f})};
     for (const auto& [mode, suffix] : modes) {
-        Image image(pw * 4, ph);
+        Image image(pw * 2, ph * 2); // 2 × 2 panels
         for (int v = 0; v < 4; ++v)
-            render_panel(image, v * pw, 0, pw, ph, model, head_views[v], head_centre, 280.0f, mode);
+            render_panel(image, (v % 2) * pw, (v / 2) * ph, pw, ph, model, head_views[v],
+                         head_centre, 280.0f, mode);
         if (!save(image, dir / (model.id + "-head" + suffix + ".png"), error))
             return false;
     }
@@ -261,10 +263,10 @@ bool write_previews(const Model& model, const std::filesystem::path& dir, std::s
             {make_view({-0.5f, 0, -1}), 0.5f * (menton + nasion) + vec3(0, -30, 0)},
             {make_view({-0.6f, -0.2f, -1}), neck},
         }};
-        Image image(pw * 4, ph);
+        Image image(pw * 2, ph * 2); // 2 × 2 panels
         for (int v = 0; v < 4; ++v)
-            render_panel(image, v * pw, 0, pw, ph, model, details[v].first, details[v].second,
-                         100.0f, Mode::skin);
+            render_panel(image, (v % 2) * pw, (v / 2) * ph, pw, ph, model, details[v].first,
+                         details[v].second, 100.0f, Mode::skin);
         if (!save(image, dir / (model.id + "-detail.png"), error))
             return false;
     }

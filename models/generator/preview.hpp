@@ -9,8 +9,10 @@
 
 namespace injmap::preview {
 
-// Writes <dir>/<id>-skin.png, <id>-muscles.png (four views each) and <id>-face.png (face
-// close-ups). Returns false with a reason in `error`.
+// Writes into dir, each as 2 × 2 panels: <id>-bust.png, -bust-muscles.png, -bust-landmarks.png
+// (front, left, back, oblique), the same three as head close-ups (<id>-head*.png), and
+// <id>-detail.png (ear, eyes and nose, mouth, neck-shoulder). Returns false with a reason in
+// `error`.
 [[nodiscard]] bool write_previews(const Model& model, const std::filesystem::path& dir,
                                   std::string& error);
 

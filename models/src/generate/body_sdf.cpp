@@ -164,7 +164,7 @@ BodySdf::BodySdf(const Skeleton& skeleton) : s_(skeleton) {
     const float ss = s.suprasternal_height;
     P.thorax = {vec3(0, ss - 98 * T.y, -20 * T.z), tp(150, 115, 100)};
     P.upper_back = {vec3(85 * T.x, ss - 38 * T.y, -60 * T.z), tp(75, 85, 42)};
-    P.pectoral = {vec3(78 * T.x, ss - 62 * T.y, 44 * T.z), tp(60, 40, 30)};
+    P.pectoral = {vec3(78 * T.x, ss - 64 * T.y, 42 * T.z), tp(62, 46, 30)};
     P.breast = {vec3(82 * T.x, ss - 110 * T.y, 58 * T.z), tp(58, 56, 52)};
     // The trapezius ridge traces the shoulder line from the side of the neck to the acromion.
     const vec3 trap_a{32 * n, ss + 28 * T.y, -45 * T.z};
@@ -180,8 +180,8 @@ BodySdf::BodySdf(const Skeleton& skeleton) : s_(skeleton) {
     P.clavicle[1] = {s.clavicle_mid + sink, s.clavicle_lateral + sink, 5.0f * t, 5.0f * t};
     P.clavicle[2] = {s.clavicle_lateral + sink, s.acromion + vec3(-16, 0, 14), 5.0f * t, 5.0f * t};
     P.deltoid = {s.deltoid_centre, s.deltoid_radii};
-    P.arm = {s.deltoid_centre + vec3(4, 0, -4), s.deltoid_centre + vec3(16, -170, -10), 44 * t,
-             40 * t};
+    P.arm = {s.deltoid_centre + vec3(2, 0, -2), s.deltoid_centre + vec3(14, -170, -6), 41 * t,
+             37 * t};
     P.notch = {vec3(0, ss + 9.0f, 62 * T.z), 10.0f};
 
     P.head_bound = {vec3(0.0f, 15.0f, 5.0f) * H, 155.0f * std::max(H.x, std::max(H.y, H.z))};
@@ -208,7 +208,7 @@ float BodySdf::operator()(vec3 p) const {
         float trunk = P.thorax(qt);
         trunk = smin(trunk, P.upper_back(qt), 40.0f);
         if (P.male)
-            trunk = smin(trunk, P.pectoral(qt), 45.0f);
+            trunk = smin(trunk, P.pectoral(qt), 50.0f);
         else
             trunk = smin(trunk, P.breast(qt), 30.0f);
         trunk = smin(trunk, P.girdle(qt), 40.0f);

@@ -108,7 +108,7 @@ Skeleton make_skeleton(const BodyProportions& bp) {
     s.clavicle_mid = {88.0f * T.x, ss + 4.0f, 48.0f * T.z};
     s.clavicle_lateral = {160.0f * T.x, acromion_height + 2.0f, 22.0f * T.z};
     s.acromion = {0.5f * bp.biacromial_breadth, acromion_height - 8.0f, -26.0f * T.z};
-    s.deltoid_radii = vec3(46.0f, 64.0f, 44.0f) * T;
+    s.deltoid_radii = vec3(46.0f, 64.0f, 40.0f) * T;
     s.deltoid_centre = {0.5f * bp.bideltoid_breadth - s.deltoid_radii.x,
                         acromion_height - 66.0f * T.y, -20.0f * T.z};
     s.scapula_superior_angle = {80.0f * T.x, s.c7_height - 2.0f * s.spine_step - 10.0f * T.y,

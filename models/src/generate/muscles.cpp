@@ -305,8 +305,8 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
                       front(w * 0.8f, nasion.y - 10 * F.y)}};
         Curve insertion{{front(-w, glabella.y + 12 * F.y), front(0, glabella.y + 12 * F.y),
                          front(w, glabella.y + 12 * F.y)}};
-        add_sheet(b, ruled(origin, insertion), flat(2.0f), flat(4.5f), 12, 8);
-        out.push_back(finish(b, "procerus", Side::midline, MuscleLayer::sheet, 1.8f));
+        add_sheet(b, ruled(origin, insertion), flat(2.4f), flat(4.8f), 12, 8);
+        out.push_back(finish(b, "procerus", Side::midline, MuscleLayer::sheet, 2.2f));
     }
     {
         // Temporalis: temporal line (u = 0) → above the zygomatic arch towards the coronoid

@@ -354,6 +354,9 @@ std::optional<SessionTime> parse_iso8601_utc(std::string_view text) {
         return std::nullopt;
     if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
         return std::nullopt;
+    // system_clock counts nanoseconds in 64 bits: years past 2262 (or before 1677) overflow it.
+    if (year < 1970 || year > 2200)
+        return std::nullopt;
     std::tm tm{};
     tm.tm_year = year - 1900;
     tm.tm_mon = month - 1;

@@ -165,7 +165,8 @@ BodySdf::BodySdf(const Skeleton& skeleton) : s_(skeleton) {
     P.thorax = {vec3(0, ss - 98 * T.y, -20 * T.z), tp(150, 115, 100)};
     P.upper_back = {vec3(85 * T.x, ss - 38 * T.y, -60 * T.z), tp(75, 85, 42)};
     P.pectoral = {vec3(78 * T.x, ss - 64 * T.y, 42 * T.z), tp(62, 46, 30)};
-    P.breast = {vec3(82 * T.x, ss - 110 * T.y, 58 * T.z), tp(58, 56, 52)};
+    // Only the upper pole of the breasts lies above the cut: a gentle fullness of the upper chest.
+    P.breast = {vec3(82 * T.x, ss - 125 * T.y, 46 * T.z), tp(58, 55, 45)};
     // The trapezius ridge traces the shoulder line from the side of the neck to the acromion.
     const vec3 trap_a{32 * n, ss + 28 * T.y, -45 * T.z};
     const vec3 trap_b{122 * T.x, ss + 4 * T.y, -40 * T.z};
@@ -210,7 +211,7 @@ float BodySdf::operator()(vec3 p) const {
         if (P.male)
             trunk = smin(trunk, P.pectoral(qt), 50.0f);
         else
-            trunk = smin(trunk, P.breast(qt), 30.0f);
+            trunk = smin(trunk, P.breast(qt), 50.0f);
         trunk = smin(trunk, P.girdle(qt), 40.0f);
         trunk = smin(trunk, std::min(P.trapezius[0](qt), P.trapezius[1](qt)), 35.0f);
         trunk = smin(trunk, P.deltoid(qt), 40.0f);

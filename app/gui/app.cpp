@@ -577,7 +577,8 @@ void App::layout_panels() {
     ImGui::SetNextWindowPos({0, menu_h});
     ImGui::SetNextWindowSize({left_w, body_h});
     if (ImGui::Begin("##left", nullptr, column_flags)) {
-        draw_protocol_and_model(*this);
+        if (mode_->shows_protocol_chooser())
+            draw_protocol_and_model(*this);
         mode_->left_panel(*this);
     }
     ImGui::End();

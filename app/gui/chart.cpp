@@ -191,6 +191,7 @@ bool write_session_chart(App& app, const Session& session, const fs::path& path,
     base.layers.needles = false;
     base.skin_tone = app.skin_tone;
     base.antialias = true;
+    base.ui_scale = 1.0f; // full-size badges, as in the window
     base.background = {1.0f, 1.0f, 1.0f, 1.0f};
     const std::size_t placed_count = loaded.usable() ? loaded.placed.sites.size() : 0;
     for (std::size_t i = 0; i < sites.size(); ++i) {
@@ -247,13 +248,16 @@ bool write_session_chart(App& app, const Session& session, const fs::path& path,
         render::FrameSnapshot frame = base;
         frame.width = kViewW;
         frame.height = kViewH;
+        // Frame the sites (not the whole model), so the numbers stay legible.
         std::vector<glm::vec3> points;
-        const Bounds b = bounds_of(model->skin);
-        for (int i = 0; i < 8; ++i)
-            points.push_back({(i & 1) ? b.max.x : b.min.x, (i & 2) ? b.max.y : b.min.y,
-                              (i & 4) ? b.max.z : b.min.z});
-        if (auto cam =
-                render::frame_points(points, kViews[v], float(kViewW) / float(kViewH), 0.04f))
+        for (const render::Marker& m : base.markers)
+            points.push_back(m.position);
+        if (points.empty()) {
+            const Bounds b = bounds_of(model->skin);
+            points = {b.min, b.max};
+        }
+        if (auto cam = render::frame_points(points, kViews[v], float(kViewW) / float(kViewH), 0.12f,
+                                            260.0f))
             frame.camera = *cam;
         const auto rgba = app.viewport_renderer().render_rgba(frame);
         if (rgba.size() != std::size_t(kViewW) * kViewH * 4) {

@@ -26,7 +26,7 @@ constexpr Rgba8 kCard{246, 248, 250};
 
 constexpr float kMargin = 64.0f;
 constexpr float kImageW = 330.0f;
-constexpr float kImageH = 390.0f;
+constexpr float kImageH = 470.0f; // before cropping
 constexpr float kImageGap = 14.0f;
 constexpr float kColumnGap = 36.0f;
 constexpr float kFooterH = 118.0f;
@@ -133,9 +133,13 @@ float draw_timeline(PageCanvas* page, const PatientInfo& info, float x, float y,
                        y_of((double(px) + 1.5 - double(x)) / double(width) * span), 2.5f, kAccent);
     }
     page->line(x, base, x + width, base, 2.0f, kInk);
+    // Named inside the shaded area, on the plateau, so it never meets a label.
     const std::string note = "effect (illustration)";
-    page->text(x + width - PageCanvas::text_width(note, label_px * 0.85f, PageFont::regular),
-               base - curve_h * 0.45f, note, label_px * 0.85f, PageFont::regular, kMuted);
+    const float note_px = label_px * 0.85f;
+    const float note_x = (px_of(info.full_effect_days) + px_of(info.wearing_off_days) -
+                          PageCanvas::text_width(note, note_px, PageFont::regular)) *
+                         0.5f;
+    page->text(note_x, base - 10.0f, note, note_px, PageFont::regular, kAccent);
     // The moments and their labels.
     const auto marks = timeline_marks(info);
     std::vector<float> centres, widths;
@@ -213,23 +217,47 @@ bool compose_handout(const HandoutInput& input, const RenderRgba& render_rgba, P
     frame.antialias = true;
     frame.background = {1.0f, 1.0f, 1.0f, 0.0f}; // transparent: the page shows through
     const auto corners = skin_corners(model);
+    // Both views are framed whole and then cropped to the rows the model covers (it is wider than
+    // tall, so a fixed box would leave bands of empty page above and below).
     const char* views[] = {"front", "back"};
+    std::vector<std::uint8_t> images[2];
+    int top_row = int(kImageH), bottom_row = 0;
     for (int v = 0; v < 2; ++v) {
-        if (auto camera = render::frame_points(corners, views[v], kImageW / kImageH, 0.05f))
+        if (auto camera = render::frame_points(corners, views[v], kImageW / kImageH, 0.04f))
             frame.camera = *camera;
-        const auto rgba = render_rgba(frame);
-        if (rgba.size() != std::size_t(kImageW) * std::size_t(kImageH) * 4) {
+        images[v] = render_rgba(frame);
+        if (images[v].size() != std::size_t(kImageW) * std::size_t(kImageH) * 4) {
             error = "the model could not be rendered";
             return false;
         }
+        for (int row = 0; row < int(kImageH); ++row)
+            for (int col = 0; col < int(kImageW); ++col)
+                if (images[v][(std::size_t(row) * std::size_t(kImageW) + std::size_t(col)) * 4 +
+                              3] > 8) {
+                    top_row = std::min(top_row, row);
+                    bottom_row = std::max(bottom_row, row);
+                    break;
+                }
+    }
+    if (bottom_row < top_row) {
+        error = "the model is not in view";
+        return false;
+    }
+    top_row = std::max(0, top_row - 6);
+    bottom_row = std::min(int(kImageH) - 1, bottom_row + 6);
+    const int image_h = bottom_row - top_row + 1;
+    for (int v = 0; v < 2; ++v) {
+        const std::vector<std::uint8_t> rows(
+            images[v].begin() + std::ptrdiff_t(top_row) * std::ptrdiff_t(kImageW) * 4,
+            images[v].begin() + std::ptrdiff_t(bottom_row + 1) * std::ptrdiff_t(kImageW) * 4);
         const float ix = kMargin + float(v) * (kImageW + kImageGap);
-        page.blit(int(ix), int(y), int(kImageW), int(kImageH), rgba);
+        page.blit(int(ix), int(y), int(kImageW), image_h, rows);
         const char* caption = v == 0 ? "Front" : "Back";
         page.text(ix + (kImageW - PageCanvas::text_width(caption, 19.0f, PageFont::regular)) * 0.5f,
-                  y + kImageH + 24.0f, caption, 19.0f, PageFont::regular, kMuted);
+                  y + float(image_h) + 24.0f, caption, 19.0f, PageFont::regular, kMuted);
     }
     const float map_top = y;
-    const float map_bottom = y + kImageH + 34.0f;
+    const float map_bottom = y + float(image_h) + 34.0f;
     const float areas_x = kMargin + 2.0f * kImageW + kImageGap + kColumnGap;
     const float areas_w = W - kMargin - areas_x;
     const auto areas = patient_areas(protocol);

@@ -10,6 +10,9 @@ namespace {
 const std::array kModes = {
     ModeInfo{"clinician", "Clinician session guide", make_clinician_mode},
     ModeInfo{"author", "Protocol author", make_author_mode},
+    ModeInfo{"patient", "Patient view", make_patient_mode},
+    ModeInfo{"training", "Training drills", make_training_mode},
+    ModeInfo{"cd", "Cervical dystonia planner", make_cd_mode},
 };
 constexpr std::array<std::string_view, 5> kAcceptedNames = {"clinician", "patient", "training",
                                                             "author", "cd"};

@@ -58,6 +58,9 @@ public:
     virtual void decorate(const App&, render::FrameSnapshot&) const {}
     // Whether the protocol and model may be replaced (e.g. not while a session is running).
     [[nodiscard]] virtual bool locks_protocol() const { return false; }
+    // Whether the left column starts with the shared protocol and model chooser (the CD planner
+    // makes its own protocol and shows the posture picker instead).
+    [[nodiscard]] virtual bool shows_protocol_chooser() const { return true; }
 };
 
 struct ModeInfo {
@@ -78,6 +81,9 @@ struct ModeInfo {
 // Factories of the modes in this folder.
 std::unique_ptr<Mode> make_clinician_mode(App& app);
 std::unique_ptr<Mode> make_author_mode(App& app);
+std::unique_ptr<Mode> make_patient_mode(App& app);
+std::unique_ptr<Mode> make_training_mode(App& app);
+std::unique_ptr<Mode> make_cd_mode(App& app);
 
 // The markers every mode starts from: each placed protocol site, numbered in protocol order,
 // pending (optional sites shown as optional). Modes restyle them in decorate().

@@ -92,6 +92,8 @@ public:
                 {"Click a muscle", "show its plan row"}};
     }
 
+    bool shows_protocol_chooser() const override { return false; }
+
     void on_pick(App&, const PickHit& hit) override {
         selected_.clear();
         if (hit.muscle)

@@ -876,9 +876,9 @@ private:
         if (ImGui::BeginTable("##tally", 5,
                               ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
                                   ImGuiTableFlags_SizingStretchProp)) {
-            ImGui::TableSetupColumn("Muscle", ImGuiTableColumnFlags_WidthStretch, 2.4f);
-            ImGui::TableSetupColumn("L", ImGuiTableColumnFlags_WidthStretch, 0.8f);
-            ImGui::TableSetupColumn("R", ImGuiTableColumnFlags_WidthStretch, 0.8f);
+            ImGui::TableSetupColumn("Muscle", ImGuiTableColumnFlags_WidthStretch, 3.2f);
+            ImGui::TableSetupColumn("L", ImGuiTableColumnFlags_WidthStretch, 0.7f);
+            ImGui::TableSetupColumn("R", ImGuiTableColumnFlags_WidthStretch, 0.7f);
             ImGui::TableSetupColumn("Mid", ImGuiTableColumnFlags_WidthStretch, 0.8f);
             ImGui::TableSetupColumn(started() ? "Given" : "Total",
                                     ImGuiTableColumnFlags_WidthStretch, 1.4f);
@@ -928,7 +928,8 @@ private:
             const float fraction =
                 static_cast<float>(std::min(1.0, (started() ? given : planned) / *cap));
             const bool over = started() ? t.total.over() : planned > *cap + 1e-9;
-            ImGui::PushStyleColor(ImGuiCol_PlotHistogram, over ? colour::error : colour::accent);
+            ImGui::PushStyleColor(ImGuiCol_PlotHistogram, over ? ImVec4{0.95f, 0.70f, 0.70f, 1.0f}
+                                                               : ImVec4{0.62f, 0.82f, 0.85f, 1.0f});
             char overlay[64];
             std::snprintf(overlay, sizeof overlay, "limit %s U", format_units(*cap).c_str());
             ImGui::ProgressBar(fraction, ImVec2(-1, 0), overlay);
@@ -951,16 +952,17 @@ private:
         const double per = rc.units_per_0_1_ml();
         const DoseLogistics logistics = dose_logistics(rc, started() ? t.projected_units : planned);
         ImGui::PushFont(app.fonts().small);
+        ImGui::TextColored(colour::muted, "%s U per 0.1 mL  ·  %s U vial + %s mL saline",
+                           format_units(per).c_str(), format_units(rc.vial_units).c_str(),
+                           format_units(rc.diluent_ml).c_str());
         ImGui::TextColored(
-            colour::muted, "%s U per 0.1 mL (%s U vial + %s mL saline)  ·  %.0f × 0.1 mL%s",
-            format_units(per).c_str(), format_units(rc.vial_units).c_str(),
-            format_units(rc.diluent_ml).c_str(),
+            colour::muted, "%.0f × 0.1 mL%s  ·  %d vial%s  ·  %s U waste",
             started() ? t.given.injections_of_0_1_ml : logistics.injections_of_0_1_ml,
-            started() ? " given" : "");
-        ImGui::TextColored(
-            colour::muted, "%d vial%s of %s U needed  ·  %s U waste%s", logistics.vials_needed,
-            logistics.vials_needed == 1 ? "" : "s", format_units(rc.vial_units).c_str(),
-            format_units(logistics.waste_units).c_str(), started() ? " (as planned)" : "");
+            started() ? " given" : "", logistics.vials_needed,
+            logistics.vials_needed == 1 ? "" : "s", format_units(logistics.waste_units).c_str());
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip(
+                "Vials and waste for the planned dose (given so far plus the sites still to do).");
         ImGui::PopFont();
     }
 
@@ -973,22 +975,19 @@ private:
             ImGui::TextColored(colour::muted, "Label: %s", session().start_info().label.c_str());
         ImGui::Spacing();
         ImGui::PushFont(app.fonts().small);
-        auto file_row = [&](const char* what, const fs::path& p) {
+        ImGui::TextColored(colour::muted, "Saved in");
+        ImGui::TextWrapped("%s", recorder_->path().parent_path().c_str());
+        ImGui::Spacing();
+        ImGui::PopFont();
+        ImGui::PushFont(app.fonts().mono);
+        for (const fs::path& p : {recorder_->path(), summary_json_path(recorder_->path()),
+                                  summary_csv_path(recorder_->path()), chart_path_}) {
             if (p.empty())
-                return;
-            ImGui::TextColored(colour::muted, "%s", what);
-            ImGui::SameLine(110.0f);
-            ImGui::TextWrapped("%s", p.filename().c_str());
+                continue;
+            ImGui::TextUnformatted(p.filename().c_str());
             if (ImGui::IsItemHovered())
                 ImGui::SetTooltip("%s", p.c_str());
-        };
-        file_row("Record", recorder_->path());
-        file_row("Summary", summary_json_path(recorder_->path()));
-        file_row("Table", summary_csv_path(recorder_->path()));
-        file_row("Chart", chart_path_);
-        ImGui::TextColored(colour::muted, "Folder");
-        ImGui::SameLine(110.0f);
-        ImGui::TextWrapped("%s", recorder_->path().parent_path().c_str());
+        }
         ImGui::PopFont();
         ImGui::Spacing();
         if (ImGui::Button("Copy folder path"))

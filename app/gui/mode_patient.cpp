@@ -31,7 +31,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr double kAutoStepSeconds = 7.0; // the walk's pace when playing
-constexpr float kTimelineHeight = 150.0f;
+constexpr float kTimelineHeight = 178.0f;
 
 ImU32 rgba(const ImVec4& c, float alpha = 1.0f) {
     return ImGui::ColorConvertFloat4ToU32({c.x, c.y, c.z, c.w * alpha});
@@ -70,7 +70,7 @@ public:
             areas_ = patient_areas(*app.protocol().protocol);
             cards_ = patient_cards(app.protocol().protocol->patient);
         }
-        app.show_view("front");
+        go_to(app, std::nullopt);
     }
 
     bool animating(const App&) const override { return playing_; }
@@ -148,6 +148,9 @@ public:
 
     // ---- left: the walk through the areas ----
     void left_panel(App& app) override {
+        // The first laid-out frame (and any window resize) re-frames: the view's size is known now.
+        if (app.viewport().w != framed_w_ || app.viewport().h != framed_h_)
+            go_to(app, current_);
         if (!app.protocol().usable())
             return;
         ImGui::Spacing();
@@ -298,12 +301,13 @@ public:
                 ImGui::TextUnformatted(text.c_str());
                 ImGui::PopTextWrapPos();
                 ImGui::PopFont();
+                caption_bottom_ = ImGui::GetWindowPos().y + ImGui::GetWindowSize().y;
             }
             ImGui::End();
         }
         // Timeline along the bottom of the view.
         {
-            const float h = kTimelineHeight * (app.fonts().regular->FontSize / 15.0f);
+            const float h = timeline_height(app);
             const float margin = 14.0f;
             ImGui::SetNextWindowPos({vp.x + margin, vp.y + vp.h - h - margin});
             ImGui::SetNextWindowSize({vp.w - 2.0f * margin, h});
@@ -323,8 +327,8 @@ public:
     }
 
 private:
-    ImFont* large(const App& app) const { return app.fonts().regular; }
-    ImFont* large_bold(const App& app) const { return app.fonts().heading; }
+    ImFont* large(const App& app) const { return app.fonts().large; }
+    ImFont* large_bold(const App& app) const { return app.fonts().large_bold; }
 
     std::string caption_all() const {
         if (areas_.empty())
@@ -360,8 +364,15 @@ private:
         step_started_ = app.now();
         scroll_to_current_ = true;
         app.request_frames(2);
+        if (!app.model())
+            return;
         if (!area || !app.protocol().usable()) {
-            app.show_view("front");
+            const Bounds b = bounds_of(app.model()->skin);
+            std::vector<glm::vec3> corners;
+            for (int i = 0; i < 8; ++i)
+                corners.push_back({(i & 1) ? b.max.x : b.min.x, (i & 2) ? b.max.y : b.min.y,
+                                   (i & 4) ? b.max.z : b.min.z});
+            frame(app, corners, *render::named_view("front"), 0.08f, 80.0f);
             return;
         }
         // Frame the area's sites from its step's view, tilted towards where the skin there faces.
@@ -379,72 +390,105 @@ private:
                 points.push_back(placed[index].position);
                 normals += placed[index].normal;
             }
-        if (points.empty()) {
-            app.show_view(areas_[*area].view.empty() ? "front" : areas_[*area].view);
-            return;
-        }
         const std::string view = areas_[*area].view.empty() ? "front" : areas_[*area].view;
         auto orientation = render::named_view(view);
-        if (!orientation || view == "top") {
-            app.frame_points(points, view);
+        if (points.empty() || !orientation) {
+            app.show_view(view);
             return;
         }
-        const float up = glm::length(normals) > 1e-3f ? glm::normalize(normals).y : 0.0f;
-        orientation->pitch_deg =
-            std::clamp(glm::degrees(std::asin(std::clamp(up, -1.0f, 1.0f))) * 0.8f, -15.0f, 50.0f);
-        // Patients need context: frame at least a head's width.
-        const float aspect = app.viewport().w > 1 && app.viewport().h > 1
-                                 ? app.viewport().w / app.viewport().h
-                                 : 1.3f;
-        app.move_camera(render::frame_points(points, *orientation, aspect, 0.35f, 200.0f));
+        if (view != "top") {
+            const float up = glm::length(normals) > 1e-3f ? glm::normalize(normals).y : 0.0f;
+            orientation->pitch_deg = std::clamp(
+                glm::degrees(std::asin(std::clamp(up, -1.0f, 1.0f))) * 0.8f, -15.0f, 50.0f);
+        }
+        // Patients need context: at least a head's width around the area.
+        frame(app, points, *orientation, 0.2f, 220.0f);
     }
 
+    // Frames points in the part of the view the caption and the timeline leave free, smoothly.
+    void frame(App& app, const std::vector<glm::vec3>& points, const render::Camera& orientation,
+               float margin, float min_extent) {
+        const Rect& vp = app.viewport();
+        if (vp.w < 2 || vp.h < 2)
+            return;
+        const float top_used = caption_bottom_ > vp.y ? caption_bottom_ - vp.y : 150.0f;
+        const float bottom_used = timeline_height(app) + 14.0f;
+        const float free_h = std::max(vp.h * 0.4f, vp.h - top_used - bottom_used);
+        render::Camera c =
+            render::frame_points(points, orientation, vp.w / free_h, margin, min_extent);
+        // frame_points fills the free height; the projection spans the whole view, so widen the
+        // field of view to match and move the model into the free band.
+        const float half = std::tan(glm::radians(c.fov_y_deg) * 0.5f) * vp.h / free_h;
+        c.fov_y_deg = glm::degrees(2.0f * std::atan(half));
+        const float shift = (top_used - bottom_used) * 0.5f; // + = the free band's centre is lower
+        c = render::pan(c, 0.0f, shift, int(vp.h));
+        app.move_camera(c);
+        framed_w_ = vp.w;
+        framed_h_ = vp.h;
+    }
+
+    float timeline_height(const App& app) const {
+        return kTimelineHeight * (app.fonts().regular->FontSize / 15.0f);
+    }
+
+    // The same picture as the handout's: the effect curve, the five moments, labels below the axis
+    // or above the curve where two moments are close (place_timeline_labels).
     void draw_timeline(const App& app, ImDrawList* dl, ImVec2 min, ImVec2 max) const {
         const PatientInfo& info = app.protocol().protocol->patient;
         ImFont* font = app.fonts().small;
         const float fs = font->FontSize;
-        const float label_h = fs * 2.3f;
+        const float band = fs * 2.3f;
         const float x0 = min.x + 8.0f, x1 = max.x - 8.0f;
-        const float base = max.y - label_h - 6.0f;
-        const float top = min.y + 4.0f;
+        const float top = min.y + band;
+        const float base = max.y - band - 4.0f;
         const float curve_h = std::max(10.0f, base - top);
         const double span = timeline_span_days(info);
         const auto px_of = [&](double day) { return x0 + float(day / span) * (x1 - x0); };
         const auto y_of = [&](double day) {
             return base - float(effect_level(info, day)) * (curve_h - 4.0f);
         };
-        // The effect area in thin slices, its outline, the axis.
-        const int slices = std::max(8, int((x1 - x0) / 3.0f));
-        for (int i = 0; i < slices; ++i) {
-            const double d0 = span * i / slices, d1 = span * (i + 1) / slices;
-            const float a = px_of(d0), b = px_of(d1);
-            dl->AddQuadFilled({a, base}, {a, y_of(d0)}, {b, y_of(d1)}, {b, base},
-                              IM_COL32(214, 235, 239, 255));
-            dl->AddLine({a, y_of(d0)}, {b, y_of(d1)}, rgba(colour::accent), 2.0f);
+        // The effect area in whole-pixel columns (no seams), its outline, the axis.
+        const ImU32 fill = IM_COL32(214, 235, 239, 255);
+        ImVec2 previous{x0, y_of(0.0)};
+        for (float x = std::floor(x0); x < x1; x += 2.0f) {
+            const double day = double(x + 1.0f - x0) / double(x1 - x0) * span;
+            const float y = y_of(day);
+            dl->AddRectFilled({x, y}, {std::min(x + 2.0f, x1), base}, fill);
+            dl->AddLine(previous, {x + 1.0f, y}, rgba(colour::accent), 2.0f);
+            previous = {x + 1.0f, y};
         }
         dl->AddLine({x0, base}, {x1, base}, rgba(colour::text), 1.5f);
+        const char* note = "effect (illustration)";
+        const float note_w = font->CalcTextSizeA(fs, FLT_MAX, 0, note).x;
+        dl->AddText(font, fs,
+                    {(px_of(info.full_effect_days) + px_of(info.wearing_off_days) - note_w) * 0.5f,
+                     base - fs - 4.0f},
+                    rgba(colour::accent), note);
         const auto marks = timeline_marks(info);
-        float last_right[2] = {-1e9f, -1e9f};
+        std::vector<float> centres, widths;
+        for (const TimelineMark& m : marks) {
+            centres.push_back(px_of(m.day));
+            widths.push_back(std::max(font->CalcTextSizeA(fs, FLT_MAX, 0, m.title.c_str()).x,
+                                      font->CalcTextSizeA(fs, FLT_MAX, 0, m.when.c_str()).x));
+        }
+        const auto places = place_timeline_labels(centres, widths, x0, x1, 12.0f);
         for (std::size_t i = 0; i < marks.size(); ++i) {
-            const float mx = px_of(marks[i].day), my = y_of(marks[i].day);
-            dl->AddLine({mx, my}, {mx, base + 4.0f}, rgba(colour::muted, 0.7f), 1.0f);
+            const float mx = centres[i], my = y_of(marks[i].day);
+            const bool above = places[i].row == 1;
+            const float label_top = above ? min.y : base + 5.0f;
+            if (above)
+                dl->AddLine({mx, label_top + band - 4.0f}, {mx, my}, rgba(colour::muted, 0.7f),
+                            1.0f);
+            else
+                dl->AddLine({mx, my}, {mx, base + 4.0f}, rgba(colour::muted, 0.7f), 1.0f);
             const bool filled = i == 0 || i + 1 == marks.size();
             dl->AddCircleFilled({mx, my}, 5.0f, filled ? rgba(colour::accent) : IM_COL32_WHITE);
             dl->AddCircle({mx, my}, 5.0f, rgba(colour::accent), 0, 2.0f);
-            // Labels under the axis: the title, then when; shifted so neighbours do not overlap.
-            const std::string a = marks[i].title, b = marks[i].when;
-            const float w = std::max(font->CalcTextSizeA(fs, FLT_MAX, 0, a.c_str()).x,
-                                     font->CalcTextSizeA(fs, FLT_MAX, 0, b.c_str()).x);
-            float lx = std::clamp(mx - w * 0.5f, x0, x1 - w);
-            const int row = lx < last_right[0] + 10.0f ? 1 : 0;
-            if (row == 1)
-                lx = std::max(lx, last_right[1] + 10.0f);
-            (void)row;
-            lx = std::max(lx, last_right[0] + 10.0f);
-            lx = std::min(lx, x1 - w);
-            last_right[0] = lx + w;
-            dl->AddText(app.fonts().bold, fs, {lx, base + 6.0f}, rgba(colour::text), a.c_str());
-            dl->AddText(font, fs, {lx, base + 6.0f + fs * 1.1f}, rgba(colour::muted), b.c_str());
+            const float lx = places[i].left;
+            dl->AddText(app.fonts().bold, fs, {lx, label_top}, rgba(colour::text),
+                        marks[i].title.c_str());
+            dl->AddText(font, fs, {lx, label_top + fs * 1.1f}, rgba(colour::muted),
+                        marks[i].when.c_str());
         }
     }
 
@@ -485,6 +529,8 @@ private:
     bool show_points_ = false;
     bool show_doses_ = false;
     std::string handout_path_;
+    float framed_w_ = -1.0f, framed_h_ = -1.0f; // the view size the camera was framed for
+    float caption_bottom_ = 0.0f;               // window y below the caption card, last frame
 };
 
 } // namespace

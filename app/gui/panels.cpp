@@ -234,9 +234,6 @@ float draw_menu_bar(App& app) {
                                 !app.protocol_locked()))
                 app.switch_mode(info.name);
         }
-        ImGui::Separator();
-        for (const char* later : {"Patient view", "Training", "Cervical dystonia"})
-            ImGui::MenuItem(later, "later", false, false);
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("View")) {

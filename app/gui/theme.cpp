@@ -34,9 +34,12 @@ Fonts setup_theme(float scale) {
     }
     fonts.bold = load_font("DejaVuSans-Bold.ttf", 15.0f * scale);
     fonts.heading = load_font("DejaVuSans-Bold.ttf", 19.0f * scale);
+    fonts.large = load_font("DejaVuSans.ttf", 20.0f * scale);
+    fonts.large_bold = load_font("DejaVuSans-Bold.ttf", 22.0f * scale);
     fonts.small = load_font("DejaVuSans.ttf", 13.0f * scale);
     fonts.mono = load_font("DejaVuSansMono.ttf", 13.5f * scale);
-    for (ImFont** f : {&fonts.bold, &fonts.heading, &fonts.small, &fonts.mono})
+    for (ImFont** f :
+         {&fonts.bold, &fonts.heading, &fonts.small, &fonts.mono, &fonts.large, &fonts.large_bold})
         if (!*f)
             *f = fonts.regular;
     io.FontDefault = fonts.regular;
@@ -108,7 +111,8 @@ Fonts setup_theme(float scale) {
     c[ImGuiCol_TabActive] = white;
     c[ImGuiCol_TabUnfocused] = {0.90f, 0.92f, 0.94f, 1.0f};
     c[ImGuiCol_TabUnfocusedActive] = white;
-    c[ImGuiCol_PlotHistogram] = accent;
+    c[ImGuiCol_PlotHistogram] = {0.62f, 0.82f, 0.85f,
+                                 1.0f}; // light, so the overlay text stays readable
     c[ImGuiCol_PlotHistogramHovered] = tint(0.8f);
     c[ImGuiCol_TableHeaderBg] = {0.93f, 0.94f, 0.96f, 1.0f};
     c[ImGuiCol_TableBorderStrong] = line;

@@ -9,7 +9,9 @@ namespace injmap::gui {
 struct Fonts {
     ImFont* regular = nullptr;
     ImFont* bold = nullptr;
-    ImFont* heading = nullptr; // larger bold, for the step title
+    ImFont* heading = nullptr;    // larger bold, for the step title
+    ImFont* large = nullptr;      // patient mode: large body text
+    ImFont* large_bold = nullptr; // patient mode: large headings
     ImFont* small = nullptr;
     ImFont* mono = nullptr; // file:line diagnostics and placement snippets
 };

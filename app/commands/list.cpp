@@ -2,7 +2,9 @@
 // Reads only each file's `id` and title key (toml++), so a listing is quick and does not depend on
 // the full readers; `injmap model` and `injmap check` validate a file completely.
 #include <algorithm>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <set>
 #include <system_error>
 #include <vector>
@@ -12,6 +14,7 @@
 
 #include "commands/commands.hpp"
 #include "injmap/models/data_paths.hpp"
+#include "injmap/toml_depth.hpp"
 
 namespace injmap::cli {
 namespace fs = std::filesystem;
@@ -57,13 +60,23 @@ Entry read_entry(const fs::path& file, const char* title_key) {
         return e;
     }
     try {
-        const toml::table table = toml::parse_file(file.string());
+        std::ifstream in(file, std::ios::binary);
+        const std::string text((std::istreambuf_iterator<char>(in)),
+                               std::istreambuf_iterator<char>());
+        // toml++ recurses per dotted-key part: refuse absurd keys before they can overflow the
+        // stack.
+        if (const int line = find_too_deep_toml_line(text)) {
+            e.error = "line " + std::to_string(line) + ": a key with too many dotted parts";
+            return e;
+        }
+        const toml::table table = toml::parse(text, file.string());
         if (auto id = table["id"].value<std::string>())
             e.id = *id;
         e.title = table[title_key].value<std::string>().value_or("");
     } catch (const toml::parse_error& err) {
         e.error = "line " + std::to_string(err.source().begin.line) + ": " +
                   std::string(err.description());
+        std::replace(e.error.begin(), e.error.end(), '\n', ' '); // one line in the listing
     } catch (const std::exception& err) {
         e.error = err.what();
     }

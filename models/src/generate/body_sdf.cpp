@@ -97,7 +97,7 @@ BodySdf::BodySdf(const Skeleton& skeleton) : s_(skeleton) {
 
     P.midface = {fp(0, -8, 48), fp(58, 40, 46)};
     P.cheekbone = {fp(49, 2, 55), fp(19, 15, 20)};
-    P.zygomatic_arch = {fp(59, 2, 50), fp(64.5f, 2, 12), 6.5f * F.x};
+    P.zygomatic_arch = {fp(60, 2, 50), fp(65.5f, 2, 12), 5.5f * F.x};
     P.maxilla = {fp(0, -40, 60), fp(42, 28, 44)};
     P.lower_face = {fp(0, -66, 44), fp(male ? 47.0f : 40.0f, 30, 48)};
     P.mandible = {s.gonion, fp(male ? 17.0f : 15.0f, -88, 80), (male ? 10.0f : 8.5f) * f,
@@ -237,7 +237,7 @@ float BodySdf::operator()(vec3 p) const {
     head = smin(head, brow, P.brow_k);
     head = smin(head, P.midface(q), 25.0f);
     head = smin(head, P.cheekbone(q), 14.0f);
-    head = smin(head, P.zygomatic_arch(q), 10.0f);
+    head = smin(head, P.zygomatic_arch(q), 14.0f);
     head = smin(head, P.maxilla(q), 18.0f);
     head = smin(head, P.cheek(q), 16.0f);
     head = smin(head, P.lower_face(q), 22.0f);

@@ -37,6 +37,8 @@ Muscle muscle(const std::string& id, Side side, Mesh mesh) {
 //   trapezius right x ∈ [-100, 0],   y ∈ [-100, 0]
 //   splenius_capitis left x ∈ [0, 100], y ∈ [0, 100]
 //   procerus (midline)    x ∈ [-100, 0], y ∈ [0, 100]
+//   semispinalis_capitis left x ∈ [0, 100], y ∈ [-100, 0] at z = -15, under the left trapezius
+//   corrugator left       x ∈ [110, 130], y ∈ [110, 130], off to the side of everything else
 Model synthetic_model() {
     Model model;
     model.id = "synthetic";
@@ -45,6 +47,8 @@ Model synthetic_model() {
     model.muscles.push_back(muscle("trapezius", Side::right, quad(-100, 0, -100, 0, -5)));
     model.muscles.push_back(muscle("splenius_capitis", Side::left, quad(0, 100, 0, 100, -5)));
     model.muscles.push_back(muscle("procerus", Side::midline, quad(-100, 0, 0, 100, -5)));
+    model.muscles.push_back(muscle("semispinalis_capitis", Side::left, quad(0, 100, -100, 0, -15)));
+    model.muscles.push_back(muscle("corrugator", Side::left, quad(110, 130, 110, 130, -5)));
     model.groups["cervical_paraspinal"] = {"trapezius", "splenius_capitis"};
     return model;
 }
@@ -154,13 +158,13 @@ TEST(DrillScore, AnswersOffTheSkinAreProjectedFirst) {
 
 TEST(DrillScore, WrongSideIsAMuscleMiss) {
     const Fixture f;
-    // Over the right trapezius for a left trapezius site.
+    // Over the right trapezius, 30 mm from the left one, for a left trapezius site.
     const auto score =
-        f.score({{"a", {-5, -50, 0}}, {"b", {50, 50, 0}}, {"c", {-50, 50, 0}}}, 100.0);
+        f.score({{"a", {-30, -50, 0}}, {"b", {50, 50, 0}}, {"c", {-50, 50, 0}}}, 100.0);
     const auto* a = find(score, "a");
     EXPECT_FALSE(a->muscle_hit);
     EXPECT_EQ(a->hit_muscle, "trapezius_right");
-    EXPECT_NEAR(a->error_mm, 55.0, 1e-4);
+    EXPECT_NEAR(a->error_mm, 80.0, 1e-4);
     EXPECT_TRUE(a->within_pass);
     EXPECT_FALSE(score.passed); // within the 100 mm mark, but the muscle was missed
 }
@@ -174,6 +178,59 @@ TEST(DrillScore, GroupKeyMatchesAnyMember) {
     EXPECT_TRUE(b->muscle_hit);
     EXPECT_EQ(b->hit_muscle, "trapezius_left");
     EXPECT_TRUE(score.passed);
+}
+
+namespace {
+
+// One site on its own, placed at `where`, scored against one answer.
+DrillScore score_one(const Site& site, glm::vec3 where, glm::vec3 answer,
+                     const DrillOptions& options = {}) {
+    static const Model model = synthetic_model();
+    static const ModelQueries queries(model);
+    Protocol protocol;
+    Step step;
+    step.sites = {site};
+    protocol.steps.push_back(step);
+    PlacedProtocol placed;
+    PlacedSite ps;
+    ps.site = &protocol.steps[0].sites[0];
+    ps.position = where;
+    ps.normal = {0, 0, 1};
+    ps.placed = true;
+    placed.sites.push_back(ps);
+    return score_drill(protocol, placed, queries, {{site.id, answer}}, options);
+}
+
+} // namespace
+
+TEST(DrillScore, DeepTargetReachedAlongTheNeedleIsAHit) {
+    // The semispinalis lies 15 mm down, under the trapezius (5 mm down).
+    const Site deep = site("e", "semispinalis_capitis", Side::left);
+    auto score = score_one(deep, {50, -50, 0}, {52, -50, 0});
+    ASSERT_EQ(score.sites.size(), 1u);
+    EXPECT_EQ(score.sites[0].hit_muscle, "trapezius_left"); // the first muscle met
+    EXPECT_TRUE(score.sites[0].muscle_hit);                 // the target is reached behind it
+    EXPECT_TRUE(score.passed);
+    // A needle shorter than the target's depth does not reach it (and it is not within the radius).
+    DrillOptions shallow;
+    shallow.muscle_depth_mm = 10;
+    shallow.muscle_radius_mm = 10;
+    score = score_one(deep, {50, -50, 0}, {52, -50, 0}, shallow);
+    EXPECT_FALSE(score.sites[0].muscle_hit);
+    EXPECT_FALSE(score.passed);
+}
+
+TEST(DrillScore, TargetWithinTheRadiusIsAHit) {
+    // The corrugator patch starts at (110, 110, -5): 11.1 mm from (103, 103, 0), while the left
+    // splenius corner (100, 100, -5) is nearer, so muscle_under names the splenius.
+    const Site near = site("f", "corrugator", Side::left);
+    auto score = score_one(near, {103, 103, 0}, {103, 103, 0});
+    EXPECT_EQ(score.sites[0].hit_muscle, "splenius_capitis_left");
+    EXPECT_TRUE(score.sites[0].muscle_hit);
+    DrillOptions tight;
+    tight.muscle_radius_mm = 10;
+    score = score_one(near, {103, 103, 0}, {103, 103, 0}, tight);
+    EXPECT_FALSE(score.sites[0].muscle_hit);
 }
 
 TEST(DrillScore, NoMuscleUnderTheAnswerIsAMiss) {

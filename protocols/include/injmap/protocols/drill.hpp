@@ -7,10 +7,15 @@
 // placement already put on the skin. It is not geodesic: over a few centimetres of gently curved
 // skin the two differ little, and the pass mark is meant for that range.
 //
-// Muscle hit: ModelQueries::muscle_under(answer on the skin, skin normal there). It counts when the
-// muscle found is one the site's muscle key stands for (a group key such as cervical_paraspinal
-// matches any member, Model::expand_muscle_key) on the site's side; midline sites, and midline
-// muscles, match either side.
+// Muscle hit: the site's muscle (a group key such as cervical_paraspinal stands for any member,
+// Model::expand_muscle_key) on the site's side (midline sites, and midline muscles, match either
+// side) lies under the answer's skin point: the needle line (inward along the skin normal) meets it
+// within muscle_depth_mm, or its surface lies within muscle_radius_mm of the point. That accepts
+// targets deep to another muscle (the corrugator under the frontalis, the paraspinal group under
+// the trapezius, the deep cervical muscles). The defaults (40 mm along, 20 mm around) are those of
+// the validator's anatomy.muscle-miss check, so an answer exactly on a validated site is a hit.
+// hit_muscle reports ModelQueries::muscle_under (the first muscle met, else the nearest), i.e. what
+// the viewer highlights under the mark.
 //
 // Passed: every non-optional site of the protocol has an answer, every answered site is within the
 // pass mark (error_mm <= pass_mm) and every answered site hit its muscle. Optional sites
@@ -60,7 +65,8 @@ read_drill_answers(const std::filesystem::path& path);
 
 struct DrillOptions {
     double pass_mm = kDefaultDrillPassMm;
-    float muscle_depth_mm = 30.0f; // passed to ModelQueries::muscle_under
+    float muscle_depth_mm = 40.0f;  // along the needle (also passed to ModelQueries::muscle_under)
+    float muscle_radius_mm = 20.0f; // around the skin point, for deep targets
 };
 
 struct DrillSiteScore {

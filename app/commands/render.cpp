@@ -232,6 +232,17 @@ int run_render(std::span<const std::string> args) {
     if (std::string error = parse_options(args, o); !error.empty())
         return usage_error(kName, error);
 
+    // Fail before the slow part when the images cannot be written anyway.
+    {
+        std::error_code ec;
+        const fs::path dir = o.output.parent_path();
+        if (!dir.empty() && !fs::is_directory(dir, ec)) {
+            std::cerr << "injmap render: cannot write " << o.output.string() << ": no folder "
+                      << dir.string() << "\n";
+            return exit_usage;
+        }
+    }
+
     auto model_result = load_model_by_name(o.model);
     if (!model_result.ok()) {
         std::string why = "not found";

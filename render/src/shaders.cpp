@@ -63,7 +63,7 @@ const vec3 GROUND = vec3(0.70, 0.56, 0.50) * 0.35;
 vec3 to_linear(vec3 c) { return pow(max(c, vec3(0.0)), vec3(2.2)); }
 // Exponential shoulder: keeps hues (skin stays warm, not grey) and never clips highlights.
 vec3 to_display(vec3 c) {
-    vec3 x = vec3(1.0) - exp(-max(c, vec3(0.0)) * 1.5);
+    vec3 x = vec3(1.0) - exp(-max(c, vec3(0.0)) * 1.75);
     return pow(x, vec3(1.0 / 2.2));
 }
 float wrap_diffuse(vec3 n, vec3 l, float w) { return max((dot(n, l) + w) / (1.0 + w), 0.0); }
@@ -122,7 +122,10 @@ void main() {
         float a = mix(0.08, 0.80, pow(1.0 - ndv, 2.0));
         o_color = vec4(to_display(mix(color, vec3(0.9, 0.92, 0.95), 0.35)), a);
     } else {
-        o_color = vec4(to_display(color), 1.0);
+        // A touch more saturation: the soft grey-blue fill otherwise drifts skin towards clay.
+        vec3 shown = to_display(color);
+        float luma = dot(shown, vec3(0.2126, 0.7152, 0.0722));
+        o_color = vec4(clamp(mix(vec3(luma), shown, 1.18), 0.0, 1.0), 1.0);
     }
 }
 )";

@@ -155,7 +155,8 @@ TEST_F(RendererTest, MarkersLandOnMarkerColouredPixels) {
         const glm::vec2 expected = screen_of(f, f.markers[i].position);
         EXPECT_NEAR(layout.markers[i].centre.x, expected.x, 0.01f);
         EXPECT_NEAR(layout.markers[i].centre.y, expected.y, 0.01f);
-        EXPECT_GT(marker_colour_fraction(image, layout.markers[i], f.markers[i].state), 0.3)
+        const double wanted = f.markers[i].state == MarkerState::optional ? 0.15 : 0.3;
+        EXPECT_GT(marker_colour_fraction(image, layout.markers[i], f.markers[i].state), wanted)
             << "marker " << i << " (" << to_string(f.markers[i].state) << ")";
     }
     // The current marker is drawn larger.
@@ -193,11 +194,11 @@ TEST_F(RendererTest, OcclusionUsesTheSkin) {
 
 TEST_F(RendererTest, XrayShowsTheMusclesBeneath) {
     FrameSnapshot f = frame(320, 240);
-    const glm::vec2 forehead = screen_of(f, test::synthetic_site(60.0f, 25.0f).first);
+    const glm::vec2 forehead = screen_of(f, test::synthetic_site(68.0f, 14.0f).first);
     const glm::ivec3 skin = rgb_at(render(f), forehead);
     f.layers.xray = true;
     const glm::ivec3 xray = rgb_at(render(f), forehead);
-    EXPECT_GT(redness(xray), redness(skin) + 30)
+    EXPECT_LT(green_ratio(xray), green_ratio(skin) - 15)
         << "skin " << skin.x << "," << skin.y << "," << skin.z << " xray " << xray.x << ","
         << xray.y << "," << xray.z;
 }

@@ -51,7 +51,7 @@ struct OverlayLayout {
     std::vector<LabelScreen> labels;   // shown labels only
 };
 
-// 1 at 1280×800, proportionally smaller/larger for other image sizes (clamped to 0.55..3), unless
+// 1 at 1280×800, proportionally smaller/larger for other image sizes (clamped to 0.7..3), unless
 // the snapshot sets ui_scale.
 [[nodiscard]] OverlayMetrics overlay_metrics(const FrameSnapshot& frame);
 

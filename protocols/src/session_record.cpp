@@ -308,8 +308,17 @@ std::optional<SessionAction> parse_action(const Json& j, LineError& err) {
                 err.message = "\"position_mm\" must be [x, y, z] or null";
                 return std::nullopt;
             }
-            a.position_mm =
-                glm::vec3((*p)[0].get<float>(), (*p)[1].get<float>(), (*p)[2].get<float>());
+            glm::vec3 position{};
+            for (int i = 0; i < 3; ++i) {
+                const double v = (*p)[static_cast<std::size_t>(i)].get<double>();
+                // Model space is millimetres around a body: anything near float's range is damage.
+                if (!std::isfinite(v) || std::abs(v) > 1e6) {
+                    err.message = "\"position_mm\" is out of range";
+                    return std::nullopt;
+                }
+                position[i] = static_cast<float>(v);
+            }
+            a.position_mm = position;
         }
         break;
     }
@@ -366,6 +375,11 @@ std::optional<SessionTime> parse_iso8601_utc(std::string_view text) {
     tm.tm_sec = second;
     const std::time_t t = ::timegm(&tm);
     if (t == static_cast<std::time_t>(-1))
+        return std::nullopt;
+    // timegm normalises 2024-02-31 to 2024-03-02; a date that does not exist is not a record's.
+    std::tm check{};
+    ::gmtime_r(&t, &check);
+    if (check.tm_mday != day || check.tm_mon != month - 1)
         return std::nullopt;
     return std::chrono::system_clock::from_time_t(t);
 }

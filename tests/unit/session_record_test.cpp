@@ -120,10 +120,12 @@ void expect_same_state(const Session& a, const Session& b) {
 TEST(SessionRecord, Iso8601) {
     EXPECT_EQ(format_iso8601_utc(kT0), "2024-05-01T09:30:00Z");
     EXPECT_EQ(parse_iso8601_utc("2024-05-01T09:30:00Z"), kT0);
+    EXPECT_TRUE(parse_iso8601_utc("2024-02-29T23:59:59Z")); // a leap day
     EXPECT_EQ(format_iso8601_utc(kT0 + std::chrono::milliseconds(999)), "2024-05-01T09:30:00Z");
     for (const char* bad :
          {"", "2024-05-01 09:30:00Z", "2024-05-01T09:30:00", "2024-13-01T09:30:00Z",
-          "2024-05-01T24:00:00Z", "2024-05-01T09:30:00+01:00", "20x4-05-01T09:30:00Z"})
+          "2024-05-01T24:00:00Z", "2024-05-01T09:30:00+01:00", "20x4-05-01T09:30:00Z",
+          "2024-02-31T09:30:00Z", "9999-05-01T09:30:00Z"})
         EXPECT_FALSE(parse_iso8601_utc(bad)) << bad;
 }
 
@@ -206,6 +208,9 @@ TEST(SessionRecord, MalformedLinesAreRejected) {
              "{\"action\":\"add\",\"site\":\"ftp-1\",\"muscle\":\"m\",\"side\":\"left\",\"units\":"
              "5,"
              "\"position_mm\":[1,2],\"time\":\"2024-05-01T09:30:00Z\"}",
+             "{\"action\":\"add\",\"site\":\"ftp-1\",\"muscle\":\"m\",\"side\":\"left\",\"units\":"
+             "5,"
+             "\"position_mm\":[1,2,1e300],\"time\":\"2024-05-01T09:30:00Z\"}",
              "{\"action\":\"start\",\"format\":2,\"protocol\":\"p\",\"time\":\"2024-05-01T09:30:"
              "00Z\"}",
              "{\"action\":\"start\",\"format\":1,\"protocol\":\"\",\"time\":\"2024-05-01T09:30:"

@@ -288,16 +288,16 @@ void App::frame_points(std::span<const glm::vec3> points, std::string_view view_
         return;
     std::optional<render::Camera> framed;
     if (!view_name.empty())
-        framed = render::frame_points(points, view_name, viewport_aspect(), 0.25f, 110.0f);
+        framed = render::frame_points(points, view_name, viewport_aspect(), 0.22f, 200.0f);
     if (!framed)
-        framed = render::frame_points(points, camera_target_, viewport_aspect(), 0.25f, 110.0f);
+        framed = render::frame_points(points, camera_target_, viewport_aspect(), 0.22f, 200.0f);
     move_camera(*framed);
 }
 
 void App::frame_points(std::span<const glm::vec3> points, const render::Camera& orientation) {
     if (points.empty())
         return;
-    move_camera(render::frame_points(points, orientation, viewport_aspect(), 0.25f, 110.0f));
+    move_camera(render::frame_points(points, orientation, viewport_aspect(), 0.22f, 200.0f));
 }
 
 glm::vec2 App::framebuffer_scale() const {

@@ -18,6 +18,7 @@
 #include "gui/mode.hpp"
 #include "gui/panels.hpp"
 #include "injmap/protocols/placement.hpp"
+#include "injmap/render/camera.hpp"
 
 namespace injmap::gui {
 namespace {
@@ -184,20 +185,31 @@ public:
                 m.state = render::MarkerState::current;
                 m.label = m.id;
             }
-        if (picked_) {
-            render::Marker m;
-            m.id = "picked-point";
-            m.number = 0;
-            m.position = picked_->point;
-            m.normal = picked_->normal;
-            m.needle_direction = -picked_->normal;
-            m.state = render::MarkerState::optional;
-            m.label = app.layers.labels ? "picked point" : "";
-            frame.markers.push_back(std::move(m));
-        }
         if (app.protocol().usable() && app.model() && !selected_site_.empty())
             if (const Site* s = app.protocol().protocol->find_site(selected_site_))
                 frame.highlighted_muscles = app.model()->expand_muscle_key(s->muscle);
+    }
+
+    // The picked point: a ring drawn over the 3D view (not a numbered site marker).
+    void overlays(App& app) override {
+        if (!picked_)
+            return;
+        const auto at = app.to_window(picked_->point);
+        const glm::vec3 eye = render::camera_eye(app.camera());
+        if (!at || glm::dot(picked_->normal, eye - picked_->point) <= 0.0f)
+            return;
+        const Rect& vp = app.viewport();
+        ImDrawList* dl = ImGui::GetForegroundDrawList();
+        dl->PushClipRect({vp.x, vp.y}, {vp.x + vp.w, vp.y + vp.h});
+        const ImVec2 c{at->x, at->y};
+        const ImU32 ring = ImGui::GetColorU32(colour::optional);
+        dl->AddCircleFilled(c, 9.0f, IM_COL32(255, 255, 255, 200));
+        dl->AddCircle(c, 9.0f, ring, 0, 3.0f);
+        dl->AddLine({c.x - 14, c.y}, {c.x - 5, c.y}, ring, 2.0f);
+        dl->AddLine({c.x + 5, c.y}, {c.x + 14, c.y}, ring, 2.0f);
+        dl->AddLine({c.x, c.y - 14}, {c.x, c.y - 5}, ring, 2.0f);
+        dl->AddLine({c.x, c.y + 5}, {c.x, c.y + 14}, ring, 2.0f);
+        dl->PopClipRect();
     }
 
     void left_panel(App& app) override {
@@ -261,10 +273,16 @@ public:
                 ImGui::TextColored(colour::muted, "%.0f mm away", s.distance);
                 ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4{0.95f, 0.96f, 0.97f, 1.0f});
                 ImGui::PushFont(app.fonts().mono);
-                const float h = ImGui::GetTextLineHeightWithSpacing() * 2.0f + 14.0f;
-                ImGui::BeginChild("##snippet", ImVec2(0, h), true,
-                                  ImGuiWindowFlags_HorizontalScrollbar);
+                // The snippet is one line (TOML inline tables must be); shown wrapped.
+                const float pad = ImGui::GetStyle().WindowPadding.y;
+                const float wrap =
+                    ImGui::GetContentRegionAvail().x - 2.0f * ImGui::GetStyle().WindowPadding.x;
+                const float h = ImGui::CalcTextSize(s.snippet.c_str(), nullptr, false, wrap).y +
+                                2.0f * pad + 2.0f;
+                ImGui::BeginChild("##snippet", ImVec2(0, h), true, ImGuiWindowFlags_NoScrollbar);
+                ImGui::PushTextWrapPos(0.0f);
                 ImGui::TextUnformatted(s.snippet.c_str());
+                ImGui::PopTextWrapPos();
                 ImGui::EndChild();
                 ImGui::PopFont();
                 ImGui::PopStyleColor();
@@ -368,10 +386,25 @@ private:
                 break;
         }
         if (!best) {
-            int best_line = 0;
-            for (const Site* s : app.protocol().protocol->sites())
-                if (s->where.line <= d.where.line && s->where.line > best_line)
-                    best = s, best_line = s->where.line;
+            // Inside a site's table: the nearest section start at or above the line must be that
+            // site (not a step header or a top-level key written after it).
+            const Protocol& p = *app.protocol().protocol;
+            int start = 0;
+            const Site* owner = nullptr;
+            auto consider = [&](int line, const Site* site) {
+                if (line > 0 && line <= d.where.line && line >= start)
+                    start = line, owner = site;
+            };
+            for (const auto& [key, where] : p.locations)
+                consider(where.line, nullptr);
+            for (const Step& step : p.steps) {
+                consider(step.where.line, nullptr);
+                for (const auto& [key, where] : step.locations)
+                    consider(where.line, nullptr);
+            }
+            for (const Site* site : p.sites())
+                consider(site->where.line, site);
+            best = owner;
         }
         if (best)
             select_site(app, best->id, true);

@@ -5,11 +5,14 @@
 // SCM, session totals). "Start session with this plan" turns the plan into a protocol
 // (make_plan_protocol) and hands it to the clinician session guide. A plan is a starting point the
 // clinician adjusts, never a prescription.
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
 #include <imgui.h>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
 
 #include <glm/geometric.hpp>
 #include <glm/trigonometric.hpp>
@@ -89,10 +92,17 @@ public:
 
     std::vector<Shortcut> shortcut_list() const override {
         return {{"Tick a form", "add it to the posture (choose the side for rotation and tilt)"},
+                {"Enter", "start a session with this plan"},
                 {"Click a muscle", "show its plan row"}};
     }
 
     bool shows_protocol_chooser() const override { return false; }
+
+    void shortcuts(App& app) override {
+        if (ImGui::IsKeyPressed(GLFW_KEY_ENTER, false) ||
+            ImGui::IsKeyPressed(GLFW_KEY_KP_ENTER, false))
+            start_session(app);
+    }
 
     void on_pick(App&, const PickHit& hit) override {
         selected_.clear();
@@ -134,6 +144,12 @@ public:
     }
 
     void left_panel(App& app) override {
+        // The first laid-out frame (and any resize) re-frames: the view's size is known now.
+        if (app.viewport().w != framed_w_ || app.viewport().h != framed_h_) {
+            framed_w_ = app.viewport().w;
+            framed_h_ = app.viewport().h;
+            frame_plan(app);
+        }
         section_heading(app, "Posture (Col-Cap)");
         if (!templates_error_.empty()) {
             text_wrapped_coloured(colour::error, templates_error_.c_str());
@@ -368,6 +384,13 @@ private:
             if (placed.value)
                 plan_placed_ = std::move(*placed.value);
         }
+        if (app.scripted()) {
+            std::printf("cd: plan forms=\"%s\" muscles=%zu total=%s-%s warnings=%zu\n",
+                        describe_cd_forms(plan_->forms).c_str(), plan_->muscles.size(),
+                        format_units(plan_->total_min).c_str(),
+                        format_units(plan_->total_max).c_str(), plan_->warnings.size());
+            std::fflush(stdout);
+        }
         if (reframe)
             frame_plan(app);
         app.request_frames(2);
@@ -386,12 +409,17 @@ private:
             app.show_view("back");
             return;
         }
+        // From the direction most sites face, with the neck in context (at least 220 mm across).
         render::Camera orientation;
-        const glm::vec3 n =
-            glm::length(normals) > 1e-3f ? glm::normalize(normals) : glm::vec3(0, 0, -1);
+        // Sites facing every way (front SCM, back splenius) cancel out: then the back, where most
+        // neck muscles are reached.
+        const float facing = glm::length(glm::vec2(normals.x, normals.z)) / float(points.size());
+        const glm::vec3 n = facing > 0.55f ? glm::normalize(normals) : glm::vec3(0, 0, -1);
         orientation.yaw_deg = glm::degrees(std::atan2(n.x, n.z));
-        orientation.pitch_deg = 10.0f;
-        app.frame_points(points, orientation);
+        orientation.pitch_deg = 8.0f;
+        const Rect& vp = app.viewport();
+        const float aspect = vp.w > 1 && vp.h > 1 ? vp.w / vp.h : 1.0f;
+        app.move_camera(render::frame_points(points, orientation, aspect, 0.2f, 220.0f));
     }
 
     void start_session(App& app) {
@@ -414,6 +442,7 @@ private:
 
     App& app_;
     std::optional<render::Layers> saved_layers_;
+    float framed_w_ = -1.0f, framed_h_ = -1.0f;
     std::vector<Protocol> templates_;
     std::string templates_error_;
     std::array<bool, 8> chosen_{};

@@ -163,6 +163,16 @@ public:
 
     // ---- panels ----
     void left_panel(App& app) override {
+        // The first laid-out frame (and any resize) re-frames: the view's size is known now.
+        if (app.viewport().w != framed_w_ || app.viewport().h != framed_h_) {
+            framed_w_ = app.viewport().w;
+            framed_h_ = app.viewport().h;
+            last_framed_step_ = std::size_t(-1);
+            if (summary_)
+                app.show_view("front");
+            else
+                frame_question(app);
+        }
         section_heading(app, "Drill");
         const char* names[] = {"Place the sites", "Find the muscle (name → click)",
                                "Name the muscle (picture → name)"};
@@ -685,6 +695,7 @@ private:
 
     App& app_;
     std::optional<render::Layers> saved_layers_;
+    float framed_w_ = -1.0f, framed_h_ = -1.0f;
     std::mt19937 rng_;
     Drill drill_ = Drill::place_sites;
     bool random_order_ = false;

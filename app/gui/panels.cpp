@@ -203,8 +203,8 @@ void diagnostics_list(const App& app, const Diagnostics& diagnostics,
         ImGui::Indent(10.0f);
         ImGui::TextWrapped("%s", d.message.c_str());
         ImGui::PushStyleColor(ImGuiCol_Text, colour::muted);
-        ImGui::TextUnformatted(
-            ("[" + d.rule + "]" + (d.basis.empty() ? "" : "  basis: " + d.basis)).c_str());
+        ImGui::TextWrapped(
+            "%s", ("[" + d.rule + "]" + (d.basis.empty() ? "" : "  basis: " + d.basis)).c_str());
         ImGui::PopStyleColor();
         ImGui::Unindent(10.0f);
         ImGui::EndGroup();
@@ -317,7 +317,7 @@ void draw_protocol_and_model(App& app) {
             if (!e.readable)
                 ImGui::PopStyleColor();
             if (ImGui::IsItemHovered())
-                ImGui::SetTooltip("%s%s", e.path.c_str(),
+                ImGui::SetTooltip("%s\n%s%s", e.title.c_str(), e.path.c_str(),
                                   e.readable ? "" : "\n(has errors: open it in author mode)");
             ImGui::PopID();
         }

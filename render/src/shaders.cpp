@@ -59,7 +59,7 @@ const vec3 KEY = vec3(1.00, 0.94, 0.86) * 2.6;
 const vec3 FILL = vec3(0.92, 0.94, 1.00) * 0.65;
 const vec3 RIM = vec3(1.00, 0.98, 0.96) * 1.1;
 const vec3 SKY = vec3(0.94, 0.96, 1.00) * 0.50;
-const vec3 GROUND = vec3(0.70, 0.56, 0.50) * 0.35;
+const vec3 GROUND = vec3(0.72, 0.58, 0.52) * 0.50;
 vec3 to_linear(vec3 c) { return pow(max(c, vec3(0.0)), vec3(2.2)); }
 // Exponential shoulder: keeps hues (skin stays warm, not grey) and never clips highlights.
 vec3 to_display(vec3 c) {
@@ -99,7 +99,7 @@ void main() {
     vec3 sss = to_linear(u_subsurface);
     vec3 glow_color = to_linear(u_glow_color);
     float glow = clamp(v_glow, 0.0, 1.0);
-    albedo = mix(albedo, albedo * glow_color * 1.5, glow * 0.5);
+    albedo = mix(albedo, albedo * glow_color * 1.45, glow * 0.32);
 
     // Wrapped diffuse softens the terminator; the difference to plain Lambert is where light
     // scatters under the skin, tinted warm.
@@ -115,7 +115,7 @@ void main() {
     float rim = pow(1.0 - ndv, 3.0) * max(dot(n, u_rim_dir) + 0.35, 0.0);
     vec3 spec = KEY * specular(n, u_key_dir, v, 18.0) * 0.035 + FILL * specular(n, u_fill_dir, v, 18.0) * 0.02;
     vec3 color = (diffuse + ambient) * 0.46 + RIM * rim * mix(albedo, vec3(1.0), 0.4) * 0.35 + spec;
-    color += glow_color * glow * 0.05;
+    color += glow_color * glow * 0.035;
     if (u_xray == 1) {
         // Fresnel-weighted: nearly clear where the skin faces the viewer, a soft outline at the
         // silhouette, so the muscles beneath read clearly and the body shape stays.

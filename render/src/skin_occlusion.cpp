@@ -13,7 +13,7 @@ std::vector<float> skin_occlusion(const Mesh& mesh, const std::vector<glm::vec3>
     if (n == 0 || normals.size() != n)
         return ao;
 
-    // Neighbours in compressed rows (duplicates kept: they only weight shared edges twice).
+    // Neighbours in compressed rows, each once (a manifold mesh lists every edge twice).
     std::vector<std::uint32_t> start(n + 1, 0);
     for (std::size_t t = 0; t + 2 < mesh.indices.size(); t += 3)
         for (int k = 0; k < 3; ++k)
@@ -31,6 +31,11 @@ std::vector<float> skin_occlusion(const Mesh& mesh, const std::vector<glm::vec3>
             neighbours[fill[v[k]]++] = v[(k + 1) % 3];
             neighbours[fill[v[k]]++] = v[(k + 2) % 3];
         }
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        auto* b = neighbours.data() + start[i];
+        std::sort(b, neighbours.data() + fill[i]);
+        fill[i] = std::uint32_t(std::unique(b, neighbours.data() + fill[i]) - neighbours.data());
     }
 
     // Smoothed positions after a few and after many averaging steps: the vertex's offset from them
@@ -57,9 +62,9 @@ std::vector<float> skin_occlusion(const Mesh& mesh, const std::vector<glm::vec3>
     }
     for (std::size_t i = 0; i < n; ++i) {
         const float large = glm::dot(normals[i], current[i] - mesh.positions[i]);
-        const float occlusion = 0.30f * std::clamp(small[i] / 1.0f, 0.0f, 1.0f) +
+        const float occlusion = 0.22f * std::clamp(small[i] / 1.0f, 0.0f, 1.0f) +
                                 0.45f * std::clamp(large / 6.0f, 0.0f, 1.0f);
-        ao[i] = std::clamp(1.0f - occlusion, 0.4f, 1.0f);
+        ao[i] = std::clamp(1.0f - occlusion, 0.5f, 1.0f);
     }
     return ao;
 }

@@ -328,3 +328,37 @@ TEST(ShippedProtocols, CdTemplatesCoverAllEightForms) {
     }
     EXPECT_EQ(forms.size(), 8u);
 }
+
+// What the session guide steps through: a plan made from the shipped templates (one form at a time,
+// units at the low end of each range) reads as a valid protocol and places cleanly on both models.
+TEST(ShippedProtocols, PlansFromTheTemplatesValidateAndPlace) {
+    std::vector<Protocol> templates;
+    for (std::string_view form : kCdForms)
+        templates.push_back(read_shipped("cd-" + std::string(form)));
+    for (const char* model_id : {"adult-male", "adult-female"}) {
+        const auto& m = model(model_id);
+        for (std::string_view form : kCdForms) {
+            if (form == "antecaput")
+                continue; // no candidate of antecaput is on the model: nothing to place
+            const std::vector<CdFormChoice> choice = {
+                {std::string(form),
+                 cd_form_is_sagittal(form) ? std::nullopt : std::optional<Side>(Side::right)}};
+            const auto plan = make_cd_plan(choice, templates);
+            ASSERT_TRUE(plan.ok()) << form;
+            const Protocol p = make_plan_protocol(*plan.value, templates, 0.0);
+            ASSERT_FALSE(p.sites().empty()) << form;
+            const auto d = validate_protocol(p);
+            EXPECT_TRUE(rule_set(d, Severity::error).empty()) << form << "\n" << describe(d);
+            const auto placed = place_protocol(p, *m.queries);
+            ASSERT_TRUE(placed.value.has_value()) << form << "\n" << describe(placed.diagnostics);
+            for (const auto& ps : placed.value->sites)
+                EXPECT_TRUE(ps.placed) << form << " " << ps.site->id;
+            const auto dm = validate_on_model(p, *placed.value, *m.queries);
+            EXPECT_TRUE(rule_set(dm, Severity::error).empty()) << form << " on " << model_id << "\n"
+                                                               << describe(dm);
+            EXPECT_FALSE(rule_set(dm, Severity::warning).count("anatomy.muscle-miss"))
+                << form << " on " << model_id << "\n"
+                << describe(dm);
+        }
+    }
+}

@@ -80,9 +80,10 @@ TEST_F(HandoutCli, WritesAnA4PortraitPng) {
 
 TEST_F(HandoutCli, PageHasViewsTextAndFooter) {
     ASSERT_TRUE(loaded_);
-    // The front and back views (64..738 × ~190..660): mostly skin, not page white.
-    EXPECT_GT(inked_fraction(preempt_, 100, 260, 360, 600), 0.30);
-    EXPECT_GT(inked_fraction(preempt_, 430, 260, 690, 600), 0.30);
+    // The front and back views (x 64..394 and 408..738, from y ≈ 200, cropped to the model): mostly
+    // skin, not page white.
+    EXPECT_GT(inked_fraction(preempt_, 120, 230, 340, 420), 0.40);
+    EXPECT_GT(inked_fraction(preempt_, 460, 230, 680, 420), 0.40);
     // The heading at the top left and the text columns in the lower half: some ink, mostly white.
     const double title = inked_fraction(preempt_, 64, 60, 1176, 160);
     EXPECT_GT(title, 0.02);

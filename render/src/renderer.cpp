@@ -311,7 +311,7 @@ struct Renderer::Impl {
                              const glm::mat4& view_proj) {
         const CameraBasis b = camera_basis(frame.camera);
         const glm::vec3 back = -b.forward;
-        const glm::vec3 key = glm::normalize(-0.62f * b.right + 0.62f * b.up + 0.48f * back);
+        const glm::vec3 key = glm::normalize(-0.48f * b.right + 0.60f * b.up + 0.60f * back);
         const glm::vec3 fill = glm::normalize(0.78f * b.right + 0.02f * b.up + 0.62f * back);
         const glm::vec3 rim = glm::normalize(0.30f * b.right + 0.45f * b.up - 0.84f * back);
         glUniformMatrix4fv(uniform(p, "u_view_proj"), 1, GL_FALSE, glm::value_ptr(view_proj));

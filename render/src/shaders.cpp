@@ -56,7 +56,7 @@ float skin_depth_here() {
     return linear_depth(texelFetch(u_skin_depth, ivec2(gl_FragCoord.xy), 0).r);
 }
 const vec3 KEY = vec3(1.00, 0.94, 0.86) * 2.6;
-const vec3 FILL = vec3(0.92, 0.94, 1.00) * 0.65;
+const vec3 FILL = vec3(0.92, 0.94, 1.00) * 1.05;
 const vec3 RIM = vec3(1.00, 0.98, 0.96) * 1.1;
 const vec3 SKY = vec3(0.94, 0.96, 1.00) * 0.50;
 const vec3 GROUND = vec3(0.72, 0.58, 0.52) * 0.50;

@@ -222,9 +222,12 @@ public:
                               ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
                                   ImGuiTableFlags_SizingStretchProp)) {
             ImGui::TableSetupColumn("Muscle", ImGuiTableColumnFlags_WidthStretch, 3.0f);
-            ImGui::TableSetupColumn("Units", ImGuiTableColumnFlags_WidthStretch, 1.25f);
-            ImGui::TableSetupColumn("Sites", ImGuiTableColumnFlags_WidthStretch, 0.75f);
-            ImGui::TableSetupColumn("Guide", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+            ImGui::TableSetupColumn("Units", ImGuiTableColumnFlags_WidthFixed,
+                                    ImGui::CalcTextSize("100–100").x);
+            ImGui::TableSetupColumn("Sites", ImGuiTableColumnFlags_WidthFixed,
+                                    ImGui::CalcTextSize("Sites").x);
+            ImGui::TableSetupColumn("Guide", ImGuiTableColumnFlags_WidthFixed,
+                                    ImGui::CalcTextSize("EMG/US").x);
             ImGui::TableHeadersRow();
             for (std::size_t i = 0; i < plan.muscles.size(); ++i) {
                 const CdPlanMuscle& m = plan.muscles[i];

@@ -516,7 +516,8 @@ void App::frame() {
         handle_viewport_input();
 
         render::FrameSnapshot snapshot = build_snapshot();
-        const unsigned texture = viewport_renderer_->draw(snapshot);
+        const unsigned texture =
+            viewport_renderer_->draw(snapshot, options_.bench_frames.has_value());
         ImGui::GetBackgroundDrawList()->AddImage(
             reinterpret_cast<ImTextureID>(static_cast<intptr_t>(texture)),
             ImVec2(viewport_.x, viewport_.y),

@@ -14,9 +14,49 @@ Viewport3D::Viewport3D() {
 
 Viewport3D::~Viewport3D() = default;
 
-unsigned Viewport3D::draw(const render::FrameSnapshot& frame) {
+namespace {
+
+bool same(const glm::vec3& a, const glm::vec3& b) {
+    return a == b;
+}
+
+bool same_frame(const render::FrameSnapshot& a, const render::FrameSnapshot& b) {
+    const auto& la = a.layers;
+    const auto& lb = b.layers;
+    if (a.model != b.model || a.skin_index != b.skin_index || a.skin_tone != b.skin_tone ||
+        a.width != b.width || a.height != b.height || a.antialias != b.antialias ||
+        a.background != b.background || a.ui_scale != b.ui_scale || la.skin != lb.skin ||
+        la.muscles != lb.muscles || la.xray != lb.xray || la.markers != lb.markers ||
+        la.labels != lb.labels || la.needles != lb.needles || la.fibres != lb.fibres ||
+        a.highlighted_muscles != b.highlighted_muscles ||
+        a.soft_highlighted_muscles != b.soft_highlighted_muscles)
+        return false;
+    const auto& ca = a.camera;
+    const auto& cb = b.camera;
+    if (!same(ca.target, cb.target) || ca.yaw_deg != cb.yaw_deg || ca.pitch_deg != cb.pitch_deg ||
+        ca.distance_mm != cb.distance_mm || ca.fov_y_deg != cb.fov_y_deg ||
+        a.markers.size() != b.markers.size())
+        return false;
+    for (std::size_t i = 0; i < a.markers.size(); ++i) {
+        const auto& ma = a.markers[i];
+        const auto& mb = b.markers[i];
+        if (ma.id != mb.id || ma.number != mb.number || !same(ma.position, mb.position) ||
+            !same(ma.normal, mb.normal) || !same(ma.needle_direction, mb.needle_direction) ||
+            ma.state != mb.state || ma.label != mb.label || ma.pulse != mb.pulse)
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+unsigned Viewport3D::draw(const render::FrameSnapshot& frame, bool force) {
+    if (!force && last_ && same_frame(*last_, frame))
+        return target_->color_texture();
+    last_ = frame;
     if (renderer_) {
         renderer_->draw(frame, *target_);
+        layout_ = renderer_->last_layout(); // kept: charts drawn later reuse the renderer
     } else {
         // No renderer (shader compile failure): an empty view in the background colour.
         target_->resize(frame.width, frame.height, 0);
@@ -31,7 +71,7 @@ unsigned Viewport3D::draw(const render::FrameSnapshot& frame) {
 }
 
 const render::OverlayLayout& Viewport3D::layout() const {
-    return renderer_ ? renderer_->last_layout() : empty_layout_;
+    return layout_;
 }
 
 std::vector<std::uint8_t> Viewport3D::render_rgba(const render::FrameSnapshot& frame) {
@@ -46,6 +86,7 @@ void Viewport3D::finish() {
 }
 
 void Viewport3D::forget_model(const Model* model) {
+    last_.reset();
     if (renderer_)
         renderer_->forget_model(model);
 }

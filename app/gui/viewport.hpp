@@ -4,6 +4,7 @@
 // offscreen keeps the renderer unaware of the panels around it.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,7 +26,9 @@ public:
     Viewport3D& operator=(const Viewport3D&) = delete;
 
     // Draws the snapshot; returns the GL texture holding the image (bottom-left origin, GL style).
-    unsigned draw(const render::FrameSnapshot& frame);
+    // A snapshot equal to the last one drawn reuses the image (panel-only changes cost no 3D work)
+    // unless `force` is set (benchmarks).
+    unsigned draw(const render::FrameSnapshot& frame, bool force = false);
     // Marker screen positions and visibility of the last draw (pixels of the viewport image).
     [[nodiscard]] const render::OverlayLayout& layout() const;
     [[nodiscard]] bool has_renderer() const { return renderer_ != nullptr; }
@@ -40,8 +43,9 @@ public:
 
 private:
     std::unique_ptr<render::Renderer> renderer_;
+    std::optional<render::FrameSnapshot> last_; // what the target holds
     std::unique_ptr<render::Offscreen> target_;
-    render::OverlayLayout empty_layout_;
+    render::OverlayLayout layout_; // of the last viewport image
     std::string error_;
 };
 

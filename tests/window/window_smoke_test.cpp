@@ -56,14 +56,17 @@ TEST(Window, MissingProtocolIsAUsageError) {
     EXPECT_FALSE(std::filesystem::exists(run.screenshot));
 }
 
-TEST(Window, OtherModesFallBackToTheClinicianGuide) {
+TEST(Window, ASmallWindowStillLaysOutAndDraws) {
     INJMAP_NEED_DISPLAY();
-    const auto run =
-        run_gui(fresh_dir("fallback"), {"--mode", "patient", "--frames", "3", "--size", "800x600"});
+    // The columns shrink to their minimum widths; the 3D view keeps what is left.
+    const auto run = run_gui(fresh_dir("small"), {"--frames", "3", "--size", "800x600"});
     ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
     Image image;
     ASSERT_TRUE(load_png(run.screenshot, image));
     EXPECT_EQ(image.width, 800);
+    EXPECT_EQ(image.height, 600);
+    const std::uint8_t background[3] = {237, 240, 242};
+    EXPECT_GT(pixels_unlike(image, 330, 150, 470, 450, background), 140u * 300u / 4);
 }
 
 TEST(Window, BenchPrintsExactlyOneLine) {

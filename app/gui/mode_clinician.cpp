@@ -635,7 +635,15 @@ private:
         } else {
             app.notify("Session finished. Summary and chart saved next to the record.");
         }
-        app.show_view("front");
+        // Every site from the front, close enough to read the numbers.
+        std::vector<glm::vec3> points;
+        for (const PlacedSite& placed : app.protocol().placed.sites)
+            if (placed.placed)
+                points.push_back(placed.position);
+        if (points.empty())
+            app.show_view("front");
+        else
+            app.frame_points(points, "front");
     }
 
     // ---- cards ----

@@ -325,7 +325,7 @@ public:
                                                : site.units)
                                   .c_str(),
                               site.optional ? "  (optional)" : "");
-                ImGui::Indent(12.0f);
+                ImGui::Indent(px(12));
                 ImGui::PushStyleColor(ImGuiCol_Text, status_colour(st));
                 if (ImGui::Selectable(row, cursor && *cursor == i)) {
                     if (started())
@@ -340,12 +340,12 @@ public:
                 }
                 const char* sym = status_symbol(st);
                 if (*sym) {
-                    ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - 20.0f);
+                    ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - px(20));
                     ImGui::TextColored(status_colour(st), "%s", sym);
                 }
                 if (ImGui::IsItemHovered() || ImGui::IsItemHovered()) {
                 }
-                ImGui::Unindent(12.0f);
+                ImGui::Unindent(px(12));
                 ImGui::PopID();
             }
             ImGui::Spacing();
@@ -813,7 +813,7 @@ private:
         ImGui::AlignTextToFramePadding();
         ImGui::TextUnformatted("Units");
         ImGui::SameLine();
-        ImGui::SetNextItemWidth(120.0f);
+        ImGui::SetNextItemWidth(px(120));
         ImGui::InputDouble("##units", &units_input_, 0.5, 1.0, "%.1f");
         ImGui::SameLine();
         ImGui::BeginDisabled(st != SiteStatus::current);
@@ -1018,7 +1018,7 @@ private:
             focus_reason_ = true;
         }
         open_skip_ = false;
-        ImGui::SetNextWindowSize({420, 0});
+        ImGui::SetNextWindowSize({px(420), 0});
         if (!ImGui::BeginPopupModal("Skip site", nullptr,
                                     ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings))
             return;
@@ -1073,7 +1073,7 @@ private:
             ftp_outcome_.clear();
         }
         open_ftp_ = false;
-        ImGui::SetNextWindowSize({420, 0});
+        ImGui::SetNextWindowSize({px(420), 0});
         if (!ImGui::BeginPopupModal("Follow-the-pain site", nullptr,
                                     ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings))
             return;
@@ -1092,7 +1092,7 @@ private:
             ImGui::AlignTextToFramePadding();
             ImGui::TextUnformatted("Units");
             ImGui::SameLine();
-            ImGui::SetNextItemWidth(120.0f);
+            ImGui::SetNextItemWidth(px(120));
             ImGui::InputDouble("##ftpunits", &ftp_->units, 0.5, 1.0, "%.1f");
         }
         if (!ftp_outcome_.empty())
@@ -1128,7 +1128,7 @@ private:
         if (open_finish_ && started() && !finished())
             ImGui::OpenPopup("Finish session");
         open_finish_ = false;
-        ImGui::SetNextWindowSize({420, 0});
+        ImGui::SetNextWindowSize({px(420), 0});
         if (!ImGui::BeginPopupModal("Finish session", nullptr,
                                     ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings))
             return;

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include <imgui.h>
+
 #include "gui/app.hpp"
 
 namespace injmap::gui {
@@ -21,6 +23,11 @@ void draw_status_bar(App& app, const Rect& area);
 void draw_shortcuts_window(App& app);
 
 // ---- helpers ----
+// A length in pixels at the default font size (15 px), scaled like the fonts (HiDPI).
+[[nodiscard]] inline float px(float pixels) {
+    const ImFont* f = ImGui::GetIO().FontDefault;
+    return f ? pixels * f->FontSize / 15.0f : pixels;
+}
 void section_heading(const App& app, const char* text);
 void text_muted(const char* text);
 void text_wrapped_coloured(const ImVec4& colour, const char* text);

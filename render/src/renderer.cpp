@@ -142,6 +142,11 @@ glm::vec4 rgba(const glm::vec3& c, float a) {
     return {c, a};
 }
 
+// sRGB → linear (the shaders light in linear space).
+glm::vec3 linear(const glm::vec3& srgb) {
+    return glm::pow(glm::max(srgb, glm::vec3(0.0f)), glm::vec3(2.2f));
+}
+
 // Painter's-order list of 2D primitives, drawn in one call.
 class OverlayBatch {
 public:
@@ -196,7 +201,8 @@ std::string number_text(int number) {
 } // namespace
 
 struct Renderer::Impl {
-    gl::Program skin_program, muscle_program, depth_program, background_program, overlay_program;
+    gl::Program skin_program, xray_skin_program, muscle_program, depth_program, background_program,
+        overlay_program;
     // Depth of the skin nearest the eye, for x-ray (one skin layer) and the muscle depth limit.
     gl::Framebuffer depth_fbo;
     gl::Texture depth_texture;
@@ -397,10 +403,11 @@ struct Renderer::Impl {
             glUniform1fv(uniform(p, "u_state"), kMaxMuscles, states.data());
             glUniform1i(uniform(p, "u_any_highlight"), any ? 1 : 0);
             glUniform1i(uniform(p, "u_fibres"), frame.layers.fibres ? 1 : 0);
-            glUniform3fv(uniform(p, "u_muscle"), 1, glm::value_ptr(kMuscleColor));
-            glUniform3fv(uniform(p, "u_highlight"), 1, glm::value_ptr(kMuscleHighlightColor));
-            glUniform3fv(uniform(p, "u_muted"), 1, glm::value_ptr(kMuscleMutedColor));
-            glUniform3fv(uniform(p, "u_tendon"), 1, glm::value_ptr(kTendonColor));
+            glUniform3fv(uniform(p, "u_muscle"), 1, glm::value_ptr(linear(kMuscleColor)));
+            glUniform3fv(uniform(p, "u_highlight"), 1,
+                         glm::value_ptr(linear(kMuscleHighlightColor)));
+            glUniform3fv(uniform(p, "u_muted"), 1, glm::value_ptr(linear(kMuscleMutedColor)));
+            glUniform3fv(uniform(p, "u_tendon"), 1, glm::value_ptr(linear(kTendonColor)));
             glUniform1f(uniform(p, "u_depth_limit"),
                         depth_texture_needed ? kMuscleDepthLimitMm : 0.0f);
             glDisable(GL_CULL_FACE); // sheet muscles are open surfaces, seen from both sides
@@ -412,19 +419,21 @@ struct Renderer::Impl {
 
         if (!show_skin)
             return;
-        const auto& p = skin_program;
+        const auto& p = frame.layers.xray ? xray_skin_program : skin_program;
         glUseProgram(p.id());
         set_common_uniforms(p, frame, view_proj);
         const SkinTone& tone = skin_tone(frame.skin_tone);
-        glUniform3fv(uniform(p, "u_albedo"), 1, glm::value_ptr(tone.albedo));
-        glUniform3fv(uniform(p, "u_subsurface"), 1, glm::value_ptr(tone.subsurface));
-        glUniform3fv(uniform(p, "u_glow_color"), 1, glm::value_ptr(kSoftGlowColor));
+        glUniform3fv(uniform(p, "u_albedo"), 1, glm::value_ptr(linear(tone.albedo)));
+        glUniform3fv(uniform(p, "u_subsurface"), 1, glm::value_ptr(linear(tone.subsurface)));
+        glUniform3fv(uniform(p, "u_glow_color"), 1, glm::value_ptr(linear(kSoftGlowColor)));
         std::array<float, kMaxMuscles> glow{};
         if (!frame.soft_highlighted_muscles.empty() && !model.muscles.empty()) {
             ensure_glow(model, e);
             glow = muscle_states(model, frame.soft_highlighted_muscles);
         }
         glUniform1fv(uniform(p, "u_state"), kMaxMuscles, glow.data());
+        glUniform1i(uniform(p, "u_glow_on"),
+                    e.glow_ready && !frame.soft_highlighted_muscles.empty() ? 1 : 0);
         glBindVertexArray(e.skin.vao.id());
         if (!e.glow_ready) {
             glVertexAttrib4f(4, 0.0f, 0.0f, 0.0f, 0.0f);
@@ -440,15 +449,11 @@ struct Renderer::Impl {
             glEnable(GL_BLEND);
             glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE,
                                 GL_ONE_MINUS_SRC_ALPHA);
-            glUniform1i(uniform(p, "u_xray"), 1);
-            glUniform1i(uniform(p, "u_nearest_only"), 1);
             glDrawElements(GL_TRIANGLES, e.skin.count, GL_UNSIGNED_INT, nullptr);
             glDisable(GL_BLEND);
             glDepthMask(GL_TRUE);
             glDepthFunc(GL_LESS);
         } else {
-            glUniform1i(uniform(p, "u_xray"), 0);
-            glUniform1i(uniform(p, "u_nearest_only"), 0);
             glDrawElements(GL_TRIANGLES, e.skin.count, GL_UNSIGNED_INT, nullptr);
         }
         glDisable(GL_CULL_FACE);
@@ -640,6 +645,12 @@ std::unique_ptr<Renderer> Renderer::create(std::string& error) {
     i.skin_program = gl::make_program("skin", shaders::kMeshVertex,
                                       (lit + shaders::kSkinFragment).c_str(), error);
     if (!i.skin_program)
+        return nullptr;
+    const std::string xray_lit =
+        std::string("#version 330 core\n#define XRAY\n") + shaders::kLighting;
+    i.xray_skin_program = gl::make_program("x-ray skin", shaders::kMeshVertex,
+                                           (xray_lit + shaders::kSkinFragment).c_str(), error);
+    if (!i.xray_skin_program)
         return nullptr;
     i.muscle_program = gl::make_program("muscle", shaders::kMeshVertex,
                                         (lit + shaders::kMuscleFragment).c_str(), error);

@@ -10,7 +10,8 @@ layout(location = 3) in vec2 a_muscle;       // muscles: (index, fibre stripes a
 layout(location = 4) in vec4 a_glow_ids;     // skin: nearby muscles
 layout(location = 5) in vec4 a_glow_weights; // skin: closeness to each of them, 0..1
 uniform mat4 u_view_proj;
-uniform float u_state[128];                   // per muscle: muscles pass 1 = highlighted; skin pass 1 = glow
+uniform float u_state[128]; // per muscle: muscles pass 1 = highlighted; skin pass 1 = glow
+uniform int u_glow_on;      // skin pass: 1 when any muscle glows (else the glow lookup is skipped)
 out vec3 v_world;
 out vec3 v_normal;
 out vec2 v_uv;
@@ -28,8 +29,9 @@ void main() {
     v_state = state_of(a_muscle.x);
     v_stripes = a_muscle.y;
     float g = 0.0;
-    for (int k = 0; k < 4; ++k)
-        g = max(g, a_glow_weights[k] * state_of(a_glow_ids[k]));
+    if (u_glow_on == 1) // skipped (a uniform branch) unless something glows
+        for (int k = 0; k < 4; ++k)
+            g = max(g, a_glow_weights[k] * state_of(a_glow_ids[k]));
     v_glow = g;
     gl_Position = u_view_proj * vec4(a_position, 1.0);
 }
@@ -69,17 +71,19 @@ vec3 to_display(vec3 c) {
 float wrap_diffuse(vec3 n, vec3 l, float w) { return max((dot(n, l) + w) / (1.0 + w), 0.0); }
 float specular(vec3 n, vec3 l, vec3 v, float power) {
     vec3 h = normalize(l + v);
-    float f = 0.04 + 0.96 * pow(1.0 - max(dot(h, v), 0.0), 5.0);
+    float x = 1.0 - max(dot(h, v), 0.0);
+    float f = 0.04 + 0.96 * (x * x) * (x * x) * x;
     return pow(max(dot(n, h), 0.0), power) * f * (power + 8.0) / 8.0 * step(0.0, dot(n, l));
 }
 )";
 
 const char* const kSkinFragment = R"(
+// Colours arrive linear (converted from sRGB once per draw on the CPU).
 uniform vec3 u_albedo;
 uniform vec3 u_subsurface;
 uniform vec3 u_glow_color;
-uniform int u_xray;
-uniform int u_nearest_only; // x-ray: only the skin layer nearest the eye (from the depth texture)
+// Compiled twice: opaque, and with XRAY defined (translucent, nearest layer only). Keeping the
+// discard out of the opaque variant lets llvmpipe test depth before shading.
 in vec3 v_world;
 in vec3 v_normal;
 in vec2 v_uv;
@@ -88,16 +92,18 @@ in float v_stripes;
 in float v_glow;
 out vec4 o_color;
 void main() {
-    if (u_nearest_only == 1 && linear_depth(gl_FragCoord.z) > skin_depth_here() + 0.5)
-        discard;
+#ifdef XRAY
+    if (linear_depth(gl_FragCoord.z) > skin_depth_here() + 0.5)
+        discard; // only the skin layer nearest the eye (from the depth texture)
+#endif
     vec3 n = normalize(v_normal);
     if (!gl_FrontFacing)
         n = -n;
     vec3 v = normalize(u_eye - v_world);
     float ao = clamp(v_uv.x, 0.0, 1.0); // precomputed cavity occlusion (1 = open)
-    vec3 albedo = to_linear(u_albedo);
-    vec3 sss = to_linear(u_subsurface);
-    vec3 glow_color = to_linear(u_glow_color);
+    vec3 albedo = u_albedo;
+    vec3 sss = u_subsurface;
+    vec3 glow_color = u_glow_color;
     float glow = clamp(v_glow, 0.0, 1.0);
     albedo = mix(albedo, albedo * glow_color * 1.45, glow * 0.32);
 
@@ -113,20 +119,24 @@ void main() {
     vec3 ambient = mix(GROUND, SKY, n.y * 0.5 + 0.5) * albedo * mix(sss * 1.2, vec3(1.0), ao) * ao;
     float ndv = max(dot(n, v), 0.0);
     float rim = pow(1.0 - ndv, 3.0) * max(dot(n, u_rim_dir) + 0.35, 0.0);
-    vec3 spec = KEY * specular(n, u_key_dir, v, 18.0) * 0.035 + FILL * specular(n, u_fill_dir, v, 18.0) * 0.02;
+    vec3 spec = KEY * specular(n, u_key_dir, v, 18.0) * 0.045;
     vec3 color = (diffuse + ambient) * 0.46 + RIM * rim * mix(albedo, vec3(1.0), 0.4) * 0.35 + spec;
     color += glow_color * glow * 0.035;
-    if (u_xray == 1) {
+#ifdef XRAY
+    {
         // Fresnel-weighted: nearly clear where the skin faces the viewer, a soft outline at the
         // silhouette, so the muscles beneath read clearly and the body shape stays.
         float a = mix(0.08, 0.80, pow(1.0 - ndv, 2.0));
         o_color = vec4(to_display(mix(color, vec3(0.9, 0.92, 0.95), 0.35)), a);
-    } else {
+    }
+#else
+    {
         // A touch more saturation: the soft grey-blue fill otherwise drifts skin towards clay.
         vec3 shown = to_display(color);
         float luma = dot(shown, vec3(0.2126, 0.7152, 0.0722));
         o_color = vec4(clamp(mix(vec3(luma), shown, 1.18), 0.0, 1.0), 1.0);
     }
+#endif
 }
 )";
 
@@ -154,7 +164,7 @@ void main() {
         n = -n;
     vec3 v = normalize(u_eye - v_world);
     bool lit = u_any_highlight == 0 || v_state > 0.5;
-    vec3 base = to_linear(u_any_highlight == 0 ? u_muscle : (v_state > 0.5 ? u_highlight : u_muted));
+    vec3 base = (u_any_highlight == 0 ? u_muscle : (v_state > 0.5 ? u_highlight : u_muted));
 
     // Fibres run along u (origin to insertion): bundles are stripes across v, with a darker groove
     // between them, a slight rounded bump and a small per-bundle shade variation. They fade out
@@ -177,7 +187,7 @@ void main() {
     }
     // Tendinous ends near origin and insertion.
     float belly = smoothstep(0.0, 0.06, v_uv.x) * smoothstep(1.0, 0.94, v_uv.x);
-    vec3 albedo = mix(to_linear(u_tendon) * (lit ? 1.0 : 0.8), base * shade, belly);
+    vec3 albedo = mix(u_tendon * (lit ? 1.0 : 0.8), base * shade, belly);
 
     float kw = wrap_diffuse(n, u_key_dir, 0.25);
     float fw = wrap_diffuse(n, u_fill_dir, 0.35);

@@ -100,8 +100,11 @@ public:
     }
 
     void on_protocol_changed(App& app) override {
-        if (recorder_ && app.protocol().protocol != recorder_->session().protocol_ptr()) {
-            // The protocol was reloaded under a running session (model change): keep the session.
+        // A finished session's summary belongs to its protocol: another protocol starts afresh. (A
+        // running session locks the protocol and the model, so it is never replaced under it.)
+        if (finished() && app.protocol().protocol != recorder_->session().protocol_ptr()) {
+            recorder_.reset();
+            last_cursor_.reset();
         }
         index_protocol(app);
         if (!recorder_) {

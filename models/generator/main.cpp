@@ -35,27 +35,22 @@ int main(int argc, char** argv) {
     bool quiet = false;
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
-        const auto value = [&](const char* name) -> const char* {
-            if (i + 1 >= argc)
-                return nullptr;
-            (void)name;
-            return argv[++i];
-        };
+        const auto value = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
         if (arg == "--help" || arg == "-h") {
             std::cout << kHelp;
             return 0;
         } else if (arg == "--out") {
-            const char* v = value("--out");
+            const char* v = value();
             if (!v)
                 return usage("--out needs a folder");
             out = v;
         } else if (arg == "--preview") {
-            const char* v = value("--preview");
+            const char* v = value();
             if (!v)
                 return usage("--preview needs a folder");
             preview_dir = v;
         } else if (arg == "--voxel") {
-            const char* v = value("--voxel");
+            const char* v = value();
             try {
                 options.voxel_mm = v ? std::stof(v) : 0.0f;
             } catch (const std::exception&) {

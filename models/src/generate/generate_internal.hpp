@@ -91,6 +91,7 @@ void parallel_for(std::size_t n, unsigned threads, const std::function<void(std:
 [[nodiscard]] Mesh mesh_skin(const BodySdf& sdf, float voxel, unsigned threads);
 
 // Every standard landmark (landmark_names.hpp), snapped onto the mesh, left/right mirrored.
+// Throws std::logic_error if one is missing (a bug in the generator, never bad input).
 [[nodiscard]] std::map<std::string, glm::vec3> place_landmarks(const BodySdf& sdf,
                                                                const Mesh& skin);
 

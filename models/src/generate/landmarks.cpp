@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <vector>
 
 #include <glm/trigonometric.hpp>
@@ -152,9 +153,9 @@ std::map<std::string, glm::vec3> place_landmarks(const BodySdf& sdf, const Mesh&
     mid["inion"] = f.back(0.0f, s.inion.y);
     mid["frontal_hairline"] = f.front(0.0f, mid["glabella"].y + 60.0f * H.y);
     mid["c7"] = f.back(0.0f, s.c7_height);
-    for (int i = 1; i <= 4; ++i)
-        mid["t" + std::to_string(i)] =
-            f.back(0.0f, s.c7_height - static_cast<float>(i) * s.spine_step);
+    const char* thoracic[] = {"t1", "t2", "t3", "t4"};
+    for (int i = 0; i < 4; ++i)
+        mid[thoracic[i]] = f.back(0.0f, s.c7_height - static_cast<float>(i + 1) * s.spine_step);
     mid["suprasternal_notch"] = f.front(0.0f, s.suprasternal_height, -20.0f);
 
     // Face (left side).
@@ -235,7 +236,16 @@ std::map<std::string, glm::vec3> place_landmarks(const BodySdf& sdf, const Mesh&
         out[name + "_left"] = q;
         out[name + "_right"] = vec3(-q.x, q.y, q.z);
     }
-    (void)kStandardLandmarks;
+    // Every standard name must come out of here: a missing one is a bug in this file.
+    for (const auto& l : kStandardLandmarks) {
+        const bool present = l.sided ? out.count(std::string(l.name) + "_left") != 0
+                                     : out.count(std::string(l.name)) != 0;
+        if (!present) {
+            std::string message = "the generator places no landmark ";
+            message += l.name;
+            throw std::logic_error(message);
+        }
+    }
     return out;
 }
 

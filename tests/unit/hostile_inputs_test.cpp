@@ -580,5 +580,28 @@ TEST(HostileCli, ModelOfADirectoryIsAUsageError) {
     EXPECT_TRUE(one_line_usage_error(test::run_injmap({"model", "/"})));
 }
 
+TEST(HostileCli, ModelOfAHugeManifestIsAUsageError) {
+    const auto path = sparse_file(fresh_dir("cli") / "huge.toml", kOneGiB);
+    EXPECT_TRUE(one_line_usage_error(test::run_injmap({"model", path.string()})));
+}
+
+TEST(HostileCli, SessionResumeOfADirectoryOrHugeFileIsAUsageError) {
+    EXPECT_TRUE(one_line_usage_error(test::run_injmap({"session", "resume", "/"})));
+    const auto path = sparse_file(fresh_dir("cli") / "huge.jsonl", kOneGiB);
+    EXPECT_TRUE(one_line_usage_error(test::run_injmap({"session", "resume", path.string()})));
+}
+
+TEST(HostileCli, SessionScriptThatIsADirectoryIsAUsageError) {
+    EXPECT_TRUE(one_line_usage_error(
+        test::run_injmap({"session", "play", "--protocol", "preempt-155", "--script", "/"})));
+}
+
+TEST(HostileCli, RenderOfADirectoryProtocolIsAUsageError) {
+    const auto out = fresh_dir("cli") / "out.png";
+    EXPECT_TRUE(
+        one_line_usage_error(test::run_injmap({"render", "--protocol", "/", "-o", out.string()})));
+    EXPECT_FALSE(fs::exists(out));
+}
+
 } // namespace
 } // namespace injmap

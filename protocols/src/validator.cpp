@@ -118,7 +118,7 @@ const std::vector<RuleInfo> kRules = {
     {"clearance.frontalis-brow", Severity::warning, kPractice,
      "frontalis sites at least 15 mm above the brow line (brow ptosis)"},
     {"clearance.glabella-rim", Severity::warning, kPractice,
-     "glabellar sites (corrugator, procerus) at least 10 mm above the supraorbital rim (lid "
+     "corrugator sites at least 10 mm above the supraorbital rim (lid "
      "ptosis)"},
     {"clearance.glabella-lateral", Severity::warning, kPractice,
      "glabellar sites not lateral to the midpupillary line (the supraorbital_rim landmark)"},
@@ -836,7 +836,10 @@ void check_clearances(const Protocol& p, const PlacedProtocol& placed, const Mod
                           " the brow; keep frontalis sites at least 15 mm above it (brow "
                           "ptosis)");
         }
-        if (s.muscle == "corrugator" || s.muscle == "procerus") {
+        // The rim clearance guards the orbit (lid ptosis from spread to levator palpebrae), so it
+        // applies to the corrugator, whose sites sit over the orbits. The procerus site is midline,
+        // between the medial brows over the nasal bridge (BLUM10), not above an orbit.
+        if (s.muscle == "corrugator") {
             std::optional<float> rim_y;
             std::optional<float> rim_x;
             for (Side side : sides)

@@ -150,13 +150,6 @@ TEST(ShippedProtocols, EveryFilePlacesCleanOnBothModels) {
                 EXPECT_TRUE(ps.placed) << id << " " << ps.site->id << " on " << model_id;
             const auto d = validate_on_model(p, *placed.value, *m.queries);
             for (const auto& x : d) {
-                // Known conflict, reported to the validator's owner: clearance.glabella-rim also
-                // applies to the procerus, which BLUM10 places between the medial ends of the brows
-                // (domain.md §1.3) — over the nasal bridge, not above an orbit; on the generated
-                // female model the procerus ends below "10 mm above the supraorbital rim".
-                if (x.rule == "clearance.glabella-rim" &&
-                    x.message.find("procerus") != std::string::npos)
-                    continue;
                 ADD_FAILURE() << id << " on " << model_id << ": " << format_diagnostic(x);
             }
         }

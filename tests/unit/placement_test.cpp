@@ -64,13 +64,6 @@ glm::vec3 mirror(glm::vec3 p) {
     return {-p.x, p.y, p.z};
 }
 
-const Diagnostic* find_rule(const Diagnostics& diagnostics, const std::string& rule) {
-    for (const auto& d : diagnostics)
-        if (d.rule == rule)
-            return &d;
-    return nullptr;
-}
-
 // Distance from the sphere's surface (the mesh is within a fraction of a mm of the true sphere).
 float off_sphere(glm::vec3 p) {
     return std::abs(glm::length(p) - test::kTestHeadRadius);

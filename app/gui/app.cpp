@@ -7,6 +7,7 @@
 #include <stb_image_write.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
@@ -29,6 +30,7 @@ namespace {
 constexpr double kScriptedFrameSeconds = 1.0 / 30.0;
 constexpr float kClickSlopPx = 5.0f;
 constexpr double kNoticeSeconds = 10.0;
+constexpr double kRefineSeconds = 0.25; // rest before an antialiased redraw
 
 void recover_log(void*, const char* fmt, ...) {
     va_list args;
@@ -395,6 +397,7 @@ void App::request_frames(int count) {
 
 int App::run() {
     start_time_ = glfwGetTime();
+    trace_ = std::getenv("INJMAP_GUI_TRACE") != nullptr;
     const bool bench = options_.bench_frames.has_value();
     long limit = -1;
     if (bench)
@@ -418,11 +421,13 @@ int App::run() {
             glfwPollEvents();
         } else {
             const bool busy = frames_requested_ > 0 || camera_moving() || mode_->animating(*this);
+            double timeout = ImGui::GetIO().WantTextInput ? 0.5 : mode_->idle_timeout(*this);
+            if (refine_at_)
+                timeout = std::clamp(*refine_at_ - now(), 0.0, timeout);
             if (busy)
                 glfwPollEvents();
             else
-                glfwWaitEventsTimeout(ImGui::GetIO().WantTextInput ? 0.5
-                                                                   : mode_->idle_timeout(*this));
+                glfwWaitEventsTimeout(timeout);
             if (ImGui::GetIO().WantTextInput)
                 request_frames(1); // the text cursor blinks
         }
@@ -438,8 +443,9 @@ int App::run() {
             notice_cleared_ = true;
             request_frames(1);
         }
-        const bool draw =
-            continuous || frames_requested_ > 0 || camera_moving() || mode_->animating(*this);
+        const bool refine_due = refine_at_ && now() >= *refine_at_;
+        const bool draw = continuous || frames_requested_ > 0 || camera_moving() ||
+                          mode_->animating(*this) || refine_due;
         if (!draw)
             continue;
         if (frames_requested_ > 0)
@@ -457,6 +463,11 @@ int App::run() {
             }
         }
         window_.swap();
+        if (trace_)
+            std::fprintf(
+                stderr, "trace: frame %ld swapped at %.3f\n", frame_index_,
+                std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+                    .count());
         if (bench) {
             window_.finish_gpu();
             frame_ms.push_back((glfwGetTime() - t0) * 1000.0);
@@ -516,6 +527,21 @@ void App::frame() {
         handle_viewport_input();
 
         render::FrameSnapshot snapshot = build_snapshot();
+        // Multisampling more than doubles llvmpipe's frame time, so a changed scene is first drawn
+        // plain (fast response) and refined with MSAA once it has rested for kRefineSeconds.
+        // Scripted runs (tests) pay for it only on the frame they save; benchmarks never.
+        if (!last_scene_ || !same_frame(*last_scene_, snapshot)) {
+            last_scene_ = snapshot;
+            refine_at_ = now() + kRefineSeconds;
+        }
+        if (scripted())
+            snapshot.antialias = final_frame_ && !options_.bench_frames;
+        else if (refine_at_ && now() >= *refine_at_ && !dragging_)
+            snapshot.antialias = true;
+        else
+            snapshot.antialias = !refine_at_ && viewport_renderer_->last_was_antialiased();
+        if (snapshot.antialias)
+            refine_at_.reset();
         const unsigned texture =
             viewport_renderer_->draw(snapshot, options_.bench_frames.has_value());
         ImGui::GetBackgroundDrawList()->AddImage(
@@ -547,10 +573,7 @@ render::FrameSnapshot App::build_snapshot() const {
     frame.width = size.x;
     frame.height = size.y;
     frame.ui_scale = window_.content_scale() * framebuffer_scale().y;
-    // Multisampling doubles llvmpipe's frame time: only for frames where nothing moves.
-    // Scripted runs (tests) pay for it only on the frame they save.
-    frame.antialias = !options_.bench_frames && !camera_moving() && !dragging_ &&
-                      !mode_->animating(*this) && (!scripted() || final_frame_);
+    frame.antialias = false; // decided in frame(): see refine_at_
     add_protocol_markers(*this, frame);
     mode_->decorate(*this, frame);
     return frame;

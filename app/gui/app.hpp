@@ -198,6 +198,9 @@ private:
     bool script_click_release_ = false;
     glm::vec2 script_mouse_{-1.0f, -1.0f};
     long frame_index_ = 0;
+    std::optional<render::FrameSnapshot> last_scene_; // the scene last drawn (antialias ignored)
+    std::optional<double> refine_at_;                 // when to redraw it antialiased
+    bool trace_ = false;       // INJMAP_GUI_TRACE: script clicks, picks and frame times on stderr
     bool final_frame_ = false; // the last frame of a --frames run (the screenshot)
     int frames_requested_ = 2;
     double start_time_ = 0.0;

@@ -136,7 +136,8 @@ public:
         if (path_.empty())
             return false;
         const double t = app.now();
-        if (t - last_poll_ < kPollSeconds && !app.scripted())
+        // At most 20 stats a second while events stream in; every idle wake-up (0.1 s) polls.
+        if (t - last_poll_ < kPollSeconds * 0.5 && !app.scripted())
             return false;
         last_poll_ = t;
         const FileStamp now = stamp_of(path_);

@@ -20,14 +20,16 @@ bool same(const glm::vec3& a, const glm::vec3& b) {
     return a == b;
 }
 
+} // namespace
+
 bool same_frame(const render::FrameSnapshot& a, const render::FrameSnapshot& b) {
     const auto& la = a.layers;
     const auto& lb = b.layers;
     if (a.model != b.model || a.skin_index != b.skin_index || a.skin_tone != b.skin_tone ||
-        a.width != b.width || a.height != b.height || a.antialias != b.antialias ||
-        a.background != b.background || a.ui_scale != b.ui_scale || la.skin != lb.skin ||
-        la.muscles != lb.muscles || la.xray != lb.xray || la.markers != lb.markers ||
-        la.labels != lb.labels || la.needles != lb.needles || la.fibres != lb.fibres ||
+        a.width != b.width || a.height != b.height || a.background != b.background ||
+        a.ui_scale != b.ui_scale || la.skin != lb.skin || la.muscles != lb.muscles ||
+        la.xray != lb.xray || la.markers != lb.markers || la.labels != lb.labels ||
+        la.needles != lb.needles || la.fibres != lb.fibres ||
         a.highlighted_muscles != b.highlighted_muscles ||
         a.soft_highlighted_muscles != b.soft_highlighted_muscles)
         return false;
@@ -48,10 +50,8 @@ bool same_frame(const render::FrameSnapshot& a, const render::FrameSnapshot& b) 
     return true;
 }
 
-} // namespace
-
 unsigned Viewport3D::draw(const render::FrameSnapshot& frame, bool force) {
-    if (!force && last_ && same_frame(*last_, frame))
+    if (!force && last_ && last_->antialias == frame.antialias && same_frame(*last_, frame))
         return target_->color_texture();
     last_ = frame;
     if (renderer_) {

@@ -18,6 +18,9 @@ class Offscreen;
 
 namespace injmap::gui {
 
+// Whether two snapshots draw the same picture, apart from antialiasing.
+[[nodiscard]] bool same_frame(const render::FrameSnapshot& a, const render::FrameSnapshot& b);
+
 class Viewport3D {
 public:
     Viewport3D(); // needs the window's GL context current
@@ -32,6 +35,7 @@ public:
     // Marker screen positions and visibility of the last draw (pixels of the viewport image).
     [[nodiscard]] const render::OverlayLayout& layout() const;
     [[nodiscard]] bool has_renderer() const { return renderer_ != nullptr; }
+    [[nodiscard]] bool last_was_antialiased() const { return last_ && last_->antialias; }
     [[nodiscard]] const std::string& error() const { return error_; }
 
     // An image of `frame` as RGBA (top-left origin), for charts; empty without a renderer.

@@ -1,6 +1,7 @@
 #include "injmap/render/labels.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 namespace injmap::render {
@@ -58,7 +59,18 @@ std::vector<float> spread(const std::vector<float>& desired_tops, const std::vec
     return tops;
 }
 
+float cross2(glm::vec2 a, glm::vec2 b) {
+    return a.x * b.y - a.y * b.x;
+}
+
 } // namespace
+
+bool segments_cross(glm::vec2 a0, glm::vec2 a1, glm::vec2 b0, glm::vec2 b1) {
+    const float d1 = cross2(a1 - a0, b0 - a0), d2 = cross2(a1 - a0, b1 - a0);
+    const float d3 = cross2(b1 - b0, a0 - b0), d4 = cross2(b1 - b0, a1 - b0);
+    return ((d1 > 0.0f && d2 < 0.0f) || (d1 < 0.0f && d2 > 0.0f)) &&
+           ((d3 > 0.0f && d4 < 0.0f) || (d3 < 0.0f && d4 > 0.0f));
+}
 
 std::vector<PlacedLabel> layout_labels(std::span<const LabelRequest> requests,
                                        const LabelLayoutOptions& o) {
@@ -115,12 +127,36 @@ std::vector<PlacedLabel> layout_labels(std::span<const LabelRequest> requests,
             heights.push_back(requests[i].size.y);
         }
         const std::vector<float> tops = spread(desired, heights, o.gap, lo, hi);
-        for (std::size_t k = 0; k < column.size(); ++k) {
-            const LabelRequest& r = requests[column[k]];
-            PlacedLabel& p = result[column[k]];
+        // Slots are filled in anchor order; anchors at similar heights but different depths into
+        // the image can still give crossing leaders. Exchanging the slots of a crossing pair
+        // shortens the total leader length, so repeating it ends, with no crossings left (only
+        // slots of equal height are exchanged, so boxes still never overlap).
+        std::vector<std::size_t> item(column.size()); // slot → position in `column`
+        std::iota(item.begin(), item.end(), std::size_t{0});
+        auto end_of = [&](std::size_t slot) {
+            return glm::vec2{edge, tops[slot] + heights[slot] * 0.5f};
+        };
+        for (int pass = 0; pass < 64; ++pass) {
+            bool changed = false;
+            for (std::size_t a = 0; a < item.size(); ++a)
+                for (std::size_t b = a + 1; b < item.size(); ++b) {
+                    if (std::abs(heights[a] - heights[b]) > 1e-3f)
+                        continue;
+                    if (segments_cross(requests[column[item[a]]].anchor, end_of(a),
+                                       requests[column[item[b]]].anchor, end_of(b))) {
+                        std::swap(item[a], item[b]);
+                        changed = true;
+                    }
+                }
+            if (!changed)
+                break;
+        }
+        for (std::size_t slot = 0; slot < column.size(); ++slot) {
+            const LabelRequest& r = requests[column[item[slot]]];
+            PlacedLabel& p = result[column[item[slot]]];
             p.shown = true;
             p.left_column = left;
-            p.min = {left ? edge - r.size.x : edge, tops[k]};
+            p.min = {left ? edge - r.size.x : edge, tops[slot]};
             p.max = p.min + r.size;
             p.leader_end = {left ? p.max.x : p.min.x, (p.min.y + p.max.y) * 0.5f};
         }

@@ -1,5 +1,5 @@
-// Label layout (render/labels.hpp): boxes never overlap, stay in the image, and keep their anchors'
-// vertical order within a column so leader lines do not cross.
+// Label layout (render/labels.hpp): boxes never overlap, stay in the image, and leader lines within
+// a column never cross.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -65,7 +65,7 @@ TEST(Labels, NeverOverlapAndStayInside) {
     }
 }
 
-TEST(Labels, ColumnsFollowTheSidesAndKeepVerticalOrder) {
+TEST(Labels, ColumnsFollowTheSidesAndLeadersNeverCross) {
     std::mt19937 rng(3);
     const glm::vec2 image{1280, 800};
     const auto requests = random_requests(rng, 30, image);
@@ -83,11 +83,40 @@ TEST(Labels, ColumnsFollowTheSidesAndKeepVerticalOrder) {
         }
         // The leader meets the box edge facing the model.
         EXPECT_FLOAT_EQ(placed[i].leader_end.x, left ? placed[i].max.x : placed[i].min.x);
-        for (std::size_t j = 0; j < placed.size(); ++j) {
-            if (placed[j].left_column == placed[i].left_column &&
-                requests[i].anchor.y < requests[j].anchor.y) {
-                EXPECT_LT(placed[i].min.y, placed[j].min.y);
+        for (std::size_t j = i + 1; j < placed.size(); ++j) {
+            if (placed[j].left_column == placed[i].left_column) {
+                EXPECT_FALSE(segments_cross(requests[i].anchor, placed[i].leader_end,
+                                            requests[j].anchor, placed[j].leader_end))
+                    << "leaders of " << i << " and " << j << " cross";
             }
+        }
+    }
+}
+
+TEST(Labels, SegmentsCross) {
+    EXPECT_TRUE(segments_cross({0, 0}, {10, 10}, {0, 10}, {10, 0}));
+    EXPECT_FALSE(segments_cross({0, 0}, {10, 0}, {0, 5}, {10, 5}));
+    EXPECT_FALSE(segments_cross({0, 0}, {4, 4}, {6, 6}, {10, 0})); // would meet only if extended
+    EXPECT_FALSE(segments_cross({0, 0}, {10, 10}, {10, 10}, {20, 0})); // touching at an end
+}
+
+TEST(Labels, CrossingLeadersAreUntangled) {
+    // Found by searching: in plain anchor order the leaders of the 2nd and 3rd of these cross
+    // (the 3rd sits deeper in the image and its box is pushed down by the cluster).
+    const glm::vec2 image{1280, 800};
+    const auto o = options_for(image);
+    const std::vector<LabelRequest> requests{{{700.0f, 302.0f}, {120.0f, 20.0f}, 0},
+                                             {{910.0f, 305.0f}, {120.0f, 20.0f}, 0},
+                                             {{800.0f, 320.0f}, {120.0f, 20.0f}, 0},
+                                             {{910.0f, 320.0f}, {120.0f, 20.0f}, 0}};
+    const auto placed = layout_labels(requests, o);
+    for (std::size_t i = 0; i < placed.size(); ++i) {
+        ASSERT_TRUE(placed[i].shown);
+        for (std::size_t j = i + 1; j < placed.size(); ++j) {
+            EXPECT_FALSE(segments_cross(requests[i].anchor, placed[i].leader_end,
+                                        requests[j].anchor, placed[j].leader_end))
+                << i << " " << j;
+            EXPECT_FALSE(boxes_overlap(placed[i], placed[j]));
         }
     }
 }

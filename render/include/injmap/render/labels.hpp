@@ -40,5 +40,7 @@ struct PlacedLabel {
                                                      const LabelLayoutOptions& options);
 
 [[nodiscard]] bool boxes_overlap(const PlacedLabel& a, const PlacedLabel& b);
+// Proper crossing of segments a0–a1 and b0–b1 (touching or collinear does not count).
+[[nodiscard]] bool segments_cross(glm::vec2 a0, glm::vec2 a1, glm::vec2 b0, glm::vec2 b1);
 
 } // namespace injmap::render

@@ -129,14 +129,15 @@ TEST_F(PreemptRender, PickingReturnsTheSiteAndItsMuscle) {
                 continue;
             const PickResult pick = render::pick(f, *world_->queries, m.centre, &layout);
             ASSERT_TRUE(pick.hit) << view << " " << f.markers[i].id;
-            // Badges of neighbouring sites can overlap; the pick must be this site or one drawn
-            // over it whose centre is at least as close.
+            // Badges of neighbouring sites can overlap: the pick is this site, or another whose
+            // badge centre coincides with it.
             ASSERT_GE(pick.marker, 0) << view << " " << f.markers[i].id;
-            if (pick.marker != int(i))
+            if (pick.marker != int(i)) {
                 EXPECT_LE(glm::length(layout.markers[std::size_t(pick.marker)].centre - m.centre),
                           1e-3f)
                     << view << " " << f.markers[i].id << " picked "
                     << f.markers[std::size_t(pick.marker)].id;
+            }
             EXPECT_EQ(pick.nearest_marker, int(i)) << view << " " << f.markers[i].id;
             EXPECT_LT(pick.nearest_marker_mm, 2.0f) << view << " " << f.markers[i].id;
             // The muscle under the picked point is the one placement found under the site.

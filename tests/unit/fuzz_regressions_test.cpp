@@ -104,6 +104,20 @@ TEST(FuzzRegressions, FarTimesAreRefusedOrRoundTrip) {
     EXPECT_TRUE(parse_iso8601_utc("2024-05-01T09:30:00Z").has_value());
 }
 
+// fuzz_session_record: a position beyond float's range was read (as inf), and record_line then
+// wrote a line that did not parse back (JSON has no inf). Such a line must be refused on reading.
+TEST(FuzzRegressions, PositionBeyondFloatIsRefused) {
+    std::string error;
+    EXPECT_FALSE(parse_record_line(
+        R"({"action":"add","site":"ftp_1","muscle":"trapezius","side":"left",)"
+        R"("units":5,"position_mm":[6e30,5.1e71,-80.25],"time":"2024-05-01T09:35:00Z"})",
+        error));
+    EXPECT_FALSE(error.empty());
+    const auto r = read_session_record(test::data_dir() / "fuzz-regressions" /
+                                       "fuzz_session_record" / "position-beyond-float.jsonl");
+    EXPECT_FALSE(r.ok());
+}
+
 // fuzz_manifest: toml++ quotes the character it choked on, here a newline, and the manifest reader
 // passed that description on as a two-line message.
 TEST(FuzzRegressions, ManifestSyntaxMessageIsOneLine) {

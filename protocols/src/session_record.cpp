@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cmath>
@@ -30,6 +31,9 @@ Diagnostic error(std::string rule, std::string message, const std::string& file,
     Diagnostic d;
     d.severity = Severity::error;
     d.rule = std::move(rule);
+    // One line: messages quote record text, and JSON strings may hold escaped newlines.
+    std::replace(message.begin(), message.end(), '\n', ' ');
+    std::replace(message.begin(), message.end(), '\r', ' ');
     d.message = std::move(message);
     d.where.file = file;
     d.where.line = line;

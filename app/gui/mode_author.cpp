@@ -67,7 +67,7 @@ struct PlacementSuggestion {
     std::string snippet;
 };
 
-PlacementSuggestion suggest(const Model& model, const std::string& name, const glm::vec3& landmark,
+PlacementSuggestion suggest(const std::string& name, const glm::vec3& landmark,
                             const glm::vec3& point) {
     PlacementSuggestion s;
     s.full_name = name;
@@ -94,7 +94,6 @@ PlacementSuggestion suggest(const Model& model, const std::string& name, const g
             std::abs(point.x) < 3.0f ? Side::midline : (point.x > 0 ? Side::left : Side::right);
         s.lateral = s.side == Side::right ? -d.x : d.x;
     }
-    (void)model;
     s.snippet =
         "side = \"" +
         std::string(side_long(s.side) == std::string("midline") ? "midline" : side_long(s.side)) +
@@ -173,7 +172,7 @@ public:
         std::sort(near.begin(), near.end());
         for (std::size_t i = 0; i < near.size() && suggestions_.size() < 3; ++i) {
             PlacementSuggestion s =
-                suggest(*model, near[i].second, model->landmarks.at(near[i].second), hit.point);
+                suggest(near[i].second, model->landmarks.at(near[i].second), hit.point);
             s.error_mm = check(app, s, hit);
             suggestions_.push_back(std::move(s));
         }

@@ -346,8 +346,6 @@ public:
                     ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - px(20));
                     ImGui::TextColored(status_colour(st), "%s", sym);
                 }
-                if (ImGui::IsItemHovered() || ImGui::IsItemHovered()) {
-                }
                 ImGui::Unindent(px(12));
                 ImGui::PopID();
             }

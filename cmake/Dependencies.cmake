@@ -9,6 +9,7 @@ if(NOT INJMAP_FUZZ)
   find_package(glfw3 3.3 REQUIRED)
   find_package(OpenGL REQUIRED COMPONENTS EGL)
   pkg_check_modules(IMGUI REQUIRED IMPORTED_TARGET imgui)  # also brings stb
+  pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo-pdf) # the handout as a one-page PDF
 
   # glad2 generates the GL 3.3 core loader at build time with the system Python, offline.
   set(GLAD_PYTHON /usr/bin/python3 CACHE FILEPATH "Python interpreter that can 'import glad' (python3-glad)")

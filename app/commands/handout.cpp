@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "commands/commands.hpp"
+#include "commands/pdf_page.hpp"
 #include "gui/handout.hpp"
 #include "injmap/models/data_paths.hpp"
 #include "injmap/models/manifest.hpp"
@@ -43,8 +44,9 @@ int run_handout(std::span<const std::string> args) {
     }
     if (!output)
         return usage_error(kName, "missing -o FILE.png");
-    if (fs::path(*output).extension() != ".png")
-        return usage_error(kName, "the output must be a .png file");
+    const auto extension = fs::path(*output).extension();
+    if (extension != ".png" && extension != ".pdf")
+        return usage_error(kName, "the output must be a .png or .pdf file");
     int skin_tone = 2;
     if (auto v = parsed->value("--skin-tone")) {
         const int tones = int(render::skin_tones().size());
@@ -93,7 +95,10 @@ int run_handout(std::span<const std::string> args) {
             input, [&](const render::FrameSnapshot& f) { return renderer->render_rgba(f); }, page,
             error, &info))
         return usage_error(kName, error);
-    if (!page.write_png(*output, error))
+    const bool written = extension == ".pdf" ? write_pdf_page(*output, page.width(), page.height(),
+                                                              page.rgba(), error)
+                                             : page.write_png(*output, error);
+    if (!written)
         return usage_error(kName, error);
     if (info.cut)
         std::cerr << "injmap handout: note: the patient texts are too long for one page and were "
@@ -104,8 +109,9 @@ int run_handout(std::span<const std::string> args) {
 } // namespace
 
 const Command handout_command{
-    "handout", "write a one-page patient handout (PNG)",
-    "Usage: injmap handout --protocol ID|FILE [--model ID|MANIFEST] [--skin-tone N] -o FILE.png\n"
+    "handout", "write a one-page patient handout (PNG or PDF)",
+    "Usage: injmap handout --protocol ID|FILE [--model ID|MANIFEST] [--skin-tone N] -o "
+    "FILE.png|FILE.pdf\n"
     "\n"
     "Writes a one-page patient handout (1240x1754 pixels: A4 portrait at 150 dpi) without a "
     "display\n"
@@ -117,7 +123,7 @@ const Command handout_command{
     "  --protocol ID|FILE    a shipped or user protocol id (e.g. preempt-155) or a protocol file\n"
     "  --model ID|MANIFEST   model id (adult-male, the default; adult-female) or a model manifest\n"
     "  --skin-tone N         0 Light, 1 Fair, 2 Medium (default), 3 Olive, 4 Brown, 5 Deep\n"
-    "  -o, --output FILE.png the image to write\n"
+    "  -o, --output FILE     the page to write: FILE.png (1240x1754) or FILE.pdf (one A4 page)\n"
     "\n"
     "Exit codes: 0 written, 2 bad arguments, unreadable model or protocol, no headless OpenGL, or\n"
     "the file cannot be written.\n",

@@ -9,6 +9,7 @@ INJMAP_PACKAGES=(
   libimgui-dev libglfw3-dev python3-glad python3-jinja2 libtinyobjloader-dev libtomlplusplus-dev
   libglm-dev libstb-dev libgtest-dev nlohmann-json3-dev
   libegl-dev libegl-mesa0 libgl1-mesa-dri libgl1
+  libcairo2-dev
   xvfb xauth fonts-dejavu-core
 )
 

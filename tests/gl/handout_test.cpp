@@ -131,7 +131,7 @@ TEST(HandoutCliErrors, BadArgumentsExitTwoWithOneLine) {
         {"handout", "--protocol", "no-such-protocol", "-o", out},                // unknown protocol
         {"handout", "--protocol", "preempt-155", "--skin-tone", "9", "-o", out}, // bad tone
         {"handout", "--protocol", "preempt-155", "--model", "no-such-model", "-o", out},
-        {"handout", "--protocol", "preempt-155", "-o", (dir / "x.pdf").string()}, // not PNG
+        {"handout", "--protocol", "preempt-155", "-o", (dir / "x.jpg").string()}, // not PNG/PDF
         {"handout", "--protocol", "preempt-155", "-o",
          (dir / "missing" / "x.png").string()}, // no folder
         {"handout", "--protocol", "preempt-155", "--frobnicate", "-o", out},
@@ -149,3 +149,22 @@ TEST(HandoutCliErrors, BadArgumentsExitTwoWithOneLine) {
 }
 
 } // namespace
+
+// The same page as a one-page A4 PDF (cairo): a real PDF with one page of A4 size.
+TEST(HandoutCliPdf, WritesOneA4Page) {
+    const fs::path dir = injmap::test::fresh_dir("handout_pdf");
+    const fs::path pdf = dir / "preempt.pdf";
+    const auto r =
+        run_injmap({"handout", "--protocol", "preempt-155", "-o", pdf.string()}, headless_env());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string text = injmap::test::read_text(pdf);
+    ASSERT_GT(text.size(), 10000u);
+    EXPECT_EQ(text.rfind("%PDF-", 0), 0u);
+    // Count page objects ("/Type /Page" not followed by "s", which is the page tree).
+    int pages = 0;
+    for (auto at = text.find("/Type /Page"); at != std::string::npos;
+         at = text.find("/Type /Page", at + 1))
+        pages += text.compare(at, 12, "/Type /Pages") != 0;
+    EXPECT_EQ(pages, 1);
+    EXPECT_NE(text.find("/MediaBox [ 0 0 595.27"), std::string::npos) << "not A4";
+}

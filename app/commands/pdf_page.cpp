@@ -1,0 +1,73 @@
+#include "commands/pdf_page.hpp"
+
+#include <memory>
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+
+namespace injmap::cli {
+namespace {
+
+struct SurfaceDeleter {
+    void operator()(cairo_surface_t* s) const { cairo_surface_destroy(s); }
+};
+struct ContextDeleter {
+    void operator()(cairo_t* c) const { cairo_destroy(c); }
+};
+using Surface = std::unique_ptr<cairo_surface_t, SurfaceDeleter>;
+using Context = std::unique_ptr<cairo_t, ContextDeleter>;
+
+constexpr double kA4WidthPt = 595.276; // 210 mm
+constexpr double kA4HeightPt = 841.89; // 297 mm
+
+} // namespace
+
+bool write_pdf_page(const std::filesystem::path& path, int width, int height,
+                    const std::vector<std::uint8_t>& rgba, std::string& error) {
+    if (width <= 0 || height <= 0 || rgba.size() != std::size_t(width) * height * 4) {
+        error = "no page to write";
+        return false;
+    }
+    // cairo wants premultiplied native-endian ARGB32 (BGRA bytes on little-endian machines).
+    Surface image(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height));
+    if (cairo_surface_status(image.get()) != CAIRO_STATUS_SUCCESS) {
+        error = "out of memory for the PDF page";
+        return false;
+    }
+    cairo_surface_flush(image.get());
+    unsigned char* data = cairo_image_surface_get_data(image.get());
+    const int stride = cairo_image_surface_get_stride(image.get());
+    for (int y = 0; y < height; ++y) {
+        auto* row = reinterpret_cast<std::uint32_t*>(data + std::size_t(y) * stride);
+        for (int x = 0; x < width; ++x) {
+            const std::uint8_t* p = &rgba[(std::size_t(y) * width + x) * 4];
+            const std::uint32_t a = p[3];
+            const auto premultiply = [a](std::uint32_t c) { return (c * a + 127) / 255; };
+            row[x] = (a << 24) | (premultiply(p[0]) << 16) | (premultiply(p[1]) << 8) |
+                     premultiply(p[2]);
+        }
+    }
+    cairo_surface_mark_dirty(image.get());
+
+    Surface pdf(cairo_pdf_surface_create(path.c_str(), kA4WidthPt, kA4HeightPt));
+    if (cairo_surface_status(pdf.get()) != CAIRO_STATUS_SUCCESS) {
+        error = "cannot write " + path.string();
+        return false;
+    }
+    cairo_pdf_surface_set_metadata(pdf.get(), CAIRO_PDF_METADATA_CREATOR, "injmap");
+    Context cr(cairo_create(pdf.get()));
+    cairo_scale(cr.get(), kA4WidthPt / width, kA4HeightPt / height);
+    cairo_set_source_surface(cr.get(), image.get(), 0, 0);
+    cairo_pattern_set_filter(cairo_get_source(cr.get()), CAIRO_FILTER_GOOD);
+    cairo_paint(cr.get());
+    cairo_show_page(cr.get());
+    cr.reset();
+    cairo_surface_finish(pdf.get());
+    if (cairo_surface_status(pdf.get()) != CAIRO_STATUS_SUCCESS) {
+        error = "cannot write " + path.string();
+        return false;
+    }
+    return true;
+}
+
+} // namespace injmap::cli

@@ -1,6 +1,8 @@
 // `injmap check`: argument handling and exit codes, the diagnostic line format on stderr, the JSON
 // report, the whole bad-file corpus through the real executable, and the shipped protocols on the
 // default models (when they have been generated).
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -20,11 +22,13 @@ using Json = nlohmann::json;
 namespace {
 
 // The synthetic test sphere written as an OBJ and a manifest, so these tests do not depend on the
-// model generator. Written once per test binary.
+// model generator. Written once per test process, into a folder of its own: ctest runs the tests
+// of this file as parallel processes, which must not write the same files.
 fs::path synthetic_manifest() {
     static const fs::path manifest = [] {
         const injmap::Model model = injmap::test::make_test_model();
-        const fs::path dir = injmap::test::output_dir() / "check_cli_model";
+        const fs::path dir =
+            injmap::test::output_dir() / ("check_cli_model-" + std::to_string(::getpid()));
         fs::create_directories(dir);
         std::ofstream obj(dir / "sphere.obj");
         std::size_t base = 1;

@@ -17,8 +17,8 @@ std::vector<std::string> ParsedArgs::all(const std::string& name) const {
     return it == values.end() ? std::vector<std::string>{} : it->second;
 }
 
-std::optional<ParsedArgs> parse_args(std::span<const std::string> args, const std::vector<OptionSpec>& spec,
-                                     std::string& error) {
+std::optional<ParsedArgs> parse_args(std::span<const std::string> args,
+                                     const std::vector<OptionSpec>& spec, std::string& error) {
     ParsedArgs parsed;
     bool only_positionals = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
@@ -74,7 +74,8 @@ int usage_error(std::string_view command, std::string_view message) {
     std::cerr << "injmap";
     if (!command.empty())
         std::cerr << " " << command;
-    std::cerr << ": " << message << " (see 'injmap " << command << (command.empty() ? "" : " ") << "--help')\n";
+    std::cerr << ": " << message << " (see 'injmap " << command << (command.empty() ? "" : " ")
+              << "--help')\n";
     return exit_usage;
 }
 
@@ -85,7 +86,8 @@ std::optional<std::pair<int, int>> parse_size(std::string_view text) {
     int w = 0, h = 0;
     auto [p1, e1] = std::from_chars(text.data(), text.data() + x, w);
     auto [p2, e2] = std::from_chars(text.data() + x + 1, text.data() + text.size(), h);
-    if (e1 != std::errc() || e2 != std::errc() || p1 != text.data() + x || p2 != text.data() + text.size())
+    if (e1 != std::errc() || e2 != std::errc() || p1 != text.data() + x ||
+        p2 != text.data() + text.size())
         return std::nullopt;
     if (w < 16 || h < 16 || w > 8192 || h > 8192)
         return std::nullopt;

@@ -14,21 +14,24 @@ namespace {
 using injmap::cli::Command;
 
 const std::array<const Command*, 9> kCommands = {
-    &injmap::cli::gui_command,     &injmap::cli::check_command, &injmap::cli::render_command,
-    &injmap::cli::model_command,   &injmap::cli::list_command,  &injmap::cli::session_command,
-    &injmap::cli::cd_command,      &injmap::cli::drill_command, &injmap::cli::handout_command,
+    &injmap::cli::gui_command,   &injmap::cli::check_command, &injmap::cli::render_command,
+    &injmap::cli::model_command, &injmap::cli::list_command,  &injmap::cli::session_command,
+    &injmap::cli::cd_command,    &injmap::cli::drill_command, &injmap::cli::handout_command,
 };
 
 void print_help() {
-    std::cout << "injmap " INJMAP_VERSION " — botulinum toxin injection-site maps and session guide\n"
-                 "An educational and planning aid, not a prescribing device: the clinician decides.\n\n"
-                 "Usage: injmap [SUBCOMMAND] [OPTIONS]   (no subcommand: gui)\n\n"
-                 "Subcommands:\n";
+    std::cout
+        << "injmap " INJMAP_VERSION " — botulinum toxin injection-site maps and session guide\n"
+           "An educational and planning aid, not a prescribing device: the clinician decides.\n\n"
+           "Usage: injmap [SUBCOMMAND] [OPTIONS]   (no subcommand: gui)\n\n"
+           "Subcommands:\n";
     for (const Command* c : kCommands)
-        std::cout << "  " << c->name << std::string(10 - std::string(c->name).size(), ' ') << c->summary << "\n";
+        std::cout << "  " << c->name << std::string(10 - std::string(c->name).size(), ' ')
+                  << c->summary << "\n";
     std::cout << "\nOptions:\n  --help     this text\n  --version  print the version\n\n"
                  "'injmap SUBCOMMAND --help' describes one subcommand.\n"
-                 "Exit codes: 0 success, 1 findings (validation errors, failed checks), 2 usage or I/O errors.\n";
+                 "Exit codes: 0 success, 1 findings (validation errors, failed checks), 2 usage or "
+                 "I/O errors.\n";
 }
 
 bool wants_help(const std::vector<std::string>& args) {
@@ -70,7 +73,8 @@ int main(int argc, char** argv) {
         }
         return command->run(args);
     } catch (const std::exception& e) {
-        // Last resort: every reader reports located diagnostics; reaching here is a bug, not a crash.
+        // Last resort: every reader reports located diagnostics; reaching here is a bug, not a
+        // crash.
         std::cerr << "injmap: internal error: " << e.what() << "\n";
         return injmap::cli::exit_usage;
     }

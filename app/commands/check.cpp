@@ -234,7 +234,8 @@ int run_check(std::span<const std::string> args) {
     for (const auto& [path, display] : files) {
         Checked c = check_file(path, display, queries);
         for (const auto& d : c.diagnostics)
-            // A file refused by its size was never read, like an unreadable one (as `injmap model`).
+            // A file refused by its size was never read, like an unreadable one (as `injmap
+            // model`).
             if (d.rule == "protocol.io" || d.rule == "protocol.too-large") {
                 std::cerr << "injmap check: cannot read '" << display << "': " << d.message << "\n";
                 return exit_usage;

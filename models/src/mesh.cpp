@@ -11,8 +11,8 @@ void compute_vertex_normals(Mesh& mesh) {
     for (std::size_t t = 0; t + 2 < mesh.indices.size(); t += 3) {
         const auto a = mesh.indices[t], b = mesh.indices[t + 1], c = mesh.indices[t + 2];
         // Unnormalised cross product = area weighting.
-        const glm::vec3 n =
-            glm::cross(mesh.positions[b] - mesh.positions[a], mesh.positions[c] - mesh.positions[a]);
+        const glm::vec3 n = glm::cross(mesh.positions[b] - mesh.positions[a],
+                                       mesh.positions[c] - mesh.positions[a]);
         mesh.normals[a] += n;
         mesh.normals[b] += n;
         mesh.normals[c] += n;

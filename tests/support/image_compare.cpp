@@ -26,10 +26,12 @@ bool load_png(const fs::path& path, Image& image) {
 
 bool save_png(const fs::path& path, const Image& image) {
     fs::create_directories(path.parent_path());
-    return stbi_write_png(path.c_str(), image.width, image.height, 4, image.rgba.data(), image.width * 4) != 0;
+    return stbi_write_png(path.c_str(), image.width, image.height, 4, image.rgba.data(),
+                          image.width * 4) != 0;
 }
 
-ImageComparison compare_to_baseline(const Image& actual, const std::string& name, const ImageTolerance& tol) {
+ImageComparison compare_to_baseline(const Image& actual, const std::string& name,
+                                    const ImageTolerance& tol) {
     ImageComparison result;
     const fs::path baseline_path = fs::path(INJMAP_BASELINE_DIR) / (name + ".png");
     const fs::path actual_path = output_dir() / "images" / (name + ".actual.png");
@@ -38,12 +40,14 @@ ImageComparison compare_to_baseline(const Image& actual, const std::string& name
     Image baseline;
     if (!load_png(baseline_path, baseline)) {
         save_png(baseline_path, actual);
-        result.message = "no baseline " + baseline_path.string() + ": wrote the actual image there; look at it, then commit it";
+        result.message = "no baseline " + baseline_path.string() +
+                         ": wrote the actual image there; look at it, then commit it";
         return result;
     }
     if (baseline.width != actual.width || baseline.height != actual.height) {
         save_png(actual_path, actual);
-        result.message = "size differs from baseline " + baseline_path.string() + "; actual kept at " + actual_path.string();
+        result.message = "size differs from baseline " + baseline_path.string() +
+                         "; actual kept at " + actual_path.string();
         return result;
     }
     Image diff{actual.width, actual.height, std::vector<std::uint8_t>(actual.rgba.size(), 255)};
@@ -74,9 +78,9 @@ ImageComparison compare_to_baseline(const Image& actual, const std::string& name
         save_png(diff_path, diff);
         std::ostringstream msg;
         msg << name << ": " << result.differing_fraction * 100.0 << "% of pixels differ (allowed "
-            << tol.max_differing_fraction * 100.0 << "%), mean difference " << result.mean_difference
-            << " (allowed " << tol.max_mean_difference << "); actual " << actual_path.string() << ", diff "
-            << diff_path.string();
+            << tol.max_differing_fraction * 100.0 << "%), mean difference "
+            << result.mean_difference << " (allowed " << tol.max_mean_difference << "); actual "
+            << actual_path.string() << ", diff " << diff_path.string();
         result.message = msg.str();
     }
     return result;

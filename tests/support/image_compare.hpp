@@ -1,13 +1,13 @@
 #pragma once
 // Image comparison against PNG baselines in tests/baselines/.
 //
-// Tolerance (documented in docs/testing.md): a pixel "differs" when any channel differs by more than
-// `channel_tolerance` (default 24 of 255, which absorbs llvmpipe rasterisation noise on edges); the
-// comparison passes when at most `max_differing_fraction` of pixels differ (default 0.5 %) and the
-// mean absolute channel difference is at most `max_mean_difference` (default 1.5).
-// A missing baseline writes the actual image to the baseline path and fails, so a new baseline is
-// always looked at before it is committed. On failure, <name>.actual.png and <name>.diff.png are kept
-// in the test output folder for inspection.
+// Tolerance (documented in docs/testing.md): a pixel "differs" when any channel differs by more
+// than `channel_tolerance` (default 24 of 255, which absorbs llvmpipe rasterisation noise on
+// edges); the comparison passes when at most `max_differing_fraction` of pixels differ (default 0.5
+// %) and the mean absolute channel difference is at most `max_mean_difference` (default 1.5). A
+// missing baseline writes the actual image to the baseline path and fails, so a new baseline is
+// always looked at before it is committed. On failure, <name>.actual.png and <name>.diff.png are
+// kept in the test output folder for inspection.
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -20,7 +20,9 @@ struct Image {
     int height = 0;
     std::vector<std::uint8_t> rgba; // top-left origin, 4 bytes per pixel
 
-    [[nodiscard]] const std::uint8_t* pixel(int x, int y) const { return &rgba[(std::size_t(y) * width + x) * 4]; }
+    [[nodiscard]] const std::uint8_t* pixel(int x, int y) const {
+        return &rgba[(std::size_t(y) * width + x) * 4];
+    }
 };
 
 bool load_png(const std::filesystem::path& path, Image& image);

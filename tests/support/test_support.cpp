@@ -16,11 +16,21 @@ extern char** environ;
 namespace injmap::test {
 namespace fs = std::filesystem;
 
-fs::path data_dir() { return INJMAP_TEST_DATA_DIR; }
-fs::path shared_dir() { return INJMAP_SHARED_DIR; }
-fs::path share_dir() { return INJMAP_BUILD_SHARE_DIR; }
-fs::path source_dir() { return INJMAP_SOURCE_DIR; }
-fs::path injmap_exe() { return INJMAP_EXE; }
+fs::path data_dir() {
+    return INJMAP_TEST_DATA_DIR;
+}
+fs::path shared_dir() {
+    return INJMAP_SHARED_DIR;
+}
+fs::path share_dir() {
+    return INJMAP_BUILD_SHARE_DIR;
+}
+fs::path source_dir() {
+    return INJMAP_SOURCE_DIR;
+}
+fs::path injmap_exe() {
+    return INJMAP_EXE;
+}
 
 fs::path output_dir() {
     fs::path dir = INJMAP_TEST_OUTPUT_DIR;
@@ -60,8 +70,10 @@ CommandResult run(const std::vector<std::string>& argv, const std::vector<std::s
 
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
+    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
 
     std::vector<char*> args;
@@ -96,7 +108,8 @@ CommandResult run(const std::vector<std::string>& argv, const std::vector<std::s
     return result;
 }
 
-CommandResult run_injmap(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+CommandResult run_injmap(const std::vector<std::string>& args,
+                         const std::vector<std::string>& env) {
     std::vector<std::string> argv{injmap_exe().string()};
     argv.insert(argv.end(), args.begin(), args.end());
     return run(argv, env);

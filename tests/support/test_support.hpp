@@ -6,12 +6,12 @@
 
 namespace injmap::test {
 
-std::filesystem::path data_dir();     // tests/data
-std::filesystem::path output_dir();   // <build>/tests/output (created)
-std::filesystem::path shared_dir();   // ../shared (may be absent on a user's machine)
-std::filesystem::path share_dir();    // <build>/share/injmap (generated models, copied protocols)
-std::filesystem::path source_dir();   // the project root
-std::filesystem::path injmap_exe();   // the built injmap executable
+std::filesystem::path data_dir();   // tests/data
+std::filesystem::path output_dir(); // <build>/tests/output (created)
+std::filesystem::path shared_dir(); // ../shared (may be absent on a user's machine)
+std::filesystem::path share_dir();  // <build>/share/injmap (generated models, copied protocols)
+std::filesystem::path source_dir(); // the project root
+std::filesystem::path injmap_exe(); // the built injmap executable
 
 // A fresh, empty folder under output_dir() named after the running test.
 std::filesystem::path fresh_dir(const std::string& name);
@@ -24,7 +24,8 @@ struct CommandResult {
 // Runs argv[0] with the remaining arguments (no shell), capturing stdout and stderr.
 CommandResult run(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
 // Runs the injmap executable with these arguments.
-CommandResult run_injmap(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
+CommandResult run_injmap(const std::vector<std::string>& args,
+                         const std::vector<std::string>& env = {});
 
 std::string read_text(const std::filesystem::path& path);
 void write_text(const std::filesystem::path& path, const std::string& text);

@@ -8,7 +8,8 @@ using injmap::test::run_injmap;
 TEST(Cli, HelpListsEverySubcommand) {
     const auto r = run_injmap({"--help"});
     EXPECT_EQ(r.exit_code, 0);
-    for (const char* name : {"gui", "check", "render", "model", "list", "session", "cd", "drill", "handout"})
+    for (const char* name :
+         {"gui", "check", "render", "model", "list", "session", "cd", "drill", "handout"})
         EXPECT_NE(r.out.find(std::string("  ") + name + " "), std::string::npos) << name;
 }
 

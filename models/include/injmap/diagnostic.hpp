@@ -1,6 +1,7 @@
 #pragma once
-// Located diagnostics shared by every reader (model manifests, OBJ files, protocols, session records).
-// Tests assert on `rule` and `where.line`, never on `message` text, so rule ids are a stable interface.
+// Located diagnostics shared by every reader (model manifests, OBJ files, protocols, session
+// records). Tests assert on `rule` and `where.line`, never on `message` text, so rule ids are a
+// stable interface.
 #include <optional>
 #include <string>
 #include <utility>
@@ -20,17 +21,19 @@ struct SourceLocation {
 
 struct Diagnostic {
     Severity severity = Severity::error;
-    std::string rule;    // stable id, e.g. "toml.syntax", "manifest.unknown-units", "dose.site-units"
+    std::string rule; // stable id, e.g. "toml.syntax", "manifest.unknown-units", "dose.site-units"
     std::string message; // one line, human readable
     SourceLocation where;
-    std::string basis;   // for clinical rules: "label", "trial protocol", "common practice"; else empty
+    std::string
+        basis; // for clinical rules: "label", "trial protocol", "common practice"; else empty
 };
 
 using Diagnostics = std::vector<Diagnostic>;
 
 [[nodiscard]] bool has_errors(const Diagnostics& diagnostics);
 
-// "FILE:LINE:COL: error: message [rule]" (LINE/COL omitted when unknown) — the format of `injmap check`.
+// "FILE:LINE:COL: error: message [rule]" (LINE/COL omitted when unknown) — the format of `injmap
+// check`.
 [[nodiscard]] std::string format_diagnostic(const Diagnostic& diagnostic);
 
 // A reader's answer: the value when it could be produced, plus every diagnostic found on the way.

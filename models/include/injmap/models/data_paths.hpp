@@ -12,7 +12,7 @@ namespace injmap {
 
 [[nodiscard]] std::vector<std::filesystem::path> model_dirs();
 [[nodiscard]] std::vector<std::filesystem::path> protocol_dirs(); // shipped first, then the user's
-[[nodiscard]] std::filesystem::path user_data_dir();             // $XDG_DATA_HOME/injmap
+[[nodiscard]] std::filesystem::path user_data_dir();              // $XDG_DATA_HOME/injmap
 
 // "adult-male" → ".../adult-male.toml"; a path that exists is returned as is.
 [[nodiscard]] std::optional<std::filesystem::path> resolve_model(std::string_view id_or_path);

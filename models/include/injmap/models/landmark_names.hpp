@@ -27,7 +27,8 @@ inline constexpr std::array kStandardLandmarks = {
     // Cranium and face (sided)
     LandmarkName{"brow_medial", true, "medial end of the eyebrow"},
     LandmarkName{"brow_lateral", true, "lateral end of the eyebrow"},
-    LandmarkName{"supraorbital_rim", true, "superior orbital rim above the pupil (midpupillary line)"},
+    LandmarkName{"supraorbital_rim", true,
+                 "superior orbital rim above the pupil (midpupillary line)"},
     LandmarkName{"medial_canthus", true, "inner corner of the eye"},
     LandmarkName{"lateral_canthus", true, "outer corner of the eye"},
     LandmarkName{"pupil", true, "centre of the closed eyelid over the pupil"},
@@ -47,7 +48,8 @@ inline constexpr std::array kStandardLandmarks = {
     LandmarkName{"sternoclavicular", true, "sternoclavicular joint"},
     LandmarkName{"clavicle_mid", true, "middle of the clavicle"},
     LandmarkName{"acromion", true, "lateral tip of the acromion"},
-    LandmarkName{"neck_inflection", true, "where the side of the neck turns into the shoulder slope (necklace line)"},
+    LandmarkName{"neck_inflection", true,
+                 "where the side of the neck turns into the shoulder slope (necklace line)"},
     LandmarkName{"scapula_superior_angle", true, "superior angle of the scapula"},
     LandmarkName{"scapular_spine_medial", true, "medial end of the scapular spine"},
 };

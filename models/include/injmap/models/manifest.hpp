@@ -1,7 +1,7 @@
 #pragma once
-// Model manifests (TOML, docs/model-manifest.md): which OBJ, its units and axes, which OBJ group is the
-// skin and which are muscles, named muscle groups and landmarks. Loading converts everything to model
-// space (mm, +Y up, +Z forward, +X subject's left) and snaps landmarks onto the skin.
+// Model manifests (TOML, docs/model-manifest.md): which OBJ, its units and axes, which OBJ group is
+// the skin and which are muscles, named muscle groups and landmarks. Loading converts everything to
+// model space (mm, +Y up, +Z forward, +X subject's left) and snaps landmarks onto the skin.
 //
 // Rule ids (stable): manifest.io, manifest.syntax, manifest.unknown-key, manifest.type,
 // manifest.missing-key, manifest.unknown-units, manifest.bad-axes, manifest.mesh-missing,

@@ -10,8 +10,8 @@ namespace injmap {
 
 struct Mesh {
     std::vector<glm::vec3> positions;
-    std::vector<glm::vec3> normals;     // one per position, unit length (empty until computed)
-    std::vector<glm::vec2> uvs;         // optional; for muscles u runs origin→insertion, v across fibres
+    std::vector<glm::vec3> normals; // one per position, unit length (empty until computed)
+    std::vector<glm::vec2> uvs; // optional; for muscles u runs origin→insertion, v across fibres
     std::vector<std::uint32_t> indices; // three per triangle, counter-clockwise seen from outside
 
     [[nodiscard]] std::size_t vertex_count() const { return positions.size(); }

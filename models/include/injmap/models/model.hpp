@@ -22,10 +22,10 @@ enum class Side { left, right, midline };
 enum class MuscleLayer { sheet, strap, deep };
 
 struct Muscle {
-    std::string id;   // anatomical key shared by both sides, e.g. "sternocleidomastoid"
+    std::string id; // anatomical key shared by both sides, e.g. "sternocleidomastoid"
     Side side = Side::midline;
     MuscleLayer layer = MuscleLayer::strap;
-    Mesh mesh;        // mesh.uvs.x runs origin (0) → insertion (1): the fibre direction
+    Mesh mesh; // mesh.uvs.x runs origin (0) → insertion (1): the fibre direction
     std::vector<glm::vec3> fibre_directions; // per vertex, unit, tangent to the muscle surface
 
     [[nodiscard]] std::string key() const; // "id_side" or "id" for midline, e.g. "trapezius_left"

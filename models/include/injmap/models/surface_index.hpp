@@ -18,7 +18,7 @@ struct SurfaceHit {
     glm::vec3 point{0.0f};
     glm::vec3 normal{0.0f, 1.0f, 0.0f}; // interpolated vertex normal (face normal without normals)
     std::uint32_t triangle = 0;
-    float distance = 0.0f;              // from the query point, or along the ray
+    float distance = 0.0f; // from the query point, or along the ray
 };
 
 class SurfaceIndex {
@@ -32,11 +32,13 @@ public:
     [[nodiscard]] bool empty() const;
     // Closest point on the surface; nullopt only for an empty mesh. With a max_distance, nullopt
     // also when no surface lies within it (the bound prunes the search: far misses are cheap).
-    [[nodiscard]] std::optional<SurfaceHit> closest_point(const glm::vec3& p,
-                                                          float max_distance = std::numeric_limits<float>::infinity()) const;
+    [[nodiscard]] std::optional<SurfaceHit>
+    closest_point(const glm::vec3& p,
+                  float max_distance = std::numeric_limits<float>::infinity()) const;
     // First hit along origin + t·direction for t in (0, max_distance]; direction need not be unit.
-    [[nodiscard]] std::optional<SurfaceHit> ray_cast(const glm::vec3& origin, const glm::vec3& direction,
-                                                     float max_distance = std::numeric_limits<float>::infinity()) const;
+    [[nodiscard]] std::optional<SurfaceHit>
+    ray_cast(const glm::vec3& origin, const glm::vec3& direction,
+             float max_distance = std::numeric_limits<float>::infinity()) const;
 
 private:
     struct Impl;
@@ -51,9 +53,12 @@ public:
     [[nodiscard]] const SurfaceIndex& skin() const { return skin_; }
     // The muscle under a skin point: the first muscle surface met going inward along -normal within
     // max_depth_mm, else the muscle whose surface is nearest within max_depth_mm. nullptr if none.
-    [[nodiscard]] const Muscle* muscle_under(const glm::vec3& skin_point, const glm::vec3& skin_normal,
+    [[nodiscard]] const Muscle* muscle_under(const glm::vec3& skin_point,
+                                             const glm::vec3& skin_normal,
                                              float max_depth_mm = 30.0f) const;
-    [[nodiscard]] const SurfaceIndex& muscle_index(std::size_t muscle) const { return muscles_[muscle]; }
+    [[nodiscard]] const SurfaceIndex& muscle_index(std::size_t muscle) const {
+        return muscles_[muscle];
+    }
 
 private:
     const Model& model_;

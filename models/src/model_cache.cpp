@@ -91,7 +91,8 @@ struct Out {
     void vec(const std::vector<T>& v) {
         static_assert(std::is_trivially_copyable_v<T>);
         pod(static_cast<std::uint64_t>(v.size()));
-        bytes.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+        if (!v.empty())
+            bytes.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
     }
     void mesh(const Mesh& m) {
         vec(m.positions);
@@ -150,6 +151,8 @@ struct In {
     bool take(void* out, std::size_t n) {
         if (!ok || static_cast<std::size_t>(end - p) < n)
             return ok = false;
+        if (n == 0)
+            return true; // an empty vector's data() may be null, and memcpy must not see null
         std::memcpy(out, p, n);
         p += n;
         return true;

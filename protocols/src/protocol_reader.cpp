@@ -1,4 +1,5 @@
 #include "injmap/protocols/protocol_reader.hpp"
+#include "injmap/toml_depth.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -20,10 +21,6 @@ namespace fs = std::filesystem;
 // Protocols are a few kilobytes; anything this large is not a protocol and is refused before
 // parsing.
 constexpr std::uintmax_t kMaxProtocolBytes = 4u * 1024u * 1024u;
-// toml++ limits nested values (arrays, inline tables) itself but builds one table per part of a
-// dotted key recursively; a few hundred thousand parts overflow the stack. No protocol needs more
-// than four, so a line with more dots than this outside strings and comments is refused.
-constexpr int kMaxDotsPerLine = 256;
 // Past this many errors the rest are consequences or noise; one more line says so.
 constexpr std::size_t kMaxDiagnostics = 200;
 // Offsets beyond this are typos (a head is ~200 mm long); refusing them keeps the arithmetic
@@ -35,74 +32,6 @@ std::string one_line(std::string_view text) {
     std::replace(out.begin(), out.end(), '\n', ' ');
     std::replace(out.begin(), out.end(), '\r', ' ');
     return out;
-}
-
-// A lexical pre-scan for the dotted-key depth (see kMaxDotsPerLine). Tracks strings and comments so
-// dots inside them do not count. Returns the 1-based line of the first offending line, or 0.
-int find_too_deep_line(std::string_view text) {
-    enum class State { normal, comment, basic, literal, ml_basic, ml_literal };
-    State state = State::normal;
-    int line = 1, dots = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (c == '\n') {
-            ++line;
-            dots = 0;
-            if (state == State::comment || state == State::basic || state == State::literal)
-                state = State::normal; // single-line strings cannot span lines (toml++ reports it)
-            continue;
-        }
-        switch (state) {
-        case State::normal:
-            if (c == '#') {
-                state = State::comment;
-            } else if (c == '"') {
-                if (text.substr(i, 3) == "\"\"\"") {
-                    state = State::ml_basic;
-                    i += 2;
-                } else {
-                    state = State::basic;
-                }
-            } else if (c == '\'') {
-                if (text.substr(i, 3) == "'''") {
-                    state = State::ml_literal;
-                    i += 2;
-                } else {
-                    state = State::literal;
-                }
-            } else if (c == '.' && ++dots > kMaxDotsPerLine) {
-                return line;
-            }
-            break;
-        case State::comment:
-            break;
-        case State::basic:
-            if (c == '\\')
-                ++i; // skip the escaped character (an escaped newline is not valid here anyway)
-            else if (c == '"')
-                state = State::normal;
-            break;
-        case State::literal:
-            if (c == '\'')
-                state = State::normal;
-            break;
-        case State::ml_basic:
-            if (c == '\\' && i + 1 < text.size() && text[i + 1] != '\n')
-                ++i;
-            else if (text.substr(i, 3) == "\"\"\"") {
-                state = State::normal;
-                i += 2;
-            }
-            break;
-        case State::ml_literal:
-            if (text.substr(i, 3) == "'''") {
-                state = State::normal;
-                i += 2;
-            }
-            break;
-        }
-    }
-    return 0;
 }
 
 const char* type_name(const toml::node& node) {
@@ -903,9 +832,9 @@ Result<Protocol> read_protocol_text(std::string_view text, const std::string& di
             result.diagnostics = reader.take();
             return result;
         }
-        if (const int line = find_too_deep_line(text)) {
+        if (const int line = find_too_deep_toml_line(text)) {
             reader.error("toml.syntax",
-                         "a key with more than " + std::to_string(kMaxDotsPerLine) +
+                         "a key with more than " + std::to_string(kMaxTomlDotsPerLine) +
                              " dotted parts; tables this deeply nested are refused",
                          {display_path, line, 1});
             result.diagnostics = reader.take();

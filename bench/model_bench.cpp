@@ -2,6 +2,9 @@
 // reading the OBJ's bytes, tinyobjloader's parse alone — plus building the surface indices
 // (ModelQueries) that placement and picking need. Tells whether the OBJ parse dominates start-up.
 //   build/bench/bin/model_bench
+#include <sys/resource.h>
+
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -120,8 +123,62 @@ void BM_ModelQueries(benchmark::State& state, const std::string& id) {
     counters(state, model);
 }
 
+// A flat grid of faces × 2 triangles written once to a temporary folder with a manifest: how load
+// time and memory grow with the face count (the bound docs/performance.md states for huge OBJs).
+// Run it alone to read peak_rss_MB: --benchmark_filter=BM_LoadGridObj/2000000
+std::filesystem::path grid_model(int faces) {
+    const int grid = static_cast<int>(std::sqrt(faces / 2.0)) + 1;
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("injmap-bench-grid-" + std::to_string(faces));
+    std::filesystem::create_directories(dir);
+    std::ofstream obj(dir / "grid.obj");
+    for (int y = 0; y < grid; ++y)
+        for (int x = 0; x < grid; ++x)
+            obj << "v " << x - grid / 2 << ' ' << y - grid / 2 << " 50\n";
+    obj << "g skin\n";
+    for (int y = 0; y + 1 < grid; ++y)
+        for (int x = 0; x + 1 < grid; ++x) {
+            const int a = y * grid + x + 1, b = a + 1, c = a + grid, d = c + 1;
+            obj << "f " << a << ' ' << b << ' ' << d << "\nf " << a << ' ' << d << ' ' << c << '\n';
+        }
+    obj << "v 0 0 0\nv 1 0 0\nv 0 1 0\nvt 0 0\ng muscle\nf -3/1 -2/1 -1/1\n";
+    std::ofstream(dir / "grid.toml")
+        << "schema_version = 1\nid = \"grid\"\n[mesh]\nfile = \"grid.obj\"\nunits = \"mm\"\nup = "
+           "\"+y\"\n"
+           "forward = \"+z\"\n[skin]\ngroup = \"skin\"\n[[muscles]]\nid = \"frontalis\"\nside = "
+           "\"midline\"\ngroup = \"muscle\"\nlayer = \"sheet\"\n[landmarks]\nglabella = [0, 0, "
+           "50]\n";
+    return dir / "grid.toml";
+}
+
+void BM_LoadGridObj(benchmark::State& state) {
+    const auto manifest = grid_model(static_cast<int>(state.range(0)));
+    std::size_t triangles = 0;
+    for (auto _ : state) {
+        Result<Model> r = load_model(manifest);
+        if (!r.ok())
+            die("the grid model does not load");
+        triangles = r.value->skin.triangle_count();
+    }
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    state.counters["triangles"] = static_cast<double>(triangles);
+    state.counters["obj_MB"] =
+        static_cast<double>(std::filesystem::file_size(manifest.parent_path() / "grid.obj")) /
+        (1024.0 * 1024.0);
+    state.counters["peak_rss_MB"] = static_cast<double>(usage.ru_maxrss) / 1024.0;
+    std::error_code ec;
+    std::filesystem::remove_all(manifest.parent_path(), ec);
+}
+
 } // namespace
 
+BENCHMARK(BM_LoadGridObj)
+    ->Arg(250000)
+    ->Arg(1000000)
+    ->Arg(2000000)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
 BENCHMARK_CAPTURE(BM_LoadModel, adult_male, std::string("adult-male"))
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_LoadModel, adult_female, std::string("adult-female"))

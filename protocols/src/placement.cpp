@@ -84,13 +84,14 @@ Result<PlacedProtocol> place_protocol(const Protocol& protocol, const ModelQueri
     auto unknown = [&](const Site& site, const std::string& name, const char* role) {
         if (candidates.empty())
             candidates = landmark_candidates(model);
-        result.diagnostics.push_back({Severity::error,
-                                      "placement.unknown-landmark",
-                                      "site '" + site.id + "': " + role + " '" + name +
-                                          "' is not a landmark of model '" + model.id + "'" +
-                                          detail::did_you_mean(name, candidates),
-                                      site.placement.where,
-                                      {}});
+        result.diagnostics.push_back(
+            {Severity::error,
+             "placement.unknown-landmark",
+             detail::one_line("site '" + site.id + "': " + role + " '" + name +
+                              "' is not a landmark of model '" + model.id + "'" +
+                              detail::did_you_mean(name, candidates)),
+             site.placement.where,
+             {}});
     };
 
     for (const Site* site : protocol.sites()) {

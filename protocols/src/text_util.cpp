@@ -66,4 +66,11 @@ std::string format_number(double value) {
     return s;
 }
 
+std::string one_line(std::string text) {
+    for (char& c : text)
+        if (c == '\n' || c == '\r')
+            c = ' ';
+    return text;
+}
+
 } // namespace injmap::detail

@@ -18,6 +18,10 @@ namespace injmap::detail {
 [[nodiscard]] std::string did_you_mean(std::string_view word,
                                        const std::vector<std::string>& candidates);
 
+// Diagnostic messages are one line, but they quote names from the file, and a TOML string may
+// hold an escaped newline: line breaks become spaces.
+[[nodiscard]] std::string one_line(std::string text);
+
 // Numbers in messages: "5", "2.5", "0.125" (no trailing zeros).
 [[nodiscard]] std::string format_number(double value);
 

@@ -141,8 +141,8 @@ public:
     void add(std::string_view rule, SourceLocation where, std::string message,
              const char* basis = nullptr) {
         const RuleInfo& info = rule_info(rule);
-        out.push_back({info.severity, std::string(rule), std::move(message), std::move(where),
-                       basis ? basis : info.basis});
+        out.push_back({info.severity, std::string(rule), detail::one_line(std::move(message)),
+                       std::move(where), basis ? basis : info.basis});
     }
     Diagnostics out;
 };

@@ -10,8 +10,12 @@
 #include <gtest/gtest.h>
 
 #include "injmap/models/manifest.hpp"
+#include "injmap/models/surface_index.hpp"
+#include "injmap/protocols/placement.hpp"
 #include "injmap/protocols/protocol_reader.hpp"
 #include "injmap/protocols/session_record.hpp"
+#include "injmap/protocols/validator.hpp"
+#include "protocol_test_model.hpp"
 #include "test_support.hpp"
 
 namespace injmap {
@@ -49,11 +53,40 @@ constexpr const char* kTinyObj =
     "f 2 3 7\nf 2 7 6\nf 4 8 7\nf 4 7 3\nf 1 2 6\nf 1 6 5\n"
     "g muscle\nf 1/1 2/1 3/1\n";
 
+// As fuzz_protocol does: read, validate, place on a small model, check on the model.
 TEST(FuzzRegressions, ProtocolInputs) {
+    const Model model = test::make_test_model();
+    const ModelQueries queries(model);
     for (const auto& file : regressions("fuzz_protocol")) {
         const auto r = read_protocol_text(test::read_text(file), file.filename().string());
         expect_contract(r.diagnostics, file);
+        if (!r.ok())
+            continue;
+        expect_contract(validate_protocol(*r.value), file);
+        const auto placed = place_protocol(*r.value, queries);
+        expect_contract(placed.diagnostics, file);
+        if (placed.value)
+            expect_contract(validate_on_model(*r.value, *placed.value, queries), file);
     }
+}
+
+// fuzz_protocol: a landmark (and a muscle) name holding an escaped newline was quoted into
+// placement.unknown-landmark and validator messages, which became two lines.
+TEST(FuzzRegressions, PlacementMessagesAreOneLine) {
+    const auto r = read_protocol_file(test::data_dir() / "fuzz-regressions" / "fuzz_protocol" /
+                                      "landmark-newline.toml");
+    ASSERT_TRUE(r.ok()) << (r.diagnostics.empty() ? "" : format_diagnostic(r.diagnostics.front()));
+    const Model model = test::make_test_model();
+    const ModelQueries queries(model);
+    const auto placed = place_protocol(*r.value, queries);
+    bool unknown_landmark = false;
+    for (const auto& d : placed.diagnostics)
+        unknown_landmark = unknown_landmark || d.rule == "placement.unknown-landmark";
+    EXPECT_TRUE(unknown_landmark);
+    expect_contract(placed.diagnostics, "landmark-newline.toml");
+    if (placed.value)
+        expect_contract(validate_on_model(*r.value, *placed.value, queries),
+                        "landmark-newline.toml");
 }
 
 TEST(FuzzRegressions, ManifestInputs) {

@@ -4,6 +4,7 @@ find_package(glm REQUIRED)
 find_package(tomlplusplus REQUIRED)   # Debian ships it compiled (libtomlplusplus.so.3)
 find_package(tinyobjloader REQUIRED)  # no version: Debian's version string is "2rc10"
 find_package(nlohmann_json 3 REQUIRED) # JSON for --json output and session records
+find_package(meshoptimizer REQUIRED)  # skin decimation and vertex-cache order in the generator
 
 if(NOT INJMAP_FUZZ)
   find_package(glfw3 3.3 REQUIRED)

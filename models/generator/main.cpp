@@ -1,5 +1,5 @@
 // injmap-modelgen: generates the default anatomical models (OBJ + manifest) at build time.
-//   injmap-modelgen --out DIR [--preview DIR] [--voxel MM] ID...
+//   injmap-modelgen --out DIR [--preview DIR] [--voxel MM] [--skin-triangles N] ID...
 // Exit codes: 0 ok, 2 usage or I/O error (one line on stderr).
 #include <chrono>
 #include <cstdio>
@@ -21,10 +21,13 @@ int usage(const std::string& message) {
 }
 
 constexpr const char* kHelp =
-    "Usage: injmap-modelgen --out DIR [--preview DIR] [--voxel MM] [--quiet] ID...\n"
+    "Usage: injmap-modelgen --out DIR [--preview DIR] [--voxel MM] [--skin-triangles N] [--quiet] "
+    "ID...\n"
     "Generates the default models (adult-male, adult-female) as DIR/<ID>.obj and DIR/<ID>.toml.\n"
     "  --preview DIR  also render PNG previews (skin and see-through muscles) into DIR\n"
-    "  --voxel MM     surface-nets cell size (default 2.0)\n";
+    "  --voxel MM     surface-nets cell size (default 2.0)\n"
+    "  --skin-triangles N\n"
+    "                 decimate the skin to about N triangles (default 100000; 0 keeps them all)\n";
 
 } // namespace
 
@@ -58,6 +61,17 @@ int main(int argc, char** argv) {
             }
             if (!(options.voxel_mm >= 0.5f && options.voxel_mm <= 10.0f))
                 return usage("--voxel needs a size in mm between 0.5 and 10");
+        } else if (arg == "--skin-triangles") {
+            const char* v = value();
+            long long n = -1;
+            try {
+                n = v ? std::stoll(v) : -1;
+            } catch (const std::exception&) {
+                n = -1;
+            }
+            if (n < 0 || n > 10'000'000)
+                return usage("--skin-triangles needs a count between 0 and 10000000");
+            options.skin_triangles = static_cast<std::size_t>(n);
         } else if (arg == "--quiet") {
             quiet = true;
         } else if (!arg.empty() && arg[0] == '-') {

@@ -21,7 +21,7 @@ Model generate_model(std::string_view id, const GenerateOptions& options) {
     model.id = std::string(id);
     model.display_name = sex == "male" ? "Adult male (generated)" : "Adult female (generated)";
     model.sex = sex;
-    model.skin = gen::mesh_skin(sdf, options.voxel_mm, options.threads);
+    model.skin = gen::mesh_skin(sdf, options.voxel_mm, options.threads, options.skin_triangles);
     model.landmarks = gen::place_landmarks(sdf, model.skin);
     model.muscles = gen::build_muscles(sdf, model.landmarks);
     model.groups["cervical_paraspinal"] = {"splenius_capitis", "semispinalis_capitis"};

@@ -87,8 +87,20 @@ private:
 void parallel_for(std::size_t n, unsigned threads, const std::function<void(std::size_t)>& body);
 
 // Naive surface nets over the narrow band of the field, cut open at y = skeleton.cut_height;
-// vertices projected onto the zero set, normals from the gradient.
-[[nodiscard]] Mesh mesh_skin(const BodySdf& sdf, float voxel, unsigned threads);
+// vertices projected onto the zero set, normals from the gradient; exactly mirror-symmetric in x.
+// With target_triangles > 0, decimated to about that many triangles (decimate_mirrored).
+[[nodiscard]] Mesh mesh_skin(const BodySdf& sdf, float voxel, unsigned threads,
+                             std::size_t target_triangles = 0);
+
+// Quadric-error decimation (meshoptimizer) of a mesh that is its own mirror image in x: the left
+// half is simplified with its borders locked (the bust cut and the strip of triangles across the
+// midline), the right half is rebuilt as its mirror, so the result stays exactly symmetric.
+// `mirror[v]` is v's mirror vertex, `left[v]` whether v lies left of the midline. Vertices keep
+// their positions and normals (a subset of the input's); the index order is optimised for the
+// post-transform vertex cache. Returns about target_triangles triangles.
+[[nodiscard]] Mesh decimate_mirrored(const Mesh& mesh, const std::vector<std::uint32_t>& mirror,
+                                     const std::vector<std::uint8_t>& left,
+                                     std::size_t target_triangles);
 
 // Every standard landmark (landmark_names.hpp), snapped onto the mesh, left/right mirrored.
 // Throws std::logic_error if one is missing (a bug in the generator, never bad input).

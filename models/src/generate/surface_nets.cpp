@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <stdexcept>
 #include <thread>
 #include <unordered_map>
 
@@ -67,7 +68,7 @@ struct Grid {
 
 } // namespace
 
-Mesh mesh_skin(const BodySdf& sdf, float h, unsigned threads) {
+Mesh mesh_skin(const BodySdf& sdf, float h, unsigned threads, std::size_t target_triangles) {
     const Skeleton& s = sdf.skeleton();
     Grid g;
     g.h = h;
@@ -109,12 +110,17 @@ Mesh mesh_skin(const BodySdf& sdf, float h, unsigned threads) {
                         for (int i = ib * kBlock; i <= std::min((ib + 1) * kBlock, g.nx - 1); ++i)
                             wanted[g.node(i, j, k)] = 1;
             }
+    // The field is mirror-symmetric in x: evaluate the left half and the x = 0 plane, copy the
+    // right. Exactly mirrored values give an exactly mirrored mesh, which decimation relies on.
     parallel_for(static_cast<std::size_t>(g.nz), threads, [&](std::size_t k) {
         for (int j = 0; j < g.ny; ++j)
-            for (int i = 0; i < g.nx; ++i) {
+            for (int i = 0; i <= half_x; ++i) {
                 const std::size_t n = g.node(i, j, static_cast<int>(k));
-                if (wanted[n])
+                const std::size_t m = g.node(g.nx - 1 - i, j, static_cast<int>(k));
+                if (wanted[n] || wanted[m]) {
                     value[n] = sdf(g.position(i, j, static_cast<int>(k)));
+                    value[m] = value[n];
+                }
             }
     });
     wanted.clear();
@@ -207,6 +213,7 @@ Mesh mesh_skin(const BodySdf& sdf, float h, unsigned threads) {
     std::vector<std::int32_t> cell_vertex(
         static_cast<std::size_t>(g.nx - 1) * (g.ny - 1) * (g.nz - 1), -1);
     Mesh mesh;
+    std::vector<std::array<int, 3>> vertex_cell; // per vertex
     for (const auto& node : band) {
         const int i = node[0], j = node[1], k = node[2];
         if (i + 1 >= g.nx || j + 1 >= g.ny || k + 1 >= g.nz)
@@ -242,7 +249,20 @@ Mesh mesh_skin(const BodySdf& sdf, float h, unsigned threads) {
         }
         cell_vertex[g.cell(i, j, k)] = static_cast<std::int32_t>(mesh.positions.size());
         mesh.positions.push_back(g.position(i, j, k) + sum / static_cast<float>(crossings) * h);
+        vertex_cell.push_back({i, j, k});
     }
+    // Cell i mirrors cell nx − 2 − i; left cells are those below x = 0 (i < half_x).
+    std::vector<std::uint32_t> mirror(mesh.positions.size());
+    std::vector<std::uint8_t> left(mesh.positions.size());
+    for (std::size_t v = 0; v < mesh.positions.size(); ++v) {
+        const auto [i, j, k] = vertex_cell[v];
+        const std::int32_t m = cell_vertex[g.cell(g.nx - 2 - i, j, k)];
+        if (m < 0)
+            throw std::logic_error("surface nets: a skin vertex has no mirror image");
+        mirror[v] = static_cast<std::uint32_t>(m);
+        left[v] = i < half_x ? 1 : 0;
+    }
+    vertex_cell = {};
 
     // One quad per crossed edge, facing from the inside node to the outside node.
     std::vector<std::array<std::uint32_t, 4>> quads;
@@ -362,6 +382,18 @@ Mesh mesh_skin(const BodySdf& sdf, float h, unsigned threads) {
         vec3 n = sdf.normal(p, 0.5f * h);
         mesh.normals[v] = n;
     }
+
+    // The right half is the exact mirror image of the left (float rounding made them differ by
+    // ~1e-5 mm), so that decimation can work on one half.
+    for (std::size_t v = 0; v < mesh.positions.size(); ++v) {
+        if (!left[v])
+            continue;
+        const std::uint32_t m = mirror[v];
+        mesh.positions[m] = mesh.positions[v] * vec3(-1.0f, 1.0f, 1.0f);
+        mesh.normals[m] = mesh.normals[v] * vec3(-1.0f, 1.0f, 1.0f);
+    }
+    if (target_triangles > 0 && mesh.triangle_count() > target_triangles)
+        return decimate_mirrored(mesh, mirror, left, target_triangles);
     return mesh;
 }
 

@@ -40,7 +40,10 @@ inline constexpr std::array<std::string_view, 2> kDefaultModelIds = {"adult-male
 
 struct GenerateOptions {
     float voxel_mm = 2.0f; // surface-nets cell size; triangle count grows as 1/voxel²
-    unsigned threads = 0;  // 0 = std::thread::hardware_concurrency()
+    // The skin is decimated to about this many triangles (0: keep every surface-nets triangle).
+    // Fewer triangles where the surface is flat keep the frame cheap on software rendering.
+    std::size_t skin_triangles = 100000;
+    unsigned threads = 0; // 0 = std::thread::hardware_concurrency()
 };
 
 // The full model for "adult-male" or "adult-female": skin (with unit normals from the field's

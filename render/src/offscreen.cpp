@@ -128,6 +128,22 @@ void Offscreen::resolve() {
     glBindFramebuffer(GL_READ_FRAMEBUFFER, GLuint(read));
 }
 
+void Offscreen::blit_to(unsigned framebuffer, int x, int y) const {
+    GLint draw = 0, read = 0;
+    glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &draw);
+    glGetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &read);
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, impl_->resolved_fbo.id());
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, GLuint(framebuffer));
+    const GLboolean scissor = glIsEnabled(GL_SCISSOR_TEST); // a blit is scissored too
+    glDisable(GL_SCISSOR_TEST);
+    glBlitFramebuffer(0, 0, impl_->width, impl_->height, x, y, x + impl_->width, y + impl_->height,
+                      GL_COLOR_BUFFER_BIT, GL_NEAREST);
+    if (scissor)
+        glEnable(GL_SCISSOR_TEST);
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, GLuint(draw));
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, GLuint(read));
+}
+
 std::vector<std::uint8_t> Offscreen::read_rgba() const {
     const std::size_t row = std::size_t(impl_->width) * 4;
     std::vector<std::uint8_t> pixels(row * std::size_t(impl_->height));

@@ -19,6 +19,7 @@
 #include "injmap/render/style.hpp"
 #include "overlay_style.hpp"
 #include "shaders.hpp"
+#include "skin_clusters.hpp"
 #include "skin_glow.hpp"
 #include "skin_occlusion.hpp"
 
@@ -50,7 +51,12 @@ struct ModelEntry {
     std::size_t skin_vertices = 0, skin_indices = 0, muscle_count = 0;
     glm::vec3 skin_first{0.0f}, skin_last{0.0f};
 
-    GpuMesh skin;
+    GpuMesh skin; // its element buffer holds the visible clusters of the last camera only
+    SkinClusters skin_clusters;
+    std::vector<std::uint8_t> skin_visible;     // per cluster, for the element buffer's content
+    std::vector<std::uint8_t> visible_check;    // scratch
+    std::vector<std::uint32_t> visible_indices; // scratch
+    GLsizei skin_visible_count = 0;
     gl::Buffer glow; // lazily: per skin vertex (ids vec4, weights vec4)
     bool glow_ready = false;
     GpuMesh muscles;
@@ -240,7 +246,10 @@ struct Renderer::Impl {
             for (std::size_t i = 0; i < vertices.size(); ++i)
                 vertices[i] = {model.skin.positions[i], normals[i], glm::vec2(0.0f),
                                glm::vec2(-1.0f, 0.0f)};
-            e.skin = upload(vertices, model.skin.indices);
+            e.skin_clusters = build_skin_clusters(model.skin);
+            e.skin = upload(vertices, e.skin_clusters.indices);
+            e.skin_visible.assign(e.skin_clusters.clusters.size(), 1);
+            e.skin_visible_count = e.skin.count;
         }
         {
             std::vector<MeshVertex> vertices;
@@ -264,6 +273,22 @@ struct Renderer::Impl {
                 e.muscles = upload(vertices, indices);
         }
         return e;
+    }
+
+    // Puts the skin clusters this camera can see into the skin's element buffer.
+    static void cull_skin(ModelEntry& e, const glm::vec3& eye, const glm::mat4& view_proj) {
+        mark_visible_clusters(e.skin_clusters, eye, view_proj, e.visible_check);
+        if (e.visible_check == e.skin_visible)
+            return;
+        e.skin_visible.swap(e.visible_check);
+        gather_cluster_indices(e.skin_clusters, e.skin_visible, e.visible_indices);
+        glBindVertexArray(e.skin.vao.id());
+        glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, e.skin.ebo.id());
+        glBufferData(GL_ELEMENT_ARRAY_BUFFER,
+                     GLsizeiptr(e.visible_indices.size() * sizeof(std::uint32_t)),
+                     e.visible_indices.data(), GL_STREAM_DRAW);
+        glBindVertexArray(0);
+        e.skin_visible_count = GLsizei(e.visible_indices.size());
     }
 
     void ensure_glow(const Model& model, ModelEntry& e) {
@@ -364,7 +389,7 @@ struct Renderer::Impl {
         glEnable(GL_CULL_FACE);
         glCullFace(GL_BACK);
         glBindVertexArray(e.skin.vao.id());
-        glDrawElements(GL_TRIANGLES, e.skin.count, GL_UNSIGNED_INT, nullptr);
+        glDrawElements(GL_TRIANGLES, e.skin_visible_count, GL_UNSIGNED_INT, nullptr);
         glDisable(GL_CULL_FACE);
         glBindFramebuffer(GL_FRAMEBUFFER, fbo);
         glViewport(0, 0, frame.width, frame.height);
@@ -380,6 +405,8 @@ struct Renderer::Impl {
         const glm::mat4 view_proj =
             projection_matrix(frame.camera, aspect) * view_matrix(frame.camera);
 
+        if (e.skin.count > 0)
+            cull_skin(e, camera_basis(frame.camera).eye, view_proj);
         const bool show_muscles =
             (frame.layers.muscles || frame.layers.xray) && e.muscles.count > 0;
         const bool show_skin = (frame.layers.skin || frame.layers.xray) && e.skin.count > 0;
@@ -449,12 +476,12 @@ struct Renderer::Impl {
             glEnable(GL_BLEND);
             glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE,
                                 GL_ONE_MINUS_SRC_ALPHA);
-            glDrawElements(GL_TRIANGLES, e.skin.count, GL_UNSIGNED_INT, nullptr);
+            glDrawElements(GL_TRIANGLES, e.skin_visible_count, GL_UNSIGNED_INT, nullptr);
             glDisable(GL_BLEND);
             glDepthMask(GL_TRUE);
             glDepthFunc(GL_LESS);
         } else {
-            glDrawElements(GL_TRIANGLES, e.skin.count, GL_UNSIGNED_INT, nullptr);
+            glDrawElements(GL_TRIANGLES, e.skin_visible_count, GL_UNSIGNED_INT, nullptr);
         }
         glDisable(GL_CULL_FACE);
     }
@@ -596,6 +623,30 @@ struct Renderer::Impl {
     }
 
     // Everything, into framebuffer `fbo` of the frame's size.
+    // The studio backdrop as one full-screen triangle at the far plane; `behind_scene`:
+    // depth-tested against what is drawn already (and leaving the depth buffer alone).
+    void draw_backdrop(const FrameSnapshot& frame, bool behind_scene) {
+        glDisable(GL_BLEND);
+        glDisable(GL_CULL_FACE);
+        if (behind_scene) {
+            glEnable(GL_DEPTH_TEST);
+            glDepthFunc(GL_LEQUAL);
+            glDepthMask(GL_FALSE);
+        } else {
+            glDisable(GL_DEPTH_TEST);
+        }
+        glUseProgram(background_program.id());
+        glUniform3f(uniform(background_program, "u_color"), frame.background.r, frame.background.g,
+                    frame.background.b);
+        glUniform1f(uniform(background_program, "u_alpha"), frame.background.a);
+        glUniform2f(uniform(background_program, "u_size"), float(frame.width), float(frame.height));
+        glBindVertexArray(empty_vao.id());
+        glDrawArrays(GL_TRIANGLES, 0, 3);
+        glDepthMask(GL_TRUE);
+        glDepthFunc(GL_LESS);
+        glDisable(GL_DEPTH_TEST);
+    }
+
     void draw_into(const FrameSnapshot& frame, GLuint fbo) {
         glBindFramebuffer(GL_FRAMEBUFFER, fbo);
         glViewport(0, 0, frame.width, frame.height);
@@ -607,19 +658,16 @@ struct Renderer::Impl {
         glClearDepth(1.0);
         glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
 
-        glDisable(GL_DEPTH_TEST);
-        glDisable(GL_BLEND);
-        glDisable(GL_CULL_FACE);
-        glUseProgram(background_program.id());
-        glUniform3f(uniform(background_program, "u_color"), frame.background.r, frame.background.g,
-                    frame.background.b);
-        glUniform1f(uniform(background_program, "u_alpha"), frame.background.a);
-        glUniform2f(uniform(background_program, "u_size"), float(frame.width), float(frame.height));
-        glBindVertexArray(empty_vao.id());
-        glDrawArrays(GL_TRIANGLES, 0, 3);
-
+        // Opaque scenes draw the backdrop after the model, behind it by depth, so that only the
+        // pixels the model leaves empty are shaded; the see-through skin of x-ray mode blends
+        // over it, so there it comes first.
+        const bool backdrop_first = !frame.model || frame.layers.xray;
+        if (backdrop_first)
+            draw_backdrop(frame, false);
         if (frame.model)
             draw_model(frame, fbo);
+        if (!backdrop_first)
+            draw_backdrop(frame, true);
 
         const SurfaceIndex* skin = frame.skin_index;
         if (!skin && frame.model && !frame.markers.empty() && frame.layers.markers)

@@ -36,6 +36,10 @@ public:
     void bind() const;
     // Multisampled colour → the resolved texture (a no-op without multisampling).
     void resolve();
+    // Copies the resolved colour 1:1 into `framebuffer` (0 = the window's back buffer) with its
+    // bottom-left corner at (x, y) pixels. A same-size copy is a memory copy on llvmpipe, far
+    // cheaper than drawing the image as a blended, filtered textured quad.
+    void blit_to(unsigned framebuffer, int x, int y) const;
     // The resolved colour as RGBA bytes, top-left origin (call resolve() first when multisampled).
     [[nodiscard]] std::vector<std::uint8_t> read_rgba() const;
 

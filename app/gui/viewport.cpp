@@ -70,6 +70,11 @@ unsigned Viewport3D::draw(const render::FrameSnapshot& frame, bool force) {
     return target_->color_texture();
 }
 
+void Viewport3D::present(int x, int y) const {
+    if (target_)
+        target_->blit_to(0, x, y);
+}
+
 const render::OverlayLayout& Viewport3D::layout() const {
     return layout_;
 }

@@ -32,6 +32,9 @@ public:
     // A snapshot equal to the last one drawn reuses the image (panel-only changes cost no 3D work)
     // unless `force` is set (benchmarks).
     unsigned draw(const render::FrameSnapshot& frame, bool force = false);
+    // Copies the image of the last draw() into the window's back buffer, bottom-left corner at
+    // (x, y) framebuffer pixels.
+    void present(int x, int y) const;
     // Marker screen positions and visibility of the last draw (pixels of the viewport image).
     [[nodiscard]] const render::OverlayLayout& layout() const;
     [[nodiscard]] bool has_renderer() const { return renderer_ != nullptr; }

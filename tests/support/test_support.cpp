@@ -42,6 +42,8 @@ fs::path fresh_dir(const std::string& name) {
     std::string test_name = name;
     if (const auto* info = ::testing::UnitTest::GetInstance()->current_test_info())
         test_name = std::string(info->test_suite_name()) + "." + info->name() + "." + name;
+    else // suite set-up: ctest runs each test of the suite as its own process, in parallel
+        test_name = name + "." + std::to_string(::getpid());
     fs::path dir = output_dir() / test_name;
     fs::remove_all(dir);
     fs::create_directories(dir);

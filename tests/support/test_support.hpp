@@ -13,7 +13,8 @@ std::filesystem::path share_dir();  // <build>/share/injmap (generated models, c
 std::filesystem::path source_dir(); // the project root
 std::filesystem::path injmap_exe(); // the built injmap executable
 
-// A fresh, empty folder under output_dir() named after the running test.
+// A fresh, empty folder under output_dir() named after the running test (outside a test, e.g. in
+// a suite set-up, after the process: ctest runs the tests of one suite in parallel processes).
 std::filesystem::path fresh_dir(const std::string& name);
 
 struct CommandResult {

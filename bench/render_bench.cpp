@@ -124,6 +124,49 @@ BENCHMARK(BM_Frame)
     ->UseRealTime()
     ->MinTime(2.0);
 
+// Geometry against fill: the skin-only frame at a quarter, half and full 1280x800. A cost that
+// barely falls with the pixel count is vertex-bound (llvmpipe shades vertices on one thread).
+void BM_FrameSize(benchmark::State& state) {
+    Scene& scene = Scene::get();
+    render::FrameSnapshot frame = scene.frame;
+    frame.width = int(state.range(0));
+    frame.height = int(state.range(1));
+    frame.layers.markers = state.range(2) != 0;
+    render::Offscreen target(frame.width, frame.height, 0);
+    scene.renderer->draw(frame, target);
+    scene.renderer->finish();
+    for (auto _ : state) {
+        scene.renderer->draw(frame, target);
+        scene.renderer->finish();
+    }
+    state.SetLabel(std::to_string(frame.width) + "x" + std::to_string(frame.height) +
+                   (frame.layers.markers ? " skin+markers" : " skin only"));
+}
+BENCHMARK(BM_FrameSize)
+    ->Args({320, 200, 0})
+    ->Args({640, 400, 0})
+    ->Args({1280, 800, 0})
+    ->Args({1280, 800, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(1.0);
+
+// The fixed cost of a frame: clear and the gradient background, nothing else.
+void BM_BackgroundOnly(benchmark::State& state) {
+    Scene& scene = Scene::get();
+    render::FrameSnapshot frame;
+    frame.width = 1280;
+    frame.height = 800;
+    render::Offscreen target(frame.width, frame.height, 0);
+    scene.renderer->draw(frame, target);
+    scene.renderer->finish();
+    for (auto _ : state) {
+        scene.renderer->draw(frame, target);
+        scene.renderer->finish();
+    }
+}
+BENCHMARK(BM_BackgroundOnly)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(1.0);
+
 // The CPU side of the overlay alone: projection, occlusion ray casts for 31 sites, label layout.
 void BM_OverlayLayout(benchmark::State& state) {
     Scene& scene = Scene::get();

@@ -1,4 +1,5 @@
 #include "injmap/models/manifest.hpp"
+#include "injmap/models/model_cache.hpp"
 
 #include <algorithm>
 #include <array>
@@ -894,7 +895,7 @@ Result<Model> load_model_by_name(std::string_view id_or_path) {
                                       {}});
         return result;
     }
-    return load_model(*path);
+    return load_model_cached(*path); // every command and the GUI start here: skip the OBJ parse
 }
 
 } // namespace injmap

@@ -397,9 +397,6 @@ std::optional<std::uint64_t> model_cache_file_hash(const fs::path& path) {
 
 fs::path model_cache_path(const fs::path& manifest_path) {
     const fs::path manifest = absolute_normal(manifest_path);
-    const fs::path dir = manifest.parent_path();
-    if (::access(dir.c_str(), W_OK) == 0)
-        return dir / (manifest.stem().string() + ".model-cache");
     fs::path base;
     if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
         base = xdg;

@@ -39,10 +39,12 @@ protected:
     void SetUp() override {
         ::unsetenv("INJMAP_NO_MODEL_CACHE");
         dir_ = test::fresh_dir("cache");
+        ::setenv("XDG_CACHE_HOME", (dir_ / "xdg-cache").c_str(), 1);
         test::write_text(dir_ / "cube.obj", kObj);
         test::write_text(dir_ / "cube.toml", kManifest);
     }
     fs::path manifest() const { return dir_ / "cube.toml"; }
+    fs::path cache_file() const { return model_cache_path(manifest()); }
     fs::path dir_;
 };
 
@@ -78,11 +80,13 @@ void expect_same(const Result<Model>& a, const Result<Model>& b) {
     }
 }
 
-TEST_F(ModelCache, MissWritesTheCacheNextToTheManifest) {
-    EXPECT_EQ(model_cache_path(manifest()), dir_ / "cube.model-cache");
-    EXPECT_FALSE(fs::exists(dir_ / "cube.model-cache"));
+TEST_F(ModelCache, MissWritesTheCacheInTheUserCacheFolder) {
+    EXPECT_EQ(cache_file().parent_path(), dir_ / "xdg-cache" / "injmap" / "models");
+    EXPECT_EQ(cache_file().filename().string().rfind("cube-", 0), 0u);
+    EXPECT_FALSE(fs::exists(dir_ / "cube.model-cache")); // nothing beside the user's files
+    EXPECT_FALSE(fs::exists(cache_file()));
     expect_same(load_model_cached(manifest()), load_model(manifest()));
-    EXPECT_TRUE(fs::exists(dir_ / "cube.model-cache"));
+    EXPECT_TRUE(fs::exists(cache_file()));
 }
 
 TEST_F(ModelCache, HitGivesTheSameModelAndWarnings) {
@@ -90,9 +94,9 @@ TEST_F(ModelCache, HitGivesTheSameModelAndWarnings) {
     ASSERT_TRUE(fresh.ok());
     ASSERT_FALSE(fresh.diagnostics.empty()); // obj.no-uv: the muscle has no texture coordinates
     (void)load_model_cached(manifest());
-    const auto before = fs::last_write_time(dir_ / "cube.model-cache");
+    const auto before = fs::last_write_time(cache_file());
     const auto hit = load_model_cached(manifest());
-    EXPECT_EQ(fs::last_write_time(dir_ / "cube.model-cache"), before); // read, not rewritten
+    EXPECT_EQ(fs::last_write_time(cache_file()), before); // read, not rewritten
     expect_same(hit, fresh);
 }
 
@@ -124,7 +128,7 @@ TEST_F(ModelCache, EditedManifestIsLoadedAgain) {
 
 TEST_F(ModelCache, DamagedCacheIsIgnored) {
     (void)load_model_cached(manifest());
-    const fs::path cache = dir_ / "cube.model-cache";
+    const fs::path cache = cache_file();
     const std::string good = test::read_text(cache);
     ASSERT_GT(good.size(), 100u);
     for (std::size_t cut :
@@ -147,13 +151,13 @@ TEST_F(ModelCache, FailedLoadsAreNotCached) {
     test::write_text(dir_ / "cube.obj", "v nan 0 0\n");
     const auto r = load_model_cached(manifest());
     EXPECT_FALSE(r.ok());
-    EXPECT_FALSE(fs::exists(dir_ / "cube.model-cache"));
+    EXPECT_FALSE(fs::exists(cache_file()));
 }
 
 TEST_F(ModelCache, CanBeTurnedOff) {
     ::setenv("INJMAP_NO_MODEL_CACHE", "1", 1);
     expect_same(load_model_cached(manifest()), load_model(manifest()));
-    EXPECT_FALSE(fs::exists(dir_ / "cube.model-cache"));
+    EXPECT_FALSE(fs::exists(cache_file()));
     ::unsetenv("INJMAP_NO_MODEL_CACHE");
 }
 

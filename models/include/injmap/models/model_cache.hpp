@@ -10,8 +10,8 @@
 // is unreadable, truncated, of another format version or otherwise damaged is ignored the same way
 // — it can never make a load fail. Only successful loads are cached.
 //
-// Where: next to the manifest as <stem>.model-cache (the default models keep manifest and OBJ side
-// by side), or, when that folder is not writable, in $XDG_CACHE_HOME/injmap/models (~/.cache/...).
+// Where: $XDG_CACHE_HOME/injmap/models (default ~/.cache/injmap/models) as
+// <stem>-<hash of the manifest's absolute path>.model-cache — never next to the user's own files.
 // Writes go to a temporary file renamed into place, so concurrent processes never see half a file.
 // INJMAP_NO_MODEL_CACHE=1 turns the cache off (load_model_cached is then load_model).
 #include <cstdint>

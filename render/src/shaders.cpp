@@ -128,9 +128,10 @@ void main() {
     float fw = wrap_diffuse(n, u_fill_dir, 0.6);
     float fl = max(dot(n, u_fill_dir), 0.0);
     vec3 diffuse = KEY * (albedo * kw + sss * (kw - kl) * 0.55) * mix(1.0, ao, 0.5) +
-                   FILL * (albedo * fw + sss * (fw - fl) * 0.35) * ao;
+                   FILL * (albedo * fw + sss * (fw - fl) * 0.35) * mix(1.0, ao, 0.8);
     // Occluded creases stay warm (light scattered in the skin), not grey.
-    vec3 ambient = mix(GROUND, SKY, n.y * 0.5 + 0.5) * albedo * mix(sss * 1.2, vec3(1.0), ao) * ao;
+    vec3 ambient = mix(GROUND, SKY, n.y * 0.5 + 0.5) * albedo * mix(sss * 1.2, vec3(1.0), ao) *
+                   mix(1.0, ao, 0.85);
     float ndv = max(dot(n, v), 0.0);
     float edge = 1.0 - ndv;
     float rim = edge * edge * edge * max(dot(n, u_rim_dir) + 0.35, 0.0);

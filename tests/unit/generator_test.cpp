@@ -331,6 +331,48 @@ void check_skin_is_mirror_symmetric(const std::string& id) {
     EXPECT_LT(worst, 0.05f);
 }
 
+// The skin is decimated half by half: every vertex has its exact mirror image among the vertices.
+void check_skin_vertices_mirror_exactly(const std::string& id) {
+    const auto& skin = model(id).skin;
+    std::map<std::array<float, 3>, int> positions;
+    for (const auto& p : skin.positions)
+        positions[{p.x, p.y, p.z}] += 1;
+    std::size_t unmatched = 0;
+    for (const auto& p : skin.positions)
+        unmatched += positions.count({-p.x, p.y, p.z}) ? 0 : 1;
+    EXPECT_EQ(unmatched, 0u);
+}
+
+// Decimation keeps triangles small where the surface bends: the face's triangles are several times
+// smaller than those of the flat upper back (a uniform mesh would have them alike).
+void check_skin_triangles_are_finer_on_the_face_than_on_the_back(const std::string& id) {
+    const auto& m = model(id);
+    const auto& skin = m.skin;
+    const vec3 nasion = *m.landmark("nasion"), menton = *m.landmark("menton");
+    const vec3 t4 = *m.landmark("t4");
+    double face_area = 0.0, back_area = 0.0;
+    std::size_t face = 0, back = 0;
+    for (std::size_t t = 0; t + 2 < skin.indices.size(); t += 3) {
+        const vec3 a = skin.positions[skin.indices[t]], b = skin.positions[skin.indices[t + 1]],
+                   c = skin.positions[skin.indices[t + 2]];
+        const vec3 centre = (a + b + c) / 3.0f;
+        const double area = 0.5 * glm::length(glm::cross(b - a, c - a));
+        if (centre.y < nasion.y && centre.y > menton.y && centre.z > menton.z - 20.0f) {
+            face_area += area;
+            ++face;
+        } else if (std::abs(centre.y - t4.y) < 40.0f && centre.z < t4.z + 15.0f &&
+                   std::abs(centre.x) < 80.0f) {
+            back_area += area;
+            ++back;
+        }
+    }
+    ASSERT_GT(face, 100u);
+    ASSERT_GT(back, 20u);
+    EXPECT_GT(back_area / double(back), 3.0 * face_area / double(face))
+        << "mean triangle area: face " << face_area / double(face) << " mm², upper back "
+        << back_area / double(back) << " mm²";
+}
+
 void check_muscles_are_closed_mirrored_and_carry_fibres(const std::string& id) {
     const auto& m = model(id);
     for (const auto& muscle : m.muscles) {
@@ -484,6 +526,14 @@ TEST_P(Generator, SkinMesh) {
     {
         SCOPED_TRACE("SkinIsMirrorSymmetric");
         check_skin_is_mirror_symmetric(GetParam());
+    }
+    {
+        SCOPED_TRACE("SkinVerticesMirrorExactly");
+        check_skin_vertices_mirror_exactly(GetParam());
+    }
+    {
+        SCOPED_TRACE("SkinTrianglesAreFinerOnTheFaceThanOnTheBack");
+        check_skin_triangles_are_finer_on_the_face_than_on_the_back(GetParam());
     }
 }
 

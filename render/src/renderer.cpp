@@ -689,19 +689,22 @@ Renderer::~Renderer() = default;
 std::unique_ptr<Renderer> Renderer::create(std::string& error) {
     std::unique_ptr<Renderer> r(new Renderer());
     Impl& i = *r->impl_;
-    const std::string lit = std::string("#version 330 core\n") + shaders::kLighting;
-    i.skin_program = gl::make_program("skin", shaders::kMeshVertex,
-                                      (lit + shaders::kSkinFragment).c_str(), error);
+    const std::string version = "#version 330 core\n";
+    const std::string xray = version + "#define XRAY\n";
+    i.skin_program =
+        gl::make_program("skin", (version + shaders::kLighting + shaders::kSkinVertex).c_str(),
+                         (version + shaders::kSkinDepth + shaders::kSkinFragment).c_str(), error);
     if (!i.skin_program)
         return nullptr;
-    const std::string xray_lit =
-        std::string("#version 330 core\n#define XRAY\n") + shaders::kLighting;
-    i.xray_skin_program = gl::make_program("x-ray skin", shaders::kMeshVertex,
-                                           (xray_lit + shaders::kSkinFragment).c_str(), error);
+    i.xray_skin_program =
+        gl::make_program("x-ray skin", (xray + shaders::kLighting + shaders::kSkinVertex).c_str(),
+                         (xray + shaders::kSkinDepth + shaders::kSkinFragment).c_str(), error);
     if (!i.xray_skin_program)
         return nullptr;
-    i.muscle_program = gl::make_program("muscle", shaders::kMeshVertex,
-                                        (lit + shaders::kMuscleFragment).c_str(), error);
+    i.muscle_program = gl::make_program(
+        "muscle", shaders::kMeshVertex,
+        (version + shaders::kLighting + shaders::kSkinDepth + shaders::kMuscleFragment).c_str(),
+        error);
     if (!i.muscle_program)
         return nullptr;
     i.depth_program =

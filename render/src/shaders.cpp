@@ -39,24 +39,11 @@ void main() {
 
 // Shared lighting: a camera-attached three-point rig (warm key from the upper left, cool fill from
 // the right, rim from behind), hemisphere ambient, a filmic tone curve and sRGB output.
-// Shared lighting: a camera-attached three-point rig (warm key from the upper left, cool fill from
-// the right, rim from behind), hemisphere ambient, a filmic tone curve and sRGB output; and the
-// skin depth texture helpers.
 const char* const kLighting = R"(
 uniform vec3 u_eye;
 uniform vec3 u_key_dir;
 uniform vec3 u_fill_dir;
 uniform vec3 u_rim_dir;
-uniform sampler2D u_skin_depth;
-uniform float u_near;
-uniform float u_far;
-float linear_depth(float d) {
-    float z = d * 2.0 - 1.0;
-    return 2.0 * u_near * u_far / (u_far + u_near - z * (u_far - u_near));
-}
-float skin_depth_here() {
-    return linear_depth(texelFetch(u_skin_depth, ivec2(gl_FragCoord.xy), 0).r);
-}
 const vec3 KEY = vec3(1.00, 0.94, 0.86) * 2.6;
 const vec3 FILL = vec3(0.92, 0.94, 1.00) * 1.05;
 const vec3 RIM = vec3(1.00, 0.98, 0.96) * 1.1;
@@ -91,35 +78,53 @@ float specular40(vec3 n, vec3 l, vec3 v) {
 }
 )";
 
-const char* const kSkinFragment = R"(
+const char* const kSkinDepth = R"(
+uniform sampler2D u_skin_depth;
+uniform float u_near;
+uniform float u_far;
+float linear_depth(float d) {
+    float z = d * 2.0 - 1.0;
+    return 2.0 * u_near * u_far / (u_far + u_near - z * (u_far - u_near));
+}
+float skin_depth_here() {
+    return linear_depth(texelFetch(u_skin_depth, ivec2(gl_FragCoord.xy), 0).r);
+}
+)";
+
+const char* const kSkinVertex = R"(
+layout(location = 0) in vec3 a_position;
+layout(location = 1) in vec3 a_normal;
+layout(location = 2) in vec2 a_uv;           // x: precomputed cavity occlusion (1 = open)
+layout(location = 4) in vec4 a_glow_ids;     // nearby muscles
+layout(location = 5) in vec4 a_glow_weights; // closeness to each of them, 0..1
+uniform mat4 u_view_proj;
+uniform float u_state[128]; // per muscle: 1 = glow
+uniform int u_glow_on;      // 1 when any muscle glows (else the glow lookup is skipped)
 // Colours arrive linear (converted from sRGB once per draw on the CPU).
 uniform vec3 u_albedo;
 uniform vec3 u_subsurface;
 uniform vec3 u_glow_color;
-// Compiled twice: opaque, and with XRAY defined (translucent, nearest layer only). Keeping the
-// discard out of the opaque variant lets llvmpipe test depth before shading.
-in vec3 v_world;
-in vec3 v_normal;
-in vec2 v_uv;
-in float v_state;
-in float v_stripes;
-in float v_glow;
-out vec4 o_color;
+out vec4 v_color;
+float state_of(float index) {
+    int i = int(index + 0.5);
+    return (i >= 0 && i < 128) ? u_state[i] : 0.0;
+}
+// Lit per vertex: the skin is dense where it bends (triangles a few pixels across at the closest
+// framing) and its lighting varies slowly, while per-pixel shading was a third of the GUI frame
+// on llvmpipe. Compiled twice: opaque, and with XRAY defined (translucent, Fresnel alpha).
 void main() {
-#ifdef XRAY
-    if (linear_depth(gl_FragCoord.z) > skin_depth_here() + 0.5)
-        discard; // only the skin layer nearest the eye (from the depth texture)
-#endif
-    vec3 n = normalize(v_normal);
-    if (!gl_FrontFacing)
-        n = -n;
-    vec3 v = normalize(u_eye - v_world);
-    float ao = clamp(v_uv.x, 0.0, 1.0); // precomputed cavity occlusion (1 = open)
+    gl_Position = u_view_proj * vec4(a_position, 1.0);
+    vec3 n = normalize(a_normal);
+    vec3 v = normalize(u_eye - a_position);
+    float ao = clamp(a_uv.x, 0.0, 1.0);
+    float glow = 0.0;
+    if (u_glow_on == 1)
+        for (int k = 0; k < 4; ++k)
+            glow = max(glow, a_glow_weights[k] * state_of(a_glow_ids[k]));
+    glow = clamp(glow, 0.0, 1.0);
     vec3 albedo = u_albedo;
     vec3 sss = u_subsurface;
-    vec3 glow_color = u_glow_color;
-    float glow = clamp(v_glow, 0.0, 1.0);
-    albedo = mix(albedo, albedo * glow_color * 1.45, glow * 0.32);
+    albedo = mix(albedo, albedo * u_glow_color * 1.45, glow * 0.32);
 
     // Wrapped diffuse softens the terminator; the difference to plain Lambert is where light
     // scatters under the skin, tinted warm.
@@ -137,22 +142,30 @@ void main() {
     float rim = edge * edge * edge * max(dot(n, u_rim_dir) + 0.35, 0.0);
     vec3 spec = KEY * specular18(n, u_key_dir, v) * 0.045;
     vec3 color = (diffuse + ambient) * 0.46 + RIM * rim * mix(albedo, vec3(1.0), 0.4) * 0.35 + spec;
-    color += glow_color * glow * 0.035;
+    color += u_glow_color * glow * 0.035;
 #ifdef XRAY
-    {
-        // Fresnel-weighted: nearly clear where the skin faces the viewer, a soft outline at the
-        // silhouette, so the muscles beneath read clearly and the body shape stays.
-        float a = mix(0.08, 0.80, edge * edge);
-        o_color = vec4(to_display(mix(color, vec3(0.9, 0.92, 0.95), 0.35)), a);
-    }
+    // Fresnel-weighted: nearly clear where the skin faces the viewer, a soft outline at the
+    // silhouette, so the muscles beneath read clearly and the body shape stays.
+    v_color = vec4(to_display(mix(color, vec3(0.9, 0.92, 0.95), 0.35)), mix(0.08, 0.80, edge * edge));
 #else
-    {
-        // A touch more saturation: the soft grey-blue fill otherwise drifts skin towards clay.
-        vec3 shown = to_display(color);
-        float luma = dot(shown, vec3(0.2126, 0.7152, 0.0722));
-        o_color = vec4(clamp(mix(vec3(luma), shown, 1.18), 0.0, 1.0), 1.0);
-    }
+    // A touch more saturation: the soft grey-blue fill otherwise drifts skin towards clay.
+    vec3 shown = to_display(color);
+    float luma = dot(shown, vec3(0.2126, 0.7152, 0.0722));
+    v_color = vec4(clamp(mix(vec3(luma), shown, 1.18), 0.0, 1.0), 1.0);
 #endif
+}
+)";
+
+const char* const kSkinFragment = R"(
+// Keeping the discard out of the opaque variant lets llvmpipe test depth before shading.
+in vec4 v_color;
+out vec4 o_color;
+void main() {
+#ifdef XRAY
+    if (linear_depth(gl_FragCoord.z) > skin_depth_here() + 0.5)
+        discard; // only the skin layer nearest the eye (from the depth texture)
+#endif
+    o_color = v_color;
 }
 )";
 

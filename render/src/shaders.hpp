@@ -2,12 +2,17 @@
 // GLSL 3.30 core sources of the renderer's programs (private to injmap_render).
 namespace injmap::render::shaders {
 
-// Skin and muscles share the vertex stage. Attributes: 0 position, 1 normal, 2 uv,
+// Muscles (and the skin depth pass) use this vertex stage. Attributes: 0 position, 1 normal, 2 uv,
 // 3 (muscle index, stripe count), 4 glow muscle indices, 5 glow weights.
 extern const char* const kMeshVertex;
-// The skin and muscle fragment bodies follow "#version 330 core" + kLighting.
+// Lighting functions and uniforms; kSkinDepth: the skin depth texture helpers (fragment only).
 extern const char* const kLighting;
+extern const char* const kSkinDepth;
+// The skin is lit per vertex: "#version 330 core" [+ "#define XRAY"] + kLighting + kSkinVertex,
+// and its fragment stage is version [+ XRAY] + kSkinDepth + kSkinFragment.
+extern const char* const kSkinVertex;
 extern const char* const kSkinFragment;
+// The muscle fragment body follows "#version 330 core" + kLighting + kSkinDepth.
 extern const char* const kMuscleFragment;
 // Depth only (the skin depth texture for x-ray and muscle depth limits).
 extern const char* const kDepthFragment;

@@ -93,6 +93,18 @@ struct Scene {
 
 enum Mode { skin = 0, muscles = 1, xray = 2 };
 
+// Times whole frames of `frame` (each ending with glFinish); the first, with uploads and shader
+// compilation, outside the timing.
+void time_frames(benchmark::State& state, Scene& scene, const render::FrameSnapshot& frame) {
+    render::Offscreen target(frame.width, frame.height, frame.antialias ? 4 : 0);
+    scene.renderer->draw(frame, target);
+    scene.renderer->finish();
+    for (auto _ : state) {
+        scene.renderer->draw(frame, target);
+        scene.renderer->finish();
+    }
+}
+
 void BM_Frame(benchmark::State& state) {
     Scene& scene = Scene::get();
     render::FrameSnapshot frame = scene.frame;
@@ -101,14 +113,7 @@ void BM_Frame(benchmark::State& state) {
     frame.layers.muscles = mode == muscles;
     frame.layers.xray = mode == xray;
     frame.antialias = state.range(1) != 0;
-    render::Offscreen target(frame.width, frame.height, frame.antialias ? 4 : 0);
-    // First frame outside the timing: uploads and shader compilation.
-    scene.renderer->draw(frame, target);
-    scene.renderer->finish();
-    for (auto _ : state) {
-        scene.renderer->draw(frame, target);
-        scene.renderer->finish();
-    }
+    time_frames(state, scene, frame);
     std::size_t triangles = scene.model.skin.triangle_count();
     for (const auto& m : scene.model.muscles)
         triangles += m.mesh.triangle_count();
@@ -132,13 +137,7 @@ void BM_FrameSize(benchmark::State& state) {
     frame.width = int(state.range(0));
     frame.height = int(state.range(1));
     frame.layers.markers = state.range(2) != 0;
-    render::Offscreen target(frame.width, frame.height, 0);
-    scene.renderer->draw(frame, target);
-    scene.renderer->finish();
-    for (auto _ : state) {
-        scene.renderer->draw(frame, target);
-        scene.renderer->finish();
-    }
+    time_frames(state, scene, frame);
     state.SetLabel(std::to_string(frame.width) + "x" + std::to_string(frame.height) +
                    (frame.layers.markers ? " skin+markers" : " skin only"));
 }
@@ -157,13 +156,7 @@ void BM_BackgroundOnly(benchmark::State& state) {
     render::FrameSnapshot frame;
     frame.width = 1280;
     frame.height = 800;
-    render::Offscreen target(frame.width, frame.height, 0);
-    scene.renderer->draw(frame, target);
-    scene.renderer->finish();
-    for (auto _ : state) {
-        scene.renderer->draw(frame, target);
-        scene.renderer->finish();
-    }
+    time_frames(state, scene, frame);
 }
 BENCHMARK(BM_BackgroundOnly)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(1.0);
 

@@ -21,7 +21,6 @@
 #include "shaders.hpp"
 #include "skin_clusters.hpp"
 #include "skin_glow.hpp"
-#include "skin_occlusion.hpp"
 
 namespace injmap::render {
 

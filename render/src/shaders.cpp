@@ -94,7 +94,6 @@ float skin_depth_here() {
 const char* const kSkinVertex = R"(
 layout(location = 0) in vec3 a_position;
 layout(location = 1) in vec3 a_normal;
-layout(location = 2) in vec2 a_uv;           // x: precomputed cavity occlusion (1 = open)
 layout(location = 4) in vec4 a_glow_ids;     // nearby muscles
 layout(location = 5) in vec4 a_glow_weights; // closeness to each of them, 0..1
 uniform mat4 u_view_proj;
@@ -116,7 +115,6 @@ void main() {
     gl_Position = u_view_proj * vec4(a_position, 1.0);
     vec3 n = normalize(a_normal);
     vec3 v = normalize(u_eye - a_position);
-    float ao = clamp(a_uv.x, 0.0, 1.0);
     float glow = 0.0;
     if (u_glow_on == 1)
         for (int k = 0; k < 4; ++k)
@@ -132,11 +130,10 @@ void main() {
     float kl = max(dot(n, u_key_dir), 0.0);
     float fw = wrap_diffuse(n, u_fill_dir, 0.6);
     float fl = max(dot(n, u_fill_dir), 0.0);
-    vec3 diffuse = KEY * (albedo * kw + sss * (kw - kl) * 0.55) * mix(1.0, ao, 0.5) +
-                   FILL * (albedo * fw + sss * (fw - fl) * 0.35) * mix(1.0, ao, 0.8);
-    // Occluded creases stay warm (light scattered in the skin), not grey.
-    vec3 ambient = mix(GROUND, SKY, n.y * 0.5 + 0.5) * albedo * mix(sss * 1.2, vec3(1.0), ao) *
-                   mix(1.0, ao, 0.85);
+    vec3 diffuse = KEY * (albedo * kw + sss * (kw - kl) * 0.55) * 0.5 +
+                   FILL * (albedo * fw + sss * (fw - fl) * 0.35) * 0.2;
+    // A low ambient, tinted warm like light scattered in the skin rather than grey.
+    vec3 ambient = mix(GROUND, SKY, n.y * 0.5 + 0.5) * albedo * sss * (1.2 * 0.15);
     float ndv = max(dot(n, v), 0.0);
     float edge = 1.0 - ndv;
     float rim = edge * edge * edge * max(dot(n, u_rim_dir) + 0.35, 0.0);

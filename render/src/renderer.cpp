@@ -207,7 +207,7 @@ std::string number_text(int number) {
 
 struct Renderer::Impl {
     gl::Program skin_program, xray_skin_program, muscle_program, depth_program, background_program,
-        overlay_program;
+        antialias_program, overlay_program;
     // Depth of the skin nearest the eye, for x-ray (one skin layer) and the muscle depth limit.
     gl::Framebuffer depth_fbo;
     gl::Texture depth_texture;
@@ -217,7 +217,7 @@ struct Renderer::Impl {
     gl::Buffer overlay_vbo;
     std::unique_ptr<FontAtlas> atlas;
     std::unordered_map<const Model*, std::unique_ptr<ModelEntry>> models;
-    std::unique_ptr<Offscreen> msaa;      // for draw() into the caller's framebuffer with antialias
+    std::unique_ptr<Offscreen> scene;     // the scene before post-process antialiasing
     std::unique_ptr<Offscreen> offscreen; // for render_rgba()
     OverlayLayout layout;
 
@@ -646,7 +646,34 @@ struct Renderer::Impl {
         glDisable(GL_DEPTH_TEST);
     }
 
-    void draw_into(const FrameSnapshot& frame, GLuint fbo) {
+    // Resolves the scene target into `fbo` through the antialiasing pass (every pixel written).
+    void antialias_pass(const FrameSnapshot& frame, GLuint fbo) {
+        glBindFramebuffer(GL_FRAMEBUFFER, fbo);
+        glViewport(0, 0, frame.width, frame.height);
+        glDisable(GL_DEPTH_TEST);
+        glDisable(GL_BLEND);
+        glDisable(GL_CULL_FACE);
+        glUseProgram(antialias_program.id());
+        glUniform1i(uniform(antialias_program, "u_scene"), 0);
+        glUniform2f(uniform(antialias_program, "u_texel"), 1.0f / float(frame.width),
+                    1.0f / float(frame.height));
+        glActiveTexture(GL_TEXTURE0);
+        glBindTexture(GL_TEXTURE_2D, scene->color_texture());
+        glBindVertexArray(empty_vao.id());
+        glDrawArrays(GL_TRIANGLES, 0, 3);
+        glBindTexture(GL_TEXTURE_2D, 0);
+    }
+
+    void draw_into(const FrameSnapshot& frame, GLuint target_fbo) {
+        // Antialiased frames draw the scene into a texture first; the overlay goes straight into
+        // the target after the antialiasing pass (its shapes and text antialias themselves).
+        GLuint fbo = target_fbo;
+        if (frame.antialias) {
+            if (!scene)
+                scene = std::make_unique<Offscreen>(frame.width, frame.height, 0);
+            scene->resize(frame.width, frame.height, 0);
+            fbo = scene->draw_framebuffer();
+        }
         glBindFramebuffer(GL_FRAMEBUFFER, fbo);
         glViewport(0, 0, frame.width, frame.height);
         glDisable(GL_SCISSOR_TEST);
@@ -667,6 +694,8 @@ struct Renderer::Impl {
             draw_model(frame, fbo);
         if (!backdrop_first)
             draw_backdrop(frame, true);
+        if (frame.antialias)
+            antialias_pass(frame, target_fbo);
 
         const SurfaceIndex* skin = frame.skin_index;
         if (!skin && frame.model && !frame.markers.empty() && frame.layers.markers)
@@ -714,6 +743,10 @@ std::unique_ptr<Renderer> Renderer::create(std::string& error) {
                                             shaders::kBackgroundFragment, error);
     if (!i.background_program)
         return nullptr;
+    i.antialias_program = gl::make_program("antialias", shaders::kBackgroundVertex,
+                                           shaders::kAntialiasFragment, error);
+    if (!i.antialias_program)
+        return nullptr;
     i.overlay_program =
         gl::make_program("overlay", shaders::kOverlayVertex, shaders::kOverlayFragment, error);
     if (!i.overlay_program)
@@ -746,33 +779,18 @@ std::unique_ptr<Renderer> Renderer::create(std::string& error) {
 
 void Renderer::draw(const FrameSnapshot& frame) {
     gl::StateGuard guard;
-    const auto target = GLuint(guard.draw_framebuffer());
-    if (!frame.antialias) {
-        impl_->draw_into(frame, target);
-        return;
-    }
-    if (!impl_->msaa)
-        impl_->msaa = std::make_unique<Offscreen>(frame.width, frame.height, 4);
-    impl_->msaa->resize(frame.width, frame.height, 4);
-    impl_->draw_into(frame, impl_->msaa->draw_framebuffer());
-    impl_->msaa->resolve();
-    glBindFramebuffer(GL_READ_FRAMEBUFFER, impl_->msaa->resolved_framebuffer());
-    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, target);
-    glBlitFramebuffer(0, 0, frame.width, frame.height, 0, 0, frame.width, frame.height,
-                      GL_COLOR_BUFFER_BIT, GL_NEAREST);
+    impl_->draw_into(frame, GLuint(guard.draw_framebuffer()));
 }
 
 void Renderer::draw(const FrameSnapshot& frame, Offscreen& target) {
     gl::StateGuard guard;
-    target.resize(frame.width, frame.height, frame.antialias ? 4 : 0);
+    target.resize(frame.width, frame.height, 0);
     impl_->draw_into(frame, target.draw_framebuffer());
-    target.resolve();
 }
 
 std::vector<std::uint8_t> Renderer::render_rgba(const FrameSnapshot& frame) {
     if (!impl_->offscreen)
-        impl_->offscreen =
-            std::make_unique<Offscreen>(frame.width, frame.height, frame.antialias ? 4 : 0);
+        impl_->offscreen = std::make_unique<Offscreen>(frame.width, frame.height, 0);
     draw(frame, *impl_->offscreen);
     return impl_->offscreen->read_rgba();
 }

@@ -262,6 +262,52 @@ void main() {
 }
 )";
 
+// Edge-directed post-process antialiasing of the scene (before the overlay, which antialiases its
+// own shapes). Where the luma of the four diagonal neighbours changes, the colour is averaged along
+// the edge (perpendicular to the luma gradient), over a span that grows
+// as the edge gets closer to horizontal or vertical (where stair steps are longest). The wider of
+// two averages is kept unless its luma leaves the local range, which means it reached across
+// another edge. One pass, 5 fetches in flat areas and 9 on edges: on llvmpipe about a quarter of
+// what 4x MSAA adds to a frame, and no multisampled buffers (33 MB at 1280x800). Uses gl_VertexID
+// like the backdrop.
+const char* const kAntialiasFragment = R"(#version 330 core
+uniform sampler2D u_scene; // linear filtering
+uniform vec2 u_texel;      // 1 / size
+out vec4 o_color;
+float luma(vec4 c) {
+    return dot(c.rgb, vec3(0.299, 0.587, 0.114));
+}
+void main() {
+    ivec2 p = ivec2(gl_FragCoord.xy);
+    vec4 centre = texelFetch(u_scene, p, 0);
+    float lc = luma(centre);
+    float lnw = luma(texelFetchOffset(u_scene, p, 0, ivec2(-1, 1)));
+    float lne = luma(texelFetchOffset(u_scene, p, 0, ivec2(1, 1)));
+    float lsw = luma(texelFetchOffset(u_scene, p, 0, ivec2(-1, -1)));
+    float lse = luma(texelFetchOffset(u_scene, p, 0, ivec2(1, -1)));
+    float lo = min(lc, min(min(lnw, lne), min(lsw, lse)));
+    float hi = max(lc, max(max(lnw, lne), max(lsw, lse)));
+    if (hi - lo < max(0.03, hi * 0.10)) {
+        o_color = centre;
+        return;
+    }
+    // The luma gradient (gx, gy) points across the edge; (-gy, gx) runs along it.
+    float gx = (lne + lse) - (lnw + lsw);
+    float gy = (lnw + lne) - (lsw + lse);
+    vec2 along = vec2(-gy, gx);
+    float bias = max((lnw + lne + lsw + lse) * (0.25 / 8.0), 1.0 / 128.0);
+    float scale = 1.0 / (min(abs(along.x), abs(along.y)) + bias);
+    vec2 step = clamp(along * scale, vec2(-8.0), vec2(8.0)) * u_texel;
+    vec2 uv = gl_FragCoord.xy * u_texel;
+    vec4 near = 0.5 * (texture(u_scene, uv - step * (1.0 / 6.0)) +
+                       texture(u_scene, uv + step * (1.0 / 6.0)));
+    vec4 wide = near * 0.5 + 0.25 * (texture(u_scene, uv - step * 0.5) +
+                                     texture(u_scene, uv + step * 0.5));
+    float lw = luma(wide);
+    o_color = (lw < lo || lw > hi) ? near : wide;
+}
+)";
+
 const char* const kOverlayVertex = R"(#version 330 core
 layout(location = 0) in vec2 a_position; // pixels, top-left origin
 layout(location = 1) in vec2 a_uv;

@@ -19,6 +19,8 @@ extern const char* const kDepthFragment;
 // Full-screen background gradient (no vertex buffer: gl_VertexID).
 extern const char* const kBackgroundVertex;
 extern const char* const kBackgroundFragment;
+// Post-process antialiasing of the scene texture (full-screen, with kBackgroundVertex).
+extern const char* const kAntialiasFragment;
 // 2D overlay: solid, text (atlas alpha) and anti-aliased rounded boxes (discs, lines, label boxes).
 extern const char* const kOverlayVertex;
 extern const char* const kOverlayFragment;

@@ -56,7 +56,9 @@ struct FrameSnapshot {
     Camera camera;
     int width = 1280;
     int height = 800;
-    bool antialias = false; // MSAA: for still images and idle frames (costly on llvmpipe)
+    // Post-process edge antialiasing of the scene: for still images and idle frames (it costs a
+    // full-screen pass; docs/performance.md).
+    bool antialias = false;
     glm::vec4 background{0.93f, 0.94f, 0.95f, 1.0f};
 
     // Additions (render engineer); all optional with neutral defaults.

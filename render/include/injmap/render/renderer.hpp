@@ -27,10 +27,11 @@ public:
     Renderer& operator=(const Renderer&) = delete;
 
     // Into the currently bound draw framebuffer, viewport (0, 0, frame.width, frame.height). With
-    // frame.antialias the frame is drawn multisampled internally and blitted there. The caller's GL
-    // state (bindings, viewport, blend/depth/cull state, program) is restored afterwards.
+    // frame.antialias the scene is drawn into an internal texture and antialiased into it by a
+    // post-process pass (the overlay antialiases its own shapes). The caller's GL state (bindings,
+    // viewport, blend/depth/cull state, program) is restored afterwards.
     void draw(const FrameSnapshot& frame);
-    // Into `target`, resized to the frame's size (4x MSAA when frame.antialias) and resolved.
+    // Into `target` (single-sampled), resized to the frame's size.
     void draw(const FrameSnapshot& frame, Offscreen& target);
     // Draws into an internal target and returns the image as RGBA, top-left origin.
     [[nodiscard]] std::vector<std::uint8_t> render_rgba(const FrameSnapshot& frame);

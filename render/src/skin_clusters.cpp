@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 
+#include <glm/common.hpp>
 #include <glm/geometric.hpp>
 #include <glm/vec4.hpp>
 #include <meshoptimizer.h>
@@ -11,50 +14,74 @@
 namespace injmap::render {
 namespace {
 
-// Big enough to keep the per-frame work at a few hundred clusters, small enough that most
-// clusters on the far side of a curved body face away as a whole.
-constexpr std::size_t kMaxVertices = 64;
-constexpr std::size_t kMaxTriangles = 32;
-// Balances compact clusters against narrow normal cones (meshoptimizer's cone_weight).
-constexpr float kConeWeight = 0.9f;
+// Small enough that most clusters on the far side of a curved body face away as a whole, big
+// enough to keep the per-frame test at a few thousand clusters (6250 for the default skin).
+constexpr std::size_t kClusterTriangles = 16;
+
+// Interleaves the low 10 bits of x with two zero bits each (x → x00x00x...).
+std::uint32_t spread_bits(std::uint32_t x) {
+    x &= 0x3ffu;
+    x = (x | (x << 16)) & 0x030000ffu;
+    x = (x | (x << 8)) & 0x0300f00fu;
+    x = (x | (x << 4)) & 0x030c30c3u;
+    x = (x | (x << 2)) & 0x09249249u;
+    return x;
+}
 
 } // namespace
 
+// Triangles are sorted along a Z-order (Morton) curve of their centroids and cut into runs of
+// kClusterTriangles: consecutive triangles on the curve lie close together, so each run is a
+// compact patch. For the 100k-triangle default skin this takes 12 ms where meshoptimizer's meshlet
+// builder took 64 ms, and culls a little more (tests/gl/skin_clusters_test.cpp prints the share
+// drawn per view; docs/performance.md).
 SkinClusters build_skin_clusters(const Mesh& mesh) {
     SkinClusters out;
     const std::size_t n = mesh.positions.size();
-    std::vector<std::uint32_t> indices;
-    indices.reserve(mesh.indices.size());
-    for (std::size_t t = 0; t + 2 < mesh.indices.size(); t += 3)
-        if (mesh.indices[t] < n && mesh.indices[t + 1] < n && mesh.indices[t + 2] < n)
-            indices.insert(indices.end(),
-                           {mesh.indices[t], mesh.indices[t + 1], mesh.indices[t + 2]});
-    if (indices.empty())
+    glm::vec3 lo(std::numeric_limits<float>::max()), hi(-std::numeric_limits<float>::max());
+    for (const auto& p : mesh.positions) {
+        lo = glm::min(lo, p);
+        hi = glm::max(hi, p);
+    }
+    const glm::vec3 extent = hi - lo;
+    const float longest = std::max({extent.x, extent.y, extent.z, 1e-6f});
+    const float to_grid = 1023.0f / longest;
+
+    // (Morton code << 32) | first index of the triangle: one sort key, ties broken by position.
+    std::vector<std::uint64_t> keys;
+    keys.reserve(mesh.indices.size() / 3);
+    for (std::size_t t = 0; t + 2 < mesh.indices.size(); t += 3) {
+        const auto a = mesh.indices[t], b = mesh.indices[t + 1], c = mesh.indices[t + 2];
+        if (a >= n || b >= n || c >= n)
+            continue;
+        const glm::vec3 g =
+            ((mesh.positions[a] + mesh.positions[b] + mesh.positions[c]) / 3.0f - lo) * to_grid;
+        if (!(std::isfinite(g.x) && std::isfinite(g.y) && std::isfinite(g.z)))
+            continue;
+        const auto q = glm::clamp(g, glm::vec3(0.0f), glm::vec3(1023.0f));
+        const std::uint32_t code = spread_bits(std::uint32_t(q.x)) |
+                                   (spread_bits(std::uint32_t(q.y)) << 1) |
+                                   (spread_bits(std::uint32_t(q.z)) << 2);
+        keys.push_back((std::uint64_t(code) << 32) | std::uint64_t(t));
+    }
+    if (keys.empty())
         return out;
+    std::sort(keys.begin(), keys.end());
 
-    const std::size_t max_meshlets =
-        meshopt_buildMeshletsBound(indices.size(), kMaxVertices, kMaxTriangles);
-    std::vector<meshopt_Meshlet> meshlets(max_meshlets);
-    std::vector<unsigned int> meshlet_vertices(max_meshlets * kMaxVertices);
-    std::vector<unsigned char> meshlet_triangles(max_meshlets * kMaxTriangles * 3);
+    out.indices.reserve(keys.size() * 3);
+    for (const std::uint64_t key : keys) {
+        const std::size_t t = key & 0xffffffffu;
+        out.indices.insert(out.indices.end(),
+                           {mesh.indices[t], mesh.indices[t + 1], mesh.indices[t + 2]});
+    }
     const float* positions = &mesh.positions[0].x;
-    const std::size_t count = meshopt_buildMeshlets(
-        meshlets.data(), meshlet_vertices.data(), meshlet_triangles.data(), indices.data(),
-        indices.size(), positions, n, sizeof(glm::vec3), kMaxVertices, kMaxTriangles, kConeWeight);
-
-    out.indices.reserve(indices.size());
-    out.clusters.reserve(count);
-    for (std::size_t m = 0; m < count; ++m) {
-        const meshopt_Meshlet& ml = meshlets[m];
+    out.clusters.reserve(keys.size() / kClusterTriangles + 1);
+    for (std::size_t first = 0; first < out.indices.size(); first += kClusterTriangles * 3) {
         SkinClusters::Cluster c;
-        c.first = std::uint32_t(out.indices.size());
-        c.count = ml.triangle_count * 3;
-        for (std::size_t k = 0; k < std::size_t(ml.triangle_count) * 3; ++k)
-            out.indices.push_back(
-                meshlet_vertices[ml.vertex_offset + meshlet_triangles[ml.triangle_offset + k]]);
-        const meshopt_Bounds b = meshopt_computeMeshletBounds(
-            &meshlet_vertices[ml.vertex_offset], &meshlet_triangles[ml.triangle_offset],
-            ml.triangle_count, positions, n, sizeof(glm::vec3));
+        c.first = std::uint32_t(first);
+        c.count = std::uint32_t(std::min(kClusterTriangles * 3, out.indices.size() - first));
+        const meshopt_Bounds b = meshopt_computeClusterBounds(&out.indices[first], c.count,
+                                                              positions, n, sizeof(glm::vec3));
         c.centre = {b.center[0], b.center[1], b.center[2]};
         c.radius = b.radius;
         c.cone_apex = {b.cone_apex[0], b.cone_apex[1], b.cone_apex[2]};

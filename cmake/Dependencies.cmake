@@ -11,6 +11,8 @@ if(NOT INJMAP_FUZZ)
   find_package(OpenGL REQUIRED COMPONENTS EGL)
   pkg_check_modules(IMGUI REQUIRED IMPORTED_TARGET imgui)  # also brings stb
   pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo-pdf) # the handout as a one-page PDF
+  find_package(ZLIB REQUIRED)      # PNG encoding, deflated in bands on all cores
+  find_package(Threads REQUIRED)
 
   # glad2 generates the GL 3.3 core loader at build time with the system Python, offline.
   set(GLAD_PYTHON /usr/bin/python3 CACHE FILEPATH "Python interpreter that can 'import glad' (python3-glad)")

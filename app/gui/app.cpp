@@ -4,7 +4,6 @@
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 #include <imgui_internal.h>
-#include <stb_image_write.h>
 
 #include <algorithm>
 #include <chrono>
@@ -23,6 +22,7 @@
 #include "injmap/protocols/protocol_reader.hpp"
 #include "injmap/protocols/validator.hpp"
 #include "injmap/render/camera.hpp"
+#include "injmap/render/png.hpp"
 
 namespace injmap::gui {
 namespace {
@@ -769,7 +769,7 @@ bool App::save_screenshot(const std::string& path, std::string& error) const {
     const auto parent = std::filesystem::path(path).parent_path();
     if (!parent.empty())
         std::filesystem::create_directories(parent, ec);
-    if (!stbi_write_png(path.c_str(), w, h, 4, rgba.data(), w * 4)) {
+    if (!render::write_png(path, w, h, rgba, error)) {
         error = "cannot write screenshot " + path;
         return false;
     }

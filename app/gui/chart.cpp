@@ -1,6 +1,5 @@
 #include "gui/chart.hpp"
 
-#include <stb_image_write.h>
 #include <stb_truetype.h>
 
 #include <algorithm>
@@ -16,6 +15,7 @@
 #include "gui/viewport.hpp"
 #include "injmap/protocols/session.hpp"
 #include "injmap/render/camera.hpp"
+#include "injmap/render/png.hpp"
 
 namespace injmap::gui {
 namespace {
@@ -37,7 +37,7 @@ public:
     Canvas(int w, int h) : w_(w), h_(h), px_(std::size_t(w) * std::size_t(h) * 4, 255) {}
     [[nodiscard]] int width() const { return w_; }
     [[nodiscard]] int height() const { return h_; }
-    [[nodiscard]] const std::uint8_t* data() const { return px_.data(); }
+    [[nodiscard]] const std::vector<std::uint8_t>& rgba() const { return px_; }
 
     void fill(int x0, int y0, int x1, int y1, Rgb c) {
         for (int y = std::max(0, y0); y < std::min(h_, y1); ++y)
@@ -333,12 +333,7 @@ bool write_session_chart(App& app, const Session& session, const fs::path& path,
 
     std::error_code ec;
     fs::create_directories(path.parent_path(), ec);
-    if (!stbi_write_png(path.c_str(), canvas.width(), canvas.height(), 4, canvas.data(),
-                        canvas.width() * 4)) {
-        error = "cannot write " + path.string();
-        return false;
-    }
-    return true;
+    return render::write_png(path, canvas.width(), canvas.height(), canvas.rgba(), error);
 }
 
 } // namespace injmap::gui

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <set>
 #include <sstream>
@@ -227,6 +228,64 @@ render::Camera camera_for(const Model& model, const std::string& view, int width
     return render::frame_points(points, view, usable, 0.06f).value_or(render::Camera{});
 }
 
+// What the sites need before drawing: the model's surface indices, the protocol read, placed
+// and validated. exit_code is exit_ok, or the exit code after the messages were printed.
+struct Sites {
+    int exit_code = exit_ok;
+    std::unique_ptr<ModelQueries> queries;
+    std::optional<Protocol> protocol;
+    PlacedProtocol placed;
+};
+
+Sites prepare_sites(const Options& o, const Model& model) {
+    Sites out;
+    out.queries = std::make_unique<ModelQueries>(model);
+    if (!o.protocol)
+        return out;
+    const ModelQueries& queries = *out.queries;
+    auto path = resolve_protocol(*o.protocol);
+    if (!path) {
+        std::cerr << "injmap render: no protocol '" << *o.protocol
+                  << "' (not a file, not a shipped id)\n";
+        out.exit_code = exit_usage;
+        return out;
+    }
+    auto read = read_protocol_file(*path);
+    if (std::any_of(read.diagnostics.begin(), read.diagnostics.end(),
+                    [](const Diagnostic& d) { return d.rule == "protocol.io"; })) {
+        std::cerr << "injmap render: cannot read " << path->string() << "\n";
+        out.exit_code = exit_usage;
+        return out;
+    }
+    if (!read.value || has_errors(read.diagnostics)) {
+        print_errors(read.diagnostics);
+        out.exit_code = exit_findings;
+        return out;
+    }
+    out.protocol = std::move(*read.value);
+    const Protocol& protocol = *out.protocol;
+    auto placement = place_protocol(protocol, queries);
+    Diagnostics findings = placement.diagnostics;
+    const Diagnostics general = validate_protocol(protocol);
+    findings.insert(findings.end(), general.begin(), general.end());
+    if (placement.value) {
+        const Diagnostics on_model = validate_on_model(protocol, *placement.value, queries);
+        findings.insert(findings.end(), on_model.begin(), on_model.end());
+    }
+    if (!placement.value || has_errors(findings)) {
+        print_errors(findings);
+        out.exit_code = exit_findings;
+        return out;
+    }
+    out.placed = std::move(*placement.value);
+    if (o.step && *o.step > int(protocol.steps.size())) {
+        std::cerr << "injmap render: --step " << *o.step << ": '" << protocol.id << "' has "
+                  << protocol.steps.size() << " steps\n";
+        out.exit_code = exit_usage;
+    }
+    return out;
+}
+
 int run_render(std::span<const std::string> args) {
     Options o;
     if (std::string error = parse_options(args, o); !error.empty())
@@ -255,59 +314,34 @@ int run_render(std::span<const std::string> args) {
         return exit_usage;
     }
     const Model& model = *model_result.value;
-    ModelQueries queries(model);
 
-    std::optional<Protocol> protocol;
-    PlacedProtocol placed;
-    if (o.protocol) {
-        auto path = resolve_protocol(*o.protocol);
-        if (!path) {
-            std::cerr << "injmap render: no protocol '" << *o.protocol
-                      << "' (not a file, not a shipped id)\n";
-            return exit_usage;
-        }
-        auto read = read_protocol_file(*path);
-        if (std::any_of(read.diagnostics.begin(), read.diagnostics.end(),
-                        [](const Diagnostic& d) { return d.rule == "protocol.io"; })) {
-            std::cerr << "injmap render: cannot read " << path->string() << "\n";
-            return exit_usage;
-        }
-        if (!read.value || has_errors(read.diagnostics)) {
-            print_errors(read.diagnostics);
-            return exit_findings;
-        }
-        protocol = std::move(*read.value);
-        auto placement = place_protocol(*protocol, queries);
-        Diagnostics findings = placement.diagnostics;
-        const Diagnostics general = validate_protocol(*protocol);
-        findings.insert(findings.end(), general.begin(), general.end());
-        if (placement.value) {
-            const Diagnostics on_model = validate_on_model(*protocol, *placement.value, queries);
-            findings.insert(findings.end(), on_model.begin(), on_model.end());
-        }
-        if (!placement.value || has_errors(findings)) {
-            print_errors(findings);
-            return exit_findings;
-        }
-        placed = std::move(*placement.value);
-        if (o.step && *o.step > int(protocol->steps.size())) {
-            std::cerr << "injmap render: --step " << *o.step << ": '" << protocol->id << "' has "
-                      << protocol->steps.size() << " steps\n";
-            return exit_usage;
-        }
-    }
-
+    // The surface indices (~40 ms for the default model) and the protocol's placement need no GL:
+    // they are built on another core while this one starts EGL, compiles the shaders and uploads
+    // the meshes. Protocol problems still win over a missing GL (exit 1 before exit 2).
+    auto prepared =
+        std::async(std::launch::async, [&o, &model] { return prepare_sites(o, model); });
     std::string error;
     auto context = render::EglContext::create(error);
+    std::unique_ptr<render::Renderer> renderer;
+    if (context) {
+        renderer = render::Renderer::create(error);
+        if (renderer)
+            renderer->prepare(model);
+    }
+    Sites sites = prepared.get();
+    if (sites.exit_code != exit_ok)
+        return sites.exit_code;
     if (!context) {
         std::cerr << "injmap render: no headless OpenGL: " << error << "\n";
         return exit_usage;
     }
-    auto renderer = render::Renderer::create(error);
     if (!renderer) {
         std::cerr << "injmap render: " << error << "\n";
         return exit_usage;
     }
+    const ModelQueries& queries = *sites.queries;
+    const std::optional<Protocol>& protocol = sites.protocol;
+    const PlacedProtocol& placed = sites.placed;
 
     FrameSnapshot frame;
     frame.model = &model;

@@ -801,6 +801,10 @@ const OverlayLayout& Renderer::last_layout() const {
 const SurfaceIndex& Renderer::skin_index(const Model& model) {
     return impl_->skin_index(model);
 }
+void Renderer::prepare(const Model& model) {
+    gl::StateGuard guard;
+    impl_->entry_for(model);
+}
 void Renderer::finish() {
     glFinish();
 }

@@ -42,6 +42,10 @@ public:
     // model).
     [[nodiscard]] const SurfaceIndex& skin_index(const Model& model);
 
+    // Uploads the model's meshes now (otherwise the first draw that shows it does), so that a
+    // caller can overlap the upload with other start-up work.
+    void prepare(const Model& model);
+
     // Waits for the GPU (for timing in benchmarks).
     void finish();
     void forget_model(const Model* model);

@@ -3,15 +3,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 #include "injmap/models/data_paths.hpp"
 #include "injmap/models/manifest.hpp"
@@ -325,6 +329,52 @@ std::optional<Result<Model>> read_cache(const fs::path& cache, const fs::path& m
     return read_payload(in);
 }
 
+// The manifest a cache file was written for (from its header), or nullopt when the file is not a
+// readable cache of this format.
+std::optional<fs::path> cached_manifest(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    // magic, version, exe size, exe mtime, manifest path length
+    std::array<char, 8 + 4 + 8 + 8 + 8> head{};
+    if (!in.read(head.data(), head.size()) ||
+        !std::equal(kMagic.begin(), kMagic.end(), head.data()))
+        return std::nullopt;
+    std::uint64_t length = 0;
+    std::memcpy(&length, head.data() + 28, sizeof length);
+    if (length == 0 || length > 4096)
+        return std::nullopt;
+    std::string path(length, '\0');
+    if (!in.read(path.data(), static_cast<std::streamsize>(length)))
+        return std::nullopt;
+    return fs::path(path);
+}
+
+// Keeps the cache folder small: a cache whose manifest is gone (scratch and test copies of a
+// model) is removed, and beyond kMaxCacheFiles the least recently written ones go. Runs only after
+// a miss wrote `kept`, so a hit never pays for it.
+constexpr std::size_t kMaxCacheFiles = 16;
+void prune_cache_folder(const fs::path& kept) {
+    std::error_code ec;
+    std::vector<std::pair<fs::file_time_type, fs::path>> others;
+    for (fs::directory_iterator it(kept.parent_path(), ec), end; !ec && it != end;
+         it.increment(ec)) {
+        const fs::path& file = it->path();
+        if (file.extension() != ".model-cache" || file == kept)
+            continue;
+        const auto manifest = cached_manifest(file);
+        std::error_code exists_ec;
+        if (!manifest || !fs::exists(*manifest, exists_ec)) {
+            fs::remove(file, exists_ec);
+            continue;
+        }
+        others.emplace_back(fs::last_write_time(file, exists_ec), file);
+    }
+    if (others.size() + 1 <= kMaxCacheFiles)
+        return;
+    std::sort(others.begin(), others.end());
+    for (std::size_t i = 0; i + kMaxCacheFiles < others.size() + 1; ++i)
+        fs::remove(others[i].second, ec);
+}
+
 void write_cache(const fs::path& cache, const fs::path& manifest, std::uint64_t manifest_hash,
                  const Result<Model>& loaded) {
     const fs::path& obj = loaded.value->skin_path;
@@ -362,8 +412,11 @@ void write_cache(const fs::path& cache, const fs::path& manifest, std::uint64_t 
         }
     }
     fs::rename(tmp, cache, ec);
-    if (ec)
+    if (ec) {
         fs::remove(tmp, ec);
+        return;
+    }
+    prune_cache_folder(cache);
 }
 
 } // namespace

@@ -171,6 +171,42 @@ TEST(ModelCacheHash, NoticesEveryByte) {
     EXPECT_NE(model_cache_hash(a), model_cache_hash(a + '\0'));
 }
 
+// Each copy of the model at its own path gets its own cache file; copies that are gone take their
+// caches with them at the next write, and the folder never holds more than 16.
+TEST_F(ModelCache, WritesPruneCachesOfGoneManifestsAndKeepSixteen) {
+    auto copy_at = [&](const std::string& name) {
+        const fs::path folder = dir_ / name;
+        fs::create_directories(folder);
+        fs::copy_file(dir_ / "cube.obj", folder / "cube.obj");
+        fs::copy_file(dir_ / "cube.toml", folder / "cube.toml");
+        EXPECT_TRUE(load_model_cached(folder / "cube.toml").ok());
+        EXPECT_TRUE(fs::exists(model_cache_path(folder / "cube.toml"))) << name;
+        return folder;
+    };
+    auto cache_files = [&] {
+        std::size_t n = 0;
+        for (const auto& e : fs::directory_iterator(cache_file().parent_path()))
+            n += e.path().extension() == ".model-cache";
+        return n;
+    };
+    const fs::path gone = copy_at("gone");
+    const fs::path kept = copy_at("kept");
+    const fs::path gone_cache = model_cache_path(gone / "cube.toml");
+    fs::remove_all(gone);
+    copy_at("third");
+    EXPECT_FALSE(fs::exists(gone_cache));
+    EXPECT_TRUE(fs::exists(model_cache_path(kept / "cube.toml")));
+    EXPECT_EQ(cache_files(), 2u);
+
+    for (int i = 0; i < 20; ++i)
+        copy_at("many-" + std::to_string(i));
+    EXPECT_EQ(cache_files(), 16u);
+    EXPECT_TRUE(fs::exists(model_cache_path(dir_ / "many-19" / "cube.toml")));
+    // A model whose cache was pruned still loads, and caches again.
+    EXPECT_TRUE(load_model_cached(kept / "cube.toml").ok());
+    EXPECT_TRUE(fs::exists(model_cache_path(kept / "cube.toml")));
+}
+
 TEST(ModelCacheHash, FileHashEqualsTheHashOfItsBytes) {
     const fs::path dir = test::fresh_dir("hash");
     for (std::size_t size :

@@ -13,6 +13,8 @@
 // Where: $XDG_CACHE_HOME/injmap/models (default ~/.cache/injmap/models) as
 // <stem>-<hash of the manifest's absolute path>.model-cache — never next to the user's own files.
 // Writes go to a temporary file renamed into place, so concurrent processes never see half a file.
+// After a write the folder is pruned: caches whose manifest no longer exists are removed, and of
+// the rest only the 16 most recently written are kept.
 // INJMAP_NO_MODEL_CACHE=1 turns the cache off (load_model_cached is then load_model).
 #include <cstdint>
 #include <filesystem>

@@ -457,9 +457,15 @@ fs::path model_cache_path(const fs::path& manifest_path) {
         base = fs::path(home) / ".cache";
     else
         base = fs::temp_directory_path();
+    // The program is part of the name as well as of the header: two builds used side by side (a
+    // release and a benchmark build, an A/B comparison, the test executables) each keep their own
+    // cache instead of overwriting each other's on every start.
+    const ExeStamp stamp = exe_stamp();
+    const std::string key = manifest.string() + '\n' + std::to_string(stamp.size) + '\n' +
+                            std::to_string(stamp.mtime_ns);
     char name[32];
     std::snprintf(name, sizeof name, "%016llx",
-                  static_cast<unsigned long long>(model_cache_hash(manifest.string())));
+                  static_cast<unsigned long long>(model_cache_hash(key)));
     return base / "injmap" / "models" / (manifest.stem().string() + "-" + name + ".model-cache");
 }
 

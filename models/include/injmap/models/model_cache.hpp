@@ -11,7 +11,9 @@
 // — it can never make a load fail. Only successful loads are cached.
 //
 // Where: $XDG_CACHE_HOME/injmap/models (default ~/.cache/injmap/models) as
-// <stem>-<hash of the manifest's absolute path>.model-cache — never next to the user's own files.
+// <stem>-<hash of the manifest's absolute path and of the program's size and mtime>.model-cache —
+// never next to the user's own files. A rebuilt program thus writes a new cache (its loader may
+// differ) while two builds used side by side keep one each.
 // Writes go to a temporary file renamed into place, so concurrent processes never see half a file.
 // After a write the folder is pruned: caches whose manifest no longer exists are removed, and of
 // the rest only the 16 most recently written are kept.

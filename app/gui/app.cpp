@@ -114,26 +114,54 @@ App::~App() {
         viewport_renderer_->forget_model(model_.get());
 }
 
-bool App::initialise(std::string& error) {
+LoadedModel load_model_with_queries(std::string_view id_or_path) {
+    LoadedModel out;
+    try {
+        Result<Model> loaded = load_model_by_name(id_or_path);
+        out.diagnostics = std::move(loaded.diagnostics);
+        if (loaded.value && !has_errors(out.diagnostics)) {
+            out.model = std::make_unique<Model>(std::move(*loaded.value));
+            out.queries = std::make_unique<ModelQueries>(*out.model);
+        }
+    } catch (const std::exception& e) {
+        out.model.reset();
+        out.queries.reset();
+        out.diagnostics.push_back(make_error("manifest.io", e.what(), std::string(id_or_path)));
+    }
+    return out;
+}
+
+StartupData load_startup_data(const GuiOptions& options) {
+    StartupData data;
+    data.model = load_model_with_queries(options.model);
+    if (!options.protocol.empty()) {
+        data.protocol_path = resolve_protocol(options.protocol);
+        if (data.protocol_path)
+            data.protocol = load_protocol(*data.protocol_path, data.model.queries.get());
+    }
+    return data;
+}
+
+bool App::initialise(StartupData data, std::string& error) {
     if (!options_.keys.empty()) {
         auto parsed = parse_key_script(options_.keys, error);
         if (!parsed)
             return false;
         script_ = std::move(*parsed);
     }
-    if (!load_model(options_.model)) {
+    if (!adopt_model(std::move(data.model))) {
         error =
             "cannot load model '" + options_.model + "': " + first_error(last_open_diagnostics_);
         return false;
     }
     if (!options_.protocol.empty()) {
-        const auto path = resolve_protocol(options_.protocol);
-        if (!path) {
+        if (!data.protocol_path) {
             error = "no protocol '" + options_.protocol +
                     "' (not a file, nor a shipped or user protocol id)";
             return false;
         }
-        LoadedProtocol loaded = load_protocol(*path, queries_.get());
+        const auto& path = data.protocol_path;
+        LoadedProtocol loaded = std::move(data.protocol);
         // An author opens a broken file to fix it: the window shows its errors. Elsewhere a
         // protocol that cannot be read at start-up is a usage error.
         if (!loaded.usable() && options_.mode != "author") {
@@ -157,21 +185,18 @@ bool App::initialise(std::string& error) {
 // Model and protocol
 
 bool App::load_model(std::string_view id_or_path) {
-    Result<Model> loaded;
-    try {
-        loaded = load_model_by_name(id_or_path);
-    } catch (const std::exception& e) {
-        loaded.value.reset();
-        loaded.diagnostics.push_back(make_error("manifest.io", e.what(), std::string(id_or_path)));
-    }
-    if (!loaded.ok()) {
+    return adopt_model(load_model_with_queries(id_or_path));
+}
+
+bool App::adopt_model(LoadedModel loaded) {
+    if (!loaded.model) {
         last_open_diagnostics_ = loaded.diagnostics;
         if (model_)
             notify("Model not changed: " + first_error(loaded.diagnostics), Severity::error);
         return false;
     }
-    auto model = std::make_unique<Model>(std::move(*loaded.value));
-    auto queries = std::make_unique<ModelQueries>(*model);
+    auto model = std::move(loaded.model);
+    auto queries = std::move(loaded.queries);
     if (model_)
         viewport_renderer_->forget_model(model_.get());
     // The protocol's placement points at the old model's muscles: place again before the old model

@@ -62,6 +62,26 @@ struct LoadedProtocol {
 [[nodiscard]] LoadedProtocol load_protocol(const std::filesystem::path& path,
                                            const ModelQueries* model);
 
+// A model as the window uses it: loaded (through the cache) with its surface indices. `model` and
+// `queries` are null when the load failed (`diagnostics` say why).
+struct LoadedModel {
+    std::unique_ptr<Model> model;
+    std::unique_ptr<ModelQueries> queries;
+    Diagnostics diagnostics;
+};
+// Loads a model id or manifest and builds its surface indices. Touches no App or GL state, so it
+// may run on another thread. Never throws.
+[[nodiscard]] LoadedModel load_model_with_queries(std::string_view id_or_path);
+
+// What start-up loads from the command line before the window needs it: the model, and the
+// protocol read and placed on it. Built on a worker thread while the window opens.
+struct StartupData {
+    LoadedModel model;
+    std::optional<std::filesystem::path> protocol_path; // when options name a protocol
+    LoadedProtocol protocol;
+};
+[[nodiscard]] StartupData load_startup_data(const GuiOptions& options);
+
 // A hit on the skin under the mouse.
 struct PickHit {
     glm::vec3 point{0.0f};
@@ -83,9 +103,10 @@ public:
     App(const App&) = delete;
     App& operator=(const App&) = delete;
 
-    // Loads the model and protocol given on the command line; false (and `error`) when either
-    // cannot be used, which is a usage error at start-up (later failures only show a notice).
-    bool initialise(std::string& error);
+    // Takes the model and protocol given on the command line (load_startup_data); false (and
+    // `error`) when either cannot be used, which is a usage error at start-up (later failures only
+    // show a notice).
+    bool initialise(StartupData data, std::string& error);
     // The frame loop; returns the process exit code.
     int run();
 
@@ -95,6 +116,8 @@ public:
     // Replaces the model (keeping the old one and posting a notice on failure) and re-places the
     // protocol.
     bool load_model(std::string_view id_or_path);
+    // The same with a model already loaded.
+    bool adopt_model(LoadedModel loaded);
 
     // ---- Protocol ----
     [[nodiscard]] const LoadedProtocol& protocol() const { return protocol_; }

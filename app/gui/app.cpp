@@ -410,7 +410,10 @@ double App::now() const {
 }
 
 bool App::scripted() const {
-    return options_.frames.has_value() || options_.bench_frames.has_value() || !script_.empty();
+    // A screenshot alone is a scripted run too: without continuous frames the window would wait
+    // for input that never comes and never reach the frame that saves it.
+    return options_.frames.has_value() || options_.bench_frames.has_value() || !script_.empty() ||
+           !options_.screenshot.empty();
 }
 
 void App::request_frames(int count) {

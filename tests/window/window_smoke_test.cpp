@@ -31,6 +31,18 @@ TEST(Window, ClinicianWindowOpensOnPreemptAndDrawsTheModel) {
     EXPECT_TRUE(files_with(sessions_dir(run), ".jsonl").empty());
 }
 
+// --screenshot alone (no --frames, no --keys) draws a fixed number of frames, saves and exits
+// (it used to wait for input for ever; ctest's timeout would fail this test).
+TEST(Window, ScreenshotAloneSavesAndExits) {
+    INJMAP_NEED_DISPLAY();
+    const auto run = run_gui(fresh_dir("screenshot-alone"), {"--size", "900x600"});
+    ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
+    Image image;
+    ASSERT_TRUE(load_png(run.screenshot, image));
+    EXPECT_EQ(image.width, 900);
+    EXPECT_GT(distinct_colours(image), 400u);
+}
+
 TEST(Window, BadOptionsAreUsageErrorsWithoutOpeningAWindow) {
     // No display needed: these are refused before the window opens.
     for (const std::vector<std::string>& args :

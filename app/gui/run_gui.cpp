@@ -20,6 +20,7 @@ int run_gui(const GuiOptions& options) {
         return 2;
     }
     const Fonts fonts = setup_theme(window->content_scale());
+    window->upload_fonts();
     App app(*window, fonts, options);
     if (!app.initialise(startup.get(), error)) {
         std::cerr << "injmap gui: " << error << "\n";

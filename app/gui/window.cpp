@@ -140,6 +140,15 @@ void Window::render_draw_data() {
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 }
 
+void Window::upload_fonts() {
+    // If this fails the backend simply tries again at the first frame, with the data still there.
+    if (!ImGui_ImplOpenGL3_CreateDeviceObjects())
+        return;
+    ImGuiIO& io = ImGui::GetIO();
+    io.Fonts->ClearTexData();
+    io.Fonts->ClearInputData();
+}
+
 void Window::swap() {
     glfwSwapBuffers(window_);
 }

@@ -12,7 +12,9 @@ ImFont* load_font(const char* file, float size) {
     if (!std::filesystem::exists(path, ec))
         return nullptr;
     ImFontConfig config;
-    config.OversampleH = 2;
+    // No horizontal oversampling: next to 2x it looks the same in the panels (screenshots compared
+    // at 2x zoom) and halves the atlas, 4 MB less texture at 1x scale.
+    config.OversampleH = 1;
     config.OversampleV = 1;
     // Latin, Latin-1, general punctuation (– — ’ …), arrows, ± × ÷ ° µ ≤ ≥ ≈.
     static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0100, 0x017F, 0x2010, 0x2044, 0x2190,

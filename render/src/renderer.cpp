@@ -217,7 +217,11 @@ struct Renderer::Impl {
     gl::Buffer overlay_vbo;
     std::unique_ptr<FontAtlas> atlas;
     std::unordered_map<const Model*, std::unique_ptr<ModelEntry>> models;
-    std::unique_ptr<Offscreen> scene;     // the scene before post-process antialiasing
+    std::unique_ptr<Offscreen> scene; // the scene before antialiasing, for draw(frame)
+    // The antialiased image for targets with a colour texture: colour only (no depth), copied back.
+    gl::Texture aa_texture;
+    gl::Framebuffer aa_fbo;
+    int aa_width = 0, aa_height = 0;
     std::unique_ptr<Offscreen> offscreen; // for render_rgba()
     OverlayLayout layout;
 
@@ -646,8 +650,29 @@ struct Renderer::Impl {
         glDisable(GL_DEPTH_TEST);
     }
 
-    // Resolves the scene target into `fbo` through the antialiasing pass (every pixel written).
-    void antialias_pass(const FrameSnapshot& frame, GLuint fbo) {
+    // The colour-only target of the antialiasing pass, at the frame's size.
+    GLuint aa_target(const FrameSnapshot& frame) {
+        if (!aa_fbo || aa_width != frame.width || aa_height != frame.height) {
+            aa_texture = gl::make_texture();
+            glBindTexture(GL_TEXTURE_2D, aa_texture.id());
+            glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, frame.width, frame.height, 0, GL_RGBA,
+                         GL_UNSIGNED_BYTE, nullptr);
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+            glBindTexture(GL_TEXTURE_2D, 0);
+            aa_fbo = gl::make_framebuffer();
+            glBindFramebuffer(GL_FRAMEBUFFER, aa_fbo.id());
+            glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D,
+                                   aa_texture.id(), 0);
+            aa_width = frame.width;
+            aa_height = frame.height;
+        }
+        return aa_fbo.id();
+    }
+
+    // The antialiasing pass from `scene_color` (a linear-filtered texture of the frame's size)
+    // into `fbo`, every pixel written.
+    void antialias_pass(const FrameSnapshot& frame, GLuint scene_color, GLuint fbo) {
         glBindFramebuffer(GL_FRAMEBUFFER, fbo);
         glViewport(0, 0, frame.width, frame.height);
         glDisable(GL_DEPTH_TEST);
@@ -658,17 +683,20 @@ struct Renderer::Impl {
         glUniform2f(uniform(antialias_program, "u_texel"), 1.0f / float(frame.width),
                     1.0f / float(frame.height));
         glActiveTexture(GL_TEXTURE0);
-        glBindTexture(GL_TEXTURE_2D, scene->color_texture());
+        glBindTexture(GL_TEXTURE_2D, scene_color);
         glBindVertexArray(empty_vao.id());
         glDrawArrays(GL_TRIANGLES, 0, 3);
         glBindTexture(GL_TEXTURE_2D, 0);
     }
 
-    void draw_into(const FrameSnapshot& frame, GLuint target_fbo) {
-        // Antialiased frames draw the scene into a texture first; the overlay goes straight into
-        // the target after the antialiasing pass (its shapes and text antialias themselves).
+    // `target_color`: the colour texture of target_fbo, or 0 when it has none to sample.
+    void draw_into(const FrameSnapshot& frame, GLuint target_fbo, GLuint target_color) {
+        // Antialiased frames antialias the scene before the overlay is drawn (its shapes and text
+        // antialias themselves). A target with a colour texture holds the scene itself, which the
+        // pass copies into a colour-only texture and back; any other target gets the scene drawn
+        // into an internal colour + depth target first (4 MB more at 1280x800).
         GLuint fbo = target_fbo;
-        if (frame.antialias) {
+        if (frame.antialias && target_color == 0) {
             if (!scene)
                 scene = std::make_unique<Offscreen>(frame.width, frame.height, 0);
             scene->resize(frame.width, frame.height, 0);
@@ -694,8 +722,17 @@ struct Renderer::Impl {
             draw_model(frame, fbo);
         if (!backdrop_first)
             draw_backdrop(frame, true);
-        if (frame.antialias)
-            antialias_pass(frame, target_fbo);
+        if (frame.antialias && target_color == 0) {
+            antialias_pass(frame, scene->color_texture(), target_fbo);
+        } else if (frame.antialias) {
+            const GLuint aa = aa_target(frame);
+            antialias_pass(frame, target_color, aa);
+            glBindFramebuffer(GL_READ_FRAMEBUFFER, aa);
+            glBindFramebuffer(GL_DRAW_FRAMEBUFFER, target_fbo);
+            glBlitFramebuffer(0, 0, frame.width, frame.height, 0, 0, frame.width, frame.height,
+                              GL_COLOR_BUFFER_BIT, GL_NEAREST);
+            glBindFramebuffer(GL_FRAMEBUFFER, target_fbo);
+        }
 
         const SurfaceIndex* skin = frame.skin_index;
         if (!skin && frame.model && !frame.markers.empty() && frame.layers.markers)
@@ -779,13 +816,13 @@ std::unique_ptr<Renderer> Renderer::create(std::string& error) {
 
 void Renderer::draw(const FrameSnapshot& frame) {
     gl::StateGuard guard;
-    impl_->draw_into(frame, GLuint(guard.draw_framebuffer()));
+    impl_->draw_into(frame, GLuint(guard.draw_framebuffer()), 0);
 }
 
 void Renderer::draw(const FrameSnapshot& frame, Offscreen& target) {
     gl::StateGuard guard;
     target.resize(frame.width, frame.height, 0);
-    impl_->draw_into(frame, target.draw_framebuffer());
+    impl_->draw_into(frame, target.draw_framebuffer(), target.color_texture());
 }
 
 std::vector<std::uint8_t> Renderer::render_rgba(const FrameSnapshot& frame) {

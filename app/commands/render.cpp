@@ -302,7 +302,35 @@ int run_render(std::span<const std::string> args) {
         }
     }
 
-    auto model_result = load_model_by_name(o.model);
+    // Loading the model (~10 ms from the cache), its surface indices (~40 ms) and the protocol's
+    // placement need no GL: they run on the second core while this one starts EGL (~30 ms) and
+    // compiles the shaders, then uploads the model as soon as it is there. A bad model is reported
+    // first, then protocol problems (exit 1), then a missing GL (exit 2), as without the thread.
+    Result<Model> model_result;
+    std::promise<const Model*> model_ready;
+    auto model_loaded = model_ready.get_future();
+    auto prepared = std::async(std::launch::async, [&] {
+        bool announced = false;
+        try {
+            model_result = load_model_by_name(o.model);
+            const Model* model = model_result.ok() ? &*model_result.value : nullptr;
+            model_ready.set_value(model);
+            announced = true;
+            return model ? prepare_sites(o, *model) : Sites{exit_usage, nullptr, {}, {}};
+        } catch (...) {
+            if (!announced)
+                model_ready.set_value(nullptr); // never leave the main thread waiting
+            throw;
+        }
+    });
+    std::string error;
+    auto context = render::EglContext::create(error);
+    std::unique_ptr<render::Renderer> renderer;
+    if (context)
+        renderer = render::Renderer::create(error);
+    if (const Model* loaded = model_loaded.get(); loaded && renderer)
+        renderer->prepare(*loaded);
+    Sites sites = prepared.get();
     if (!model_result.ok()) {
         std::string why = "not found";
         for (const auto& d : model_result.diagnostics)
@@ -314,21 +342,6 @@ int run_render(std::span<const std::string> args) {
         return exit_usage;
     }
     const Model& model = *model_result.value;
-
-    // The surface indices (~40 ms for the default model) and the protocol's placement need no GL:
-    // they are built on another core while this one starts EGL, compiles the shaders and uploads
-    // the meshes. Protocol problems still win over a missing GL (exit 1 before exit 2).
-    auto prepared =
-        std::async(std::launch::async, [&o, &model] { return prepare_sites(o, model); });
-    std::string error;
-    auto context = render::EglContext::create(error);
-    std::unique_ptr<render::Renderer> renderer;
-    if (context) {
-        renderer = render::Renderer::create(error);
-        if (renderer)
-            renderer->prepare(model);
-    }
-    Sites sites = prepared.get();
     if (sites.exit_code != exit_ok)
         return sites.exit_code;
     if (!context) {
@@ -349,7 +362,7 @@ int run_render(std::span<const std::string> args) {
     frame.skin_tone = o.skin_tone;
     frame.width = o.width;
     frame.height = o.height;
-    frame.antialias = true; // a still image: worth the 4x MSAA cost (docs/performance.md)
+    frame.antialias = true; // a still image: worth the antialiasing pass (docs/performance.md)
     frame.skin_index = &queries.skin();
     if (protocol)
         add_protocol(frame, *protocol, placed, o.step);

@@ -555,8 +555,8 @@ void App::frame() {
         handle_viewport_input();
 
         render::FrameSnapshot snapshot = build_snapshot();
-        // Multisampling more than doubles llvmpipe's frame time, so a changed scene is first drawn
-        // plain (fast response) and refined with MSAA once it has rested for kRefineSeconds.
+        // The antialiasing pass costs a full-screen pass on llvmpipe, so a changed scene is first
+        // drawn plain (fast response) and refined once it has rested for kRefineSeconds.
         // Scripted runs (tests) pay for it only on the frame they save; benchmarks never.
         if (!last_scene_ || !same_frame(*last_scene_, snapshot)) {
             last_scene_ = snapshot;

@@ -1,5 +1,7 @@
 #include "gui/window.hpp"
 
+#include "gui/draw_data_rects.hpp"
+
 #include <glad/gl.h>
 // glad first: GLFW must not pull in the system GL header.
 #define GLFW_INCLUDE_NONE
@@ -9,6 +11,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace injmap::gui {
@@ -137,7 +140,30 @@ void Window::begin_imgui_frame() {
 }
 
 void Window::render_draw_data() {
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    ImDrawData* data = ImGui::GetDrawData();
+    if (!data)
+        return;
+    // Backgrounds of at least 64x64 px become scissored clears (draw_data_rects.hpp).
+    const auto rects = take_opaque_rects(*data, ImGui::GetIO().Fonts->TexUvWhitePixel, 4096.0f);
+    if (!rects.empty()) {
+        int w = 0, h = 0;
+        framebuffer_size(w, h);
+        const ImVec2 scale = data->FramebufferScale;
+        glBindFramebuffer(GL_FRAMEBUFFER, 0);
+        glEnable(GL_SCISSOR_TEST);
+        for (const OpaqueRect& r : rects) {
+            const int x0 = int(std::lround((r.x0 - data->DisplayPos.x) * scale.x));
+            const int x1 = int(std::lround((r.x1 - data->DisplayPos.x) * scale.x));
+            const int y0 = int(std::lround((r.y0 - data->DisplayPos.y) * scale.y));
+            const int y1 = int(std::lround((r.y1 - data->DisplayPos.y) * scale.y));
+            glScissor(x0, h - y1, x1 - x0, y1 - y0);
+            const ImVec4 c = ImGui::ColorConvertU32ToFloat4(r.colour);
+            glClearColor(c.x, c.y, c.z, 1.0f);
+            glClear(GL_COLOR_BUFFER_BIT);
+        }
+        glDisable(GL_SCISSOR_TEST);
+    }
+    ImGui_ImplOpenGL3_RenderDrawData(data);
 }
 
 void Window::upload_fonts() {

@@ -1,0 +1,98 @@
+// Hoisting ImGui's large opaque backgrounds out of the draw data (app/gui/draw_data_rects.hpp):
+// only plain, opaque, untextured rectangles big enough and not over anything drawn earlier are
+// taken, clipped to their clip rectangle, and removed from the draw data.
+#include <gtest/gtest.h>
+
+#include <imgui.h>
+#include <imgui_internal.h> // ImDrawListSharedData, to build draw lists without a context
+
+#include "gui/draw_data_rects.hpp"
+
+namespace injmap::gui {
+namespace {
+
+const ImVec2 kWhite{0.5f, 0.5f};
+constexpr ImU32 kPanel = IM_COL32(250, 249, 249, 255);
+
+struct Lists {
+    ImDrawListSharedData shared;
+    ImDrawList list{&shared};
+    ImDrawData data;
+    Lists() {
+        shared.TexUvWhitePixel = kWhite;
+        shared.SetCircleTessellationMaxError(0.3f); // ImGui's default style value
+        list._ResetForNewFrame();
+        list.PushClipRect({0, 0}, {1000, 1000});
+        list.PushTextureID(ImTextureID(1));
+    }
+    ImDrawData& finish() {
+        data.Valid = true;
+        data.CmdLists = &list_ptr;
+        data.CmdListsCount = 1;
+        list_ptr = &list;
+        data.TotalIdxCount = list.IdxBuffer.Size;
+        data.TotalVtxCount = list.VtxBuffer.Size;
+        return data;
+    }
+    ImDrawList* list_ptr = nullptr;
+    // Triangles that still draw something (not degenerate).
+    int live_triangles() const {
+        int n = 0;
+        for (int i = 0; i + 2 < list.IdxBuffer.Size; i += 3) {
+            const auto* t = &list.IdxBuffer[i];
+            n += !(t[0] == t[1] && t[1] == t[2]);
+        }
+        return n;
+    }
+};
+
+TEST(OpaqueRects, TakesABigOpaqueBackgroundAndRemovesIt) {
+    Lists l;
+    l.list.AddRectFilled({10, 20}, {310, 420}, kPanel);
+    const auto rects = take_opaque_rects(l.finish(), kWhite, 4096.0f);
+    ASSERT_EQ(rects.size(), 1u);
+    EXPECT_FLOAT_EQ(rects[0].x0, 10);
+    EXPECT_FLOAT_EQ(rects[0].y0, 20);
+    EXPECT_FLOAT_EQ(rects[0].x1, 310);
+    EXPECT_FLOAT_EQ(rects[0].y1, 420);
+    EXPECT_EQ(rects[0].colour, kPanel);
+    EXPECT_EQ(l.live_triangles(), 0);
+}
+
+TEST(OpaqueRects, LeavesTranslucentRoundedSmallAndTexturedShapes) {
+    Lists l;
+    l.list.AddRectFilled({0, 0}, {300, 300}, IM_COL32(250, 249, 249, 200)); // translucent
+    l.list.AddRectFilled({0, 400}, {300, 700}, kPanel, 8.0f);               // rounded
+    l.list.AddRectFilled({500, 0}, {530, 30}, kPanel);                      // 900 px: too small
+    l.list.PrimReserve(6, 4);                                               // a textured quad
+    l.list.PrimRectUV({500, 500}, {900, 900}, {0, 0}, {1, 1}, kPanel);
+    const int before = l.list.IdxBuffer.Size / 3;
+    EXPECT_TRUE(take_opaque_rects(l.finish(), kWhite, 4096.0f).empty());
+    EXPECT_EQ(l.live_triangles(), before);
+}
+
+TEST(OpaqueRects, NeverMovesABackgroundUnderSomethingDrawnBeforeIt) {
+    Lists l;
+    l.list.AddTriangleFilled({100, 100}, {120, 100}, {110, 120}, IM_COL32(0, 0, 0, 255));
+    l.list.AddRectFilled({0, 0}, {300, 300}, kPanel);   // over the triangle: stays in place
+    l.list.AddRectFilled({400, 0}, {700, 300}, kPanel); // over nothing: taken
+    const auto rects = take_opaque_rects(l.finish(), kWhite, 4096.0f);
+    ASSERT_EQ(rects.size(), 1u);
+    EXPECT_FLOAT_EQ(rects[0].x0, 400);
+    EXPECT_EQ(l.live_triangles(), 3);
+}
+
+TEST(OpaqueRects, ClipsToTheClipRectangle) {
+    Lists l;
+    l.list.PushClipRect({50, 50}, {250, 150});
+    l.list.AddRectFilled({0, 0}, {300, 300}, kPanel);
+    const auto rects = take_opaque_rects(l.finish(), kWhite, 4096.0f);
+    ASSERT_EQ(rects.size(), 1u);
+    EXPECT_FLOAT_EQ(rects[0].x0, 50);
+    EXPECT_FLOAT_EQ(rects[0].y0, 50);
+    EXPECT_FLOAT_EQ(rects[0].x1, 250);
+    EXPECT_FLOAT_EQ(rects[0].y1, 150);
+}
+
+} // namespace
+} // namespace injmap::gui

@@ -52,6 +52,10 @@ std::unique_ptr<Window> Window::create(int width, int height, const std::string&
     // Why no MSAA on the window: it costs 2.2–2.4x frame time on llvmpipe; the renderer antialiases
     // idle frames itself.
     glfwWindowHint(GLFW_SAMPLES, 0);
+    // The 3D view draws into its own target; the window only shows panels and copies, so it needs
+    // no depth or stencil buffer (4 MB less at 1280x800, and nothing to clear each frame).
+    glfwWindowHint(GLFW_DEPTH_BITS, 0);
+    glfwWindowHint(GLFW_STENCIL_BITS, 0);
     glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
     self->window_ = glfwCreateWindow(width, height, title.c_str(), nullptr, nullptr);
     if (!self->window_) {
@@ -190,7 +194,7 @@ void Window::clear(float r, float g, float b) {
     glViewport(0, 0, w, h);
     glDisable(GL_SCISSOR_TEST);
     glClearColor(r, g, b, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
+    glClear(GL_COLOR_BUFFER_BIT);
 }
 
 std::vector<unsigned char> Window::read_back_buffer(int& width, int& height) const {

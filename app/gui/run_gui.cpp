@@ -20,15 +20,27 @@ int run_gui(const GuiOptions& options) {
     // load on the second core while this one opens the window and starts GL (~80 ms).
     auto startup =
         std::async(std::launch::async, [&options] { return load_startup_data(options); });
+    // Rasterising the fonts (~20 ms) needs no window either. At 1x scale, the usual case; a HiDPI
+    // window rebuilds them at its scale below.
+    auto fonts_built = std::async(std::launch::async, [] { return build_fonts(1.0f); });
+    FontAtlas fonts; // declared before the window: its ImGui context uses the atlas to the end
     std::string error;
     auto window = Window::create(options.width, options.height, "injmap", error);
     if (!window) {
         std::cerr << "injmap gui: " << error << "\n";
         return 2;
     }
-    const Fonts fonts = setup_theme(window->content_scale());
+    const float scale = window->content_scale();
+    fonts = fonts_built.get();
+    if (fonts.scale != scale)
+        fonts = build_fonts(scale);
+    if (!window->start_imgui(fonts.atlas.get(), error)) {
+        std::cerr << "injmap gui: " << error << "\n";
+        return 2;
+    }
+    setup_theme(fonts, scale);
     window->upload_fonts();
-    App app(*window, fonts, options);
+    App app(*window, fonts.fonts, options);
     StartupData data = startup.get();
     // The worker's malloc arena still holds the surface-index build's scratch (~10 MB), which only
     // that thread would reuse: give it back before the first frame makes the memory peak.

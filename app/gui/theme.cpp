@@ -5,9 +5,8 @@
 namespace injmap::gui {
 namespace {
 
-ImFont* load_font(const char* file, float size) {
+ImFont* load_font(ImFontAtlas& atlas, const char* file, float size) {
     const std::filesystem::path path = std::filesystem::path(INJMAP_FONT_DIR) / file;
-    ImGuiIO& io = ImGui::GetIO();
     std::error_code ec;
     if (!std::filesystem::exists(path, ec))
         return nullptr;
@@ -20,31 +19,43 @@ ImFont* load_font(const char* file, float size) {
     static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0100, 0x017F, 0x2010, 0x2044, 0x2190,
                                      0x21FF, 0x2212, 0x2212, 0x2248, 0x2248, 0x2260, 0x2265,
                                      0x2300, 0x23FF, 0x25A0, 0x25FF, 0x2713, 0x2717, 0};
-    return io.Fonts->AddFontFromFileTTF(path.c_str(), size, &config, ranges);
+    return atlas.AddFontFromFileTTF(path.c_str(), size, &config, ranges);
 }
 
 } // namespace
 
-Fonts setup_theme(float scale) {
-    ImGuiIO& io = ImGui::GetIO();
-    Fonts fonts;
-    fonts.regular = load_font("DejaVuSans.ttf", 15.0f * scale);
+FontAtlas build_fonts(float scale) {
+    FontAtlas out;
+    out.scale = scale;
+    out.atlas = std::make_unique<ImFontAtlas>();
+    ImFontAtlas& atlas = *out.atlas;
+    Fonts& fonts = out.fonts;
+    fonts.regular = load_font(atlas, "DejaVuSans.ttf", 15.0f * scale);
     if (!fonts.regular) {
         ImFontConfig config;
         config.SizePixels = 13.0f * scale;
-        fonts.regular = io.Fonts->AddFontDefault(&config);
+        fonts.regular = atlas.AddFontDefault(&config);
     }
-    fonts.bold = load_font("DejaVuSans-Bold.ttf", 15.0f * scale);
-    fonts.heading = load_font("DejaVuSans-Bold.ttf", 19.0f * scale);
-    fonts.large = load_font("DejaVuSans.ttf", 20.0f * scale);
-    fonts.large_bold = load_font("DejaVuSans-Bold.ttf", 22.0f * scale);
-    fonts.small = load_font("DejaVuSans.ttf", 13.0f * scale);
-    fonts.mono = load_font("DejaVuSansMono.ttf", 13.5f * scale);
+    fonts.bold = load_font(atlas, "DejaVuSans-Bold.ttf", 15.0f * scale);
+    fonts.heading = load_font(atlas, "DejaVuSans-Bold.ttf", 19.0f * scale);
+    fonts.large = load_font(atlas, "DejaVuSans.ttf", 20.0f * scale);
+    fonts.large_bold = load_font(atlas, "DejaVuSans-Bold.ttf", 22.0f * scale);
+    fonts.small = load_font(atlas, "DejaVuSans.ttf", 13.0f * scale);
+    fonts.mono = load_font(atlas, "DejaVuSansMono.ttf", 13.5f * scale);
     for (ImFont** f :
          {&fonts.bold, &fonts.heading, &fonts.small, &fonts.mono, &fonts.large, &fonts.large_bold})
         if (!*f)
             *f = fonts.regular;
-    io.FontDefault = fonts.regular;
+    // Rasterise now, in the 32-bit form the OpenGL3 backend uploads.
+    unsigned char* pixels = nullptr;
+    int width = 0, height = 0;
+    atlas.GetTexDataAsRGBA32(&pixels, &width, &height);
+    return out;
+}
+
+void setup_theme(const FontAtlas& fonts, float scale) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.FontDefault = fonts.fonts.regular;
 
     ImGuiStyle& style = ImGui::GetStyle();
     style = ImGuiStyle();
@@ -125,7 +136,6 @@ Fonts setup_theme(float scale) {
     c[ImGuiCol_NavHighlight] = accent;
     c[ImGuiCol_ModalWindowDimBg] = {0.10f, 0.12f, 0.15f, 0.30f};
     style.ScaleAllSizes(scale);
-    return fonts;
 }
 
 } // namespace injmap::gui

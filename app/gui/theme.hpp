@@ -2,6 +2,8 @@
 // The look: fonts (DejaVu Sans from fonts-dejavu-core, scaled with the window's content scale) and
 // a calm light ImGui style. Colours the panels use for meaning (done, skipped, warning) live here
 // too, so every panel says "done" in the same green.
+#include <memory>
+
 #include <imgui.h>
 
 namespace injmap::gui {
@@ -16,9 +18,18 @@ struct Fonts {
     ImFont* mono = nullptr; // file:line diagnostics and placement snippets
 };
 
-// Loads the fonts into the current ImGui context (falls back to ImGui's built-in font when a file
-// is missing) and applies the style scaled by `scale`.
-Fonts setup_theme(float scale);
+// The fonts at `scale`, rasterised into an atlas of their own (ImGui's built-in font where a file
+// is missing). Needs no ImGui context, so it can run on another thread while the window opens.
+struct FontAtlas {
+    std::unique_ptr<ImFontAtlas> atlas;
+    Fonts fonts; // point into `atlas`
+    float scale = 1.0f;
+};
+[[nodiscard]] FontAtlas build_fonts(float scale);
+
+// Makes `fonts` the current context's fonts (the context must have been created on its atlas) and
+// applies the style scaled by `scale`.
+void setup_theme(const FontAtlas& fonts, float scale);
 
 namespace colour {
 inline const ImVec4 text{0.13f, 0.16f, 0.20f, 1.0f};

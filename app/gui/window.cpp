@@ -83,25 +83,28 @@ std::unique_ptr<Window> Window::create(int width, int height, const std::string&
     glfwSetWindowRefreshCallback(self->window_, [](GLFWwindow* w) { mark_event(w); });
     glfwSetWindowContentScaleCallback(self->window_,
                                       [](GLFWwindow* w, float, float) { mark_event(w); });
+    return self;
+}
 
+bool Window::start_imgui(ImFontAtlas* fonts, std::string& error) {
     IMGUI_CHECKVERSION();
-    ImGui::CreateContext();
-    self->imgui_context_ = true;
+    ImGui::CreateContext(fonts);
+    imgui_context_ = true;
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename =
         nullptr; // the layout is computed every frame; nothing to remember between runs
     io.LogFilename = nullptr;
-    if (!ImGui_ImplGlfw_InitForOpenGL(self->window_, true)) {
+    if (!ImGui_ImplGlfw_InitForOpenGL(window_, true)) {
         error = "cannot start the ImGui GLFW backend";
-        return nullptr;
+        return false;
     }
-    self->imgui_glfw_ = true;
+    imgui_glfw_ = true;
     if (!ImGui_ImplOpenGL3_Init("#version 330 core")) {
         error = "cannot start the ImGui OpenGL3 backend (is libGL.so.1 installed?)";
-        return nullptr;
+        return false;
     }
-    self->imgui_gl3_ = true;
-    return self;
+    imgui_gl3_ = true;
+    return true;
 }
 
 Window::~Window() {

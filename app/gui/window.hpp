@@ -7,6 +7,7 @@
 #include <vector>
 
 struct GLFWwindow;
+struct ImFontAtlas;
 
 namespace injmap::gui {
 
@@ -15,6 +16,10 @@ public:
     // nullptr with `error` set when GLFW, the window, the context or GL loading fails.
     static std::unique_ptr<Window> create(int width, int height, const std::string& title,
                                           std::string& error);
+    // Creates the ImGui context on `fonts` (not owned: it must outlive the window; nullptr: ImGui's
+    // own atlas) and starts its GLFW and OpenGL3 backends. Call once, right after create(); false
+    // with `error` set when a backend cannot start.
+    bool start_imgui(ImFontAtlas* fonts, std::string& error);
     ~Window();
     Window(const Window&) = delete;
     Window& operator=(const Window&) = delete;

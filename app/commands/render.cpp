@@ -330,7 +330,7 @@ int run_render(std::span<const std::string> args) {
         renderer = render::Renderer::create(error);
     if (const Model* loaded = model_loaded.get(); loaded && renderer)
         renderer->prepare(*loaded);
-    Sites sites = prepared.get();
+    Sites ready = prepared.get();
     if (!model_result.ok()) {
         std::string why = "not found";
         for (const auto& d : model_result.diagnostics)
@@ -342,8 +342,8 @@ int run_render(std::span<const std::string> args) {
         return exit_usage;
     }
     const Model& model = *model_result.value;
-    if (sites.exit_code != exit_ok)
-        return sites.exit_code;
+    if (ready.exit_code != exit_ok)
+        return ready.exit_code;
     if (!context) {
         std::cerr << "injmap render: no headless OpenGL: " << error << "\n";
         return exit_usage;
@@ -352,9 +352,9 @@ int run_render(std::span<const std::string> args) {
         std::cerr << "injmap render: " << error << "\n";
         return exit_usage;
     }
-    const ModelQueries& queries = *sites.queries;
-    const std::optional<Protocol>& protocol = sites.protocol;
-    const PlacedProtocol& placed = sites.placed;
+    const ModelQueries& queries = *ready.queries;
+    const std::optional<Protocol>& protocol = ready.protocol;
+    const PlacedProtocol& placed = ready.placed;
 
     FrameSnapshot frame;
     frame.model = &model;

@@ -31,7 +31,7 @@ std::vector<std::uint8_t> test_image(int width, int height, bool opaque, unsigne
 TEST(Png, RoundTripsExactlyForOneBandAndMany) {
     const auto dir = test::fresh_dir("png");
     for (const bool opaque : {true, false})
-        for (const auto [w, h] : {std::pair{1, 1}, {7, 63}, {64, 64}, {33, 200}, {320, 1001}}) {
+        for (const auto& [w, h] : {std::pair{1, 1}, {7, 63}, {64, 64}, {33, 200}, {320, 1001}}) {
             const auto rgba = test_image(w, h, opaque, unsigned(w * h));
             const auto path = dir / ("img-" + std::to_string(w) + "x" + std::to_string(h) +
                                      (opaque ? "-rgb" : "-rgba") + ".png");

@@ -2,8 +2,8 @@
 // Cluster culling for the skin (private to injmap_render). On llvmpipe every triangle costs
 // vertex shading, clipping and binning on one thread even when it faces away or lies outside the
 // view, and the skin is most of the triangles. So the skin's triangles are grouped into spatially
-// compact clusters (runs along a Morton curve) with a bounding sphere and a normal cone each; a frame
-// draws only the clusters that can show: inside the view frustum and not wholly back-facing.
+// compact clusters (runs along a Morton curve) with a bounding sphere and a normal cone each; a
+// frame draws only the clusters that can show: inside the view frustum and not wholly back-facing.
 #include <cstdint>
 #include <vector>
 

@@ -1,6 +1,7 @@
 // Frame cost of the renderer on llvmpipe (EGL surfaceless, no X): the default model with the
-// PREEMPT sites at 1280x800, per layer mode, with and without 4x MSAA; plus the CPU overlay layout,
-// the read-back and the PNG encoding that `injmap render` adds. Figures go to docs/performance.md.
+// PREEMPT sites at 1280x800, per layer mode, with and without the antialiasing pass; plus the CPU
+// overlay layout, the read-back and the PNG encoding that `injmap render` adds. Figures go to
+// docs/performance.md.
 //   build/bench/bin/render_bench [--benchmark_repetitions=3]
 // Every frame ends with glFinish, so the time is the GPU (llvmpipe) work, not just command
 // submission.
@@ -96,7 +97,7 @@ enum Mode { skin = 0, muscles = 1, xray = 2 };
 // Times whole frames of `frame` (each ending with glFinish); the first, with uploads and shader
 // compilation, outside the timing.
 void time_frames(benchmark::State& state, Scene& scene, const render::FrameSnapshot& frame) {
-    render::Offscreen target(frame.width, frame.height, frame.antialias ? 4 : 0);
+    render::Offscreen target(frame.width, frame.height, 0);
     scene.renderer->draw(frame, target);
     scene.renderer->finish();
     for (auto _ : state) {
@@ -121,7 +122,7 @@ void BM_Frame(benchmark::State& state) {
     state.SetLabel(std::string(mode == skin      ? "skin"
                                : mode == muscles ? "muscles"
                                                  : "xray") +
-                   (frame.antialias ? " msaa4" : " no-aa"));
+                   (frame.antialias ? " aa-pass" : " no-aa"));
 }
 BENCHMARK(BM_Frame)
     ->ArgsProduct({{skin, muscles, xray}, {0, 1}})

@@ -2,7 +2,7 @@
 // Writing rendered images as PNG (zlib). Opaque images are stored as RGB without a row filter
 // (on the renderer's smooth backdrop that is as small as the filtered choices at fast deflate
 // levels) and deflated in horizontal bands, one per core, joined into one zlib stream: about a
-// quarter of stb_image_write's time for a 1280x800 site map (docs/performance.md). Thread-safe.
+// third of stb_image_write's time for a 1280x800 site map (docs/performance.md). Thread-safe.
 #include <cstdint>
 #include <filesystem>
 #include <string>

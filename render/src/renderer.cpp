@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <map>
 #include <set>
 #include <string_view>
@@ -222,6 +223,9 @@ struct Renderer::Impl {
     gl::Texture aa_texture;
     gl::Framebuffer aa_fbo;
     int aa_width = 0, aa_height = 0;
+    // Pixels (GL origin, x0 y0 inclusive, x1 y1 exclusive) that the last drawn model may cover;
+    // the rest of the frame is backdrop, which the antialiasing pass would leave as it is.
+    glm::ivec4 model_pixels{0};
     std::unique_ptr<Offscreen> offscreen; // for render_rgba()
     OverlayLayout layout;
 
@@ -401,6 +405,40 @@ struct Renderer::Impl {
         glActiveTexture(GL_TEXTURE0);
     }
 
+    // The pixels the skin's visible clusters may cover (their bounding boxes' corners projected,
+    // plus a margin for the antialiasing pass's reach); muscles lie under the skin. The whole
+    // frame when a box reaches behind the eye.
+    static glm::ivec4 screen_bounds(const ModelEntry& e, const glm::mat4& view_proj, int width,
+                                    int height) {
+        const glm::ivec4 whole{0, 0, width, height};
+        glm::vec2 lo(std::numeric_limits<float>::max()), hi(-std::numeric_limits<float>::max());
+        for (std::size_t k = 0; k < e.skin_clusters.clusters.size(); ++k) {
+            if (!e.skin_visible[k])
+                continue;
+            const auto& c = e.skin_clusters.clusters[k];
+            for (int corner = 0; corner < 8; ++corner) {
+                const glm::vec3 p((corner & 1) ? c.hi.x : c.lo.x, (corner & 2) ? c.hi.y : c.lo.y,
+                                  (corner & 4) ? c.hi.z : c.lo.z);
+                const glm::vec4 clip = view_proj * glm::vec4(p, 1.0f);
+                if (clip.w <= 1e-3f)
+                    return whole;
+                const glm::vec2 ndc = glm::vec2(clip) / clip.w;
+                lo = glm::min(lo, ndc);
+                hi = glm::max(hi, ndc);
+            }
+        }
+        if (lo.x > hi.x)
+            return {0, 0, 0, 0};    // nothing of the skin in view
+        constexpr int kMargin = 10; // the pass reads up to 8 px along an edge
+        const int x0 = std::max(0, int(std::floor((lo.x * 0.5f + 0.5f) * float(width))) - kMargin);
+        const int y0 = std::max(0, int(std::floor((lo.y * 0.5f + 0.5f) * float(height))) - kMargin);
+        const int x1 =
+            std::min(width, int(std::ceil((hi.x * 0.5f + 0.5f) * float(width))) + kMargin);
+        const int y1 =
+            std::min(height, int(std::ceil((hi.y * 0.5f + 0.5f) * float(height))) + kMargin);
+        return x1 > x0 && y1 > y0 ? glm::ivec4{x0, y0, x1, y1} : glm::ivec4{0, 0, 0, 0};
+    }
+
     void draw_model(const FrameSnapshot& frame, GLuint fbo) {
         const Model& model = *frame.model;
         ModelEntry& e = entry_for(model);
@@ -410,6 +448,9 @@ struct Renderer::Impl {
 
         if (e.skin.count > 0)
             cull_skin(e, camera_basis(frame.camera).eye, view_proj);
+        model_pixels = {0, 0, frame.width, frame.height};
+        if (e.skin.count > 0 && (frame.layers.skin || frame.layers.xray))
+            model_pixels = screen_bounds(e, view_proj, frame.width, frame.height);
         const bool show_muscles =
             (frame.layers.muscles || frame.layers.xray) && e.muscles.count > 0;
         const bool show_skin = (frame.layers.skin || frame.layers.xray) && e.skin.count > 0;
@@ -672,9 +713,12 @@ struct Renderer::Impl {
 
     // The antialiasing pass from `scene_color` (a linear-filtered texture of the frame's size)
     // into `fbo`, every pixel written.
-    void antialias_pass(const FrameSnapshot& frame, GLuint scene_color, GLuint fbo) {
+    void antialias_pass(const FrameSnapshot& frame, GLuint scene_color, GLuint fbo,
+                        const glm::ivec4& pixels) {
         glBindFramebuffer(GL_FRAMEBUFFER, fbo);
         glViewport(0, 0, frame.width, frame.height);
+        glEnable(GL_SCISSOR_TEST);
+        glScissor(pixels.x, pixels.y, pixels.z - pixels.x, pixels.w - pixels.y);
         glDisable(GL_DEPTH_TEST);
         glDisable(GL_BLEND);
         glDisable(GL_CULL_FACE);
@@ -687,6 +731,7 @@ struct Renderer::Impl {
         glBindVertexArray(empty_vao.id());
         glDrawArrays(GL_TRIANGLES, 0, 3);
         glBindTexture(GL_TEXTURE_2D, 0);
+        glDisable(GL_SCISSOR_TEST);
     }
 
     // `target_color`: the colour texture of target_fbo, or 0 when it has none to sample.
@@ -723,15 +768,22 @@ struct Renderer::Impl {
         if (!backdrop_first)
             draw_backdrop(frame, true);
         if (frame.antialias && target_color == 0) {
-            antialias_pass(frame, scene->color_texture(), target_fbo);
+            antialias_pass(frame, scene->color_texture(), target_fbo,
+                           {0, 0, frame.width, frame.height});
         } else if (frame.antialias) {
-            const GLuint aa = aa_target(frame);
-            antialias_pass(frame, target_color, aa);
-            glBindFramebuffer(GL_READ_FRAMEBUFFER, aa);
-            glBindFramebuffer(GL_DRAW_FRAMEBUFFER, target_fbo);
-            glBlitFramebuffer(0, 0, frame.width, frame.height, 0, 0, frame.width, frame.height,
-                              GL_COLOR_BUFFER_BIT, GL_NEAREST);
+            // Only where the model may be: elsewhere the pass would return the backdrop as it is
+            // (its steps are below the pass's contrast threshold), so those pixels stay.
+            const glm::ivec4 p = frame.model ? model_pixels : glm::ivec4{0, 0, 0, 0};
+            if (p.z > p.x && p.w > p.y) {
+                const GLuint aa = aa_target(frame);
+                antialias_pass(frame, target_color, aa, p);
+                glBindFramebuffer(GL_READ_FRAMEBUFFER, aa);
+                glBindFramebuffer(GL_DRAW_FRAMEBUFFER, target_fbo);
+                glBlitFramebuffer(p.x, p.y, p.z, p.w, p.x, p.y, p.z, p.w, GL_COLOR_BUFFER_BIT,
+                                  GL_NEAREST);
+            }
             glBindFramebuffer(GL_FRAMEBUFFER, target_fbo);
+            glViewport(0, 0, frame.width, frame.height);
         }
 
         const SurfaceIndex* skin = frame.skin_index;

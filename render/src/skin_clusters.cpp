@@ -87,6 +87,11 @@ SkinClusters build_skin_clusters(const Mesh& mesh) {
         c.cone_apex = {b.cone_apex[0], b.cone_apex[1], b.cone_apex[2]};
         c.cone_axis = {b.cone_axis[0], b.cone_axis[1], b.cone_axis[2]};
         c.cone_cutoff = b.cone_cutoff;
+        c.lo = c.hi = mesh.positions[out.indices[first]];
+        for (std::size_t i = first; i < first + c.count; ++i) {
+            c.lo = glm::min(c.lo, mesh.positions[out.indices[i]]);
+            c.hi = glm::max(c.hi, mesh.positions[out.indices[i]]);
+        }
         out.clusters.push_back(c);
     }
     return out;

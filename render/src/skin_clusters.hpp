@@ -22,7 +22,8 @@ struct SkinClusters {
         float radius = 0.0f;
         glm::vec3 cone_apex{0.0f};
         glm::vec3 cone_axis{0.0f};
-        float cone_cutoff = 1.0f; // cos of the cone's half angle; >= 1: no back-face test
+        float cone_cutoff = 1.0f;     // cos of the cone's half angle; >= 1: no back-face test
+        glm::vec3 lo{0.0f}, hi{0.0f}; // bounding box of the cluster's vertices
     };
     std::vector<std::uint32_t> indices; // the mesh's triangles, cluster after cluster
     std::vector<Cluster> clusters;

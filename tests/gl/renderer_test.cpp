@@ -2,6 +2,8 @@
 // highlighting, markers, labels, picking, and drawing into the caller's framebuffer.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <cstdlib>
 #include <memory>
 #include <set>
@@ -278,6 +280,26 @@ TEST_F(RendererTest, LabelsNeverOverlapAndBelongToVisibleSites) {
     f.layers.labels = false;
     (void)render(f);
     EXPECT_TRUE(renderer_->last_layout().labels.empty());
+}
+
+// The antialiasing pass smooths the model's edges and leaves everything else alone: the backdrop
+// around the model and the image's border rows and columns are exactly the plain frame's.
+TEST_F(RendererTest, AntialiasingChangesOnlyTheModelsEdges) {
+    FrameSnapshot f = frame(320, 240);
+    f.camera.distance_mm *= 1.8f; // the model small in the middle: a wide empty margin
+    const Image smooth = render(f);
+    f.antialias = false;
+    const Image plain = render(f);
+    int changed_inside = 0, changed_outside = 0;
+    for (int y = 0; y < f.height; ++y)
+        for (int x = 0; x < f.width; ++x) {
+            const bool differs =
+                !std::equal(smooth.pixel(x, y), smooth.pixel(x, y) + 4, plain.pixel(x, y));
+            const bool margin = x < 40 || x >= f.width - 40 || y < 20 || y >= f.height - 20;
+            (margin ? changed_outside : changed_inside) += differs;
+        }
+    EXPECT_GT(changed_inside, 100) << "the silhouette should be smoothed";
+    EXPECT_EQ(changed_outside, 0) << "the backdrop and the border must stay as drawn";
 }
 
 TEST_F(RendererTest, DrawIntoTheCallersFramebufferRestoresState) {

@@ -329,23 +329,23 @@ std::optional<Result<Model>> read_cache(const fs::path& cache, const fs::path& m
     return read_payload(in);
 }
 
-// The manifest a cache file was written for (from its header), or nullopt when the file is not a
-// readable cache of this format.
+// The manifest a cache file was written for, read from its header with the same reader as
+// read_cache (only the first few KB of the file); nullopt when it is not a cache of this format.
 std::optional<fs::path> cached_manifest(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    // magic, version, exe size, exe mtime, manifest path length
-    std::array<char, 8 + 4 + 8 + 8 + 8> head{};
-    if (!in.read(head.data(), head.size()) ||
-        !std::equal(kMagic.begin(), kMagic.end(), head.data()))
+    std::ifstream stream(file, std::ios::binary);
+    std::string head(8 + 4 + 8 + 8 + 8 + 4096, '\0'); // up to a 4 KB manifest path
+    stream.read(head.data(), static_cast<std::streamsize>(head.size()));
+    In in{head.data(), head.data() + stream.gcount()};
+    std::array<char, 8> magic{};
+    in.take(magic.data(), magic.size());
+    if (!in.ok || magic != kMagic || in.pod<std::uint32_t>() != kVersion)
         return std::nullopt;
-    std::uint64_t length = 0;
-    std::memcpy(&length, head.data() + 28, sizeof length);
-    if (length == 0 || length > 4096)
+    in.pod<std::uint64_t>(); // the program's size and mtime
+    in.pod<std::uint64_t>();
+    std::string manifest = in.str();
+    if (!in.ok || manifest.empty())
         return std::nullopt;
-    std::string path(length, '\0');
-    if (!in.read(path.data(), static_cast<std::streamsize>(length)))
-        return std::nullopt;
-    return fs::path(path);
+    return fs::path(manifest);
 }
 
 // Keeps the cache folder small: a cache whose manifest is gone (scratch and test copies of a

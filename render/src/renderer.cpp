@@ -200,6 +200,40 @@ private:
     }
 };
 
+// A texture with its own framebuffer, (re)created when the size changes: the skin depth texture
+// and the antialiasing pass's colour target.
+struct TextureTarget {
+    gl::Texture texture;
+    gl::Framebuffer fbo;
+    int width = 0, height = 0;
+
+    // The framebuffer, with a `width` x `height` texture of `internal_format` (read nearest,
+    // clamped) at `attachment`; a depth attachment gets no colour buffers.
+    GLuint ensure(int w, int h, GLenum internal_format, GLenum format, GLenum type,
+                  GLenum attachment) {
+        if (fbo && width == w && height == h)
+            return fbo.id();
+        texture = gl::make_texture();
+        glBindTexture(GL_TEXTURE_2D, texture.id());
+        glTexImage2D(GL_TEXTURE_2D, 0, GLint(internal_format), w, h, 0, format, type, nullptr);
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+        glBindTexture(GL_TEXTURE_2D, 0);
+        fbo = gl::make_framebuffer();
+        glBindFramebuffer(GL_FRAMEBUFFER, fbo.id());
+        glFramebufferTexture2D(GL_FRAMEBUFFER, attachment, GL_TEXTURE_2D, texture.id(), 0);
+        if (attachment == GL_DEPTH_ATTACHMENT) {
+            glDrawBuffer(GL_NONE);
+            glReadBuffer(GL_NONE);
+        }
+        width = w;
+        height = h;
+        return fbo.id();
+    }
+};
+
 std::string number_text(int number) {
     return std::to_string(number);
 }
@@ -210,22 +244,15 @@ struct Renderer::Impl {
     gl::Program skin_program, xray_skin_program, muscle_program, depth_program, background_program,
         antialias_program, overlay_program;
     // Depth of the skin nearest the eye, for x-ray (one skin layer) and the muscle depth limit.
-    gl::Framebuffer depth_fbo;
-    gl::Texture depth_texture;
-    int depth_width = 0, depth_height = 0;
+    TextureTarget skin_depth;
     gl::VertexArray empty_vao;
     gl::VertexArray overlay_vao;
     gl::Buffer overlay_vbo;
     std::unique_ptr<FontAtlas> atlas;
     std::unordered_map<const Model*, std::unique_ptr<ModelEntry>> models;
-    std::unique_ptr<Offscreen> scene; // the scene before antialiasing, for draw(frame)
-    // The antialiased image for targets with a colour texture: colour only (no depth), copied back.
-    gl::Texture aa_texture;
-    gl::Framebuffer aa_fbo;
-    int aa_width = 0, aa_height = 0;
-    // Pixels (GL origin, x0 y0 inclusive, x1 y1 exclusive) that the last drawn model may cover;
-    // the rest of the frame is backdrop, which the antialiasing pass would leave as it is.
-    glm::ivec4 model_pixels{0};
+    std::unique_ptr<Offscreen> scene; // draw(frame) with antialias: the frame before its copy
+    // The antialiasing pass's output (colour only), copied back into the target.
+    TextureTarget antialiased;
     std::unique_ptr<Offscreen> offscreen; // for render_rgba()
     OverlayLayout layout;
 
@@ -362,29 +389,13 @@ struct Renderer::Impl {
         glUniform1i(uniform(p, "u_skin_depth"), 1);
     }
 
-    // Renders the skin's depth into depth_texture (frame size) and binds it to texture unit 1.
+    // Renders the skin's depth into skin_depth (frame size) and binds it to texture unit 1.
     void skin_depth_pass(const FrameSnapshot& frame, const ModelEntry& e,
                          const glm::mat4& view_proj, GLuint fbo) {
-        if (!depth_fbo || depth_width != frame.width || depth_height != frame.height) {
-            depth_texture = gl::make_texture();
-            glBindTexture(GL_TEXTURE_2D, depth_texture.id());
-            glTexImage2D(GL_TEXTURE_2D, 0, GL_DEPTH_COMPONENT24, frame.width, frame.height, 0,
-                         GL_DEPTH_COMPONENT, GL_UNSIGNED_INT, nullptr);
-            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-            glBindTexture(GL_TEXTURE_2D, 0);
-            depth_fbo = gl::make_framebuffer();
-            glBindFramebuffer(GL_FRAMEBUFFER, depth_fbo.id());
-            glFramebufferTexture2D(GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT, GL_TEXTURE_2D,
-                                   depth_texture.id(), 0);
-            glDrawBuffer(GL_NONE);
-            glReadBuffer(GL_NONE);
-            depth_width = frame.width;
-            depth_height = frame.height;
-        }
-        glBindFramebuffer(GL_FRAMEBUFFER, depth_fbo.id());
+        const GLuint depth_fbo =
+            skin_depth.ensure(frame.width, frame.height, GL_DEPTH_COMPONENT24, GL_DEPTH_COMPONENT,
+                              GL_UNSIGNED_INT, GL_DEPTH_ATTACHMENT);
+        glBindFramebuffer(GL_FRAMEBUFFER, depth_fbo);
         glViewport(0, 0, frame.width, frame.height);
         glDepthMask(GL_TRUE);
         glClear(GL_DEPTH_BUFFER_BIT);
@@ -401,7 +412,7 @@ struct Renderer::Impl {
         glBindFramebuffer(GL_FRAMEBUFFER, fbo);
         glViewport(0, 0, frame.width, frame.height);
         glActiveTexture(GL_TEXTURE1);
-        glBindTexture(GL_TEXTURE_2D, depth_texture.id());
+        glBindTexture(GL_TEXTURE_2D, skin_depth.texture.id());
         glActiveTexture(GL_TEXTURE0);
     }
 
@@ -439,7 +450,9 @@ struct Renderer::Impl {
         return x1 > x0 && y1 > y0 ? glm::ivec4{x0, y0, x1, y1} : glm::ivec4{0, 0, 0, 0};
     }
 
-    void draw_model(const FrameSnapshot& frame, GLuint fbo) {
+    // Returns the pixels the model may cover (GL origin; x0, y0 inclusive, x1, y1 exclusive; the
+    // whole frame unless frame.antialias): the rest of the frame is backdrop.
+    glm::ivec4 draw_model(const FrameSnapshot& frame, GLuint fbo) {
         const Model& model = *frame.model;
         ModelEntry& e = entry_for(model);
         const float aspect = float(frame.width) / float(std::max(frame.height, 1));
@@ -448,9 +461,10 @@ struct Renderer::Impl {
 
         if (e.skin.count > 0)
             cull_skin(e, camera_basis(frame.camera).eye, view_proj);
-        model_pixels = {0, 0, frame.width, frame.height};
-        if (e.skin.count > 0 && (frame.layers.skin || frame.layers.xray))
-            model_pixels = screen_bounds(e, view_proj, frame.width, frame.height);
+        // Only the antialiasing pass uses the bounds: interactive frames do not pay for them.
+        glm::ivec4 covered{0, 0, frame.width, frame.height};
+        if (frame.antialias && e.skin.count > 0 && (frame.layers.skin || frame.layers.xray))
+            covered = screen_bounds(e, view_proj, frame.width, frame.height);
         const bool show_muscles =
             (frame.layers.muscles || frame.layers.xray) && e.muscles.count > 0;
         const bool show_skin = (frame.layers.skin || frame.layers.xray) && e.skin.count > 0;
@@ -489,7 +503,7 @@ struct Renderer::Impl {
         }
 
         if (!show_skin)
-            return;
+            return covered;
         const auto& p = frame.layers.xray ? xray_skin_program : skin_program;
         glUseProgram(p.id());
         set_common_uniforms(p, frame, view_proj);
@@ -528,6 +542,7 @@ struct Renderer::Impl {
             glDrawElements(GL_TRIANGLES, e.skin_visible_count, GL_UNSIGNED_INT, nullptr);
         }
         glDisable(GL_CULL_FACE);
+        return covered;
     }
 
     FontAtlas* atlas_for(const OverlayMetrics& m) {
@@ -691,26 +706,6 @@ struct Renderer::Impl {
         glDisable(GL_DEPTH_TEST);
     }
 
-    // The colour-only target of the antialiasing pass, at the frame's size.
-    GLuint aa_target(const FrameSnapshot& frame) {
-        if (!aa_fbo || aa_width != frame.width || aa_height != frame.height) {
-            aa_texture = gl::make_texture();
-            glBindTexture(GL_TEXTURE_2D, aa_texture.id());
-            glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, frame.width, frame.height, 0, GL_RGBA,
-                         GL_UNSIGNED_BYTE, nullptr);
-            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-            glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-            glBindTexture(GL_TEXTURE_2D, 0);
-            aa_fbo = gl::make_framebuffer();
-            glBindFramebuffer(GL_FRAMEBUFFER, aa_fbo.id());
-            glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D,
-                                   aa_texture.id(), 0);
-            aa_width = frame.width;
-            aa_height = frame.height;
-        }
-        return aa_fbo.id();
-    }
-
     // The antialiasing pass from `scene_color` (a linear-filtered texture of the frame's size)
     // into `fbo`, every pixel written.
     void antialias_pass(const FrameSnapshot& frame, GLuint scene_color, GLuint fbo,
@@ -734,19 +729,10 @@ struct Renderer::Impl {
         glDisable(GL_SCISSOR_TEST);
     }
 
-    // `target_color`: the colour texture of target_fbo, or 0 when it has none to sample.
-    void draw_into(const FrameSnapshot& frame, GLuint target_fbo, GLuint target_color) {
-        // Antialiased frames antialias the scene before the overlay is drawn (its shapes and text
-        // antialias themselves). A target with a colour texture holds the scene itself, which the
-        // pass copies into a colour-only texture and back; any other target gets the scene drawn
-        // into an internal colour + depth target first (4 MB more at 1280x800).
-        GLuint fbo = target_fbo;
-        if (frame.antialias && target_color == 0) {
-            if (!scene)
-                scene = std::make_unique<Offscreen>(frame.width, frame.height, 0);
-            scene->resize(frame.width, frame.height, 0);
-            fbo = scene->draw_framebuffer();
-        }
+    // `target_color`: the colour texture of target_fbo, or 0 when it has none; the antialiasing
+    // pass needs it (it reads the scene there, writes a colour-only texture and copies that back)
+    // and is skipped without it.
+    void draw_into(const FrameSnapshot& frame, GLuint fbo, GLuint target_color) {
         glBindFramebuffer(GL_FRAMEBUFFER, fbo);
         glViewport(0, 0, frame.width, frame.height);
         glDisable(GL_SCISSOR_TEST);
@@ -763,26 +749,23 @@ struct Renderer::Impl {
         const bool backdrop_first = !frame.model || frame.layers.xray;
         if (backdrop_first)
             draw_backdrop(frame, false);
+        glm::ivec4 covered{0, 0, 0, 0};
         if (frame.model)
-            draw_model(frame, fbo);
+            covered = draw_model(frame, fbo);
         if (!backdrop_first)
             draw_backdrop(frame, true);
-        if (frame.antialias && target_color == 0) {
-            antialias_pass(frame, scene->color_texture(), target_fbo,
-                           {0, 0, frame.width, frame.height});
-        } else if (frame.antialias) {
-            // Only where the model may be: elsewhere the pass would return the backdrop as it is
-            // (its steps are below the pass's contrast threshold), so those pixels stay.
-            const glm::ivec4 p = frame.model ? model_pixels : glm::ivec4{0, 0, 0, 0};
-            if (p.z > p.x && p.w > p.y) {
-                const GLuint aa = aa_target(frame);
-                antialias_pass(frame, target_color, aa, p);
-                glBindFramebuffer(GL_READ_FRAMEBUFFER, aa);
-                glBindFramebuffer(GL_DRAW_FRAMEBUFFER, target_fbo);
-                glBlitFramebuffer(p.x, p.y, p.z, p.w, p.x, p.y, p.z, p.w, GL_COLOR_BUFFER_BIT,
-                                  GL_NEAREST);
-            }
-            glBindFramebuffer(GL_FRAMEBUFFER, target_fbo);
+        // Only where the model may be: elsewhere the pass would return the backdrop as it is (its
+        // steps are below the pass's contrast threshold), so those pixels stay.
+        if (frame.antialias && target_color != 0 && covered.z > covered.x &&
+            covered.w > covered.y) {
+            const GLuint aa = antialiased.ensure(frame.width, frame.height, GL_RGBA8, GL_RGBA,
+                                                 GL_UNSIGNED_BYTE, GL_COLOR_ATTACHMENT0);
+            antialias_pass(frame, target_color, aa, covered);
+            glBindFramebuffer(GL_READ_FRAMEBUFFER, aa);
+            glBindFramebuffer(GL_DRAW_FRAMEBUFFER, fbo);
+            glBlitFramebuffer(covered.x, covered.y, covered.z, covered.w, covered.x, covered.y,
+                              covered.z, covered.w, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+            glBindFramebuffer(GL_FRAMEBUFFER, fbo);
             glViewport(0, 0, frame.width, frame.height);
         }
 
@@ -868,7 +851,17 @@ std::unique_ptr<Renderer> Renderer::create(std::string& error) {
 
 void Renderer::draw(const FrameSnapshot& frame) {
     gl::StateGuard guard;
-    impl_->draw_into(frame, GLuint(guard.draw_framebuffer()), 0);
+    const auto target = GLuint(guard.draw_framebuffer());
+    if (!frame.antialias) {
+        impl_->draw_into(frame, target, 0);
+        return;
+    }
+    // The antialiasing pass reads the frame as a texture: drawn into one, then copied here.
+    if (!impl_->scene)
+        impl_->scene = std::make_unique<Offscreen>(frame.width, frame.height, 0);
+    impl_->scene->resize(frame.width, frame.height, 0);
+    impl_->draw_into(frame, impl_->scene->draw_framebuffer(), impl_->scene->color_texture());
+    impl_->scene->blit_to(target, 0, 0);
 }
 
 void Renderer::draw(const FrameSnapshot& frame, Offscreen& target) {

@@ -46,15 +46,19 @@ struct Lists {
     }
 };
 
+void expect_rect(const OpaqueRect& r, float x0, float y0, float x1, float y1) {
+    EXPECT_FLOAT_EQ(r.x0, x0);
+    EXPECT_FLOAT_EQ(r.y0, y0);
+    EXPECT_FLOAT_EQ(r.x1, x1);
+    EXPECT_FLOAT_EQ(r.y1, y1);
+}
+
 TEST(OpaqueRects, TakesABigOpaqueBackgroundAndRemovesIt) {
     Lists l;
     l.list.AddRectFilled({10, 20}, {310, 420}, kPanel);
     const auto rects = take_opaque_rects(l.finish(), kWhite, 4096.0f);
     ASSERT_EQ(rects.size(), 1u);
-    EXPECT_FLOAT_EQ(rects[0].x0, 10);
-    EXPECT_FLOAT_EQ(rects[0].y0, 20);
-    EXPECT_FLOAT_EQ(rects[0].x1, 310);
-    EXPECT_FLOAT_EQ(rects[0].y1, 420);
+    expect_rect(rects[0], 10, 20, 310, 420);
     EXPECT_EQ(rects[0].colour, kPanel);
     EXPECT_EQ(l.live_triangles(), 0);
 }
@@ -78,7 +82,7 @@ TEST(OpaqueRects, NeverMovesABackgroundUnderSomethingDrawnBeforeIt) {
     l.list.AddRectFilled({400, 0}, {700, 300}, kPanel); // over nothing: taken
     const auto rects = take_opaque_rects(l.finish(), kWhite, 4096.0f);
     ASSERT_EQ(rects.size(), 1u);
-    EXPECT_FLOAT_EQ(rects[0].x0, 400);
+    expect_rect(rects[0], 400, 0, 700, 300);
     EXPECT_EQ(l.live_triangles(), 3);
 }
 
@@ -88,10 +92,7 @@ TEST(OpaqueRects, ClipsToTheClipRectangle) {
     l.list.AddRectFilled({0, 0}, {300, 300}, kPanel);
     const auto rects = take_opaque_rects(l.finish(), kWhite, 4096.0f);
     ASSERT_EQ(rects.size(), 1u);
-    EXPECT_FLOAT_EQ(rects[0].x0, 50);
-    EXPECT_FLOAT_EQ(rects[0].y0, 50);
-    EXPECT_FLOAT_EQ(rects[0].x1, 250);
-    EXPECT_FLOAT_EQ(rects[0].y1, 150);
+    expect_rect(rects[0], 50, 50, 250, 150);
 }
 
 } // namespace

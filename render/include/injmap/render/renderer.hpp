@@ -27,9 +27,9 @@ public:
     Renderer& operator=(const Renderer&) = delete;
 
     // Into the currently bound draw framebuffer, viewport (0, 0, frame.width, frame.height). With
-    // frame.antialias the scene is drawn into an internal texture and antialiased into it by a
-    // post-process pass (the overlay antialiases its own shapes). The caller's GL state (bindings,
-    // viewport, blend/depth/cull state, program) is restored afterwards.
+    // frame.antialias the frame is drawn into an internal target (the post-process pass reads the
+    // scene as a texture; the overlay antialiases its own shapes) and copied here. The caller's GL
+    // state (bindings, viewport, blend/depth/cull state, program) is restored afterwards.
     void draw(const FrameSnapshot& frame);
     // Into `target` (single-sampled), resized to the frame's size.
     void draw(const FrameSnapshot& frame, Offscreen& target);

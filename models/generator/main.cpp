@@ -27,7 +27,7 @@ constexpr const char* kHelp =
     "  --preview DIR  also render PNG previews (skin and see-through muscles) into DIR\n"
     "  --voxel MM     surface-nets cell size (default 2.0)\n"
     "  --skin-triangles N\n"
-    "                 decimate the skin to about N triangles (default 100000; 0 keeps them all)\n";
+    "                 decimate the skin to about N triangles (default 45000; 0 keeps them all)\n";
 
 } // namespace
 

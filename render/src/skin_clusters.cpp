@@ -15,7 +15,7 @@ namespace injmap::render {
 namespace {
 
 // Small enough that most clusters on the far side of a curved body face away as a whole, big
-// enough to keep the per-frame test at a few thousand clusters (6250 for the default skin).
+// enough to keep the per-frame test at a few thousand clusters (2813 for the default skin).
 constexpr std::size_t kClusterTriangles = 16;
 
 // Interleaves the low 10 bits of x with two zero bits each (x → x00x00x...).
@@ -32,7 +32,7 @@ std::uint32_t spread_bits(std::uint32_t x) {
 
 // Triangles are sorted along a Z-order (Morton) curve of their centroids and cut into runs of
 // kClusterTriangles: consecutive triangles on the curve lie close together, so each run is a
-// compact patch. For the 100k-triangle default skin this takes 12 ms where meshoptimizer's meshlet
+// compact patch. For the skin of 100k triangles this took 12 ms where meshoptimizer's meshlet
 // builder took 64 ms, and culls a little more (tests/gl/skin_clusters_test.cpp prints the share
 // drawn per view; docs/performance.md).
 SkinClusters build_skin_clusters(const Mesh& mesh) {

@@ -285,7 +285,7 @@ void check_landmarks_are_where_a_clinician_finds_them(const std::string& id) {
 
 void check_skin_is_a_closed_consistently_wound_bust_open_only_at_the_cut(const std::string& id) {
     const auto& skin = model(id).skin;
-    EXPECT_GE(skin.triangle_count(), 80000u);
+    EXPECT_GE(skin.triangle_count(), 40000u); // decimated to about 45,000 (GenerateOptions)
     EXPECT_LE(skin.triangle_count(), 250000u);
     ASSERT_EQ(skin.normals.size(), skin.positions.size());
     const auto bounds = injmap::bounds_of(skin);

@@ -42,7 +42,7 @@ struct GenerateOptions {
     float voxel_mm = 2.0f; // surface-nets cell size; triangle count grows as 1/voxel²
     // The skin is decimated to about this many triangles (0: keep every surface-nets triangle).
     // Fewer triangles where the surface is flat keep the frame cheap on software rendering.
-    std::size_t skin_triangles = 100000;
+    std::size_t skin_triangles = 45000;
     unsigned threads = 0; // 0 = std::thread::hardware_concurrency()
 };
 

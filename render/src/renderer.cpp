@@ -66,7 +66,8 @@ struct ModelEntry {
     GLsizei skin_visible_count = 0;
     gl::Buffer glow; // lazily: per skin vertex (ids vec4, weights vec4)
     bool glow_ready = false;
-    GpuMesh muscles;
+    GpuMesh muscles; // lazily (ensure_muscles)
+    bool muscles_ready = false;
     std::unique_ptr<SurfaceIndex> skin_index;
 
     [[nodiscard]] std::size_t skin_vertex_count() const {
@@ -312,28 +313,34 @@ struct Renderer::Impl {
             e.skin_visible.assign(e.skin_clusters.clusters.size(), 1);
             e.skin_visible_count = e.skin.count;
         }
-        {
-            std::vector<MeshVertex> vertices;
-            std::vector<std::uint32_t> indices;
-            for (std::size_t m = 0; m < model.muscles.size(); ++m) {
-                const Mesh& mesh = model.muscles[m].mesh;
-                const auto normals = normals_of(mesh);
-                const bool has_uv = mesh.uvs.size() == mesh.positions.size();
-                // About one fibre bundle per 3 mm across the muscle.
-                const float stripes =
-                    has_uv ? std::clamp(width_across_fibres(mesh) / 3.0f, 3.0f, 60.0f) : 0.0f;
-                const auto base = std::uint32_t(vertices.size());
-                for (std::size_t i = 0; i < mesh.positions.size(); ++i)
-                    vertices.push_back({mesh.positions[i], normals[i],
-                                        has_uv ? mesh.uvs[i] : glm::vec2(0.5f, 0.0f),
-                                        glm::vec2(float(m < kMaxMuscles ? int(m) : -1), stripes)});
-                for (auto idx : mesh.indices)
-                    indices.push_back(base + idx);
-            }
-            if (!indices.empty())
-                e.muscles = upload(vertices, indices);
-        }
         return e;
+    }
+
+    // The muscles' GPU mesh, made the first time a frame shows them: a site map of the skin alone
+    // (the usual `injmap render`, the GUI's start) does not pay for it.
+    void ensure_muscles(const Model& model, ModelEntry& e) {
+        if (e.muscles_ready)
+            return;
+        e.muscles_ready = true;
+        std::vector<MeshVertex> vertices;
+        std::vector<std::uint32_t> indices;
+        for (std::size_t m = 0; m < model.muscles.size(); ++m) {
+            const Mesh& mesh = model.muscles[m].mesh;
+            const auto normals = normals_of(mesh);
+            const bool has_uv = mesh.uvs.size() == mesh.positions.size();
+            // About one fibre bundle per 3 mm across the muscle.
+            const float stripes =
+                has_uv ? std::clamp(width_across_fibres(mesh) / 3.0f, 3.0f, 60.0f) : 0.0f;
+            const auto base = std::uint32_t(vertices.size());
+            for (std::size_t i = 0; i < mesh.positions.size(); ++i)
+                vertices.push_back({mesh.positions[i], normals[i],
+                                    has_uv ? mesh.uvs[i] : glm::vec2(0.5f, 0.0f),
+                                    glm::vec2(float(m < kMaxMuscles ? int(m) : -1), stripes)});
+            for (auto idx : mesh.indices)
+                indices.push_back(base + idx);
+        }
+        if (!indices.empty())
+            e.muscles = upload(vertices, indices);
     }
 
     // Puts the skin clusters this camera can see into the skin's element buffer.
@@ -495,6 +502,8 @@ struct Renderer::Impl {
         glm::ivec4 covered{0, 0, frame.width, frame.height};
         if (frame.antialias && e.skin.count > 0 && (frame.layers.skin || frame.layers.xray))
             covered = screen_bounds(e, view_proj, frame.width, frame.height);
+        if (frame.layers.muscles || frame.layers.xray)
+            ensure_muscles(model, e);
         const bool show_muscles =
             (frame.layers.muscles || frame.layers.xray) && e.muscles.count > 0;
         const bool show_skin = (frame.layers.skin || frame.layers.xray) && e.skin.count > 0;

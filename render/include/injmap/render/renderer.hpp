@@ -42,8 +42,9 @@ public:
     // model).
     [[nodiscard]] const SurfaceIndex& skin_index(const Model& model);
 
-    // Uploads the model's meshes now (otherwise the first draw that shows it does), so that a
-    // caller can overlap the upload with other start-up work.
+    // Uploads the model's skin now (otherwise the first draw that shows it does), so that a
+    // caller can overlap the upload with other start-up work. The muscles are uploaded by the
+    // first frame that shows them.
     void prepare(const Model& model);
 
     // Waits for the GPU (for timing in benchmarks).

@@ -1,7 +1,17 @@
 #include "cli.hpp"
 
 #include <charconv>
+#include <cstdio>
+#include <cstdlib>
 #include <iostream>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define INJMAP_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define INJMAP_ASAN 1
+#endif
+#endif
 
 namespace injmap::cli {
 
@@ -92,6 +102,17 @@ std::optional<std::pair<int, int>> parse_size(std::string_view text) {
     if (w < 16 || h < 16 || w > 8192 || h > 8192)
         return std::nullopt;
     return std::pair{w, h};
+}
+
+void exit_now(int code) {
+#ifndef INJMAP_ASAN
+    std::cout.flush();
+    std::cerr.flush();
+    std::fflush(nullptr);
+    std::_Exit(code);
+#else
+    (void)code;
+#endif
 }
 
 } // namespace injmap::cli

@@ -45,6 +45,13 @@ struct ParsedArgs {
 // One-line error on stderr ("injmap <command>: message") and the usage exit code.
 int usage_error(std::string_view command, std::string_view message);
 
+// Ends the process with `code` now: flushes stdout and stderr, then skips destructors and atexit
+// handlers. For a command whose last act would be freeing its whole heap and tearing the GL
+// driver down (~6 ms of a ~150 ms `injmap render`, docs/performance.md). Every file the command
+// wrote must be closed before. Builds with AddressSanitizer return normally from here instead
+// (the caller then returns `code`), so that leak checking still sees the whole run.
+void exit_now(int code);
+
 // "1280x800" → {1280, 800}; nullopt unless both are in 16..8192.
 [[nodiscard]] std::optional<std::pair<int, int>> parse_size(std::string_view text);
 

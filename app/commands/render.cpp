@@ -397,11 +397,15 @@ int run_render(std::span<const std::string> args) {
     if (o.report) {
         std::ofstream out(*o.report);
         out << nlohmann::json{{"images", std::move(images)}}.dump(2) << "\n";
+        out.close(); // a failed flush shows here too
         if (!out) {
             std::cerr << "injmap render: cannot write " << o.report->string() << "\n";
             return exit_usage;
         }
     }
+    // Every image and the report are written and closed: the teardown of the model, the indices
+    // and the GL driver would only cost time.
+    exit_now(exit_ok);
     return exit_ok;
 }
 

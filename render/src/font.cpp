@@ -50,11 +50,18 @@ std::unique_ptr<FontFace> FontFace::load(const std::string& file_name) {
     std::filesystem::path dir = INJMAP_FONT_DIR;
     if (const char* env = std::getenv("INJMAP_FONT_DIR"); env && *env)
         dir = env;
-    std::ifstream in(dir / file_name, std::ios::binary);
+    std::ifstream in(dir / file_name, std::ios::binary | std::ios::ate);
     if (!in)
         return nullptr;
+    // One read of the whole file: a character iterator took ~3 ms for the two 0.7 MB faces.
+    const std::streamoff size = in.tellg();
+    if (size <= 0 || size > (std::streamoff(64) << 20))
+        return nullptr;
     std::unique_ptr<FontFace> face(new FontFace());
-    face->data_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    face->data_.resize(std::size_t(size));
+    in.seekg(0);
+    if (!in.read(reinterpret_cast<char*>(face->data_.data()), size))
+        return nullptr;
     face->info_ = std::make_unique<Info>();
     if (face->data_.empty() || !stbtt_InitFont(&face->info_->font, face->data_.data(),
                                                stbtt_GetFontOffsetForIndex(face->data_.data(), 0)))

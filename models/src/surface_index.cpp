@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <mutex>
 
 #include <glm/common.hpp>
 #include <glm/geometric.hpp>
@@ -459,21 +460,52 @@ std::optional<SurfaceHit> SurfaceIndex::ray_cast(const glm::vec3& origin,
     return impl_->make_hit(best_tri, best_w, best_t);
 }
 
-ModelQueries::ModelQueries(const Model& model) : model_(model), skin_(model.skin) {
-    muscles_.reserve(model.muscles.size());
-    for (const auto& m : model.muscles)
-        muscles_.emplace_back(m.mesh);
+struct ModelQueries::LazyIndex {
+    std::once_flag built;
+    SurfaceIndex index;
+    glm::vec3 lo{std::numeric_limits<float>::max()}, hi{-std::numeric_limits<float>::max()};
+};
+
+ModelQueries::ModelQueries(const Model& model)
+    : model_(model), skin_(model.skin),
+      muscles_(std::make_unique<LazyIndex[]>(model.muscles.size())) {
+    for (std::size_t i = 0; i < model.muscles.size(); ++i) {
+        LazyIndex& m = muscles_[i];
+        for (const auto& p : model.muscles[i].mesh.positions) {
+            m.lo = glm::min(m.lo, p);
+            m.hi = glm::max(m.hi, p);
+        }
+    }
+}
+
+ModelQueries::~ModelQueries() = default;
+
+const SurfaceIndex& ModelQueries::muscle_index(std::size_t muscle) const {
+    LazyIndex& m = muscles_[muscle];
+    std::call_once(m.built, [&] { m.index = SurfaceIndex(model_.muscles[muscle].mesh); });
+    return m.index;
 }
 
 const Muscle* ModelQueries::muscle_under(const glm::vec3& skin_point, const glm::vec3& skin_normal,
                                          float max_depth_mm) const {
     if (!(max_depth_mm > 0.0f))
         return nullptr;
+    // A muscle whose box lies farther than max_depth_mm can neither be hit within that depth nor
+    // be that near: its index is not needed. (Not finite distances are not skipped.)
+    const std::size_t count = model_.muscles.size();
+    auto out_of_reach = [&](std::size_t i) {
+        const LazyIndex& m = muscles_[i];
+        const glm::vec3 d =
+            glm::max(glm::max(m.lo - skin_point, skin_point - m.hi), glm::vec3(0.0f));
+        return glm::dot(d, d) > max_depth_mm * max_depth_mm;
+    };
     const glm::vec3 inward = -skin_normal;
     const Muscle* best = nullptr;
     float best_distance = std::numeric_limits<float>::infinity();
-    for (std::size_t i = 0; i < muscles_.size(); ++i) {
-        if (auto hit = muscles_[i].ray_cast(skin_point, inward, max_depth_mm);
+    for (std::size_t i = 0; i < count; ++i) {
+        if (out_of_reach(i))
+            continue;
+        if (auto hit = muscle_index(i).ray_cast(skin_point, inward, max_depth_mm);
             hit && hit->distance < best_distance) {
             best_distance = hit->distance;
             best = &model_.muscles[i];
@@ -481,8 +513,10 @@ const Muscle* ModelQueries::muscle_under(const glm::vec3& skin_point, const glm:
     }
     if (best)
         return best;
-    for (std::size_t i = 0; i < muscles_.size(); ++i) {
-        if (auto hit = muscles_[i].closest_point(skin_point, max_depth_mm);
+    for (std::size_t i = 0; i < count; ++i) {
+        if (out_of_reach(i))
+            continue;
+        if (auto hit = muscle_index(i).closest_point(skin_point, max_depth_mm);
             hit && hit->distance <= max_depth_mm && hit->distance < best_distance) {
             best_distance = hit->distance;
             best = &model_.muscles[i];

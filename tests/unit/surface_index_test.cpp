@@ -280,3 +280,45 @@ TEST(ModelQueries, MuscleUnderFindsTheFirstMuscleInward) {
     EXPECT_FALSE(queries.skin().empty());
     EXPECT_FALSE(queries.muscle_index(1).empty());
 }
+
+// muscle_under skips muscles whose box is out of reach and indexes the others on first use: the
+// answers must be those of the plain search through every muscle's index.
+TEST(ModelQueries, MuscleUnderMatchesTheSearchThroughEveryMuscle) {
+    const Model model = layered_model();
+    const ModelQueries queries(model);
+    std::vector<SurfaceIndex> every;
+    for (const auto& m : model.muscles)
+        every.emplace_back(m.mesh);
+    auto reference = [&](const glm::vec3& p, const glm::vec3& n, float depth) -> const Muscle* {
+        const Muscle* best = nullptr;
+        float best_distance = std::numeric_limits<float>::infinity();
+        for (std::size_t i = 0; i < every.size(); ++i)
+            if (auto hit = every[i].ray_cast(p, -n, depth); hit && hit->distance < best_distance) {
+                best_distance = hit->distance;
+                best = &model.muscles[i];
+            }
+        if (best)
+            return best;
+        for (std::size_t i = 0; i < every.size(); ++i)
+            if (auto hit = every[i].closest_point(p, depth);
+                hit && hit->distance <= depth && hit->distance < best_distance) {
+                best_distance = hit->distance;
+                best = &model.muscles[i];
+            }
+        return best;
+    };
+    int found = 0, checked = 0;
+    for (const glm::vec3 n : {glm::vec3(0, 0, 1), glm::normalize(glm::vec3(0.3f, -0.2f, 1.0f))})
+        for (float depth : {2.0f, 4.0f, 6.0f, 10.0f, 13.0f, 30.0f})
+            for (float x = -110.0f; x <= 110.0f; x += 7.5f)
+                for (float y = -60.0f; y <= 60.0f; y += 7.5f) {
+                    const glm::vec3 p(x, y, 0.0f);
+                    const Muscle* expected = reference(p, n, depth);
+                    EXPECT_EQ(queries.muscle_under(p, n, depth), expected)
+                        << "at (" << x << ", " << y << ") depth " << depth;
+                    found += expected ? 1 : 0;
+                    ++checked;
+                }
+    EXPECT_GT(found, checked / 4); // the grid meets every muscle, and misses too
+    EXPECT_LT(found, checked);
+}

@@ -45,10 +45,16 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-// Skin and muscle indices for one model.
+// Skin and muscle indices for one model. The skin's is built at construction; a muscle's the
+// first time a query needs it (muscle_under() skips muscles whose bounding box is out of reach),
+// so placing a protocol's sites indexes only the muscles near them. Thread-safe like the indices.
 class ModelQueries {
 public:
     explicit ModelQueries(const Model& model); // keeps a reference: the model must outlive this
+    ~ModelQueries();
+    ModelQueries(const ModelQueries&) = delete;
+    ModelQueries& operator=(const ModelQueries&) = delete;
+
     [[nodiscard]] const Model& model() const { return model_; }
     [[nodiscard]] const SurfaceIndex& skin() const { return skin_; }
     // The muscle under a skin point: the first muscle surface met going inward along -normal within
@@ -56,14 +62,14 @@ public:
     [[nodiscard]] const Muscle* muscle_under(const glm::vec3& skin_point,
                                              const glm::vec3& skin_normal,
                                              float max_depth_mm = 30.0f) const;
-    [[nodiscard]] const SurfaceIndex& muscle_index(std::size_t muscle) const {
-        return muscles_[muscle];
-    }
+    // Built on first use.
+    [[nodiscard]] const SurfaceIndex& muscle_index(std::size_t muscle) const;
 
 private:
+    struct LazyIndex;
     const Model& model_;
     SurfaceIndex skin_;
-    std::vector<SurfaceIndex> muscles_; // parallel to model.muscles
+    std::unique_ptr<LazyIndex[]> muscles_; // parallel to model.muscles
 };
 
 } // namespace injmap

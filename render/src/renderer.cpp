@@ -777,10 +777,10 @@ struct Renderer::Impl {
         glDisable(GL_SCISSOR_TEST);
         glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
         glDepthMask(GL_TRUE);
-        glClearColor(frame.background.r, frame.background.g, frame.background.b,
-                     frame.background.a);
+        // Depth only: the backdrop writes every pixel the model leaves (a colour clear would be
+        // one more full-frame pass).
         glClearDepth(1.0);
-        glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
+        glClear(GL_DEPTH_BUFFER_BIT);
 
         // Opaque scenes draw the backdrop after the model, behind it by depth, so that only the
         // pixels the model leaves empty are shaded; the see-through skin of x-ray mode blends

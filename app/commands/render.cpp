@@ -235,6 +235,7 @@ struct Sites {
     std::unique_ptr<ModelQueries> queries;
     std::optional<Protocol> protocol;
     PlacedProtocol placed;
+    render::Prepared prepared; // the renderer's CPU work for this model and image size
 };
 
 Sites prepare_sites(const Options& o, const Model& model) {
@@ -302,35 +303,34 @@ int run_render(std::span<const std::string> args) {
         }
     }
 
-    // Loading the model (~10 ms from the cache), its surface indices (~40 ms) and the protocol's
-    // placement need no GL: they run on the second core while this one starts EGL (~30 ms) and
-    // compiles the shaders, then uploads the model as soon as it is there. A bad model is reported
-    // first, then protocol problems (exit 1), then a missing GL (exit 2), as without the thread.
+    // Loading the model (~10 ms from the cache), its skin index, the protocol's placement and the
+    // renderer's CPU work (skin clusters, label fonts) need no GL: they run on the second core
+    // while this one starts EGL (~30 ms) and compiles the shaders, then uploads. A bad model is
+    // reported first, then protocol problems (exit 1), then a missing GL (exit 2), as without the
+    // thread.
     Result<Model> model_result;
-    std::promise<const Model*> model_ready;
-    auto model_loaded = model_ready.get_future();
     auto prepared = std::async(std::launch::async, [&] {
-        bool announced = false;
-        try {
-            model_result = load_model_by_name(o.model);
-            const Model* model = model_result.ok() ? &*model_result.value : nullptr;
-            model_ready.set_value(model);
-            announced = true;
-            return model ? prepare_sites(o, *model) : Sites{exit_usage, nullptr, {}, {}};
-        } catch (...) {
-            if (!announced)
-                model_ready.set_value(nullptr); // never leave the main thread waiting
-            throw;
+        model_result = load_model_by_name(o.model);
+        if (!model_result.ok())
+            return Sites{exit_usage, nullptr, {}, {}, {}};
+        const Model& model = *model_result.value;
+        Sites sites = prepare_sites(o, model);
+        if (sites.exit_code == exit_ok) {
+            FrameSnapshot size_only; // all the label fonts depend on
+            size_only.width = o.width;
+            size_only.height = o.height;
+            sites.prepared = render::prepare_without_gl(model, size_only);
         }
+        return sites;
     });
     std::string error;
     auto context = render::EglContext::create(error);
     std::unique_ptr<render::Renderer> renderer;
     if (context)
         renderer = render::Renderer::create(error);
-    if (const Model* loaded = model_loaded.get(); loaded && renderer)
-        renderer->prepare(*loaded);
-    Sites ready = prepared.get();
+    Sites ready = prepared.get(); // rethrows what the worker threw (main reports it)
+    if (ready.exit_code == exit_ok && model_result.ok() && renderer)
+        renderer->prepare(*model_result.value, std::move(ready.prepared));
     if (!model_result.ok()) {
         std::string why = "not found";
         for (const auto& d : model_result.diagnostics)

@@ -18,11 +18,29 @@ struct GlyphQuad {
 
 enum class FontStyle { regular = 0, bold = 1 };
 
+// The glyphs of both styles rasterised into one single-channel image: plain data, made on any
+// thread (the rasterising is the slow part), uploaded by FontAtlas on the GL thread.
+struct FontBake {
+    struct Packed {
+        unsigned short x0, y0, x1, y1;
+        float xoff, yoff, xadvance, xoff2, yoff2;
+    };
+    bool valid = false; // false when a font file or the packing failed
+    std::array<float, 2> px{};
+    std::array<std::vector<Packed>, 2> glyphs;
+    int width = 0, height = 0;
+    std::vector<unsigned char> pixels; // width × height
+};
+
+// Bakes Latin-1 for both styles at the given pixel heights. Needs no GL context; thread-safe.
+[[nodiscard]] FontBake bake_fonts(float regular_px, float bold_px);
+
 class FontAtlas {
 public:
-    // Bakes Latin-1 for both styles at the given pixel heights. valid() is false when a font file
-    // or the packing failed; drawing text is then skipped.
-    FontAtlas(float regular_px, float bold_px);
+    // Uploads a bake (the GL context must be current); valid() is false when the bake is.
+    explicit FontAtlas(FontBake bake);
+    // Bakes and uploads.
+    FontAtlas(float regular_px, float bold_px) : FontAtlas(bake_fonts(regular_px, bold_px)) {}
     [[nodiscard]] bool valid() const { return valid_; }
     [[nodiscard]] float pixel_height(FontStyle style) const { return px_[int(style)]; }
     [[nodiscard]] GLuint texture() const { return texture_.id(); }
@@ -31,10 +49,7 @@ public:
                 std::vector<GlyphQuad>& out) const;
 
 private:
-    struct Packed {
-        unsigned short x0, y0, x1, y1;
-        float xoff, yoff, xadvance, xoff2, yoff2;
-    };
+    using Packed = FontBake::Packed;
     bool valid_ = false;
     std::array<float, 2> px_{};
     std::array<std::vector<Packed>, 2> glyphs_;

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <unordered_map>
@@ -33,6 +34,8 @@ constexpr int kMaxMuscles = 128; // size of u_state in the shaders
 // Muscles deeper than this below the skin nearest the eye are not drawn (muscle and x-ray layers):
 // the superficial and intermediate neck muscles stay, the far side of the head and neck does not.
 constexpr float kMuscleDepthLimitMm = 35.0f;
+// meshopt_optimizeVertexFetchRemap's mark for a vertex no triangle uses.
+constexpr std::uint32_t kUnusedVertex = ~0u;
 
 struct MeshVertex {
     glm::vec3 position;
@@ -47,9 +50,6 @@ struct GpuMesh {
     gl::Buffer ebo;
     GLsizei count = 0;
 };
-
-// meshopt_optimizeVertexFetchRemap's mark for a vertex no triangle uses.
-constexpr std::uint32_t kUnusedVertex = ~0u;
 
 struct ModelEntry {
     // What the cached data was built from, to notice a different model at the same address.
@@ -126,6 +126,35 @@ std::vector<glm::vec3> normals_of(const Mesh& mesh) {
     Mesh copy = mesh;
     compute_vertex_normals(copy);
     return copy.normals;
+}
+
+// The skin as uploaded: vertices renumbered in the order the clusters first use them. llvmpipe's
+// vertex splitter dedupes a draw's indices through a small direct-mapped cache (index modulo its
+// size), which the original numbering keeps missing after the Morton reordering (skin-only frame
+// at 320x200: 4.9-5.6 → 4.2-5.0 ms, render_bench, 3 runs alternating).
+struct SkinData {
+    std::vector<MeshVertex> vertices;
+    SkinClusters clusters; // indices renumbered through vertex_slot
+    // The model's skin vertex i is uploaded at vertex_slot[i] (kUnusedVertex: in no triangle).
+    std::vector<std::uint32_t> vertex_slot;
+};
+
+SkinData make_skin_data(const Mesh& skin) {
+    SkinData d;
+    const auto normals = normals_of(skin);
+    d.clusters = build_skin_clusters(skin);
+    const std::size_t vertex_count = skin.positions.size();
+    d.vertex_slot.assign(vertex_count, 0);
+    const std::size_t used = meshopt_optimizeVertexFetchRemap(
+        d.vertex_slot.data(), d.clusters.indices.data(), d.clusters.indices.size(), vertex_count);
+    d.vertices.resize(used);
+    for (std::size_t i = 0; i < vertex_count; ++i)
+        if (d.vertex_slot[i] != kUnusedVertex)
+            d.vertices[d.vertex_slot[i]] = {skin.positions[i], normals[i], glm::vec2(0.0f),
+                                            glm::vec2(-1.0f, 0.0f)};
+    for (auto& index : d.clusters.indices)
+        index = d.vertex_slot[index];
+    return d;
 }
 
 // Width of a muscle across its fibres (mm): area-weighted length of ∂P/∂v over its triangles.
@@ -256,6 +285,12 @@ std::string number_text(int number) {
 
 } // namespace
 
+struct Prepared::Data {
+    const Model* model = nullptr;
+    SkinData skin;
+    FontBake fonts;
+};
+
 struct Renderer::Impl {
     gl::Program skin_program, xray_skin_program, muscle_program, depth_program, background_program,
         antialias_program, overlay_program;
@@ -265,6 +300,7 @@ struct Renderer::Impl {
     gl::VertexArray overlay_vao;
     gl::Buffer overlay_vbo;
     std::unique_ptr<FontAtlas> atlas;
+    std::optional<FontBake> font_bake; // from prepare(model, prepared), until a frame uses it
     std::unordered_map<const Model*, std::unique_ptr<ModelEntry>> models;
     std::unique_ptr<Offscreen> scene; // draw(frame) with antialias: the frame before its copy
     // The antialiasing pass's output (colour only), copied back into the target.
@@ -276,7 +312,8 @@ struct Renderer::Impl {
         return glGetUniformLocation(p.id(), name);
     }
 
-    ModelEntry& entry_for(const Model& model) {
+    // `prepared`: the skin's data made beforehand for this model, if any (taken).
+    ModelEntry& entry_for(const Model& model, Prepared::Data* prepared = nullptr) {
         auto& slot = models[&model];
         if (slot && slot->matches(model))
             return *slot;
@@ -291,24 +328,11 @@ struct Renderer::Impl {
         }
 
         {
-            const auto normals = normals_of(model.skin);
-            e.skin_clusters = build_skin_clusters(model.skin);
-            // Vertices renumbered in the order the clusters first use them: llvmpipe's vertex
-            // splitter dedupes a draw's indices through a small direct-mapped cache (index modulo
-            // its size), which the original numbering keeps missing after the Morton reordering
-            // (skin-only frame at 320x200: 4.9-5.6 → 4.2-5.0 ms, render_bench, 3 runs alternating).
-            const std::size_t vertex_count = model.skin.positions.size();
-            e.skin_vertex_slot.assign(vertex_count, 0);
-            const std::size_t used = meshopt_optimizeVertexFetchRemap(
-                e.skin_vertex_slot.data(), e.skin_clusters.indices.data(),
-                e.skin_clusters.indices.size(), vertex_count);
-            std::vector<MeshVertex> vertices(used);
-            for (std::size_t i = 0; i < vertex_count; ++i)
-                if (e.skin_vertex_slot[i] != kUnusedVertex)
-                    vertices[e.skin_vertex_slot[i]] = {model.skin.positions[i], normals[i],
-                                                       glm::vec2(0.0f), glm::vec2(-1.0f, 0.0f)};
-            for (auto& index : e.skin_clusters.indices)
-                index = e.skin_vertex_slot[index];
+            SkinData skin = prepared && prepared->model == &model ? std::move(prepared->skin)
+                                                                  : make_skin_data(model.skin);
+            e.skin_clusters = std::move(skin.clusters);
+            e.skin_vertex_slot = std::move(skin.vertex_slot);
+            const std::vector<MeshVertex>& vertices = skin.vertices;
             e.skin = upload(vertices, e.skin_clusters.indices);
             e.skin_visible.assign(e.skin_clusters.clusters.size(), 1);
             e.skin_visible_count = e.skin.count;
@@ -586,8 +610,14 @@ struct Renderer::Impl {
 
     FontAtlas* atlas_for(const OverlayMetrics& m) {
         if (!atlas || atlas->pixel_height(FontStyle::regular) != m.label_font_px ||
-            atlas->pixel_height(FontStyle::bold) != m.number_font_px)
-            atlas = std::make_unique<FontAtlas>(m.label_font_px, m.number_font_px);
+            atlas->pixel_height(FontStyle::bold) != m.number_font_px) {
+            // A bake from prepare(model, prepared) is used if it has these sizes.
+            const bool baked = font_bake && font_bake->px[0] == m.label_font_px &&
+                               font_bake->px[1] == m.number_font_px;
+            atlas = std::make_unique<FontAtlas>(
+                baked ? std::move(*font_bake) : bake_fonts(m.label_font_px, m.number_font_px));
+            font_bake.reset();
+        }
         return atlas->valid() ? atlas.get() : nullptr;
     }
 
@@ -822,6 +852,21 @@ struct Renderer::Impl {
     }
 };
 
+Prepared::Prepared() = default;
+Prepared::~Prepared() = default;
+Prepared::Prepared(Prepared&&) noexcept = default;
+Prepared& Prepared::operator=(Prepared&&) noexcept = default;
+
+Prepared prepare_without_gl(const Model& model, const FrameSnapshot& frame) {
+    Prepared p;
+    p.data_ = std::make_unique<Prepared::Data>();
+    p.data_->model = &model;
+    p.data_->skin = make_skin_data(model.skin);
+    const OverlayMetrics m = overlay_metrics(frame);
+    p.data_->fonts = bake_fonts(m.label_font_px, m.number_font_px);
+    return p;
+}
+
 Renderer::Renderer() : impl_(std::make_unique<Impl>()) {}
 Renderer::~Renderer() = default;
 
@@ -925,6 +970,15 @@ const SurfaceIndex& Renderer::skin_index(const Model& model) {
 void Renderer::prepare(const Model& model) {
     gl::StateGuard guard;
     impl_->entry_for(model);
+}
+void Renderer::prepare(const Model& model, Prepared prepared) {
+    gl::StateGuard guard;
+    if (!prepared.data_) {
+        impl_->entry_for(model);
+        return;
+    }
+    impl_->entry_for(model, prepared.data_.get());
+    impl_->font_bake = std::move(prepared.data_->fonts);
 }
 void Renderer::finish() {
     glFinish();

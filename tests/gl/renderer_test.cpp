@@ -252,6 +252,42 @@ TEST_F(RendererTest, SkinTonesRunLightToDeep) {
     EXPECT_EQ(&skin_tone(99), &skin_tones().back());
 }
 
+// prepare_without_gl() only moves CPU work off the GL thread: the image is the same whether its
+// result is used, made for another image size (its fonts are then not used) or for another model
+// (its skin is then not used).
+TEST_F(RendererTest, WorkPreparedWithoutGlGivesTheSameImage) {
+    FrameSnapshot f = frame(640, 400);
+    f.markers.push_back(
+        marker("a", 1, 60.0f, 25.0f, MarkerState::current, "Frontalis L \u00b7 5 U"));
+    f.markers.push_back(
+        marker("b", 2, 95.0f, -30.0f, MarkerState::pending, "Temporalis R \u00b7 5 U"));
+    Model other = test::make_synthetic_model();
+    for (auto& p : other.skin.positions)
+        p *= 0.8f; // drawn, its skin would show smaller
+    auto image = [&](const Model* prepared_for, int prepared_width) {
+        std::string error;
+        auto r = Renderer::create(error);
+        EXPECT_NE(r, nullptr) << error;
+        if (!r)
+            return std::vector<std::uint8_t>{};
+        if (prepared_for) {
+            FrameSnapshot size = f;
+            size.width = prepared_width;
+            size.height = prepared_width * 5 / 8;
+            r->prepare(*model_, prepare_without_gl(*prepared_for, size));
+        }
+        return r->render_rgba(f);
+    };
+    const auto usual = image(nullptr, 0);
+    ASSERT_FALSE(usual.empty());
+    EXPECT_TRUE(usual == image(model_, f.width));
+    EXPECT_TRUE(usual == image(model_, 1600));    // other label sizes
+    EXPECT_TRUE(usual == image(&other, f.width)); // another model's skin
+    // The labels are in the image at all.
+    f.markers.clear();
+    EXPECT_FALSE(usual == image(nullptr, 0));
+}
+
 TEST_F(RendererTest, LabelsNeverOverlapAndBelongToVisibleSites) {
     FrameSnapshot f = frame(1280, 800);
     int n = 0;

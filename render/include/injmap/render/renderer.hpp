@@ -18,6 +18,28 @@
 
 namespace injmap::render {
 
+// What a Renderer computes before the first frame of a model that needs no GL: the skin's vertex
+// data in draw order with its culling clusters, and the label fonts rasterised for one image size
+// and UI scale. Made by prepare_without_gl() on any thread and handed to Renderer::prepare() on
+// the GL thread, so that a command can do this work while the GL driver starts.
+class Prepared {
+public:
+    Prepared();
+    ~Prepared();
+    Prepared(Prepared&&) noexcept;
+    Prepared& operator=(Prepared&&) noexcept;
+    struct Data; // private to injmap_render
+
+private:
+    std::unique_ptr<Data> data_;
+    friend Prepared prepare_without_gl(const Model& model, const FrameSnapshot& frame);
+    friend class Renderer;
+};
+
+// `frame`: only width, height and ui_scale are read (they set the label font sizes). The model
+// must outlive the result. Thread-safe; no GL.
+[[nodiscard]] Prepared prepare_without_gl(const Model& model, const FrameSnapshot& frame);
+
 class Renderer {
 public:
     // nullptr with `error` set when a shader does not compile (a driver problem).
@@ -46,6 +68,9 @@ public:
     // caller can overlap the upload with other start-up work. The muscles are uploaded by the
     // first frame that shows them.
     void prepare(const Model& model);
+    // The same with the CPU work already done (prepare_without_gl for this model); its fonts are
+    // used by the first frame of that size and scale.
+    void prepare(const Model& model, Prepared prepared);
 
     // Waits for the GPU (for timing in benchmarks).
     void finish();

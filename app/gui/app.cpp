@@ -580,14 +580,17 @@ void App::frame() {
         notify(std::string("Error (the last good state is kept): ") + e.what(), Severity::error);
     }
     ImGui::Render();
-    window_.clear(colour::panel.x, colour::panel.y, colour::panel.z);
-    // The 3D image goes under the panels as a plain copy (after an error: the last good image).
+    // The 3D image goes into its rectangle as a plain copy (after an error: the last good image);
+    // the panels fill the rest.
     const glm::vec2 scale = framebuffer_scale();
     const int framebuffer_height = int(std::lround(ImGui::GetIO().DisplaySize.y * scale.y));
-    viewport_renderer_->present(int(std::lround(viewport_.x * scale.x)),
-                                framebuffer_height - int(std::lround(viewport_.y * scale.y)) -
-                                    viewport_pixels().y);
-    window_.render_draw_data();
+    const glm::ivec2 image_at{int(std::lround(viewport_.x * scale.x)),
+                              framebuffer_height - int(std::lround(viewport_.y * scale.y)) -
+                                  viewport_pixels().y};
+    viewport_renderer_->present(image_at.x, image_at.y);
+    const glm::ivec2 image_size = viewport_renderer_->image_size();
+    window_.render_draw_data({image_at.x, image_at.y, image_size.x, image_size.y},
+                             ImVec4(colour::panel.x, colour::panel.y, colour::panel.z, 1.0f));
 }
 
 render::FrameSnapshot App::build_snapshot() const {

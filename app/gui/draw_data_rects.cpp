@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace injmap::gui {
 namespace {
@@ -90,6 +91,71 @@ std::vector<OpaqueRect> take_opaque_rects(ImDrawData& data, ImVec2 white_uv, flo
         }
     }
     return out;
+}
+
+namespace {
+
+// 64-bit FNV-1a over 8-byte words (then the tail bytes): fast enough for the ~100 KB of a frame's
+// draw data.
+struct Hasher {
+    std::uint64_t h = 0xcbf29ce484222325ull;
+    void bytes(const void* data, std::size_t size) {
+        const auto* p = static_cast<const unsigned char*>(data);
+        std::size_t i = 0;
+        for (; i + 8 <= size; i += 8) {
+            std::uint64_t w = 0;
+            std::memcpy(&w, p + i, 8);
+            h = (h ^ w) * 0x100000001b3ull;
+            h ^= h >> 29;
+        }
+        for (; i < size; ++i)
+            h = (h ^ p[i]) * 0x100000001b3ull;
+    }
+    template <typename T>
+    void value(const T& v) {
+        bytes(&v, sizeof v);
+    }
+};
+
+} // namespace
+
+std::uint64_t hash_draw_data(const ImDrawData& data) {
+    Hasher h;
+    h.value(data.DisplayPos);
+    h.value(data.DisplaySize);
+    h.value(data.FramebufferScale);
+    h.value(data.CmdListsCount);
+    for (int l = 0; l < data.CmdListsCount; ++l) {
+        const ImDrawList* list = data.CmdLists[l];
+        h.bytes(list->VtxBuffer.Data, std::size_t(list->VtxBuffer.Size) * sizeof(ImDrawVert));
+        h.bytes(list->IdxBuffer.Data, std::size_t(list->IdxBuffer.Size) * sizeof(ImDrawIdx));
+        h.value(list->CmdBuffer.Size);
+        for (const ImDrawCmd& cmd : list->CmdBuffer) {
+            h.value(cmd.ClipRect);
+            h.value(cmd.TextureId);
+            h.value(cmd.VtxOffset);
+            h.value(cmd.IdxOffset);
+            h.value(cmd.ElemCount);
+            if (cmd.UserCallback && cmd.UserCallback != ImDrawCallback_ResetRenderState) {
+                static std::uint64_t counter = 0;
+                h.value(++counter); // what a callback draws is unknown: never equal
+            }
+        }
+    }
+    return h.h;
+}
+
+void clip_draw_data(ImDrawData& data, const ImVec4& rect) {
+    for (int l = 0; l < data.CmdListsCount; ++l)
+        for (ImDrawCmd& cmd : data.CmdLists[l]->CmdBuffer) {
+            ImVec4& c = cmd.ClipRect;
+            c.x = std::max(c.x, rect.x);
+            c.y = std::max(c.y, rect.y);
+            c.z = std::min(c.z, rect.z);
+            c.w = std::min(c.w, rect.w);
+            if (c.z <= c.x || c.w <= c.y)
+                c = ImVec4(rect.x, rect.y, rect.x, rect.y); // empty
+        }
 }
 
 } // namespace injmap::gui

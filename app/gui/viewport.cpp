@@ -75,6 +75,10 @@ void Viewport3D::present(int x, int y) const {
         target_->blit_to(0, x, y);
 }
 
+glm::ivec2 Viewport3D::image_size() const {
+    return target_ ? glm::ivec2(target_->width(), target_->height()) : glm::ivec2(0);
+}
+
 const render::OverlayLayout& Viewport3D::layout() const {
     return layout_;
 }

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <glm/vec2.hpp>
+
 #include "injmap/render/frame.hpp"
 #include "injmap/render/overlay.hpp"
 
@@ -35,6 +37,8 @@ public:
     // Copies the image of the last draw() into the window's back buffer, bottom-left corner at
     // (x, y) framebuffer pixels.
     void present(int x, int y) const;
+    // The size in pixels of what present() copies.
+    [[nodiscard]] glm::ivec2 image_size() const;
     // Marker screen positions and visibility of the last draw (pixels of the viewport image).
     [[nodiscard]] const render::OverlayLayout& layout() const;
     [[nodiscard]] bool has_renderer() const { return renderer_ != nullptr; }

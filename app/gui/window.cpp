@@ -1,6 +1,6 @@
 #include "gui/window.hpp"
 
-#include "gui/draw_data_rects.hpp"
+#include "gui/panel_layer.hpp"
 
 #include <glad/gl.h>
 // glad first: GLFW must not pull in the system GL header.
@@ -146,31 +146,15 @@ void Window::begin_imgui_frame() {
     ImGui_ImplGlfw_NewFrame();
 }
 
-void Window::render_draw_data() {
+void Window::render_draw_data(const glm::ivec4& keep, const ImVec4& background) {
     ImDrawData* data = ImGui::GetDrawData();
     if (!data)
         return;
-    // Backgrounds of at least 64x64 px become scissored clears (draw_data_rects.hpp).
-    const auto rects = take_opaque_rects(*data, ImGui::GetIO().Fonts->TexUvWhitePixel, 4096.0f);
-    if (!rects.empty()) {
-        int w = 0, h = 0;
-        framebuffer_size(w, h);
-        const ImVec2 scale = data->FramebufferScale;
-        glBindFramebuffer(GL_FRAMEBUFFER, 0);
-        glEnable(GL_SCISSOR_TEST);
-        for (const OpaqueRect& r : rects) {
-            const int x0 = int(std::lround((r.x0 - data->DisplayPos.x) * scale.x));
-            const int x1 = int(std::lround((r.x1 - data->DisplayPos.x) * scale.x));
-            const int y0 = int(std::lround((r.y0 - data->DisplayPos.y) * scale.y));
-            const int y1 = int(std::lround((r.y1 - data->DisplayPos.y) * scale.y));
-            glScissor(x0, h - y1, x1 - x0, y1 - y0);
-            const ImVec4 c = ImGui::ColorConvertU32ToFloat4(r.colour);
-            glClearColor(c.x, c.y, c.z, 1.0f);
-            glClear(GL_COLOR_BUFFER_BIT);
-        }
-        glDisable(GL_SCISSOR_TEST);
-    }
-    ImGui_ImplOpenGL3_RenderDrawData(data);
+    int w = 0, h = 0;
+    framebuffer_size(w, h);
+    if (!panels_)
+        panels_ = std::make_unique<PanelLayer>();
+    panels_->draw(*data, w, h, keep, background);
 }
 
 void Window::upload_fonts() {
@@ -189,16 +173,6 @@ void Window::swap() {
 } // namespace injmap::gui
 
 namespace injmap::gui {
-
-void Window::clear(float r, float g, float b) {
-    int w = 0, h = 0;
-    framebuffer_size(w, h);
-    glBindFramebuffer(GL_FRAMEBUFFER, 0);
-    glViewport(0, 0, w, h);
-    glDisable(GL_SCISSOR_TEST);
-    glClearColor(r, g, b, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
-}
 
 std::vector<unsigned char> Window::read_back_buffer(int& width, int& height) const {
     framebuffer_size(width, height);

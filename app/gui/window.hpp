@@ -6,10 +6,14 @@
 #include <string>
 #include <vector>
 
+#include <glm/vec4.hpp>
+#include <imgui.h>
+
 struct GLFWwindow;
-struct ImFontAtlas;
 
 namespace injmap::gui {
+
+class PanelLayer;
 
 class Window {
 public:
@@ -33,17 +37,17 @@ public:
     [[nodiscard]] bool take_event_flag();
 
     // ImGui frame boundaries: the backends' NewFrame (before ImGui::NewFrame), and drawing the
-    // ImGui draw data (after ImGui::Render) into the window's framebuffer.
+    // ImGui draw data (after ImGui::Render) into the window's framebuffer over `background`.
+    // `keep` (x, y, width, height; framebuffer pixels, bottom-left origin) already holds the 3D
+    // image; unchanged panels are copied from the last frame's (panel_layer.hpp).
     void begin_imgui_frame();
-    void render_draw_data();
+    void render_draw_data(const glm::ivec4& keep, const ImVec4& background);
     void swap();
     // Sends ImGui's font atlas to GL now and frees its CPU copies (the TTF files and the 8- and
     // 32-bit atlas images, ~15 MB at 1x scale), so that they never add to the memory peak of the
     // first frame. Call once, after the fonts are set up; fonts cannot be added afterwards.
     void upload_fonts();
 
-    // The window's own framebuffer: bound, viewport set to its size and cleared to this colour.
-    void clear(float r, float g, float b);
     // The back buffer (call before swap) as RGBA rows, top-left origin.
     [[nodiscard]] std::vector<unsigned char> read_back_buffer(int& width, int& height) const;
     void finish_gpu();
@@ -58,6 +62,7 @@ private:
     bool imgui_glfw_ = false;
     bool imgui_gl3_ = false;
     bool event_flag_ = true;
+    std::unique_ptr<PanelLayer> panels_;
 };
 
 } // namespace injmap::gui

@@ -11,7 +11,8 @@ struct Offscreen::Impl {
     int width = 0;
     int height = 0;
     int samples = 0;
-    // Single-sampled target: colour texture + depth renderbuffer.
+    bool depth = true;
+    // Single-sampled target: colour texture + depth renderbuffer (unless !depth).
     gl::Framebuffer resolved_fbo;
     gl::Texture color;
     gl::Renderbuffer resolved_depth;
@@ -42,15 +43,19 @@ struct Offscreen::Impl {
         glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
         glBindTexture(GL_TEXTURE_2D, 0);
 
-        resolved_depth = gl::make_renderbuffer();
-        glBindRenderbuffer(GL_RENDERBUFFER, resolved_depth.id());
-        glRenderbufferStorage(GL_RENDERBUFFER, GL_DEPTH_COMPONENT24, width, height);
+        resolved_depth.reset();
+        if (depth) {
+            resolved_depth = gl::make_renderbuffer();
+            glBindRenderbuffer(GL_RENDERBUFFER, resolved_depth.id());
+            glRenderbufferStorage(GL_RENDERBUFFER, GL_DEPTH_COMPONENT24, width, height);
+        }
 
         resolved_fbo = gl::make_framebuffer();
         glBindFramebuffer(GL_FRAMEBUFFER, resolved_fbo.id());
         glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, color.id(), 0);
-        glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT, GL_RENDERBUFFER,
-                                  resolved_depth.id());
+        if (depth)
+            glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT, GL_RENDERBUFFER,
+                                      resolved_depth.id());
 
         msaa_fbo.reset();
         msaa_color.reset();
@@ -75,7 +80,9 @@ struct Offscreen::Impl {
     }
 };
 
-Offscreen::Offscreen(int width, int height, int samples) : impl_(std::make_unique<Impl>()) {
+Offscreen::Offscreen(int width, int height, int samples, bool depth)
+    : impl_(std::make_unique<Impl>()) {
+    impl_->depth = depth;
     impl_->create(width, height, samples);
 }
 Offscreen::~Offscreen() = default;
@@ -138,6 +145,23 @@ void Offscreen::blit_to(unsigned framebuffer, int x, int y) const {
     glDisable(GL_SCISSOR_TEST);
     glBlitFramebuffer(0, 0, impl_->width, impl_->height, x, y, x + impl_->width, y + impl_->height,
                       GL_COLOR_BUFFER_BIT, GL_NEAREST);
+    if (scissor)
+        glEnable(GL_SCISSOR_TEST);
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, GLuint(draw));
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, GLuint(read));
+}
+
+void Offscreen::blit_region_to(unsigned framebuffer, int x, int y, int w, int h) const {
+    if (w <= 0 || h <= 0)
+        return;
+    GLint draw = 0, read = 0;
+    glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &draw);
+    glGetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &read);
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, impl_->resolved_fbo.id());
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, GLuint(framebuffer));
+    const GLboolean scissor = glIsEnabled(GL_SCISSOR_TEST); // a blit is scissored too
+    glDisable(GL_SCISSOR_TEST);
+    glBlitFramebuffer(x, y, x + w, y + h, x, y, x + w, y + h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
     if (scissor)
         glEnable(GL_SCISSOR_TEST);
     glBindFramebuffer(GL_DRAW_FRAMEBUFFER, GLuint(draw));

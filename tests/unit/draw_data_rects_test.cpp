@@ -95,5 +95,48 @@ TEST(OpaqueRects, ClipsToTheClipRectangle) {
     expect_rect(rects[0], 50, 50, 250, 150);
 }
 
+// The panel layer redraws when hash_draw_data changes: equal draw data must hash equal, and any
+// change to what is drawn (a vertex, a colour, a clip rectangle, a texture, the display) must not.
+TEST(DrawDataHash, EqualForEqualDataAndChangedByWhatIsDrawn) {
+    auto build = [](Lists& l, ImU32 colour, float x, ImTextureID texture) -> ImDrawData& {
+        l.list.AddRectFilled({10, 20}, {x, 60}, colour);
+        l.list.PushTextureID(texture);
+        l.list.AddRectFilled({100, 100}, {140, 130}, kPanel);
+        l.list.PopTextureID();
+        return l.finish();
+    };
+    Lists a, b, moved, recoloured, retextured;
+    const auto base = hash_draw_data(build(a, kPanel, 50, ImTextureID(1)));
+    EXPECT_EQ(base, hash_draw_data(build(b, kPanel, 50, ImTextureID(1))));
+    EXPECT_NE(base, hash_draw_data(build(moved, kPanel, 51, ImTextureID(1))));
+    EXPECT_NE(base, hash_draw_data(build(recoloured, IM_COL32(1, 2, 3, 255), 50, ImTextureID(1))));
+    EXPECT_NE(base, hash_draw_data(build(retextured, kPanel, 50, ImTextureID(2))));
+    b.data.DisplaySize = ImVec2(800, 600);
+    EXPECT_NE(base, hash_draw_data(b.data));
+    b.data.DisplaySize = a.data.DisplaySize;
+    EXPECT_EQ(base, hash_draw_data(b.data));
+    b.list.CmdBuffer[0].ClipRect.z -= 1.0f;
+    EXPECT_NE(base, hash_draw_data(b.data));
+}
+
+TEST(DrawDataClip, IntersectsEveryClipRectangleAndEmptiesThoseOutside) {
+    Lists l;
+    l.list.AddRectFilled({10, 20}, {50, 60}, kPanel);
+    l.list.PushClipRect({600, 600}, {700, 700});
+    l.list.AddRectFilled({610, 610}, {650, 650}, kPanel);
+    l.list.PopClipRect();
+    ImDrawData& data = l.finish();
+    ASSERT_GE(l.list.CmdBuffer.Size, 2);
+    clip_draw_data(data, ImVec4(0, 0, 500, 400));
+    const ImVec4 first = l.list.CmdBuffer[0].ClipRect;
+    EXPECT_FLOAT_EQ(first.x, 0);
+    EXPECT_FLOAT_EQ(first.y, 0);
+    EXPECT_FLOAT_EQ(first.z, 500);
+    EXPECT_FLOAT_EQ(first.w, 400);
+    const ImVec4 outside = l.list.CmdBuffer[1].ClipRect;
+    EXPECT_LE(outside.z, outside.x); // empty: ImGui's renderers skip it
+    EXPECT_LE(outside.w, outside.y);
+}
+
 } // namespace
 } // namespace injmap::gui

@@ -1,5 +1,7 @@
 // Window smoke tests: the real program in a GLFW window under Xvfb (tests/window/with-xvfb.sh), and
 // the gui command's usage errors, which must not need a display.
+#include <cstring>
+
 #include <gtest/gtest.h>
 
 #include "gui_window_support.hpp"
@@ -88,4 +90,33 @@ TEST(Window, BenchPrintsExactlyOneLine) {
     EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
     EXPECT_EQ(r.out.rfind("frame_ms median=", 0), 0u) << r.out;
     EXPECT_NE(r.out.find(" p95="), std::string::npos);
+}
+
+// Unchanged panels are copied from an image of the last frame's (app/gui/panel_layer.hpp): a
+// change in them must still show. Starting a session (Enter) replaces the right column's "Start
+// session" block; the same frames without the key leave it.
+TEST(Window, PanelsShowTheirLatestContent) {
+    INJMAP_NEED_DISPLAY();
+    const auto plain = run_gui(fresh_dir("panels-plain"), {"--frames", "12"});
+    const auto started =
+        run_gui(fresh_dir("panels-started"), {"--keys", "enter", "--frames", "12"});
+    ASSERT_EQ(plain.result.exit_code, 0) << plain.result.err;
+    ASSERT_EQ(started.result.exit_code, 0) << started.result.err;
+    Image a, b;
+    ASSERT_TRUE(load_png(plain.screenshot, a));
+    ASSERT_TRUE(load_png(started.screenshot, b));
+    ASSERT_EQ(a.width, b.width);
+    ASSERT_EQ(a.height, b.height);
+    // The right column (the 3D view ends about 360 px from the right edge at 1280x800).
+    std::size_t changed = 0, left_changed = 0;
+    for (int y = 30; y < 780; ++y) {
+        for (int x = a.width - 340; x < a.width; ++x)
+            changed += std::memcmp(a.pixel(x, y), b.pixel(x, y), 3) != 0 ? 1 : 0;
+    }
+    EXPECT_GT(changed, 2000u) << "the right column did not change after the session started";
+    // The status bar at the bottom is the same in both (nothing there depends on the session).
+    for (int y = a.height - 12; y < a.height; ++y)
+        for (int x = 0; x < 200; ++x)
+            left_changed += std::memcmp(a.pixel(x, y), b.pixel(x, y), 3) != 0 ? 1 : 0;
+    EXPECT_EQ(left_changed, 0u);
 }

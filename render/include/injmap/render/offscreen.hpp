@@ -1,7 +1,8 @@
 #pragma once
-// An offscreen render target: RGBA8 colour + 24-bit depth, optionally multisampled with a resolve
-// into a single-sampled colour texture (which the GUI can show, e.g. with ImGui::Image). Needs a
-// current GL context for its whole life (EglContext or the GUI's window context).
+// An offscreen render target: RGBA8 colour + 24-bit depth (or colour only), optionally multisampled
+// with a resolve into a single-sampled colour texture (which the GUI can show, e.g. with
+// ImGui::Image). Needs a current GL context for its whole life (EglContext or the GUI's window
+// context).
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -11,7 +12,8 @@ namespace injmap::render {
 class Offscreen {
 public:
     // samples 0 or 1 = no multisampling; otherwise clamped to what the driver allows (llvmpipe: 4).
-    Offscreen(int width, int height, int samples = 0);
+    // depth false: no depth buffer (an image layer; saves 4 bytes per pixel).
+    Offscreen(int width, int height, int samples = 0, bool depth = true);
     ~Offscreen();
     Offscreen(Offscreen&&) noexcept;
     Offscreen& operator=(Offscreen&&) noexcept;
@@ -40,6 +42,8 @@ public:
     // bottom-left corner at (x, y) pixels. A same-size copy is a memory copy on llvmpipe, far
     // cheaper than drawing the image as a blended, filtered textured quad.
     void blit_to(unsigned framebuffer, int x, int y) const;
+    // Copies the rectangle (x, y, w, h) of the resolved colour to the same place in `framebuffer`.
+    void blit_region_to(unsigned framebuffer, int x, int y, int w, int h) const;
     // The resolved colour as RGBA bytes, top-left origin (call resolve() first when multisampled).
     [[nodiscard]] std::vector<std::uint8_t> read_rgba() const;
 

@@ -587,10 +587,10 @@ void App::frame() {
     const glm::ivec2 image_at{int(std::lround(viewport_.x * scale.x)),
                               framebuffer_height - int(std::lround(viewport_.y * scale.y)) -
                                   viewport_pixels().y};
-    viewport_renderer_->present(image_at.x, image_at.y);
     const glm::ivec2 image_size = viewport_renderer_->image_size();
     window_.render_draw_data({image_at.x, image_at.y, image_size.x, image_size.y},
-                             ImVec4(colour::panel.x, colour::panel.y, colour::panel.z, 1.0f));
+                             ImVec4(colour::panel.x, colour::panel.y, colour::panel.z, 1.0f),
+                             [&] { viewport_renderer_->present(image_at.x, image_at.y); });
 }
 
 render::FrameSnapshot App::build_snapshot() const {

@@ -46,7 +46,7 @@ PanelLayer::PanelLayer() = default;
 PanelLayer::~PanelLayer() = default;
 
 void PanelLayer::draw(ImDrawData& data, int width, int height, const glm::ivec4& keep,
-                      const ImVec4& background) {
+                      const ImVec4& background, const std::function<void()>& draw_3d) {
     // Backgrounds of at least 64x64 px become scissored clears (draw_data_rects.hpp).
     const auto rects = take_opaque_rects(data, ImGui::GetIO().Fonts->TexUvWhitePixel, 4096.0f);
     const std::uint64_t hash =
@@ -60,7 +60,28 @@ void PanelLayer::draw(ImDrawData& data, int width, int height, const glm::ivec4&
     const glm::ivec4 whole{0, 0, width, height};
     const bool same_background = background.x == background_.x && background.y == background_.y &&
                                  background.z == background_.z;
-    if (!valid_ || hash != hash_ || !same_background) {
+    const int kx0 = std::clamp(keep.x, 0, width), kx1 = std::clamp(keep.x + keep.z, 0, width);
+    const int ky0 = std::clamp(keep.y, 0, height), ky1 = std::clamp(keep.y + keep.w, 0, height);
+    const bool layer_holds_this = valid_ && hash == hash_ && same_background;
+    if (!layer_holds_this && hash != previous_hash_) {
+        // Panels that changed since the last frame may change again in the next (typing,
+        // dragging a slider, scrolling): drawn straight into the back buffer, as without a layer,
+        // and kept in the image only once they have stayed the same for a frame.
+        previous_hash_ = hash;
+        // As without a layer: a full clear, the 3D image, then everything ImGui draws.
+        glBindFramebuffer(GL_FRAMEBUFFER, 0);
+        glViewport(0, 0, width, height);
+        glDisable(GL_SCISSOR_TEST);
+        glClearColor(background.x, background.y, background.z, 1.0f);
+        glClear(GL_COLOR_BUFFER_BIT);
+        draw_3d();
+        glBindFramebuffer(GL_FRAMEBUFFER, 0);
+        clear_rects(rects, data, height, whole);
+        ImGui_ImplOpenGL3_RenderDrawData(&data);
+        return;
+    }
+    previous_hash_ = hash;
+    if (!layer_holds_this) {
         image_->bind();
         glDisable(GL_SCISSOR_TEST);
         glClearColor(background.x, background.y, background.z, 1.0f);
@@ -72,11 +93,11 @@ void PanelLayer::draw(ImDrawData& data, int width, int height, const glm::ivec4&
         valid_ = true;
     }
 
-    // The back buffer: the panels from the image around `keep`, then ImGui's commands over it.
+    // The back buffer: the 3D image, the panels from the image around it, then ImGui's commands
+    // over the 3D image.
+    draw_3d();
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
     glViewport(0, 0, width, height);
-    const int kx0 = std::clamp(keep.x, 0, width), kx1 = std::clamp(keep.x + keep.z, 0, width);
-    const int ky0 = std::clamp(keep.y, 0, height), ky1 = std::clamp(keep.y + keep.w, 0, height);
     image_->blit_region_to(0, 0, 0, width, ky0);                 // below
     image_->blit_region_to(0, 0, ky1, width, height - ky1);      // above
     image_->blit_region_to(0, 0, ky0, kx0, ky1 - ky0);           // left

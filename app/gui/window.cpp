@@ -146,15 +146,18 @@ void Window::begin_imgui_frame() {
     ImGui_ImplGlfw_NewFrame();
 }
 
-void Window::render_draw_data(const glm::ivec4& keep, const ImVec4& background) {
+void Window::render_draw_data(const glm::ivec4& keep, const ImVec4& background,
+                              const std::function<void()>& draw_3d) {
     ImDrawData* data = ImGui::GetDrawData();
-    if (!data)
+    if (!data) {
+        draw_3d();
         return;
+    }
     int w = 0, h = 0;
     framebuffer_size(w, h);
     if (!panels_)
         panels_ = std::make_unique<PanelLayer>();
-    panels_->draw(*data, w, h, keep, background);
+    panels_->draw(*data, w, h, keep, background, draw_3d);
 }
 
 void Window::upload_fonts() {

@@ -2,6 +2,7 @@
 // The GLFW window with its GL 3.3 core context (glad loaded through glfwGetProcAddress) and the
 // Dear ImGui context with its GLFW and OpenGL3 backends. One object owns all of it and tears it
 // down in reverse order. Creating it is the only place glfwInit is called: never in headless mode.
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,11 +38,13 @@ public:
     [[nodiscard]] bool take_event_flag();
 
     // ImGui frame boundaries: the backends' NewFrame (before ImGui::NewFrame), and drawing the
-    // ImGui draw data (after ImGui::Render) into the window's framebuffer over `background`.
-    // `keep` (x, y, width, height; framebuffer pixels, bottom-left origin) already holds the 3D
-    // image; unchanged panels are copied from the last frame's (panel_layer.hpp).
+    // frame (after ImGui::Render) into the window's framebuffer: `draw_3d` copies the 3D image
+    // into `keep` (x, y, width, height; framebuffer pixels, bottom-left origin), ImGui's draw data
+    // the rest over `background`; unchanged panels are copied from the last frame's
+    // (panel_layer.hpp).
     void begin_imgui_frame();
-    void render_draw_data(const glm::ivec4& keep, const ImVec4& background);
+    void render_draw_data(const glm::ivec4& keep, const ImVec4& background,
+                          const std::function<void()>& draw_3d);
     void swap();
     // Sends ImGui's font atlas to GL now and frees its CPU copies (the TTF files and the 8- and
     // 32-bit atlas images, ~15 MB at 1x scale), so that they never add to the memory peak of the

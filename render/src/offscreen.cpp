@@ -135,37 +135,37 @@ void Offscreen::resolve() {
     glBindFramebuffer(GL_READ_FRAMEBUFFER, GLuint(read));
 }
 
-void Offscreen::blit_to(unsigned framebuffer, int x, int y) const {
+namespace {
+
+// Copies the rectangle (sx, sy, w, h) of `from` to (dx, dy) in `to`, 1:1, unscissored; the
+// framebuffer bindings and the scissor test are restored.
+void copy_rect(GLuint from, GLuint to, int sx, int sy, int dx, int dy, int w, int h) {
+    if (w <= 0 || h <= 0)
+        return;
     GLint draw = 0, read = 0;
     glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &draw);
     glGetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &read);
-    glBindFramebuffer(GL_READ_FRAMEBUFFER, impl_->resolved_fbo.id());
-    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, GLuint(framebuffer));
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, from);
+    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, to);
     const GLboolean scissor = glIsEnabled(GL_SCISSOR_TEST); // a blit is scissored too
     glDisable(GL_SCISSOR_TEST);
-    glBlitFramebuffer(0, 0, impl_->width, impl_->height, x, y, x + impl_->width, y + impl_->height,
-                      GL_COLOR_BUFFER_BIT, GL_NEAREST);
+    glBlitFramebuffer(sx, sy, sx + w, sy + h, dx, dy, dx + w, dy + h, GL_COLOR_BUFFER_BIT,
+                      GL_NEAREST);
     if (scissor)
         glEnable(GL_SCISSOR_TEST);
     glBindFramebuffer(GL_DRAW_FRAMEBUFFER, GLuint(draw));
     glBindFramebuffer(GL_READ_FRAMEBUFFER, GLuint(read));
 }
 
+} // namespace
+
+void Offscreen::blit_to(unsigned framebuffer, int x, int y) const {
+    copy_rect(impl_->resolved_fbo.id(), GLuint(framebuffer), 0, 0, x, y, impl_->width,
+              impl_->height);
+}
+
 void Offscreen::blit_region_to(unsigned framebuffer, int x, int y, int w, int h) const {
-    if (w <= 0 || h <= 0)
-        return;
-    GLint draw = 0, read = 0;
-    glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &draw);
-    glGetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &read);
-    glBindFramebuffer(GL_READ_FRAMEBUFFER, impl_->resolved_fbo.id());
-    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, GLuint(framebuffer));
-    const GLboolean scissor = glIsEnabled(GL_SCISSOR_TEST); // a blit is scissored too
-    glDisable(GL_SCISSOR_TEST);
-    glBlitFramebuffer(x, y, x + w, y + h, x, y, x + w, y + h, GL_COLOR_BUFFER_BIT, GL_NEAREST);
-    if (scissor)
-        glEnable(GL_SCISSOR_TEST);
-    glBindFramebuffer(GL_DRAW_FRAMEBUFFER, GLuint(draw));
-    glBindFramebuffer(GL_READ_FRAMEBUFFER, GLuint(read));
+    copy_rect(impl_->resolved_fbo.id(), GLuint(framebuffer), x, y, x, y, w, h);
 }
 
 std::vector<std::uint8_t> Offscreen::read_rgba() const {

@@ -39,8 +39,6 @@ class FontAtlas {
 public:
     // Uploads a bake (the GL context must be current); valid() is false when the bake is.
     explicit FontAtlas(FontBake bake);
-    // Bakes and uploads.
-    FontAtlas(float regular_px, float bold_px) : FontAtlas(bake_fonts(regular_px, bold_px)) {}
     [[nodiscard]] bool valid() const { return valid_; }
     [[nodiscard]] float pixel_height(FontStyle style) const { return px_[int(style)]; }
     [[nodiscard]] GLuint texture() const { return texture_.id(); }

@@ -60,6 +60,7 @@ struct ModelEntry {
     SkinClusters skin_clusters; // indices renumbered through skin_vertex_slot
     // The model's skin vertex i is uploaded at skin_vertex_slot[i] (kUnusedVertex: in no triangle).
     std::vector<std::uint32_t> skin_vertex_slot;
+    std::size_t skin_uploaded_vertices = 0;     // how many skin vertices the GPU mesh has
     std::vector<std::uint8_t> skin_visible;     // per cluster, for the element buffer's content
     std::vector<std::uint8_t> visible_check;    // scratch
     std::vector<std::uint32_t> visible_indices; // scratch
@@ -69,14 +70,6 @@ struct ModelEntry {
     GpuMesh muscles; // lazily (ensure_muscles)
     bool muscles_ready = false;
     std::unique_ptr<SurfaceIndex> skin_index;
-
-    [[nodiscard]] std::size_t skin_vertex_count() const {
-        std::size_t n = 0;
-        for (const auto slot : skin_vertex_slot)
-            if (slot != kUnusedVertex)
-                n = std::max<std::size_t>(n, slot + 1);
-        return n;
-    }
 
     bool matches(const Model& m) const {
         return skin_vertices == m.skin.positions.size() && skin_indices == m.skin.indices.size() &&
@@ -332,6 +325,7 @@ struct Renderer::Impl {
                                                                   : make_skin_data(model.skin);
             e.skin_clusters = std::move(skin.clusters);
             e.skin_vertex_slot = std::move(skin.vertex_slot);
+            e.skin_uploaded_vertices = skin.vertices.size();
             const std::vector<MeshVertex>& vertices = skin.vertices;
             e.skin = upload(vertices, e.skin_clusters.indices);
             e.skin_visible.assign(e.skin_clusters.clusters.size(), 1);
@@ -388,7 +382,7 @@ struct Renderer::Impl {
             return;
         const SkinGlow glow = compute_skin_glow(model);
         // In the uploaded vertex order (see skin_vertex_slot).
-        std::vector<glm::vec4> data(2 * e.skin_vertex_count(), glm::vec4(0.0f));
+        std::vector<glm::vec4> data(2 * e.skin_uploaded_vertices, glm::vec4(0.0f));
         for (std::size_t i = 0; i < glow.ids.size() && i < e.skin_vertex_slot.size(); ++i) {
             const std::uint32_t slot = e.skin_vertex_slot[i];
             if (slot == kUnusedVertex)
@@ -967,18 +961,11 @@ const OverlayLayout& Renderer::last_layout() const {
 const SurfaceIndex& Renderer::skin_index(const Model& model) {
     return impl_->skin_index(model);
 }
-void Renderer::prepare(const Model& model) {
-    gl::StateGuard guard;
-    impl_->entry_for(model);
-}
 void Renderer::prepare(const Model& model, Prepared prepared) {
     gl::StateGuard guard;
-    if (!prepared.data_) {
-        impl_->entry_for(model);
-        return;
-    }
     impl_->entry_for(model, prepared.data_.get());
-    impl_->font_bake = std::move(prepared.data_->fonts);
+    if (prepared.data_)
+        impl_->font_bake = std::move(prepared.data_->fonts);
 }
 void Renderer::finish() {
     glFinish();

@@ -67,10 +67,9 @@ public:
     // Uploads the model's skin now (otherwise the first draw that shows it does), so that a
     // caller can overlap the upload with other start-up work. The muscles are uploaded by the
     // first frame that shows them.
-    void prepare(const Model& model);
-    // The same with the CPU work already done (prepare_without_gl for this model); its fonts are
-    // used by the first frame of that size and scale.
-    void prepare(const Model& model, Prepared prepared);
+    // With `prepared` (prepare_without_gl for this model) the CPU work is already done; its fonts
+    // are used by the first frame of that size and scale.
+    void prepare(const Model& model, Prepared prepared = {});
 
     // Waits for the GPU (for timing in benchmarks).
     void finish();

@@ -52,9 +52,13 @@ struct Triangle {
     glm::vec3 a, b, c;
 };
 
-float box_distance2(const Node& n, const glm::vec3& p) {
-    const glm::vec3 d = glm::max(glm::max(n.lo - p, p - n.hi), glm::vec3(0.0f));
+float box_distance2(const glm::vec3& lo, const glm::vec3& hi, const glm::vec3& p) {
+    const glm::vec3 d = glm::max(glm::max(lo - p, p - hi), glm::vec3(0.0f));
     return glm::dot(d, d);
+}
+
+float box_distance2(const Node& n, const glm::vec3& p) {
+    return box_distance2(n.lo, n.hi, p);
 }
 
 constexpr float kMiss = std::numeric_limits<float>::infinity();
@@ -463,19 +467,14 @@ std::optional<SurfaceHit> SurfaceIndex::ray_cast(const glm::vec3& origin,
 struct ModelQueries::LazyIndex {
     std::once_flag built;
     SurfaceIndex index;
-    glm::vec3 lo{std::numeric_limits<float>::max()}, hi{-std::numeric_limits<float>::max()};
+    Bounds bounds; // of the muscle's mesh
 };
 
 ModelQueries::ModelQueries(const Model& model)
     : model_(model), skin_(model.skin),
       muscles_(std::make_unique<LazyIndex[]>(model.muscles.size())) {
-    for (std::size_t i = 0; i < model.muscles.size(); ++i) {
-        LazyIndex& m = muscles_[i];
-        for (const auto& p : model.muscles[i].mesh.positions) {
-            m.lo = glm::min(m.lo, p);
-            m.hi = glm::max(m.hi, p);
-        }
-    }
+    for (std::size_t i = 0; i < model.muscles.size(); ++i)
+        muscles_[i].bounds = bounds_of(model.muscles[i].mesh);
 }
 
 ModelQueries::~ModelQueries() = default;
@@ -494,10 +493,8 @@ const Muscle* ModelQueries::muscle_under(const glm::vec3& skin_point, const glm:
     // be that near: its index is not needed. (Not finite distances are not skipped.)
     const std::size_t count = model_.muscles.size();
     auto out_of_reach = [&](std::size_t i) {
-        const LazyIndex& m = muscles_[i];
-        const glm::vec3 d =
-            glm::max(glm::max(m.lo - skin_point, skin_point - m.hi), glm::vec3(0.0f));
-        return glm::dot(d, d) > max_depth_mm * max_depth_mm;
+        const Bounds& b = muscles_[i].bounds;
+        return box_distance2(b.min, b.max, skin_point) > max_depth_mm * max_depth_mm;
     };
     const glm::vec3 inward = -skin_normal;
     const Muscle* best = nullptr;

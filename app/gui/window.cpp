@@ -11,7 +11,6 @@
 #include <imgui.h>
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 
 namespace injmap::gui {

@@ -49,45 +49,42 @@ void PanelLayer::draw(ImDrawData& data, int width, int height, const glm::ivec4&
                       const ImVec4& background, const std::function<void()>& draw_3d) {
     // Backgrounds of at least 64x64 px become scissored clears (draw_data_rects.hpp).
     const auto rects = take_opaque_rects(data, ImGui::GetIO().Fonts->TexUvWhitePixel, 4096.0f);
-    const std::uint64_t hash =
-        hash_draw_data(data) ^ (std::uint64_t(width) << 32 | unsigned(height));
-    if (!image_)
-        image_ = std::make_unique<render::Offscreen>(width, height, 0, /*depth=*/false);
-    if (image_->width() != width || image_->height() != height) {
-        image_->resize(width, height, 0);
-        valid_ = false;
-    }
+    const std::uint64_t hash = hash_draw_data(data); // covers the display size and scale
     const glm::ivec4 whole{0, 0, width, height};
+    auto clear_all = [&] {
+        glDisable(GL_SCISSOR_TEST);
+        glClearColor(background.x, background.y, background.z, 1.0f);
+        glClear(GL_COLOR_BUFFER_BIT);
+    };
+    auto draw_panels = [&] {
+        clear_rects(rects, data, height, whole);
+        ImGui_ImplOpenGL3_RenderDrawData(&data);
+    };
+
     const bool same_background = background.x == background_.x && background.y == background_.y &&
                                  background.z == background_.z;
-    const int kx0 = std::clamp(keep.x, 0, width), kx1 = std::clamp(keep.x + keep.z, 0, width);
-    const int ky0 = std::clamp(keep.y, 0, height), ky1 = std::clamp(keep.y + keep.w, 0, height);
-    const bool layer_holds_this = valid_ && hash == hash_ && same_background;
-    if (!layer_holds_this && hash != previous_hash_) {
-        // Panels that changed since the last frame may change again in the next (typing,
-        // dragging a slider, scrolling): drawn straight into the back buffer, as without a layer,
-        // and kept in the image only once they have stayed the same for a frame.
-        previous_hash_ = hash;
-        // As without a layer: a full clear, the 3D image, then everything ImGui draws.
+    const bool image_holds_this = valid_ && hash == hash_ && same_background &&
+                                  image_->width() == width && image_->height() == height;
+    const bool changed_since_last_frame = hash != previous_hash_;
+    previous_hash_ = hash;
+    if (!image_holds_this && changed_since_last_frame) {
+        // Panels that just changed may change again in the next frame (typing, dragging a
+        // slider, scrolling): drawn as without a layer, kept in the image once they stay.
         glBindFramebuffer(GL_FRAMEBUFFER, 0);
         glViewport(0, 0, width, height);
-        glDisable(GL_SCISSOR_TEST);
-        glClearColor(background.x, background.y, background.z, 1.0f);
-        glClear(GL_COLOR_BUFFER_BIT);
+        clear_all();
         draw_3d();
         glBindFramebuffer(GL_FRAMEBUFFER, 0);
-        clear_rects(rects, data, height, whole);
-        ImGui_ImplOpenGL3_RenderDrawData(&data);
+        draw_panels();
         return;
     }
-    previous_hash_ = hash;
-    if (!layer_holds_this) {
+    if (!image_holds_this) {
+        if (!image_)
+            image_ = std::make_unique<render::Offscreen>(width, height, 0, /*depth=*/false);
+        image_->resize(width, height, 0);
         image_->bind();
-        glDisable(GL_SCISSOR_TEST);
-        glClearColor(background.x, background.y, background.z, 1.0f);
-        glClear(GL_COLOR_BUFFER_BIT);
-        clear_rects(rects, data, height, whole);
-        ImGui_ImplOpenGL3_RenderDrawData(&data);
+        clear_all();
+        draw_panels();
         hash_ = hash;
         background_ = background;
         valid_ = true;
@@ -95,6 +92,8 @@ void PanelLayer::draw(ImDrawData& data, int width, int height, const glm::ivec4&
 
     // The back buffer: the 3D image, the panels from the image around it, then ImGui's commands
     // over the 3D image.
+    const int kx0 = std::clamp(keep.x, 0, width), kx1 = std::clamp(keep.x + keep.z, 0, width);
+    const int ky0 = std::clamp(keep.y, 0, height), ky1 = std::clamp(keep.y + keep.w, 0, height);
     draw_3d();
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
     glViewport(0, 0, width, height);

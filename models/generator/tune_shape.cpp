@@ -114,8 +114,8 @@ int main(int argc, char** argv) {
         // ears' thickness and the top of the neck (barely measured by the head's points).
         const bool size = n.find("radi") != std::string::npos || n == "ear_height";
         if (n == "cranium_radii.x" || n == "cranium_radii.z" || n == "ear_upper_radii.z" ||
-            n == "ear_lobe_radii.z")
-            return;
+            n == "ear_lobe_radii.z" || n == "eyeball_radius")
+            return; // (an eyeball is 24 mm across: Bekerman et al. 2014)
         Tunable t{n, &v, s0 - 10.0f, s0 + 10.0f, s0};
         if (size)
             t = {n, &v, 0.75f * s0, 1.35f * s0, s0};

@@ -359,26 +359,20 @@ float BodySdf::operator()(vec3 p) const {
         // The lower lid melts into the cheek; the upper lid keeps its fold under the brow.
         head = smin(head, P.lower_lid(q), 9.0f);
         head = smin(head, P.upper_lid(q), 4.0f);
-        // The closed lids' meeting line (a gentle downward arc) and the upper lid's crease about
-        // 8 mm above it: shallow grooves cut only near the lids' surface.
+        // The closed lids' meeting line (a gentle downward arc): a shallow groove cut only near the
+        // lids' surface. (The upper lid's crease comes from the lid's fold under the brow.)
         const float lids = std::min(P.upper_lid(q), P.lower_lid(q));
         const float u = (q.x - P.eye.x) / P.fissure_half;
-        const float across = std::abs(q.x - P.eye.x) - P.fissure_half;
+        // Only the lids' front: the back of the lid bodies lies inside the head.
+        const float across = std::max(std::abs(q.x - P.eye.x) - P.fissure_half, P.eye.z - q.z);
         const float fy = P.face_yz.x;
         const float margin_y = P.eye.y - (1.0f + 1.5f * (1.0f - u * u)) * fy;
-        // Both taper to nothing at the canthi (an abrupt end would leave a cell the mesher
+        // It tapers to nothing at the canthi (an abrupt end would leave a cell the mesher
         // cannot close).
         const float taper = std::clamp(1.0f - u * u, 0.0f, 1.0f);
         const float margin = std::max(std::max(std::abs(q.y - margin_y) - 0.7f * taper, across),
                                       std::abs(lids) - 1.4f * taper);
         head = ssub(head, margin, 0.6f);
-        const float uc = (q.x - P.eye.x - 1.0f) / (P.fissure_half - 1.0f);
-        const float crease_y = P.eye.y + (7.0f + 2.0f * (1.0f - uc * uc)) * fy;
-        const float crease_taper = std::clamp(1.0f - uc * uc, 0.0f, 1.0f);
-        const float crease =
-            std::max(std::max(std::abs(q.y - crease_y) - 1.0f * crease_taper, across + 1.5f),
-                     std::abs(lids) - 0.6f * crease_taper);
-        head = ssub(head, crease, 1.5f);
     }
     if (P.nose_bound.lower_bound(q) < std::abs(head) + 10.0f) {
         float nose = P.nose_bridge(q);
@@ -386,7 +380,7 @@ float BodySdf::operator()(vec3 p) const {
         nose = smin(nose, P.nose_base(q), 7.0f);
         nose = smin(nose, P.ala(q), 6.0f);
         head = smin(head, nose, 7.0f);
-        head = ssub(head, P.nostril(q), 1.5f);
+        head = ssub(head, P.nostril(q), 2.5f);
     }
     if (P.mouth_bound.lower_bound(q) < std::abs(head) + 10.0f) {
         const float lips = smin(P.upper_lip(q), P.lower_lip(q), 2.5f);

@@ -120,6 +120,12 @@ int main(int argc, char** argv) {
         if (size)
             t = {n, &v, 0.75f * s0, 1.35f * s0, s0};
         // The lips keep a lip's proportions: the lower lip no wider than the upper, both full.
+        // The nasal passages start well behind the nostrils and stay narrow: thin walls at the
+        // alae fold the mesh.
+        if (n == "nasal_front.z")
+            t.hi = std::min(t.hi, 90.0f);
+        if (n == "nasal_radius")
+            t.hi = std::min(t.hi, 6.5f);
         if (n == "neck_top_radius")
             t.lo = 0.9f * s0; // a neck, not a stalk
         if (n == "lower_lip_radii.x")
@@ -182,7 +188,9 @@ int main(int argc, char** argv) {
     for_each_tunable(shape, [&](std::string_view name, float& v) {
         const float s0 = starts[k++];
         const float rounded = std::round(v * 4.0f) / 4.0f; // quarter millimetres (or degrees)
-        if (std::abs(rounded - s0) > 1e-4f)
+        const bool tuned = std::any_of(tunables.begin(), tunables.end(),
+                                       [&](const Tunable& t) { return t.name == name; });
+        if (tuned && std::abs(rounded - s0) > 1e-4f)
             std::fprintf(out, "{\"%s\", %.2ff},\n", std::string(name).c_str(), rounded);
     });
     if (out != stdout)

@@ -10,6 +10,7 @@ INJMAP_PACKAGES=(
   libglm-dev libstb-dev libgtest-dev nlohmann-json3-dev libmeshoptimizer-dev
   libegl-dev libegl-mesa0 libgl1-mesa-dri libgl1
   libcairo2-dev zlib1g-dev
+  python3-numpy python3-scipy
   xvfb xauth fonts-dejavu-core
 )
 

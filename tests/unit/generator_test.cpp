@@ -329,7 +329,7 @@ void check_skin_triangles_are_neither_degenerate_nor_flipped(const std::string& 
 
 // The skin is one closed body open at the crop, plus closed surfaces inside it: the eyeballs under
 // the closed lids and the oral cavity behind the closed lips.
-void check_skin_inner_surfaces_are_eyeballs_and_mouth_inside_the_body(const std::string& id) {
+void check_skin_inner_surfaces_are_eyeballs_and_airway_inside_the_body(const std::string& id) {
     const auto& m = model(id);
     const auto& skin = m.skin;
     // Connected components by shared vertices (union-find).
@@ -358,7 +358,7 @@ void check_skin_inner_surfaces_are_eyeballs_and_mouth_inside_the_body(const std:
         outer.indices.insert(outer.indices.end(), skin.indices.begin() + t,
                              skin.indices.begin() + t + 3);
     const TriangleGrid grid(outer);
-    int eyeballs = 0, mouths = 0;
+    int eyeballs = 0, airways = 0;
     const vec3 pupil_l = *m.landmark("pupil_left"), pupil_r = *m.landmark("pupil_right");
     const vec3 stomion = 0.5f * (*m.landmark("subnasale") + *m.landmark("menton"));
     for (const auto& [root, list] : triangles) {
@@ -382,14 +382,14 @@ void check_skin_inner_surfaces_are_eyeballs_and_mouth_inside_the_body(const std:
             centre.z < pupil_l.z;
         if (behind_a_pupil && std::abs(size.x - 24.0f) < 3.0f && std::abs(size.y - size.x) < 1.0f)
             ++eyeballs; // a globe 24 mm across
-        else if (glm::distance(centre, stomion) < 60.0f && centre.z < stomion.z)
-            ++mouths;
+        else if (glm::distance(centre, stomion) < 80.0f && centre.z < stomion.z)
+            ++airways; // the oral cavity, nasal passages and pharynx
         else
             ADD_FAILURE() << "an unexpected inner surface at " << centre.x << " " << centre.y << " "
                           << centre.z;
     }
     EXPECT_EQ(eyeballs, 2);
-    EXPECT_EQ(mouths, 1);
+    EXPECT_EQ(airways, 1);
 }
 
 void check_skin_is_mirror_symmetric(const std::string& id) {
@@ -496,7 +496,9 @@ void check_no_muscle_vertex_outside_the_skin(const std::string& id) {
         std::size_t outside = 0;
         vec3 example{0.0f};
         for (const auto& p : muscle.mesh.positions)
-            if (grid.crossings_up(p) % 2 == 0) {
+            // A ray in the mirror plane runs along the skin's midline edges, where a crossing can
+            // count twice: rays start a quarter millimetre off it.
+            if (grid.crossings_up(vec3(std::abs(p.x) < 0.25f ? 0.25f : p.x, p.y, p.z)) % 2 == 0) {
                 ++outside;
                 example = p;
             }
@@ -594,8 +596,8 @@ TEST_P(Generator, SkinMesh) {
         check_skin_triangles_are_neither_degenerate_nor_flipped(GetParam());
     }
     {
-        SCOPED_TRACE("SkinInnerSurfacesAreEyeballsAndMouthInsideTheBody");
-        check_skin_inner_surfaces_are_eyeballs_and_mouth_inside_the_body(GetParam());
+        SCOPED_TRACE("SkinInnerSurfacesAreEyeballsAndAirwayInsideTheBody");
+        check_skin_inner_surfaces_are_eyeballs_and_airway_inside_the_body(GetParam());
     }
     {
         SCOPED_TRACE("SkinIsMirrorSymmetric");

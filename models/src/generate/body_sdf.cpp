@@ -50,6 +50,7 @@ struct BodySdf::Parts {
     RoundCone nose_bridge;
     Ellipsoid nose_tip, nose_base, ala, nostril;
     Ellipsoid upper_lip, lower_lip, oral_cavity;
+    Capsule nasal_passage, pharynx, fauces;
     Capsule philtrum;
     Ball nose_bound, mouth_bound, eye_bound;
     // ear (local frame)
@@ -142,9 +143,20 @@ BodySdf::BodySdf(const Skeleton& skeleton) : s_(skeleton) {
     P.lower_lip = {h.lower_lip_centre * F, h.lower_lip_radii * F};
     P.philtrum = {h.philtrum_top * F, h.philtrum_bottom * F, 1.6f};
     P.oral_cavity = {h.oral_cavity_centre * F, h.oral_cavity_radii * F};
+    // The passages are joined: the nasal passages end in the nasopharynx (the pharynx's top), the
+    // oral cavity opens back into the pharynx (the isthmus of the fauces).
+    P.nasal_passage = {h.nasal_front * F,
+                       vec3(h.nasal_front.x, h.pharynx_top.y, h.pharynx_top.z) * F,
+                       h.nasal_radius * f};
+    P.pharynx = {h.pharynx_top * F, h.pharynx_bottom * F, h.pharynx_radius * f};
+    {
+        const vec3 back = h.oral_cavity_centre - vec3(0.0f, 0.0f, 0.6f * h.oral_cavity_radii.z);
+        const vec3 pharynx_mid = 0.5f * (h.pharynx_top + h.pharynx_bottom);
+        P.fauces = {back * F, pharynx_mid * F, 0.6f * h.pharynx_radius * f};
+    }
 
     P.nose_bound = {(h.nasion + h.nose_tip) * 0.5f * F, 50.0f * f};
-    P.mouth_bound = {s.mouth + vec3(0, 0, -15.0f) * F, 55.0f * f};
+    P.mouth_bound = {vec3(0.0f, s.mouth.y, 60.0f * F.z), 80.0f * f};
     P.eye_bound = {s.eye + vec3(0, 0, 9.0f) * F, 38.0f * f};
 
     // The ear, in its own frame (u up along the ear, w forward, n out of its plane).
@@ -370,8 +382,9 @@ float BodySdf::operator()(vec3 p) const {
         // It tapers to nothing at the canthi (an abrupt end would leave a cell the mesher
         // cannot close).
         const float taper = std::clamp(1.0f - u * u, 0.0f, 1.0f);
-        const float margin = std::max(std::max(std::abs(q.y - margin_y) - 0.7f * taper, across),
-                                      std::abs(lids) - 1.4f * taper);
+        const float margin =
+            std::max(std::max(std::abs(q.y - margin_y) - 0.7f * taper, across + 2.0f),
+                     std::abs(lids) - 1.4f * taper);
         head = ssub(head, margin, 0.6f);
     }
     if (P.nose_bound.lower_bound(q) < std::abs(head) + 10.0f) {
@@ -382,13 +395,17 @@ float BodySdf::operator()(vec3 p) const {
         head = smin(head, nose, 7.0f);
         head = ssub(head, P.nostril(q), 2.5f);
     }
+    float carved = std::numeric_limits<float>::max(); // the airway, cut after the neck joins
     if (P.mouth_bound.lower_bound(q) < std::abs(head) + 10.0f) {
         const float lips = smin(P.upper_lip(q), P.lower_lip(q), 2.5f);
         head = smin(head, lips, 6.0f);
         head = ssub(head, P.philtrum(q), 2.5f);
         // The oral cavity behind the closed lips: a hollow inside the skin, as the conjunctival
         // sacs around the eyeballs are (the skin of a real head goes on into both).
-        head = ssub(head, P.oral_cavity(q), 1.5f);
+        const float airway =
+            smin(smin(smin(P.oral_cavity(q), P.fauces(q), 6.0f), P.pharynx(q), 6.0f),
+                 P.nasal_passage(q), 6.0f);
+        carved = airway;
     }
     if (P.ear_bound.lower_bound(q) < head + 6.0f) {
         const vec3 l = P.ear_to_local * (q - P.ear_centre);
@@ -409,7 +426,8 @@ float BodySdf::operator()(vec3 p) const {
         head = smin(head, ear, 5.0f);
     }
 
-    return smin(head, body, 22.0f);
+    const float joined = smin(head, body, 22.0f);
+    return carved < std::numeric_limits<float>::max() ? ssub(joined, carved, 1.5f) : joined;
 }
 
 vec3 BodySdf::gradient(vec3 p, float eps) const {

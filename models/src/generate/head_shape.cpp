@@ -139,6 +139,11 @@ void for_each_tunable(HeadShape& s, const std::function<void(std::string_view, f
     radii("lower_lip_radii", s.lower_lip_radii);
     point("oral_cavity_centre", s.oral_cavity_centre, true);
     radii("oral_cavity_radii", s.oral_cavity_radii);
+    point("nasal_front", s.nasal_front, false);
+    fn("nasal_radius", s.nasal_radius);
+    point("pharynx_top", s.pharynx_top, true);
+    point("pharynx_bottom", s.pharynx_bottom, true);
+    fn("pharynx_radius", s.pharynx_radius);
     point("ear_centre", s.ear_centre, false);
     fn("ear_height", s.ear_height);
     fn("ear_out_deg", s.ear_out_deg);

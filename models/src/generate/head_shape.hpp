@@ -73,8 +73,14 @@ struct HeadShape {
     vec3 upper_lip_centre{0.0f, -40.5f, 96.0f}, upper_lip_radii{24.0f, 5.5f, 12.0f};
     vec3 lower_lip_centre{0.0f, -51.0f, 94.0f}, lower_lip_radii{21.0f, 6.5f, 12.0f};
     vec3 philtrum_top{0.0f, -28.0f, 110.5f}, philtrum_bottom{0.0f, -37.0f, 110.5f};
-    // The oral cavity behind the closed lips (a hollow inside the skin).
+    // The airway as a hollow inside the skin: the oral cavity behind the closed lips, the nasal
+    // passages from behind the nostrils back to the nasopharynx, and the pharynx down behind the
+    // tongue.
     vec3 oral_cavity_centre{0.0f, -50.0f, 66.0f}, oral_cavity_radii{22.0f, 11.0f, 24.0f};
+    vec3 nasal_front{8.0f, -20.0f, 88.0f}; // they run back to the pharynx's top
+    float nasal_radius = 6.0f;
+    vec3 pharynx_top{0.0f, -26.0f, 30.0f}, pharynx_bottom{0.0f, -70.0f, 12.0f};
+    float pharynx_radius = 9.0f;
 
     // Ear (scaled by head_scale; its shape in its own frame by ear_height / 63 mm).
     vec3 ear_centre{79.0f, 2.0f, -10.0f};

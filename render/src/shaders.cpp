@@ -94,6 +94,8 @@ float skin_depth_here() {
 const char* const kSkinVertex = R"(
 layout(location = 0) in vec3 a_position;
 layout(location = 1) in vec3 a_normal;
+layout(location = 2) in vec2 a_paint_hair_brow;  // Model::skin_paint: hair, brow (0..1)
+layout(location = 3) in vec2 a_paint_lip_across; // lip (0..1), mm across the brow
 layout(location = 4) in vec4 a_glow_ids;     // nearby muscles
 layout(location = 5) in vec4 a_glow_weights; // closeness to each of them, 0..1
 uniform mat4 u_view_proj;
@@ -103,7 +105,13 @@ uniform int u_glow_on;      // 1 when any muscle glows (else the glow lookup is 
 uniform vec3 u_albedo;
 uniform vec3 u_subsurface;
 uniform vec3 u_glow_color;
-out vec4 v_color;
+uniform float u_paint; // 1 = colour regions (hair, brows, lips) on, 0 = off
+// The lit colour is albedo * v_albedo_light + v_added: the fragment stage puts the colour regions'
+// albedo in (their edges are sharpened per pixel, so they stay straight on large triangles).
+out vec3 v_albedo_light;
+out vec3 v_added;
+out vec4 v_paint; // hair, brow, lip weights (linear across their borders), mm across the brow
+out vec3 v_extra; // paint strength, |x| (brow texture), x-ray alpha
 float state_of(float index) {
     int i = int(index + 0.5);
     return (i >= 0 && i < 128) ? u_state[i] : 0.0;
@@ -120,9 +128,8 @@ void main() {
         for (int k = 0; k < 4; ++k)
             glow = max(glow, a_glow_weights[k] * state_of(a_glow_ids[k]));
     glow = clamp(glow, 0.0, 1.0);
-    vec3 albedo = u_albedo;
+    vec3 glow_tint = mix(vec3(1.0), u_glow_color * 1.45, glow * 0.32); // multiplies the albedo
     vec3 sss = u_subsurface;
-    albedo = mix(albedo, albedo * u_glow_color * 1.45, glow * 0.32);
 
     // Wrapped diffuse softens the terminator; the difference to plain Lambert is where light
     // scatters under the skin, tinted warm.
@@ -130,39 +137,77 @@ void main() {
     float kl = max(dot(n, u_key_dir), 0.0);
     float fw = wrap_diffuse(n, u_fill_dir, 0.6);
     float fl = max(dot(n, u_fill_dir), 0.0);
-    vec3 diffuse = KEY * (albedo * kw + sss * (kw - kl) * 0.55) * 0.5 +
-                   FILL * (albedo * fw + sss * (fw - fl) * 0.35) * 0.2;
+    vec3 diffuse_light = KEY * kw * 0.5 + FILL * fw * 0.2;
+    vec3 scattered = sss * (KEY * (kw - kl) * (0.55 * 0.5) + FILL * (fw - fl) * (0.35 * 0.2));
     // A low ambient, tinted warm like light scattered in the skin rather than grey.
-    vec3 ambient = mix(GROUND, SKY, n.y * 0.5 + 0.5) * albedo * sss * (1.2 * 0.15);
+    vec3 ambient_light = mix(GROUND, SKY, n.y * 0.5 + 0.5) * sss * (1.2 * 0.15);
     float ndv = max(dot(n, v), 0.0);
     float edge = 1.0 - ndv;
     float rim = edge * edge * edge * max(dot(n, u_rim_dir) + 0.35, 0.0);
-    vec3 spec = KEY * specular18(n, u_key_dir, v) * 0.045;
-    vec3 color = (diffuse + ambient) * 0.46 + RIM * rim * mix(albedo, vec3(1.0), 0.4) * 0.35 + spec;
-    color += u_glow_color * glow * 0.035;
+    float spec = specular18(n, u_key_dir, v) * 0.045;
+
+    // Hair and brows are matte and scatter no warm light through; lips are a little glossier.
+    float paint = u_paint * (1.0 - 0.5 * glow); // thinner where the glow lies: it reads over hair
 #ifdef XRAY
-    // Fresnel-weighted: nearly clear where the skin faces the viewer, a soft outline at the
-    // silhouette, so the muscles beneath read clearly and the body shape stays.
-    v_color = vec4(to_display(mix(color, vec3(0.9, 0.92, 0.95), 0.35)), mix(0.08, 0.80, edge * edge));
-#else
-    // A touch more saturation: the soft grey-blue fill otherwise drifts skin towards clay.
-    vec3 shown = to_display(color);
-    float luma = dot(shown, vec3(0.2126, 0.7152, 0.0722));
-    v_color = vec4(clamp(mix(vec3(luma), shown, 1.18), 0.0, 1.0), 1.0);
+    paint *= 0.5; // fades with the see-through skin
 #endif
+    float hairy = max(a_paint_hair_brow.x, a_paint_hair_brow.y) * paint;
+    float lip = a_paint_lip_across.x * paint;
+    v_albedo_light = glow_tint * ((diffuse_light + ambient_light) * 0.46 + RIM * rim * (0.35 * 0.6));
+    v_added = scattered * 0.46 * (1.0 - 0.85 * hairy) + RIM * rim * (0.35 * 0.4) +
+              KEY * spec * (1.0 - 0.6 * hairy) * (1.0 + 0.8 * lip) + u_glow_color * glow * 0.035;
+    v_paint = vec4(a_paint_hair_brow, a_paint_lip_across);
+    v_extra = vec3(paint, abs(a_position.x), mix(0.08, 0.80, edge * edge));
 }
 )";
 
 const char* const kSkinFragment = R"(
-// Keeping the discard out of the opaque variant lets llvmpipe test depth before shading.
-in vec4 v_color;
+uniform vec3 u_albedo; // linear, like the region colours
+uniform vec3 u_hair;
+uniform vec3 u_brow;
+uniform vec3 u_lip;
+in vec3 v_albedo_light;
+in vec3 v_added;
+in vec4 v_paint; // hair, brow, lip (0..1), mm across the brow
+in vec3 v_extra; // paint strength, |x|, x-ray alpha
 out vec4 o_color;
+float hash(float x) { return fract(sin(x * 127.1) * 43758.5453); }
 void main() {
 #ifdef XRAY
     if (linear_depth(gl_FragCoord.z) > skin_depth_here() + 0.5)
         discard; // only the skin layer nearest the eye (from the depth texture)
 #endif
-    o_color = v_color;
+    // Eyebrow hairs: fine strands about 0.6 mm apart running along the brow (slanting up a little
+    // towards the tail), each a shade lighter or darker, with skin glinting between them. They fade
+    // out where strands would be finer than about two pixels (no moire).
+    float s = (v_paint.w + v_extra.y * 0.12) / 0.6;
+    float aa = fwidth(s);
+    // The weights are linear across each region's border: the edge is made here, per pixel.
+    float paint = v_extra.x;
+    float hair = smoothstep(0.2, 0.8, v_paint.x) * paint;
+    float brow = smoothstep(0.15, 0.85, v_paint.y) * paint;
+    float lip = smoothstep(0.15, 0.85, v_paint.z) * paint;
+    vec3 albedo = mix(u_albedo, u_lip, lip * 0.85);
+    albedo = mix(albedo, u_hair, hair * 0.88); // short cropped: a little skin shows through
+    float strand = 1.0;
+    if (brow > 0.0) {
+        float fade = clamp(1.5 - aa * 2.5, 0.0, 1.0);
+        float between = smoothstep(0.30, 0.5, abs(fract(s) - 0.5)); // gap between two strands
+        float shade = mix(0.80 + 0.35 * hash(floor(s)), 1.0, between);
+        strand = mix(1.0, shade, fade);
+        albedo = mix(albedo, u_brow * strand, brow * mix(0.82, 0.6, between * fade));
+    }
+    vec3 color = albedo * v_albedo_light + v_added;
+#ifdef XRAY
+    // Fresnel-weighted: nearly clear where the skin faces the viewer, a soft outline at the
+    // silhouette, so the muscles beneath read clearly and the body shape stays.
+    o_color = vec4(to_display(mix(color, vec3(0.9, 0.92, 0.95), 0.35)), v_extra.z);
+#else
+    // A touch more saturation: the soft grey-blue fill otherwise drifts skin towards clay.
+    vec3 shown = to_display(color);
+    float luma = dot(shown, vec3(0.2126, 0.7152, 0.0722));
+    o_color = vec4(clamp(mix(vec3(luma), shown, 1.18), 0.0, 1.0), 1.0);
+#endif
 }
 )";
 

@@ -244,9 +244,9 @@ glm::vec2 brow_weight(const Brow& b, const glm::vec3& q, const glm::vec3& n) {
         0.5f * (b.thick_medial + std::clamp(t, 0.0f, 1.0f) * (b.thick_lateral - b.thick_medial));
     const float soft = 1.5f;
     const float w_across = ramp(half + soft, half - soft, std::abs(across));
-    // The brow's head starts at brow_medial (so the glabella stays bare); the tail fades out
-    // at brow_lateral.
-    const float w_along = ramp(-0.08f, 0.04f, t) * ramp(1.06f, 0.86f, t);
+    // The brow's head starts softly (sparser hair) at brow_medial, so the glabella stays bare; the
+    // tail fades out at brow_lateral.
+    const float w_along = ramp(-0.1f, 0.06f, t) * ramp(1.06f, 0.86f, t);
     return {w_across * w_along, across};
 }
 

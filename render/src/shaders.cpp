@@ -147,7 +147,8 @@ void main() {
     float spec = specular18(n, u_key_dir, v) * 0.045;
 
     // Hair and brows are matte and scatter no warm light through; lips are a little glossier.
-    float paint = u_paint * (1.0 - 0.5 * glow); // thinner where the glow lies: it reads over hair
+    // A little thinner where the glow lies; its warm light (added below) reads over dark hair.
+    float paint = u_paint * (1.0 - 0.15 * glow);
 #ifdef XRAY
     paint *= 0.5; // fades with the see-through skin
 #endif
@@ -155,7 +156,8 @@ void main() {
     float lip = a_paint_lip_across.x * paint;
     v_albedo_light = glow_tint * ((diffuse_light + ambient_light) * 0.46 + RIM * rim * (0.35 * 0.6));
     v_added = scattered * 0.46 * (1.0 - 0.85 * hairy) + RIM * rim * (0.35 * 0.4) +
-              KEY * spec * (1.0 - 0.6 * hairy) * (1.0 + 0.8 * lip) + u_glow_color * glow * 0.035;
+              KEY * spec * (1.0 - 0.6 * hairy) * (1.0 + 0.4 * lip) +
+              u_glow_color * glow * 0.035;
     v_paint = vec4(a_paint_hair_brow, a_paint_lip_across);
     v_extra = vec3(paint, abs(a_position.x), mix(0.08, 0.80, edge * edge));
 }

@@ -24,9 +24,9 @@ constexpr std::array kTones = {
     SkinTone{"Olive", rgb(176, 132, 94), rgb(170, 84, 50), rgb(40, 31, 26), rgb(58, 45, 36),
              rgb(148, 88, 74)},
     SkinTone{"Brown", rgb(140, 96, 68), rgb(140, 62, 38), rgb(28, 23, 21), rgb(42, 33, 29),
-             rgb(114, 66, 58)},
+             rgb(108, 58, 54)},
     SkinTone{"Deep", rgb(96, 64, 46), rgb(104, 44, 28), rgb(19, 16, 15), rgb(28, 23, 21),
-             rgb(84, 48, 44)},
+             rgb(74, 38, 40)},
 };
 } // namespace
 

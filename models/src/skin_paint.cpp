@@ -229,7 +229,9 @@ std::optional<Brow> brow(const Model& model, const HeadFrame& f, const char* sid
     return b;
 }
 
-// (weight, signed mm across the band) of a point (head frame) and its normal.
+// (weight, strand coordinate) of a point (head frame) and its normal. The strand coordinate is
+// constant along the brow's hairs: they rise steeply at its head, run along the mid-line in its
+// body and dip a little at its tail (relative slope a·(1−t)² − b along the brow).
 glm::vec2 brow_weight(const Brow& b, const glm::vec3& q, const glm::vec3& n) {
     // Only the front of the face near the brow: never the eye below it seen through the head, nor
     // the back of the head behind it.
@@ -240,14 +242,20 @@ glm::vec2 brow_weight(const Brow& b, const glm::vec3& q, const glm::vec3& n) {
     if (t < -0.2f || t > 1.2f)
         return {0.0f, 0.0f};
     const float across = q.y - b.centre(x);
+    // Tallest at the head (a little lower at its very start: rounded), tapering to the tail.
+    const float head = 0.7f + 0.3f * std::clamp((t + 0.06f) / 0.18f, 0.0f, 1.0f);
     const float half =
-        0.5f * (b.thick_medial + std::clamp(t, 0.0f, 1.0f) * (b.thick_lateral - b.thick_medial));
+        0.5f * head *
+        (b.thick_medial + std::clamp(t, 0.0f, 1.0f) * (b.thick_lateral - b.thick_medial));
     const float soft = 1.5f;
     const float w_across = ramp(half + soft, half - soft, std::abs(across));
     // The brow's head starts softly (sparser hair) at brow_medial, so the glabella stays bare; the
     // tail fades out at brow_lateral.
     const float w_along = ramp(-0.1f, 0.06f, t) * ramp(1.06f, 0.86f, t);
-    return {w_across * w_along, across};
+    const float tc = std::clamp(t, -0.1f, 1.1f);
+    const float u = 1.0f - tc;
+    const float rise = (b.lateral.x - b.medial.x) * (0.3f * (1.0f - u * u * u) - 0.1f * tc);
+    return {w_across * w_along, across - rise};
 }
 
 // --- lips --------------------------------------------------------------------------------------
@@ -330,7 +338,7 @@ std::vector<glm::vec4> compute_skin_paint(const Model& model) {
         if (const auto& b = brows[side]) {
             const glm::vec2 w = brow_weight(*b, q, n);
             out[SkinPaintChannel::brow] = w.x;
-            out[SkinPaintChannel::brow_across] = w.x > 0.0f ? w.y : 0.0f;
+            out[SkinPaintChannel::brow_strand] = w.x > 0.0f ? w.y : 0.0f;
         }
         if (mouth)
             out[SkinPaintChannel::lip] = lip_weight(*mouth, q, n);

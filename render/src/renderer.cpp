@@ -41,7 +41,7 @@ struct MeshVertex {
     glm::vec3 position;
     glm::vec3 normal;
     glm::vec2 uv;     // muscles: (u, v); skin: paint (hair, brow), Model::skin_paint
-    glm::vec2 muscle; // muscles: (index, stripes across v); skin: paint (lip, brow_across)
+    glm::vec2 muscle; // muscles: (index, stripes across v); skin: paint (lip, brow_strand)
 };
 
 struct GpuMesh {

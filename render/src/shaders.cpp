@@ -95,7 +95,7 @@ const char* const kSkinVertex = R"(
 layout(location = 0) in vec3 a_position;
 layout(location = 1) in vec3 a_normal;
 layout(location = 2) in vec2 a_paint_hair_brow;  // Model::skin_paint: hair, brow (0..1)
-layout(location = 3) in vec2 a_paint_lip_across; // lip (0..1), mm across the brow
+layout(location = 3) in vec2 a_paint_lip_strand; // lip (0..1), mm across the brow's hairs
 layout(location = 4) in vec4 a_glow_ids;     // nearby muscles
 layout(location = 5) in vec4 a_glow_weights; // closeness to each of them, 0..1
 uniform mat4 u_view_proj;
@@ -110,7 +110,7 @@ uniform float u_paint; // 1 = colour regions (hair, brows, lips) on, 0 = off
 // albedo in (their edges are sharpened per pixel, so they stay straight on large triangles).
 out vec3 v_albedo_light;
 out vec3 v_added;
-out vec4 v_paint; // hair, brow, lip weights (linear across their borders), mm across the brow
+out vec4 v_paint; // hair, brow, lip weights (linear across their borders), brow hair coordinate
 out vec3 v_extra; // paint strength, |x| (brow texture), x-ray alpha
 float state_of(float index) {
     int i = int(index + 0.5);
@@ -153,12 +153,12 @@ void main() {
     paint *= 0.5; // fades with the see-through skin
 #endif
     float hairy = max(a_paint_hair_brow.x, a_paint_hair_brow.y) * paint;
-    float lip = a_paint_lip_across.x * paint;
+    float lip = a_paint_lip_strand.x * paint;
     v_albedo_light = glow_tint * ((diffuse_light + ambient_light) * 0.46 + RIM * rim * (0.35 * 0.6));
     v_added = scattered * 0.46 * (1.0 - 0.85 * hairy) + RIM * rim * (0.35 * 0.4) +
               KEY * spec * (1.0 - 0.6 * hairy) * (1.0 + 0.4 * lip) +
               u_glow_color * glow * 0.035;
-    v_paint = vec4(a_paint_hair_brow, a_paint_lip_across);
+    v_paint = vec4(a_paint_hair_brow, a_paint_lip_strand);
     v_extra = vec3(paint, abs(a_position.x), mix(0.08, 0.80, edge * edge));
 }
 )";
@@ -170,7 +170,7 @@ uniform vec3 u_brow;
 uniform vec3 u_lip;
 in vec3 v_albedo_light;
 in vec3 v_added;
-in vec4 v_paint; // hair, brow, lip (0..1), mm across the brow
+in vec4 v_paint; // hair, brow, lip (0..1), mm across the brow's hairs
 in vec3 v_extra; // paint strength, |x|, x-ray alpha
 out vec4 o_color;
 float hash(float x) { return fract(sin(x * 127.1) * 43758.5453); }
@@ -179,10 +179,11 @@ void main() {
     if (linear_depth(gl_FragCoord.z) > skin_depth_here() + 0.5)
         discard; // only the skin layer nearest the eye (from the depth texture)
 #endif
-    // Eyebrow hairs: fine strands about 0.6 mm apart running along the brow (slanting up a little
-    // towards the tail), each a shade lighter or darker, with skin glinting between them. They fade
-    // out where strands would be finer than about two pixels (no moire).
-    float s = (v_paint.w + v_extra.y * 0.12) / 0.6;
+    // Eyebrow hairs: fine strands about 0.55 mm apart along the hairs' direction (the level lines of
+    // the strand coordinate: rising at the brow's head, lying along its body), each a shade
+    // lighter or darker (and varying a little every few millimetres), with skin glinting between them. They
+    // fade out where strands would be finer than about two pixels (no moire).
+    float s = v_paint.w / 0.55;
     float aa = fwidth(s);
     // The weights are linear across each region's border: the edge is made here, per pixel.
     float paint = v_extra.x;
@@ -194,8 +195,10 @@ void main() {
     float strand = 1.0;
     if (brow > 0.0) {
         float fade = clamp(1.5 - aa * 2.5, 0.0, 1.0);
+        float piece = floor((v_extra.y + 5.0 * hash(floor(s))) / 5.0); // along the strand
         float between = smoothstep(0.30, 0.5, abs(fract(s) - 0.5)); // gap between two strands
-        float shade = mix(0.80 + 0.35 * hash(floor(s)), 1.0, between);
+        float shade = 0.80 + 0.28 * hash(floor(s)) + 0.1 * hash(floor(s) * 13.7 + piece);
+        shade = mix(shade, 1.0, between);
         strand = mix(1.0, shade, fade);
         albedo = mix(albedo, u_brow * strand, brow * mix(0.82, 0.6, between * fade));
     }

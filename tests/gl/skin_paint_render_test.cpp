@@ -158,6 +158,25 @@ TEST_F(SkinPaintRender, BrowHairAndLipsDifferFromTheForeheadInEveryTone) {
     }
 }
 
+// Close-ups for looking at (only with INJMAP_PAINT_IMAGES): the brows and lips at GUI zoom.
+TEST_F(SkinPaintRender, CloseUpsForReview) {
+    if (!std::getenv("INJMAP_PAINT_IMAGES"))
+        GTEST_SKIP() << "set INJMAP_PAINT_IMAGES=DIR to write the close-ups";
+    for (int tone : {0, 2, 5}) {
+        FrameSnapshot f = face_view();
+        f.skin_tone = tone;
+        f.camera.target = landmark("glabella");
+        f.camera.distance_mm = 200.0f;
+        (void)render(f, "paint-close-brow-tone" + std::to_string(tone));
+        f.camera.target = landmark("stomion");
+        (void)render(f, "paint-close-lips-tone" + std::to_string(tone));
+        f.camera.target = landmark("temporal_fossa_left");
+        f.camera.yaw_deg = 60.0f;
+        f.camera.distance_mm = 400.0f;
+        (void)render(f, "paint-close-temple-tone" + std::to_string(tone));
+    }
+}
+
 // A pending (blue) marker on dark hair at the occiput and at the temple: drawn over the hair with
 // its colour and its white ring.
 TEST_F(SkinPaintRender, MarkersOnTheHairKeepTheirColourAndWhiteRing) {

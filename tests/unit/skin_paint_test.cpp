@@ -88,7 +88,7 @@ TEST_P(SkinPaint, EveryWeightIsBetweenZeroAndOne) {
             ASSERT_GE(p[c], 0.0f);
             ASSERT_LE(p[c], 1.0f);
         }
-        ASSERT_TRUE(std::isfinite(p[SkinPaintChannel::brow_across]));
+        ASSERT_TRUE(std::isfinite(p[SkinPaintChannel::brow_strand]));
     }
 }
 

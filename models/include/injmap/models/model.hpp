@@ -42,9 +42,9 @@ struct Model {
     std::vector<Muscle> muscles;
     std::map<std::string, std::vector<std::string>> groups; // group key → muscle ids
     std::map<std::string, glm::vec3> landmarks;             // name → point on the skin (mm)
-    // Colour regions of the skin, one per skin vertex (or empty): (hair, brow, lip, brow_across),
-    // weights 0..1 and the signed distance (mm) across the eyebrow from its mid-line (+ up), for
-    // its texture. Computed from the landmarks on load (skin_paint.hpp).
+    // Colour regions of the skin, one per skin vertex (or empty): (hair, brow, lip, brow_strand),
+    // weights 0..1 and a coordinate (mm) across the eyebrow's hairs, for its texture. Computed
+    // from the landmarks on load (skin_paint.hpp).
     std::vector<glm::vec4> skin_paint;
 
     [[nodiscard]] const Muscle* find_muscle(std::string_view id, Side side) const;

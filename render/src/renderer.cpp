@@ -878,15 +878,14 @@ std::unique_ptr<Renderer> Renderer::create(std::string& error) {
     Impl& i = *r->impl_;
     const std::string version = "#version 330 core\n";
     const std::string xray = version + "#define XRAY\n";
-    i.skin_program = gl::make_program(
-        "skin", (version + shaders::kLighting + shaders::kSkinVertex).c_str(),
-        (version + shaders::kLighting + shaders::kSkinDepth + shaders::kSkinFragment).c_str(),
-        error);
+    i.skin_program =
+        gl::make_program("skin", (version + shaders::kLighting + shaders::kSkinVertex).c_str(),
+                         (version + shaders::kSkinDepth + shaders::kSkinFragment).c_str(), error);
     if (!i.skin_program)
         return nullptr;
-    i.xray_skin_program = gl::make_program(
-        "x-ray skin", (xray + shaders::kLighting + shaders::kSkinVertex).c_str(),
-        (xray + shaders::kLighting + shaders::kSkinDepth + shaders::kSkinFragment).c_str(), error);
+    i.xray_skin_program =
+        gl::make_program("x-ray skin", (xray + shaders::kLighting + shaders::kSkinVertex).c_str(),
+                         (xray + shaders::kSkinDepth + shaders::kSkinFragment).c_str(), error);
     if (!i.xray_skin_program)
         return nullptr;
     i.muscle_program = gl::make_program(

@@ -105,16 +105,32 @@ uniform int u_glow_on;      // 1 when any muscle glows (else the glow lookup is 
 uniform vec3 u_albedo;
 uniform vec3 u_subsurface;
 uniform vec3 u_glow_color;
-uniform float u_paint; // 1 = colour regions (hair, brows, lips) on, 0 = off
-// The lit colour is albedo * v_albedo_light + v_added: the fragment stage puts the colour regions'
-// albedo in (their edges are sharpened per pixel, so they stay straight on large triangles).
-out vec3 v_albedo_light;
-out vec3 v_added;
+uniform vec3 u_hair; // colour regions (Model::skin_paint)
+uniform vec3 u_brow;
+uniform vec3 u_lip;
+uniform float u_paint; // 1 = colour regions on, 0 = off
+// The bare skin as shown (alpha: x-ray), and each colour region lit the same way; the fragment
+// stage blends the regions over the skin with edges sharpened per pixel (so they stay straight on
+// large triangles).
+out vec4 v_color;
+out vec3 v_hair;
+out vec3 v_brow;
+out vec3 v_lip;
 out vec4 v_paint; // hair, brow, lip weights (linear across their borders), brow hair coordinate
-out vec3 v_extra; // paint strength, |x| (brow texture), x-ray alpha
 float state_of(float index) {
     int i = int(index + 0.5);
     return (i >= 0 && i < 128) ? u_state[i] : 0.0;
+}
+// The linear colour as shown: tone curve, and a touch more saturation (the soft grey-blue fill
+// otherwise drifts skin towards clay); in x-ray mixed towards a pale grey.
+vec3 shown(vec3 color) {
+#ifdef XRAY
+    return to_display(mix(color, vec3(0.9, 0.92, 0.95), 0.35));
+#else
+    vec3 c = to_display(color);
+    float luma = dot(c, vec3(0.2126, 0.7152, 0.0722));
+    return clamp(mix(vec3(luma), c, 1.18), 0.0, 1.0);
+#endif
 }
 // Lit per vertex: the skin is dense where it bends (triangles a few pixels across at the closest
 // framing) and its lighting varies slowly, while per-pixel shading was a third of the GUI frame
@@ -138,81 +154,69 @@ void main() {
     float fw = wrap_diffuse(n, u_fill_dir, 0.6);
     float fl = max(dot(n, u_fill_dir), 0.0);
     vec3 diffuse_light = KEY * kw * 0.5 + FILL * fw * 0.2;
-    vec3 scattered = sss * (KEY * (kw - kl) * (0.55 * 0.5) + FILL * (fw - fl) * (0.35 * 0.2));
+    vec3 scattered = sss * (KEY * (kw - kl) * (0.55 * 0.5) + FILL * (fw - fl) * (0.35 * 0.2)) * 0.46;
     // A low ambient, tinted warm like light scattered in the skin rather than grey.
     vec3 ambient_light = mix(GROUND, SKY, n.y * 0.5 + 0.5) * sss * (1.2 * 0.15);
     float ndv = max(dot(n, v), 0.0);
     float edge = 1.0 - ndv;
     float rim = edge * edge * edge * max(dot(n, u_rim_dir) + 0.35, 0.0);
-    float spec = specular18(n, u_key_dir, v) * 0.045;
-
-    // Hair and brows are matte and scatter no warm light through; lips are a little glossier.
-    // A little thinner where the glow lies; its warm light (added below) reads over dark hair.
-    float paint = u_paint * (1.0 - 0.15 * glow);
+    vec3 spec = KEY * specular18(n, u_key_dir, v) * 0.045;
+    // colour = albedo * light + added (+ scattering and specular, which differ by region)
+    vec3 light = glow_tint * ((diffuse_light + ambient_light) * 0.46 + RIM * rim * (0.35 * 0.6));
+    vec3 added = RIM * rim * (0.35 * 0.4) + u_glow_color * glow * 0.035; // the glow reads on hair
 #ifdef XRAY
-    paint *= 0.5; // fades with the see-through skin
+    // Fresnel-weighted: nearly clear where the skin faces the viewer, a soft outline at the
+    // silhouette, so the muscles beneath read clearly and the body shape stays.
+    float alpha = mix(0.08, 0.80, edge * edge);
+#else
+    float alpha = 1.0;
 #endif
-    float hairy = max(a_paint_hair_brow.x, a_paint_hair_brow.y) * paint;
-    float lip = a_paint_lip_strand.x * paint;
-    v_albedo_light = glow_tint * ((diffuse_light + ambient_light) * 0.46 + RIM * rim * (0.35 * 0.6));
-    v_added = scattered * 0.46 * (1.0 - 0.85 * hairy) + RIM * rim * (0.35 * 0.4) +
-              KEY * spec * (1.0 - 0.6 * hairy) * (1.0 + 0.4 * lip) +
-              u_glow_color * glow * 0.035;
-    v_paint = vec4(a_paint_hair_brow, a_paint_lip_strand);
-    v_extra = vec3(paint, abs(a_position.x), mix(0.08, 0.80, edge * edge));
+    v_color = vec4(shown(u_albedo * light + added + scattered + spec), alpha);
+    v_paint = vec4(a_paint_hair_brow, a_paint_lip_strand) * vec4(u_paint, u_paint, u_paint, 1.0);
+    if (u_paint > 0.0) {
+        // Hair is matte and scatters no warm light through; lips are a little glossier.
+        v_hair = shown(u_hair * light + added + scattered * 0.15 + spec * 0.4);
+        v_brow = shown(u_brow * light + added + scattered * 0.15 + spec * 0.4);
+        v_lip = shown(u_lip * light + added + scattered + spec * 1.4);
+    } else {
+        v_hair = v_brow = v_lip = v_color.rgb;
+    }
 }
 )";
 
 const char* const kSkinFragment = R"(
-uniform vec3 u_albedo; // linear, like the region colours
-uniform vec3 u_hair;
-uniform vec3 u_brow;
-uniform vec3 u_lip;
-in vec3 v_albedo_light;
-in vec3 v_added;
+in vec4 v_color; // the bare skin (alpha: x-ray)
+in vec3 v_hair;
+in vec3 v_brow;
+in vec3 v_lip;
 in vec4 v_paint; // hair, brow, lip (0..1), mm across the brow's hairs
-in vec3 v_extra; // paint strength, |x|, x-ray alpha
 out vec4 o_color;
-float hash(float x) { return fract(sin(x * 127.1) * 43758.5453); }
+// A cheap hash (no sin: it is a polynomial on llvmpipe and costs every skin pixel).
+float hash(float x) { return fract(fract(x * 0.6180340) * (x * 0.1234 + 19.19) * 7.77); }
 void main() {
 #ifdef XRAY
     if (linear_depth(gl_FragCoord.z) > skin_depth_here() + 0.5)
         discard; // only the skin layer nearest the eye (from the depth texture)
-#endif
-    // Eyebrow hairs: fine strands about 0.55 mm apart along the hairs' direction (the level lines of
-    // the strand coordinate: rising at the brow's head, lying along its body), each a shade
-    // lighter or darker (and varying a little every few millimetres), with skin glinting between them. They
-    // fade out where strands would be finer than about two pixels (no moire).
-    float s = v_paint.w / 0.55;
-    float aa = fwidth(s);
-    // The weights are linear across each region's border: the edge is made here, per pixel.
-    float paint = v_extra.x;
-    float hair = smoothstep(0.2, 0.8, v_paint.x) * paint;
-    float brow = smoothstep(0.15, 0.85, v_paint.y) * paint;
-    float lip = smoothstep(0.15, 0.85, v_paint.z) * paint;
-    vec3 albedo = mix(u_albedo, u_lip, lip * 0.85);
-    albedo = mix(albedo, u_hair, hair * 0.88); // short cropped: a little skin shows through
-    float strand = 1.0;
-    if (brow > 0.0) {
-        float fade = clamp(1.5 - aa * 2.5, 0.0, 1.0);
-        float piece = floor((v_extra.y + 5.0 * hash(floor(s))) / 5.0); // along the strand
-        float between = smoothstep(0.30, 0.5, abs(fract(s) - 0.5)); // gap between two strands
-        float shade = 0.80 + 0.28 * hash(floor(s)) + 0.1 * hash(floor(s) * 13.7 + piece);
-        shade = mix(shade, 1.0, between);
-        strand = mix(1.0, shade, fade);
-        albedo = mix(albedo, u_brow * strand, brow * mix(0.82, 0.6, between * fade));
-    }
-    vec3 color = albedo * v_albedo_light + v_added;
-#ifdef XRAY
-    // Fresnel-weighted: nearly clear where the skin faces the viewer, a soft outline at the
-    // silhouette, so the muscles beneath read clearly and the body shape stays.
-    o_color = vec4(to_display(mix(color, vec3(0.9, 0.92, 0.95), 0.35)), v_extra.z);
+    const float strength = 0.5; // the paint fades with the see-through skin
 #else
-    // A touch more saturation: the soft grey-blue fill otherwise drifts skin towards clay.
-    vec3 shown = to_display(color);
-    float luma = dot(shown, vec3(0.2126, 0.7152, 0.0722));
-    o_color = vec4(clamp(mix(vec3(luma), shown, 1.18), 0.0, 1.0), 1.0);
+    const float strength = 1.0;
 #endif
+    // The weights are linear across each region's border: the edge is made here, per pixel.
+    float hair = smoothstep(0.2, 0.8, v_paint.x) * (0.9 * strength);
+    float brow = smoothstep(0.15, 0.85, v_paint.y) * strength;
+    float lip = smoothstep(0.15, 0.85, v_paint.z) * (0.85 * strength);
+    vec3 c = mix(v_color.rgb, v_lip, lip);
+    c = mix(c, v_hair, hair); // short cropped: a little skin shows through
+    // Eyebrow hairs: fine strands about 0.55 mm apart along the hairs' direction (the level lines
+    // of the strand coordinate: rising at the brow's head, lying along its body), each a shade
+    // lighter or darker, with skin glinting between them. They fade out where strands would be
+    // finer than about two pixels (no moire).
+    float s = v_paint.w / 0.55;
+    float fade = clamp(1.5 - fwidth(s) * 2.5, 0.0, 1.0) * brow;
+    float between = smoothstep(0.30, 0.5, abs(fract(s) - 0.5)) * fade; // gap between two strands
+    float shade = mix(1.0, mix(0.84 + 0.26 * hash(floor(s)), 1.0, between), fade);
+    c = mix(c, v_brow * shade, brow * (0.85 - 0.25 * between));
+    o_color = vec4(c, v_color.a);
 }
 )";
 

@@ -140,6 +140,10 @@ TEST_F(SkinPaintRender, BrowHairAndLipsDifferFromTheForeheadInEveryTone) {
         const Image off = render(f, "paint-face-tone" + std::to_string(tone) + "-off");
 
         const glm::vec3 bare = on.at(pixel(f, forehead));
+        // The skin is drawn opaque in its tone: warm, neither white nor black.
+        EXPECT_GT(redness(bare), 0.04f);
+        EXPECT_LT(luma(bare), 235.0f);
+        EXPECT_GT(luma(bare), 40.0f);
         // The forehead is not painted: the same with the layer on or off.
         EXPECT_LT(difference(bare, off.at(pixel(f, forehead))), 6.0f);
         for (const auto& [name, p, darker] :

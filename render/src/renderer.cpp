@@ -574,7 +574,10 @@ struct Renderer::Impl {
         glUniform3fv(uniform(p, "u_subsurface"), 1, glm::value_ptr(linear(tone.subsurface)));
         glUniform3fv(uniform(p, "u_glow_color"), 1, glm::value_ptr(linear(kSoftGlowColor)));
         glUniform3fv(uniform(p, "u_hair"), 1, glm::value_ptr(linear(tone.hair)));
-        glUniform3fv(uniform(p, "u_brow"), 1, glm::value_ptr(linear(tone.brow)));
+        // The brows are lit as the hair is and shown lighter by this ratio (sRGB is close to
+        // the shown scale): one lit colour fewer per skin vertex.
+        const glm::vec3 brow_ratio = tone.brow / glm::max(tone.hair, glm::vec3(1.0f / 255.0f));
+        glUniform3fv(uniform(p, "u_brow_ratio"), 1, glm::value_ptr(brow_ratio));
         glUniform3fv(uniform(p, "u_lip"), 1, glm::value_ptr(linear(tone.lip)));
         glUniform1f(uniform(p, "u_paint"), frame.layers.skin_paint ? 1.0f : 0.0f);
         std::array<float, kMaxMuscles> glow{};

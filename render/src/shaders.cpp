@@ -106,15 +106,13 @@ uniform vec3 u_albedo;
 uniform vec3 u_subsurface;
 uniform vec3 u_glow_color;
 uniform vec3 u_hair; // colour regions (Model::skin_paint)
-uniform vec3 u_brow;
 uniform vec3 u_lip;
 uniform float u_paint; // 1 = colour regions on, 0 = off
 // The bare skin as shown (alpha: x-ray), and each colour region lit the same way; the fragment
 // stage blends the regions over the skin with edges sharpened per pixel (so they stay straight on
 // large triangles).
 out vec4 v_color;
-out vec3 v_hair;
-out vec3 v_brow;
+out vec3 v_hair; // the brows are the hair's colour made lighter (u_brow_ratio)
 out vec3 v_lip;
 out vec4 v_paint; // hair, brow, lip weights (linear across their borders), brow hair coordinate
 float state_of(float index) {
@@ -176,10 +174,9 @@ void main() {
     if (u_paint > 0.0) {
         // Hair is matte and scatters no warm light through; lips are a little glossier.
         v_hair = shown(u_hair * light + added + scattered * 0.15 + spec * 0.4);
-        v_brow = shown(u_brow * light + added + scattered * 0.15 + spec * 0.4);
         v_lip = shown(u_lip * light + added + scattered + spec * 1.4);
     } else {
-        v_hair = v_brow = v_lip = v_color.rgb;
+        v_hair = v_lip = v_color.rgb;
     }
 }
 )";
@@ -187,8 +184,8 @@ void main() {
 const char* const kSkinFragment = R"(
 in vec4 v_color; // the bare skin (alpha: x-ray)
 in vec3 v_hair;
-in vec3 v_brow;
 in vec3 v_lip;
+uniform vec3 u_brow_ratio; // brow / hair colour, as shown (sRGB)
 in vec4 v_paint; // hair, brow, lip (0..1), mm across the brow's hairs
 out vec4 o_color;
 // A cheap hash (no sin: it is a polynomial on llvmpipe and costs every skin pixel).
@@ -215,7 +212,7 @@ void main() {
     float fade = clamp(1.5 - fwidth(s) * 2.5, 0.0, 1.0) * brow;
     float between = smoothstep(0.30, 0.5, abs(fract(s) - 0.5)) * fade; // gap between two strands
     float shade = mix(1.0, mix(0.84 + 0.26 * hash(floor(s)), 1.0, between), fade);
-    c = mix(c, v_brow * shade, brow * (0.85 - 0.25 * between));
+    c = mix(c, min(v_hair * u_brow_ratio, vec3(1.0)) * shade, brow * (0.85 - 0.25 * between));
     o_color = vec4(c, v_color.a);
 }
 )";

@@ -15,6 +15,7 @@
 
 #include "injmap/models/data_paths.hpp"
 #include "injmap/models/landmark_names.hpp"
+#include "injmap/models/skin_paint.hpp"
 #include "injmap/models/surface_index.hpp"
 #include "injmap/toml_depth.hpp"
 #include "obj_loader.hpp"
@@ -252,16 +253,21 @@ struct LandmarkEntry {
     SourceLocation location;
 };
 
+// The standard and the optional names (landmark_names.hpp): neither draws a warning.
 std::vector<std::string> standard_landmark_names() {
     std::vector<std::string> names;
-    for (const auto& l : kStandardLandmarks) {
-        if (l.sided) {
-            names.push_back(std::string(l.name) + "_left");
-            names.push_back(std::string(l.name) + "_right");
-        } else {
-            names.emplace_back(l.name);
+    const auto add = [&](const auto& list) {
+        for (const auto& l : list) {
+            if (l.sided) {
+                names.push_back(std::string(l.name) + "_left");
+                names.push_back(std::string(l.name) + "_right");
+            } else {
+                names.emplace_back(l.name);
+            }
         }
-    }
+    };
+    add(kStandardLandmarks);
+    add(kOptionalLandmarks);
     return names;
 }
 
@@ -845,6 +851,9 @@ Result<Model> load(const fs::path& manifest_path) {
         }
         model.landmarks[l.name] = hit->point;
     }
+
+    // --- colour regions of the skin (hair, brows, lips), from the landmarks
+    model.skin_paint = compute_skin_paint(model);
 
     result.value = std::move(model);
     return finish();

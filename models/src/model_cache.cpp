@@ -32,7 +32,7 @@ namespace {
 //   str OBJ path, u64 OBJ size, u64 OBJ hash
 //   u64 payload size, u64 payload hash, payload (the Model and the load's warnings)
 constexpr std::array<char, 8> kMagic = {'I', 'N', 'J', 'M', 'A', 'P', 'M', 'C'};
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kVersion = 2; // 2: Model::skin_paint
 
 // The serializer below writes every field of these types; a new field must be added there (and
 // kVersion bumped). These asserts fail the build when the types change, as a reminder.
@@ -41,7 +41,7 @@ static_assert(sizeof(Muscle) ==
                   sizeof(std::string) + 2 * sizeof(int) + sizeof(Mesh) + sizeof(std::vector<int>),
               "Muscle changed: update model_cache.cpp");
 static_assert(sizeof(Model) == 3 * sizeof(std::string) + 2 * sizeof(fs::path) + sizeof(Mesh) +
-                                   sizeof(std::vector<int>) +
+                                   2 * sizeof(std::vector<int>) +
                                    2 * sizeof(std::map<std::string, int>),
               "Model changed: update model_cache.cpp");
 static_assert(sizeof(Diagnostic) == 8 + 4 * sizeof(std::string) + 2 * sizeof(int),
@@ -133,6 +133,7 @@ void write_payload(Out& o, const Model& model, const Diagnostics& warnings) {
         o.str(name);
         o.pod(p);
     }
+    o.vec(model.skin_paint);
     o.pod(static_cast<std::uint64_t>(warnings.size()));
     for (const Diagnostic& d : warnings) {
         o.pod(static_cast<std::int32_t>(d.severity));
@@ -242,6 +243,7 @@ std::optional<Result<Model>> read_payload(In& in) {
         std::string name = in.str();
         model.landmarks[std::move(name)] = in.pod<glm::vec3>();
     }
+    in.vec(model.skin_paint);
     const auto warnings = in.count(1);
     for (std::uint64_t i = 0; in.ok && i < warnings; ++i) {
         Diagnostic& d = result.diagnostics.emplace_back();
@@ -253,7 +255,10 @@ std::optional<Result<Model>> read_payload(In& in) {
         d.where.column = in.pod<std::int32_t>();
         d.basis = in.str();
     }
-    if (!in.ok || in.p != in.end || !valid_mesh(model.skin) || has_errors(result.diagnostics))
+    const bool paint_ok =
+        model.skin_paint.empty() || model.skin_paint.size() == model.skin.positions.size();
+    if (!in.ok || in.p != in.end || !valid_mesh(model.skin) || !paint_ok ||
+        has_errors(result.diagnostics))
         return std::nullopt;
     return result;
 }

@@ -40,8 +40,8 @@ constexpr std::uint32_t kUnusedVertex = ~0u;
 struct MeshVertex {
     glm::vec3 position;
     glm::vec3 normal;
-    glm::vec2 uv;
-    glm::vec2 muscle; // (index, stripes across v); skin: (-1, 0)
+    glm::vec2 uv;     // muscles: (u, v); skin: paint (hair, brow), Model::skin_paint
+    glm::vec2 muscle; // muscles: (index, stripes across v); skin: paint (lip, brow_strand)
 };
 
 struct GpuMesh {
@@ -132,7 +132,9 @@ struct SkinData {
     std::vector<std::uint32_t> vertex_slot;
 };
 
-SkinData make_skin_data(const Mesh& skin) {
+SkinData make_skin_data(const Model& model) {
+    const Mesh& skin = model.skin;
+    const bool painted = model.skin_paint.size() == skin.positions.size();
     SkinData d;
     const auto normals = normals_of(skin);
     d.clusters = build_skin_clusters(skin);
@@ -142,9 +144,12 @@ SkinData make_skin_data(const Mesh& skin) {
         d.vertex_slot.data(), d.clusters.indices.data(), d.clusters.indices.size(), vertex_count);
     d.vertices.resize(used);
     for (std::size_t i = 0; i < vertex_count; ++i)
-        if (d.vertex_slot[i] != kUnusedVertex)
-            d.vertices[d.vertex_slot[i]] = {skin.positions[i], normals[i], glm::vec2(0.0f),
-                                            glm::vec2(-1.0f, 0.0f)};
+        if (d.vertex_slot[i] != kUnusedVertex) {
+            const glm::vec4 paint = painted ? model.skin_paint[i] : glm::vec4(0.0f);
+            d.vertices[d.vertex_slot[i]] = {skin.positions[i], normals[i],
+                                            glm::vec2(paint[0], paint[1]),
+                                            glm::vec2(paint[2], paint[3])};
+        }
     for (auto& index : d.clusters.indices)
         index = d.vertex_slot[index];
     return d;
@@ -322,7 +327,7 @@ struct Renderer::Impl {
 
         {
             SkinData skin = prepared && prepared->model == &model ? std::move(prepared->skin)
-                                                                  : make_skin_data(model.skin);
+                                                                  : make_skin_data(model);
             e.skin_clusters = std::move(skin.clusters);
             e.skin_vertex_slot = std::move(skin.vertex_slot);
             e.skin_uploaded_vertices = skin.vertices.size();
@@ -568,6 +573,13 @@ struct Renderer::Impl {
         glUniform3fv(uniform(p, "u_albedo"), 1, glm::value_ptr(linear(tone.albedo)));
         glUniform3fv(uniform(p, "u_subsurface"), 1, glm::value_ptr(linear(tone.subsurface)));
         glUniform3fv(uniform(p, "u_glow_color"), 1, glm::value_ptr(linear(kSoftGlowColor)));
+        glUniform3fv(uniform(p, "u_hair"), 1, glm::value_ptr(linear(tone.hair)));
+        // The brows are lit as the hair is and shown lighter by this ratio (sRGB is close to
+        // the shown scale): one lit colour fewer per skin vertex.
+        const glm::vec3 brow_ratio = tone.brow / glm::max(tone.hair, glm::vec3(1.0f / 255.0f));
+        glUniform3fv(uniform(p, "u_brow_ratio"), 1, glm::value_ptr(brow_ratio));
+        glUniform3fv(uniform(p, "u_lip"), 1, glm::value_ptr(linear(tone.lip)));
+        glUniform1f(uniform(p, "u_paint"), frame.layers.skin_paint ? 1.0f : 0.0f);
         std::array<float, kMaxMuscles> glow{};
         if (!frame.soft_highlighted_muscles.empty() && !model.muscles.empty()) {
             ensure_glow(model, e);
@@ -855,7 +867,7 @@ Prepared prepare_without_gl(const Model& model, const FrameSnapshot& frame) {
     Prepared p;
     p.data_ = std::make_unique<Prepared::Data>();
     p.data_->model = &model;
-    p.data_->skin = make_skin_data(model.skin);
+    p.data_->skin = make_skin_data(model);
     const OverlayMetrics m = overlay_metrics(frame);
     p.data_->fonts = bake_fonts(m.label_font_px, m.number_font_px);
     return p;

@@ -94,6 +94,8 @@ float skin_depth_here() {
 const char* const kSkinVertex = R"(
 layout(location = 0) in vec3 a_position;
 layout(location = 1) in vec3 a_normal;
+layout(location = 2) in vec2 a_paint_hair_brow;  // Model::skin_paint: hair, brow (0..1)
+layout(location = 3) in vec2 a_paint_lip_strand; // lip (0..1), mm across the brow's hairs
 layout(location = 4) in vec4 a_glow_ids;     // nearby muscles
 layout(location = 5) in vec4 a_glow_weights; // closeness to each of them, 0..1
 uniform mat4 u_view_proj;
@@ -103,10 +105,30 @@ uniform int u_glow_on;      // 1 when any muscle glows (else the glow lookup is 
 uniform vec3 u_albedo;
 uniform vec3 u_subsurface;
 uniform vec3 u_glow_color;
+uniform vec3 u_hair; // colour regions (Model::skin_paint)
+uniform vec3 u_lip;
+uniform float u_paint; // 1 = colour regions on, 0 = off
+// The bare skin as shown (alpha: x-ray), and each colour region lit the same way; the fragment
+// stage blends the regions over the skin with edges sharpened per pixel (so they stay straight on
+// large triangles).
 out vec4 v_color;
+out vec3 v_hair; // the brows are the hair's colour made lighter (u_brow_ratio)
+out vec3 v_lip;
+out vec4 v_paint; // hair, brow, lip weights (linear across their borders), brow hair coordinate
 float state_of(float index) {
     int i = int(index + 0.5);
     return (i >= 0 && i < 128) ? u_state[i] : 0.0;
+}
+// The linear colour as shown: tone curve, and a touch more saturation (the soft grey-blue fill
+// otherwise drifts skin towards clay); in x-ray mixed towards a pale grey.
+vec3 shown(vec3 color) {
+#ifdef XRAY
+    return to_display(mix(color, vec3(0.9, 0.92, 0.95), 0.35));
+#else
+    vec3 c = to_display(color);
+    float luma = dot(c, vec3(0.2126, 0.7152, 0.0722));
+    return clamp(mix(vec3(luma), c, 1.18), 0.0, 1.0);
+#endif
 }
 // Lit per vertex: the skin is dense where it bends (triangles a few pixels across at the closest
 // framing) and its lighting varies slowly, while per-pixel shading was a third of the GUI frame
@@ -120,9 +142,8 @@ void main() {
         for (int k = 0; k < 4; ++k)
             glow = max(glow, a_glow_weights[k] * state_of(a_glow_ids[k]));
     glow = clamp(glow, 0.0, 1.0);
-    vec3 albedo = u_albedo;
+    vec3 glow_tint = mix(vec3(1.0), u_glow_color * 1.45, glow * 0.32); // multiplies the albedo
     vec3 sss = u_subsurface;
-    albedo = mix(albedo, albedo * u_glow_color * 1.45, glow * 0.32);
 
     // Wrapped diffuse softens the terminator; the difference to plain Lambert is where light
     // scatters under the skin, tinted warm.
@@ -130,39 +151,69 @@ void main() {
     float kl = max(dot(n, u_key_dir), 0.0);
     float fw = wrap_diffuse(n, u_fill_dir, 0.6);
     float fl = max(dot(n, u_fill_dir), 0.0);
-    vec3 diffuse = KEY * (albedo * kw + sss * (kw - kl) * 0.55) * 0.5 +
-                   FILL * (albedo * fw + sss * (fw - fl) * 0.35) * 0.2;
+    vec3 diffuse_light = KEY * kw * 0.5 + FILL * fw * 0.2;
+    vec3 scattered = sss * (KEY * (kw - kl) * (0.55 * 0.5) + FILL * (fw - fl) * (0.35 * 0.2)) * 0.46;
     // A low ambient, tinted warm like light scattered in the skin rather than grey.
-    vec3 ambient = mix(GROUND, SKY, n.y * 0.5 + 0.5) * albedo * sss * (1.2 * 0.15);
+    vec3 ambient_light = mix(GROUND, SKY, n.y * 0.5 + 0.5) * sss * (1.2 * 0.15);
     float ndv = max(dot(n, v), 0.0);
     float edge = 1.0 - ndv;
     float rim = edge * edge * edge * max(dot(n, u_rim_dir) + 0.35, 0.0);
     vec3 spec = KEY * specular18(n, u_key_dir, v) * 0.045;
-    vec3 color = (diffuse + ambient) * 0.46 + RIM * rim * mix(albedo, vec3(1.0), 0.4) * 0.35 + spec;
-    color += u_glow_color * glow * 0.035;
+    // colour = albedo * light + added (+ scattering and specular, which differ by region)
+    vec3 light = glow_tint * ((diffuse_light + ambient_light) * 0.46 + RIM * rim * (0.35 * 0.6));
+    vec3 added = RIM * rim * (0.35 * 0.4) + u_glow_color * glow * 0.035; // the glow reads on hair
 #ifdef XRAY
     // Fresnel-weighted: nearly clear where the skin faces the viewer, a soft outline at the
     // silhouette, so the muscles beneath read clearly and the body shape stays.
-    v_color = vec4(to_display(mix(color, vec3(0.9, 0.92, 0.95), 0.35)), mix(0.08, 0.80, edge * edge));
+    float alpha = mix(0.08, 0.80, edge * edge);
 #else
-    // A touch more saturation: the soft grey-blue fill otherwise drifts skin towards clay.
-    vec3 shown = to_display(color);
-    float luma = dot(shown, vec3(0.2126, 0.7152, 0.0722));
-    v_color = vec4(clamp(mix(vec3(luma), shown, 1.18), 0.0, 1.0), 1.0);
+    float alpha = 1.0;
 #endif
+    v_color = vec4(shown(u_albedo * light + added + scattered + spec), alpha);
+    v_paint = vec4(a_paint_hair_brow, a_paint_lip_strand) * vec4(u_paint, u_paint, u_paint, 1.0);
+    if (u_paint > 0.0) {
+        // Hair is matte and scatters no warm light through; lips are a little glossier.
+        v_hair = shown(u_hair * light + added + scattered * 0.15 + spec * 0.4);
+        v_lip = shown(u_lip * light + added + scattered + spec * 1.4);
+    } else {
+        v_hair = v_lip = v_color.rgb;
+    }
 }
 )";
 
 const char* const kSkinFragment = R"(
-// Keeping the discard out of the opaque variant lets llvmpipe test depth before shading.
-in vec4 v_color;
+in vec4 v_color; // the bare skin (alpha: x-ray)
+in vec3 v_hair;
+in vec3 v_lip;
+uniform vec3 u_brow_ratio; // brow / hair colour, as shown (sRGB)
+in vec4 v_paint; // hair, brow, lip (0..1), mm across the brow's hairs
 out vec4 o_color;
+// A cheap hash (no sin: it is a polynomial on llvmpipe and costs every skin pixel).
+float hash(float x) { return fract(fract(x * 0.6180340) * (x * 0.1234 + 19.19) * 7.77); }
 void main() {
 #ifdef XRAY
     if (linear_depth(gl_FragCoord.z) > skin_depth_here() + 0.5)
         discard; // only the skin layer nearest the eye (from the depth texture)
+    const float strength = 0.5; // the paint fades with the see-through skin
+#else
+    const float strength = 1.0;
 #endif
-    o_color = v_color;
+    // The weights are linear across each region's border: the edge is made here, per pixel.
+    float hair = smoothstep(0.2, 0.8, v_paint.x) * (0.9 * strength);
+    float brow = smoothstep(0.15, 0.85, v_paint.y) * strength;
+    float lip = smoothstep(0.15, 0.85, v_paint.z) * (0.85 * strength);
+    vec3 c = mix(v_color.rgb, v_lip, lip);
+    c = mix(c, v_hair, hair); // short cropped: a little skin shows through
+    // Eyebrow hairs: fine strands about 0.55 mm apart along the hairs' direction (the level lines
+    // of the strand coordinate: rising at the brow's head, lying along its body), each a shade
+    // lighter or darker, with skin glinting between them. They fade out where strands would be
+    // finer than about two pixels (no moire).
+    float s = v_paint.w / 0.55;
+    float fade = clamp(1.5 - fwidth(s) * 2.5, 0.0, 1.0) * brow;
+    float between = smoothstep(0.30, 0.5, abs(fract(s) - 0.5)) * fade; // gap between two strands
+    float shade = mix(1.0, mix(0.84 + 0.26 * hash(floor(s)), 1.0, between), fade);
+    c = mix(c, min(v_hair * u_brow_ratio, vec3(1.0)) * shade, brow * (0.85 - 0.25 * between));
+    o_color = vec4(c, v_color.a);
 }
 )";
 

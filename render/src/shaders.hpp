@@ -9,7 +9,8 @@ extern const char* const kMeshVertex;
 extern const char* const kLighting;
 extern const char* const kSkinDepth;
 // The skin is lit per vertex: "#version 330 core" [+ "#define XRAY"] + kLighting + kSkinVertex,
-// and its fragment stage is version [+ XRAY] + kSkinDepth + kSkinFragment.
+// and its fragment stage is version [+ XRAY] + kSkinDepth + kSkinFragment (it blends the colour
+// regions over the skin per pixel).
 extern const char* const kSkinVertex;
 extern const char* const kSkinFragment;
 // The muscle fragment body follows "#version 330 core" + kLighting + kSkinDepth.

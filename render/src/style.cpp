@@ -12,13 +12,21 @@ constexpr glm::vec3 rgb(int r, int g, int b) {
 
 // Albedos chosen by eye under the renderer's lighting to read as natural skin, light to deep; the
 // subsurface tint is a warmer, more saturated version that shows in the soft shadow terminator.
+// Hair: dark brown on light skin to near-black on deep skin; brows a little lighter (finer, sparser
+// hair); lips a rosier, darker version of the tone, kept muted (clinical, not made up).
 constexpr std::array kTones = {
-    SkinTone{"Light", rgb(236, 200, 178), rgb(220, 110, 90)},
-    SkinTone{"Fair", rgb(224, 180, 150), rgb(214, 100, 76)},
-    SkinTone{"Medium", rgb(206, 160, 126), rgb(196, 86, 58)},
-    SkinTone{"Olive", rgb(176, 132, 94), rgb(170, 84, 50)},
-    SkinTone{"Brown", rgb(140, 96, 68), rgb(140, 62, 38)},
-    SkinTone{"Deep", rgb(96, 64, 46), rgb(104, 44, 28)},
+    SkinTone{"Light", rgb(236, 200, 178), rgb(220, 110, 90), rgb(74, 54, 42), rgb(96, 72, 56),
+             rgb(204, 124, 118)},
+    SkinTone{"Fair", rgb(224, 180, 150), rgb(214, 100, 76), rgb(66, 48, 37), rgb(88, 66, 51),
+             rgb(192, 112, 102)},
+    SkinTone{"Medium", rgb(206, 160, 126), rgb(196, 86, 58), rgb(54, 40, 31), rgb(76, 57, 44),
+             rgb(176, 100, 88)},
+    SkinTone{"Olive", rgb(176, 132, 94), rgb(170, 84, 50), rgb(40, 31, 26), rgb(58, 45, 36),
+             rgb(148, 88, 74)},
+    SkinTone{"Brown", rgb(140, 96, 68), rgb(140, 62, 38), rgb(28, 23, 21), rgb(42, 33, 29),
+             rgb(108, 58, 54)},
+    SkinTone{"Deep", rgb(96, 64, 46), rgb(104, 44, 28), rgb(19, 16, 15), rgb(28, 23, 21),
+             rgb(74, 38, 40)},
 };
 } // namespace
 

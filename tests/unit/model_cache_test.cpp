@@ -72,6 +72,7 @@ void expect_same(const Result<Model>& a, const Result<Model>& b) {
     }
     EXPECT_EQ(x.groups, y.groups);
     EXPECT_EQ(x.landmarks, y.landmarks);
+    EXPECT_EQ(x.skin_paint, y.skin_paint);
     ASSERT_EQ(a.diagnostics.size(), b.diagnostics.size());
     for (std::size_t i = 0; i < a.diagnostics.size(); ++i) {
         EXPECT_EQ(a.diagnostics[i].rule, b.diagnostics[i].rule);

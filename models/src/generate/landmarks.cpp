@@ -144,6 +144,17 @@ std::map<std::string, glm::vec3> place_landmarks(const BodySdf& sdf, const Mesh&
     mid["subnasale"] = f.extreme(
         labrale.y, mid["pronasale"].y - 4.0f * F.y, [&](float y) { return f.front(0.0f, y); },
         [](vec3 p) { return -p.z; });
+    // The lips (optional landmarks): the mouth line (deepest point of the profile between the lips,
+    // near the skeleton's stomion), and each lip's most prominent point above and below it.
+    mid["stomion"] = f.extreme(
+        s.mouth.y - 4.0f * F.y, s.mouth.y + 4.0f * F.y, [&](float y) { return f.front(0.0f, y); },
+        [](vec3 p) { return -p.z; });
+    mid["labrale_superius"] = f.extreme(
+        mid["stomion"].y + 1.0f, mid["stomion"].y + 12.0f * F.y,
+        [&](float y) { return f.front(0.0f, y); }, [](vec3 p) { return p.z; });
+    mid["labrale_inferius"] = f.extreme(
+        mid["stomion"].y - 12.0f * F.y, mid["stomion"].y - 1.0f,
+        [&](float y) { return f.front(0.0f, y); }, [](vec3 p) { return p.z; });
     mid["menton"] = f.extreme(
         s.chin.z - 4.0f * F.z, s.chin.z + 12.0f * F.z,
         [&](float z) {
@@ -171,6 +182,30 @@ std::map<std::string, glm::vec3> place_landmarks(const BodySdf& sdf, const Mesh&
     {
         const vec3 arch = (s.head.arch_front + s.head.arch_back) * 0.5f * F;
         left["zygomatic_arch"] = f.lateral(arch.y, arch.z);
+    }
+    {
+        // The mouth corner: where the groove between the lips ends, walking out from the midline.
+        // At each x the profile's deepest point near the mouth line must lie at least 0.3 mm below
+        // the lips on both sides of it.
+        const float y_mouth = mid["stomion"].y;
+        vec3 corner = mid["stomion"];
+        for (float x = 1.0f; x <= 45.0f * F.x; x += 0.5f) {
+            vec3 deepest = f.front(x, y_mouth);
+            for (float y = y_mouth - 4.0f * F.y; y <= y_mouth + 4.0f * F.y; y += 0.25f) {
+                const vec3 q = f.front(x, y);
+                if (q.z < deepest.z)
+                    deepest = q;
+            }
+            float above = -1e9f, below = -1e9f;
+            for (float d = 0.5f; d <= 6.0f * F.y; d += 0.5f) {
+                above = std::max(above, f.front(x, deepest.y + d).z);
+                below = std::max(below, f.front(x, deepest.y - d).z);
+            }
+            if (std::min(above, below) - deepest.z < 0.3f)
+                break;
+            corner = deepest;
+        }
+        left["cheilion"] = corner;
     }
     left["tragion"] = f.lateral(0.0f, 0.0f);
     {
@@ -242,8 +277,11 @@ std::map<std::string, glm::vec3> place_landmarks(const BodySdf& sdf, const Mesh&
         out[name + "_left"] = q;
         out[name + "_right"] = vec3(-q.x, q.y, q.z);
     }
-    // Every standard name must come out of here: a missing one is a bug in this file.
-    for (const auto& l : kStandardLandmarks) {
+    // Every standard (and optional) name must come out of here: a missing one is a bug in this
+    // file.
+    std::vector<LandmarkName> every(kStandardLandmarks.begin(), kStandardLandmarks.end());
+    every.insert(every.end(), kOptionalLandmarks.begin(), kOptionalLandmarks.end());
+    for (const auto& l : every) {
         const bool present = l.sided ? out.count(std::string(l.name) + "_left") != 0
                                      : out.count(std::string(l.name)) != 0;
         if (!present) {

@@ -147,14 +147,18 @@ bool write_manifest(const Model& model, const std::filesystem::path& path, std::
         std::fprintf(f, "%s = [%.3f, %.3f, %.3f]\n", name.c_str(), it->second.x, it->second.y,
                      it->second.z);
     };
-    for (const auto& l : kStandardLandmarks) {
-        if (l.sided) {
-            landmark(std::string(l.name) + "_left");
-            landmark(std::string(l.name) + "_right");
-        } else {
-            landmark(std::string(l.name));
+    const auto in_order = [&](const auto& list) {
+        for (const auto& l : list) {
+            if (l.sided) {
+                landmark(std::string(l.name) + "_left");
+                landmark(std::string(l.name) + "_right");
+            } else {
+                landmark(std::string(l.name));
+            }
         }
-    }
+    };
+    in_order(kStandardLandmarks);
+    in_order(kOptionalLandmarks);
     for (const auto& [name, _] : model.landmarks)
         landmark(name);
     if (!file.close()) {

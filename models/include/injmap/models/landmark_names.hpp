@@ -54,4 +54,14 @@ inline constexpr std::array kStandardLandmarks = {
     LandmarkName{"scapular_spine_medial", true, "medial end of the scapular spine"},
 };
 
+// Optional landmarks: the default models carry them and they are known names in a manifest (no
+// warning), but an imported model may leave them out. They refine the drawing (the lips' colour,
+// skin_paint.hpp), never the placement of a shipped site.
+inline constexpr std::array kOptionalLandmarks = {
+    LandmarkName{"stomion", false, "midline point where the lips meet"},
+    LandmarkName{"labrale_superius", false, "most anterior midline point of the upper lip"},
+    LandmarkName{"labrale_inferius", false, "most anterior midline point of the lower lip"},
+    LandmarkName{"cheilion", true, "corner of the mouth"},
+};
+
 } // namespace injmap

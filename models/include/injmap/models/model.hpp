@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <glm/vec3.hpp>
+#include <glm/vec4.hpp>
 
 #include "injmap/models/mesh.hpp"
 
@@ -41,6 +42,10 @@ struct Model {
     std::vector<Muscle> muscles;
     std::map<std::string, std::vector<std::string>> groups; // group key → muscle ids
     std::map<std::string, glm::vec3> landmarks;             // name → point on the skin (mm)
+    // Colour regions of the skin, one per skin vertex (or empty): (hair, brow, lip, brow_strand),
+    // weights 0..1 and a coordinate (mm) across the eyebrow's hairs, for its texture. Computed
+    // from the landmarks on load (skin_paint.hpp).
+    std::vector<glm::vec4> skin_paint;
 
     [[nodiscard]] const Muscle* find_muscle(std::string_view id, Side side) const;
     [[nodiscard]] std::optional<glm::vec3> landmark(std::string_view name) const;

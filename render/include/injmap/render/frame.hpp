@@ -42,7 +42,8 @@ struct Layers {
     bool markers = true;
     bool labels = true;
     bool needles = true;
-    bool fibres = true; // fibre striations on muscles
+    bool fibres = true;     // fibre striations on muscles
+    bool skin_paint = true; // hair, brows and lips coloured on the skin (Model::skin_paint)
 };
 
 struct FrameSnapshot {

@@ -23,6 +23,10 @@ struct SkinTone {
     std::string_view name; // shown in the GUI, e.g. "Medium"
     glm::vec3 albedo;      // base colour (sRGB)
     glm::vec3 subsurface;  // tint of light scattered under the skin (sRGB)
+    // Colour regions (Model::skin_paint), drawn over the albedo: short scalp hair, eyebrows, lips.
+    glm::vec3 hair;
+    glm::vec3 brow;
+    glm::vec3 lip;
 };
 
 // At least five tones, light to deep. FrameSnapshot::skin_tone indexes this list (clamped).

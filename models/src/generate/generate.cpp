@@ -1,4 +1,4 @@
-// generate_model(): proportions → skeleton → body field → skin mesh → landmarks → muscles.
+// generate_model(): proportions → skeleton → body field → skin mesh → landmarks → muscles → bones.
 #include <stdexcept>
 
 #include "generate_internal.hpp"
@@ -24,6 +24,7 @@ Model generate_model(std::string_view id, const GenerateOptions& options) {
     model.skin = gen::mesh_skin(sdf, options.voxel_mm, options.threads, options.skin_triangles);
     model.landmarks = gen::place_landmarks(sdf, model.skin);
     model.muscles = gen::build_muscles(sdf, model.landmarks);
+    model.bones = gen::build_bones(sdf, options.threads);
     model.groups["cervical_paraspinal"] = {"splenius_capitis", "semispinalis_capitis"};
     model.groups["scalenes"] = {"scalenus_anterior", "scalenus_medius", "scalenus_posterior"};
     return model;

@@ -173,7 +173,7 @@ BoneSpec cranium(const Skeleton& s) {
     P.f = f;
     P.vault_c = s.cranium_centre + hp(0, -4, -6);
     P.vault_r = s.cranium_radii + hp(6, 10, 14);
-    P.base_y = -14.0f * H.y;
+    P.base_y = -17.0f * H.y;
     // The nuchal plane, from behind the foramen magnum up to just under the inion; its normal
     // (in y, z) points down and back, out of the bone.
     P.nuchal_a = hp(0, -30, -24);
@@ -221,7 +221,7 @@ BoneSpec cranium(const Skeleton& s) {
         // The vault: larger than the skin's cranium so the skin offset shapes it; cut at the base,
         // along the nuchal plane behind, and in front below the nasion, where the face takes over.
         float vault = sd_ellipsoid(q - P.vault_c, P.vault_r);
-        vault = smax(vault, P.base_y - q.y, 6.0f);
+        vault = smax(vault, P.base_y - q.y, 12.0f);
         vault =
             smax(vault, glm::dot(P.nuchal_n, vec2(q.y - P.nuchal_a.y, q.z - P.nuchal_a.z)), 8.0f);
         vault = smax(vault, std::min(q.z - P.front_z, P.front_y - q.y), 6.0f);

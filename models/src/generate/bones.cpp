@@ -138,7 +138,7 @@ vec3 catmull_rom(vec3 p0, vec3 p1, vec3 p2, vec3 p3, float t) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Cranium (with the facial skeleton above the teeth)
+// Cranium (with the facial skeleton down to the upper alveolar border; no teeth)
 
 BoneSpec cranium(const Skeleton& s) {
     const vec3 H = s.head_scale, F = s.face_scale;
@@ -152,7 +152,7 @@ BoneSpec cranium(const Skeleton& s) {
         vec3 nuchal_a;
         vec2 nuchal_n;
         float front_z, front_y;
-        vec3 fossa_c, fossa_r;
+        vec3 fossa_c, fossa_r, infratemporal_c, infratemporal_r;
         std::array<vec3, 4> brow;
         std::array<float, 4> brow_r;
         vec3 lat_rim_a, lat_rim_b;
@@ -167,7 +167,6 @@ BoneSpec cranium(const Skeleton& s) {
         vec3 mastoid_a, mastoid_b;
         vec3 eop_c, eop_r;
         vec3 orbit_c, orbit_r, orbit_apex;
-        vec3 teeth_c, teeth_r;
         float f;
     } P;
     P.f = f;
@@ -181,12 +180,14 @@ BoneSpec cranium(const Skeleton& s) {
         const vec3 b = hp(0, -6, -86);
         P.nuchal_n = glm::normalize(vec2(b.z - P.nuchal_a.z, P.nuchal_a.y - b.y));
     }
-    P.front_z = 58.0f * F.z;
+    P.front_z = 70.0f * F.z;
     P.front_y = 24.0f * F.y;
-    P.fossa_c = hp(97, 20, 0);
-    P.fossa_r = hp(32, 50, 64);
+    P.fossa_c = hp(95, 10, 0);
+    P.fossa_r = hp(34, 52, 62);
+    P.infratemporal_c = hp(88, -24, 12);
+    P.infratemporal_r = hp(34, 16, 34);
     P.brow = {fp(0, 31, 89), fp(18, 31, 87), fp(36, 30, 82), fp(51, 24, 68)};
-    P.brow_r = {7.5f * f, 7.0f * f, 6.5f * f, 5.5f * f};
+    P.brow_r = {8.5f * f, 8.0f * f, 7.5f * f, 6.0f * f};
     P.lat_rim_a = fp(51, 24, 68);
     P.lat_rim_b = fp(49, 3, 63);
     P.zygoma_c = fp(48, -2, 58);
@@ -198,9 +199,9 @@ BoneSpec cranium(const Skeleton& s) {
     P.nasal_b = fp(0, 2, 101);
     P.maxilla_c = fp(0, -22, 64);
     P.maxilla_r = fp(34, 24, 28);
-    P.alveolar_y = -47.0f * F.y;
-    P.piriform_c = fp(0, -5, 94);
-    P.piriform_r = fp(11, 16, 16);
+    P.alveolar_y = -46.0f * F.y;
+    P.piriform_c = fp(0, -11, 90);
+    P.piriform_r = fp(11, 14, 30);
     P.arch_a = fp(55, 0, 46);
     P.arch_b = fp(65, 0, 8);
     P.tubercle = fp(63, -4, 6);
@@ -208,11 +209,9 @@ BoneSpec cranium(const Skeleton& s) {
     P.mastoid_b = s.mastoid + vec3(-2, 4, 1);
     P.eop_c = s.inion + hp(0, -1, 8);
     P.eop_r = hp(10, 7, 8);
-    P.orbit_c = fp(33, 15, 80);
-    P.orbit_r = fp(19, 16.5f, 22);
+    P.orbit_c = fp(33, 14, 80);
+    P.orbit_r = fp(19, 18, 22);
     P.orbit_apex = fp(16, 10, 32);
-    P.teeth_c = fp(0, -47, 64);
-    P.teeth_r = fp(28, 5, 28);
 
     BoneSpec b;
     b.id = "cranium";
@@ -227,6 +226,9 @@ BoneSpec cranium(const Skeleton& s) {
         vault = smax(vault, std::min(q.z - P.front_z, P.front_y - q.y), 6.0f);
         // The temporal fossa: a hollow on the side whose upper edge is the superior temporal line.
         vault = ssub(vault, sd_ellipsoid(q - P.fossa_c, P.fossa_r), 2.0f);
+        // Below the zygomatic arch the side of the skull lies deep (infratemporal fossa), so the
+        // arch stands free and the ramus of the mandible shows under it.
+        vault = ssub(vault, sd_ellipsoid(q - P.infratemporal_c, P.infratemporal_r), 6.0f);
 
         float face = sd_chain(q, P.brow, P.brow_r);
         face = smin(face, sd_capsule(q, P.lat_rim_a, P.lat_rim_b, 5.5f * P.f), 4.0f);
@@ -239,11 +241,6 @@ BoneSpec cranium(const Skeleton& s) {
         float maxilla = sd_ellipsoid(q - P.maxilla_c, P.maxilla_r);
         maxilla = smax(maxilla, P.alveolar_y - q.y, 3.0f);
         face = smin(face, maxilla, 8.0f);
-        // Upper teeth: a low band along the front of the alveolar arch.
-        float teeth = sd_ellipsoid(q - P.teeth_c, P.teeth_r);
-        teeth = smax(teeth, -sd_ellipsoid(q - P.teeth_c, P.teeth_r - vec3(7, -2, 7)), 1.0f);
-        teeth = smax(teeth, (P.teeth_c.z - 18.0f) - q.z, 1.0f);
-        face = smin(face, teeth, 2.0f);
 
         float skull = smin(vault, face, 8.0f);
         skull = smin(skull, sd_capsule(q, P.arch_a, P.arch_b, 4.2f * P.f), 3.0f);
@@ -293,7 +290,6 @@ BoneSpec mandible(const Skeleton& s, const Skin& skin) {
         vec3 ramus_top, coronoid, ramus_front;
         vec3 condyle_c, condyle_r, notch_c;
         float notch_r, alveolar_y, f;
-        vec3 teeth_c, teeth_r;
     } P;
     P.f = f;
     // Placed under the skin at the tissue depths of the tables (plate half-thickness r added):
@@ -327,8 +323,6 @@ BoneSpec mandible(const Skeleton& s, const Skin& skin) {
                      0.5f * (P.coronoid.z + P.condyle_c.z));
     P.notch_r = 7.0f * f;
     P.alveolar_y = -49.0f * F.y;
-    P.teeth_c = fp(0, -49, 60);
-    P.teeth_r = fp(26, 5, 26);
 
     BoneSpec b;
     b.id = "mandible";
@@ -344,13 +338,10 @@ BoneSpec mandible(const Skeleton& s, const Skin& skin) {
         m = smin(m, sd_ellipsoid(q - P.condyle_c, P.condyle_r), 3.0f);
         m = smin(m, sd_sphere(q, P.coronoid, 3.5f * P.f), 2.0f);
         m = ssub(m, sd_sphere(q, P.notch_c, P.notch_r), 2.0f); // the sigmoid notch
-        // The alveolar border (in front of the ramus), with a low band of lower teeth along it.
+        // The alveolar border, in front of the ramus.
         if (q.z > P.ub.z + 8.0f)
             m = smax(m, q.y - P.alveolar_y, 2.0f);
-        float teeth = sd_ellipsoid(q - P.teeth_c, P.teeth_r);
-        teeth = smax(teeth, -sd_ellipsoid(q - P.teeth_c, P.teeth_r - vec3(7, -2, 7)), 1.0f);
-        teeth = smax(teeth, (P.teeth_c.z - 18.0f) - q.z, 1.0f);
-        return smin(m, teeth, 2.0f);
+        return m;
     };
     // The points above set the depths; the clamp only keeps the plates off the skin where the
     // skin's jaw is slim (under the angle, the floor of the mouth).
@@ -715,7 +706,7 @@ std::vector<Bone> build_bones(const BodySdf& sdf, unsigned threads) {
             if (d > 3.0f)
                 return d; // outside the shape: the skin cannot bring it back
             const vec3 q{spec.side == Side::midline ? std::abs(p.x) : p.x, p.y, p.z};
-            return std::max(d, sdf(p) + spec.depth(q));
+            return smax(d, sdf(p) + spec.depth(q), 1.5f); // rounded where the skin creases
         };
         Bone bone;
         bone.id = spec.id;

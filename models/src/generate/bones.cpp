@@ -159,7 +159,7 @@ BoneSpec cranium(const Skeleton& s) {
         vec3 zygoma_c, zygoma_r;
         std::array<vec3, 3> infra;
         vec3 med_rim_a, med_rim_b;
-        vec3 nasal_a, nasal_b;
+        vec3 nasal_a, nasal_b, nasal_root_c, nasal_root_r;
         vec3 maxilla_c, maxilla_r;
         float alveolar_y;
         vec3 piriform_c, piriform_r;
@@ -195,8 +195,10 @@ BoneSpec cranium(const Skeleton& s) {
     P.infra = {fp(48, 2, 63), fp(32, -2, 74), fp(18, 2, 80)};
     P.med_rim_a = fp(14, 24, 85);
     P.med_rim_b = fp(14, -1, 84);
-    P.nasal_a = fp(0, 24, 89);
-    P.nasal_b = fp(0, 2, 101);
+    P.nasal_root_c = fp(0, 12, 76);
+    P.nasal_root_r = fp(16, 15, 10);
+    P.nasal_a = fp(0, 23, 85);
+    P.nasal_b = fp(0, 3, 96);
     P.maxilla_c = fp(0, -22, 64);
     P.maxilla_r = fp(34, 24, 28);
     P.alveolar_y = -46.0f * F.y;
@@ -237,7 +239,9 @@ BoneSpec cranium(const Skeleton& s) {
                     sd_chain(q, P.infra, std::array<float, 3>{5.0f * P.f, 4.5f * P.f, 4.5f * P.f}),
                     4.0f);
         face = smin(face, sd_capsule(q, P.med_rim_a, P.med_rim_b, 5.0f * P.f), 4.0f);
-        face = smin(face, sd_round_cone(q, P.nasal_a, P.nasal_b, 7.0f * P.f, 5.0f * P.f), 3.0f);
+        // The root of the nose between the orbits (frontal processes of the maxillae).
+        face = smin(face, sd_ellipsoid(q - P.nasal_root_c, P.nasal_root_r), 4.0f);
+        face = smin(face, sd_round_cone(q, P.nasal_a, P.nasal_b, 5.0f * P.f, 3.5f * P.f), 3.0f);
         float maxilla = sd_ellipsoid(q - P.maxilla_c, P.maxilla_r);
         maxilla = smax(maxilla, P.alveolar_y - q.y, 3.0f);
         face = smin(face, maxilla, 8.0f);
@@ -263,12 +267,12 @@ BoneSpec cranium(const Skeleton& s) {
         {fp(33, 29, 85), 10.0f, 6.0f},  // supraorbital
         {fp(33, -3, 77), 9.0f, 9.0f},   // infraorbital
         {fp(50, 0, 60), 9.0f, 7.0f},    // zygoma
-        {fp(64, 1, 28), 12.0f, 8.0f},   // zygomatic arch
+        {fp(64, 1, 28), 12.0f, 7.0f},   // zygomatic arch (~8 results: the field is a bound)
         {fp(0, -32, 99), 14.0f, 13.0f}, // mid-philtrum
         {fp(38, -28, 70), 14.0f, 15.0f},
         {hp(78, 0, -8), 11.0f, 12.0f}, // the ear stands off the head: keep the bone clear of it
         {s.mastoid, 10.0f, 7.0f},
-        {s.inion, 8.0f, 5.5f},
+        {s.inion, 7.0f, 4.5f},           // the external occipital protuberance stands out a little
         {hp(0, -22, -70), 16.0f, 25.0f}, // under the nuchal muscles
     };
     b.lo = hp(-90, -62, -118);
@@ -297,7 +301,8 @@ BoneSpec mandible(const Skeleton& s, const Skin& skin) {
     const float r = 5.5f * f;
     {
         const vec3 in = glm::normalize(vec3(-75.0f, 30.0f, 20.0f)); // as the gonion landmark
-        P.go = skin.fit(s.gonion, in, 15.0f + r, true);
+        // Slid back along the skin (the gonial angle opens to about 120°).
+        P.go = skin.fit(s.gonion + fp(0, 1, -4), in, 15.0f + r, true);
     }
     {
         const vec3 front = skin.front(0.0f, s.chin.y + 2.0f * F.y, s.chin.z - 30.0f);
@@ -706,7 +711,7 @@ std::vector<Bone> build_bones(const BodySdf& sdf, unsigned threads) {
             if (d > 3.0f)
                 return d; // outside the shape: the skin cannot bring it back
             const vec3 q{spec.side == Side::midline ? std::abs(p.x) : p.x, p.y, p.z};
-            return smax(d, sdf(p) + spec.depth(q), 1.5f); // rounded where the skin creases
+            return smax(d, sdf(p) + spec.depth(q), 3.0f); // rounded where the skin creases
         };
         Bone bone;
         bone.id = spec.id;

@@ -591,7 +591,7 @@ BoneSpec scapula(const Skeleton& s, const Skin& skin) {
     const vec3 glenoid = s.acromion + vec3(-24.0f * T.x, -16.0f * T.y, 16.0f * T.z);
     const vec3 neck = glenoid + vec3(-14.0f * T.x, -4.0f, -12.0f * T.z);
     const vec3 sup_border = back(s.scapula_superior_angle.x + 50.0f * T.x,
-                                 s.scapula_superior_angle.y + 4.0f * T.y, 26.0f);
+                                 s.scapula_superior_angle.y - 10.0f * T.y, 26.0f);
     // The spine: from its root on the medial border up and out to the acromion, standing off the
     // blade with a palpable crest.
     const vec3 spine_mid = back(0.5f * (ms.x + acr_c.x), 0.55f * ms.y + 0.45f * acr_c.y, 9.0f);
@@ -625,8 +625,13 @@ BoneSpec scapula(const Skeleton& s, const Skin& skin) {
                           std::array<float, 3>{3.5f, 4.2f, 5.0f}),
                  3.0f);
         // Acromion, glenoid and coracoid.
-        d = smin(d, sd_round_cone(p, P.acr_base, P.acr_c, 5.0f, 4.0f), 4.0f);
-        d = smin(d, sd_ellipsoid(p - P.acr_c, vec3(14.0f, 4.2f, 12.0f) * P.t), 5.0f);
+        // The acromion: a broad flat plate hooked forward over the shoulder joint.
+        d = smin(d,
+                 sd_plate(p, P.acr_base, P.acr_c + vec3(9.0f, 0.0f, -6.0f) * P.t,
+                          P.acr_c + vec3(6.0f, 0.0f, 14.0f) * P.t,
+                          P.acr_c + vec3(-12.0f, -1.0f, 14.0f) * P.t, 3.2f),
+                 4.0f);
+        d = smin(d, sd_ellipsoid(p - P.acr_c, vec3(11.0f, 4.2f, 10.0f) * P.t), 4.0f);
         d = smin(d, sd_ellipsoid(p - P.glenoid, vec3(6.0f, 17.0f, 12.0f) * P.t), 4.0f);
         d = smin(d, sd_capsule(p, P.neck, P.glenoid, 7.0f * P.t), 4.0f);
         d = smin(d, sd_round_cone(p, P.cor_a, P.cor_b, 6.0f, 4.5f), 3.0f);

@@ -428,8 +428,8 @@ std::vector<BoneSpec> vertebrae(const Skeleton& s, const Skin& skin) {
     const float n = s.neck_scale;
     std::vector<BoneSpec> out;
     const float c1_y = s.mastoid.y - 8.0f * s.head_scale.y;
-    const float c2_y = c1_y - 17.0f * n;
-    const float c7_y = s.c7_height + 9.0f * T.y;
+    const float c2_y = c1_y - 15.0f * n;
+    const float c7_y = s.c7_height + 6.0f * T.y;
     const float step = (c2_y - c7_y) / 5.0f;
     const auto axis = [&](float y) {
         const float t =
@@ -450,7 +450,7 @@ std::vector<BoneSpec> vertebrae(const Skeleton& s, const Skin& skin) {
             const float y = level == 1 ? c1_y : c2_y - step * static_cast<float>(level - 2);
             const vec2 a = axis(y);
             v.body = {0.0f, y, a.x + 0.2f * a.y};
-            v.bh = level == 2 ? 0.5f * step : 0.42f * step;
+            v.bh = level == 2 ? 0.5f * step : 0.45f * step;
             v.bw = (level == 7 ? 10.0f : 8.5f) * n;
             v.bd = (level == 7 ? 8.0f : 7.5f) * n;
             v.kx = (level == 1 ? 14.0f : 11.0f) * n;

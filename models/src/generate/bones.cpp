@@ -13,11 +13,15 @@
 // adult means of Stephan & Simpson 2008, "Facial soft tissue depths in craniofacial identification
 // (Part I)", J Forensic Sci 53(6): 1257-1272:
 //   cranial vault 5.5, glabella 5.5, nasion 6.5, rhinion 3, supraorbital 6, infraorbital 9,
-//   zygoma 7, zygomatic arch 8, mid-philtrum / upper lip 13, mid-mandible 12, chin (pogonion) 11,
-//   menton 7, gonion 16, mastoid 7, inion 7.
+//   zygoma 7, zygomatic arch 8, mid-philtrum / upper lip 13, chin (pogonion) 11, menton 7,
+//   gonion 15, mastoid 7, inion 5 (a little less on the protuberance itself, so it stands out).
+// The skin field is a bound, not an exact distance: where the cranium follows it, a few anchors
+// are set about 1 mm under their target so that the depth measured along the skin's normal (as
+// tests/unit/bones_test.cpp does) lands on it.
 // Neck and shoulder depths (palpation anatomy; no comparable table): spinous processes of C7 and
-// T1 12, T2-T4 10, mid-cervical spinous processes 20-26 (under the nuchal muscles), acromion 6.5,
-// clavicle 6.5, spine of the scapula 9, medial border 13, manubrium 7.
+// T1 12, T2-T4 10, mid-cervical spinous processes 20-26 (under the nuchal muscles), acromion 7,
+// clavicle 6.5 (8 at the sternal end), spine of the scapula 9, medial border about 10, manubrium
+// 7.
 #include <algorithm>
 #include <array>
 #include <cmath>

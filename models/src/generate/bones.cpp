@@ -164,7 +164,7 @@ BoneSpec cranium(const Skeleton& s) {
         std::array<vec3, 3> infra;
         vec3 med_rim_a, med_rim_b;
         vec3 nasal_a, nasal_b, nasal_root_c, nasal_root_r;
-        vec3 maxilla_c, maxilla_r;
+        vec3 maxilla_c, maxilla_r, alveolus_c, alveolus_r;
         float alveolar_y;
         vec3 piriform_c, piriform_r;
         vec3 arch_a, arch_b, tubercle;
@@ -205,6 +205,8 @@ BoneSpec cranium(const Skeleton& s) {
     P.nasal_b = fp(0, 3, 96);
     P.maxilla_c = fp(0, -22, 64);
     P.maxilla_r = fp(34, 24, 28);
+    P.alveolus_c = fp(0, -38, 64);
+    P.alveolus_r = fp(30, 12, 24);
     P.alveolar_y = -46.0f * F.y;
     P.piriform_c = fp(0, -11, 90);
     P.piriform_r = fp(11, 14, 30);
@@ -246,7 +248,10 @@ BoneSpec cranium(const Skeleton& s) {
         // The root of the nose between the orbits (frontal processes of the maxillae).
         face = smin(face, sd_ellipsoid(q - P.nasal_root_c, P.nasal_root_r), 4.0f);
         face = smin(face, sd_round_cone(q, P.nasal_a, P.nasal_b, 5.0f * P.f, 3.5f * P.f), 3.0f);
-        float maxilla = sd_ellipsoid(q - P.maxilla_c, P.maxilla_r);
+        // The body of the maxilla, and its alveolar process arching round at the level of the
+        // upper teeth.
+        float maxilla = smin(sd_ellipsoid(q - P.maxilla_c, P.maxilla_r),
+                             sd_ellipsoid(q - P.alveolus_c, P.alveolus_r), 8.0f);
         maxilla = smax(maxilla, P.alveolar_y - q.y, 3.0f);
         face = smin(face, maxilla, 8.0f);
 

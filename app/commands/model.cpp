@@ -79,7 +79,9 @@ nlohmann::json describe(const Model& model) {
                               {"head_length", rounded(m.head_length)},
                               {"tragion_to_vertex", rounded(m.tragion_to_vertex)},
                               {"neck_circumference", rounded(m.neck_circumference)},
-                              {"biacromial_breadth", rounded(m.biacromial_breadth)}};
+                              {"biacromial_breadth", rounded(m.biacromial_breadth)},
+                              {"bizygomatic_breadth", rounded(m.bizygomatic_breadth)},
+                              {"menton_sellion", rounded(m.menton_sellion)}};
     json landmarks = json::object();
     for (const auto& [name, p] : model.landmarks)
         landmarks[name] = point(p);
@@ -129,6 +131,8 @@ void print_summary(const Model& model, const nlohmann::json& d) {
     std::cout << "  measures  head breadth " << mm(value("head_breadth")) << ", head length "
               << mm(value("head_length")) << ", tragion to vertex "
               << mm(value("tragion_to_vertex")) << "\n"
+              << "            bizygomatic breadth " << mm(value("bizygomatic_breadth"))
+              << ", menton to sellion " << mm(value("menton_sellion")) << "\n"
               << "            neck circumference " << mm(value("neck_circumference"))
               << ", biacromial breadth " << mm(value("biacromial_breadth")) << "\n";
     std::cout << "  landmarks " << model.landmarks.size();

@@ -25,7 +25,7 @@ constexpr const char* kHelp =
     "ID...\n"
     "Generates the default models (adult-male, adult-female) as DIR/<ID>.obj and DIR/<ID>.toml.\n"
     "  --preview DIR  also render PNG previews (skin and see-through muscles) into DIR\n"
-    "  --voxel MM     surface-nets cell size (default 2.0)\n"
+    "  --voxel MM     surface-nets cell size (default 1.5)\n"
     "  --skin-triangles N\n"
     "                 decimate the skin to about N triangles (default 45000; 0 keeps them all)\n";
 

@@ -48,6 +48,17 @@ float head_breadth(const Model& model) {
     return hi > lo ? hi - lo : kNaN;
 }
 
+float bizygomatic_breadth(const Model& model) {
+    const auto tragion = mean_of_sides(model, "tragion");
+    if (!tragion)
+        return kNaN;
+    float half = 0.0f;
+    for (const auto& p : model.skin.positions)
+        if (p.z >= tragion->z + 10.0f && p.y >= tragion->y - 12.0f && p.y <= tragion->y + 12.0f)
+            half = std::max(half, std::abs(p.x));
+    return half > 0.0f ? 2.0f * half : kNaN;
+}
+
 float distance_between(const Model& model, const char* a, const char* b) {
     const auto pa = model.landmark(a);
     const auto pb = model.landmark(b);
@@ -191,6 +202,8 @@ Measurements measure_model(const Model& model) {
     m.tragion_to_vertex = vertex && tragion ? vertex->y - tragion->y : kNaN;
     m.neck_circumference = neck_circumference(model);
     m.biacromial_breadth = distance_between(model, "acromion_left", "acromion_right");
+    m.bizygomatic_breadth = bizygomatic_breadth(model);
+    m.menton_sellion = distance_between(model, "menton", "nasion");
     return m;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "head_shape.hpp"
 #include "injmap/models/generate.hpp"
 #include "injmap/models/mesh.hpp"
 #include "injmap/models/model.hpp"
@@ -19,6 +20,7 @@ namespace injmap::gen {
 // body field and every muscle attachment is placed relative to these.
 struct Skeleton {
     bool male = true;
+    HeadShape head;        // the head's construction values (reference mm, before scaling)
     vec3 head_scale{1.0f}; // head relative to the male reference head (breadth, height, length)
     vec3 face_scale{1.0f};
     vec3 trunk_scale{1.0f};
@@ -61,6 +63,8 @@ struct Skeleton {
 };
 
 [[nodiscard]] Skeleton make_skeleton(const BodyProportions& proportions);
+// The same with the head's construction values given (the shape tuner's entry point).
+[[nodiscard]] Skeleton make_skeleton(const BodyProportions& proportions, const HeadShape& head);
 
 // The skin as a signed distance bound (mm, negative inside). Thread-safe, immutable.
 class BodySdf {
@@ -79,6 +83,7 @@ public:
     struct Parts; // the primitives, placed from the skeleton (body_sdf.cpp)
 
 private:
+    void lay_relief(Parts& parts);
     Skeleton s_;
     std::shared_ptr<const Parts> parts_;
 };

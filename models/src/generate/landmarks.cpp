@@ -159,13 +159,19 @@ std::map<std::string, glm::vec3> place_landmarks(const BodySdf& sdf, const Mesh&
     mid["suprasternal_notch"] = f.front(0.0f, s.suprasternal_height, -20.0f);
 
     // Face (left side).
-    left["brow_medial"] = f.front(16.0f * F.x, 35.0f * F.y);
-    left["brow_lateral"] = f.front(50.0f * F.x, 34.0f * F.y);
-    left["supraorbital_rim"] = f.front(s.eye.x, 29.0f * F.y);
-    left["medial_canthus"] = f.front(18.5f * F.x, 12.5f * F.y);
-    left["lateral_canthus"] = f.front(46.0f * F.x, 14.5f * F.y);
-    left["pupil"] = f.front(s.eye.x, s.eye.y);
-    left["zygomatic_arch"] = f.lateral(2.0f * F.y, 30.0f * F.z);
+    // Around the eye, relative to its centre (Farkas: palpebral fissure ~30 mm wide, the brow
+    // ~20 mm above the eye's centre).
+    const vec3 eye = s.eye;
+    left["brow_medial"] = f.front(eye.x - 17.0f * F.x, eye.y + 21.0f * F.y);
+    left["brow_lateral"] = f.front(eye.x + 17.0f * F.x, eye.y + 20.0f * F.y);
+    left["supraorbital_rim"] = f.front(eye.x, eye.y + 15.0f * F.y);
+    left["medial_canthus"] = f.front(eye.x - 14.5f * F.x, eye.y - 1.5f * F.y);
+    left["lateral_canthus"] = f.front(eye.x + 13.0f * F.x, eye.y + 0.5f * F.y);
+    left["pupil"] = f.front(eye.x, eye.y);
+    {
+        const vec3 arch = (s.head.arch_front + s.head.arch_back) * 0.5f * F;
+        left["zygomatic_arch"] = f.lateral(arch.y, arch.z);
+    }
     left["tragion"] = f.lateral(0.0f, 0.0f);
     {
         // The helix top: the highest point of the ear, found by looking down on the part of the ear

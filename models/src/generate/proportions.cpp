@@ -52,11 +52,16 @@ std::optional<BodyProportions> BodyProportions::ansur_mean(std::string_view sex)
 namespace gen {
 
 Skeleton make_skeleton(const BodyProportions& bp) {
+    return make_skeleton(bp, bp.sex == "female" ? female_head_shape() : male_head_shape());
+}
+
+Skeleton make_skeleton(const BodyProportions& bp, const HeadShape& head) {
     // The reference is the male mean; every point below is written in reference millimetres and
     // scaled per region, so the measured proportions follow the ANSUR means of either sex.
     const auto ref = *BodyProportions::ansur_mean("male");
     Skeleton s;
     s.male = bp.sex != "female";
+    s.head = head;
     s.head_scale = {bp.head_breadth / ref.head_breadth,
                     bp.tragion_to_vertex / ref.tragion_to_vertex, bp.head_length / ref.head_length};
     s.face_scale = {bp.bizygomatic_breadth / ref.bizygomatic_breadth,
@@ -68,39 +73,40 @@ Skeleton make_skeleton(const BodyProportions& bp) {
     s.neck_scale = bp.neck_circumference / ref.neck_circumference;
 
     const vec3 H = s.head_scale, F = s.face_scale, T = s.trunk_scale;
-    s.cranium_centre = vec3(0.0f, 40.0f, -3.0f) * H;
-    s.cranium_radii = vec3(75.5f, 91.0f, 96.5f) * H;
-    s.eye = vec3(33.0f, 14.0f, 73.0f) * F;
-    s.nasion = vec3(0.0f, 25.0f, 86.0f) * F;
-    s.nose_tip = vec3(0.0f, -14.0f, 113.0f) * F;
-    s.mouth = vec3(0.0f, -45.5f, 104.0f) * F;
-    s.chin = vec3(0.0f, -83.0f, 86.0f) * F;
-    s.gonion = vec3(s.male ? 50.0f : 47.0f, -64.0f, 4.0f) * F;
-    s.tmj = vec3(55.0f, -8.0f, 4.0f) * F;
+    s.cranium_centre = head.cranium_centre * H;
+    s.cranium_radii = head.cranium_radii * H;
+    s.eye = head.eye * F;
+    s.nasion = head.nasion * F;
+    s.nose_tip = head.nose_tip * F;
+    s.mouth = head.mouth * F;
+    s.chin = head.chin * F;
+    s.gonion = head.gonion * F;
+    s.tmj = head.tmj * F;
 
-    // The ear: a plate 25° off the side of the head (its back edge stands off), long axis 15° back.
-    s.ear_centre = vec3(79.0f, 2.0f, -10.0f) * H;
-    s.ear_height = (s.male ? 63.0f : 59.0f);
+    // The ear: a plate turned out from the side of the head (its back edge stands off), its long
+    // axis tilted back.
+    s.ear_centre = head.ear_centre * H;
+    s.ear_height = head.ear_height;
     s.ear_width = 0.55f * s.ear_height;
     {
-        const float out = glm::radians(30.0f), tilt = glm::radians(15.0f);
+        const float out = glm::radians(head.ear_out_deg), tilt = glm::radians(head.ear_tilt_deg);
         const vec3 n{std::cos(out), 0.0f, std::sin(out)};
         vec3 up{0.0f, std::cos(tilt), -std::sin(tilt)};
         up = glm::normalize(up - glm::dot(up, n) * n);
         const vec3 front = glm::cross(n, up);
         s.ear_to_local = glm::transpose(glm::mat3(up, front, n));
     }
-    s.mastoid = vec3(56.0f, -24.0f, -22.0f) * H;
-    s.inion = vec3(0.0f, 10.0f, -95.0f) * H;
+    s.mastoid = head.mastoid * H;
+    s.inion = head.inion * H;
 
     s.c7_height = bp.tragion_to_vertex - bp.vertex_to_c7;
     s.suprasternal_height = bp.tragion_to_vertex - bp.vertex_to_suprasternale;
     const float acromion_height = bp.tragion_to_vertex - bp.vertex_to_acromion;
     s.spine_step = 22.0f * T.y;
 
-    s.neck_top = vec3(0.0f, -20.0f * H.y, -19.0f * H.z);
+    s.neck_top = head.neck_top * H;
     s.neck_bottom = vec3(0.0f, s.c7_height - 50.0f * T.y, -10.0f * T.z);
-    s.neck_top_radius = 48.0f * s.neck_scale;
+    s.neck_top_radius = head.neck_top_radius * s.neck_scale;
     s.neck_bottom_radius = 54.0f * s.neck_scale;
 
     const float ss = s.suprasternal_height;
@@ -114,7 +120,8 @@ Skeleton make_skeleton(const BodyProportions& bp) {
     s.scapula_superior_angle = {80.0f * T.x, s.c7_height - 2.0f * s.spine_step - 10.0f * T.y,
                                 -78.0f * T.z};
     s.scapular_spine_medial = {74.0f * T.x, s.c7_height - 3.5f * s.spine_step, -84.0f * T.z};
-    s.cut_height = ss - 80.0f * T.y;
+    // The crop: mid-chest; for a woman low enough to show the breasts' upper contour.
+    s.cut_height = ss - (s.male ? 80.0f : 100.0f) * T.y;
 
     const float half_width = 0.5f * bp.bideltoid_breadth + 14.0f;
     s.box_min = {-half_width, s.cut_height, -170.0f};

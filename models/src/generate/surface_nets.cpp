@@ -95,6 +95,23 @@ Mesh mesh_skin(const BodySdf& sdf, float h, unsigned threads, std::size_t target
                     active[(kb * by + jb) * bx + ib] = 1;
             }
     });
+    // Blocks are not mirror images of each other (cell i mirrors cell nx − 2 − i, across block
+    // boundaries): a small feature found by one side's test and missed by the other's would leave
+    // a vertex without its mirror. Activate the blocks holding each active block's mirror cells.
+    {
+        const std::vector<std::uint8_t> found = active;
+        for (int kb = 0; kb < bz; ++kb)
+            for (int jb = 0; jb < by; ++jb)
+                for (int ib = 0; ib < bx; ++ib) {
+                    if (!found[(static_cast<std::size_t>(kb) * by + jb) * bx + ib])
+                        continue;
+                    const int i0 = ib * kBlock, i1 = std::min((ib + 1) * kBlock, g.nx - 1) - 1;
+                    const int m0 = std::max(0, (g.nx - 2 - i1) / kBlock);
+                    const int m1 = std::min(bx - 1, (g.nx - 2 - i0) / kBlock);
+                    for (int m = m0; m <= m1; ++m)
+                        active[(static_cast<std::size_t>(kb) * by + jb) * bx + m] = 1;
+                }
+    }
 
     // Evaluate every node of the active blocks once.
     const float kUnset = std::numeric_limits<float>::quiet_NaN();
@@ -258,7 +275,10 @@ Mesh mesh_skin(const BodySdf& sdf, float h, unsigned threads, std::size_t target
         const auto [i, j, k] = vertex_cell[v];
         const std::int32_t m = cell_vertex[g.cell(g.nx - 2 - i, j, k)];
         if (m < 0)
-            throw std::logic_error("surface nets: a skin vertex has no mirror image");
+            throw std::logic_error("surface nets: a skin vertex has no mirror image (at " +
+                                   std::to_string(mesh.positions[v].x) + ", " +
+                                   std::to_string(mesh.positions[v].y) + ", " +
+                                   std::to_string(mesh.positions[v].z) + ")");
         mirror[v] = static_cast<std::uint32_t>(m);
         left[v] = i < half_x ? 1 : 0;
     }

@@ -24,6 +24,12 @@ struct Measurements {
     float neck_circumference = 0.0f;
     // Distance acromion_left → acromion_right.
     float biacromial_breadth = 0.0f;
+    // Largest left-right breadth across the zygomatic arches: skin vertices in front of the ears
+    // (10 mm or more in front of the tragions) within 12 mm of the tragions' height, where the
+    // arches run (the Frankfort plane).
+    float bizygomatic_breadth = 0.0f;
+    // Face height, menton → sellion (the deepest point of the nasal root: injmap's `nasion`).
+    float menton_sellion = 0.0f;
 };
 
 // Never throws; fields that cannot be measured are NaN.

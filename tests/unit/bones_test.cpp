@@ -28,8 +28,41 @@ const injmap::Model& model(const std::string& id) {
     return it->second;
 }
 
+// The skin mesh's connected pieces (by shared vertices): the outer skin is the largest; any others
+// are closed surfaces inside it (the eyeballs under the lids).
+std::vector<injmap::Mesh> pieces_of(const injmap::Mesh& mesh) {
+    std::vector<std::uint32_t> parent(mesh.positions.size());
+    for (std::uint32_t v = 0; v < parent.size(); ++v)
+        parent[v] = v;
+    const auto find = [&](std::uint32_t v) {
+        while (parent[v] != v)
+            v = parent[v] = parent[parent[v]];
+        return v;
+    };
+    for (std::size_t t = 0; t + 2 < mesh.indices.size(); t += 3)
+        for (int c = 1; c < 3; ++c)
+            parent[find(mesh.indices[t + c])] = find(mesh.indices[t]);
+    std::map<std::uint32_t, injmap::Mesh> by_root;
+    for (std::size_t t = 0; t + 2 < mesh.indices.size(); t += 3) {
+        auto& piece = by_root[find(mesh.indices[t])];
+        for (int c = 0; c < 3; ++c) {
+            const auto v = mesh.indices[t + c];
+            piece.indices.push_back(static_cast<std::uint32_t>(piece.positions.size()));
+            piece.positions.push_back(mesh.positions[v]);
+            piece.normals.push_back(mesh.normals[v]);
+        }
+    }
+    std::vector<injmap::Mesh> out;
+    for (auto& [root, piece] : by_root)
+        out.push_back(std::move(piece));
+    std::sort(out.begin(), out.end(),
+              [](const auto& a, const auto& b) { return a.triangle_count() > b.triangle_count(); });
+    return out;
+}
+
 struct Indexed {
-    injmap::SurfaceIndex skin;
+    injmap::SurfaceIndex skin;       // the outer skin only
+    std::vector<injmap::Mesh> inner; // closed surfaces inside it (eyeballs), if any
     std::vector<injmap::SurfaceIndex> bones;
 };
 
@@ -38,7 +71,10 @@ const Indexed& indexed(const std::string& id) {
     auto& slot = cache[id];
     if (!slot) {
         slot = std::make_unique<Indexed>();
-        slot->skin = injmap::SurfaceIndex(model(id).skin);
+        auto pieces = pieces_of(model(id).skin);
+        slot->skin = injmap::SurfaceIndex(pieces.front());
+        slot->inner.assign(std::make_move_iterator(pieces.begin() + 1),
+                           std::make_move_iterator(pieces.end()));
         for (const auto& b : model(id).bones)
             slot->bones.emplace_back(b.mesh);
     }
@@ -114,6 +150,29 @@ TEST_P(Bones, NoBoneReachesTheSkin) {
         }
         EXPECT_EQ(outside, 0u) << b.key();
         EXPECT_EQ(shallow, 0u) << b.key() << " (least depth " << least << " mm)";
+    }
+    // Nor into the closed surfaces inside the skin: solids (positive volume: the eyeballs, which
+    // sit in the orbits) or cavities (negative volume, facing into the cavity: the mouth).
+    for (const auto& piece : ix.inner) {
+        double volume = 0.0;
+        for (std::size_t t = 0; t + 2 < piece.indices.size(); t += 3)
+            volume += glm::dot(piece.positions[piece.indices[t]],
+                               glm::cross(piece.positions[piece.indices[t + 1]],
+                                          piece.positions[piece.indices[t + 2]])) /
+                      6.0;
+        const float solid = volume > 0.0 ? 1.0f : -1.0f;
+        const injmap::SurfaceIndex inner(piece);
+        for (const auto& b : m.bones) {
+            std::size_t inside = 0;
+            for (const vec3 p : b.mesh.positions) {
+                const auto hit = inner.closest_point(p, 5.0f);
+                if (hit && solid * glm::dot(p - hit->point, hit->normal) < 0.0f)
+                    ++inside;
+            }
+            EXPECT_EQ(inside, 0u) << b.key() << " inside an inner "
+                                  << (volume > 0 ? "solid" : "cavity") << " of " << volume / 1000.0
+                                  << " ml";
+        }
     }
 }
 

@@ -170,7 +170,8 @@ BoneSpec cranium(const Skeleton& s) {
         vec3 arch_a, arch_b, tubercle;
         vec3 mastoid_a, mastoid_b;
         vec3 eop_c, eop_r;
-        vec3 orbit_c, orbit_r, orbit_apex;
+        vec3 orbit_c, orbit_r, orbit_apex, eyeball_c;
+        float eyeball_r;
         float f;
     } P;
     P.f = f;
@@ -220,6 +221,9 @@ BoneSpec cranium(const Skeleton& s) {
     P.orbit_c = fp(33, 14, 80);
     P.orbit_r = fp(19, 18, 22);
     P.orbit_apex = fp(16, 10, 32);
+    // The skin's eyeballs (appended to the skin mesh) must sit inside the orbits.
+    P.eyeball_c = s.head.eyeball_centre * F;
+    P.eyeball_r = s.head.eyeball_radius * f + 1.5f;
 
     BoneSpec b;
     b.id = "cranium";
@@ -265,6 +269,7 @@ BoneSpec cranium(const Skeleton& s) {
             smin(sd_ellipsoid(q - P.orbit_c, P.orbit_r),
                  sd_round_cone(q, P.orbit_c, P.orbit_apex, 14.0f * P.f, 4.0f), 6.0f);
         skull = ssub(skull, orbit, 2.5f);
+        skull = smax(skull, -sd_sphere(q, P.eyeball_c, P.eyeball_r), 1.0f);
         skull = ssub(skull, sd_ellipsoid(q - P.piriform_c, P.piriform_r), 2.5f);
         return skull;
     };

@@ -92,6 +92,12 @@ nlohmann::json describe(const Model& model) {
                            {"side", to_string(muscle.side)},
                            {"triangles", muscle.mesh.triangle_count()}});
     out["muscles"] = std::move(muscles);
+    json bones = json::array();
+    for (const auto& bone : model.bones)
+        bones.push_back({{"id", bone.id},
+                         {"side", to_string(bone.side)},
+                         {"triangles", bone.mesh.triangle_count()}});
+    out["bones"] = std::move(bones);
     return out;
 }
 
@@ -141,6 +147,16 @@ void print_summary(const Model& model, const nlohmann::json& d) {
     for (const auto& muscle : model.muscles)
         std::cout << "            " << std::left << std::setw(static_cast<int>(width + 2))
                   << muscle.key() << std::right << muscle.mesh.triangle_count() << " triangles\n";
+    if (!model.bones.empty()) {
+        std::size_t triangles = 0;
+        std::string keys;
+        for (const auto& bone : model.bones) {
+            triangles += bone.mesh.triangle_count();
+            keys += (keys.empty() ? "" : ", ") + bone.key();
+        }
+        std::cout << "  bones     " << model.bones.size() << " (" << triangles
+                  << " triangles): " << keys << "\n";
+    }
     if (!model.groups.empty()) {
         std::cout << "  groups\n";
         for (const auto& [key, ids] : model.groups) {
@@ -198,15 +214,15 @@ int run_model(std::span<const std::string> args) {
 } // namespace
 
 const Command model_command{
-    "model", "describe a model: landmarks, muscles, measurements",
+    "model", "describe a model: landmarks, muscles, bones, measurements",
     "Usage: injmap model [ID|MANIFEST] [--json]\n\n"
     "Loads a model (default: adult-male) the way the program does — manifest, OBJ, unit and axis\n"
     "conversion, landmark snapping — and describes it: skin size and closedness, head and neck\n"
-    "measurements, landmarks and muscles. All figures in millimetres, +Y up, +Z toward the "
+    "measurements, landmarks, muscles and bones. All figures in millimetres, +Y up, +Z toward the "
     "face.\n\n"
     "  ID|MANIFEST  a model id found in the model folders, or a path to a manifest (.toml)\n"
     "  --json       print the description as JSON (fields: id, sex, units, up_axis, mesh, skin,\n"
-    "               measurements_mm, landmarks, muscles)\n\n"
+    "               measurements_mm, landmarks, muscles, bones)\n\n"
     "Exit codes: 0 loaded; 1 the manifest or its mesh has errors (listed as FILE:LINE:COL: error: "
     "...);\n"
     "2 unknown model, unreadable manifest or bad arguments.\n",

@@ -119,7 +119,7 @@ std::string parse_options(std::span<const std::string> args, Options& o) {
         o.height = size->second;
     }
     if (auto v = parsed->value("--layers")) {
-        o.layers.skin = o.layers.muscles = o.layers.xray = false;
+        o.layers.skin = o.layers.muscles = o.layers.xray = o.layers.bones = false;
         std::stringstream list(*v);
         std::string item;
         int count = 0;
@@ -130,12 +130,15 @@ std::string parse_options(std::span<const std::string> args, Options& o) {
                 o.layers.muscles = true;
             else if (item == "xray")
                 o.layers.xray = true;
+            else if (item == "bones")
+                o.layers.bones = true;
             else
-                return "unknown layer '" + item + "' in --layers (layers: skin, muscles, xray)";
+                return "unknown layer '" + item +
+                       "' in --layers (layers: skin, muscles, xray, bones)";
             ++count;
         }
         if (count == 0)
-            return "--layers needs at least one of skin, muscles, xray";
+            return "--layers needs at least one of skin, muscles, xray, bones";
     }
     if (auto v = parsed->value("--skin-tone")) {
         const auto tones = int(render::skin_tones().size());
@@ -415,7 +418,8 @@ const Command render_command{
     "render", "render site maps to PNG without a display (EGL)",
     "Usage: injmap render [--model ID|MANIFEST] [--protocol ID|FILE] [--view NAME]... [--size "
     "WxH]\n"
-    "                     [--layers skin,muscles,xray] [--skin-tone N] [--step N] -o OUT.png\n"
+    "                     [--layers skin,muscles,xray,bones] [--skin-tone N] [--step N] -o "
+    "OUT.png\n"
     "                     [--report REPORT.json]\n"
     "\n"
     "Renders the model (and a protocol's sites) headless, through EGL: no X server needed.\n"
@@ -430,7 +434,10 @@ const Command render_command{
     "OUT-<view>.png each\n"
     "  --size WxH            image size in pixels (default 1280x800)\n"
     "  --layers LIST         comma-separated: skin (default), muscles, xray (see-through skin over "
-    "the muscles)\n"
+    "the muscles),\n"
+    "                        bones (the skeleton; alone: bones on the backdrop; xray,bones: "
+    "see-through skin\n"
+    "                        over muscles and bones)\n"
     "  --skin-tone N         0 Light, 1 Fair, 2 Medium (default), 3 Olive, 4 Brown, 5 Deep\n"
     "  --step N              highlight step N's muscles (1 = first step) and mark its sites "
     "current;\n"

@@ -60,6 +60,7 @@ public:
             app.layers.skin = true;
             app.layers.xray = false;
             app.layers.muscles = false;
+            app.layers.bones = false;
             app.layers.needles = false;
             app.layers.labels = false;
         }

@@ -246,6 +246,7 @@ float draw_menu_bar(App& app) {
         ImGui::MenuItem("Skin", nullptr, &app.layers.skin);
         ImGui::MenuItem("Muscles", nullptr, &app.layers.muscles);
         ImGui::MenuItem("X-ray", nullptr, &app.layers.xray);
+        ImGui::MenuItem("Bones", nullptr, &app.layers.bones);
         ImGui::MenuItem("Labels", nullptr, &app.layers.labels);
         ImGui::MenuItem("Needles", nullptr, &app.layers.needles);
         ImGui::EndMenu();
@@ -403,6 +404,15 @@ void draw_view_toolbar(App& app) {
             if (app.layers.xray)
                 app.layers.skin = true;
         }
+        ImGui::SameLine();
+        if (toggle_button("Bones", app.layers.bones)) {
+            app.layers.bones = !app.layers.bones;
+            // Opaque skin would hide them: show them through it.
+            if (app.layers.bones && app.layers.skin)
+                app.layers.xray = true;
+        }
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("The skeleton, under see-through skin (X-ray) or alone (Skin off)");
         ImGui::SameLine();
         ImGui::TextColored(colour::muted, "|");
         const auto tones = render::skin_tones();

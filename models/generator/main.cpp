@@ -109,11 +109,14 @@ int main(int argc, char** argv) {
             std::size_t muscle_triangles = 0;
             for (const auto& mu : model.muscles)
                 muscle_triangles += mu.mesh.triangle_count();
+            std::size_t bone_triangles = 0;
+            for (const auto& b : model.bones)
+                bone_triangles += b.mesh.triangle_count();
             std::printf("%s: %zu skin vertices, %zu skin triangles, %zu muscles (%zu triangles), "
-                        "%zu landmarks, "
-                        "%.2f s\n",
+                        "%zu bones (%zu triangles), %zu landmarks, %.2f s\n",
                         id.c_str(), model.skin.vertex_count(), model.skin.triangle_count(),
-                        model.muscles.size(), muscle_triangles, model.landmarks.size(), seconds);
+                        model.muscles.size(), muscle_triangles, model.bones.size(), bone_triangles,
+                        model.landmarks.size(), seconds);
             std::printf("  head breadth %.1f, head length %.1f, tragion-vertex %.1f, neck "
                         "circumference %.1f, "
                         "biacromial %.1f mm\n",

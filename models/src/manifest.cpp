@@ -247,6 +247,13 @@ struct MuscleEntry {
     SourceLocation group_location; // where the OBJ group name came from (or the entry)
 };
 
+struct BoneEntry {
+    std::string id;
+    Side side = Side::midline;
+    std::string group;
+    SourceLocation group_location;
+};
+
 struct LandmarkEntry {
     std::string name;
     glm::vec3 file_point{0.0f};
@@ -468,7 +475,7 @@ Result<Model> load(const fs::path& manifest_path) {
     // --- top level
     r.check_keys(root,
                  std::array{"schema_version", "id", "name", "sex", "source", "mesh", "skin",
-                            "muscles", "groups", "landmarks"},
+                            "muscles", "bones", "groups", "landmarks"},
                  "the manifest");
     Model model;
     model.manifest_path = fs::absolute(manifest_path, ec).lexically_normal();
@@ -677,6 +684,70 @@ Result<Model> load(const fs::path& manifest_path) {
         }
     }
 
+    // --- [[bones]] (optional: a model may have no skeleton)
+    std::vector<BoneEntry> bones;
+    if (const toml::node* node = root.get("bones")) {
+        const toml::array* array = node->as_array();
+        if (!array || !(array->empty() || array->is_array_of_tables())) {
+            r.error("manifest.type", "'bones' must be an array of tables ([[bones]])", r.at(*node));
+        } else {
+            std::set<std::string> seen;
+            for (const toml::node& element : *array) {
+                const toml::table& entry = *element.as_table();
+                const SourceLocation entry_location = r.at(entry);
+                r.check_keys(entry, std::array{"id", "side", "group"}, "[[bones]]");
+                BoneEntry b;
+                bool ok = true;
+                if (auto id = r.string_at(entry, "id", true, "[[bones]]", entry_location)) {
+                    if (!valid_id(*id)) {
+                        r.error("manifest.bad-value",
+                                "bone id '" + *id +
+                                    "' must be lowercase letters, digits, '-' or '_'",
+                                r.at(*entry.get("id")));
+                        ok = false;
+                    }
+                    b.id = *id;
+                } else {
+                    ok = false;
+                }
+                if (auto side = r.string_at(entry, "side", false, "[[bones]]", entry_location)) {
+                    if (auto s = side_from_string(*side)) {
+                        b.side = *s;
+                    } else {
+                        static constexpr std::array kSides = {"left", "right", "midline"};
+                        r.error("manifest.bad-value",
+                                "side '" + *side + "' must be one of " + join_quoted(kSides) +
+                                    did_you_mean(*side, kSides),
+                                r.at(*entry.get("side")));
+                        ok = false;
+                    }
+                } else if (entry.get("side")) {
+                    ok = false;
+                }
+                Bone probe;
+                probe.id = b.id;
+                probe.side = b.side;
+                if (auto group = r.string_at(entry, "group", false, "[[bones]]", entry_location)) {
+                    b.group = *group;
+                    b.group_location = r.at(*entry.get("group"));
+                } else if (entry.get("group")) {
+                    ok = false;
+                } else {
+                    b.group = "bone_" + probe.key(); // default: "bone_<id>[_<side>]"
+                    b.group_location = entry_location;
+                }
+                if (!ok)
+                    continue;
+                if (!seen.insert(probe.key()).second) {
+                    r.error("manifest.bad-value", "bone '" + probe.key() + "' is listed twice",
+                            entry_location);
+                    continue;
+                }
+                bones.push_back(std::move(b));
+            }
+        }
+    }
+
     // --- [groups]
     if (const toml::table* groups = r.table_at(root, "groups", false, root_location)) {
         std::set<std::string> muscle_ids;
@@ -784,6 +855,13 @@ Result<Model> load(const fs::path& manifest_path) {
                         did_you_mean(m.group, group_names),
                     m.group_location);
     }
+    for (const auto& b : bones) {
+        if (!obj.value->find_group(b.group))
+            r.error("manifest.unknown-group",
+                    "the mesh has no group '" + b.group + "' for bone '" + b.id + "'" +
+                        did_you_mean(b.group, group_names),
+                    b.group_location);
+    }
     if (has_errors(r.diagnostics))
         return finish();
 
@@ -829,6 +907,24 @@ Result<Model> load(const fs::path& manifest_path) {
                                           {}});
         muscle.fibre_directions = fibre_directions(muscle.mesh);
         model.muscles.push_back(std::move(muscle));
+    }
+
+    for (const auto& entry : bones) {
+        const detail::ObjGroup* group = obj.value->find_group(entry.group);
+        Bone bone;
+        bone.id = entry.id;
+        bone.side = entry.side;
+        bone.mesh = build_skin(*obj.value, *group, frame); // welded by position, like the skin
+        if (non_finite(bone.mesh)) {
+            result.diagnostics.push_back(
+                {Severity::error,
+                 "obj.non-finite",
+                 "coordinates of '" + entry.group + "' overflow when converted to millimetres",
+                 {obj_path->string(), group->first_line, 0},
+                 {}});
+            continue;
+        }
+        model.bones.push_back(std::move(bone));
     }
 
     // --- landmarks onto the skin

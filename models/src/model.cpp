@@ -28,6 +28,17 @@ std::string Muscle::key() const {
     return side == Side::midline ? id : id + "_" + to_string(side);
 }
 
+std::string Bone::key() const {
+    return side == Side::midline ? id : id + "_" + to_string(side);
+}
+
+const Bone* Model::find_bone(std::string_view bone_id, Side side) const {
+    for (const auto& b : bones)
+        if (b.id == bone_id && b.side == side)
+            return &b;
+    return nullptr;
+}
+
 const Muscle* Model::find_muscle(std::string_view muscle_id, Side side) const {
     for (const auto& m : muscles)
         if (m.id == muscle_id && m.side == side)

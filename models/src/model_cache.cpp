@@ -32,7 +32,7 @@ namespace {
 //   str OBJ path, u64 OBJ size, u64 OBJ hash
 //   u64 payload size, u64 payload hash, payload (the Model and the load's warnings)
 constexpr std::array<char, 8> kMagic = {'I', 'N', 'J', 'M', 'A', 'P', 'M', 'C'};
-constexpr std::uint32_t kVersion = 2; // 2: Model::skin_paint
+constexpr std::uint32_t kVersion = 3; // 2: Model::skin_paint; 3: bones
 
 // The serializer below writes every field of these types; a new field must be added there (and
 // kVersion bumped). These asserts fail the build when the types change, as a reminder.
@@ -40,6 +40,8 @@ static_assert(sizeof(Mesh) == 4 * sizeof(std::vector<int>), "Mesh changed: updat
 static_assert(sizeof(Muscle) ==
                   sizeof(std::string) + 2 * sizeof(int) + sizeof(Mesh) + sizeof(std::vector<int>),
               "Muscle changed: update model_cache.cpp");
+static_assert(sizeof(Bone) == sizeof(std::string) + sizeof(int) + sizeof(Mesh) + 4,
+              "Bone changed: update model_cache.cpp");
 static_assert(sizeof(Model) == 3 * sizeof(std::string) + 2 * sizeof(fs::path) + sizeof(Mesh) +
                                    2 * sizeof(std::vector<int>) +
                                    2 * sizeof(std::map<std::string, int>),
@@ -120,6 +122,12 @@ void write_payload(Out& o, const Model& model, const Diagnostics& warnings) {
         o.pod(static_cast<std::int32_t>(m.layer));
         o.mesh(m.mesh);
         o.vec(m.fibre_directions);
+    }
+    o.pod(static_cast<std::uint64_t>(model.bones.size()));
+    for (const Bone& b : model.bones) {
+        o.str(b.id);
+        o.pod(static_cast<std::int32_t>(b.side));
+        o.mesh(b.mesh);
     }
     o.pod(static_cast<std::uint64_t>(model.groups.size()));
     for (const auto& [key, members] : model.groups) {
@@ -228,6 +236,15 @@ std::optional<Result<Model>> read_payload(In& in) {
         in.mesh(m.mesh);
         in.vec(m.fibre_directions);
         if (!valid_mesh(m.mesh))
+            in.ok = false;
+    }
+    const auto bones = in.count(1);
+    for (std::uint64_t i = 0; in.ok && i < bones; ++i) {
+        Bone& b = model.bones.emplace_back();
+        b.id = in.str();
+        b.side = in.enumeration<Side>(static_cast<int>(Side::midline));
+        in.mesh(b.mesh);
+        if (!valid_mesh(b.mesh))
             in.ok = false;
     }
     const auto groups = in.count(1);

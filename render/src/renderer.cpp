@@ -53,7 +53,7 @@ struct GpuMesh {
 
 struct ModelEntry {
     // What the cached data was built from, to notice a different model at the same address.
-    std::size_t skin_vertices = 0, skin_indices = 0, muscle_count = 0;
+    std::size_t skin_vertices = 0, skin_indices = 0, muscle_count = 0, bone_count = 0;
     glm::vec3 skin_first{0.0f}, skin_last{0.0f};
 
     GpuMesh skin; // its element buffer holds the visible clusters of the last camera only
@@ -69,11 +69,13 @@ struct ModelEntry {
     bool glow_ready = false;
     GpuMesh muscles; // lazily (ensure_muscles)
     bool muscles_ready = false;
+    GpuMesh bones; // lazily (ensure_bones)
+    bool bones_ready = false;
     std::unique_ptr<SurfaceIndex> skin_index;
 
     bool matches(const Model& m) const {
         return skin_vertices == m.skin.positions.size() && skin_indices == m.skin.indices.size() &&
-               muscle_count == m.muscles.size() &&
+               muscle_count == m.muscles.size() && bone_count == m.bones.size() &&
                (m.skin.positions.empty() ||
                 (skin_first == m.skin.positions.front() && skin_last == m.skin.positions.back()));
     }
@@ -290,8 +292,8 @@ struct Prepared::Data {
 };
 
 struct Renderer::Impl {
-    gl::Program skin_program, xray_skin_program, muscle_program, depth_program, background_program,
-        antialias_program, overlay_program;
+    gl::Program skin_program, xray_skin_program, muscle_program, bone_program, depth_program,
+        background_program, antialias_program, overlay_program;
     // Depth of the skin nearest the eye, for x-ray (one skin layer) and the muscle depth limit.
     TextureTarget skin_depth;
     gl::VertexArray empty_vao;
@@ -320,6 +322,7 @@ struct Renderer::Impl {
         e.skin_vertices = model.skin.positions.size();
         e.skin_indices = model.skin.indices.size();
         e.muscle_count = model.muscles.size();
+        e.bone_count = model.bones.size();
         if (!model.skin.positions.empty()) {
             e.skin_first = model.skin.positions.front();
             e.skin_last = model.skin.positions.back();
@@ -364,6 +367,26 @@ struct Renderer::Impl {
         }
         if (!indices.empty())
             e.muscles = upload(vertices, indices);
+    }
+
+    // The bones' GPU mesh, made the first time a frame shows them.
+    void ensure_bones(const Model& model, ModelEntry& e) {
+        if (e.bones_ready)
+            return;
+        e.bones_ready = true;
+        std::vector<MeshVertex> vertices;
+        std::vector<std::uint32_t> indices;
+        for (const Bone& bone : model.bones) {
+            const auto normals = normals_of(bone.mesh);
+            const auto base = std::uint32_t(vertices.size());
+            for (std::size_t i = 0; i < bone.mesh.positions.size(); ++i)
+                vertices.push_back(
+                    {bone.mesh.positions[i], normals[i], glm::vec2(0.5f), glm::vec2(-1.0f, 0.0f)});
+            for (auto idx : bone.mesh.indices)
+                indices.push_back(base + idx);
+        }
+        if (!indices.empty())
+            e.bones = upload(vertices, indices);
     }
 
     // Puts the skin clusters this camera can see into the skin's element buffer.
@@ -540,6 +563,20 @@ struct Renderer::Impl {
         glDepthFunc(GL_LESS);
         glDepthMask(GL_TRUE);
         glDisable(GL_BLEND);
+        if (frame.layers.bones)
+            ensure_bones(model, e);
+        if (frame.layers.bones && e.bones.count > 0) {
+            // Opaque and closed; drawn first, so muscles lying over them win the depth test.
+            const auto& p = bone_program;
+            glUseProgram(p.id());
+            set_common_uniforms(p, frame, view_proj);
+            glUniform3fv(uniform(p, "u_bone"), 1, glm::value_ptr(linear(kBoneColor)));
+            glDisable(GL_CULL_FACE);
+            glBindVertexArray(e.bones.vao.id());
+            glVertexAttrib4f(4, 0.0f, 0.0f, 0.0f, 0.0f);
+            glVertexAttrib4f(5, 0.0f, 0.0f, 0.0f, 0.0f);
+            glDrawElements(GL_TRIANGLES, e.bones.count, GL_UNSIGNED_INT, nullptr);
+        }
         if (show_muscles) {
             const auto& p = muscle_program;
             glUseProgram(p.id());
@@ -896,6 +933,11 @@ std::unique_ptr<Renderer> Renderer::create(std::string& error) {
         (version + shaders::kLighting + shaders::kSkinDepth + shaders::kMuscleFragment).c_str(),
         error);
     if (!i.muscle_program)
+        return nullptr;
+    i.bone_program =
+        gl::make_program("bone", shaders::kMeshVertex,
+                         (version + shaders::kLighting + shaders::kBoneFragment).c_str(), error);
+    if (!i.bone_program)
         return nullptr;
     i.depth_program =
         gl::make_program("depth", shaders::kMeshVertex, shaders::kDepthFragment, error);

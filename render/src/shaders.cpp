@@ -282,6 +282,32 @@ void main() {
 }
 )";
 
+// Bone: matte ivory, lit by the same rig as the muscles (wrapped diffuse, a faint dry sheen), with
+// a little ambient occlusion from the facing ratio so sockets and fossae read as hollows.
+const char* const kBoneFragment = R"(
+uniform vec3 u_bone;
+in vec3 v_world;
+in vec3 v_normal;
+out vec4 o_color;
+void main() {
+    vec3 n = normalize(v_normal);
+    if (!gl_FrontFacing)
+        n = -n;
+    vec3 v = normalize(u_eye - v_world);
+    vec3 albedo = u_bone;
+    float kw = wrap_diffuse(n, u_key_dir, 0.3);
+    float fw = wrap_diffuse(n, u_fill_dir, 0.4);
+    vec3 diffuse = KEY * albedo * kw + FILL * albedo * fw;
+    vec3 ambient = mix(GROUND, SKY, n.y * 0.5 + 0.5) * albedo;
+    float ndv = max(dot(n, v), 0.0);
+    float edge = 1.0 - ndv;
+    float rim = edge * edge * edge * max(dot(n, u_rim_dir) + 0.35, 0.0);
+    vec3 spec = KEY * specular18(n, u_key_dir, v) * 0.05;
+    vec3 color = ((diffuse + ambient) * 0.40 + RIM * rim * albedo * 0.4 + spec) * (0.82 + 0.18 * ndv);
+    o_color = vec4(to_display(color), 1.0);
+}
+)";
+
 const char* const kDepthFragment = R"(#version 330 core
 void main() {}
 )";

@@ -15,6 +15,8 @@ extern const char* const kSkinVertex;
 extern const char* const kSkinFragment;
 // The muscle fragment body follows "#version 330 core" + kLighting + kSkinDepth.
 extern const char* const kMuscleFragment;
+// The bone fragment body follows "#version 330 core" + kLighting (with kMeshVertex).
+extern const char* const kBoneFragment;
 // Depth only (the skin depth texture for x-ray and muscle depth limits).
 extern const char* const kDepthFragment;
 // Full-screen background gradient (no vertex buffer: gl_VertexID).

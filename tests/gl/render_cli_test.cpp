@@ -248,13 +248,13 @@ TEST(RenderCliErrors, BadArgumentsExitTwoWithOneLine) {
     const fs::path dir = injmap::test::fresh_dir("RenderCliErrors");
     const std::string out = (dir / "x.png").string();
     const std::vector<std::vector<std::string>> cases = {
-        {"render"},                                      // no -o
-        {"render", "-o", out, "--view", "sideways"},     // unknown view
-        {"render", "-o", out, "--size", "12x12"},        // too small
-        {"render", "-o", out, "--size", "big"},          // not WxH
-        {"render", "-o", out, "--layers", "skin,bones"}, // unknown layer
-        {"render", "-o", out, "--skin-tone", "99"},      // no such tone
-        {"render", "-o", out, "--step", "1"},            // step without protocol
+        {"render"},                                        // no -o
+        {"render", "-o", out, "--view", "sideways"},       // unknown view
+        {"render", "-o", out, "--size", "12x12"},          // too small
+        {"render", "-o", out, "--size", "big"},            // not WxH
+        {"render", "-o", out, "--layers", "skin,tendons"}, // unknown layer
+        {"render", "-o", out, "--skin-tone", "99"},        // no such tone
+        {"render", "-o", out, "--step", "1"},              // step without protocol
         {"render", "-o", out, "--protocol", "preempt-155", "--step", "0"},
         {"render", "-o", out, "--protocol", "preempt-155", "--step", "99"},
         {"render", "-o", out, "--protocol", "no-such-protocol"},

@@ -428,3 +428,60 @@ TEST_F(RendererTest, EmptyFramesAndModelSwitches) {
     EXPECT_NE(a.rgba, b.rgba); // muscles show through only on the model that has them
     renderer_->forget_model(&bare);
 }
+
+// A closed ellipsoid "bone" inside the synthetic head (the head's shape at 60 %).
+static Model with_bone(const Model& base) {
+    Model m = base;
+    Bone bone;
+    bone.id = "cranium";
+    constexpr int kRings = 24, kSegments = 48;
+    for (int i = 0; i <= kRings; ++i)
+        for (int j = 0; j <= kSegments; ++j) {
+            glm::vec3 p, n;
+            test::synthetic_surface(3.14159265f * float(i) / kRings,
+                                    2.0f * 3.14159265f * float(j) / kSegments, 0.6f, p, n);
+            bone.mesh.positions.push_back(p);
+            bone.mesh.normals.push_back(n);
+        }
+    for (int i = 0; i < kRings; ++i)
+        for (int j = 0; j < kSegments; ++j) {
+            const auto a = std::uint32_t(i * (kSegments + 1) + j), b = a + 1,
+                       c = a + std::uint32_t(kSegments + 1), d = c + 1;
+            bone.mesh.indices.insert(bone.mesh.indices.end(), {a, c, d, a, d, b});
+        }
+    m.bones.push_back(std::move(bone));
+    return m;
+}
+
+TEST_F(RendererTest, BonesLayerDrawsTheSkeletonAloneOrUnderTheXraySkin) {
+    const Model model = with_bone(*model_);
+    FrameSnapshot f = frame(320, 240);
+    f.model = &model;
+    const glm::vec2 centre = screen_of(f, glm::vec3(0.0f, 0.0f, 60.0f));
+    const glm::vec2 forehead = screen_of(f, test::synthetic_site(68.0f, 14.0f).first);
+
+    // Off by default: the opaque skin alone, and the same pixels with bones on (they are inside).
+    const glm::ivec3 skin = rgb_at(render(f), centre);
+    f.layers.bones = true;
+    EXPECT_TRUE(close_to(rgb_at(render(f), centre), skin, 1));
+
+    // Alone: ivory bone where the backdrop was.
+    f.layers.skin = false;
+    f.layers.bones = false;
+    const glm::ivec3 backdrop = rgb_at(render(f), centre);
+    f.layers.bones = true;
+    const glm::ivec3 bone = rgb_at(render(f), centre);
+    EXPECT_FALSE(close_to(bone, backdrop, 12));
+    EXPECT_LT(redness(bone), 45) << bone.x << "," << bone.y << "," << bone.z; // not muscle red
+    EXPECT_GT(bone.x, bone.z);                                                // warm, not grey
+
+    // Under the x-ray skin: the bone shows through, and muscles lying over it stay on top.
+    f.layers.skin = true;
+    f.layers.xray = true;
+    f.layers.bones = false;
+    const Image xray = render(f);
+    f.layers.bones = true;
+    const Image xray_bones = render(f);
+    EXPECT_FALSE(close_to(rgb_at(xray_bones, centre), rgb_at(xray, centre), 12));
+    EXPECT_TRUE(close_to(rgb_at(xray_bones, forehead), rgb_at(xray, forehead), 6));
+}

@@ -672,7 +672,13 @@ TEST_P(Generator, WrittenFilesReadBack) {
         EXPECT_EQ(c.vt, muscle.mesh.vertex_count()) << muscle.key();
         EXPECT_EQ(c.f, muscle.mesh.triangle_count()) << muscle.key();
     }
-    EXPECT_EQ(counts.size(), 1 + m.muscles.size());
+    for (const auto& bone : m.bones) {
+        const auto& c = counts["bone_" + bone.key()];
+        EXPECT_EQ(c.v, bone.mesh.vertex_count()) << bone.key();
+        EXPECT_EQ(c.vn, bone.mesh.vertex_count()) << bone.key();
+        EXPECT_EQ(c.f, bone.mesh.triangle_count()) << bone.key();
+    }
+    EXPECT_EQ(counts.size(), 1 + m.muscles.size() + m.bones.size());
 
     // And the project's own loader reads them back into the same model.
     const auto loaded = injmap::load_model(dir / (m.id + ".toml"));
@@ -680,6 +686,11 @@ TEST_P(Generator, WrittenFilesReadBack) {
                                                             : loaded.diagnostics.front().message);
     EXPECT_EQ(loaded.value->skin.triangle_count(), m.skin.triangle_count());
     EXPECT_EQ(loaded.value->muscles.size(), m.muscles.size());
+    ASSERT_EQ(loaded.value->bones.size(), m.bones.size());
+    for (std::size_t i = 0; i < m.bones.size(); ++i) {
+        EXPECT_EQ(loaded.value->bones[i].key(), m.bones[i].key());
+        EXPECT_EQ(loaded.value->bones[i].mesh.triangle_count(), m.bones[i].mesh.triangle_count());
+    }
     for (const auto& [name, p] : m.landmarks) {
         const auto q = loaded.value->landmark(name);
         ASSERT_TRUE(q) << name;

@@ -33,7 +33,7 @@ json parse_or_fail(const std::string& text) {
 
 void expect_model_fields(const json& j) {
     for (const char* key : {"id", "sex", "units", "up_axis", "mesh", "skin", "measurements_mm",
-                            "landmarks", "muscles"})
+                            "landmarks", "muscles", "bones"})
         EXPECT_TRUE(j.contains(key)) << key;
     EXPECT_EQ(j.value("units", ""), "mm");
     EXPECT_EQ(j.value("up_axis", ""), "y");

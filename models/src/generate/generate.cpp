@@ -1,4 +1,4 @@
-// generate_model(): proportions → skeleton → body field → skin mesh → landmarks → muscles.
+// generate_model(): proportions → skeleton → body field → skin mesh → landmarks → muscles → bones.
 #include <cmath>
 #include <stdexcept>
 
@@ -88,6 +88,7 @@ Model generate_model(std::string_view id, const GenerateOptions& options) {
     model.landmarks = gen::place_landmarks(sdf, model.skin);
     model.muscles = gen::build_muscles(sdf, model.landmarks);
     add_eyeballs(model.skin, sdf.skeleton());
+    model.bones = gen::build_bones(sdf, options.threads);
     model.groups["cervical_paraspinal"] = {"splenius_capitis", "semispinalis_capitis"};
     model.groups["scalenes"] = {"scalenus_anterior", "scalenus_medius", "scalenus_posterior"};
     return model;

@@ -116,6 +116,16 @@ void parallel_for(std::size_t n, unsigned threads, const std::function<void(std:
 [[nodiscard]] std::vector<Muscle> build_muscles(const BodySdf& sdf,
                                                 const std::map<std::string, glm::vec3>& landmarks);
 
+// Surface nets of any field (negative inside) over the box [lo, hi] with cell size h, without the
+// skin's mirroring or cut (field_mesh.cpp): normals from the field's gradient, specks dropped and,
+// with target_triangles > 0, decimated to about that many triangles.
+[[nodiscard]] Mesh mesh_field(const std::function<float(vec3)>& field, vec3 lo, vec3 hi, float h,
+                              unsigned threads, std::size_t target_triangles = 0);
+
+// The bones under the skin (bones.cpp), each a field of primitives placed from the skeleton and
+// kept at least a soft-tissue depth inside the skin field; left/right bones are mirror images.
+[[nodiscard]] std::vector<Bone> build_bones(const BodySdf& sdf, unsigned threads);
+
 // Closest point on the mesh to p (brute force over the triangles near p's nearest vertices).
 [[nodiscard]] glm::vec3 closest_on_mesh(const Mesh& mesh, glm::vec3 p);
 

@@ -101,6 +101,13 @@ bool write_obj(const Model& model, const std::filesystem::path& path, std::strin
         }
         write_mesh(muscle.key(), muscle.mesh, true);
     }
+    for (const auto& bone : model.bones) {
+        if (bone.mesh.normals.size() != bone.mesh.positions.size()) {
+            error = "bone " + bone.key() + " lacks normals";
+            return false;
+        }
+        write_mesh("bone_" + bone.key(), bone.mesh, false);
+    }
     if (!file.close()) {
         error = "cannot write " + path.string() + ": " + std::strerror(errno);
         return false;
@@ -129,6 +136,10 @@ bool write_manifest(const Model& model, const std::filesystem::path& path, std::
         std::fprintf(f, "[[muscles]]\nid = %s\nside = \"%s\"\ngroup = %s\nlayer = \"%s\"\n\n",
                      toml_string(m.id).c_str(), to_string(m.side), toml_string(m.key()).c_str(),
                      layer_name(m.layer));
+    for (const auto& b : model.bones)
+        std::fprintf(f, "[[bones]]\nid = %s\nside = \"%s\"\ngroup = %s\n\n",
+                     toml_string(b.id).c_str(), to_string(b.side),
+                     toml_string("bone_" + b.key()).c_str());
     std::fprintf(f, "[groups]\n");
     for (const auto& [key, ids] : model.groups) {
         std::string list;

@@ -1,7 +1,7 @@
 #pragma once
-// The anatomical model as plain data: skin, muscles, named groups and landmarks, in model space
-// (millimetres, +Y up, +Z forward/face, +X the subject's left). Produced by the generator or by
-// loading a manifest (manifest.hpp); consumed by placement, surface queries and the renderer.
+// The anatomical model as plain data: skin, muscles, bones, named groups and landmarks, in model
+// space (millimetres, +Y up, +Z forward/face, +X the subject's left). Produced by the generator or
+// by loading a manifest (manifest.hpp); consumed by placement, surface queries and the renderer.
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -32,6 +32,16 @@ struct Muscle {
     [[nodiscard]] std::string key() const; // "id_side" or "id" for midline, e.g. "trapezius_left"
 };
 
+// A bone of the skeleton under the skin (closed surface, drawn by the Bones layer). Optional:
+// imported models may have none.
+struct Bone {
+    std::string id; // e.g. "cranium", "mandible", "c7", "t1", "clavicle", "scapula", "manubrium"
+    Side side = Side::midline;
+    Mesh mesh;
+
+    [[nodiscard]] std::string key() const; // "id_side" or "id" for midline, e.g. "clavicle_left"
+};
+
 struct Model {
     std::string id;           // "adult-male"
     std::string display_name; // "Adult male (generated)"
@@ -40,6 +50,7 @@ struct Model {
     std::filesystem::path skin_path; // absolute path of the OBJ holding the skin
     Mesh skin;
     std::vector<Muscle> muscles;
+    std::vector<Bone> bones;                                // empty for models without a skeleton
     std::map<std::string, std::vector<std::string>> groups; // group key → muscle ids
     std::map<std::string, glm::vec3> landmarks;             // name → point on the skin (mm)
     // Colour regions of the skin, one per skin vertex (or empty): (hair, brow, lip, brow_strand),
@@ -48,6 +59,7 @@ struct Model {
     std::vector<glm::vec4> skin_paint;
 
     [[nodiscard]] const Muscle* find_muscle(std::string_view id, Side side) const;
+    [[nodiscard]] const Bone* find_bone(std::string_view id, Side side = Side::midline) const;
     [[nodiscard]] std::optional<glm::vec3> landmark(std::string_view name) const;
     // Muscle ids a key stands for: a group's members, or the key itself when it is a muscle id.
     [[nodiscard]] std::vector<std::string> expand_muscle_key(std::string_view key) const;

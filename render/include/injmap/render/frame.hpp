@@ -38,7 +38,8 @@ struct Camera {
 struct Layers {
     bool skin = true;
     bool muscles = false;
-    bool xray = false; // skin see-through, muscles beneath
+    bool xray = false;  // skin see-through, muscles beneath
+    bool bones = false; // the skeleton (alone on the backdrop, or under the x-ray skin)
     bool markers = true;
     bool labels = true;
     bool needles = true;

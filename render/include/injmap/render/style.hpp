@@ -1,5 +1,6 @@
 #pragma once
-// The renderer's visual constants: skin tones, muscle colours and the marker-state palette.
+// The renderer's visual constants: skin tones, muscle and bone colours and the marker-state
+// palette.
 //
 // Marker states use the Okabe–Ito palette (Okabe & Ito, "Color Universal Design", 2008), chosen so
 // the five states stay distinguishable with protanopia, deuteranopia and tritanopia. State is also
@@ -48,6 +49,8 @@ inline constexpr glm::vec3 kMuscleColor{0.58f, 0.25f, 0.21f};
 inline constexpr glm::vec3 kMuscleHighlightColor{0.74f, 0.21f, 0.16f};
 inline constexpr glm::vec3 kMuscleMutedColor{0.58f, 0.44f, 0.41f};
 inline constexpr glm::vec3 kTendonColor{0.90f, 0.86f, 0.78f};
+// Bone: a warm ivory, lighter and less saturated than tendon so the two stay apart.
+inline constexpr glm::vec3 kBoneColor{0.89f, 0.85f, 0.74f};
 // Patient-mode glow over soft-highlighted muscles (a warm, gentle tint on the skin).
 inline constexpr glm::vec3 kSoftGlowColor{1.00f, 0.62f, 0.35f};
 // Label boxes and leader lines.

@@ -43,7 +43,7 @@ static_assert(sizeof(Muscle) ==
 static_assert(sizeof(Bone) == sizeof(std::string) + sizeof(int) + sizeof(Mesh) + 4,
               "Bone changed: update model_cache.cpp");
 static_assert(sizeof(Model) == 3 * sizeof(std::string) + 2 * sizeof(fs::path) + sizeof(Mesh) +
-                                   2 * sizeof(std::vector<int>) +
+                                   3 * sizeof(std::vector<int>) +
                                    2 * sizeof(std::map<std::string, int>),
               "Model changed: update model_cache.cpp");
 static_assert(sizeof(Diagnostic) == 8 + 4 * sizeof(std::string) + 2 * sizeof(int),

@@ -26,7 +26,7 @@ constexpr std::array kTones = {
     SkinTone{"Brown", rgb(140, 96, 68), rgb(140, 62, 38), rgb(28, 23, 21), rgb(42, 33, 29),
              rgb(108, 58, 54)},
     SkinTone{"Deep", rgb(96, 64, 46), rgb(104, 44, 28), rgb(19, 16, 15), rgb(28, 23, 21),
-             rgb(74, 38, 40)},
+             rgb(68, 30, 36)},
 };
 } // namespace
 

@@ -122,12 +122,21 @@ TEST_P(SkinPaint, BrowsFollowTheOrbitalRimWithAGapOverTheGlabella) {
         const std::string s = side;
         const glm::vec3 medial = *m().landmark("brow_medial_" + s);
         const glm::vec3 lateral = *m().landmark("brow_lateral_" + s);
+        // The brow arches a little above the straight line from its head to its tail: along that
+        // line it is found within 3 mm above or below.
+        const SurfaceIndex index(m().skin);
         for (float t : {0.2f, 0.4f, 0.6f}) {
-            const glm::vec3 on_band =
-                SurfaceIndex(m().skin).closest_point(medial + t * (lateral - medial))->point;
-            const glm::vec4 p = paint_at(m(), on_band);
-            EXPECT_GE(p[kBrow], 0.8f) << s << " t=" << t;
-            EXPECT_LE(p[kHair], 0.1f) << s << " t=" << t;
+            glm::vec4 best{0.0f};
+            for (float dy = -3.0f; dy <= 3.0f; dy += 1.0f) {
+                const glm::vec3 on_band =
+                    index.closest_point(medial + t * (lateral - medial) + glm::vec3(0, dy, 0))
+                        ->point;
+                const glm::vec4 p = paint_at(m(), on_band);
+                if (p[kBrow] > best[kBrow])
+                    best = p;
+            }
+            EXPECT_GE(best[kBrow], 0.8f) << s << " t=" << t;
+            EXPECT_LE(best[kHair], 0.1f) << s << " t=" << t;
         }
         EXPECT_GE(paint_at(m(), medial)[kBrow], 0.3f) << s; // the brow's head starts there
         // Above the brow, on the forehead, and below it on the lid: bare.

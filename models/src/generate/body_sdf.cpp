@@ -393,19 +393,16 @@ float BodySdf::operator()(vec3 p) const {
         nose = smin(nose, P.nose_base(q), 7.0f);
         nose = smin(nose, P.ala(q), 6.0f);
         head = smin(head, nose, 7.0f);
-        head = ssub(head, P.nostril(q), 2.5f);
+        head = ssub(head, P.nostril(q), 4.0f);
     }
     float carved = std::numeric_limits<float>::max(); // the airway, cut after the neck joins
     if (P.mouth_bound.lower_bound(q) < std::abs(head) + 10.0f) {
         const float lips = smin(P.upper_lip(q), P.lower_lip(q), 2.5f);
         head = smin(head, lips, 6.0f);
         head = ssub(head, P.philtrum(q), 2.5f);
-        // The oral cavity behind the closed lips: a hollow inside the skin, as the conjunctival
-        // sacs around the eyeballs are (the skin of a real head goes on into both).
-        const float airway =
-            smin(smin(smin(P.oral_cavity(q), P.fauces(q), 6.0f), P.pharynx(q), 6.0f),
-                 P.nasal_passage(q), 6.0f);
-        carved = airway;
+        // The airway behind the closed lips and the nostrils: a hollow inside the skin, as a real
+        // head's skin goes on into the mouth and nose (cut after the neck joins, below).
+        carved = airway(p);
     }
     if (P.ear_bound.lower_bound(q) < head + 6.0f) {
         const vec3 l = P.ear_to_local * (q - P.ear_centre);
@@ -428,6 +425,13 @@ float BodySdf::operator()(vec3 p) const {
 
     const float joined = smin(head, body, 22.0f);
     return carved < std::numeric_limits<float>::max() ? ssub(joined, carved, 1.5f) : joined;
+}
+
+float BodySdf::airway(vec3 p) const {
+    const Parts& P = *parts_;
+    const vec3 q{std::abs(p.x), p.y, p.z};
+    return smin(smin(smin(P.oral_cavity(q), P.fauces(q), 6.0f), P.pharynx(q), 6.0f),
+                P.nasal_passage(q), 6.0f);
 }
 
 vec3 BodySdf::gradient(vec3 p, float eps) const {

@@ -724,17 +724,15 @@ std::vector<Bone> build_bones(const BodySdf& sdf, unsigned threads) {
     std::vector<Bone> bones;
     for (const BoneSpec& spec : specs) {
         // The bone's shape, never nearer the skin than its tissue depth, and above the bust cut.
-        // The oral cavity is a hollow inside the skin field: the jaws border it (1.5 mm of gum),
+        // The airway is a hollow inside the skin field: bones border it (1.5 mm of mucosa or gum),
         // while the soft-tissue depths are measured from the outer skin.
-        const vec3 cavity_c = s.head.oral_cavity_centre * s.face_scale;
-        const vec3 cavity_r = s.head.oral_cavity_radii * s.face_scale;
-        const auto field = [&spec, &sdf, cut, cavity_c, cavity_r](vec3 p) {
+        const auto field = [&spec, &sdf, cut](vec3 p) {
             float d = spec.shape(p);
             d = std::max(d, cut - p.y);
             if (d > 3.0f)
                 return d; // outside the shape: the skin cannot bring it back
             const vec3 q{spec.side == Side::midline ? std::abs(p.x) : p.x, p.y, p.z};
-            const float cavity = sd_ellipsoid(p - cavity_c, cavity_r);
+            const float cavity = sdf.airway(p);
             float skin = sdf(p);
             if (cavity < 4.0f && std::abs(skin + cavity) < 1.5f)
                 skin = -1e3f; // the nearest skin is the cavity's wall, not the outer skin

@@ -71,6 +71,9 @@ class BodySdf {
 public:
     explicit BodySdf(const Skeleton& skeleton);
     [[nodiscard]] float operator()(vec3 p) const;
+    // The airway (oral cavity, fauces, pharynx, nasal passages) as a field of its own, negative
+    // inside the hollow; the skin field is cut by it.
+    [[nodiscard]] float airway(vec3 p) const;
     // Unnormalised gradient by the tetrahedron trick with step eps.
     [[nodiscard]] vec3 gradient(vec3 p, float eps = 0.5f) const;
     [[nodiscard]] vec3 normal(vec3 p, float eps = 0.5f) const;

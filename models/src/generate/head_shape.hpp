@@ -67,7 +67,7 @@ struct HeadShape {
     float tip_radius = 8.5f;
     vec3 nose_base_centre{0.0f, -15.0f, 103.0f}, nose_base_radii{13.0f, 8.0f, 9.0f};
     vec3 ala_centre{12.5f, -18.0f, 103.0f}, ala_radii{6.5f, 6.0f, 8.0f};
-    vec3 nostril_centre{6.0f, -23.5f, 108.0f}, nostril_radii{3.2f, 2.0f, 5.0f};
+    vec3 nostril_centre{6.0f, -23.5f, 108.0f}, nostril_radii{3.6f, 1.2f, 4.8f};
 
     // Lips.
     vec3 upper_lip_centre{0.0f, -40.5f, 96.0f}, upper_lip_radii{24.0f, 5.5f, 12.0f};

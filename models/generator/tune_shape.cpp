@@ -126,6 +126,11 @@ int main(int argc, char** argv) {
             t.hi = std::min(t.hi, 90.0f);
         if (n == "nasal_radius")
             t.hi = std::min(t.hi, 6.5f);
+        // Nostrils open on the nose's underside: seen from the front their inner walls would show.
+        if (n == "nostril_centre.z")
+            t.hi = std::min(t.hi, 105.0f);
+        if (n == "nostril_centre.y")
+            t.hi = std::min(t.hi, -25.5f);
         if (n == "neck_top_radius")
             t.lo = 0.9f * s0; // a neck, not a stalk
         if (n == "lower_lip_radii.x")

@@ -158,6 +158,9 @@ void main() {
     float ndv = max(dot(n, v), 0.0);
     float edge = 1.0 - ndv;
     float rim = edge * edge * edge * max(dot(n, u_rim_dir) + 0.35, 0.0);
+    // Only the outline catches the rim light: a surface turned away from the viewer and still seen
+    // is the inner wall of a fold (a nostril, the lids' line), which the light does not reach.
+    rim *= clamp((dot(n, v) + 0.25) * 4.0, 0.0, 1.0);
     vec3 spec = KEY * specular18(n, u_key_dir, v) * 0.045;
     // colour = albedo * light + added (+ scattering and specular, which differ by region)
     vec3 light = glow_tint * ((diffuse_light + ambient_light) * 0.46 + RIM * rim * (0.35 * 0.6));

@@ -733,11 +733,11 @@ std::vector<Bone> build_bones(const BodySdf& sdf, unsigned threads) {
                 return d; // outside the shape: the skin cannot bring it back
             const vec3 q{spec.side == Side::midline ? std::abs(p.x) : p.x, p.y, p.z};
             const float cavity = sdf.airway(p);
-            float skin = sdf(p);
-            if (cavity < 4.0f && std::abs(skin + cavity) < 1.5f)
-                skin = -1e3f; // the nearest skin is the cavity's wall, not the outer skin
+            float to_skin = sdf(p);
+            if (cavity < 4.0f && std::abs(to_skin + cavity) < 1.5f)
+                to_skin = -1e3f; // the nearest skin is the cavity's wall, not the outer skin
             d = std::max(d, 1.5f - cavity);
-            return smax(d, skin + spec.depth(q), 3.0f); // rounded where the skin creases
+            return smax(d, to_skin + spec.depth(q), 3.0f); // rounded where the skin creases
         };
         Bone bone;
         bone.id = spec.id;

@@ -222,7 +222,10 @@ const Command model_command{
     "face.\n\n"
     "  ID|MANIFEST  a model id found in the model folders, or a path to a manifest (.toml)\n"
     "  --json       print the description as JSON (fields: id, sex, units, up_axis, mesh, skin,\n"
-    "               measurements_mm, landmarks, muscles, bones)\n\n"
+    "               measurements_mm, landmarks, muscles, bones); measurements_mm holds\n"
+    "               head_breadth, head_length, tragion_to_vertex, neck_circumference,\n"
+    "               biacromial_breadth, bizygomatic_breadth and menton_sellion (null when a\n"
+    "               landmark it needs is missing)\n\n"
     "Exit codes: 0 loaded; 1 the manifest or its mesh has errors (listed as FILE:LINE:COL: error: "
     "...);\n"
     "2 unknown model, unreadable manifest or bad arguments.\n",

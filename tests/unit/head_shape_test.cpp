@@ -43,9 +43,9 @@ TEST_P(HeadShape, LiesCloseToARealHead) {
 }
 
 INSTANTIATE_TEST_SUITE_P(DefaultModels, HeadShape, ::testing::Values("adult-male", "adult-female"),
-                         [](const auto& info) {
-                             return info.param == "adult-male" ? std::string("Male")
-                                                               : std::string("Female");
+                         [](const ::testing::TestParamInfo<std::string>& p) {
+                             return p.param == "adult-male" ? std::string("Male")
+                                                            : std::string("Female");
                          });
 
 } // namespace

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include <glm/common.hpp>
 #include <glm/geometric.hpp>
@@ -182,6 +183,33 @@ std::optional<float> target_entered_mm(const Model& model, const Site& site,
             is_site_target(model, site, model.muscles[s.index]))
             return s.enters_mm;
     return std::nullopt;
+}
+
+std::string describe_needle_path(const std::vector<NeedleSegment>& path) {
+    auto mm = [](float v) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.1f", static_cast<double>(v));
+        std::string t = buf;
+        if (t.size() > 2 && t.compare(t.size() - 2, 2, ".0") == 0)
+            t.resize(t.size() - 2);
+        return t;
+    };
+    float end = 0.0f;
+    for (const auto& s : path)
+        end = std::max(end, s.leaves_mm);
+    std::string out;
+    for (const auto& s : path) {
+        if (!out.empty())
+            out += "; ";
+        const std::string name = s.kind == StructureKind::muscle
+                                     ? s.structure
+                                     : std::string(to_string(s.kind)) + " (" + s.structure + ")";
+        if (s.kind == StructureKind::bone || s.leaves_mm >= end)
+            out += name + " from " + mm(s.enters_mm) + " mm";
+        else
+            out += name + " " + mm(s.enters_mm) + "–" + mm(s.leaves_mm) + " mm";
+    }
+    return out.empty() ? out : "through " + out;
 }
 
 } // namespace injmap

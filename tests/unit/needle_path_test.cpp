@@ -243,3 +243,10 @@ TEST(DrillNeedle, CorrugatorAnswerThatReachesOnlyTheFrontalisIsAMiss) {
     EXPECT_TRUE(score.sites[0].muscle_hit);
     EXPECT_TRUE(score.passed);
 }
+
+TEST(NeedlePath, DescribedInWordsForTheStepCard) {
+    const auto path = needle_path(the_queries(), glm::vec3{10, 0, 0}, glm::vec3{0, 0, -1});
+    EXPECT_EQ(describe_needle_path(path),
+              "through frontalis 1–5 mm; corrugator 6.5–9 mm; bone (cranium) from 12 mm");
+    EXPECT_EQ(describe_needle_path({}), "");
+}

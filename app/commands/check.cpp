@@ -16,6 +16,7 @@
 #include "injmap/models/data_paths.hpp"
 #include "injmap/models/manifest.hpp"
 #include "injmap/models/surface_index.hpp"
+#include "injmap/protocols/needle_path.hpp"
 #include "injmap/protocols/placement.hpp"
 #include "injmap/protocols/protocol_reader.hpp"
 #include "injmap/protocols/validator.hpp"
@@ -139,7 +140,7 @@ void print_summary(const Checked& c, const Model& model) {
               << " warning" << (warnings == 1 ? "" : "s") << "\n";
 }
 
-Json to_json(const Checked& c) {
+Json to_json(const Checked& c, const ModelQueries& queries) {
     Json file;
     file["path"] = c.display;
     if (c.protocol) {
@@ -163,16 +164,23 @@ Json to_json(const Checked& c) {
             site["side"] = to_string(s.side);
             site["units"] = s.units;
             site["optional"] = s.optional;
+            // 0.01 mm is far below anything anatomical and keeps the output stable and short.
+            auto round = [](float v) { return std::round(static_cast<double>(v) * 100.0) / 100.0; };
+            Json path = Json::array();
             if (c.placed && i < c.placed->sites.size() && c.placed->sites[i].placed) {
                 const auto& x = c.placed->sites[i].position;
-                // 0.01 mm is far below anything anatomical and keeps the output stable and short.
-                auto round = [](float v) {
-                    return std::round(static_cast<double>(v) * 100.0) / 100.0;
-                };
                 site["position_mm"] = Json::array({round(x.x), round(x.y), round(x.z)});
+                for (const auto& seg : needle_path(queries, c.placed->sites[i]))
+                    path.push_back(Json{{"structure", seg.structure},
+                                        {"kind", to_string(seg.kind)},
+                                        {"side", to_string(seg.side)},
+                                        {"enters_mm", round(seg.enters_mm)},
+                                        {"leaves_mm", round(seg.leaves_mm)}});
             } else {
                 site["position_mm"] = nullptr;
             }
+            site["depth_mm"] = needle_depth_mm(s);
+            site["needle_path"] = std::move(path);
             list.push_back(std::move(site));
         }
         protocol["sites"] = std::move(list);
@@ -244,7 +252,7 @@ int run_check(std::span<const std::string> args) {
             std::cerr << format_diagnostic(d) << "\n";
         any_error = any_error || has_errors(c.diagnostics);
         if (json)
-            report["files"].push_back(to_json(c));
+            report["files"].push_back(to_json(c, queries));
         else
             print_summary(c, *model.value);
     }

@@ -17,6 +17,7 @@
 #include "gui/chart.hpp"
 #include "gui/mode.hpp"
 #include "gui/panels.hpp"
+#include "injmap/protocols/needle_path.hpp"
 #include "injmap/protocols/session.hpp"
 #include "injmap/protocols/session_record.hpp"
 #include "injmap/render/camera.hpp"
@@ -770,6 +771,10 @@ private:
                          format_units(*site.depth_mm) + " mm)";
             if (!depth.empty())
                 row("Depth, angle", depth);
+            if (const std::string& path = needle_path_text(app, i); !path.empty())
+                row("On this model",
+                    path + " (site depth " + format_units(needle_depth_mm(site)) + " mm)",
+                    &colour::muted);
             char needle[96];
             std::snprintf(needle, sizeof needle, "%d G, %s inch", protocol.needle.gauge,
                           format_units(protocol.needle.length_inch).c_str());
@@ -1173,6 +1178,26 @@ private:
     std::string skip_refusal_;
     bool open_ftp_ = false;
     std::optional<FtpProposal> ftp_;
+    // The step card's needle path in words, for one placed site at one position (cached: the
+    // path is a few dozen ray queries, not worth redoing every frame).
+    std::size_t path_site_ = static_cast<std::size_t>(-1);
+    glm::vec3 path_position_{0.0f};
+    std::string path_text_;
+
+    const std::string& needle_path_text(App& app, std::size_t i) {
+        const auto& placed = app.protocol().placed.sites;
+        if (!app.queries() || i >= placed.size() || !placed[i].placed) {
+            path_site_ = static_cast<std::size_t>(-1);
+            path_text_.clear();
+            return path_text_;
+        }
+        if (path_site_ != i || path_position_ != placed[i].position) {
+            path_site_ = i;
+            path_position_ = placed[i].position;
+            path_text_ = describe_needle_path(needle_path(*app.queries(), placed[i]));
+        }
+        return path_text_;
+    }
     std::string ftp_outcome_;
     bool open_finish_ = false;
     fs::path chart_path_;

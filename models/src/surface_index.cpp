@@ -464,6 +464,66 @@ std::optional<SurfaceHit> SurfaceIndex::ray_cast(const glm::vec3& origin,
     return impl_->make_hit(best_tri, best_w, best_t);
 }
 
+std::vector<RayCrossing> SurfaceIndex::ray_crossings(const glm::vec3& origin,
+                                                     const glm::vec3& direction,
+                                                     float max_distance) const {
+    std::vector<RayCrossing> out;
+    if (empty())
+        return out;
+    const float dir_len = glm::length(direction);
+    if (!(dir_len > 0.0f) || !std::isfinite(dir_len) || !(max_distance > 0.0f))
+        return out;
+    const glm::vec3 dir = direction / dir_len;
+    glm::vec3 safe_dir = dir;
+    for (int k = 0; k < 3; ++k)
+        if (std::fabs(safe_dir[k]) < 1e-20f)
+            safe_dir[k] = std::copysign(1e-20f, safe_dir[k]);
+    const glm::vec3 inv_dir = 1.0f / safe_dir;
+    const auto& nodes = impl_->nodes;
+    const auto& tris = impl_->triangles;
+    std::array<std::uint32_t, kStackSize> stack;
+    int top = 0;
+    if (!(ray_box(nodes[0], origin, inv_dir, max_distance) < kMiss))
+        return out;
+    stack[top++] = 0;
+    while (top > 0) {
+        const std::uint32_t index = stack[--top];
+        const Node& node = nodes[index];
+        if (node.count > 0) {
+            for (std::uint32_t i = node.right_or_first; i < node.right_or_first + node.count; ++i) {
+                // Möller–Trumbore, as in ray_cast; det > 0 ⇔ dot(dir, face normal) < 0.
+                const Triangle& tri = tris[i];
+                const glm::vec3 e1 = tri.b - tri.a, e2 = tri.c - tri.a;
+                const glm::vec3 pvec = glm::cross(dir, e2);
+                const float det = glm::dot(e1, pvec);
+                if (std::fabs(det) < 1e-12f)
+                    continue;
+                const float inv_det = 1.0f / det;
+                const glm::vec3 tvec = origin - tri.a;
+                const float u = glm::dot(tvec, pvec) * inv_det;
+                if (u < 0.0f || u > 1.0f)
+                    continue;
+                const glm::vec3 qvec = glm::cross(tvec, e1);
+                const float v = glm::dot(dir, qvec) * inv_det;
+                if (v < 0.0f || u + v > 1.0f)
+                    continue;
+                const float t = glm::dot(e2, qvec) * inv_det;
+                if (t > 0.0f && t <= max_distance)
+                    out.push_back({t, det > 0.0f, impl_->original[i]});
+            }
+            continue;
+        }
+        const std::uint32_t left = index + 1, right = node.right_or_first;
+        if (ray_box(nodes[left], origin, inv_dir, max_distance) < kMiss)
+            stack[top++] = left;
+        if (ray_box(nodes[right], origin, inv_dir, max_distance) < kMiss)
+            stack[top++] = right;
+    }
+    std::sort(out.begin(), out.end(),
+              [](const RayCrossing& a, const RayCrossing& b) { return a.distance < b.distance; });
+    return out;
+}
+
 struct ModelQueries::LazyIndex {
     std::once_flag built;
     SurfaceIndex index;
@@ -472,9 +532,12 @@ struct ModelQueries::LazyIndex {
 
 ModelQueries::ModelQueries(const Model& model)
     : model_(model), skin_(model.skin),
-      muscles_(std::make_unique<LazyIndex[]>(model.muscles.size())) {
+      muscles_(std::make_unique<LazyIndex[]>(model.muscles.size())),
+      bones_(std::make_unique<LazyIndex[]>(model.bones.size())) {
     for (std::size_t i = 0; i < model.muscles.size(); ++i)
         muscles_[i].bounds = bounds_of(model.muscles[i].mesh);
+    for (std::size_t i = 0; i < model.bones.size(); ++i)
+        bones_[i].bounds = bounds_of(model.bones[i].mesh);
 }
 
 ModelQueries::~ModelQueries() = default;
@@ -483,6 +546,20 @@ const SurfaceIndex& ModelQueries::muscle_index(std::size_t muscle) const {
     LazyIndex& m = muscles_[muscle];
     std::call_once(m.built, [&] { m.index = SurfaceIndex(model_.muscles[muscle].mesh); });
     return m.index;
+}
+
+const SurfaceIndex& ModelQueries::bone_index(std::size_t bone) const {
+    LazyIndex& b = bones_[bone];
+    std::call_once(b.built, [&] { b.index = SurfaceIndex(model_.bones[bone].mesh); });
+    return b.index;
+}
+
+const Bounds& ModelQueries::muscle_bounds(std::size_t muscle) const {
+    return muscles_[muscle].bounds;
+}
+
+const Bounds& ModelQueries::bone_bounds(std::size_t bone) const {
+    return bones_[bone].bounds;
 }
 
 const Muscle* ModelQueries::muscle_under(const glm::vec3& skin_point, const glm::vec3& skin_normal,

@@ -64,29 +64,12 @@ Diagnostic error_at(std::string rule, std::string message, const std::string& fi
     return d;
 }
 
-// Whether `muscle` is one the site's key stands for, on the site's side.
-bool is_target(const Model& model, const Site& site, const Muscle& muscle) {
-    const auto ids = model.expand_muscle_key(site.muscle);
-    if (std::find(ids.begin(), ids.end(), muscle.id) == ids.end())
-        return false;
-    return site.side == Side::midline || muscle.side == Side::midline || muscle.side == site.side;
-}
-
-// A target muscle met along the needle within the depth, or lying within the radius of the point.
+// A target muscle entered along the needle (inward along the skin normal) within the site's depth.
 bool reaches_target(const ModelQueries& queries, const Site& site, const glm::vec3& point,
-                    const glm::vec3& normal, const DrillOptions& options) {
-    const Model& model = queries.model();
-    for (std::size_t i = 0; i < model.muscles.size(); ++i) {
-        if (!is_target(model, site, model.muscles[i]))
-            continue;
-        const SurfaceIndex& index = queries.muscle_index(i);
-        if (index.ray_cast(point, -normal, options.muscle_depth_mm))
-            return true;
-        if (const auto near = index.closest_point(point);
-            near && near->distance <= options.muscle_radius_mm)
-            return true;
-    }
-    return false;
+                    const glm::vec3& normal) {
+    const auto path = needle_path(queries, point, -normal);
+    const auto entered = target_entered_mm(queries.model(), site, path);
+    return entered && *entered <= needle_depth_mm(site) + 1e-6;
 }
 
 } // namespace
@@ -257,11 +240,11 @@ DrillScore score_drill(const Protocol& protocol, const PlacedProtocol& placed,
         s.error_mm = static_cast<double>(glm::distance(s.answer_on_skin, ps.position));
         s.within_pass = s.error_mm <= options.pass_mm;
         // muscle_under names what the viewer shows under the mark; the hit itself follows the
-        // validator's anatomy.muscle-miss notion (along the needle, or near), so a deep target
-        // behind another muscle counts and a merely "nearest" muscle 30 mm away does not.
+        // needle path (placement.muscle-not-reached): the target must be entered within the
+        // site's depth, so a deep target behind another muscle counts only within that depth.
         if (const Muscle* m = model.muscle_under(s.answer_on_skin, normal, options.muscle_depth_mm))
             s.hit_muscle = m->key();
-        s.muscle_hit = reaches_target(model, site, s.answer_on_skin, normal, options);
+        s.muscle_hit = reaches_target(model, site, s.answer_on_skin, normal);
         all_within = all_within && s.within_pass;
         all_hit = all_hit && s.muscle_hit;
         sum += s.error_mm;

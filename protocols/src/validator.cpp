@@ -10,6 +10,7 @@
 
 #include <glm/geometric.hpp>
 
+#include "injmap/protocols/needle_path.hpp"
 #include "text_util.hpp"
 
 namespace injmap {
@@ -115,6 +116,9 @@ const std::vector<RuleInfo> kRules = {
     {"anatomy.muscle-miss", Severity::warning, kStructure,
      "the site's muscle lies under the placed site on the model (within 40 mm along the needle or "
      "20 mm away)"},
+    {"placement.muscle-not-reached", Severity::warning, kPractice,
+     "the needle line from the placed site enters the site's muscle (or a member of its group) "
+     "within the site's depth: its depth_mm, else the default for the muscle (needle_path.hpp)"},
     {"clearance.frontalis-brow", Severity::warning, kPractice,
      "frontalis sites at least 15 mm above the brow line (brow ptosis)"},
     {"clearance.glabella-rim", Severity::warning, kPractice,
@@ -790,6 +794,46 @@ void check_muscle_under(const Protocol& p, const PlacedProtocol& placed,
     }
 }
 
+void check_muscle_reached(const Protocol& p, const PlacedProtocol& placed,
+                          const ModelQueries& queries, Checker& c) {
+    const Model& model = queries.model();
+    const auto sites = p.sites();
+    const std::size_t n = std::min(sites.size(), placed.sites.size());
+    for (std::size_t i = 0; i < n; ++i) {
+        const PlacedSite& ps = placed.sites[i];
+        const Site& s = *sites[i];
+        if (!ps.placed || !model_has_muscle_key(model, s.muscle))
+            continue;
+        if (std::none_of(model.muscles.begin(), model.muscles.end(),
+                         [&](const Muscle& m) { return is_site_target(model, s, m); }))
+            continue; // not on this model at all (anatomy.unknown-muscle and muscle-miss cover it)
+        const double depth = needle_depth_mm(s);
+        const auto path = needle_path(queries, ps);
+        const auto entered = target_entered_mm(model, s, path);
+        if (entered && *entered <= depth + 1e-6)
+            continue;
+        std::string first;
+        for (const auto& seg : path)
+            if (seg.kind == StructureKind::muscle) {
+                first = seg.structure;
+                break;
+            }
+        char buf[160];
+        if (entered)
+            std::snprintf(buf, sizeof buf, "entered only at %.1f mm",
+                          static_cast<double>(*entered));
+        else
+            std::snprintf(buf, sizeof buf, "not entered before the first bone or %.0f mm",
+                          static_cast<double>(kNeedleReachMm));
+        c.add("placement.muscle-not-reached", s.where_of("at"),
+              "site '" + s.id + "': the needle does not reach " + s.muscle + " within " +
+                  detail::format_number(depth) + " mm on model '" + model.id + "' (" + buf +
+                  (first.empty() ? std::string(", no muscle on the way")
+                                 : "; first muscle: " + first) +
+                  ")");
+    }
+}
+
 // "12.3 mm above" / "4.0 mm below": millimetres to one decimal, the sign in words.
 std::string height_text(float mm) {
     char buf[32];
@@ -961,6 +1005,7 @@ Diagnostics validate_on_model(const Protocol& protocol, const PlacedProtocol& pl
     try {
         check_muscle_names(protocol, model.model(), c);
         check_muscle_under(protocol, placed, model, c);
+        check_muscle_reached(protocol, placed, model, c);
         check_clearances(protocol, placed, model.model(), c);
         check_placed_symmetry(protocol, placed, model.model(), c);
     } catch (const std::exception& e) {

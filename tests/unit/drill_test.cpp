@@ -211,26 +211,25 @@ TEST(DrillScore, DeepTargetReachedAlongTheNeedleIsAHit) {
     EXPECT_EQ(score.sites[0].hit_muscle, "trapezius_left"); // the first muscle met
     EXPECT_TRUE(score.sites[0].muscle_hit);                 // the target is reached behind it
     EXPECT_TRUE(score.passed);
-    // A needle shorter than the target's depth does not reach it (and it is not within the radius).
-    DrillOptions shallow;
-    shallow.muscle_depth_mm = 10;
-    shallow.muscle_radius_mm = 10;
-    score = score_one(deep, {50, -50, 0}, {52, -50, 0}, shallow);
+    // A site depth shorter than the target's does not reach it.
+    Site shallow = deep;
+    shallow.depth_mm = 10;
+    score = score_one(shallow, {50, -50, 0}, {52, -50, 0});
     EXPECT_FALSE(score.sites[0].muscle_hit);
     EXPECT_FALSE(score.passed);
 }
 
-TEST(DrillScore, TargetWithinTheRadiusIsAHit) {
-    // The corrugator patch starts at (110, 110, -5): 11.1 mm from (103, 103, 0), while the left
-    // splenius corner (100, 100, -5) is nearer, so muscle_under names the splenius.
+TEST(DrillScore, TargetBesideTheNeedleIsAMiss) {
+    // The corrugator patch starts at (110, 110, -5): 11.1 mm from (103, 103, 0), beside the needle
+    // line, while the left splenius corner (100, 100, -5) is nearer, so muscle_under names the
+    // splenius. Only what the needle enters counts (needle_path.hpp): a miss.
     const Site near = site("f", "corrugator", Side::left);
     auto score = score_one(near, {103, 103, 0}, {103, 103, 0});
     EXPECT_EQ(score.sites[0].hit_muscle, "splenius_capitis_left");
-    EXPECT_TRUE(score.sites[0].muscle_hit);
-    DrillOptions tight;
-    tight.muscle_radius_mm = 10;
-    score = score_one(near, {103, 103, 0}, {103, 103, 0}, tight);
     EXPECT_FALSE(score.sites[0].muscle_hit);
+    // Straight over it, 5 mm down (within the corrugator's 6 mm): a hit.
+    score = score_one(near, {120, 120, 0}, {120, 120, 0});
+    EXPECT_TRUE(score.sites[0].muscle_hit);
 }
 
 TEST(DrillScore, NoMuscleUnderTheAnswerIsAMiss) {

@@ -21,6 +21,13 @@ struct SurfaceHit {
     float distance = 0.0f; // from the query point, or along the ray
 };
 
+// One crossing of a ray with a mesh's surface (SurfaceIndex::ray_crossings).
+struct RayCrossing {
+    float distance = 0.0f; // along the ray (mm when the direction's length is ignored: it is)
+    bool entering = false; // the ray goes against the triangle's outward (counter-clockwise) face
+    std::uint32_t triangle = 0; // the mesh's triangle index
+};
+
 class SurfaceIndex {
 public:
     SurfaceIndex();
@@ -39,15 +46,22 @@ public:
     [[nodiscard]] std::optional<SurfaceHit>
     ray_cast(const glm::vec3& origin, const glm::vec3& direction,
              float max_distance = std::numeric_limits<float>::infinity()) const;
+    // Every crossing along origin + t·direction for t in (0, max_distance], nearest first (a ray
+    // through a shared edge or vertex may report each triangle there). For a closed mesh the
+    // crossings alternate entering/leaving once such duplicates are merged (needle_path does).
+    [[nodiscard]] std::vector<RayCrossing>
+    ray_crossings(const glm::vec3& origin, const glm::vec3& direction,
+                  float max_distance = std::numeric_limits<float>::infinity()) const;
 
 private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
 
-// Skin and muscle indices for one model. The skin's is built at construction; a muscle's the
-// first time a query needs it (muscle_under() skips muscles whose bounding box is out of reach),
-// so placing a protocol's sites indexes only the muscles near them. Thread-safe like the indices.
+// Skin, muscle and bone indices for one model. The skin's is built at construction; a muscle's or
+// bone's the first time a query needs it (muscle_under() skips muscles whose bounding box is out of
+// reach), so placing a protocol's sites indexes only the muscles near them. Thread-safe like the
+// indices.
 class ModelQueries {
 public:
     explicit ModelQueries(const Model& model); // keeps a reference: the model must outlive this
@@ -64,12 +78,17 @@ public:
                                              float max_depth_mm = 30.0f) const;
     // Built on first use.
     [[nodiscard]] const SurfaceIndex& muscle_index(std::size_t muscle) const;
+    [[nodiscard]] const SurfaceIndex& bone_index(std::size_t bone) const;
+    // Bounding boxes of the meshes (computed at construction, no index needed).
+    [[nodiscard]] const Bounds& muscle_bounds(std::size_t muscle) const;
+    [[nodiscard]] const Bounds& bone_bounds(std::size_t bone) const;
 
 private:
     struct LazyIndex;
     const Model& model_;
     SurfaceIndex skin_;
     std::unique_ptr<LazyIndex[]> muscles_; // parallel to model.muscles
+    std::unique_ptr<LazyIndex[]> bones_;   // parallel to model.bones
 };
 
 } // namespace injmap

@@ -9,11 +9,11 @@
 //
 // Muscle hit: the site's muscle (a group key such as cervical_paraspinal stands for any member,
 // Model::expand_muscle_key) on the site's side (midline sites, and midline muscles, match either
-// side) lies under the answer's skin point: the needle line (inward along the skin normal) meets it
-// within muscle_depth_mm, or its surface lies within muscle_radius_mm of the point. That accepts
-// targets deep to another muscle (the corrugator under the frontalis, the paraspinal group under
-// the trapezius, the deep cervical muscles). The defaults (40 mm along, 20 mm around) are those of
-// the validator's anatomy.muscle-miss check, so an answer exactly on a validated site is a hit.
+// side) is entered by the needle line (inward along the skin normal at the answer) within the
+// site's depth (needle_path.hpp: its depth_mm, else the default for the muscle), the same notion
+// as the validator's placement.muscle-not-reached. A target deep to another muscle (the paraspinal
+// group under the trapezius) counts when it is entered within that depth; a corrugator answer whose
+// needle reaches only the frontalis within the corrugator's depth is a miss.
 // hit_muscle reports ModelQueries::muscle_under (the first muscle met, else the nearest), i.e. what
 // the viewer highlights under the mark.
 //
@@ -38,6 +38,7 @@
 
 #include "injmap/diagnostic.hpp"
 #include "injmap/models/surface_index.hpp"
+#include "injmap/protocols/needle_path.hpp"
 #include "injmap/protocols/placement.hpp"
 #include "injmap/protocols/protocol.hpp"
 
@@ -65,8 +66,7 @@ read_drill_answers(const std::filesystem::path& path);
 
 struct DrillOptions {
     double pass_mm = kDefaultDrillPassMm;
-    float muscle_depth_mm = 40.0f;  // along the needle (also passed to ModelQueries::muscle_under)
-    float muscle_radius_mm = 20.0f; // around the skin point, for deep targets
+    float muscle_depth_mm = 40.0f; // passed to ModelQueries::muscle_under (hit_muscle)
 };
 
 struct DrillSiteScore {

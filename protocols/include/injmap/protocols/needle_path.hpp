@@ -1,0 +1,76 @@
+#pragma once
+// The needle path of a placed site: the structures (muscles, bones; "avoid" structures later) the
+// straight needle line crosses from the skin point along the needle direction, with the depth at
+// which it enters and leaves each, skin = 0 mm. Used by `injmap check --json` (needle_path), the
+// validator rule placement.muscle-not-reached and the drill's muscle hit.
+//
+// How: a ray from 2 mm outside the skin point along the direction is crossed with every muscle and
+// bone mesh whose bounding box it meets (ModelQueries builds those indices lazily); each closed
+// mesh's crossings are paired entering/leaving by the triangles' facing. The path reaches
+// kNeedleReachMm, or stops after the first bone it enters (structures entered past that bone's
+// far side are left out). A structure still entered at the reach leaves "at" the reach; one the
+// ray starts inside enters at 0.
+//
+// Depth: the site's depth_mm when the protocol states one, else a default per muscle key
+// (default_needle_depths(), each with its basis; docs/protocol-format.md lists them).
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <glm/vec3.hpp>
+
+#include "injmap/models/surface_index.hpp"
+#include "injmap/protocols/placement.hpp"
+#include "injmap/protocols/protocol.hpp"
+
+namespace injmap {
+
+inline constexpr float kNeedleReachMm = 60.0f;
+
+enum class StructureKind { muscle, bone, avoid };
+[[nodiscard]] const char* to_string(StructureKind kind);
+
+struct NeedleSegment {
+    std::string structure; // the muscle's or bone's id, e.g. "frontalis", "cranium"
+    StructureKind kind = StructureKind::muscle;
+    Side side = Side::midline;
+    float enters_mm = 0.0f; // along the needle from the skin point
+    float leaves_mm = 0.0f;
+    std::size_t index = 0; // into Model::muscles or Model::bones (by kind)
+};
+
+// Ordered by enters_mm. Empty for a zero or not finite direction.
+[[nodiscard]] std::vector<NeedleSegment> needle_path(const ModelQueries& queries,
+                                                     const glm::vec3& skin_point,
+                                                     const glm::vec3& direction,
+                                                     float reach_mm = kNeedleReachMm);
+// The path of a placed site (empty when it was not placed).
+[[nodiscard]] std::vector<NeedleSegment>
+needle_path(const ModelQueries& queries, const PlacedSite& site, float reach_mm = kNeedleReachMm);
+
+struct NeedleDepthDefault {
+    const char* muscle; // muscle id or group key; "" for every other muscle
+    double depth_mm;
+    const char* basis;
+};
+[[nodiscard]] const std::vector<NeedleDepthDefault>& default_needle_depths();
+[[nodiscard]] double default_needle_depth_mm(std::string_view muscle_key);
+// The site's stated depth_mm, else the default for its muscle key.
+[[nodiscard]] double needle_depth_mm(const Site& site);
+
+// Whether `muscle` is one the site's key stands for (a group's members included,
+// Model::expand_muscle_key) on the site's side; midline sites and midline muscles match either
+// side.
+[[nodiscard]] bool is_site_target(const Model& model, const Site& site, const Muscle& muscle);
+// The depth at which the path first enters one of the site's target muscles, if it does.
+[[nodiscard]] std::optional<float> target_entered_mm(const Model& model, const Site& site,
+                                                     const std::vector<NeedleSegment>& path);
+
+// The path in words for the clinician's step card, depths to 0.1 mm (".0" dropped), e.g. "through
+// frontalis 2.5–5.5 mm; corrugator from 6.5 mm; bone (cranium) from 9 mm": each muscle with its
+// span ("from" when it is still entered at the end of the path), then the first bone. "" when
+// the path is empty.
+[[nodiscard]] std::string describe_needle_path(const std::vector<NeedleSegment>& path);
+
+} // namespace injmap

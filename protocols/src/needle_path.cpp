@@ -81,7 +81,8 @@ const char* to_string(StructureKind kind) {
 }
 
 std::vector<NeedleSegment> needle_path(const ModelQueries& queries, const glm::vec3& skin_point,
-                                       const glm::vec3& direction, float reach_mm) {
+                                       const glm::vec3& direction, float reach_mm,
+                                       PathStructures structures) {
     std::vector<NeedleSegment> path;
     const float length = glm::length(direction);
     if (!(length > 1e-6f) || !std::isfinite(length) || !finite(skin_point) || !(reach_mm > 0.0f))
@@ -107,7 +108,9 @@ std::vector<NeedleSegment> needle_path(const ModelQueries& queries, const glm::v
         if (segment_meets_box(queries.muscle_bounds(i), origin, dir, end))
             add(queries.muscle_index(i), StructureKind::muscle, model.muscles[i].id,
                 model.muscles[i].side, i);
-    for (std::size_t i = 0; i < model.bones.size(); ++i)
+    const std::size_t bones =
+        structures == PathStructures::muscles_and_bones ? model.bones.size() : 0;
+    for (std::size_t i = 0; i < bones; ++i)
         if (segment_meets_box(queries.bone_bounds(i), origin, dir, end))
             add(queries.bone_index(i), StructureKind::bone, model.bones[i].id, model.bones[i].side,
                 i);
@@ -126,10 +129,10 @@ std::vector<NeedleSegment> needle_path(const ModelQueries& queries, const glm::v
 }
 
 std::vector<NeedleSegment> needle_path(const ModelQueries& queries, const PlacedSite& site,
-                                       float reach_mm) {
+                                       float reach_mm, PathStructures structures) {
     if (!site.placed)
         return {};
-    return needle_path(queries, site.position, site.needle_direction, reach_mm);
+    return needle_path(queries, site.position, site.needle_direction, reach_mm, structures);
 }
 
 const std::vector<NeedleDepthDefault>& default_needle_depths() {

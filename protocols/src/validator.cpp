@@ -808,7 +808,11 @@ void check_muscle_reached(const Protocol& p, const PlacedProtocol& placed,
                          [&](const Muscle& m) { return is_site_target(model, s, m); }))
             continue; // not on this model at all (anatomy.unknown-muscle and muscle-miss cover it)
         const double depth = needle_depth_mm(s);
-        const auto path = needle_path(queries, ps);
+        // Only the muscles within the needle's own length matter here: a short ray meets fewer
+        // boxes and the bones' indices are not built (the whole path, bones included, is for
+        // check --json and the step card). The bones lie under the muscles they carry.
+        const auto path =
+            needle_path(queries, ps, static_cast<float>(depth) + 1.0f, PathStructures::muscles);
         const auto entered = target_entered_mm(model, s, path);
         if (entered && *entered <= depth + 1e-6)
             continue;
@@ -823,8 +827,7 @@ void check_muscle_reached(const Protocol& p, const PlacedProtocol& placed,
             std::snprintf(buf, sizeof buf, "entered only at %.1f mm",
                           static_cast<double>(*entered));
         else
-            std::snprintf(buf, sizeof buf, "not entered before the first bone or %.0f mm",
-                          static_cast<double>(kNeedleReachMm));
+            std::snprintf(buf, sizeof buf, "not entered within %.0f mm", depth + 1.0);
         c.add("placement.muscle-not-reached", s.where_of("at"),
               "site '" + s.id + "': the needle does not reach " + s.muscle + " within " +
                   detail::format_number(depth) + " mm on model '" + model.id + "' (" + buf +

@@ -40,14 +40,20 @@ struct NeedleSegment {
     std::size_t index = 0; // into Model::muscles or Model::bones (by kind)
 };
 
+// Which structures a path looks at. Muscles only skips the bones' indices (the skull's is the
+// largest to build): for a question about muscles within a needle's length, where the bones lie
+// under the muscles anyway.
+enum class PathStructures { muscles_and_bones, muscles };
+
 // Ordered by enters_mm. Empty for a zero or not finite direction.
-[[nodiscard]] std::vector<NeedleSegment> needle_path(const ModelQueries& queries,
-                                                     const glm::vec3& skin_point,
-                                                     const glm::vec3& direction,
-                                                     float reach_mm = kNeedleReachMm);
+[[nodiscard]] std::vector<NeedleSegment>
+needle_path(const ModelQueries& queries, const glm::vec3& skin_point, const glm::vec3& direction,
+            float reach_mm = kNeedleReachMm,
+            PathStructures structures = PathStructures::muscles_and_bones);
 // The path of a placed site (empty when it was not placed).
 [[nodiscard]] std::vector<NeedleSegment>
-needle_path(const ModelQueries& queries, const PlacedSite& site, float reach_mm = kNeedleReachMm);
+needle_path(const ModelQueries& queries, const PlacedSite& site, float reach_mm = kNeedleReachMm,
+            PathStructures structures = PathStructures::muscles_and_bones);
 
 struct NeedleDepthDefault {
     const char* muscle; // muscle id or group key; "" for every other muscle

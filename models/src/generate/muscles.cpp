@@ -290,11 +290,14 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
         both(finish(b, "frontalis", Side::left, MuscleLayer::sheet, 2.0f));
     }
     {
-        // Corrugator: medial superciliary arch (deep) → skin of the mid-brow.
+        // Corrugator: medial superciliary arch (deep, on the bone) → skin of the mid-brow, rising
+        // as it runs out; its belly under the medial brow and the skin just above it, where
+        // PREEMPT injects it. A thin strap between the skin's fat and the bone (the glabella's
+        // soft tissue is ~6 mm: De Greef 2006), 3–5 mm deep.
         Builder b{sdf, {}, {}};
-        Curve path{{front(7 * F.x, nasion.y + 5 * F.y), front(18 * F.x, glabella.y + 3 * F.y),
-                    front(34 * F.x, glabella.y + 8 * F.y)}};
-        add_strap(b, path, linear(8.5f, 6.5f), belly(3.0f, 6.0f), constant(1.6f), 24, 12);
+        Curve path{{front(7 * F.x, nasion.y + 6 * F.y), front(18 * F.x, glabella.y + 9 * F.y),
+                    front(33 * F.x, glabella.y + 11 * F.y)}};
+        add_strap(b, path, linear(4.8f, 4.0f), belly(3.0f, 6.0f), constant(1.0f), 24, 12);
         both(finish(b, "corrugator", Side::left, MuscleLayer::strap, 3.0f));
     }
     {

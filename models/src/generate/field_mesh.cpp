@@ -13,6 +13,7 @@
 #include <meshoptimizer.h>
 
 #include "generate_internal.hpp"
+#include "surface_nets_cell.hpp"
 
 namespace injmap::gen {
 
@@ -112,20 +113,6 @@ Mesh mesh_field(const std::function<float(vec3)>& field, vec3 lo, vec3 hi, float
     });
     wanted = {};
 
-    static constexpr std::array<std::array<int, 3>, 8> kCorner = {
-        {{0, 0, 0}, {1, 0, 0}, {0, 1, 0}, {1, 1, 0}, {0, 0, 1}, {1, 0, 1}, {0, 1, 1}, {1, 1, 1}}};
-    static constexpr std::array<std::array<int, 2>, 12> kEdge = {{{0, 1},
-                                                                  {2, 3},
-                                                                  {4, 5},
-                                                                  {6, 7},
-                                                                  {0, 2},
-                                                                  {1, 3},
-                                                                  {4, 6},
-                                                                  {5, 7},
-                                                                  {0, 4},
-                                                                  {1, 5},
-                                                                  {2, 6},
-                                                                  {3, 7}}};
     std::vector<std::int32_t> cell_vertex(static_cast<std::size_t>(nx - 1) * (ny - 1) * (nz - 1),
                                           -1);
     Mesh mesh;
@@ -133,37 +120,13 @@ Mesh mesh_field(const std::function<float(vec3)>& field, vec3 lo, vec3 hi, float
         const int i = nd[0], j = nd[1], k = nd[2];
         if (i + 1 >= nx || j + 1 >= ny || k + 1 >= nz)
             continue;
-        float v[8];
-        int inside = 0;
-        bool complete = true;
-        for (int c = 0; c < 8; ++c) {
-            v[c] = value[node(i + kCorner[c][0], j + kCorner[c][1], k + kCorner[c][2])];
-            if (std::isnan(v[c])) {
-                complete = false;
-                break;
-            }
-            inside += v[c] < 0.0f ? 1 : 0;
-        }
-        if (!complete || inside == 0 || inside == 8)
+        const auto offset = cell_crossing_mean([&](int c) {
+            return value[node(i + kCellCorner[c][0], j + kCellCorner[c][1], k + kCellCorner[c][2])];
+        });
+        if (!offset)
             continue;
-        vec3 sum{0.0f};
-        int crossings = 0;
-        for (const auto& e : kEdge) {
-            const float a = v[e[0]], b = v[e[1]];
-            if ((a < 0.0f) == (b < 0.0f))
-                continue;
-            const float t = a / (a - b);
-            const vec3 pa{static_cast<float>(kCorner[e[0]][0]),
-                          static_cast<float>(kCorner[e[0]][1]),
-                          static_cast<float>(kCorner[e[0]][2])};
-            const vec3 pb{static_cast<float>(kCorner[e[1]][0]),
-                          static_cast<float>(kCorner[e[1]][1]),
-                          static_cast<float>(kCorner[e[1]][2])};
-            sum += pa + (pb - pa) * t;
-            ++crossings;
-        }
         cell_vertex[cell(i, j, k)] = static_cast<std::int32_t>(mesh.positions.size());
-        mesh.positions.push_back(position(i, j, k) + sum / static_cast<float>(crossings) * h);
+        mesh.positions.push_back(position(i, j, k) + *offset * h);
     }
     const auto vertex_of = [&](int i, int j, int k) -> std::int64_t {
         if (i < 0 || j < 0 || k < 0 || i + 1 >= nx || j + 1 >= ny || k + 1 >= nz)

@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "generate_internal.hpp"
+#include "surface_nets_cell.hpp"
 
 namespace injmap::gen {
 
@@ -213,20 +214,6 @@ Mesh mesh_skin(const BodySdf& sdf, float h, unsigned threads, std::size_t target
     }
 
     // One vertex per crossed cell.
-    static constexpr std::array<std::array<int, 3>, 8> kCorner = {
-        {{0, 0, 0}, {1, 0, 0}, {0, 1, 0}, {1, 1, 0}, {0, 0, 1}, {1, 0, 1}, {0, 1, 1}, {1, 1, 1}}};
-    static constexpr std::array<std::array<int, 2>, 12> kEdge = {{{0, 1},
-                                                                  {2, 3},
-                                                                  {4, 5},
-                                                                  {6, 7},
-                                                                  {0, 2},
-                                                                  {1, 3},
-                                                                  {4, 6},
-                                                                  {5, 7},
-                                                                  {0, 4},
-                                                                  {1, 5},
-                                                                  {2, 6},
-                                                                  {3, 7}}};
     std::vector<std::int32_t> cell_vertex(
         static_cast<std::size_t>(g.nx - 1) * (g.ny - 1) * (g.nz - 1), -1);
     Mesh mesh;
@@ -235,37 +222,14 @@ Mesh mesh_skin(const BodySdf& sdf, float h, unsigned threads, std::size_t target
         const int i = node[0], j = node[1], k = node[2];
         if (i + 1 >= g.nx || j + 1 >= g.ny || k + 1 >= g.nz)
             continue;
-        float v[8];
-        int inside = 0;
-        bool complete = true;
-        for (int c = 0; c < 8; ++c) {
-            v[c] = value[g.node(i + kCorner[c][0], j + kCorner[c][1], k + kCorner[c][2])];
-            if (std::isnan(v[c])) {
-                complete = false;
-                break;
-            }
-            inside += v[c] < 0.0f ? 1 : 0;
-        }
-        if (!complete || inside == 0 || inside == 8)
+        const auto offset = cell_crossing_mean([&](int c) {
+            return value[g.node(i + kCellCorner[c][0], j + kCellCorner[c][1],
+                                k + kCellCorner[c][2])];
+        });
+        if (!offset)
             continue;
-        vec3 sum{0.0f};
-        int crossings = 0;
-        for (const auto& e : kEdge) {
-            const float a = v[e[0]], b = v[e[1]];
-            if ((a < 0.0f) == (b < 0.0f))
-                continue;
-            const float t = a / (a - b);
-            const vec3 pa{static_cast<float>(kCorner[e[0]][0]),
-                          static_cast<float>(kCorner[e[0]][1]),
-                          static_cast<float>(kCorner[e[0]][2])};
-            const vec3 pb{static_cast<float>(kCorner[e[1]][0]),
-                          static_cast<float>(kCorner[e[1]][1]),
-                          static_cast<float>(kCorner[e[1]][2])};
-            sum += pa + (pb - pa) * t;
-            ++crossings;
-        }
         cell_vertex[g.cell(i, j, k)] = static_cast<std::int32_t>(mesh.positions.size());
-        mesh.positions.push_back(g.position(i, j, k) + sum / static_cast<float>(crossings) * h);
+        mesh.positions.push_back(g.position(i, j, k) + *offset * h);
         vertex_cell.push_back({i, j, k});
     }
     // Cell i mirrors cell nx − 2 − i; left cells are those below x = 0 (i < half_x).

@@ -284,6 +284,46 @@ bool valid_id(std::string_view id) {
     });
 }
 
+// The "id" of a [[muscles]] or [[bones]] entry (required; lowercase letters, digits, '-' or '_').
+// Clears `ok` after reporting what is wrong.
+std::string entry_id(ManifestReader& r, const toml::table& entry, const char* table,
+                     const char* kind, const SourceLocation& where, bool& ok) {
+    const auto id = r.string_at(entry, "id", true, table, where);
+    if (!id) {
+        ok = false;
+        return {};
+    }
+    if (!valid_id(*id)) {
+        r.error("manifest.bad-value",
+                std::string(kind) + " id '" + *id +
+                    "' must be lowercase letters, digits, '-' or '_'",
+                r.at(*entry.get("id")));
+        ok = false;
+    }
+    return *id;
+}
+
+// The "side" of such an entry; nullopt when absent (an error only when `required`) or wrong, in
+// which case `ok` is cleared after reporting.
+std::optional<Side> entry_side(ManifestReader& r, const toml::table& entry, const char* table,
+                               bool required, const SourceLocation& where, bool& ok) {
+    const auto side = r.string_at(entry, "side", required, table, where);
+    if (!side) {
+        if (required || entry.get("side"))
+            ok = false;
+        return std::nullopt;
+    }
+    if (auto s = side_from_string(*side))
+        return s;
+    static constexpr std::array kSides = {"left", "right", "midline"};
+    r.error("manifest.bad-value",
+            "side '" + *side + "' must be one of " + join_quoted(kSides) +
+                did_you_mean(*side, kSides),
+            r.at(*entry.get("side")));
+    ok = false;
+    return std::nullopt;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Meshes from OBJ groups
 
@@ -611,32 +651,9 @@ Result<Model> load(const fs::path& manifest_path) {
                 r.check_keys(entry, std::array{"id", "side", "group", "layer"}, "[[muscles]]");
                 MuscleEntry m;
                 bool ok = true;
-                if (auto id = r.string_at(entry, "id", true, "[[muscles]]", entry_location)) {
-                    if (!valid_id(*id)) {
-                        r.error("manifest.bad-value",
-                                "muscle id '" + *id +
-                                    "' must be lowercase letters, digits, '-' or '_'",
-                                r.at(*entry.get("id")));
-                        ok = false;
-                    }
-                    m.id = *id;
-                } else {
-                    ok = false;
-                }
-                if (auto side = r.string_at(entry, "side", true, "[[muscles]]", entry_location)) {
-                    if (auto s = side_from_string(*side)) {
-                        m.side = *s;
-                    } else {
-                        static constexpr std::array kSides = {"left", "right", "midline"};
-                        r.error("manifest.bad-value",
-                                "side '" + *side + "' must be one of " + join_quoted(kSides) +
-                                    did_you_mean(*side, kSides),
-                                r.at(*entry.get("side")));
-                        ok = false;
-                    }
-                } else {
-                    ok = false;
-                }
+                m.id = entry_id(r, entry, "[[muscles]]", "muscle", entry_location, ok);
+                if (auto side = entry_side(r, entry, "[[muscles]]", true, entry_location, ok))
+                    m.side = *side;
                 if (auto layer =
                         r.string_at(entry, "layer", false, "[[muscles]]", entry_location)) {
                     static constexpr std::array kLayers = {"sheet", "strap", "deep"};
@@ -698,32 +715,9 @@ Result<Model> load(const fs::path& manifest_path) {
                 r.check_keys(entry, std::array{"id", "side", "group"}, "[[bones]]");
                 BoneEntry b;
                 bool ok = true;
-                if (auto id = r.string_at(entry, "id", true, "[[bones]]", entry_location)) {
-                    if (!valid_id(*id)) {
-                        r.error("manifest.bad-value",
-                                "bone id '" + *id +
-                                    "' must be lowercase letters, digits, '-' or '_'",
-                                r.at(*entry.get("id")));
-                        ok = false;
-                    }
-                    b.id = *id;
-                } else {
-                    ok = false;
-                }
-                if (auto side = r.string_at(entry, "side", false, "[[bones]]", entry_location)) {
-                    if (auto s = side_from_string(*side)) {
-                        b.side = *s;
-                    } else {
-                        static constexpr std::array kSides = {"left", "right", "midline"};
-                        r.error("manifest.bad-value",
-                                "side '" + *side + "' must be one of " + join_quoted(kSides) +
-                                    did_you_mean(*side, kSides),
-                                r.at(*entry.get("side")));
-                        ok = false;
-                    }
-                } else if (entry.get("side")) {
-                    ok = false;
-                }
+                b.id = entry_id(r, entry, "[[bones]]", "bone", entry_location, ok);
+                if (auto side = entry_side(r, entry, "[[bones]]", false, entry_location, ok))
+                    b.side = *side;
                 Bone probe;
                 probe.id = b.id;
                 probe.side = b.side;

@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <mutex>
+#include <optional>
 
 #include <glm/common.hpp>
 #include <glm/geometric.hpp>
@@ -51,6 +52,30 @@ struct Node {
 struct Triangle {
     glm::vec3 a, b, c;
 };
+
+// Where a ray meets a triangle (Möller–Trumbore): distance t along `dir` (in its units),
+// barycentric u, v and the determinant (positive when the ray enters the triangle's front).
+struct RayTriangleHit {
+    float t, u, v, det;
+};
+inline std::optional<RayTriangleHit> intersect(const Triangle& tri, const glm::vec3& origin,
+                                               const glm::vec3& dir) {
+    const glm::vec3 e1 = tri.b - tri.a, e2 = tri.c - tri.a;
+    const glm::vec3 pvec = glm::cross(dir, e2);
+    const float det = glm::dot(e1, pvec);
+    if (std::fabs(det) < 1e-12f)
+        return std::nullopt; // parallel to the triangle (or a degenerate one)
+    const float inv_det = 1.0f / det;
+    const glm::vec3 tvec = origin - tri.a;
+    const float u = glm::dot(tvec, pvec) * inv_det;
+    if (u < 0.0f || u > 1.0f)
+        return std::nullopt;
+    const glm::vec3 qvec = glm::cross(tvec, e1);
+    const float v = glm::dot(dir, qvec) * inv_det;
+    if (v < 0.0f || u + v > 1.0f)
+        return std::nullopt;
+    return RayTriangleHit{glm::dot(e2, qvec) * inv_det, u, v, det};
+}
 
 float box_distance2(const glm::vec3& lo, const glm::vec3& hi, const glm::vec3& p) {
     const glm::vec3 d = glm::max(glm::max(lo - p, p - hi), glm::vec3(0.0f));
@@ -414,27 +439,11 @@ std::optional<SurfaceHit> SurfaceIndex::ray_cast(const glm::vec3& origin,
         const Node& node = nodes[index];
         if (node.count > 0) {
             for (std::uint32_t i = node.right_or_first; i < node.right_or_first + node.count; ++i) {
-                // Möller–Trumbore
-                const Triangle& tri = tris[i];
-                const glm::vec3 e1 = tri.b - tri.a, e2 = tri.c - tri.a;
-                const glm::vec3 pvec = glm::cross(dir, e2);
-                const float det = glm::dot(e1, pvec);
-                if (std::fabs(det) < 1e-12f)
-                    continue; // parallel to the triangle (or a degenerate one)
-                const float inv_det = 1.0f / det;
-                const glm::vec3 tvec = origin - tri.a;
-                const float u = glm::dot(tvec, pvec) * inv_det;
-                if (u < 0.0f || u > 1.0f)
-                    continue;
-                const glm::vec3 qvec = glm::cross(tvec, e1);
-                const float v = glm::dot(dir, qvec) * inv_det;
-                if (v < 0.0f || u + v > 1.0f)
-                    continue;
-                const float t = glm::dot(e2, qvec) * inv_det;
-                if (t > 0.0f && t <= best_t) {
-                    best_t = t;
+                const auto hit = intersect(tris[i], origin, dir);
+                if (hit && hit->t > 0.0f && hit->t <= best_t) {
+                    best_t = hit->t;
                     best_tri = i;
-                    best_w = {1.0f - u - v, u, v};
+                    best_w = {1.0f - hit->u - hit->v, hit->u, hit->v};
                     found = true;
                 }
             }
@@ -492,24 +501,9 @@ std::vector<RayCrossing> SurfaceIndex::ray_crossings(const glm::vec3& origin,
         if (node.count > 0) {
             for (std::uint32_t i = node.right_or_first; i < node.right_or_first + node.count; ++i) {
                 // Möller–Trumbore, as in ray_cast; det > 0 ⇔ dot(dir, face normal) < 0.
-                const Triangle& tri = tris[i];
-                const glm::vec3 e1 = tri.b - tri.a, e2 = tri.c - tri.a;
-                const glm::vec3 pvec = glm::cross(dir, e2);
-                const float det = glm::dot(e1, pvec);
-                if (std::fabs(det) < 1e-12f)
-                    continue;
-                const float inv_det = 1.0f / det;
-                const glm::vec3 tvec = origin - tri.a;
-                const float u = glm::dot(tvec, pvec) * inv_det;
-                if (u < 0.0f || u > 1.0f)
-                    continue;
-                const glm::vec3 qvec = glm::cross(tvec, e1);
-                const float v = glm::dot(dir, qvec) * inv_det;
-                if (v < 0.0f || u + v > 1.0f)
-                    continue;
-                const float t = glm::dot(e2, qvec) * inv_det;
-                if (t > 0.0f && t <= max_distance)
-                    out.push_back({t, det > 0.0f, impl_->original[i]});
+                const auto hit = intersect(tris[i], origin, dir);
+                if (hit && hit->t > 0.0f && hit->t <= max_distance)
+                    out.push_back({hit->t, hit->det > 0.0f, impl_->original[i]});
             }
             continue;
         }

@@ -874,6 +874,15 @@ Result<Model> load(const fs::path& manifest_path) {
                                       {}});
         return finish();
     }
+    // A group whose coordinates overflow float millimetres after the unit conversion.
+    const auto overflowed = [&](const std::string& name, const detail::ObjGroup& group) {
+        result.diagnostics.push_back(
+            {Severity::error,
+             "obj.non-finite",
+             "coordinates of '" + name + "' overflow when converted to millimetres",
+             {obj_path->string(), group.first_line, 0},
+             {}});
+    };
     for (const auto& entry : muscles) {
         const detail::ObjGroup* group = obj.value->find_group(entry.group);
         Muscle muscle;
@@ -883,12 +892,7 @@ Result<Model> load(const fs::path& manifest_path) {
         bool has_uvs = false;
         muscle.mesh = build_muscle(*obj.value, *group, frame, has_uvs);
         if (non_finite(muscle.mesh)) {
-            result.diagnostics.push_back(
-                {Severity::error,
-                 "obj.non-finite",
-                 "coordinates of '" + entry.group + "' overflow when converted to millimetres",
-                 {obj_path->string(), group->first_line, 0},
-                 {}});
+            overflowed(entry.group, *group);
             continue;
         }
         if (!has_uvs)
@@ -910,12 +914,7 @@ Result<Model> load(const fs::path& manifest_path) {
         bone.side = entry.side;
         bone.mesh = build_skin(*obj.value, *group, frame); // welded by position, like the skin
         if (non_finite(bone.mesh)) {
-            result.diagnostics.push_back(
-                {Severity::error,
-                 "obj.non-finite",
-                 "coordinates of '" + entry.group + "' overflow when converted to millimetres",
-                 {obj_path->string(), group->first_line, 0},
-                 {}});
+            overflowed(entry.group, *group);
             continue;
         }
         model.bones.push_back(std::move(bone));

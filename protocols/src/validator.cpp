@@ -769,13 +769,9 @@ void check_muscle_under(const Protocol& p, const PlacedProtocol& placed,
         const Site& s = *sites[i];
         if (!ps.placed || !model_has_muscle_key(model, s.muscle))
             continue;
-        const auto ids = model.expand_muscle_key(s.muscle);
         bool any = false, found = false;
         for (std::size_t m = 0; m < model.muscles.size() && !found; ++m) {
-            const Muscle& muscle = model.muscles[m];
-            if (std::find(ids.begin(), ids.end(), muscle.id) == ids.end())
-                continue;
-            if (s.side != Side::midline && muscle.side != Side::midline && muscle.side != s.side)
+            if (!is_site_target(model, s, model.muscles[m]))
                 continue;
             any = true;
             const SurfaceIndex& index = queries.muscle_index(m);

@@ -656,13 +656,15 @@ Result<Model> load(const fs::path& manifest_path) {
                     m.side = *side;
                 if (auto layer =
                         r.string_at(entry, "layer", false, "[[muscles]]", entry_location)) {
-                    static constexpr std::array kLayers = {"sheet", "strap", "deep"};
+                    static constexpr std::array kLayers = {"sheet", "strap", "deep", "aponeurosis"};
                     if (*layer == "sheet") {
                         m.layer = MuscleLayer::sheet;
                     } else if (*layer == "strap") {
                         m.layer = MuscleLayer::strap;
                     } else if (*layer == "deep") {
                         m.layer = MuscleLayer::deep;
+                    } else if (*layer == "aponeurosis") {
+                        m.layer = MuscleLayer::aponeurosis;
                     } else {
                         r.error("manifest.bad-value",
                                 "layer '" + *layer + "' must be one of " + join_quoted(kLayers) +

@@ -32,7 +32,7 @@ namespace {
 //   str OBJ path, u64 OBJ size, u64 OBJ hash
 //   u64 payload size, u64 payload hash, payload (the Model and the load's warnings)
 constexpr std::array<char, 8> kMagic = {'I', 'N', 'J', 'M', 'A', 'P', 'M', 'C'};
-constexpr std::uint32_t kVersion = 3; // 2: Model::skin_paint; 3: bones
+constexpr std::uint32_t kVersion = 4; // 2: Model::skin_paint; 3: bones; 4: aponeurosis layer
 
 // The serializer below writes every field of these types; a new field must be added there (and
 // kVersion bumped). These asserts fail the build when the types change, as a reminder.
@@ -232,7 +232,7 @@ std::optional<Result<Model>> read_payload(In& in) {
         Muscle& m = model.muscles.emplace_back();
         m.id = in.str();
         m.side = in.enumeration<Side>(static_cast<int>(Side::midline));
-        m.layer = in.enumeration<MuscleLayer>(static_cast<int>(MuscleLayer::deep));
+        m.layer = in.enumeration<MuscleLayer>(static_cast<int>(MuscleLayer::aponeurosis));
         in.mesh(m.mesh);
         in.vec(m.fibre_directions);
         if (!valid_mesh(m.mesh))

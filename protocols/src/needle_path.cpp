@@ -105,7 +105,8 @@ std::vector<NeedleSegment> needle_path(const ModelQueries& queries, const glm::v
         }
     };
     for (std::size_t i = 0; i < model.muscles.size(); ++i)
-        if (segment_meets_box(queries.muscle_bounds(i), origin, dir, end))
+        if (model.muscles[i].layer != MuscleLayer::aponeurosis &&
+            segment_meets_box(queries.muscle_bounds(i), origin, dir, end))
             add(queries.muscle_index(i), StructureKind::muscle, model.muscles[i].id,
                 model.muscles[i].side, i);
     const std::size_t bones =

@@ -460,7 +460,8 @@ TEST_P(GeneratedModel, LoadsWithEveryLandmarkMuscleAndGroup) {
     }
     EXPECT_NE(m.find_muscle("procerus", Side::midline), nullptr);
     EXPECT_EQ(m.expand_muscle_key("cervical_paraspinal"),
-              (std::vector<std::string>{"splenius_capitis", "semispinalis_capitis"}));
+              (std::vector<std::string>{"splenius_capitis", "splenius_cervicis",
+                                        "semispinalis_capitis"}));
     EXPECT_EQ(m.expand_muscle_key("scalenes").size(), 3u);
     for (const Muscle& muscle : m.muscles) {
         ASSERT_EQ(muscle.fibre_directions.size(), muscle.mesh.positions.size()) << muscle.key();

@@ -89,7 +89,12 @@ Model generate_model(std::string_view id, const GenerateOptions& options) {
     model.muscles = gen::build_muscles(sdf, model.landmarks);
     add_eyeballs(model.skin, sdf.skeleton());
     model.bones = gen::build_bones(sdf, options.threads);
-    model.groups["cervical_paraspinal"] = {"splenius_capitis", "semispinalis_capitis"};
+    // The paraspinal muscles of PREEMPT's cervical paraspinal group (domain.md §1.3 also counts
+    // the trapezius, which these sites cross first but which has its own step).
+    model.groups["cervical_paraspinal"] = {"splenius_capitis", "splenius_cervicis",
+                                           "semispinalis_capitis"};
+    model.groups["orbicularis_oculi"] = {
+        "orbicularis_oculi_pretarsal", "orbicularis_oculi_preseptal", "orbicularis_oculi_orbital"};
     model.groups["scalenes"] = {"scalenus_anterior", "scalenus_medius", "scalenus_posterior"};
     return model;
 }

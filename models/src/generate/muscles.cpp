@@ -277,17 +277,56 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
     const float ss = s.suprasternal_height;
 
     // ---- Face and scalp sheets
+    const vec3 crown = s.cranium_centre;
+    // A point on the skin seen from the cranium's centre (for sheets that wrap over the vault).
+    const auto radial = [&](vec3 direction) {
+        const vec3 d = glm::normalize(direction);
+        return cast(crown + d * 300.0f, crown);
+    };
     {
-        // Frontalis: galea (u = 0, high on the forehead) → brow skin (u = 1); v medial → lateral.
-        // Its lower medial border stays above the corrugator and procerus.
+        // Frontalis (one sheet per side, the two bellies meeting low in the midline and parting
+        // upwards): galea (u = 0, the curved upper border near the hairline) → skin of the brow
+        // (u = 1); v medial → lateral, the lateral border on the temporal line. Its lower medial
+        // border stays above the corrugator and procerus; the orbital orbicularis overlaps its
+        // lowest fibres superficially, as in life.
         Builder b{sdf, {}, {}};
-        const float top = glabella.y + 68.0f * H.y;
-        Curve origin{{front(3, top), front(24 * F.x, top - 2), front(46 * F.x, top - 8)}};
-        Curve insertion{{front(3, glabella.y + 17 * F.y), front(22 * F.x, glabella.y + 12 * F.y),
-                         front(36 * F.x, L("brow_lateral_left").y + 5 * F.y),
-                         front(47 * F.x, L("brow_lateral_left").y + 4 * F.y)}};
-        add_sheet(b, ruled(origin, insertion), flat(2.5f), flat(5.5f), 18, 16);
+        const vec3 hairline = L("frontal_hairline");
+        const float top = std::max(hairline.y + 6.0f * H.y, glabella.y + 62.0f * H.y);
+        Curve origin{{front(7 * F.x, top), front(22 * F.x, top - 1), front(36 * F.x, top - 7),
+                      front(48 * F.x, top - 20), front(53 * F.x, top - 34)}};
+        const vec3 brow_l = L("brow_lateral_left"), brow_m = L("brow_medial_left");
+        Curve insertion{{front(3, glabella.y + 15 * F.y), front(14 * F.x, brow_m.y + 1 * F.y),
+                         front(28 * F.x, brow_m.y), front(40 * F.x, brow_l.y + 1 * F.y),
+                         front(brow_l.x + 3 * F.x, brow_l.y + 2 * F.y)}};
+        // Thinner at the brow, where it lies over the corrugator and under the orbital
+        // orbicularis (the soft tissue to the bone is ~6 mm there: De Greef 2006).
+        add_sheet(
+            b, ruled(origin, insertion), [](float u, float) { return 2.5f + 0.3f * u; },
+            [](float u, float) { return 4.6f + 1.2f * std::sin(kPi * u) - 0.8f * u; }, 24, 20);
         both(finish(b, "frontalis", Side::left, MuscleLayer::sheet, 2.0f));
+    }
+    {
+        // Galea aponeurotica: the tendon sheet over the vault joining the frontal and occipital
+        // bellies, between the temporal lines (one midline sheet, drawn as tendon). Built with u
+        // front → back, v right → left.
+        Builder b{sdf, {}, {}};
+        const vec3 hairline = L("frontal_hairline");
+        const float front_angle = std::atan2(hairline.y - crown.y, hairline.z - crown.z);
+        const float back_angle = std::atan2(inion.y + 40.0f * H.y - crown.y, inion.z - crown.z);
+        const Patch patch = [&](float u, float v) {
+            const float a = front_angle + (back_angle - front_angle) * u;
+            // Half-width as an angle: the temporal lines run closest to the midline over the
+            // parietal eminences.
+            const float half = 0.80f + 0.18f * std::sin(kPi * u);
+            const float side = (2.0f * v - 1.0f) * half;
+            return radial(
+                vec3(std::sin(side), std::cos(side) * std::sin(a), std::cos(side) * std::cos(a)));
+        };
+        add_sheet(b, patch, flat(3.2f), flat(4.0f), 28, 20);
+        for (auto& uv : b.mesh.uvs)
+            uv.x = 0.0f; // all tendon (model.hpp: MuscleLayer::aponeurosis)
+        out.push_back(
+            finish(b, "galea_aponeurotica", Side::midline, MuscleLayer::aponeurosis, 2.8f));
     }
     {
         // Corrugator: medial superciliary arch (deep, on the bone) → skin of the mid-brow, rising
@@ -295,10 +334,10 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
         // PREEMPT injects it. A thin strap between the skin's fat and the bone (the glabella's
         // soft tissue is ~6 mm: De Greef 2006), 3–5 mm deep.
         Builder b{sdf, {}, {}};
-        Curve path{{front(7 * F.x, nasion.y + 6 * F.y), front(18 * F.x, glabella.y + 9 * F.y),
+        Curve path{{front(9 * F.x, nasion.y + 6 * F.y), front(18 * F.x, glabella.y + 9 * F.y),
                     front(33 * F.x, glabella.y + 11 * F.y)}};
-        add_strap(b, path, linear(4.8f, 4.0f), belly(3.0f, 6.0f), constant(1.0f), 24, 12);
-        both(finish(b, "corrugator", Side::left, MuscleLayer::strap, 3.0f));
+        add_strap(b, path, constant(4.8f), belly(3.0f, 6.0f), constant(0.9f), 24, 12);
+        both(finish(b, "corrugator", Side::left, MuscleLayer::strap, 3.8f));
     }
     {
         // Procerus (midline): nasal bone (u = 0) → glabellar skin (u = 1); v right → left.
@@ -312,15 +351,73 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
         out.push_back(finish(b, "procerus", Side::midline, MuscleLayer::sheet, 2.2f));
     }
     {
-        // Temporalis: temporal line (u = 0) → above the zygomatic arch towards the coronoid
-        // (u = 1); v anterior → posterior. A fan: the lower edge is much shorter.
+        // Orbicularis oculi: three concentric rings round the eye, fibres running round it (u goes
+        // once round, starting and ending at the medial palpebral ligament, drawn as tendon; v
+        // inner → outer). Pretarsal over the tarsal plates next to the lid margins, preseptal over
+        // the orbital septum, orbital over the orbital rim onto the brow and cheek. Radii (mm,
+        // medial / lateral / up / down from the centre of the fissure) after the usual atlas
+        // proportions: tarsal plate 10 mm high in the upper lid, 4-5 mm in the lower; orbital
+        // opening ~40 × 35 mm; the orbital part reaching ~1 cm beyond the rim.
+        const vec3 mc = L("medial_canthus_left"), lc = L("lateral_canthus_left");
+        const vec3 centre = 0.5f * (mc + lc);
+        const float half_fissure = 0.5f * glm::length(glm::vec2(lc.x - mc.x, lc.y - mc.y));
+        struct Ellipse {
+            float medial, lateral, up, down;
+        };
+        const auto scaled = [&](Ellipse e) {
+            return Ellipse{e.medial * F.x, e.lateral * F.x, e.up * F.y, e.down * F.y};
+        };
+        const auto ring_point = [&](Ellipse e, float u) {
+            const float a = kPi - 2.0f * kPi * u; // medial → up → lateral → down → medial
+            const float c = std::cos(a), sn = std::sin(a);
+            const float x = centre.x + c * (c < 0.0f ? e.medial : e.lateral);
+            const float y = centre.y + sn * (sn > 0.0f ? e.up : e.down);
+            return front(x, y);
+        };
+        struct Part {
+            const char* id;
+            Ellipse inner, outer;
+            float outer_depth, inner_depth, min_depth;
+        };
+        const Ellipse fissure{half_fissure + 0.5f, half_fissure + 0.5f, 1.2f, 1.2f};
+        const Ellipse tarsal = scaled({half_fissure + 1.5f, half_fissure + 2.5f, 9.0f, 4.5f});
+        const Ellipse rim = scaled({18.0f, 20.0f, 16.0f, 15.0f});
+        const Ellipse orbital = scaled({24.0f, 31.0f, 30.0f, 25.0f});
+        const Part parts[] = {{"orbicularis_oculi_pretarsal", fissure, tarsal, 0.8f, 1.6f, 0.6f},
+                              {"orbicularis_oculi_preseptal", tarsal, rim, 1.0f, 2.0f, 0.7f},
+                              {"orbicularis_oculi_orbital", rim, orbital, 1.4f, 2.6f, 1.2f}};
+        for (const auto& part : parts) {
+            Builder b{sdf, {}, {}};
+            const Ellipse in = part.inner, outer_ring = part.outer;
+            const Patch patch = [&](float u, float v) {
+                return (1.0f - v) * ring_point(in, u) + v * ring_point(outer_ring, u);
+            };
+            add_sheet(b, patch, flat(part.outer_depth), flat(part.inner_depth), 64, 4);
+            both(finish(b, part.id, Side::left, MuscleLayer::sheet, part.min_depth));
+        }
+    }
+    {
+        // Temporalis: a fan from the temporal fossa, its upper border the superior temporal line
+        // (u = 0), converging (u = 1) into the tendon that passes deep to the zygomatic arch to the
+        // coronoid process; v anterior → posterior.
         Builder b{sdf, {}, {}};
-        Curve origin{{lateral(38 * H.y, 58 * H.z), lateral(72 * H.y, 42 * H.z),
-                      lateral(88 * H.y, 8 * H.z), lateral(78 * H.y, -26 * H.z),
-                      lateral(52 * H.y, -46 * H.z)}};
+        Curve origin{{lateral(34 * H.y, 60 * H.z), lateral(66 * H.y, 48 * H.z),
+                      lateral(86 * H.y, 18 * H.z), lateral(84 * H.y, -18 * H.z),
+                      lateral(62 * H.y, -44 * H.z), lateral(30 * H.y, -52 * H.z)}};
         Curve insertion{
-            {lateral(12 * F.y, 40 * F.z), lateral(16 * F.y, 24 * F.z), lateral(20 * F.y, 8 * F.z)}};
-        add_sheet(b, ruled(origin, insertion), flat(3.5f), flat(9.5f), 16, 22);
+            {lateral(4 * F.y, 40 * F.z), lateral(6 * F.y, 29 * F.z), lateral(8 * F.y, 18 * F.z)}};
+        // The posterior fibres run forward above the ear before they turn down to the arch.
+        const vec3 helix = L("helix_top_left");
+        const Patch fan = ruled(origin, insertion);
+        const Patch over_ear = [=](float u, float v) {
+            vec3 p = fan(u, v);
+            const float behind = std::clamp((helix.z + 16.0f - p.z) / 12.0f, 0.0f, 1.0f);
+            p.y = std::max(p.y, p.y + (helix.y + 5.0f - p.y) * behind);
+            return p;
+        };
+        add_sheet(
+            b, over_ear, [](float u, float) { return 3.5f + 8.0f * u * u * u; },
+            [](float u, float) { return 9.5f + 7.0f * u * u * u; }, 20, 26);
         both(finish(b, "temporalis", Side::left, MuscleLayer::sheet, 3.0f));
     }
     {
@@ -336,19 +433,26 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
 
     // ---- Back of the neck and shoulders
     {
-        // Trapezius (descending and transverse parts down to T4): origin = inion, ligamentum
-        // nuchae, C7-T4 spines (u = 0, v top → bottom); insertion = lateral clavicle, acromion,
-        // spine of the scapula (u = 1).
+        // Trapezius in its three parts: descending (superior nuchal line, inion, ligamentum
+        // nuchae → lateral third of the clavicle), transverse (C7-T3 spines → acromion and the
+        // spine of the scapula) and ascending (T4 down to the crop → the tubercle at the medial end
+        // of the scapular spine). Origin (u = 0, v top → bottom) along the midline; insertion
+        // (u = 1) along clavicle, acromion and scapular spine, the ascending fibres converging.
         Builder b{sdf, {}, {}};
         const vec3 acromion = L("acromion_left"), spine = L("scapular_spine_medial_left");
         const vec3 clavicle =
             cast(s.clavicle_lateral + vec3(0, 80, -10), s.clavicle_lateral - vec3(0, 10, 10));
+        const float crop = s.cut_height + 8.0f;
+        const float t6 = t4.y - 2.0f * s.spine_step;
         Curve origin{{back(1.5f, inion.y - 4 * H.y), back(1.5f, 0.5f * (inion.y + c7.y)),
-                      back(1.5f, c7.y), back(1.5f, L("t2").y), back(1.5f, t4.y)}};
-        Curve insertion{
-            {clavicle, acromion,
-             back(0.5f * (acromion.x + spine.x) + 10 * T.x, 0.5f * (acromion.y + spine.y), -30),
-             spine}};
+                      back(1.5f, c7.y), back(1.5f, L("t2").y), back(1.5f, t4.y),
+                      back(1.5f, std::max(t6, crop + 12.0f)), back(1.5f, crop)}};
+        const vec3 spine_mid =
+            back(0.5f * (acromion.x + spine.x) + 10 * T.x, 0.5f * (acromion.y + spine.y), -30);
+        Curve insertion{{clavicle, acromion, spine_mid,
+                         back(0.5f * (spine_mid.x + spine.x), 0.5f * (spine_mid.y + spine.y), -30),
+                         spine, back(spine.x - 2.0f * T.x, spine.y - 4.0f * T.y, -30),
+                         back(spine.x - 4.0f * T.x, spine.y - 7.0f * T.y, -30)}};
         // The upper border runs down the side of the neck to the clavicle: a Coons-style blend
         // bends the ruled patch's top rows onto it.
         const vec3 neck_border = on_skin(L("neck_inflection_left") + vec3(-2, 0, 4));
@@ -357,14 +461,19 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
         const Patch base = ruled(origin, insertion);
         const Patch patch = [=](float u, float v) {
             const vec3 top_ruled = base(u, 0.0f);
-            return base(u, v) + (border.at(u) - top_ruled) * (1.0f - v) * (1.0f - v);
+            const float w = std::max(0.0f, 1.0f - 2.0f * v);
+            return base(u, v) + (border.at(u) - top_ruled) * w * w;
         };
         add_sheet(
-            b, patch, [](float, float v) { return 2.8f + 0.4f * v; },
+            b, patch, [](float, float v) { return 2.8f + 0.4f * std::min(1.0f, 2.0f * v); },
             [](float u, float v) {
-                return 5.5f + 3.5f * std::min(1.0f, v * 2.0f) * (1.0f - 0.3f * u);
+                // Thick in the descending part's free lateral fold, thin near the midline (over
+                // the splenius) and over the back.
+                const float fold =
+                    std::min(1.0f, v * 4.0f) * std::clamp(2.0f * u, 0.0f, 1.0f) * (1.0f - 0.3f * u);
+                return 5.0f + 4.0f * fold * std::clamp(2.0f - 3.0f * v, 0.3f, 1.0f);
             },
-            30, 28);
+            30, 44);
         both(finish(b, "trapezius", Side::left, MuscleLayer::sheet, 2.2f));
     }
     {
@@ -376,8 +485,13 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
         Curve insertion{{back(32 * H.x, inion.y - 6 * H.y), back(44 * H.x, inion.y - 14 * H.y),
                          on_skin(mastoid + vec3(-4, 4, -6))}};
         add_sheet(
-            b, ruled(origin, insertion), [](float, float) { return 9.5f; },
-            [](float u, float) { return 14.0f + 4.0f * std::sin(kPi * u); }, 24, 12);
+            b, ruled(origin, insertion),
+            // Deeper at the mastoid, where it passes under the sternocleidomastoid's insertion.
+            [](float u, float v) { return 7.5f + 7.0f * std::pow(u, 4.0f) * v * v; },
+            [](float u, float v) {
+                return 11.5f + 2.0f * std::sin(kPi * u) + 7.0f * std::pow(u, 4.0f) * v * v;
+            },
+            24, 12);
         both(finish(b, "splenius_capitis", Side::left, MuscleLayer::strap, 8.0f));
     }
     {
@@ -387,8 +501,9 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
         Curve origin{{back(8, t4.y + 4), back(30 * T.x, t4.y + 4, -20)}};
         Curve insertion{{back(4, inion.y - 10 * H.y), back(34 * H.x, inion.y - 13 * H.y)}};
         add_sheet(
-            b, ruled(origin, insertion), [](float u, float) { return 19.0f - 6.0f * u * u; },
-            [](float u, float) { return 32.0f - 12.0f * u * u; }, 26, 8);
+            b, ruled(origin, insertion),
+            [](float u, float) { return 14.0f + 5.0f * (1.0f - u) * (1.0f - u); },
+            [](float u, float) { return 30.0f - 10.0f * u * u; }, 26, 8);
         both(finish(b, "semispinalis_capitis", Side::left, MuscleLayer::deep, 10.0f));
     }
     {
@@ -444,7 +559,22 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
         Curve clavicular{
             {clav_origin, on_skin(0.6f * clav_origin + 0.4f * mid + vec3(4, 0, 0)), mid}};
         add_strap(b, clavicular, constant(9.5f), belly(5.0f, 7.0f), constant(3.5f), 20, 12);
-        both(finish(b, "sternocleidomastoid", Side::left, MuscleLayer::strap, 3.0f));
+        both(finish(b, "sternocleidomastoid", Side::left, MuscleLayer::strap, 3.6f));
+    }
+    {
+        // Platysma: fascia over the upper pectoralis and deltoid below the clavicle (u = 0) → the
+        // lower border of the mandible and the skin of the lower face (u = 1); v medial → lateral.
+        // The two sheets leave a gap over the larynx and meet under the chin. A thin sheet just
+        // under the skin of the front and side of the neck.
+        Builder b{sdf, {}, {}};
+        const vec3 menton = L("menton"), gonion = L("gonion_left"), mouth = L("cheilion_left");
+        const vec3 clav = L("clavicle_mid_left");
+        Curve origin{{front(22 * T.x, ss - 16 * T.y), front(52 * T.x, clav.y - 16 * T.y),
+                      front(84 * T.x, clav.y - 12 * T.y, -10)}};
+        Curve insertion{{front(6, menton.y + 3 * F.y), front(22 * F.x, menton.y + 6 * F.y, 30),
+                         front(0.5f * (mouth.x + gonion.x), mouth.y - 16 * F.y, 30)}};
+        add_sheet(b, ruled(origin, insertion), flat(2.0f), flat(3.0f), 28, 14);
+        both(finish(b, "platysma", Side::left, MuscleLayer::sheet, 2.0f));
     }
     {
         // Longissimus capitis: transverse processes T1-T4 (u = 0) → posterior margin of the

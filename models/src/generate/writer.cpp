@@ -22,6 +22,8 @@ const char* layer_name(MuscleLayer layer) {
         return "strap";
     case MuscleLayer::deep:
         return "deep";
+    case MuscleLayer::aponeurosis:
+        return "aponeurosis";
     }
     return "strap";
 }

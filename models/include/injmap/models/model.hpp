@@ -20,7 +20,9 @@ enum class Side { left, right, midline };
 [[nodiscard]] const char* to_string(Side side);
 [[nodiscard]] std::optional<Side> side_from_string(std::string_view text);
 
-enum class MuscleLayer { sheet, strap, deep };
+// aponeurosis: a tendon sheet that belongs to a muscle (the galea aponeurotica): drawn as tendon
+// (its u is 0 everywhere), never a needle's target or a step's muscle.
+enum class MuscleLayer { sheet, strap, deep, aponeurosis };
 
 struct Muscle {
     std::string id; // anatomical key shared by both sides, e.g. "sternocleidomastoid"

@@ -535,7 +535,7 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
         };
         const Scalene scalenes[] = {{"scalenus_anterior", -78, 6, 44, 26},
                                     {"scalenus_medius", -66, -8, 58, 8},
-                                    {"scalenus_posterior", -92, -20, 72, -10}};
+                                    {"scalenus_posterior", -92, -15, 72, -5}};
         for (const auto& sc : scalenes) {
             Builder b{sdf, {}, {}};
             const vec3 top = lateral(sc.y0 * F.y, sc.z0 * n);

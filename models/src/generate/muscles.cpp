@@ -456,7 +456,7 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
         // The upper border runs down the side of the neck to the clavicle: a Coons-style blend
         // bends the ruled patch's top rows onto it.
         const vec3 neck_border = on_skin(L("neck_inflection_left") + vec3(-2, 0, 4));
-        Curve border{{origin.points.front(), back(28 * n, inion.y - 30 * H.y, -20),
+        Curve border{{origin.points.front(), back(26 * H.x, inion.y - 14 * H.y, -20),
                       on_skin(vec3(46 * n, -70 * T.y, -40 * n)), neck_border, clavicle}};
         const Patch base = ruled(origin, insertion);
         const Patch patch = [=](float u, float v) {

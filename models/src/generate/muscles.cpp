@@ -302,7 +302,7 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
         // orbicularis (the soft tissue to the bone is ~6 mm there: De Greef 2006).
         add_sheet(
             b, ruled(origin, insertion), [](float u, float) { return 2.5f + 0.3f * u; },
-            [](float u, float) { return 4.6f + 1.2f * std::sin(kPi * u) - 0.8f * u; }, 24, 20);
+            [](float u, float) { return 4.6f + 1.2f * std::sin(kPi * u) - 0.8f * u; }, 20, 16);
         both(finish(b, "frontalis", Side::left, MuscleLayer::sheet, 2.0f));
     }
     {
@@ -322,7 +322,7 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
             return radial(
                 vec3(std::sin(side), std::cos(side) * std::sin(a), std::cos(side) * std::cos(a)));
         };
-        add_sheet(b, patch, flat(3.2f), flat(4.0f), 28, 20);
+        add_sheet(b, patch, flat(3.2f), flat(4.0f), 22, 14);
         for (auto& uv : b.mesh.uvs)
             uv.x = 0.0f; // all tendon (model.hpp: MuscleLayer::aponeurosis)
         out.push_back(
@@ -473,7 +473,7 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
                     std::min(1.0f, v * 4.0f) * std::clamp(2.0f * u, 0.0f, 1.0f) * (1.0f - 0.3f * u);
                 return 5.0f + 4.0f * fold * std::clamp(2.0f - 3.0f * v, 0.3f, 1.0f);
             },
-            30, 44);
+            26, 36);
         both(finish(b, "trapezius", Side::left, MuscleLayer::sheet, 2.2f));
     }
     {

@@ -249,6 +249,7 @@ float draw_menu_bar(App& app) {
         ImGui::MenuItem("Bones", nullptr, &app.layers.bones);
         ImGui::MenuItem("Labels", nullptr, &app.layers.labels);
         ImGui::MenuItem("Needles", nullptr, &app.layers.needles);
+        ImGui::MenuItem("Regions", nullptr, &app.layers.regions);
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("Help")) {
@@ -414,6 +415,12 @@ void draw_view_toolbar(App& app) {
         if (ImGui::IsItemHovered())
             ImGui::SetTooltip("The skeleton, under see-through skin (X-ray) or alone (Skin off)");
         ImGui::SameLine();
+        if (toggle_button("Regions", app.layers.regions))
+            app.layers.regions = !app.layers.regions;
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("The seven injection regions on the skin (the current step's "
+                              "strongest)");
+        ImGui::SameLine();
         ImGui::TextColored(colour::muted, "|");
         const auto tones = render::skin_tones();
         for (std::size_t i = 0; i < tones.size(); ++i) {
@@ -438,6 +445,25 @@ void draw_view_toolbar(App& app) {
                 ImGui::SetTooltip("Skin tone: %.*s", int(tones[i].name.size()),
                                   tones[i].name.data());
             ImGui::PopID();
+        }
+        // Legend of the regions shown: a swatch and the name of each.
+        const Model* model = app.model();
+        if (app.layers.regions && model && !model->regions.empty() && app.mode_name() != "cd" &&
+            !(app.protocol().usable() &&
+              app.protocol().protocol->indication == Indication::cervical_dystonia)) {
+            const float swatch = ImGui::GetTextLineHeight() * 0.8f;
+            for (std::size_t k = 0; k < model->regions.size(); ++k) {
+                if (k % 4 != 0)
+                    ImGui::SameLine(0.0f, 10.0f);
+                const glm::vec3 c = render::region_color(model->regions[k].id);
+                ImGui::PushID(static_cast<int>(100 + k));
+                ImGui::ColorButton("##region", ImVec4(c.x, c.y, c.z, 1.0f),
+                                   ImGuiColorEditFlags_NoTooltip | ImGuiColorEditFlags_NoDragDrop,
+                                   ImVec2(swatch, swatch));
+                ImGui::PopID();
+                ImGui::SameLine(0.0f, 4.0f);
+                ImGui::TextUnformatted(model->regions[k].display_name.c_str());
+            }
         }
         ImGui::PopFont();
     }

@@ -261,7 +261,7 @@ void main() {
     // Muscle tint and regions over everything (hair too: the temples and occiput lie under it).
     c = mix(c, v_tint.rgb, smoothstep(0.15, 0.75, v_tint.a) * 0.62 * strength);
     // The weight rises linearly over ~24 mm across each outline: sharpened here to a ~10 mm edge.
-    c = mix(c, v_region, smoothstep(0.3, 0.7, v_region_w.x) * v_region_w.y * 0.62 * strength);
+    c = mix(c, v_region, smoothstep(0.3, 0.7, v_region_w.x) * v_region_w.y * 0.55 * strength);
     o_color = vec4(c, v_color.a);
 }
 )";

@@ -90,19 +90,45 @@ TEST(RenderRegions, VisibleAreaPerViewMatchesTheAnatomy) {
     EXPECT_GT(changed, c["front"]["forehead"] / 2);
 }
 
+// Pixels where `a` is bluer than `b` (blue minus red larger by more than 40).
+long bluer(const Image& a, const Image& b) {
+    long n = 0;
+    for (int y = 0; y < a.height; ++y)
+        for (int x = 0; x < a.width; ++x) {
+            const auto* p = a.pixel(x, y);
+            const auto* q = b.pixel(x, y);
+            n += (p[2] - p[0]) - (q[2] - q[0]) > 40;
+        }
+    return n;
+}
+
 // With a PREEMPT step, that step's region is drawn strong and the others faint; the report still
 // counts them all.
 TEST(RenderRegions, StepMakesItsRegionStrongest) {
     const fs::path dir = injmap::test::fresh_dir("RenderRegionsStep");
-    // Step 3 is frontalis: the forehead strong, the glabella faint.
-    const auto r = run_injmap({"render", "--protocol", "preempt-155", "--step", "3", "--highlight",
-                               "regions", "--size", "480x300", "-o", (dir / "s.png").string(),
-                               "--report", (dir / "s.json").string()},
-                              headless_env());
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    Counts c = counts_of(read_json(dir / "s.json"));
-    EXPECT_GT(c["front"]["forehead"], 300);
-    EXPECT_GT(c["front"]["glabella"], 20);
+    // Step 1 is the corrugator (the glabella strong, the forehead faint), step 3 frontalis.
+    for (const char* step : {"1", "3"}) {
+        const auto r = run_injmap({"render", "--protocol", "preempt-155", "--step", step,
+                                   "--highlight", "regions", "--size", "640x400", "-o",
+                                   (dir / "s").concat(step).concat(".png").string(), "--report",
+                                   (dir / "s").concat(step).concat(".json").string()},
+                                  headless_env());
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+    Counts c1 = counts_of(read_json(dir / "s1.json"));
+    Counts c3 = counts_of(read_json(dir / "s3.json"));
+    EXPECT_GT(c3["front"]["forehead"], 300);
+    EXPECT_EQ(c1["front"]["forehead"], c3["front"]["forehead"]); // counted whatever the strength
+    Image s1, s3;
+    ASSERT_TRUE(injmap::test::load_png(dir / "s1.png", s1));
+    ASSERT_TRUE(injmap::test::load_png(dir / "s3.png", s3));
+    // The forehead's sky blue is strong in step 3, faint in step 1: step 3 is much bluer over the
+    // forehead (the badges' changed states, a few hundred pixels, go both ways).
+    ASSERT_EQ(s1.width, s3.width);
+    const long up = bluer(s3, s1), down = bluer(s1, s3);
+    const long forehead = c3["front"]["forehead"];
+    EXPECT_GT(up, forehead / 2) << up;
+    EXPECT_GT(up, down + forehead / 4) << up << " vs " << down;
 }
 
 // Strongly reddened pixels: red well above green (the muscle tint; the bare skin and nearly all
@@ -123,7 +149,7 @@ TEST(RenderRegions, CervicalDystoniaMusclesAreTintedOnTheSkin) {
     const fs::path dir = injmap::test::fresh_dir("RenderCdTint");
     for (const char* id : {"cd-torticollis", "preempt-155"}) {
         const auto r = run_injmap({"render", "--protocol", id, "--view", "left", "--size",
-                                   "480x300", "-o", (dir / (std::string(id) + ".png")).string()},
+                                   "480x300", "-o", (dir / id).concat(".png").string()},
                                   headless_env());
         ASSERT_EQ(r.exit_code, 0) << id << ": " << r.err;
     }

@@ -307,8 +307,7 @@ struct Renderer::Impl {
     std::unique_ptr<Offscreen> scene; // draw(frame) with antialias: the frame before its copy
     // The antialiasing pass's output (colour only), copied back into the target.
     TextureTarget antialiased;
-    std::unique_ptr<Offscreen> offscreen;  // for render_rgba()
-    std::unique_ptr<Offscreen> region_ids; // for region_pixels()
+    std::unique_ptr<Offscreen> offscreen; // for render_rgba() and region_pixels()
     OverlayLayout layout;
 
     GLint uniform(const gl::Program& p, const char* name) const {
@@ -475,14 +474,16 @@ struct Renderer::Impl {
         if (e.skin.count == 0)
             return counts;
         ensure_regions(model, e);
-        if (!region_ids)
-            region_ids = std::make_unique<Offscreen>(frame.width, frame.height, 0);
-        region_ids->resize(frame.width, frame.height, 0);
+        // The target render_rgba() reads from (its image is read already): no second image's
+        // memory for the ids.
+        if (!offscreen)
+            offscreen = std::make_unique<Offscreen>(frame.width, frame.height, 0);
+        offscreen->resize(frame.width, frame.height, 0);
         const float aspect = float(frame.width) / float(std::max(frame.height, 1));
         const glm::mat4 view_proj =
             projection_matrix(frame.camera, aspect) * view_matrix(frame.camera);
         cull_skin(e, camera_basis(frame.camera).eye, view_proj);
-        glBindFramebuffer(GL_FRAMEBUFFER, region_ids->draw_framebuffer());
+        glBindFramebuffer(GL_FRAMEBUFFER, offscreen->draw_framebuffer());
         glViewport(0, 0, frame.width, frame.height);
         glDisable(GL_SCISSOR_TEST);
         glDisable(GL_BLEND);
@@ -503,12 +504,23 @@ struct Renderer::Impl {
         glBindVertexArray(0);
         glDisable(GL_CULL_FACE);
         glDisable(GL_DEPTH_TEST);
-        const std::vector<std::uint8_t> rgba = region_ids->read_rgba();
-        for (std::size_t i = 0; i < rgba.size(); i += 4) {
-            const unsigned id = rgba[i];
-            if (id >= 1 && id <= counts.size())
-                ++counts[id - 1];
+        // The red channel only, in bands of rows (a small buffer, not a copy of the image).
+        glBindFramebuffer(GL_READ_FRAMEBUFFER, offscreen->draw_framebuffer());
+        GLint pack = 0;
+        glGetIntegerv(GL_PACK_ALIGNMENT, &pack);
+        glPixelStorei(GL_PACK_ALIGNMENT, 1);
+        constexpr int kBand = 64;
+        std::vector<std::uint8_t> band(std::size_t(frame.width) * kBand);
+        for (int y = 0; y < frame.height; y += kBand) {
+            const int rows = std::min(kBand, frame.height - y);
+            glReadPixels(0, y, frame.width, rows, GL_RED, GL_UNSIGNED_BYTE, band.data());
+            for (std::size_t i = 0; i < std::size_t(frame.width) * std::size_t(rows); ++i) {
+                const unsigned id = band[i];
+                if (id >= 1 && id <= counts.size())
+                    ++counts[id - 1];
+            }
         }
+        glPixelStorei(GL_PACK_ALIGNMENT, pack);
         return counts;
     }
 

@@ -253,8 +253,11 @@ std::vector<SkinRegion> compute_skin_regions(const Model& model) {
             const float y_lo = c7->y + 0.3f * (inion->y - c7->y);
             const float z_max = mastoid->z;
             w = [=](const Point& p) {
-                const float d = box_distance({p.q.x, p.q.y}, {-x_max, y_lo}, {x_max, y_hi}, 10.0f);
-                return border(d) * facing_back(p, z_max);
+                // The lower edge fades over 80 mm, not 24: the skin's triangles on the back of the
+                // neck are long slivers that would draw a sharper edge as a saw.
+                const float d =
+                    box_distance({p.q.x, p.q.y}, {-x_max, y_lo - 60.0f}, {x_max, y_hi}, 10.0f);
+                return border(d) * ramp(y_lo - 40.0f, y_lo + 40.0f, p.q.y) * facing_back(p, z_max);
             };
         }
         defs.push_back({"neck", "Back of the neck", w});

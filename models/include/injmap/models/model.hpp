@@ -47,9 +47,9 @@ struct Bone {
 struct SkinRegion {
     std::string id;           // "forehead", "glabella", "temple_left", ... (stable, for reports)
     std::string display_name; // "Forehead", "Between the brows", ...
-    // One per skin vertex (skin.positions), 0..1: 1 inside, falling linearly to 0 across a soft
-    // border about 10 mm wide (0.5 on the region's outline). At any vertex the weights of all
-    // regions add up to at most 1.
+    // One per skin vertex (skin.positions), 0..1: 0.5 on the region's outline, linear across it
+    // (from 0 at 12 mm outside to 1 at 12 mm inside; the renderer sharpens it to a ~10 mm edge).
+    // At any vertex the weights of all regions add up to at most 1.
     std::vector<float> weight;
 };
 

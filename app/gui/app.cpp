@@ -626,6 +626,19 @@ void App::add_regions(render::FrameSnapshot& frame) const {
     const bool cd =
         mode_name_ == "cd" || (protocol && protocol->indication == Indication::cervical_dystonia);
     frame.skin_muscle_tint = cd;
+    if (cd && protocol && model_ && mode_name_ != "cd") {
+        // A cervical dystonia step treats one side of a muscle: highlight (and tint) that side,
+        // from the current sites (the CD planner highlights by side already).
+        std::set<std::string> sided;
+        for (const auto& marker : frame.markers)
+            if (marker.state == render::MarkerState::current)
+                if (const Site* site = protocol->find_site(marker.id))
+                    for (const auto& id : model_->expand_muscle_key(site->muscle))
+                        sided.insert(
+                            site->side == Side::midline ? id : id + "_" + to_string(site->side));
+        if (!sided.empty())
+            frame.highlighted_muscles.assign(sided.begin(), sided.end());
+    }
     if (cd || !model_ || model_->regions.empty())
         return;
     std::set<std::string> current;

@@ -14,6 +14,7 @@
 #include "commands/commands.hpp"
 #include "injmap/models/data_paths.hpp"
 #include "injmap/models/manifest.hpp"
+#include "injmap/models/skin_regions.hpp"
 #include "injmap/models/surface_index.hpp"
 #include "injmap/protocols/placement.hpp"
 #include "injmap/protocols/protocol_reader.hpp"
@@ -81,6 +82,7 @@ struct Options {
     std::optional<int> step; // 1-based
     fs::path output;
     std::optional<fs::path> report;
+    bool regions = false; // --highlight regions
 };
 
 // Parses and checks everything that needs no file; returns an error message or "".
@@ -88,7 +90,7 @@ std::string parse_options(std::span<const std::string> args, Options& o) {
     const std::vector<OptionSpec> spec = {
         {"--model", true},  {"--protocol", true},  {"--view", true, true}, {"--size", true},
         {"--layers", true}, {"--skin-tone", true}, {"--step", true},       {"-o", true},
-        {"--output", true}, {"--report", true},
+        {"--output", true}, {"--report", true},    {"--highlight", true},
     };
     std::string error;
     auto parsed = parse_args(args, spec, error);
@@ -166,6 +168,11 @@ std::string parse_options(std::span<const std::string> args, Options& o) {
     o.output = *out;
     if (auto v = parsed->value("--report"))
         o.report = fs::path(*v);
+    if (auto v = parsed->value("--highlight")) {
+        if (*v != "regions")
+            return "unknown --highlight '" + *v + "' (values: regions)";
+        o.regions = true;
+    }
     return "";
 }
 
@@ -184,9 +191,12 @@ void print_errors(const Diagnostics& diagnostics) {
             std::cerr << format_diagnostic(d) << "\n";
 }
 
-// Markers, highlighted muscles for the protocol or one of its steps.
-void add_protocol(FrameSnapshot& frame, const Protocol& protocol, const PlacedProtocol& placed,
-                  std::optional<int> step) {
+// Markers, highlighted muscles for the protocol or one of its steps. A cervical dystonia plan
+// treats one side of a muscle, not both: its muscles are highlighted by side (they are tinted on
+// the skin too).
+void add_protocol(FrameSnapshot& frame, const Model& model, const Protocol& protocol,
+                  const PlacedProtocol& placed, std::optional<int> step) {
+    const bool sided = protocol.indication == Indication::cervical_dystonia;
     std::set<std::string> muscles;
     std::size_t k = 0;
     for (std::size_t s = 0; s < protocol.steps.size(); ++s) {
@@ -194,8 +204,12 @@ void add_protocol(FrameSnapshot& frame, const Protocol& protocol, const PlacedPr
         const bool current = step && int(s) + 1 == *step;
         for (const auto& site : protocol.steps[s].sites) {
             const PlacedSite& p = placed.sites[k++];
-            if (!step || current)
+            if ((!step || current) && sided && site.side != Side::midline) {
+                for (const auto& id : model.expand_muscle_key(site.muscle))
+                    muscles.insert(id + "_" + to_string(site.side));
+            } else if (!step || current) {
                 muscles.insert(site.muscle);
+            }
             if (!p.placed)
                 continue;
             Marker m;
@@ -215,6 +229,19 @@ void add_protocol(FrameSnapshot& frame, const Protocol& protocol, const PlacedPr
         }
     }
     frame.highlighted_muscles.assign(muscles.begin(), muscles.end());
+}
+
+// All the model's injection regions; with a step, that step's regions strong and the others
+// faint.
+void add_regions(FrameSnapshot& frame, const Model& model, const Protocol* protocol,
+                 std::optional<int> step) {
+    std::set<std::string> current;
+    if (protocol && step && *step >= 1 && *step <= int(protocol->steps.size()))
+        for (const auto& site : protocol->steps[std::size_t(*step - 1)].sites)
+            if (auto r = region_for_muscle(site.muscle, to_string(site.side)); !r.empty())
+                current.insert(r);
+    for (const auto& r : model.regions)
+        frame.regions.push_back({r.id, current.empty() || current.count(r.id) ? 1.0f : 0.35f});
 }
 
 // The whole model from the named view, leaving room beside it for the label columns.
@@ -368,7 +395,11 @@ int run_render(std::span<const std::string> args) {
     frame.antialias = true; // a still image: worth the antialiasing pass (docs/performance.md)
     frame.skin_index = &queries.skin();
     if (protocol)
-        add_protocol(frame, *protocol, placed, o.step);
+        add_protocol(frame, model, *protocol, placed, o.step);
+    // A cervical dystonia plan's muscles show on the skin too, not only under it.
+    frame.skin_muscle_tint = protocol && protocol->indication == Indication::cervical_dystonia;
+    if (o.regions)
+        add_regions(frame, model, protocol ? &*protocol : nullptr, o.step);
 
     nlohmann::json images = nlohmann::json::array();
     const bool several = o.views.size() > 1;
@@ -390,11 +421,21 @@ int run_render(std::span<const std::string> args) {
                              {"visible", m.visible},
                              {"radius_px", m.radius_px}});
         }
-        images.push_back({{"file", file.string()},
-                          {"view", view},
-                          {"width", o.width},
-                          {"height", o.height},
-                          {"sites", std::move(sites)}});
+        nlohmann::json image = {{"file", file.string()},
+                                {"view", view},
+                                {"width", o.width},
+                                {"height", o.height},
+                                {"sites", std::move(sites)}};
+        if (o.regions && o.report) {
+            const auto counts = renderer->region_pixels(frame);
+            nlohmann::json regions = nlohmann::json::array();
+            for (std::size_t k = 0; k < model.regions.size() && k < counts.size(); ++k)
+                regions.push_back({{"id", model.regions[k].id},
+                                   {"display_name", model.regions[k].display_name},
+                                   {"visible_px", counts[k]}});
+            image["regions"] = std::move(regions);
+        }
+        images.push_back(std::move(image));
     }
 
     if (o.report) {
@@ -420,7 +461,7 @@ const Command render_command{
     "WxH]\n"
     "                     [--layers skin,muscles,xray,bones] [--skin-tone N] [--step N] -o "
     "OUT.png\n"
-    "                     [--report REPORT.json]\n"
+    "                     [--report REPORT.json] [--highlight regions]\n"
     "\n"
     "Renders the model (and a protocol's sites) headless, through EGL: no X server needed.\n"
     "\n"
@@ -442,13 +483,21 @@ const Command render_command{
     "  --step N              highlight step N's muscles (1 = first step) and mark its sites "
     "current;\n"
     "                        sites of earlier steps are drawn as done\n"
+    "  --highlight regions   shade the seven injection regions on the skin (forehead, between "
+    "the brows,\n"
+    "                        temples, back of the head, back of the neck, tops of the shoulders); "
+    "with\n"
+    "                        --step, that step's region strong and the others faint\n"
     "  -o, --output OUT.png  the image to write\n"
     "  --report FILE.json    where each site landed: {\"images\": [{\"file\", \"view\", \"width\", "
     "\"height\",\n"
     "                        \"sites\": [{\"id\", \"x\", \"y\", \"visible\", \"radius_px\"}]}]}; "
     "x, y = marker centre\n"
     "                        in pixels from the top-left; visible = facing the camera and not "
-    "hidden by the model\n"
+    "hidden by the model;\n"
+    "                        with --highlight regions each image also has \"regions\": [{\"id\", "
+    "\"display_name\",\n"
+    "                        \"visible_px\"}] (skin pixels of that region seen in the image)\n"
     "\n"
     "Marker colours (Okabe-Ito, colour-blind safe): blue pending, vermillion current, green done "
     "(tick),\n"

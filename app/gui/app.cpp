@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <set>
 
 #include "gui/mode.hpp"
 #include "gui/panels.hpp"
@@ -19,9 +20,11 @@
 #include "gui/window.hpp"
 #include "injmap/models/data_paths.hpp"
 #include "injmap/models/manifest.hpp"
+#include "injmap/models/skin_regions.hpp"
 #include "injmap/protocols/protocol_reader.hpp"
 #include "injmap/protocols/validator.hpp"
 #include "injmap/render/camera.hpp"
+#include "injmap/render/picking.hpp"
 #include "injmap/render/png.hpp"
 
 namespace injmap::gui {
@@ -367,6 +370,9 @@ std::optional<PickHit> App::pick(glm::vec2 window_px) const {
         hit.point = surface->point;
         hit.normal = surface->normal;
         hit.muscle = queries_->muscle_under(surface->point, surface->normal);
+        if (last_scene_ && model_)
+            hit.region =
+                render::region_under(*last_scene_, *model_, surface->triangle, surface->point);
     }
     return hit;
 }
@@ -607,7 +613,44 @@ render::FrameSnapshot App::build_snapshot() const {
     frame.antialias = false; // decided in frame(): see refine_at_
     add_protocol_markers(*this, frame);
     mode_->decorate(*this, frame);
+    add_regions(frame);
     return frame;
+}
+
+// The injection regions (issue #15) in the clinician, patient, author and training modes with a
+// migraine protocol (or none): the current step's regions (those of the sites marked current)
+// strong, the others faint; all alike when no step is current. A cervical dystonia plan tints its
+// muscles on the skin instead.
+void App::add_regions(render::FrameSnapshot& frame) const {
+    const Protocol* protocol = protocol_.usable() ? protocol_.protocol.get() : nullptr;
+    const bool cd =
+        mode_name_ == "cd" || (protocol && protocol->indication == Indication::cervical_dystonia);
+    frame.skin_muscle_tint = cd;
+    if (cd && protocol && model_ && mode_name_ != "cd") {
+        // A cervical dystonia step treats one side of a muscle: highlight (and tint) that side,
+        // from the current sites (the CD planner highlights by side already).
+        std::set<std::string> sided;
+        for (const auto& marker : frame.markers)
+            if (marker.state == render::MarkerState::current)
+                if (const Site* site = protocol->find_site(marker.id))
+                    for (const auto& id : model_->expand_muscle_key(site->muscle))
+                        sided.insert(
+                            site->side == Side::midline ? id : id + "_" + to_string(site->side));
+        if (!sided.empty())
+            frame.highlighted_muscles.assign(sided.begin(), sided.end());
+    }
+    if (cd || !model_ || model_->regions.empty())
+        return;
+    std::set<std::string> current;
+    if (protocol)
+        for (const auto& marker : frame.markers)
+            if (marker.state == render::MarkerState::current)
+                if (const Site* site = protocol->find_site(marker.id))
+                    if (auto r = region_for_muscle(site->muscle, to_string(site->side)); !r.empty())
+                        current.insert(r);
+    for (const auto& r : model_->regions)
+        frame.regions.push_back(
+            {r.id, current.empty() ? 0.75f : (current.count(r.id) ? 1.0f : 0.3f)});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -699,6 +742,17 @@ void App::handle_viewport_input() {
             dragging_ = false;
             request_frames(1);
         }
+    }
+    // The region's name on hover, while regions are shown (the ray only: no muscle lookup).
+    if (over_view && drag_button_ < 0 && queries_ && model_ && last_scene_ &&
+        last_scene_->layers.regions && !last_scene_->regions.empty()) {
+        const glm::vec2 local = (mouse - glm::vec2(viewport_.x, viewport_.y)) * framebuffer_scale();
+        const glm::ivec2 size = viewport_pixels();
+        const render::Ray ray = render::pixel_ray(camera_, size.x, size.y, local);
+        if (const auto surface = queries_->skin().ray_cast(ray.origin, ray.direction))
+            if (const SkinRegion* r =
+                    render::region_under(*last_scene_, *model_, surface->triangle, surface->point))
+                ImGui::SetTooltip("%s", r->display_name.c_str());
     }
     if (over_view && io.MouseWheel != 0.0f)
         set_camera(render::zoom(camera_, io.MouseWheel));

@@ -88,6 +88,7 @@ struct PickHit {
     glm::vec3 normal{0.0f};
     const Muscle* muscle = nullptr;    // the muscle under the skin there, if any
     std::optional<std::size_t> marker; // index into the last snapshot's markers, if a badge was hit
+    const SkinRegion* region = nullptr; // the injection region shown there, if any
 };
 
 struct Notice {
@@ -179,6 +180,7 @@ private:
     void handle_viewport_input();
     void feed_script(); // --keys: one action per frame
     render::FrameSnapshot build_snapshot() const;
+    void add_regions(render::FrameSnapshot& frame) const;
     void update_camera();
     bool save_screenshot(const std::string& path, std::string& error) const;
     void replace_protocol(LoadedProtocol loaded);

@@ -249,6 +249,7 @@ float draw_menu_bar(App& app) {
         ImGui::MenuItem("Bones", nullptr, &app.layers.bones);
         ImGui::MenuItem("Labels", nullptr, &app.layers.labels);
         ImGui::MenuItem("Needles", nullptr, &app.layers.needles);
+        ImGui::MenuItem("Regions", nullptr, &app.layers.regions);
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("Help")) {
@@ -364,6 +365,29 @@ void draw_protocol_and_model(App& app) {
 // ---------------------------------------------------------------------------------------------
 // View toolbar over the 3D area
 
+// The legend of the injection regions (a swatch and the name of each), `per_row` to a row; nothing
+// when no regions are drawn (no model regions, or a cervical dystonia plan).
+static void region_legend(const App& app, std::size_t per_row) {
+    const Model* model = app.model();
+    if (!model || model->regions.empty() || app.mode_name() == "cd" ||
+        (app.protocol().usable() &&
+         app.protocol().protocol->indication == Indication::cervical_dystonia))
+        return;
+    const float swatch = ImGui::GetTextLineHeight() * 0.8f;
+    for (std::size_t k = 0; k < model->regions.size(); ++k) {
+        if (k % per_row != 0)
+            ImGui::SameLine(0.0f, 10.0f);
+        const glm::vec3 c = render::region_color(model->regions[k].id);
+        ImGui::PushID(static_cast<int>(100 + k));
+        ImGui::ColorButton("##region", ImVec4(c.x, c.y, c.z, 1.0f),
+                           ImGuiColorEditFlags_NoTooltip | ImGuiColorEditFlags_NoDragDrop,
+                           ImVec2(swatch, swatch));
+        ImGui::PopID();
+        ImGui::SameLine(0.0f, 4.0f);
+        ImGui::TextUnformatted(model->regions[k].display_name.c_str());
+    }
+}
+
 void draw_view_toolbar(App& app) {
     const Rect& vp = app.viewport();
     ImGui::SetNextWindowPos({vp.x + 10.0f, vp.y + 10.0f});
@@ -414,6 +438,16 @@ void draw_view_toolbar(App& app) {
         if (ImGui::IsItemHovered())
             ImGui::SetTooltip("The skeleton, under see-through skin (X-ray) or alone (Skin off)");
         ImGui::SameLine();
+        if (toggle_button("Regions", app.layers.regions))
+            app.layers.regions = !app.layers.regions;
+        if (ImGui::IsItemHovered()) {
+            ImGui::BeginTooltip();
+            ImGui::TextUnformatted("The seven injection regions on the skin (the current step's "
+                                   "strongest)");
+            region_legend(app, 1);
+            ImGui::EndTooltip();
+        }
+        ImGui::SameLine();
         ImGui::TextColored(colour::muted, "|");
         const auto tones = render::skin_tones();
         for (std::size_t i = 0; i < tones.size(); ++i) {
@@ -439,6 +473,10 @@ void draw_view_toolbar(App& app) {
                                   tones[i].name.data());
             ImGui::PopID();
         }
+        // The legend under the toolbar while regions are shown; not in the patient view, whose
+        // caption sits just below the toolbar (there it is in the Regions button's tooltip).
+        if (app.layers.regions && app.mode_name() != "patient")
+            region_legend(app, 4);
         ImGui::PopFont();
     }
     ImGui::End();

@@ -16,6 +16,7 @@
 #include "injmap/models/data_paths.hpp"
 #include "injmap/models/landmark_names.hpp"
 #include "injmap/models/skin_paint.hpp"
+#include "injmap/models/skin_regions.hpp"
 #include "injmap/models/surface_index.hpp"
 #include "injmap/toml_depth.hpp"
 #include "obj_loader.hpp"
@@ -945,6 +946,8 @@ Result<Model> load(const fs::path& manifest_path) {
 
     // --- colour regions of the skin (hair, brows, lips), from the landmarks
     model.skin_paint = compute_skin_paint(model);
+    // --- the seven PREEMPT injection regions, from the landmarks
+    model.regions = compute_skin_regions(model);
 
     result.value = std::move(model);
     return finish();

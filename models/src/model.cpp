@@ -59,4 +59,11 @@ std::vector<std::string> Model::expand_muscle_key(std::string_view key) const {
     return {std::string(key)};
 }
 
+const SkinRegion* Model::find_region(std::string_view region_id) const {
+    for (const auto& r : regions)
+        if (r.id == region_id)
+            return &r;
+    return nullptr;
+}
+
 } // namespace injmap

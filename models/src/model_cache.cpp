@@ -32,7 +32,7 @@ namespace {
 //   str OBJ path, u64 OBJ size, u64 OBJ hash
 //   u64 payload size, u64 payload hash, payload (the Model and the load's warnings)
 constexpr std::array<char, 8> kMagic = {'I', 'N', 'J', 'M', 'A', 'P', 'M', 'C'};
-constexpr std::uint32_t kVersion = 4; // 2: Model::skin_paint; 3: bones; 4: aponeurosis layer
+constexpr std::uint32_t kVersion = 5; // 2: skin_paint; 3: bones; 4: regions; 5: aponeurosis layer
 
 // The serializer below writes every field of these types; a new field must be added there (and
 // kVersion bumped). These asserts fail the build when the types change, as a reminder.
@@ -43,9 +43,11 @@ static_assert(sizeof(Muscle) ==
 static_assert(sizeof(Bone) == sizeof(std::string) + sizeof(int) + sizeof(Mesh) + 4,
               "Bone changed: update model_cache.cpp");
 static_assert(sizeof(Model) == 3 * sizeof(std::string) + 2 * sizeof(fs::path) + sizeof(Mesh) +
-                                   3 * sizeof(std::vector<int>) +
+                                   4 * sizeof(std::vector<int>) +
                                    2 * sizeof(std::map<std::string, int>),
               "Model changed: update model_cache.cpp");
+static_assert(sizeof(SkinRegion) == 2 * sizeof(std::string) + sizeof(std::vector<int>),
+              "SkinRegion changed: update model_cache.cpp");
 static_assert(sizeof(Diagnostic) == 8 + 4 * sizeof(std::string) + 2 * sizeof(int),
               "Diagnostic changed: update model_cache.cpp");
 
@@ -142,6 +144,12 @@ void write_payload(Out& o, const Model& model, const Diagnostics& warnings) {
         o.pod(p);
     }
     o.vec(model.skin_paint);
+    o.pod(static_cast<std::uint64_t>(model.regions.size()));
+    for (const SkinRegion& r : model.regions) {
+        o.str(r.id);
+        o.str(r.display_name);
+        o.vec(r.weight);
+    }
     o.pod(static_cast<std::uint64_t>(warnings.size()));
     for (const Diagnostic& d : warnings) {
         o.pod(static_cast<std::int32_t>(d.severity));
@@ -261,6 +269,15 @@ std::optional<Result<Model>> read_payload(In& in) {
         model.landmarks[std::move(name)] = in.pod<glm::vec3>();
     }
     in.vec(model.skin_paint);
+    const auto regions = in.count(1);
+    bool regions_ok = true;
+    for (std::uint64_t i = 0; in.ok && i < regions; ++i) {
+        SkinRegion& r = model.regions.emplace_back();
+        r.id = in.str();
+        r.display_name = in.str();
+        in.vec(r.weight);
+        regions_ok = regions_ok && r.weight.size() == model.skin.positions.size();
+    }
     const auto warnings = in.count(1);
     for (std::uint64_t i = 0; in.ok && i < warnings; ++i) {
         Diagnostic& d = result.diagnostics.emplace_back();
@@ -274,7 +291,7 @@ std::optional<Result<Model>> read_payload(In& in) {
     }
     const bool paint_ok =
         model.skin_paint.empty() || model.skin_paint.size() == model.skin.positions.size();
-    if (!in.ok || in.p != in.end || !valid_mesh(model.skin) || !paint_ok ||
+    if (!in.ok || in.p != in.end || !valid_mesh(model.skin) || !paint_ok || !regions_ok ||
         has_errors(result.diagnostics))
         return std::nullopt;
     return result;

@@ -6,6 +6,36 @@
 
 namespace injmap::render {
 
+const SkinRegion* region_under(const FrameSnapshot& frame, const Model& model,
+                               std::uint32_t triangle, const glm::vec3& point) {
+    const std::size_t t = std::size_t(triangle) * 3;
+    if (!frame.layers.regions || frame.regions.empty() || t + 2 >= model.skin.indices.size())
+        return nullptr;
+    // The corner nearest the point decides (triangles are small against a region's 10 mm border).
+    std::uint32_t corner = model.skin.indices[t];
+    float corner_d = glm::distance(model.skin.positions[corner], point);
+    for (std::size_t c = 1; c < 3; ++c) {
+        const std::uint32_t v = model.skin.indices[t + c];
+        const float d = glm::distance(model.skin.positions[v], point);
+        if (d < corner_d) {
+            corner_d = d;
+            corner = v;
+        }
+    }
+    const SkinRegion* best = nullptr;
+    float best_w = 0.5f;
+    for (const auto& shown : frame.regions) {
+        const SkinRegion* r = model.find_region(shown.id);
+        if (!r || shown.strength <= 0.0f || corner >= r->weight.size())
+            continue;
+        if (r->weight[corner] >= best_w) {
+            best_w = r->weight[corner];
+            best = r;
+        }
+    }
+    return best;
+}
+
 PickResult pick(const FrameSnapshot& frame, const ModelQueries& queries, glm::vec2 pixel,
                 const OverlayLayout* layout) {
     PickResult result;
@@ -17,6 +47,7 @@ PickResult pick(const FrameSnapshot& frame, const ModelQueries& queries, glm::ve
         result.point = hit->point;
         result.normal = hit->normal;
         result.distance_mm = hit->distance;
+        result.region = region_under(frame, queries.model(), hit->triangle, hit->point);
     }
 
     const Model& model = queries.model();

@@ -67,6 +67,8 @@ struct ModelEntry {
     GLsizei skin_visible_count = 0;
     gl::Buffer glow; // lazily: per skin vertex (ids vec4, weights vec4)
     bool glow_ready = false;
+    gl::Buffer regions; // lazily: per skin vertex, Model::regions' weights as 8 normalized bytes
+    bool regions_ready = false;
     GpuMesh muscles; // lazily (ensure_muscles)
     bool muscles_ready = false;
     GpuMesh bones; // lazily (ensure_bones)
@@ -293,7 +295,7 @@ struct Prepared::Data {
 
 struct Renderer::Impl {
     gl::Program skin_program, xray_skin_program, muscle_program, bone_program, depth_program,
-        background_program, antialias_program, overlay_program;
+        background_program, antialias_program, overlay_program, region_id_program;
     // Depth of the skin nearest the eye, for x-ray (one skin layer) and the muscle depth limit.
     TextureTarget skin_depth;
     gl::VertexArray empty_vao;
@@ -305,7 +307,7 @@ struct Renderer::Impl {
     std::unique_ptr<Offscreen> scene; // draw(frame) with antialias: the frame before its copy
     // The antialiasing pass's output (colour only), copied back into the target.
     TextureTarget antialiased;
-    std::unique_ptr<Offscreen> offscreen; // for render_rgba()
+    std::unique_ptr<Offscreen> offscreen; // for render_rgba() and region_pixels()
     OverlayLayout layout;
 
     GLint uniform(const gl::Program& p, const char* name) const {
@@ -430,6 +432,96 @@ struct Renderer::Impl {
                               reinterpret_cast<void*>(sizeof(glm::vec4)));
         glBindVertexArray(0);
         e.glow_ready = true;
+    }
+
+    // Model::regions' weights as vertex attributes 6 and 7 of the skin (4 + 4 unsigned bytes,
+    // normalized: 8 bytes per vertex), made the first time a frame shows regions.
+    void ensure_regions(const Model& model, ModelEntry& e) {
+        if (e.regions_ready)
+            return;
+        std::vector<std::uint8_t> data(8 * e.skin_uploaded_vertices, 0);
+        const std::size_t count = std::min<std::size_t>(model.regions.size(), 8);
+        for (std::size_t k = 0; k < count; ++k) {
+            const auto& w = model.regions[k].weight;
+            for (std::size_t i = 0; i < w.size() && i < e.skin_vertex_slot.size(); ++i) {
+                const std::uint32_t slot = e.skin_vertex_slot[i];
+                if (slot == kUnusedVertex)
+                    continue;
+                data[8 * slot + k] =
+                    std::uint8_t(std::lround(std::clamp(w[i], 0.0f, 1.0f) * 255.0f));
+            }
+        }
+        e.regions = gl::make_buffer();
+        glBindVertexArray(e.skin.vao.id());
+        glBindBuffer(GL_ARRAY_BUFFER, e.regions.id());
+        glBufferData(GL_ARRAY_BUFFER, GLsizeiptr(data.size()), data.data(), GL_STATIC_DRAW);
+        glEnableVertexAttribArray(6);
+        glVertexAttribPointer(6, 4, GL_UNSIGNED_BYTE, GL_TRUE, 8, nullptr);
+        glEnableVertexAttribArray(7);
+        glVertexAttribPointer(7, 4, GL_UNSIGNED_BYTE, GL_TRUE, 8, reinterpret_cast<void*>(4));
+        glBindVertexArray(0);
+        e.regions_ready = true;
+    }
+
+    // Pixels of each of Model::regions on the skin nearest the eye (weight at least 0.5 and the
+    // largest there), by an id pass read back: the skin alone, with the frame's camera and size.
+    std::vector<std::uint64_t> region_pixels(const FrameSnapshot& frame) {
+        if (!frame.model || frame.model->regions.empty())
+            return {};
+        const Model& model = *frame.model;
+        ModelEntry& e = entry_for(model);
+        std::vector<std::uint64_t> counts(model.regions.size(), 0);
+        if (e.skin.count == 0)
+            return counts;
+        ensure_regions(model, e);
+        // The target render_rgba() reads from (its image is read already): no second image's
+        // memory for the ids.
+        if (!offscreen)
+            offscreen = std::make_unique<Offscreen>(frame.width, frame.height, 0);
+        offscreen->resize(frame.width, frame.height, 0);
+        const float aspect = float(frame.width) / float(std::max(frame.height, 1));
+        const glm::mat4 view_proj =
+            projection_matrix(frame.camera, aspect) * view_matrix(frame.camera);
+        cull_skin(e, camera_basis(frame.camera).eye, view_proj);
+        glBindFramebuffer(GL_FRAMEBUFFER, offscreen->draw_framebuffer());
+        glViewport(0, 0, frame.width, frame.height);
+        glDisable(GL_SCISSOR_TEST);
+        glDisable(GL_BLEND);
+        glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
+        glDepthMask(GL_TRUE);
+        glClearColor(0.0f, 0.0f, 0.0f, 0.0f);
+        glClearDepth(1.0);
+        glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
+        glEnable(GL_DEPTH_TEST);
+        glDepthFunc(GL_LESS);
+        glEnable(GL_CULL_FACE);
+        glCullFace(GL_BACK);
+        glUseProgram(region_id_program.id());
+        glUniformMatrix4fv(uniform(region_id_program, "u_view_proj"), 1, GL_FALSE,
+                           glm::value_ptr(view_proj));
+        glBindVertexArray(e.skin.vao.id());
+        glDrawElements(GL_TRIANGLES, e.skin_visible_count, GL_UNSIGNED_INT, nullptr);
+        glBindVertexArray(0);
+        glDisable(GL_CULL_FACE);
+        glDisable(GL_DEPTH_TEST);
+        // The red channel only, in bands of rows (a small buffer, not a copy of the image).
+        glBindFramebuffer(GL_READ_FRAMEBUFFER, offscreen->draw_framebuffer());
+        GLint pack = 0;
+        glGetIntegerv(GL_PACK_ALIGNMENT, &pack);
+        glPixelStorei(GL_PACK_ALIGNMENT, 1);
+        constexpr int kBand = 64;
+        std::vector<std::uint8_t> band(std::size_t(frame.width) * kBand);
+        for (int y = 0; y < frame.height; y += kBand) {
+            const int rows = std::min(kBand, frame.height - y);
+            glReadPixels(0, y, frame.width, rows, GL_RED, GL_UNSIGNED_BYTE, band.data());
+            for (std::size_t i = 0; i < std::size_t(frame.width) * std::size_t(rows); ++i) {
+                const unsigned id = band[i];
+                if (id >= 1 && id <= counts.size())
+                    ++counts[id - 1];
+            }
+        }
+        glPixelStorei(GL_PACK_ALIGNMENT, pack);
+        return counts;
     }
 
     const SurfaceIndex& skin_index(const Model& model) {
@@ -617,18 +709,49 @@ struct Renderer::Impl {
         glUniform3fv(uniform(p, "u_brow_ratio"), 1, glm::value_ptr(brow_ratio));
         glUniform3fv(uniform(p, "u_lip"), 1, glm::value_ptr(linear(tone.lip)));
         glUniform1f(uniform(p, "u_paint"), frame.layers.skin_paint ? 1.0f : 0.0f);
+        // Per muscle: 1 = the patient-mode glow, 2 = the tint of a highlighted muscle.
         std::array<float, kMaxMuscles> glow{};
-        if (!frame.soft_highlighted_muscles.empty() && !model.muscles.empty()) {
+        const bool tint = frame.skin_muscle_tint && !frame.highlighted_muscles.empty();
+        if ((!frame.soft_highlighted_muscles.empty() || tint) && !model.muscles.empty()) {
             ensure_glow(model, e);
             glow = muscle_states(model, frame.soft_highlighted_muscles);
+            if (tint) {
+                const auto tinted = muscle_states(model, frame.highlighted_muscles);
+                for (std::size_t m = 0; m < glow.size(); ++m)
+                    if (tinted[m] > 0.0f)
+                        glow[m] = 2.0f;
+            }
         }
         glUniform1fv(uniform(p, "u_state"), kMaxMuscles, glow.data());
         glUniform1i(uniform(p, "u_glow_on"),
-                    e.glow_ready && !frame.soft_highlighted_muscles.empty() ? 1 : 0);
+                    e.glow_ready && (!frame.soft_highlighted_muscles.empty() || tint) ? 1 : 0);
+        glUniform3fv(uniform(p, "u_tint_color"), 1, glm::value_ptr(linear(kSkinMuscleTintColor)));
+        // Regions: a strength per slot of Model::regions (0 = not shown).
+        std::array<float, 8> strength{};
+        std::array<glm::vec3, 8> region_colors{};
+        bool any_region = false;
+        for (std::size_t k = 0; frame.layers.regions && k < model.regions.size() && k < 8; ++k) {
+            region_colors[k] = linear(region_color(model.regions[k].id));
+            for (const auto& r : frame.regions)
+                if (r.id == model.regions[k].id && r.strength > 0.0f) {
+                    strength[k] = std::clamp(r.strength, 0.0f, 1.0f);
+                    any_region = true;
+                }
+        }
+        if (any_region)
+            ensure_regions(model, e);
+        glUniform1i(uniform(p, "u_regions_on"), any_region ? 1 : 0);
+        glUniform4fv(uniform(p, "u_region_strength_a"), 1, strength.data());
+        glUniform4fv(uniform(p, "u_region_strength_b"), 1, strength.data() + 4);
+        glUniform3fv(uniform(p, "u_region_color"), 8, glm::value_ptr(region_colors[0]));
         glBindVertexArray(e.skin.vao.id());
         if (!e.glow_ready) {
             glVertexAttrib4f(4, 0.0f, 0.0f, 0.0f, 0.0f);
             glVertexAttrib4f(5, 0.0f, 0.0f, 0.0f, 0.0f);
+        }
+        if (!e.regions_ready) {
+            glVertexAttrib4f(6, 0.0f, 0.0f, 0.0f, 0.0f);
+            glVertexAttrib4f(7, 0.0f, 0.0f, 0.0f, 0.0f);
         }
         glEnable(GL_CULL_FACE);
         glCullFace(GL_BACK);
@@ -955,6 +1078,10 @@ std::unique_ptr<Renderer> Renderer::create(std::string& error) {
         gl::make_program("overlay", shaders::kOverlayVertex, shaders::kOverlayFragment, error);
     if (!i.overlay_program)
         return nullptr;
+    i.region_id_program =
+        gl::make_program("region id", shaders::kRegionIdVertex, shaders::kRegionIdFragment, error);
+    if (!i.region_id_program)
+        return nullptr;
     i.empty_vao = gl::make_vertex_array();
     i.overlay_vao = gl::make_vertex_array();
     i.overlay_vbo = gl::make_buffer();
@@ -1007,6 +1134,11 @@ std::vector<std::uint8_t> Renderer::render_rgba(const FrameSnapshot& frame) {
         impl_->offscreen = std::make_unique<Offscreen>(frame.width, frame.height, 0);
     draw(frame, *impl_->offscreen);
     return impl_->offscreen->read_rgba();
+}
+
+std::vector<std::uint64_t> Renderer::region_pixels(const FrameSnapshot& frame) {
+    gl::StateGuard guard;
+    return impl_->region_pixels(frame);
 }
 
 const OverlayLayout& Renderer::last_layout() const {

@@ -98,9 +98,16 @@ layout(location = 2) in vec2 a_paint_hair_brow;  // Model::skin_paint: hair, bro
 layout(location = 3) in vec2 a_paint_lip_strand; // lip (0..1), mm across the brow's hairs
 layout(location = 4) in vec4 a_glow_ids;     // nearby muscles
 layout(location = 5) in vec4 a_glow_weights; // closeness to each of them, 0..1
+layout(location = 6) in vec4 a_region_a; // Model::regions 0..3: weight (0..1)
+layout(location = 7) in vec4 a_region_b; // Model::regions 4..7
 uniform mat4 u_view_proj;
-uniform float u_state[128]; // per muscle: 1 = glow
+uniform float u_state[128]; // per muscle: 1 = glow, 2 = tint (FrameSnapshot::skin_muscle_tint)
 uniform int u_glow_on;      // 1 when any muscle glows (else the glow lookup is skipped)
+uniform int u_regions_on;   // 1 when any region is shown (else the region blend is skipped)
+uniform vec4 u_region_strength_a; // per region slot: strength 0..1 (0 = not shown)
+uniform vec4 u_region_strength_b;
+uniform vec3 u_region_color[8];   // linear
+uniform vec3 u_tint_color;        // linear
 // Colours arrive linear (converted from sRGB once per draw on the CPU).
 uniform vec3 u_albedo;
 uniform vec3 u_subsurface;
@@ -115,6 +122,9 @@ out vec4 v_color;
 out vec3 v_hair; // the brows are the hair's colour made lighter (u_brow_ratio)
 out vec3 v_lip;
 out vec4 v_paint; // hair, brow, lip weights (linear across their borders), brow hair coordinate
+out vec3 v_region;    // the shown regions' colour, lit
+out vec2 v_region_w; // their summed weight (linear across the borders), mean strength
+out vec4 v_tint;   // the highlighted muscles' tint, lit, and its coverage
 float state_of(float index) {
     int i = int(index + 0.5);
     return (i >= 0 && i < 128) ? u_state[i] : 0.0;
@@ -138,9 +148,13 @@ void main() {
     vec3 n = normalize(a_normal);
     vec3 v = normalize(u_eye - a_position);
     float glow = 0.0;
+    float tint = 0.0;
     if (u_glow_on == 1)
-        for (int k = 0; k < 4; ++k)
-            glow = max(glow, a_glow_weights[k] * state_of(a_glow_ids[k]));
+        for (int k = 0; k < 4; ++k) {
+            float s = state_of(a_glow_ids[k]);
+            glow = max(glow, a_glow_weights[k] * (s < 1.5 ? s : 0.0));
+            tint = max(tint, a_glow_weights[k] * (s > 1.5 ? 1.0 : 0.0));
+        }
     glow = clamp(glow, 0.0, 1.0);
     vec3 glow_tint = mix(vec3(1.0), u_glow_color * 1.45, glow * 0.32); // multiplies the albedo
     vec3 sss = u_subsurface;
@@ -173,6 +187,31 @@ void main() {
     float alpha = 1.0;
 #endif
     v_color = vec4(shown(u_albedo * light + added + scattered + spec), alpha);
+    // Regions: each a translucent film of its colour, lit like matte skin (no warm scattering, so
+    // the hue stays its own on every tone); weights fall off linearly over ~10 mm (soft edges).
+    v_region = vec3(0.0);
+    v_region_w = vec2(0.0);
+    if (u_regions_on == 1) {
+        vec4 wa = a_region_a * u_region_strength_a;
+        vec4 wb = a_region_b * u_region_strength_b;
+        float cover = dot(wa, vec4(1.0)) + dot(wb, vec4(1.0));
+        if (cover > 0.0) {
+            vec3 col = vec3(0.0);
+            for (int k = 0; k < 4; ++k)
+                col += wa[k] * u_region_color[k] + wb[k] * u_region_color[k + 4];
+            col /= cover;
+            v_region = shown(col * light + added + spec * 0.6);
+            // Weights of regions not shown count for nothing (their strength is 0).
+            vec4 on_a = step(vec4(0.001), u_region_strength_a);
+            vec4 on_b = step(vec4(0.001), u_region_strength_b);
+            float w = dot(a_region_a, on_a) + dot(a_region_b, on_b);
+            v_region_w = vec2(min(w, 1.0), cover / max(w, 1e-4));
+        }
+    }
+    // Highlighted muscles' footprint: a clear tint, full within ~1 cm of the muscle.
+    v_tint = vec4(0.0);
+    if (tint > 0.0)
+        v_tint = vec4(shown(u_tint_color * light + added + spec * 0.6), tint);
     v_paint = vec4(a_paint_hair_brow, a_paint_lip_strand) * vec4(u_paint, u_paint, u_paint, 1.0);
     if (u_paint > 0.0) {
         // Hair is matte and scatters no warm light through; lips are a little glossier.
@@ -190,6 +229,9 @@ in vec3 v_hair;
 in vec3 v_lip;
 uniform vec3 u_brow_ratio; // brow / hair colour, as shown (sRGB)
 in vec4 v_paint; // hair, brow, lip (0..1), mm across the brow's hairs
+in vec3 v_region;
+in vec2 v_region_w;
+in vec4 v_tint;
 out vec4 o_color;
 // A cheap hash (no sin: it is a polynomial on llvmpipe and costs every skin pixel).
 float hash(float x) { return fract(fract(x * 0.6180340) * (x * 0.1234 + 19.19) * 7.77); }
@@ -216,6 +258,10 @@ void main() {
     float between = smoothstep(0.30, 0.5, abs(fract(s) - 0.5)) * fade; // gap between two strands
     float shade = mix(1.0, mix(0.84 + 0.26 * hash(floor(s)), 1.0, between), fade);
     c = mix(c, min(v_hair * u_brow_ratio, vec3(1.0)) * shade, brow * (0.85 - 0.25 * between));
+    // Muscle tint and regions over everything (hair too: the temples and occiput lie under it).
+    c = mix(c, v_tint.rgb, smoothstep(0.15, 0.75, v_tint.a) * 0.62 * strength);
+    // The weight rises linearly over ~24 mm across each outline: sharpened here to a ~10 mm edge.
+    c = mix(c, v_region, smoothstep(0.3, 0.7, v_region_w.x) * v_region_w.y * 0.55 * strength);
     o_color = vec4(c, v_color.a);
 }
 )";
@@ -308,6 +354,37 @@ void main() {
     vec3 spec = KEY * specular18(n, u_key_dir, v) * 0.05;
     vec3 color = ((diffuse + ambient) * 0.40 + RIM * rim * albedo * 0.4 + spec) * (0.82 + 0.18 * ndv);
     o_color = vec4(to_display(color), 1.0);
+}
+)";
+
+// The region id pass (Renderer::region_pixels): per pixel of the skin nearest the eye, 1 + the
+// index of the region whose weight there is the largest and at least 0.5, else 0 (in red).
+const char* const kRegionIdVertex = R"(#version 330 core
+layout(location = 0) in vec3 a_position;
+layout(location = 6) in vec4 a_region_a;
+layout(location = 7) in vec4 a_region_b;
+uniform mat4 u_view_proj;
+out vec4 v_a;
+out vec4 v_b;
+void main() {
+    v_a = a_region_a;
+    v_b = a_region_b;
+    gl_Position = u_view_proj * vec4(a_position, 1.0);
+}
+)";
+
+const char* const kRegionIdFragment = R"(#version 330 core
+in vec4 v_a;
+in vec4 v_b;
+out vec4 o_color;
+void main() {
+    float best = 0.5;
+    int id = 0;
+    for (int k = 0; k < 4; ++k) {
+        if (v_a[k] >= best) { best = v_a[k]; id = k + 1; }
+        if (v_b[k] >= best) { best = v_b[k]; id = k + 5; }
+    }
+    o_color = vec4(float(id) / 255.0, 0.0, 0.0, 1.0);
 }
 )";
 

@@ -19,6 +19,8 @@ extern const char* const kMuscleFragment;
 extern const char* const kBoneFragment;
 // Depth only (the skin depth texture for x-ray and muscle depth limits).
 extern const char* const kDepthFragment;
+extern const char* const kRegionIdVertex;
+extern const char* const kRegionIdFragment;
 // Full-screen background gradient (no vertex buffer: gl_VertexID).
 extern const char* const kBackgroundVertex;
 extern const char* const kBackgroundFragment;

@@ -71,4 +71,28 @@ const char* to_string(MarkerState state) {
     return "pending";
 }
 
+glm::vec3 region_color(std::string_view region_id) {
+    // Okabe–Ito hues (vermillion, the current marker's, left out); neighbours far apart: the sky
+    // blue forehead over the purple glabella, green temples (one muscle, two sides: never seen
+    // both at once but from the front, where they are apart), the yellow occiput over the darker
+    // blue neck, orange shoulders.
+    struct Entry {
+        std::string_view id;
+        glm::vec3 color;
+    };
+    static constexpr Entry kColors[] = {
+        {"forehead", {0.34f, 0.71f, 0.91f}},     // sky blue #56B4E9
+        {"glabella", {0.80f, 0.47f, 0.65f}},     // reddish purple #CC79A7
+        {"temple_left", {0.00f, 0.62f, 0.45f}},  // bluish green #009E73
+        {"temple_right", {0.00f, 0.62f, 0.45f}}, // bluish green #009E73
+        {"occiput", {0.94f, 0.89f, 0.26f}},      // yellow #F0E442
+        {"neck", {0.16f, 0.50f, 0.80f}},         // blue #0072B2, lighter
+        {"shoulders", {0.90f, 0.62f, 0.00f}},    // orange #E69F00
+    };
+    for (const auto& e : kColors)
+        if (e.id == region_id)
+            return e.color;
+    return {0.6f, 0.6f, 0.6f};
+}
+
 } // namespace injmap::render

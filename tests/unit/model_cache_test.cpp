@@ -73,6 +73,12 @@ void expect_same(const Result<Model>& a, const Result<Model>& b) {
     EXPECT_EQ(x.groups, y.groups);
     EXPECT_EQ(x.landmarks, y.landmarks);
     EXPECT_EQ(x.skin_paint, y.skin_paint);
+    ASSERT_EQ(x.regions.size(), y.regions.size());
+    for (std::size_t i = 0; i < x.regions.size(); ++i) {
+        EXPECT_EQ(x.regions[i].id, y.regions[i].id);
+        EXPECT_EQ(x.regions[i].display_name, y.regions[i].display_name);
+        EXPECT_EQ(x.regions[i].weight, y.regions[i].weight);
+    }
     ASSERT_EQ(a.diagnostics.size(), b.diagnostics.size());
     for (std::size_t i = 0; i < a.diagnostics.size(); ++i) {
         EXPECT_EQ(a.diagnostics[i].rule, b.diagnostics[i].rule);

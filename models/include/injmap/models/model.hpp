@@ -44,6 +44,17 @@ struct Bone {
     [[nodiscard]] std::string key() const; // "id_side" or "id" for midline, e.g. "clavicle_left"
 };
 
+// One of the seven PREEMPT injection regions of the skin (skin_regions.hpp): the skin over its
+// muscles, computed from the landmarks on load.
+struct SkinRegion {
+    std::string id;           // "forehead", "glabella", "temple_left", ... (stable, for reports)
+    std::string display_name; // "Forehead", "Between the brows", ...
+    // One per skin vertex (skin.positions), 0..1: 0.5 on the region's outline, linear across it
+    // (from 0 at 12 mm outside to 1 at 12 mm inside; the renderer sharpens it to a ~10 mm edge).
+    // At any vertex the weights of all regions add up to at most 1.
+    std::vector<float> weight;
+};
+
 struct Model {
     std::string id;           // "adult-male"
     std::string display_name; // "Adult male (generated)"
@@ -59,12 +70,16 @@ struct Model {
     // weights 0..1 and a coordinate (mm) across the eyebrow's hairs, for its texture. Computed
     // from the landmarks on load (skin_paint.hpp).
     std::vector<glm::vec4> skin_paint;
+    // The seven PREEMPT injection regions (or fewer, when landmarks are missing), computed from the
+    // landmarks on load (skin_regions.hpp).
+    std::vector<SkinRegion> regions;
 
     [[nodiscard]] const Muscle* find_muscle(std::string_view id, Side side) const;
     [[nodiscard]] const Bone* find_bone(std::string_view id, Side side = Side::midline) const;
     [[nodiscard]] std::optional<glm::vec3> landmark(std::string_view name) const;
     // Muscle ids a key stands for: a group's members, or the key itself when it is a muscle id.
     [[nodiscard]] std::vector<std::string> expand_muscle_key(std::string_view key) const;
+    [[nodiscard]] const SkinRegion* find_region(std::string_view id) const;
 };
 
 } // namespace injmap

@@ -27,6 +27,13 @@ struct Marker {
     float pulse = 0.0f; // 0..1, animation phase for the current marker (0 = still)
 };
 
+// One of Model::regions drawn on the skin (docs/model-manifest.md, "Injection regions").
+struct RegionHighlight {
+    std::string id;        // SkinRegion::id, e.g. "forehead"
+    float strength = 1.0f; // 0..1: 1 the current step's region, about 0.35 the others (faint)
+    bool operator==(const RegionHighlight&) const = default;
+};
+
 struct Camera {
     glm::vec3 target{0.0f, -40.0f, 0.0f}; // orbit centre (mm)
     float yaw_deg = 0.0f;                 // 0 = looking at the face (camera on +Z)
@@ -45,6 +52,7 @@ struct Layers {
     bool needles = true;
     bool fibres = true;     // fibre striations on muscles
     bool skin_paint = true; // hair, brows and lips coloured on the skin (Model::skin_paint)
+    bool regions = true;    // FrameSnapshot::regions shaded on the skin (when the app fills them)
 };
 
 struct FrameSnapshot {
@@ -68,6 +76,14 @@ struct FrameSnapshot {
     // The model's skin index for marker occlusion tests (e.g. ModelQueries::skin()); when null the
     // renderer builds and caches its own per model. Not owned; must outlive the draw call.
     const SurfaceIndex* skin_index = nullptr;
+
+    // Additions (regions, issue #15); neutral defaults draw nothing new.
+    // Injection regions shaded on the skin in their own colours (render/style.hpp, region_color),
+    // soft-edged; empty = none. Ids the model does not have are ignored.
+    std::vector<RegionHighlight> regions;
+    // highlighted_muscles also tinted on the skin (over each muscle's footprint), not only in the
+    // muscle and x-ray layers: a cervical dystonia plan's muscles.
+    bool skin_muscle_tint = false;
 };
 
 } // namespace injmap::render

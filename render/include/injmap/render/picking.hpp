@@ -2,6 +2,7 @@
 // Picking (no GL): from a pixel of the rendered frame to the skin point under it, the muscle there
 // and the markers around it. Uses the snapshot's camera and image size, so it answers for exactly
 // what Renderer::draw showed for that snapshot.
+#include <cstdint>
 #include <limits>
 
 #include <glm/vec2.hpp>
@@ -24,7 +25,16 @@ struct PickResult {
     int marker = -1;         // visible marker whose badge is under the pixel (nearest centre)
     int nearest_marker = -1; // marker nearest to `point` in 3D (only when hit)
     float nearest_marker_mm = std::numeric_limits<float>::infinity();
+    // With regions shown (FrameSnapshot::regions, Layers::regions) the one under the skin point:
+    // the largest weight, at least 0.5, among the hit triangle's corners. nullptr if none.
+    const SkinRegion* region = nullptr;
 };
+
+// The region shown in `frame` (FrameSnapshot::regions, with Layers::regions on) at `point` on skin
+// triangle `triangle` of `model`: the largest weight, at least 0.5, at the triangle's corner
+// nearest the point. nullptr if none.
+[[nodiscard]] const SkinRegion* region_under(const FrameSnapshot& frame, const Model& model,
+                                             std::uint32_t triangle, const glm::vec3& point);
 
 // `pixel` in the frame's pixels, top-left origin (a mouse position can be passed as is). `layout`
 // is the overlay drawn for this frame (Renderer::last_layout()); when null it is recomputed.

@@ -58,6 +58,11 @@ public:
     // Draws into an internal target and returns the image as RGBA, top-left origin.
     [[nodiscard]] std::vector<std::uint8_t> render_rgba(const FrameSnapshot& frame);
 
+    // Visible area of each of frame.model->regions (parallel to it), in pixels of an image of the
+    // frame's size and camera: skin pixels nearest the eye whose strongest region weight is at
+    // least 0.5. Draws an id pass into an internal target (not into the caller's framebuffer).
+    [[nodiscard]] std::vector<std::uint64_t> region_pixels(const FrameSnapshot& frame);
+
     // The overlay of the last draw: marker positions and visibility, label boxes (overlay.hpp).
     [[nodiscard]] const OverlayLayout& last_layout() const;
     // The skin index the renderer uses for occlusion when the snapshot brings none (built once per

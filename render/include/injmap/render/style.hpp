@@ -53,6 +53,13 @@ inline constexpr glm::vec3 kTendonColor{0.90f, 0.86f, 0.78f};
 inline constexpr glm::vec3 kBoneColor{0.89f, 0.85f, 0.74f};
 // Patient-mode glow over soft-highlighted muscles (a warm, gentle tint on the skin).
 inline constexpr glm::vec3 kSoftGlowColor{1.00f, 0.62f, 0.35f};
+// Injection regions (Model::regions) on the skin: one colour per region, Okabe–Ito hues made a
+// little lighter so they read over every skin tone; the index is the region's place in
+// Model::regions' standard order (forehead, glabella, temple_left, temple_right, occiput, neck,
+// shoulders), looked up by id so that a model missing a region keeps the others' colours.
+[[nodiscard]] glm::vec3 region_color(std::string_view region_id);
+// The skin tint over highlighted muscles (FrameSnapshot::skin_muscle_tint).
+inline constexpr glm::vec3 kSkinMuscleTintColor{0.84f, 0.20f, 0.12f};
 // Label boxes and leader lines.
 inline constexpr glm::vec3 kLabelBackground{1.0f, 1.0f, 1.0f};
 inline constexpr glm::vec3 kLabelText{0.13f, 0.15f, 0.18f};

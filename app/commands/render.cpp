@@ -81,14 +81,18 @@ struct Options {
     std::optional<int> step; // 1-based
     fs::path output;
     std::optional<fs::path> report;
+    std::vector<std::string> hidden_muscles; // --hide-muscles
 };
+
+// The pseudo view "step": the view the --step's own step names (Step::view).
+constexpr std::string_view kStepView = "step";
 
 // Parses and checks everything that needs no file; returns an error message or "".
 std::string parse_options(std::span<const std::string> args, Options& o) {
     const std::vector<OptionSpec> spec = {
-        {"--model", true},  {"--protocol", true},  {"--view", true, true}, {"--size", true},
-        {"--layers", true}, {"--skin-tone", true}, {"--step", true},       {"-o", true},
-        {"--output", true}, {"--report", true},
+        {"--model", true},  {"--protocol", true},  {"--view", true, true},   {"--size", true},
+        {"--layers", true}, {"--skin-tone", true}, {"--step", true},         {"-o", true},
+        {"--output", true}, {"--report", true},    {"--hide-muscles", true},
     };
     std::string error;
     auto parsed = parse_args(args, spec, error);
@@ -100,11 +104,14 @@ std::string parse_options(std::span<const std::string> args, Options& o) {
         o.model = *v;
     o.protocol = parsed->value("--protocol");
     for (const auto& v : parsed->all("--view")) {
-        if (!render::is_view_name(v)) {
+        if (v == kStepView) {
+            if (!parsed->value("--step"))
+                return "--view step needs --step N (the view of step N)";
+        } else if (!render::is_view_name(v)) {
             std::string names;
             for (auto n : render::view_names())
                 names += (names.empty() ? "" : ", ") + std::string(n);
-            return "unknown view '" + v + "' (views: " + names + ")";
+            return "unknown view '" + v + "' (views: " + names + ", step)";
         }
         if (std::find(o.views.begin(), o.views.end(), v) == o.views.end())
             o.views.push_back(v);
@@ -166,6 +173,15 @@ std::string parse_options(std::span<const std::string> args, Options& o) {
     o.output = *out;
     if (auto v = parsed->value("--report"))
         o.report = fs::path(*v);
+    if (auto v = parsed->value("--hide-muscles")) {
+        std::stringstream list(*v);
+        std::string item;
+        while (std::getline(list, item, ','))
+            if (!item.empty())
+                o.hidden_muscles.push_back(item);
+        if (o.hidden_muscles.empty())
+            return "--hide-muscles needs muscle ids, e.g. trapezius,splenius_capitis";
+    }
     return "";
 }
 
@@ -367,15 +383,22 @@ int run_render(std::span<const std::string> args) {
     frame.height = o.height;
     frame.antialias = true; // a still image: worth the antialiasing pass (docs/performance.md)
     frame.skin_index = &queries.skin();
+    frame.hidden_muscles = o.hidden_muscles;
     if (protocol)
         add_protocol(frame, *protocol, placed, o.step);
 
     nlohmann::json images = nlohmann::json::array();
     const bool several = o.views.size() > 1;
-    for (const auto& view : o.views) {
+    for (const auto& asked : o.views) {
+        // "step" is the step's own view (an empty one is the default, front).
+        std::string view = asked;
+        if (view == kStepView && protocol && o.step) {
+            const std::string& own = protocol->steps[std::size_t(*o.step - 1)].view;
+            view = own.empty() ? "front" : own;
+        }
         frame.camera = camera_for(model, view, o.width, o.height, !frame.markers.empty());
         const auto pixels = renderer->render_rgba(frame);
-        const fs::path file = output_for_view(o.output, view, several);
+        const fs::path file = output_for_view(o.output, asked, several);
         if (!render::write_png(file, o.width, o.height, pixels, error)) {
             std::cerr << "injmap render: " << error << "\n";
             return exit_usage;
@@ -420,7 +443,7 @@ const Command render_command{
     "WxH]\n"
     "                     [--layers skin,muscles,xray,bones] [--skin-tone N] [--step N] -o "
     "OUT.png\n"
-    "                     [--report REPORT.json]\n"
+    "                     [--report REPORT.json] [--hide-muscles ID,ID]\n"
     "\n"
     "Renders the model (and a protocol's sites) headless, through EGL: no X server needed.\n"
     "\n"
@@ -428,10 +451,15 @@ const Command render_command{
     "  --protocol ID|FILE    a shipped protocol id (e.g. preempt-155) or a protocol file; without "
     "it the\n"
     "                        bare model is drawn\n"
-    "  --view NAME           front (default), back, left, right, top, oblique-left, oblique-right; "
-    "\"left\"\n"
-    "                        shows the subject's left side. Repeat for several images: "
-    "OUT-<view>.png each\n"
+    "  --view NAME           front (default), back, left, right, top, oblique-left, "
+    "oblique-right,\n"
+    "                        back-above, left-back, right-back; \"left\" shows the subject's left "
+    "side,\n"
+    "                        \"left-back\" looks from behind the left shoulder, \"back-above\" "
+    "from behind\n"
+    "                        and above; step (needs --step): the step's own view. Repeat for "
+    "several\n"
+    "                        images: OUT-<view>.png each (OUT-step.png for step)\n"
     "  --size WxH            image size in pixels (default 1280x800)\n"
     "  --layers LIST         comma-separated: skin (default), muscles, xray (see-through skin over "
     "the muscles),\n"
@@ -442,13 +470,18 @@ const Command render_command{
     "  --step N              highlight step N's muscles (1 = first step) and mark its sites "
     "current;\n"
     "                        sites of earlier steps are drawn as done\n"
+    "  --hide-muscles LIST   comma-separated muscle ids (both sides), group keys or ID_SIDE keys "
+    "not drawn\n"
+    "                        by the muscles and x-ray layers, e.g. "
+    "trapezius,splenius_capitis_left\n"
     "  -o, --output OUT.png  the image to write\n"
     "  --report FILE.json    where each site landed: {\"images\": [{\"file\", \"view\", \"width\", "
     "\"height\",\n"
     "                        \"sites\": [{\"id\", \"x\", \"y\", \"visible\", \"radius_px\"}]}]}; "
     "x, y = marker centre\n"
     "                        in pixels from the top-left; visible = facing the camera and not "
-    "hidden by the model\n"
+    "hidden by the model;\n"
+    "                        view = the view drawn (for --view step, the step's view's name)\n"
     "\n"
     "Marker colours (Okabe-Ito, colour-blind safe): blue pending, vermillion current, green done "
     "(tick),\n"

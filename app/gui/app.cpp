@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "gui/hover_text.hpp"
 #include "gui/mode.hpp"
 #include "gui/panels.hpp"
 #include "gui/viewport.hpp"
@@ -599,6 +600,7 @@ render::FrameSnapshot App::build_snapshot() const {
     frame.skin_index = queries_ ? &queries_->skin() : nullptr;
     frame.layers = layers;
     frame.skin_tone = skin_tone;
+    frame.hidden_muscles = hidden_muscles;
     frame.camera = camera_;
     const glm::ivec2 size = viewport_pixels();
     frame.width = size.x;
@@ -702,6 +704,23 @@ void App::handle_viewport_input() {
     }
     if (over_view && io.MouseWheel != 0.0f)
         set_camera(render::zoom(camera_, io.MouseWheel));
+    show_hover_name(over_view && drag_button_ < 0 && !scripted(), mouse);
+}
+
+// The name of the muscle or bone under the mouse as a tooltip, picked in the scene last drawn
+// (what is on screen); picked again only when the mouse or the scene changed.
+void App::show_hover_name(bool over_view, glm::vec2 mouse) {
+    if (!over_view || !queries_ || !last_scene_ || last_scene_->model != &queries_->model())
+        return;
+    const glm::vec2 local = (mouse - glm::vec2(viewport_.x, viewport_.y)) * framebuffer_scale();
+    if (local != hover_pixel_ || !hover_scene_ || !same_frame(*hover_scene_, *last_scene_)) {
+        hover_pixel_ = local;
+        hover_scene_ = last_scene_;
+        hover_text_ =
+            hover_text(render::pick(*last_scene_, *queries_, local, &viewport_renderer_->layout()));
+    }
+    if (!hover_text_.empty())
+        ImGui::SetTooltip("%s", hover_text_.c_str());
 }
 
 // ---------------------------------------------------------------------------------------------

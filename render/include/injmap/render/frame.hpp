@@ -68,6 +68,9 @@ struct FrameSnapshot {
     // The model's skin index for marker occlusion tests (e.g. ModelQueries::skin()); when null the
     // renderer builds and caches its own per model. Not owned; must outlive the draw call.
     const SurfaceIndex* skin_index = nullptr;
+    // Muscles not drawn and not picked (muscles layer): muscle ids (both sides), group keys or
+    // "<id>_<side>" keys, as highlighted_muscles takes them.
+    std::vector<std::string> hidden_muscles;
 };
 
 } // namespace injmap::render

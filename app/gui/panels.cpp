@@ -428,6 +428,20 @@ void draw_view_toolbar(App& app) {
                 ImGui::SetTooltip("The subject's %s side", name);
             ImGui::SameLine();
         }
+        // Every named view (render::view_names(): also back-above, left-back, right-back, ...).
+        if (ImGui::ArrowButton("##more_views", ImGuiDir_Down))
+            ImGui::OpenPopup("more_views");
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("All views");
+        if (ImGui::BeginPopup("more_views")) {
+            for (std::string_view v : render::view_names()) {
+                const std::string name = display_name(v);
+                if (ImGui::Selectable(name.c_str()))
+                    app.show_view(v);
+            }
+            ImGui::EndPopup();
+        }
+        ImGui::SameLine();
         ImGui::TextColored(colour::muted, "|");
         ImGui::SameLine();
         if (toggle_button("Skin", app.layers.skin && !app.layers.xray))

@@ -1,9 +1,11 @@
 // Views that show their sites (issue #15, item 5): every step of every shipped protocol, drawn by
 // `injmap render --step N --view step` from the step's own view, shows each of its sites (the
-// report says visible), on both generated models. Also `--view step`'s usage rules and report.
+// report says visible), on both generated models. Also `--view step`'s usage rules and report, and
+// `--hide-muscles`.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 #include <string>
@@ -11,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "image_compare.hpp"
 #include "injmap/protocols/protocol_reader.hpp"
 #include "test_support.hpp"
 
@@ -130,4 +133,33 @@ TEST(StepViewCli, NewViewNamesAreAcceptedAndStepResolvesBesideThem) {
     EXPECT_TRUE(fs::exists(dir / "map-step.png"));
     EXPECT_EQ(images[1].at("view"), "left-back");
     EXPECT_TRUE(fs::exists(dir / "map-left-back.png"));
+}
+
+TEST(HideMusclesCli, HiddenMusclesAreLeftOutOfTheImage) {
+    const fs::path dir = injmap::test::fresh_dir("HideMusclesCli");
+    auto render = [&](const std::string& name, std::vector<std::string> extra) {
+        std::vector<std::string> args = {"render",  "--layers", "muscles",
+                                         "--view",  "back",     "--size",
+                                         "320x200", "-o",       (dir / name).string()};
+        args.insert(args.end(), extra.begin(), extra.end());
+        const auto r = run_injmap(args, headless_env());
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        injmap::test::Image image;
+        EXPECT_TRUE(injmap::test::load_png(dir / name, image));
+        return image;
+    };
+    const auto all = render("all.png", {});
+    const auto no_trapezius = render("no-trapezius.png", {"--hide-muscles", "trapezius"});
+    const auto again = render("all-again.png", {"--hide-muscles", "no_such_muscle"});
+    ASSERT_EQ(all.rgba.size(), no_trapezius.rgba.size());
+    // The trapezius covers much of the back: many pixels change; an unknown id changes nothing.
+    std::size_t changed = 0;
+    for (std::size_t i = 0; i < all.rgba.size(); i += 4)
+        changed += std::abs(int(all.rgba[i]) - int(no_trapezius.rgba[i])) > 24;
+    EXPECT_GT(changed, all.rgba.size() / 4 / 50); // over 2 % of the image
+    EXPECT_EQ(all.rgba, again.rgba);
+
+    const auto bad = run_injmap({"render", "--hide-muscles", ",", "-o", (dir / "x.png").string()},
+                                headless_env());
+    EXPECT_EQ(bad.exit_code, 2);
 }

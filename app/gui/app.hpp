@@ -232,6 +232,7 @@ private:
     std::string hover_text_;
     glm::vec2 hover_pixel_{-1.0f};
     std::optional<render::FrameSnapshot> hover_scene_;
+    bool script_hover_ = false; // a scripted hover-landmark: show the hover name in scripted runs
     int frames_requested_ = 2;
     double start_time_ = 0.0;
 };

@@ -83,14 +83,18 @@ struct Options {
     fs::path output;
     std::optional<fs::path> report;
     bool regions = false; // --highlight regions
+    std::vector<std::string> hidden_muscles; // --hide-muscles
 };
+
+// The pseudo view "step": the view the --step's own step names (Step::view).
+constexpr std::string_view kStepView = "step";
 
 // Parses and checks everything that needs no file; returns an error message or "".
 std::string parse_options(std::span<const std::string> args, Options& o) {
     const std::vector<OptionSpec> spec = {
-        {"--model", true},  {"--protocol", true},  {"--view", true, true}, {"--size", true},
-        {"--layers", true}, {"--skin-tone", true}, {"--step", true},       {"-o", true},
-        {"--output", true}, {"--report", true},    {"--highlight", true},
+        {"--model", true},  {"--protocol", true},  {"--view", true, true},   {"--size", true},
+        {"--layers", true}, {"--skin-tone", true}, {"--step", true},         {"-o", true},
+        {"--output", true}, {"--report", true},    {"--highlight", true},    {"--hide-muscles", true},
     };
     std::string error;
     auto parsed = parse_args(args, spec, error);
@@ -102,11 +106,14 @@ std::string parse_options(std::span<const std::string> args, Options& o) {
         o.model = *v;
     o.protocol = parsed->value("--protocol");
     for (const auto& v : parsed->all("--view")) {
-        if (!render::is_view_name(v)) {
+        if (v == kStepView) {
+            if (!parsed->value("--step"))
+                return "--view step needs --step N (the view of step N)";
+        } else if (!render::is_view_name(v)) {
             std::string names;
             for (auto n : render::view_names())
                 names += (names.empty() ? "" : ", ") + std::string(n);
-            return "unknown view '" + v + "' (views: " + names + ")";
+            return "unknown view '" + v + "' (views: " + names + ", step)";
         }
         if (std::find(o.views.begin(), o.views.end(), v) == o.views.end())
             o.views.push_back(v);
@@ -172,6 +179,15 @@ std::string parse_options(std::span<const std::string> args, Options& o) {
         if (*v != "regions")
             return "unknown --highlight '" + *v + "' (values: regions)";
         o.regions = true;
+    }
+    if (auto v = parsed->value("--hide-muscles")) {
+        std::stringstream list(*v);
+        std::string item;
+        while (std::getline(list, item, ','))
+            if (!item.empty())
+                o.hidden_muscles.push_back(item);
+        if (o.hidden_muscles.empty())
+            return "--hide-muscles needs muscle ids, e.g. trapezius,splenius_capitis";
     }
     return "";
 }
@@ -394,6 +410,7 @@ int run_render(std::span<const std::string> args) {
     frame.height = o.height;
     frame.antialias = true; // a still image: worth the antialiasing pass (docs/performance.md)
     frame.skin_index = &queries.skin();
+    frame.hidden_muscles = o.hidden_muscles;
     if (protocol)
         add_protocol(frame, model, *protocol, placed, o.step);
     // A cervical dystonia plan's muscles show on the skin too, not only under it.
@@ -403,10 +420,16 @@ int run_render(std::span<const std::string> args) {
 
     nlohmann::json images = nlohmann::json::array();
     const bool several = o.views.size() > 1;
-    for (const auto& view : o.views) {
+    for (const auto& asked : o.views) {
+        // "step" is the step's own view (an empty one is the default, front).
+        std::string view = asked;
+        if (view == kStepView && protocol && o.step) {
+            const std::string& own = protocol->steps[std::size_t(*o.step - 1)].view;
+            view = own.empty() ? "front" : own;
+        }
         frame.camera = camera_for(model, view, o.width, o.height, !frame.markers.empty());
         const auto pixels = renderer->render_rgba(frame);
-        const fs::path file = output_for_view(o.output, view, several);
+        const fs::path file = output_for_view(o.output, asked, several);
         if (!render::write_png(file, o.width, o.height, pixels, error)) {
             std::cerr << "injmap render: " << error << "\n";
             return exit_usage;
@@ -461,7 +484,7 @@ const Command render_command{
     "WxH]\n"
     "                     [--layers skin,muscles,xray,bones] [--skin-tone N] [--step N] -o "
     "OUT.png\n"
-    "                     [--report REPORT.json] [--highlight regions]\n"
+    "                     [--report REPORT.json] [--highlight regions] [--hide-muscles ID,ID]\n"
     "\n"
     "Renders the model (and a protocol's sites) headless, through EGL: no X server needed.\n"
     "\n"
@@ -469,16 +492,23 @@ const Command render_command{
     "  --protocol ID|FILE    a shipped protocol id (e.g. preempt-155) or a protocol file; without "
     "it the\n"
     "                        bare model is drawn\n"
-    "  --view NAME           front (default), back, left, right, top, oblique-left, oblique-right; "
-    "\"left\"\n"
-    "                        shows the subject's left side. Repeat for several images: "
-    "OUT-<view>.png each\n"
+    "  --view NAME           front (default), back, left, right, top, oblique-left, "
+    "oblique-right,\n"
+    "                        back-above, left-back, right-back; \"left\" shows the subject's left "
+    "side,\n"
+    "                        \"left-back\" looks from behind the left shoulder, \"back-above\" "
+    "from behind\n"
+    "                        and above; step (needs --step): the step's own view. Repeat for "
+    "several\n"
+    "                        images: OUT-<view>.png each (OUT-step.png for step)\n"
     "  --size WxH            image size in pixels (default 1280x800)\n"
     "  --layers LIST         comma-separated: skin (default), muscles, xray (see-through skin over "
     "the muscles),\n"
     "                        bones (the skeleton; alone: bones on the backdrop; xray,bones: "
     "see-through skin\n"
-    "                        over muscles and bones)\n"
+    "                        over muscles and bones). skin,muscles: the muscles (and bones) show "
+    "through\n"
+    "                        the skin, which keeps its colour\n"
     "  --skin-tone N         0 Light, 1 Fair, 2 Medium (default), 3 Olive, 4 Brown, 5 Deep\n"
     "  --step N              highlight step N's muscles (1 = first step) and mark its sites "
     "current;\n"
@@ -488,6 +518,10 @@ const Command render_command{
     "                        temples, back of the head, back of the neck, tops of the shoulders); "
     "with\n"
     "                        --step, that step's region strong and the others faint\n"
+    "  --hide-muscles LIST   comma-separated muscle ids (both sides), group keys or ID_SIDE keys "
+    "not drawn\n"
+    "                        by the muscles and x-ray layers, e.g. "
+    "trapezius,splenius_capitis_left\n"
     "  -o, --output OUT.png  the image to write\n"
     "  --report FILE.json    where each site landed: {\"images\": [{\"file\", \"view\", \"width\", "
     "\"height\",\n"
@@ -498,6 +532,7 @@ const Command render_command{
     "                        with --highlight regions each image also has \"regions\": [{\"id\", "
     "\"display_name\",\n"
     "                        \"visible_px\"}] (skin pixels of that region seen in the image)\n"
+    "                        view = the view drawn (for --view step, the step's view's name)\n"
     "\n"
     "Marker colours (Okabe-Ito, colour-blind safe): blue pending, vermillion current, green done "
     "(tick),\n"

@@ -14,6 +14,7 @@
 #include <iostream>
 #include <set>
 
+#include "gui/hover_text.hpp"
 #include "gui/mode.hpp"
 #include "gui/panels.hpp"
 #include "gui/viewport.hpp"
@@ -605,6 +606,7 @@ render::FrameSnapshot App::build_snapshot() const {
     frame.skin_index = queries_ ? &queries_->skin() : nullptr;
     frame.layers = layers;
     frame.skin_tone = skin_tone;
+    frame.hidden_muscles = hidden_muscles;
     frame.camera = camera_;
     const glm::ivec2 size = viewport_pixels();
     frame.width = size.x;
@@ -756,6 +758,27 @@ void App::handle_viewport_input() {
     }
     if (over_view && io.MouseWheel != 0.0f)
         set_camera(render::zoom(camera_, io.MouseWheel));
+    // Scripted runs (tests, screenshots) show it only after a hover-landmark action.
+    show_hover_name(over_view && drag_button_ < 0 && (!scripted() || script_hover_), mouse);
+}
+
+// The name of the muscle or bone under the mouse as a tooltip, picked in the scene last drawn
+// (what is on screen); picked again only when the mouse or the scene changed.
+void App::show_hover_name(bool over_view, glm::vec2 mouse) {
+    if (!over_view || !queries_ || !last_scene_ || last_scene_->model != &queries_->model())
+        return;
+    const glm::vec2 local = (mouse - glm::vec2(viewport_.x, viewport_.y)) * framebuffer_scale();
+    if (local != hover_pixel_ || !hover_scene_ || !same_frame(*hover_scene_, *last_scene_)) {
+        hover_pixel_ = local;
+        hover_scene_ = last_scene_;
+        hover_text_ =
+            hover_text(render::pick(*last_scene_, *queries_, local, &viewport_renderer_->layout()));
+        if (std::getenv("INJMAP_GUI_TRACE"))
+            std::fprintf(stderr, "trace: hover at %.1f,%.1f: %s\n", mouse.x, mouse.y,
+                         hover_text_.empty() ? "(nothing)" : hover_text_.c_str());
+    }
+    if (!hover_text_.empty())
+        ImGui::SetTooltip("%s", hover_text_.c_str());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -810,6 +833,20 @@ void App::feed_script() {
         io.MousePos = {at->x, at->y};
         io.MouseDown[0] = true;
         script_click_release_ = true;
+        break;
+    }
+    case ScriptAction::Kind::hover_landmark: {
+        std::optional<glm::vec2> at;
+        if (model_)
+            if (auto p = model_->landmark(a.text))
+                at = to_window(*p);
+        if (!at) {
+            notify("Script: no landmark '" + a.text + "' on screen", Severity::warning);
+            break;
+        }
+        script_mouse_ = *at;
+        io.MousePos = {at->x, at->y};
+        script_hover_ = true;
         break;
     }
     case ScriptAction::Kind::click_site: {

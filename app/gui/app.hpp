@@ -136,6 +136,8 @@ public:
     // ---- View ----
     render::Layers layers;
     int skin_tone = 2;
+    // Muscle ids (both sides) the muscles and x-ray layers leave out (View > Muscles shown).
+    std::vector<std::string> hidden_muscles;
     [[nodiscard]] const render::Camera& camera() const { return camera_; }
     void set_camera(const render::Camera& camera);  // immediate
     void move_camera(const render::Camera& target); // smooth (< 0.4 s)
@@ -178,6 +180,7 @@ private:
     void layout_panels();
     void draw_viewport_overlay(); // the view toolbar over the 3D area
     void handle_viewport_input();
+    void show_hover_name(bool over_view, glm::vec2 mouse);
     void feed_script(); // --keys: one action per frame
     render::FrameSnapshot build_snapshot() const;
     void add_regions(render::FrameSnapshot& frame) const;
@@ -227,6 +230,11 @@ private:
     std::optional<double> refine_at_;                 // when to redraw it antialiased
     bool trace_ = false;       // INJMAP_GUI_TRACE: script clicks, picks and frame times on stderr
     bool final_frame_ = false; // the last frame of a --frames run (the screenshot)
+    // The name under the mouse (hover_text.hpp), for the pixel and scene it was picked for.
+    std::string hover_text_;
+    glm::vec2 hover_pixel_{-1.0f};
+    std::optional<render::FrameSnapshot> hover_scene_;
+    bool script_hover_ = false; // a scripted hover-landmark: show the hover name in scripted runs
     int frames_requested_ = 2;
     double start_time_ = 0.0;
 };

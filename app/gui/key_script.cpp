@@ -108,6 +108,13 @@ std::optional<std::vector<ScriptAction>> parse_key_script(std::string_view scrip
             a.kind = ScriptAction::Kind::click_landmark;
             a.text = std::string(arg);
             actions.push_back(a);
+        } else if (head == "hover-landmark") {
+            if (arg.empty())
+                return bad("expected hover-landmark:NAME");
+            ScriptAction a;
+            a.kind = ScriptAction::Kind::hover_landmark;
+            a.text = std::string(arg);
+            actions.push_back(a);
         } else if (head == "click-site") {
             ScriptAction a;
             a.kind = ScriptAction::Kind::click_site;

@@ -11,6 +11,8 @@
 //   click:X:Y                left click at window coordinates (pixels from the top-left)
 //   click-landmark:NAME      left click where the model's landmark NAME is on screen (e.g. inion)
 //   click-site:ID[:DX:DY]    left click at the protocol site ID's marker, moved DX, DY pixels
+//   hover-landmark:NAME      move the mouse (no click) to the landmark NAME: the name under it
+//                            shows as in an unscripted run (INJMAP_GUI_TRACE prints it)
 //   wait[:N]                 do nothing for N frames (default 1)
 // A key is held for one frame and released on the next, so each key takes two frames; typing and
 // clicks take one. TEXT and REASON cannot contain commas.
@@ -22,7 +24,7 @@
 namespace injmap::gui {
 
 struct ScriptAction {
-    enum class Kind { key, text, click, click_landmark, click_site, wait };
+    enum class Kind { key, text, click, click_landmark, click_site, hover_landmark, wait };
     Kind kind = Kind::wait;
     int key = 0;        // GLFW key code for Kind::key
     std::string text;   // typed text, the landmark name or the site id

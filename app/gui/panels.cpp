@@ -217,6 +217,39 @@ void diagnostics_list(const App& app, const Diagnostics& diagnostics,
 }
 
 // ---------------------------------------------------------------------------------------------
+// Per-muscle show/hide: the model's muscle ids (both sides together), a checkbox each, plus "Show
+// all" and "Hide all". Fills App::hidden_muscles (FrameSnapshot::hidden_muscles).
+void draw_muscle_list(App& app) {
+    const Model* model = app.model();
+    if (!model || model->muscles.empty()) {
+        text_muted("No muscles in this model.");
+        return;
+    }
+    std::vector<std::string> ids;
+    for (const Muscle& m : model->muscles)
+        if (std::find(ids.begin(), ids.end(), m.id) == ids.end())
+            ids.push_back(m.id);
+    std::sort(ids.begin(), ids.end());
+    auto& hidden = app.hidden_muscles;
+    if (ImGui::SmallButton("Show all"))
+        hidden.clear();
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Hide all"))
+        hidden = ids;
+    if (!app.layers.muscles && !app.layers.xray)
+        text_muted("Turn on Muscles or X-ray to see them.");
+    for (const std::string& id : ids) {
+        const auto it = std::find(hidden.begin(), hidden.end(), id);
+        bool shown = it == hidden.end();
+        if (ImGui::Checkbox(display_name(id).c_str(), &shown)) {
+            if (shown)
+                hidden.erase(it);
+            else
+                hidden.push_back(id);
+        }
+    }
+}
+
 // Menu bar
 
 float draw_menu_bar(App& app) {
@@ -247,6 +280,10 @@ float draw_menu_bar(App& app) {
         ImGui::MenuItem("Muscles", nullptr, &app.layers.muscles);
         ImGui::MenuItem("X-ray", nullptr, &app.layers.xray);
         ImGui::MenuItem("Bones", nullptr, &app.layers.bones);
+        if (ImGui::BeginMenu("Muscles shown")) {
+            draw_muscle_list(app);
+            ImGui::EndMenu();
+        }
         ImGui::MenuItem("Labels", nullptr, &app.layers.labels);
         ImGui::MenuItem("Needles", nullptr, &app.layers.needles);
         ImGui::MenuItem("Regions", nullptr, &app.layers.regions);
@@ -415,6 +452,20 @@ void draw_view_toolbar(App& app) {
                 ImGui::SetTooltip("The subject's %s side", name);
             ImGui::SameLine();
         }
+        // Every named view (render::view_names(): also back-above, left-back, right-back, ...).
+        if (ImGui::ArrowButton("##more_views", ImGuiDir_Down))
+            ImGui::OpenPopup("more_views");
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("All views");
+        if (ImGui::BeginPopup("more_views")) {
+            for (std::string_view v : render::view_names()) {
+                const std::string name = display_name(v);
+                if (ImGui::Selectable(name.c_str()))
+                    app.show_view(v);
+            }
+            ImGui::EndPopup();
+        }
+        ImGui::SameLine();
         ImGui::TextColored(colour::muted, "|");
         ImGui::SameLine();
         if (toggle_button("Skin", app.layers.skin && !app.layers.xray))
@@ -422,6 +473,15 @@ void draw_view_toolbar(App& app) {
         ImGui::SameLine();
         if (toggle_button("Muscles", app.layers.muscles))
             app.layers.muscles = !app.layers.muscles;
+        ImGui::SameLine(0.0f, 1.0f);
+        if (ImGui::ArrowButton("##muscle_list", ImGuiDir_Down))
+            ImGui::OpenPopup("muscle_list");
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("Show or hide single muscles");
+        if (ImGui::BeginPopup("muscle_list")) {
+            draw_muscle_list(app);
+            ImGui::EndPopup();
+        }
         ImGui::SameLine();
         if (toggle_button("X-ray", app.layers.xray)) {
             app.layers.xray = !app.layers.xray;

@@ -41,6 +41,10 @@ void diagnostics_list(const App& app, const Diagnostics& diagnostics,
                       const std::function<void(const Diagnostic&)>& on_click,
                       const Diagnostic* selected = nullptr);
 
+// Checkboxes showing or hiding each of the model's muscles (App::hidden_muscles), with "Show all"
+// and "Hide all"; inside a menu or popup.
+void draw_muscle_list(App& app);
+
 // "cervical_paraspinal" → "Cervical paraspinal".
 [[nodiscard]] std::string display_name(std::string_view key);
 // "L", "R", "mid".

@@ -32,7 +32,8 @@ bool same_frame(const render::FrameSnapshot& a, const render::FrameSnapshot& b) 
         la.labels != lb.labels || la.needles != lb.needles || la.fibres != lb.fibres ||
         la.skin_paint != lb.skin_paint || a.highlighted_muscles != b.highlighted_muscles ||
         a.soft_highlighted_muscles != b.soft_highlighted_muscles || la.regions != lb.regions ||
-        a.regions != b.regions || a.skin_muscle_tint != b.skin_muscle_tint)
+        a.regions != b.regions || a.skin_muscle_tint != b.skin_muscle_tint ||
+        a.hidden_muscles != b.hidden_muscles)
         return false;
     const auto& ca = a.camera;
     const auto& cb = b.camera;

@@ -364,7 +364,10 @@ constexpr EnumEntry<std::string_view> kViews[] = {{"front", "front"},
                                                   {"right", "right"},
                                                   {"top", "top"},
                                                   {"oblique-left", "oblique-left"},
-                                                  {"oblique-right", "oblique-right"}};
+                                                  {"oblique-right", "oblique-right"},
+                                                  {"back-above", "back-above"},
+                                                  {"left-back", "left-back"},
+                                                  {"right-back", "right-back"}};
 constexpr EnumEntry<std::string_view> kCdForms[] = {
     {"torticaput", "torticaput"},   {"torticollis", "torticollis"},
     {"laterocaput", "laterocaput"}, {"laterocollis", "laterocollis"},

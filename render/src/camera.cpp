@@ -31,11 +31,19 @@ constexpr std::array kViews = {
     ViewDef{"top", 0.0f, 89.0f},
     ViewDef{"oblique-left", 40.0f, 12.0f},
     ViewDef{"oblique-right", -40.0f, 12.0f},
+    // Behind and above: the top of the shoulders (trapezius) and the back of the neck at once.
+    ViewDef{"back-above", 180.0f, 40.0f},
+    // Behind one side, looking slightly down: the back of the neck, the mastoid and the shoulder
+    // of that side ("left-back" stands behind the subject's left shoulder).
+    ViewDef{"left-back", 130.0f, 15.0f},
+    ViewDef{"right-back", -130.0f, 15.0f},
 };
-constexpr std::array<std::string_view, kViews.size()> kViewNames = {
-    kViews[0].name, kViews[1].name, kViews[2].name, kViews[3].name,
-    kViews[4].name, kViews[5].name, kViews[6].name,
-};
+constexpr auto kViewNames = [] {
+    std::array<std::string_view, kViews.size()> names{};
+    for (std::size_t i = 0; i < kViews.size(); ++i)
+        names[i] = kViews[i].name;
+    return names;
+}();
 
 float wrap_degrees(float d) {
     d = std::fmod(d + 180.0f, 360.0f);

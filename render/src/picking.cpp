@@ -1,5 +1,8 @@
 #include "injmap/render/picking.hpp"
 
+#include <set>
+#include <string>
+
 #include <glm/geometric.hpp>
 
 #include "injmap/render/camera.hpp"
@@ -51,16 +54,48 @@ PickResult pick(const FrameSnapshot& frame, const ModelQueries& queries, glm::ve
     }
 
     const Model& model = queries.model();
-    if (frame.layers.muscles || frame.layers.xray) {
-        float best = max_distance;
-        for (std::size_t i = 0; i < model.muscles.size(); ++i)
-            if (auto hit = queries.muscle_index(i).ray_cast(ray.origin, ray.direction, best)) {
-                best = hit->distance;
+    // Hidden muscles (ids, group keys or "<id>_<side>" keys, as the renderer reads them).
+    std::set<std::string> hidden_ids, hidden_keys;
+    for (const auto& k : frame.hidden_muscles) {
+        for (auto& id : model.expand_muscle_key(k))
+            hidden_ids.insert(id);
+        hidden_keys.insert(k);
+    }
+    auto hidden = [&](const Muscle& m) {
+        return hidden_ids.count(m.id) > 0 || hidden_keys.count(m.key()) > 0;
+    };
+    const bool muscles_shown = frame.layers.muscles || frame.layers.xray;
+    float muscle_distance = max_distance;
+    if (muscles_shown) {
+        for (std::size_t i = 0; i < model.muscles.size(); ++i) {
+            if (hidden(model.muscles[i]))
+                continue;
+            if (auto hit =
+                    queries.muscle_index(i).ray_cast(ray.origin, ray.direction, muscle_distance)) {
+                muscle_distance = hit->distance;
                 result.muscle = &model.muscles[i];
             }
+        }
     }
-    if (!result.muscle && result.hit)
+    if (!result.muscle && result.hit) {
         result.muscle = queries.muscle_under(result.point, result.normal);
+        if (result.muscle && hidden(*result.muscle))
+            result.muscle = nullptr;
+    }
+    // Bones are seen alone, through the x-ray skin or through the skin shown with muscles (the
+    // renderer's layers); under opaque skin they are not.
+    const bool bones_seen =
+        frame.layers.bones && (!frame.layers.skin || frame.layers.xray || frame.layers.muscles);
+    if (bones_seen) {
+        float best = max_distance;
+        for (std::size_t i = 0; i < model.bones.size(); ++i)
+            if (auto hit = queries.bone_index(i).ray_cast(ray.origin, ray.direction, best)) {
+                best = hit->distance;
+                result.bone = &model.bones[i];
+            }
+        result.bone_in_front =
+            result.bone && (!muscles_shown || !result.muscle || best < muscle_distance);
+    }
 
     OverlayLayout computed;
     if (!layout) {

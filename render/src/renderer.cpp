@@ -281,6 +281,15 @@ struct TextureTarget {
     }
 };
 
+// The Skin layer with Muscles (and not x-ray): the skin keeps its look and the muscles (and
+// bones, when on) beneath show through it, as a translucent shell (opaque skin would hide them:
+// toggling Muscles always shows the muscles). Skin with Bones alone stays opaque.
+bool skin_shell(const Layers& layers) {
+    return layers.skin && !layers.xray && layers.muscles;
+}
+// How much of the skin's colour the shell keeps over the muscles and bones (the rest is theirs).
+constexpr float kShellSkinAlpha = 0.42f;
+
 std::string number_text(int number) {
     return std::to_string(number);
 }
@@ -645,11 +654,23 @@ struct Renderer::Impl {
         const bool show_muscles =
             (frame.layers.muscles || frame.layers.xray) && e.muscles.count > 0;
         const bool show_skin = (frame.layers.skin || frame.layers.xray) && e.skin.count > 0;
+        const bool shell = show_skin && skin_shell(frame.layers);
         // Muscles are limited to a depth below the visible skin (so the far side's muscles do not
         // show through), and x-ray skin blends only its nearest layer: both read the skin depth.
         const bool depth_texture_needed = e.skin.count > 0 && (show_muscles || frame.layers.xray);
         if (depth_texture_needed)
             skin_depth_pass(frame, e, view_proj, fbo);
+        if (shell) {
+            // The skin first, opaque: where nothing lies beneath it stays as it is. Its depth is
+            // cleared so the muscles and bones beneath are drawn over it; the skin drawn again
+            // below blends over them.
+            glEnable(GL_DEPTH_TEST);
+            glDepthFunc(GL_LESS);
+            glDepthMask(GL_TRUE);
+            glDisable(GL_BLEND);
+            draw_skin(frame, e, skin_program, view_proj);
+            glClear(GL_DEPTH_BUFFER_BIT);
+        }
 
         glEnable(GL_DEPTH_TEST);
         glDepthFunc(GL_LESS);
@@ -673,9 +694,15 @@ struct Renderer::Impl {
             const auto& p = muscle_program;
             glUseProgram(p.id());
             set_common_uniforms(p, frame, view_proj);
-            const auto states = muscle_states(model, frame.highlighted_muscles);
+            auto states = muscle_states(model, frame.highlighted_muscles);
             const bool any =
                 std::any_of(states.begin(), states.end(), [](float s) { return s > 0.0f; });
+            if (!frame.hidden_muscles.empty()) {
+                const auto hidden = muscle_states(model, frame.hidden_muscles);
+                for (std::size_t m = 0; m < states.size(); ++m)
+                    if (hidden[m] > 0.0f)
+                        states[m] = -1.0f; // the vertex stage drops it
+            }
             glUniform1fv(uniform(p, "u_state"), kMaxMuscles, states.data());
             glUniform1i(uniform(p, "u_any_highlight"), any ? 1 : 0);
             glUniform1i(uniform(p, "u_fibres"), frame.layers.fibres ? 1 : 0);
@@ -695,7 +722,36 @@ struct Renderer::Impl {
 
         if (!show_skin)
             return covered;
-        const auto& p = frame.layers.xray ? xray_skin_program : skin_program;
+        if (frame.layers.xray) {
+            // Only the skin layer nearest the eye (depth texture), blended over the muscles.
+            glDepthMask(GL_FALSE);
+            glDepthFunc(GL_LEQUAL);
+            glEnable(GL_BLEND);
+            glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE,
+                                GL_ONE_MINUS_SRC_ALPHA);
+            draw_skin(frame, e, xray_skin_program, view_proj);
+            glDisable(GL_BLEND);
+            glDepthMask(GL_TRUE);
+            glDepthFunc(GL_LESS);
+        } else if (shell) {
+            // Over the muscles and bones (and over itself, drawn first), a constant share.
+            glEnable(GL_BLEND);
+            glBlendColor(0.0f, 0.0f, 0.0f, kShellSkinAlpha);
+            glBlendFuncSeparate(GL_CONSTANT_ALPHA, GL_ONE_MINUS_CONSTANT_ALPHA, GL_ONE, GL_ZERO);
+            draw_skin(frame, e, skin_program, view_proj);
+            glDisable(GL_BLEND);
+            glBlendColor(0.0f, 0.0f, 0.0f, 0.0f);
+        } else {
+            draw_skin(frame, e, skin_program, view_proj);
+        }
+        return covered;
+    }
+
+    // The visible skin clusters with program `p` (skin or x-ray skin); blending and depth state
+    // as the caller set them.
+    void draw_skin(const FrameSnapshot& frame, ModelEntry& e, const gl::Program& p,
+                   const glm::mat4& view_proj) {
+        const Model& model = *frame.model;
         glUseProgram(p.id());
         set_common_uniforms(p, frame, view_proj);
         const SkinTone& tone = skin_tone(frame.skin_tone);
@@ -756,22 +812,8 @@ struct Renderer::Impl {
         glEnable(GL_CULL_FACE);
         glCullFace(GL_BACK);
         glFrontFace(GL_CCW);
-        if (frame.layers.xray) {
-            // Only the skin layer nearest the eye (depth texture), blended over the muscles.
-            glDepthMask(GL_FALSE);
-            glDepthFunc(GL_LEQUAL);
-            glEnable(GL_BLEND);
-            glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE,
-                                GL_ONE_MINUS_SRC_ALPHA);
-            glDrawElements(GL_TRIANGLES, e.skin_visible_count, GL_UNSIGNED_INT, nullptr);
-            glDisable(GL_BLEND);
-            glDepthMask(GL_TRUE);
-            glDepthFunc(GL_LESS);
-        } else {
-            glDrawElements(GL_TRIANGLES, e.skin_visible_count, GL_UNSIGNED_INT, nullptr);
-        }
+        glDrawElements(GL_TRIANGLES, e.skin_visible_count, GL_UNSIGNED_INT, nullptr);
         glDisable(GL_CULL_FACE);
-        return covered;
     }
 
     FontAtlas* atlas_for(const OverlayMetrics& m) {

@@ -34,6 +34,10 @@ void main() {
             g = max(g, a_glow_weights[k] * state_of(a_glow_ids[k]));
     v_glow = g;
     gl_Position = u_view_proj * vec4(a_position, 1.0);
+    // Muscles pass: state -1 = hidden (FrameSnapshot::hidden_muscles). Every vertex of the muscle
+    // goes to one point beyond the far plane: its triangles are clipped away.
+    if (v_state < -0.5)
+        gl_Position = vec4(0.0, 0.0, 2.0, 1.0);
 }
 )";
 

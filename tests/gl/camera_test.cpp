@@ -30,8 +30,9 @@ Camera some_camera() {
 } // namespace
 
 TEST(Camera, NamedViewsLookFromTheRightSide) {
-    EXPECT_EQ(view_names().size(), 7u);
-    for (auto name : {"front", "back", "left", "right", "top", "oblique-left", "oblique-right"})
+    EXPECT_EQ(view_names().size(), 10u);
+    for (auto name : {"front", "back", "left", "right", "top", "oblique-left", "oblique-right",
+                      "back-above", "left-back", "right-back"})
         EXPECT_TRUE(named_view(name).has_value()) << name;
     EXPECT_FALSE(named_view("sideways").has_value());
     EXPECT_FALSE(is_view_name("Front"));
@@ -47,6 +48,16 @@ TEST(Camera, NamedViewsLookFromTheRightSide) {
     EXPECT_GT(camera_eye(*named_view("top", base)).y, 499.0f);
     EXPECT_GT(camera_eye(*named_view("oblique-left", base)).x, 100.0f);
     EXPECT_LT(camera_eye(*named_view("oblique-right", base)).x, -100.0f);
+    // Behind and above; behind the subject's left or right shoulder.
+    const glm::vec3 back_above = camera_eye(*named_view("back-above", base));
+    EXPECT_LT(back_above.z, -100.0f);
+    EXPECT_GT(back_above.y, 100.0f);
+    const glm::vec3 left_back = camera_eye(*named_view("left-back", base));
+    EXPECT_GT(left_back.x, 100.0f);
+    EXPECT_LT(left_back.z, -100.0f);
+    const glm::vec3 right_back = camera_eye(*named_view("right-back", base));
+    EXPECT_LT(right_back.x, -100.0f);
+    EXPECT_LT(right_back.z, -100.0f);
 }
 
 TEST(Camera, BasisIsOrthonormalAndLooksAtTarget) {

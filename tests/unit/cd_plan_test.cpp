@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -373,6 +374,23 @@ TEST(CdPlanProtocol, SitesResolvedWithMidpointUnits) {
         EXPECT_EQ(step.view, "oblique-right") << step.id;
     EXPECT_EQ(p.sources.size(), 1u);
     EXPECT_EQ(p.limits.max_total_units, 300);
+}
+
+TEST(CdPlanProtocol, BackObliqueViewsMirrorForARightPosture) {
+    // A template step seen from behind the left shoulder is seen from behind the right one when
+    // the posture is to the right; back-above has no side and stays.
+    for (const auto& [view, mirrored] : std::vector<std::pair<std::string, std::string>>{
+             {"left-back", "right-back"}, {"back-above", "back-above"}}) {
+        std::vector<Protocol> t = {
+            make_template("torticaput", {{"splenius_capitis", SideSpec::ipsilateral, 25, 75}},
+                          {"splenius_capitis"}, view)};
+        const Protocol right = make_plan_protocol(plan_ok({{"torticaput", Side::right}}, t), t);
+        const Protocol left = make_plan_protocol(plan_ok({{"torticaput", Side::left}}, t), t);
+        ASSERT_EQ(right.steps.size(), 1u);
+        ASSERT_EQ(left.steps.size(), 1u);
+        EXPECT_EQ(right.steps[0].view, mirrored);
+        EXPECT_EQ(left.steps[0].view, view);
+    }
 }
 
 TEST(CdPlanProtocol, FractionChoosesWhereInTheRange) {

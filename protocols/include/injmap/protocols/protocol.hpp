@@ -77,7 +77,8 @@ struct Step {
     std::string instruction;  // for the clinician
     std::string patient_text; // plain language, for the patient view
     std::vector<std::string> cautions;
-    std::string view; // suggested camera view: front, back, left, right, top, oblique-left, ...
+    std::string
+        view; // suggested camera view: front, back, left, right, top, oblique-left, back-above, ...
     std::vector<Site> sites;
     SourceLocation where;
     KeyLocations locations;

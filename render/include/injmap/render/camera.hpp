@@ -36,8 +36,10 @@ struct CameraBasis {
 [[nodiscard]] glm::mat4 projection_matrix(const Camera& camera,
                                           float aspect); // aspect = width / height
 
-// Named views: front, back, left, right, top, oblique-left, oblique-right ("left" shows the
-// subject's left side). named_view() sets only yaw and pitch on a copy of `base`.
+// Named views: front, back, left, right, top, oblique-left, oblique-right, back-above, left-back,
+// right-back ("left" shows the subject's left side; "left-back" looks from behind the subject's
+// left shoulder; "back-above" from behind and above, for the top of the shoulders). named_view()
+// sets only yaw and pitch on a copy of `base`.
 [[nodiscard]] std::span<const std::string_view> view_names();
 [[nodiscard]] bool is_view_name(std::string_view name);
 [[nodiscard]] std::optional<Camera> named_view(std::string_view name, const Camera& base = {});

@@ -84,6 +84,9 @@ struct FrameSnapshot {
     // highlighted_muscles also tinted on the skin (over each muscle's footprint), not only in the
     // muscle and x-ray layers: a cervical dystonia plan's muscles.
     bool skin_muscle_tint = false;
+    // Muscles not drawn and not picked (muscles layer): muscle ids (both sides), group keys or
+    // "<id>_<side>" keys, as highlighted_muscles takes them.
+    std::vector<std::string> hidden_muscles;
 };
 
 } // namespace injmap::render

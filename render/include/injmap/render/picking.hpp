@@ -21,7 +21,14 @@ struct PickResult {
     float distance_mm = 0.0f; // from the eye
     // With muscles shown (muscles or x-ray layer) the first muscle surface along the ray; otherwise
     // (or when the ray misses every muscle) the muscle under the skin point. nullptr if none.
+    // Muscles in frame.hidden_muscles are never picked.
     const Muscle* muscle = nullptr;
+    // With the bones layer on and the bones seen (alone, under x-ray skin, or under the skin shown
+    // with muscles), the first bone surface along the ray; nullptr otherwise or if none.
+    const Bone* bone = nullptr;
+    // The bone is what the pixel shows: it lies in front of every shown muscle the ray meets (or
+    // no muscle is shown there).
+    bool bone_in_front = false;
     int marker = -1;         // visible marker whose badge is under the pixel (nearest centre)
     int nearest_marker = -1; // marker nearest to `point` in 3D (only when hit)
     float nearest_marker_mm = std::numeric_limits<float>::infinity();

@@ -1,0 +1,60 @@
+#include "gui/hover_text.hpp"
+
+#include <cctype>
+
+namespace injmap::gui {
+
+namespace {
+
+// "splenius_capitis" → "Splenius capitis".
+std::string sentence_case(std::string_view key) {
+    std::string s(key);
+    for (char& c : s)
+        if (c == '_' || c == '-')
+            c = ' ';
+    if (!s.empty())
+        s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+    return s;
+}
+
+bool is_vertebra(std::string_view id) {
+    return id.size() >= 2 && (id[0] == 'c' || id[0] == 't' || id[0] == 'l') &&
+           std::isdigit(static_cast<unsigned char>(id[1]));
+}
+
+} // namespace
+
+std::string muscle_hover_name(const Muscle& muscle) {
+    std::string name = sentence_case(muscle.id);
+    if (muscle.side == Side::left)
+        name += " (left)";
+    else if (muscle.side == Side::right)
+        name += " (right)";
+    return name;
+}
+
+std::string bone_hover_name(const Bone& bone) {
+    if (is_vertebra(bone.id)) {
+        std::string level = bone.id;
+        for (char& c : level)
+            c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        return level + " vertebra";
+    }
+    std::string name = sentence_case(bone.id);
+    if (bone.side == Side::left || bone.side == Side::right) {
+        name[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[0])));
+        name = (bone.side == Side::left ? "Left " : "Right ") + name;
+    }
+    return name;
+}
+
+std::string hover_text(const render::PickResult& pick) {
+    // Nearest first: what the pixel shows. Add regions and structures to avoid here.
+    if (pick.bone && pick.bone_in_front)
+        return bone_hover_name(*pick.bone);
+    if (pick.muscle)
+        return muscle_hover_name(*pick.muscle);
+    return {};
+}
+
+} // namespace injmap::gui

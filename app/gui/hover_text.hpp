@@ -1,0 +1,20 @@
+#pragma once
+// The name shown when the mouse rests on the 3D view: what the pixel under it shows, from a
+// render::PickResult. No ImGui: the window shows the text as a tooltip; tests call it directly.
+#include <string>
+
+#include "injmap/models/model.hpp"
+#include "injmap/render/picking.hpp"
+
+namespace injmap::gui {
+
+// "Splenius capitis (left)", "Procerus" (midline).
+[[nodiscard]] std::string muscle_hover_name(const Muscle& muscle);
+// "C7 vertebra", "Left clavicle", "Cranium".
+[[nodiscard]] std::string bone_hover_name(const Bone& bone);
+
+// The nearest shown structure under the pixel, by name; "" when there is nothing to name. One line
+// per kind of structure (bones, muscles; regions and structures to avoid go in the same list).
+[[nodiscard]] std::string hover_text(const render::PickResult& pick);
+
+} // namespace injmap::gui

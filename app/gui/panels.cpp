@@ -247,6 +247,7 @@ float draw_menu_bar(App& app) {
         ImGui::MenuItem("Muscles", nullptr, &app.layers.muscles);
         ImGui::MenuItem("X-ray", nullptr, &app.layers.xray);
         ImGui::MenuItem("Bones", nullptr, &app.layers.bones);
+        ImGui::MenuItem("Avoid", nullptr, &app.layers.avoid);
         ImGui::MenuItem("Labels", nullptr, &app.layers.labels);
         ImGui::MenuItem("Needles", nullptr, &app.layers.needles);
         ImGui::EndMenu();
@@ -413,6 +414,12 @@ void draw_view_toolbar(App& app) {
         }
         if (ImGui::IsItemHovered())
             ImGui::SetTooltip("The skeleton, under see-through skin (X-ray) or alone (Skin off)");
+        ImGui::SameLine();
+        if (toggle_button("Avoid", app.layers.avoid))
+            app.layers.avoid = !app.layers.avoid; // the renderer shows the skin see-through
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("What to avoid: nerves (yellow), arteries (red), veins (blue), the "
+                              "brachial plexus (orange) and the lung's apex (pink)");
         ImGui::SameLine();
         ImGui::TextColored(colour::muted, "|");
         const auto tones = render::skin_tones();

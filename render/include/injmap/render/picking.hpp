@@ -1,7 +1,7 @@
 #pragma once
-// Picking (no GL): from a pixel of the rendered frame to the skin point under it, the muscle there
-// and the markers around it. Uses the snapshot's camera and image size, so it answers for exactly
-// what Renderer::draw showed for that snapshot.
+// Picking (no GL): from a pixel of the rendered frame to the skin point under it, the muscle there,
+// the structure to avoid (Avoid layer) and the markers around it. Uses the snapshot's camera and
+// image size, so it answers for exactly what Renderer::draw showed for that snapshot.
 #include <limits>
 
 #include <glm/vec2.hpp>
@@ -24,6 +24,9 @@ struct PickResult {
     int marker = -1;         // visible marker whose badge is under the pixel (nearest centre)
     int nearest_marker = -1; // marker nearest to `point` in 3D (only when hit)
     float nearest_marker_mm = std::numeric_limits<float>::infinity();
+    // With the Avoid layer on, the first structure to avoid along the ray (drawn on top of the
+    // muscles, so it wins over them). nullptr if none or the layer is off.
+    const AvoidStructure* avoid = nullptr;
 };
 
 // `pixel` in the frame's pixels, top-left origin (a mouse position can be passed as is). `layout`

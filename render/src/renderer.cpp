@@ -583,16 +583,7 @@ struct Renderer::Impl {
 
     // Returns the pixels the model may cover (GL origin; x0, y0 inclusive, x1, y1 exclusive; the
     // whole frame unless frame.antialias): the rest of the frame is backdrop.
-    glm::ivec4 draw_model(const FrameSnapshot& frame_in, GLuint fbo) {
-        // The Avoid layer shows through the skin: with the skin on, it is drawn as x-ray.
-        FrameSnapshot see_through;
-        const bool avoid_xray =
-            frame_in.layers.avoid && frame_in.layers.skin && !frame_in.layers.xray;
-        if (avoid_xray) {
-            see_through = frame_in;
-            see_through.layers.xray = true;
-        }
-        const FrameSnapshot& frame = avoid_xray ? see_through : frame_in;
+    glm::ivec4 draw_model(const FrameSnapshot& frame, GLuint fbo) {
         const Model& model = *frame.model;
         ModelEntry& e = entry_for(model);
         const float aspect = float(frame.width) / float(std::max(frame.height, 1));
@@ -942,7 +933,14 @@ struct Renderer::Impl {
     // `target_color`: the colour texture of target_fbo, or 0 when it has none; the antialiasing
     // pass needs it (it reads the scene there, writes a colour-only texture and copies that back)
     // and is skipped without it.
-    void draw_into(const FrameSnapshot& frame, GLuint fbo, GLuint target_color) {
+    void draw_into(const FrameSnapshot& frame_in, GLuint fbo, GLuint target_color) {
+        // The Avoid layer shows through the skin: with the skin on, the skin is drawn as x-ray.
+        std::optional<FrameSnapshot> see_through;
+        if (frame_in.layers.avoid && frame_in.layers.skin && !frame_in.layers.xray) {
+            see_through = frame_in;
+            see_through->layers.xray = true;
+        }
+        const FrameSnapshot& frame = see_through ? *see_through : frame_in;
         glBindFramebuffer(GL_FRAMEBUFFER, fbo);
         glViewport(0, 0, frame.width, frame.height);
         glDisable(GL_SCISSOR_TEST);

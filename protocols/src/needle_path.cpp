@@ -293,9 +293,14 @@ std::string describe_needle_path(const std::vector<NeedleSegment>& path) {
     for (const auto& s : path) {
         if (!out.empty())
             out += "; ";
-        const std::string name = s.kind == StructureKind::muscle
-                                     ? s.structure
-                                     : std::string(to_string(s.kind)) + " (" + s.structure + ")";
+        std::string name = s.kind == StructureKind::muscle
+                               ? s.structure
+                               : std::string(to_string(s.kind)) + " (" + s.structure + ")";
+        if (s.kind == StructureKind::avoid) { // "supratrochlear nerve (to avoid)"
+            name = s.structure;
+            std::replace(name.begin(), name.end(), '_', ' ');
+            name += " (to avoid)";
+        }
         if (s.kind == StructureKind::bone || s.leaves_mm >= end)
             out += name + " from " + mm(s.enters_mm) + " mm";
         else

@@ -93,6 +93,9 @@ TEST(AvoidDistance, NeedlePathListsTheStructureAsAvoid) {
     EXPECT_EQ(it->side, Side::left);
     EXPECT_NEAR(it->enters_mm, 3.0f, 0.01f);
     EXPECT_NEAR(it->leaves_mm, 5.0f, 0.01f);
+    EXPECT_NE(describe_needle_path(path).find("through test nerve (to avoid) from 3 mm"),
+              std::string::npos)
+        << describe_needle_path(path);
     const auto near = avoid_distances(queries, glm::vec3(0, 0, 0), glm::vec3(0, 0, -1), 10.0f);
     ASSERT_EQ(near.size(), 1u);
     EXPECT_NEAR(near[0].distance_mm, 4.0f, 0.05f);

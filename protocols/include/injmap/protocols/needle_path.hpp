@@ -92,8 +92,9 @@ struct NeedleDepthDefault {
 
 // The path in words for the clinician's step card, depths to 0.1 mm (".0" dropped), e.g. "through
 // frontalis 2.5–5.5 mm; corrugator from 6.5 mm; bone (cranium) from 9 mm": each muscle with its
-// span ("from" when it is still entered at the end of the path), then the first bone. "" when
-// the path is empty.
+// span ("from" when it is still entered at the end of the path), then the first bone; a structure
+// to avoid as its id in words, e.g. "supratrochlear nerve (to avoid) from 3.4 mm". "" when the path
+// is empty.
 [[nodiscard]] std::string describe_needle_path(const std::vector<NeedleSegment>& path);
 
 } // namespace injmap

@@ -954,7 +954,8 @@ struct Renderer::Impl {
         // Opaque scenes draw the backdrop after the model, behind it by depth, so that only the
         // pixels the model leaves empty are shaded; the see-through skin of x-ray mode blends
         // over it, so there it comes first.
-        const bool backdrop_first = !frame.model || frame.layers.xray;
+        // So does the Avoid layer: it clears the depth buffer to draw on top of muscles and bones.
+        const bool backdrop_first = !frame.model || frame.layers.xray || frame.layers.avoid;
         if (backdrop_first)
             draw_backdrop(frame, false);
         glm::ivec4 covered{0, 0, 0, 0};

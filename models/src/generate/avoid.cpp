@@ -400,7 +400,7 @@ std::vector<AvoidStructure> build_avoid(const BodySdf& sdf, const Model& model) 
         const Muscle* ant = model.find_muscle("scalenus_anterior", Side::left);
         const Muscle* med = model.find_muscle("scalenus_medius", Side::left);
         std::vector<vec3> mid;
-        for (float u : {0.4f, 0.65f, 0.9f}) { // C5–T1 roots: the lower half of the scalenes
+        for (float u : {0.55f, 0.75f, 0.95f}) { // C5–T1 roots: the scalenes' lower part
             const auto a = muscle_section(ant, u), b = muscle_section(med, u);
             if (a && b)
                 mid.push_back(0.4f * *a + 0.6f * *b); // in the gap, nearer the medius
@@ -428,10 +428,10 @@ std::vector<AvoidStructure> build_avoid(const BodySdf& sdf, const Model& model) 
     {
         const vec3 sc = L("sternoclavicular_left"), clav = L("clavicle_mid_left");
         const vec3 medial_third = sc + (clav - sc) * 0.45f;
-        const vec3 centre(medial_third.x + 2, medial_third.y - 14, medial_third.z - 30);
+        const vec3 centre(medial_third.x + 2, medial_third.y - 4, medial_third.z - 32);
         Mesh m;
-        add_dome(m, centre, vec3(26 * T.x, 14 + 25, 26 * T.z));
-        both("lung_apex", "lung", "Apex of the lung (pleura)", 10.0f, std::move(m), 14.0f);
+        add_dome(m, centre, vec3(26 * T.x, 4 + 29, 26 * T.z));
+        both("lung_apex", "lung", "Apex of the lung (pleura)", 10.0f, std::move(m), 10.0f);
     }
     (void)glabella;
     return out;

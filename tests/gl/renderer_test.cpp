@@ -570,3 +570,29 @@ TEST_F(RendererTest, PickingNamesTheStructureToAvoidOnlyWithTheLayerOn) {
     EXPECT_EQ(on.avoid->display_name, "Test structure");
     EXPECT_TRUE(on.hit); // the skin point is still reported
 }
+
+// The Avoid layer draws on top of bones without hiding them: every pixel the bones alone cover is
+// still covered with the structures on.
+TEST_F(RendererTest, AvoidLayerKeepsTheBonesAndMusclesDrawn) {
+    Model model = with_avoid(*model_, "nerve");
+    const Model boned = with_bone(*model_);
+    model.bones = boned.bones;
+    FrameSnapshot f = frame(160, 120);
+    f.model = &model;
+    f.layers.skin = false;
+    f.layers.markers = f.layers.labels = f.layers.needles = false;
+    const Image backdrop = render(f);
+    const auto covered = [&](const Image& image) {
+        int n = 0;
+        for (int y = 0; y < image.height; ++y)
+            for (int x = 0; x < image.width; ++x)
+                n +=
+                    !close_to(rgb_at(image, glm::vec2(x, y)), rgb_at(backdrop, glm::vec2(x, y)), 8);
+        return n;
+    };
+    f.layers.bones = true;
+    const int bones = covered(render(f));
+    ASSERT_GT(bones, 100);
+    f.layers.avoid = true;
+    EXPECT_GE(covered(render(f)), bones);
+}

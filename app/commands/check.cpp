@@ -167,7 +167,17 @@ Json to_json(const Checked& c, const ModelQueries& queries) {
             // 0.01 mm is far below anything anatomical and keeps the output stable and short.
             auto round = [](float v) { return std::round(static_cast<double>(v) * 100.0) / 100.0; };
             Json path = Json::array();
+            Json nearest = nullptr;
             if (c.placed && i < c.placed->sites.size() && c.placed->sites[i].placed) {
+                const PlacedSite& ps = c.placed->sites[i];
+                const auto near = avoid_distances(queries, ps.position, ps.needle_direction,
+                                                  static_cast<float>(needle_depth_mm(s)));
+                if (!near.empty()) {
+                    const AvoidStructure& a = queries.model().avoid[near.front().index];
+                    nearest = Json{{"structure", a.id},
+                                   {"side", to_string(a.side)},
+                                   {"distance_mm", round(near.front().distance_mm)}};
+                }
                 const auto& x = c.placed->sites[i].position;
                 site["position_mm"] = Json::array({round(x.x), round(x.y), round(x.z)});
                 for (const auto& seg : needle_path(queries, c.placed->sites[i]))
@@ -181,6 +191,7 @@ Json to_json(const Checked& c, const ModelQueries& queries) {
             }
             site["depth_mm"] = needle_depth_mm(s);
             site["needle_path"] = std::move(path);
+            site["nearest_avoid"] = std::move(nearest);
             list.push_back(std::move(site));
         }
         protocol["sites"] = std::move(list);

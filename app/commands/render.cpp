@@ -128,7 +128,7 @@ std::string parse_options(std::span<const std::string> args, Options& o) {
         o.height = size->second;
     }
     if (auto v = parsed->value("--layers")) {
-        o.layers.skin = o.layers.muscles = o.layers.xray = o.layers.bones = false;
+        o.layers.skin = o.layers.muscles = o.layers.xray = o.layers.bones = o.layers.avoid = false;
         std::stringstream list(*v);
         std::string item;
         int count = 0;
@@ -141,13 +141,15 @@ std::string parse_options(std::span<const std::string> args, Options& o) {
                 o.layers.xray = true;
             else if (item == "bones")
                 o.layers.bones = true;
+            else if (item == "avoid")
+                o.layers.avoid = true;
             else
                 return "unknown layer '" + item +
-                       "' in --layers (layers: skin, muscles, xray, bones)";
+                       "' in --layers (layers: skin, muscles, xray, bones, avoid)";
             ++count;
         }
         if (count == 0)
-            return "--layers needs at least one of skin, muscles, xray, bones";
+            return "--layers needs at least one of skin, muscles, xray, bones, avoid";
     }
     if (auto v = parsed->value("--skin-tone")) {
         const auto tones = int(render::skin_tones().size());
@@ -482,7 +484,7 @@ const Command render_command{
     "render", "render site maps to PNG without a display (EGL)",
     "Usage: injmap render [--model ID|MANIFEST] [--protocol ID|FILE] [--view NAME]... [--size "
     "WxH]\n"
-    "                     [--layers skin,muscles,xray,bones] [--skin-tone N] [--step N] -o "
+    "                     [--layers skin,muscles,xray,bones,avoid] [--skin-tone N] [--step N] -o "
     "OUT.png\n"
     "                     [--report REPORT.json] [--highlight regions] [--hide-muscles ID,ID]\n"
     "\n"
@@ -508,7 +510,11 @@ const Command render_command{
     "see-through skin\n"
     "                        over muscles and bones). skin,muscles: the muscles (and bones) show "
     "through\n"
-    "                        the skin, which keeps its colour\n"
+    "                        the skin, which keeps its colour. avoid (nerves, vessels, brachial "
+    "plexus and\n"
+    "                        lung apex to keep the needle away from, in bright colours on top of "
+    "muscles; alone:\n"
+    "                        on the backdrop; with skin or xray: under a see-through skin)\n"
     "  --skin-tone N         0 Light, 1 Fair, 2 Medium (default), 3 Olive, 4 Brown, 5 Deep\n"
     "  --step N              highlight step N's muscles (1 = first step) and mark its sites "
     "current;\n"

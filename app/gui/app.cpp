@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <limits>
 #include <set>
 
 #include "gui/hover_text.hpp"
@@ -364,6 +365,16 @@ std::optional<PickHit> App::pick(glm::vec2 window_px) const {
         }
     }
     const render::Ray ray = render::pixel_ray(camera_, size.x, size.y, local);
+    if (layers.avoid) {
+        // Drawn on top of everything under the skin: the first one along the ray.
+        const Model& model = queries_->model();
+        float nearest = std::numeric_limits<float>::infinity();
+        for (std::size_t i = 0; i < model.avoid.size(); ++i)
+            if (auto a = queries_->avoid_index(i).ray_cast(ray.origin, ray.direction, nearest)) {
+                nearest = a->distance;
+                hit.avoid = &model.avoid[i];
+            }
+    }
     const auto surface = queries_->skin().ray_cast(ray.origin, ray.direction);
     if (!surface && !hit.marker)
         return std::nullopt;
@@ -717,6 +728,11 @@ void App::handle_viewport_input() {
             dragging_ = false;
         }
     }
+    // The Avoid layer names the structure under the mouse.
+    if (over_view && layers.avoid && drag_button_ < 0)
+        if (const auto hover = pick(mouse); hover && hover->avoid)
+            ImGui::SetTooltip("%s (%s)", hover->avoid->display_name.c_str(),
+                              to_string(hover->avoid->side));
     if (drag_button_ >= 0) {
         const int b = drag_button_;
         if (ImGui::IsMouseDown(b)) {

@@ -61,6 +61,7 @@ public:
             app.layers.xray = false;
             app.layers.muscles = false;
             app.layers.bones = false;
+            app.layers.avoid = false;
             app.layers.needles = false;
             app.layers.labels = false;
         }

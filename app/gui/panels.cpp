@@ -280,6 +280,7 @@ float draw_menu_bar(App& app) {
         ImGui::MenuItem("Muscles", nullptr, &app.layers.muscles);
         ImGui::MenuItem("X-ray", nullptr, &app.layers.xray);
         ImGui::MenuItem("Bones", nullptr, &app.layers.bones);
+        ImGui::MenuItem("Avoid", nullptr, &app.layers.avoid);
         if (ImGui::BeginMenu("Muscles shown")) {
             draw_muscle_list(app);
             ImGui::EndMenu();
@@ -507,6 +508,11 @@ void draw_view_toolbar(App& app) {
             region_legend(app, 1);
             ImGui::EndTooltip();
         }
+        if (toggle_button("Avoid", app.layers.avoid))
+            app.layers.avoid = !app.layers.avoid; // the renderer shows the skin see-through
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("What to avoid: nerves (yellow), arteries (red), veins (blue), the "
+                              "brachial plexus (orange) and the lung's apex (pink)");
         ImGui::SameLine();
         ImGui::TextColored(colour::muted, "|");
         const auto tones = render::skin_tones();

@@ -28,9 +28,10 @@ bool same_frame(const render::FrameSnapshot& a, const render::FrameSnapshot& b) 
     if (a.model != b.model || a.skin_index != b.skin_index || a.skin_tone != b.skin_tone ||
         a.width != b.width || a.height != b.height || a.background != b.background ||
         a.ui_scale != b.ui_scale || la.skin != lb.skin || la.muscles != lb.muscles ||
-        la.xray != lb.xray || la.bones != lb.bones || la.markers != lb.markers ||
-        la.labels != lb.labels || la.needles != lb.needles || la.fibres != lb.fibres ||
-        la.skin_paint != lb.skin_paint || a.highlighted_muscles != b.highlighted_muscles ||
+        la.xray != lb.xray || la.bones != lb.bones || la.avoid != lb.avoid ||
+        la.markers != lb.markers || la.labels != lb.labels || la.needles != lb.needles ||
+        la.fibres != lb.fibres || la.skin_paint != lb.skin_paint ||
+        a.highlighted_muscles != b.highlighted_muscles ||
         a.soft_highlighted_muscles != b.soft_highlighted_muscles || la.regions != lb.regions ||
         a.regions != b.regions || a.skin_muscle_tint != b.skin_muscle_tint ||
         a.hidden_muscles != b.hidden_muscles)

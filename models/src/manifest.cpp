@@ -255,6 +255,16 @@ struct BoneEntry {
     SourceLocation group_location;
 };
 
+struct AvoidEntry {
+    std::string id;
+    Side side = Side::midline;
+    std::string kind;
+    std::string name;
+    float warn_mm = 5.0f;
+    std::string group;
+    SourceLocation group_location;
+};
+
 struct LandmarkEntry {
     std::string name;
     glm::vec3 file_point{0.0f};
@@ -516,7 +526,7 @@ Result<Model> load(const fs::path& manifest_path) {
     // --- top level
     r.check_keys(root,
                  std::array{"schema_version", "id", "name", "sex", "source", "mesh", "skin",
-                            "muscles", "bones", "groups", "landmarks"},
+                            "muscles", "bones", "avoid", "groups", "landmarks"},
                  "the manifest");
     Model model;
     model.manifest_path = fs::absolute(manifest_path, ec).lexically_normal();
@@ -745,6 +755,90 @@ Result<Model> load(const fs::path& manifest_path) {
         }
     }
 
+    // --- [[avoid]] (optional: structures the needle should keep away from)
+    std::vector<AvoidEntry> avoid;
+    if (const toml::node* node = root.get("avoid")) {
+        const toml::array* array = node->as_array();
+        if (!array || !(array->empty() || array->is_array_of_tables())) {
+            r.error("manifest.type", "'avoid' must be an array of tables ([[avoid]])", r.at(*node));
+        } else {
+            std::set<std::string> seen;
+            static constexpr std::array kKinds = {"nerve", "artery", "vein", "plexus", "lung"};
+            for (const toml::node& element : *array) {
+                const toml::table& entry = *element.as_table();
+                const SourceLocation entry_location = r.at(entry);
+                r.check_keys(entry, std::array{"id", "side", "kind", "name", "warn_mm", "group"},
+                             "[[avoid]]");
+                AvoidEntry a;
+                bool ok = true;
+                a.id = entry_id(r, entry, "[[avoid]]", "avoid structure", entry_location, ok);
+                if (auto side = entry_side(r, entry, "[[avoid]]", false, entry_location, ok))
+                    a.side = *side;
+                if (auto kind = r.string_at(entry, "kind", true, "[[avoid]]", entry_location)) {
+                    if (is_avoid_kind(*kind)) {
+                        a.kind = *kind;
+                    } else {
+                        r.error("manifest.bad-value",
+                                "kind '" + *kind + "' must be one of " + join_quoted(kKinds) +
+                                    did_you_mean(*kind, kKinds),
+                                r.at(*entry.get("kind")));
+                        ok = false;
+                    }
+                } else {
+                    ok = false;
+                }
+                if (auto name = r.string_at(entry, "name", false, "[[avoid]]", entry_location))
+                    a.name = *name;
+                else if (entry.get("name"))
+                    ok = false;
+                else
+                    a.name = a.id;
+                a.warn_mm = default_avoid_warn_mm(a.kind);
+                if (const toml::node* warn = entry.get("warn_mm")) {
+                    if (!warn->is_number()) {
+                        r.error("manifest.type",
+                                std::string("'warn_mm' must be a number, not ") + type_name(*warn),
+                                r.at(*warn));
+                        ok = false;
+                    } else {
+                        const double v = warn->is_integer()
+                                             ? static_cast<double>(warn->as_integer()->get())
+                                             : warn->as_floating_point()->get();
+                        if (!(v >= 0.0 && v <= 50.0)) {
+                            r.error("manifest.bad-value",
+                                    "'warn_mm' must be between 0 and 50 (millimetres)",
+                                    r.at(*warn));
+                            ok = false;
+                        } else {
+                            a.warn_mm = static_cast<float>(v);
+                        }
+                    }
+                }
+                AvoidStructure probe;
+                probe.id = a.id;
+                probe.side = a.side;
+                if (auto group = r.string_at(entry, "group", false, "[[avoid]]", entry_location)) {
+                    a.group = *group;
+                    a.group_location = r.at(*entry.get("group"));
+                } else if (entry.get("group")) {
+                    ok = false;
+                } else {
+                    a.group = "avoid_" + probe.key(); // default: "avoid_<id>[_<side>]"
+                    a.group_location = entry_location;
+                }
+                if (!ok)
+                    continue;
+                if (!seen.insert(probe.key()).second) {
+                    r.error("manifest.bad-value",
+                            "avoid structure '" + probe.key() + "' is listed twice",
+                            entry_location);
+                    continue;
+                }
+                avoid.push_back(std::move(a));
+            }
+        }
+    }
+
     // --- [groups]
     if (const toml::table* groups = r.table_at(root, "groups", false, root_location)) {
         std::set<std::string> muscle_ids;
@@ -859,6 +953,13 @@ Result<Model> load(const fs::path& manifest_path) {
                         did_you_mean(b.group, group_names),
                     b.group_location);
     }
+    for (const auto& a : avoid) {
+        if (!obj.value->find_group(a.group))
+            r.error("manifest.unknown-group",
+                    "the mesh has no group '" + a.group + "' for avoid structure '" + a.id + "'" +
+                        did_you_mean(a.group, group_names),
+                    a.group_location);
+    }
     if (has_errors(r.diagnostics))
         return finish();
 
@@ -921,6 +1022,22 @@ Result<Model> load(const fs::path& manifest_path) {
             continue;
         }
         model.bones.push_back(std::move(bone));
+    }
+
+    for (const auto& entry : avoid) {
+        const detail::ObjGroup* group = obj.value->find_group(entry.group);
+        AvoidStructure a;
+        a.id = entry.id;
+        a.side = entry.side;
+        a.kind = entry.kind;
+        a.display_name = entry.name;
+        a.warn_mm = entry.warn_mm;
+        a.mesh = build_skin(*obj.value, *group, frame); // welded by position, like the skin
+        if (non_finite(a.mesh)) {
+            overflowed(entry.group, *group);
+            continue;
+        }
+        model.avoid.push_back(std::move(a));
     }
 
     // --- landmarks onto the skin

@@ -32,6 +32,26 @@ std::string Bone::key() const {
     return side == Side::midline ? id : id + "_" + to_string(side);
 }
 
+std::string AvoidStructure::key() const {
+    return side == Side::midline ? id : id + "_" + to_string(side);
+}
+
+bool is_avoid_kind(std::string_view kind) {
+    return kind == "nerve" || kind == "artery" || kind == "vein" || kind == "plexus" ||
+           kind == "lung";
+}
+
+float default_avoid_warn_mm(std::string_view kind) {
+    return kind == "lung" ? 10.0f : 5.0f;
+}
+
+const AvoidStructure* Model::find_avoid(std::string_view avoid_id, Side side) const {
+    for (const auto& a : avoid)
+        if (a.id == avoid_id && a.side == side)
+            return &a;
+    return nullptr;
+}
+
 const Bone* Model::find_bone(std::string_view bone_id, Side side) const {
     for (const auto& b : bones)
         if (b.id == bone_id && b.side == side)

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -32,7 +33,8 @@ namespace {
 //   str OBJ path, u64 OBJ size, u64 OBJ hash
 //   u64 payload size, u64 payload hash, payload (the Model and the load's warnings)
 constexpr std::array<char, 8> kMagic = {'I', 'N', 'J', 'M', 'A', 'P', 'M', 'C'};
-constexpr std::uint32_t kVersion = 5; // 2: skin_paint; 3: bones; 4: regions; 5: aponeurosis layer
+constexpr std::uint32_t kVersion = 6; // 2: skin_paint; 3: bones; 4: regions; 5: aponeurosis
+                                      // layer; 6: avoid structures
 
 // The serializer below writes every field of these types; a new field must be added there (and
 // kVersion bumped). These asserts fail the build when the types change, as a reminder.
@@ -42,8 +44,11 @@ static_assert(sizeof(Muscle) ==
               "Muscle changed: update model_cache.cpp");
 static_assert(sizeof(Bone) == sizeof(std::string) + sizeof(int) + sizeof(Mesh) + 4,
               "Bone changed: update model_cache.cpp");
+static_assert(sizeof(AvoidStructure) ==
+                  3 * sizeof(std::string) + 2 * 8 + sizeof(Mesh), // side, warn_mm: padded
+              "AvoidStructure changed: update model_cache.cpp");
 static_assert(sizeof(Model) == 3 * sizeof(std::string) + 2 * sizeof(fs::path) + sizeof(Mesh) +
-                                   4 * sizeof(std::vector<int>) +
+                                   5 * sizeof(std::vector<int>) +
                                    2 * sizeof(std::map<std::string, int>),
               "Model changed: update model_cache.cpp");
 static_assert(sizeof(SkinRegion) == 2 * sizeof(std::string) + sizeof(std::vector<int>),
@@ -149,6 +154,15 @@ void write_payload(Out& o, const Model& model, const Diagnostics& warnings) {
         o.str(r.id);
         o.str(r.display_name);
         o.vec(r.weight);
+    }
+    o.pod(static_cast<std::uint64_t>(model.avoid.size()));
+    for (const AvoidStructure& a : model.avoid) {
+        o.str(a.id);
+        o.pod(static_cast<std::int32_t>(a.side));
+        o.str(a.kind);
+        o.str(a.display_name);
+        o.pod(a.warn_mm);
+        o.mesh(a.mesh);
     }
     o.pod(static_cast<std::uint64_t>(warnings.size()));
     for (const Diagnostic& d : warnings) {
@@ -277,6 +291,18 @@ std::optional<Result<Model>> read_payload(In& in) {
         r.display_name = in.str();
         in.vec(r.weight);
         regions_ok = regions_ok && r.weight.size() == model.skin.positions.size();
+    }
+    const auto avoid = in.count(1);
+    for (std::uint64_t i = 0; in.ok && i < avoid; ++i) {
+        AvoidStructure& a = model.avoid.emplace_back();
+        a.id = in.str();
+        a.side = in.enumeration<Side>(static_cast<int>(Side::midline));
+        a.kind = in.str();
+        a.display_name = in.str();
+        a.warn_mm = in.pod<float>();
+        in.mesh(a.mesh);
+        if (!valid_mesh(a.mesh) || !std::isfinite(a.warn_mm))
+            in.ok = false;
     }
     const auto warnings = in.count(1);
     for (std::uint64_t i = 0; in.ok && i < warnings; ++i) {

@@ -527,11 +527,14 @@ struct ModelQueries::LazyIndex {
 ModelQueries::ModelQueries(const Model& model)
     : model_(model), skin_(model.skin),
       muscles_(std::make_unique<LazyIndex[]>(model.muscles.size())),
-      bones_(std::make_unique<LazyIndex[]>(model.bones.size())) {
+      bones_(std::make_unique<LazyIndex[]>(model.bones.size())),
+      avoid_(std::make_unique<LazyIndex[]>(model.avoid.size())) {
     for (std::size_t i = 0; i < model.muscles.size(); ++i)
         muscles_[i].bounds = bounds_of(model.muscles[i].mesh);
     for (std::size_t i = 0; i < model.bones.size(); ++i)
         bones_[i].bounds = bounds_of(model.bones[i].mesh);
+    for (std::size_t i = 0; i < model.avoid.size(); ++i)
+        avoid_[i].bounds = bounds_of(model.avoid[i].mesh);
 }
 
 ModelQueries::~ModelQueries() = default;
@@ -554,6 +557,16 @@ const Bounds& ModelQueries::muscle_bounds(std::size_t muscle) const {
 
 const Bounds& ModelQueries::bone_bounds(std::size_t bone) const {
     return bones_[bone].bounds;
+}
+
+const SurfaceIndex& ModelQueries::avoid_index(std::size_t avoid) const {
+    LazyIndex& a = avoid_[avoid];
+    std::call_once(a.built, [&] { a.index = SurfaceIndex(model_.avoid[avoid].mesh); });
+    return a.index;
+}
+
+const Bounds& ModelQueries::avoid_bounds(std::size_t avoid) const {
+    return avoid_[avoid].bounds;
 }
 
 const Muscle* ModelQueries::muscle_under(const glm::vec3& skin_point, const glm::vec3& skin_normal,

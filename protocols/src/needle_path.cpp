@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 #include <glm/common.hpp>
 #include <glm/geometric.hpp>
@@ -115,6 +116,12 @@ std::vector<NeedleSegment> needle_path(const ModelQueries& queries, const glm::v
         if (segment_meets_box(queries.bone_bounds(i), origin, dir, end))
             add(queries.bone_index(i), StructureKind::bone, model.bones[i].id, model.bones[i].side,
                 i);
+    const std::size_t avoid =
+        structures == PathStructures::muscles_and_bones ? model.avoid.size() : 0;
+    for (std::size_t i = 0; i < avoid; ++i)
+        if (segment_meets_box(queries.avoid_bounds(i), origin, dir, end))
+            add(queries.avoid_index(i), StructureKind::avoid, model.avoid[i].id,
+                model.avoid[i].side, i);
     std::stable_sort(path.begin(), path.end(), [](const NeedleSegment& a, const NeedleSegment& b) {
         return a.enters_mm != b.enters_mm ? a.enters_mm < b.enters_mm : a.leaves_mm < b.leaves_mm;
     });
@@ -134,6 +141,88 @@ std::vector<NeedleSegment> needle_path(const ModelQueries& queries, const Placed
     if (!site.placed)
         return {};
     return needle_path(queries, site.position, site.needle_direction, reach_mm, structures);
+}
+
+float segment_distance(const SurfaceIndex& index, const glm::vec3& a, const glm::vec3& b) {
+    constexpr float kInf = std::numeric_limits<float>::infinity();
+    if (index.empty() || !finite(a) || !finite(b))
+        return kInf;
+    const glm::vec3 ab = b - a;
+    const float length = glm::length(ab);
+    // Crossing the surface.
+    if (length > 1e-6f && !index.ray_crossings(a, ab / length, length).empty())
+        return 0.0f;
+    const auto distance_at = [&](float t) {
+        const glm::vec3 p = a + ab * t;
+        const auto hit = index.closest_point(p);
+        return hit ? hit->distance : kInf;
+    };
+    // Inside a closed mesh: an odd number of crossings along a ray from a (crossings at a shared
+    // edge reported twice are merged).
+    {
+        const glm::vec3 dir = length > 1e-6f ? ab / length : glm::vec3(0.0f, 0.0f, 1.0f);
+        int crossings = 0;
+        float last = -1.0f;
+        for (const auto& c : index.ray_crossings(a, dir))
+            if (c.distance - last > 1e-4f) {
+                ++crossings;
+                last = c.distance;
+            }
+        if (crossings % 2 == 1)
+            return 0.0f;
+    }
+    const int samples = std::max(2, static_cast<int>(std::ceil(length / 0.5f)) + 1);
+    float best = kInf;
+    int best_i = 0;
+    for (int i = 0; i < samples; ++i) {
+        const float d = distance_at(static_cast<float>(i) / static_cast<float>(samples - 1));
+        if (d < best) {
+            best = d;
+            best_i = i;
+        }
+    }
+    // Golden-section search between the neighbours of the nearest sample.
+    const float step = 1.0f / static_cast<float>(samples - 1);
+    float lo = std::max(0.0f, (static_cast<float>(best_i) - 1.0f) * step);
+    float hi = std::min(1.0f, (static_cast<float>(best_i) + 1.0f) * step);
+    constexpr float kG = 0.61803398875f;
+    float x1 = hi - kG * (hi - lo), x2 = lo + kG * (hi - lo);
+    float f1 = distance_at(x1), f2 = distance_at(x2);
+    for (int it = 0; it < 16; ++it) {
+        if (f1 < f2) {
+            hi = x2;
+            x2 = x1;
+            f2 = f1;
+            x1 = hi - kG * (hi - lo);
+            f1 = distance_at(x1);
+        } else {
+            lo = x1;
+            x1 = x2;
+            f1 = f2;
+            x2 = lo + kG * (hi - lo);
+            f2 = distance_at(x2);
+        }
+    }
+    return std::min({best, f1, f2});
+}
+
+std::vector<AvoidDistance> avoid_distances(const ModelQueries& queries, const glm::vec3& skin_point,
+                                           const glm::vec3& direction, float depth_mm) {
+    std::vector<AvoidDistance> out;
+    const float length = glm::length(direction);
+    if (!(length > 1e-6f) || !std::isfinite(length) || !finite(skin_point) || !(depth_mm >= 0.0f))
+        return out;
+    const glm::vec3 end = skin_point + direction / length * depth_mm;
+    const Model& model = queries.model();
+    for (std::size_t i = 0; i < model.avoid.size(); ++i) {
+        const float d = segment_distance(queries.avoid_index(i), skin_point, end);
+        if (std::isfinite(d))
+            out.push_back({i, d});
+    }
+    std::stable_sort(out.begin(), out.end(), [](const AvoidDistance& x, const AvoidDistance& y) {
+        return x.distance_mm < y.distance_mm;
+    });
+    return out;
 }
 
 const std::vector<NeedleDepthDefault>& default_needle_depths() {
@@ -205,9 +294,14 @@ std::string describe_needle_path(const std::vector<NeedleSegment>& path) {
     for (const auto& s : path) {
         if (!out.empty())
             out += "; ";
-        const std::string name = s.kind == StructureKind::muscle
-                                     ? s.structure
-                                     : std::string(to_string(s.kind)) + " (" + s.structure + ")";
+        std::string name = s.kind == StructureKind::muscle
+                               ? s.structure
+                               : std::string(to_string(s.kind)) + " (" + s.structure + ")";
+        if (s.kind == StructureKind::avoid) { // "supratrochlear nerve (to avoid)"
+            name = s.structure;
+            std::replace(name.begin(), name.end(), '_', ' ');
+            name += " (to avoid)";
+        }
         if (s.kind == StructureKind::bone || s.leaves_mm >= end)
             out += name + " from " + mm(s.enters_mm) + " mm";
         else

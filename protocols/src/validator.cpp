@@ -119,6 +119,10 @@ const std::vector<RuleInfo> kRules = {
     {"placement.muscle-not-reached", Severity::warning, kPractice,
      "the needle line from the placed site enters the site's muscle (or a member of its group) "
      "within the site's depth: its depth_mm, else the default for the muscle (needle_path.hpp)"},
+    {"placement.near-structure", Severity::warning, kPractice,
+     "the straight needle path from the placed site to the site's depth keeps at least the "
+     "structure's warning distance (warn_mm) from every structure to avoid on the model (nerves, "
+     "arteries, veins, brachial plexus, lung apex)"},
     {"clearance.frontalis-brow", Severity::warning, kPractice,
      "frontalis sites at least 15 mm above the brow line (brow ptosis)"},
     {"clearance.glabella-rim", Severity::warning, kPractice,
@@ -833,6 +837,39 @@ void check_muscle_reached(const Protocol& p, const PlacedProtocol& placed,
     }
 }
 
+void check_near_structures(const Protocol& p, const PlacedProtocol& placed,
+                           const ModelQueries& queries, Checker& c) {
+    const Model& model = queries.model();
+    if (model.avoid.empty())
+        return;
+    const auto sites = p.sites();
+    const std::size_t n = std::min(sites.size(), placed.sites.size());
+    for (std::size_t i = 0; i < n; ++i) {
+        const PlacedSite& ps = placed.sites[i];
+        const Site& s = *sites[i];
+        if (!ps.placed)
+            continue;
+        const double depth = needle_depth_mm(s);
+        for (const auto& d : avoid_distances(queries, ps.position, ps.needle_direction,
+                                             static_cast<float>(depth))) {
+            const AvoidStructure& a = model.avoid[d.index];
+            if (!(d.distance_mm < a.warn_mm))
+                continue;
+            char buf[200];
+            if (d.distance_mm <= 0.0f)
+                std::snprintf(buf, sizeof buf, "passes through");
+            else
+                std::snprintf(buf, sizeof buf, "comes within %.1f mm of",
+                              static_cast<double>(d.distance_mm));
+            c.add("placement.near-structure", s.where_of("at"),
+                  "site '" + s.id + "': the needle path (to " + detail::format_number(depth) +
+                      " mm) " + buf + " the " + a.display_name + " (" + to_string(a.side) +
+                      ") on model '" + model.id + "' (warns within " +
+                      detail::format_number(a.warn_mm) + " mm)");
+        }
+    }
+}
+
 // "12.3 mm above" / "4.0 mm below": millimetres to one decimal, the sign in words.
 std::string height_text(float mm) {
     char buf[32];
@@ -1005,6 +1042,7 @@ Diagnostics validate_on_model(const Protocol& protocol, const PlacedProtocol& pl
         check_muscle_names(protocol, model.model(), c);
         check_muscle_under(protocol, placed, model, c);
         check_muscle_reached(protocol, placed, model, c);
+        check_near_structures(protocol, placed, model, c);
         check_clearances(protocol, placed, model.model(), c);
         check_placed_symmetry(protocol, placed, model.model(), c);
     } catch (const std::exception& e) {

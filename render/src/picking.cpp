@@ -96,6 +96,14 @@ PickResult pick(const FrameSnapshot& frame, const ModelQueries& queries, glm::ve
         result.bone_in_front =
             result.bone && (!muscles_shown || !result.muscle || best < muscle_distance);
     }
+    if (frame.layers.avoid) {
+        float best = max_distance;
+        for (std::size_t i = 0; i < model.avoid.size(); ++i)
+            if (auto hit = queries.avoid_index(i).ray_cast(ray.origin, ray.direction, best)) {
+                best = hit->distance;
+                result.avoid = &model.avoid[i];
+            }
+    }
 
     OverlayLayout computed;
     if (!layout) {

@@ -34,6 +34,9 @@ constexpr int kMaxMuscles = 128; // size of u_state in the shaders
 // Muscles deeper than this below the skin nearest the eye are not drawn (muscle and x-ray layers):
 // the superficial and intermediate neck muscles stay, the far side of the head and neck does not.
 constexpr float kMuscleDepthLimitMm = 35.0f;
+// Structures to avoid deeper than this below the skin nearest the eye are hidden (the far side's);
+// the deepest near-side one, the vertebral artery under the suboccipital muscles, lies ~50 mm in.
+constexpr float kAvoidDepthLimitMm = 75.0f;
 // meshopt_optimizeVertexFetchRemap's mark for a vertex no triangle uses.
 constexpr std::uint32_t kUnusedVertex = ~0u;
 
@@ -53,7 +56,8 @@ struct GpuMesh {
 
 struct ModelEntry {
     // What the cached data was built from, to notice a different model at the same address.
-    std::size_t skin_vertices = 0, skin_indices = 0, muscle_count = 0, bone_count = 0;
+    std::size_t skin_vertices = 0, skin_indices = 0, muscle_count = 0, bone_count = 0,
+                avoid_count = 0;
     glm::vec3 skin_first{0.0f}, skin_last{0.0f};
 
     GpuMesh skin; // its element buffer holds the visible clusters of the last camera only
@@ -73,11 +77,15 @@ struct ModelEntry {
     bool muscles_ready = false;
     GpuMesh bones; // lazily (ensure_bones)
     bool bones_ready = false;
+    GpuMesh avoid; // lazily (ensure_avoid): grouped by kind, one range each
+    bool avoid_ready = false;
+    std::array<std::pair<GLsizei, GLsizei>, 5> avoid_ranges{}; // (first index, count) per kind
     std::unique_ptr<SurfaceIndex> skin_index;
 
     bool matches(const Model& m) const {
         return skin_vertices == m.skin.positions.size() && skin_indices == m.skin.indices.size() &&
                muscle_count == m.muscles.size() && bone_count == m.bones.size() &&
+               avoid_count == m.avoid.size() &&
                (m.skin.positions.empty() ||
                 (skin_first == m.skin.positions.front() && skin_last == m.skin.positions.back()));
     }
@@ -303,6 +311,7 @@ struct Prepared::Data {
 };
 
 struct Renderer::Impl {
+    gl::Program avoid_program;
     gl::Program skin_program, xray_skin_program, muscle_program, bone_program, depth_program,
         background_program, antialias_program, overlay_program, region_id_program;
     // Depth of the skin nearest the eye, for x-ray (one skin layer) and the muscle depth limit.
@@ -334,6 +343,7 @@ struct Renderer::Impl {
         e.skin_indices = model.skin.indices.size();
         e.muscle_count = model.muscles.size();
         e.bone_count = model.bones.size();
+        e.avoid_count = model.avoid.size();
         if (!model.skin.positions.empty()) {
             e.skin_first = model.skin.positions.front();
             e.skin_last = model.skin.positions.back();
@@ -398,6 +408,44 @@ struct Renderer::Impl {
         }
         if (!indices.empty())
             e.bones = upload(vertices, indices);
+    }
+
+    // The structures to avoid as one GPU mesh, grouped by kind (avoid_kind_slot), made the first
+    // time a frame shows them.
+    static int avoid_kind_slot(const std::string& kind) {
+        if (kind == "nerve")
+            return 0;
+        if (kind == "artery")
+            return 1;
+        if (kind == "vein")
+            return 2;
+        if (kind == "plexus")
+            return 3;
+        return 4; // lung (and anything else), drawn last and translucent
+    }
+    void ensure_avoid(const Model& model, ModelEntry& e) {
+        if (e.avoid_ready)
+            return;
+        e.avoid_ready = true;
+        std::vector<MeshVertex> vertices;
+        std::vector<std::uint32_t> indices;
+        for (int slot = 0; slot < 5; ++slot) {
+            const auto first = GLsizei(indices.size());
+            for (const AvoidStructure& a : model.avoid) {
+                if (avoid_kind_slot(a.kind) != slot)
+                    continue;
+                const auto normals = normals_of(a.mesh);
+                const auto base = std::uint32_t(vertices.size());
+                for (std::size_t i = 0; i < a.mesh.positions.size(); ++i)
+                    vertices.push_back(
+                        {a.mesh.positions[i], normals[i], glm::vec2(0.5f), glm::vec2(-1.0f, 0.0f)});
+                for (auto idx : a.mesh.indices)
+                    indices.push_back(base + idx);
+            }
+            e.avoid_ranges[std::size_t(slot)] = {first, GLsizei(indices.size()) - first};
+        }
+        if (!indices.empty())
+            e.avoid = upload(vertices, indices);
     }
 
     // Puts the skin clusters this camera can see into the skin's element buffer.
@@ -657,7 +705,11 @@ struct Renderer::Impl {
         const bool shell = show_skin && skin_shell(frame.layers);
         // Muscles are limited to a depth below the visible skin (so the far side's muscles do not
         // show through), and x-ray skin blends only its nearest layer: both read the skin depth.
-        const bool depth_texture_needed = e.skin.count > 0 && (show_muscles || frame.layers.xray);
+        if (frame.layers.avoid)
+            ensure_avoid(model, e);
+        const bool show_avoid = frame.layers.avoid && e.avoid.count > 0;
+        const bool depth_texture_needed =
+            e.skin.count > 0 && (show_muscles || frame.layers.xray || show_avoid);
         if (depth_texture_needed)
             skin_depth_pass(frame, e, view_proj, fbo);
         if (shell) {
@@ -718,6 +770,43 @@ struct Renderer::Impl {
             glVertexAttrib4f(4, 0.0f, 0.0f, 0.0f, 0.0f);
             glVertexAttrib4f(5, 0.0f, 0.0f, 0.0f, 0.0f);
             glDrawElements(GL_TRIANGLES, e.muscles.count, GL_UNSIGNED_INT, nullptr);
+        }
+
+        if (show_avoid) {
+            // On top of muscles and bones: a fresh depth buffer for the structures among
+            // themselves (the x-ray skin after them reads its own depth texture). Opaque kinds
+            // first, then the lung's apex blended over them.
+            glClear(GL_DEPTH_BUFFER_BIT);
+            const auto& p = avoid_program;
+            glUseProgram(p.id());
+            set_common_uniforms(p, frame, view_proj);
+            glUniform1f(uniform(p, "u_depth_limit"),
+                        depth_texture_needed ? kAvoidDepthLimitMm : 0.0f);
+            glDisable(GL_CULL_FACE);
+            glBindVertexArray(e.avoid.vao.id());
+            glVertexAttrib4f(4, 0.0f, 0.0f, 0.0f, 0.0f);
+            glVertexAttrib4f(5, 0.0f, 0.0f, 0.0f, 0.0f);
+            static constexpr glm::vec3 kColors[5] = {kAvoidNerveColor, kAvoidArteryColor,
+                                                     kAvoidVeinColor, kAvoidPlexusColor,
+                                                     kAvoidLungColor};
+            for (std::size_t slot = 0; slot < 5; ++slot) {
+                const auto [first, count] = e.avoid_ranges[slot];
+                if (count == 0)
+                    continue;
+                const bool lung = slot == 4;
+                if (lung) { // last, blended over what lies behind it; it writes depth so the
+                            // backdrop (drawn later at the far plane) does not cover it
+                    glEnable(GL_BLEND);
+                    glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE,
+                                        GL_ONE_MINUS_SRC_ALPHA);
+                }
+                glUniform3fv(uniform(p, "u_avoid"), 1, glm::value_ptr(linear(kColors[slot])));
+                glUniform1f(uniform(p, "u_alpha"), lung ? kAvoidLungAlpha : 1.0f);
+                glDrawElements(GL_TRIANGLES, count, GL_UNSIGNED_INT,
+                               reinterpret_cast<void*>(std::size_t(first) * sizeof(std::uint32_t)));
+                if (lung)
+                    glDisable(GL_BLEND);
+            }
         }
 
         if (!show_skin)
@@ -1009,7 +1098,14 @@ struct Renderer::Impl {
     // `target_color`: the colour texture of target_fbo, or 0 when it has none; the antialiasing
     // pass needs it (it reads the scene there, writes a colour-only texture and copies that back)
     // and is skipped without it.
-    void draw_into(const FrameSnapshot& frame, GLuint fbo, GLuint target_color) {
+    void draw_into(const FrameSnapshot& frame_in, GLuint fbo, GLuint target_color) {
+        // The Avoid layer shows through the skin: with the skin on, the skin is drawn as x-ray.
+        std::optional<FrameSnapshot> see_through;
+        if (frame_in.layers.avoid && frame_in.layers.skin && !frame_in.layers.xray) {
+            see_through = frame_in;
+            see_through->layers.xray = true;
+        }
+        const FrameSnapshot& frame = see_through ? *see_through : frame_in;
         glBindFramebuffer(GL_FRAMEBUFFER, fbo);
         glViewport(0, 0, frame.width, frame.height);
         glDisable(GL_SCISSOR_TEST);
@@ -1023,7 +1119,8 @@ struct Renderer::Impl {
         // Opaque scenes draw the backdrop after the model, behind it by depth, so that only the
         // pixels the model leaves empty are shaded; the see-through skin of x-ray mode blends
         // over it, so there it comes first.
-        const bool backdrop_first = !frame.model || frame.layers.xray;
+        // So does the Avoid layer: it clears the depth buffer to draw on top of muscles and bones.
+        const bool backdrop_first = !frame.model || frame.layers.xray || frame.layers.avoid;
         if (backdrop_first)
             draw_backdrop(frame, false);
         glm::ivec4 covered{0, 0, 0, 0};
@@ -1103,6 +1200,12 @@ std::unique_ptr<Renderer> Renderer::create(std::string& error) {
         gl::make_program("bone", shaders::kMeshVertex,
                          (version + shaders::kLighting + shaders::kBoneFragment).c_str(), error);
     if (!i.bone_program)
+        return nullptr;
+    i.avoid_program = gl::make_program(
+        "avoid", shaders::kMeshVertex,
+        (version + shaders::kLighting + shaders::kSkinDepth + shaders::kAvoidFragment).c_str(),
+        error);
+    if (!i.avoid_program)
         return nullptr;
     i.depth_program =
         gl::make_program("depth", shaders::kMeshVertex, shaders::kDepthFragment, error);

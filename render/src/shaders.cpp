@@ -392,6 +392,31 @@ void main() {
 }
 )";
 
+// Structures to avoid: a flat bright colour per kind with a little shading so tubes read as round,
+// and a light rim; hidden deeper than u_depth_limit below the skin nearest the eye (the far
+// side's).
+const char* const kAvoidFragment = R"(
+uniform vec3 u_avoid;
+uniform float u_alpha;
+uniform float u_depth_limit; // > 0: hide what is deeper than this (mm) below the nearest skin
+in vec3 v_world;
+in vec3 v_normal;
+out vec4 o_color;
+void main() {
+    if (u_depth_limit > 0.0 && linear_depth(gl_FragCoord.z) - skin_depth_here() > u_depth_limit)
+        discard;
+    vec3 n = normalize(v_normal);
+    if (!gl_FrontFacing)
+        n = -n;
+    vec3 v = normalize(u_eye - v_world);
+    float ndv = max(dot(n, v), 0.0);
+    float kw = wrap_diffuse(n, u_key_dir, 0.5);
+    vec3 color = u_avoid * (0.55 + 0.45 * kw) * (0.75 + 0.25 * ndv);
+    color += vec3(0.15) * pow(1.0 - ndv, 3.0);
+    o_color = vec4(to_display(color), u_alpha);
+}
+)";
+
 const char* const kDepthFragment = R"(#version 330 core
 void main() {}
 )";

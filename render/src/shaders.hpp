@@ -17,6 +17,7 @@ extern const char* const kSkinFragment;
 extern const char* const kMuscleFragment;
 // The bone fragment body follows "#version 330 core" + kLighting (with kMeshVertex).
 extern const char* const kBoneFragment;
+extern const char* const kAvoidFragment;
 // Depth only (the skin depth texture for x-ray and muscle depth limits).
 extern const char* const kDepthFragment;
 extern const char* const kRegionIdVertex;

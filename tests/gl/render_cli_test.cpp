@@ -286,3 +286,33 @@ TEST(RenderCliErrors, ProtocolWithErrorsExitsOneWithDiagnostics) {
     EXPECT_NE(r.err.find("[toml.syntax]"), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(dir / "x.png"));
 }
+
+// --layers avoid: the structures to avoid alone (nerves yellow on the backdrop), and with the
+// skin see-through; the default image has none of their colour.
+TEST(RenderCliImages, AvoidLayerShowsTheStructures) {
+    const fs::path dir = injmap::test::fresh_dir("RenderCliAvoid");
+    const auto yellow_pixels = [](const Image& image) {
+        int count = 0;
+        for (int y = 0; y < image.height; ++y)
+            for (int x = 0; x < image.width; ++x) {
+                const auto* p = image.pixel(x, y);
+                count += p[0] > 190 && p[1] > 160 && p[2] < 90;
+            }
+        return count;
+    };
+    int counts[3] = {0, 0, 0};
+    const char* layers[3] = {"skin", "avoid", "skin,avoid"};
+    for (int i = 0; i < 3; ++i) {
+        const fs::path out = dir / ("avoid" + std::to_string(i) + ".png");
+        const auto r = run_injmap({"render", "--size", "320x240", "--view", "back", "--layers",
+                                   layers[i], "-o", out.string()},
+                                  headless_env());
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        Image image;
+        ASSERT_TRUE(injmap::test::load_png(out, image));
+        counts[i] = yellow_pixels(image);
+    }
+    EXPECT_LT(counts[0], 5) << "skin only";
+    EXPECT_GT(counts[1], 40) << "avoid alone"; // the occipital nerves
+    EXPECT_GT(counts[2], 40) << "avoid through the skin";
+}

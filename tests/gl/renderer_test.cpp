@@ -485,3 +485,114 @@ TEST_F(RendererTest, BonesLayerDrawsTheSkeletonAloneOrUnderTheXraySkin) {
     EXPECT_FALSE(close_to(rgb_at(xray_bones, centre), rgb_at(xray, centre), 12));
     EXPECT_TRUE(close_to(rgb_at(xray_bones, forehead), rgb_at(xray, forehead), 6));
 }
+
+// The same ellipsoid (at 50 %) as a structure to avoid of the given kind.
+static Model with_avoid(const Model& base, const char* kind) {
+    Model m = with_bone(base);
+    AvoidStructure a;
+    a.id = "test_structure";
+    a.side = Side::left;
+    a.kind = kind;
+    a.display_name = "Test structure";
+    constexpr int kRings = 16, kSegments = 32;
+    for (int i = 0; i <= kRings; ++i)
+        for (int j = 0; j <= kSegments; ++j) {
+            glm::vec3 p, n;
+            test::synthetic_surface(3.14159265f * float(i) / kRings,
+                                    2.0f * 3.14159265f * float(j) / kSegments, 0.5f, p, n);
+            a.mesh.positions.push_back(p);
+            a.mesh.normals.push_back(n);
+        }
+    for (int i = 0; i < kRings; ++i)
+        for (int j = 0; j < kSegments; ++j) {
+            const auto p0 = std::uint32_t(i * (kSegments + 1) + j), p1 = p0 + 1,
+                       p2 = p0 + std::uint32_t(kSegments + 1), p3 = p2 + 1;
+            a.mesh.indices.insert(a.mesh.indices.end(), {p0, p2, p3, p0, p3, p1});
+        }
+    m.bones.clear();
+    m.avoid.push_back(std::move(a));
+    return m;
+}
+
+TEST_F(RendererTest, AvoidLayerDrawsBrightColoursAloneOrThroughTheSkin) {
+    const Model artery = with_avoid(*model_, "artery");
+    FrameSnapshot f = frame(320, 240);
+    f.model = &artery;
+    const glm::vec2 centre = screen_of(f, glm::vec3(0.0f, 0.0f, 60.0f));
+
+    // Off by default: a model with structures to avoid draws as one without.
+    const Model without = [&] {
+        Model m = artery;
+        m.avoid.clear();
+        return m;
+    }();
+    const glm::ivec3 skin = rgb_at(render(f), centre);
+    {
+        FrameSnapshot g = f;
+        g.model = &without;
+        EXPECT_TRUE(close_to(rgb_at(render(g), centre), skin, 1));
+    }
+
+    // Alone: artery red on the backdrop.
+    f.layers.skin = false;
+    f.layers.avoid = true;
+    const glm::ivec3 red = rgb_at(render(f), centre);
+    EXPECT_GT(red.x, 150) << red.x << "," << red.y << "," << red.z;
+    EXPECT_LT(red.y, 60);
+    EXPECT_LT(red.z, 60);
+
+    // With the skin on, the skin turns see-through and the artery shows: redder than the skin.
+    f.layers.skin = true;
+    const glm::ivec3 through = rgb_at(render(f), centre);
+    EXPECT_FALSE(close_to(through, skin, 12));
+    EXPECT_GT(redness(through), redness(skin) + 25);
+
+    // A nerve is yellow.
+    const Model nerve = with_avoid(*model_, "nerve");
+    f.model = &nerve;
+    f.layers.skin = false;
+    const glm::ivec3 yellow = rgb_at(render(f), centre);
+    EXPECT_GT(yellow.x, 150);
+    EXPECT_GT(yellow.y, 120);
+    EXPECT_LT(yellow.z, 80);
+}
+
+TEST_F(RendererTest, PickingNamesTheStructureToAvoidOnlyWithTheLayerOn) {
+    const Model model = with_avoid(*model_, "nerve");
+    const ModelQueries queries(model);
+    FrameSnapshot f = frame(320, 240);
+    f.model = &model;
+    const glm::vec2 centre = screen_of(f, glm::vec3(0.0f, 0.0f, 60.0f));
+    EXPECT_EQ(pick(f, queries, centre).avoid, nullptr);
+    f.layers.avoid = true;
+    const PickResult on = pick(f, queries, centre);
+    ASSERT_NE(on.avoid, nullptr);
+    EXPECT_EQ(on.avoid->display_name, "Test structure");
+    EXPECT_TRUE(on.hit); // the skin point is still reported
+}
+
+// The Avoid layer draws on top of bones without hiding them: every pixel the bones alone cover is
+// still covered with the structures on.
+TEST_F(RendererTest, AvoidLayerKeepsTheBonesAndMusclesDrawn) {
+    Model model = with_avoid(*model_, "nerve");
+    const Model boned = with_bone(*model_);
+    model.bones = boned.bones;
+    FrameSnapshot f = frame(160, 120);
+    f.model = &model;
+    f.layers.skin = false;
+    f.layers.markers = f.layers.labels = f.layers.needles = false;
+    const Image backdrop = render(f);
+    const auto covered = [&](const Image& image) {
+        int n = 0;
+        for (int y = 0; y < image.height; ++y)
+            for (int x = 0; x < image.width; ++x)
+                n +=
+                    !close_to(rgb_at(image, glm::vec2(x, y)), rgb_at(backdrop, glm::vec2(x, y)), 8);
+        return n;
+    };
+    f.layers.bones = true;
+    const int bones = covered(render(f));
+    ASSERT_GT(bones, 100);
+    f.layers.avoid = true;
+    EXPECT_GE(covered(render(f)), bones);
+}

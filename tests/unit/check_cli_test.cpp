@@ -212,6 +212,39 @@ TEST(CheckCli, JsonReportHasTheAgreedShape) {
     // The corrugator site's needle enters the left corrugator first.
     EXPECT_EQ(first["needle_path"][0].at("structure"), "corrugator");
     EXPECT_EQ(first["needle_path"][0].at("side"), "left");
+    // The test sphere has no structures to avoid.
+    for (const Json& site : p["sites"])
+        EXPECT_TRUE(site.at("nearest_avoid").is_null()) << site;
+}
+
+TEST(CheckCli, JsonNamesTheNearestStructureToAvoidOnTheGeneratedModel) {
+    const auto r = run_injmap({"check", "preempt-155", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const Json j = Json::parse(r.out);
+    const Json& files = j.is_object() && j.contains("files") ? j["files"] : j;
+    const Json& file = files.is_array() ? files[0] : files;
+    const Json& sites = file.at("protocol").at("sites");
+    ASSERT_FALSE(sites.empty());
+    for (const Json& site : sites) {
+        const Json& n = site.at("nearest_avoid");
+        ASSERT_TRUE(n.is_object()) << site;
+        EXPECT_TRUE(n.at("structure").is_string()) << n;
+        EXPECT_GE(n.at("distance_mm").get<double>(), 0.0) << n;
+    }
+    // The corrugator sites lie on the supratrochlear nerve (docs/anatomy.md, "What to avoid"):
+    // it is in their needle path as kind "avoid", and the rule names it at the site's line.
+    const Json& corrugator = sites[0];
+    EXPECT_EQ(corrugator.at("id"), "corrugator_left");
+    EXPECT_EQ(corrugator["nearest_avoid"].at("structure"), "supratrochlear_nerve");
+    EXPECT_EQ(corrugator["nearest_avoid"].at("side"), "left");
+    bool in_path = false;
+    for (const Json& seg : corrugator.at("needle_path"))
+        in_path |= seg.at("kind") == "avoid" && seg.at("structure") == "supratrochlear_nerve";
+    EXPECT_TRUE(in_path) << corrugator;
+    bool warned = false;
+    for (const Json& d : file.at("diagnostics"))
+        warned |= d.at("rule") == "placement.near-structure" && d.at("line") == 126;
+    EXPECT_TRUE(warned) << file.at("diagnostics");
 }
 
 TEST(CheckCli, DiagnosticsAreOneLineEachInTheAgreedFormat) {

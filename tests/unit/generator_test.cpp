@@ -776,7 +776,12 @@ TEST_P(Generator, WrittenFilesReadBack) {
         EXPECT_EQ(c.vn, bone.mesh.vertex_count()) << bone.key();
         EXPECT_EQ(c.f, bone.mesh.triangle_count()) << bone.key();
     }
-    EXPECT_EQ(counts.size(), 1 + m.muscles.size() + m.bones.size());
+    for (const auto& a : m.avoid) {
+        const auto& c = counts["avoid_" + a.key()];
+        EXPECT_EQ(c.v, a.mesh.vertex_count()) << a.key();
+        EXPECT_EQ(c.f, a.mesh.triangle_count()) << a.key();
+    }
+    EXPECT_EQ(counts.size(), 1 + m.muscles.size() + m.bones.size() + m.avoid.size());
 
     // And the project's own loader reads them back into the same model.
     const auto loaded = injmap::load_model(dir / (m.id + ".toml"));
@@ -788,6 +793,15 @@ TEST_P(Generator, WrittenFilesReadBack) {
     for (std::size_t i = 0; i < m.bones.size(); ++i) {
         EXPECT_EQ(loaded.value->bones[i].key(), m.bones[i].key());
         EXPECT_EQ(loaded.value->bones[i].mesh.triangle_count(), m.bones[i].mesh.triangle_count());
+    }
+    ASSERT_EQ(loaded.value->avoid.size(), m.avoid.size());
+    for (std::size_t i = 0; i < m.avoid.size(); ++i) {
+        const auto& a = loaded.value->avoid[i];
+        EXPECT_EQ(a.key(), m.avoid[i].key());
+        EXPECT_EQ(a.kind, m.avoid[i].kind);
+        EXPECT_EQ(a.display_name, m.avoid[i].display_name);
+        EXPECT_NEAR(a.warn_mm, m.avoid[i].warn_mm, 0.05f);
+        EXPECT_EQ(a.mesh.triangle_count(), m.avoid[i].mesh.triangle_count());
     }
     for (const auto& [name, p] : m.landmarks) {
         const auto q = loaded.value->landmark(name);

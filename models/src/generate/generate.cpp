@@ -1,4 +1,5 @@
-// generate_model(): proportions → skeleton → body field → skin mesh → landmarks → muscles → bones.
+// generate_model(): proportions → skeleton → body field → skin mesh → landmarks → muscles → bones
+// → structures to avoid.
 #include <cmath>
 #include <stdexcept>
 
@@ -89,6 +90,7 @@ Model generate_model(std::string_view id, const GenerateOptions& options) {
     model.muscles = gen::build_muscles(sdf, model.landmarks);
     add_eyeballs(model.skin, sdf.skeleton());
     model.bones = gen::build_bones(sdf, options.threads);
+    model.avoid = gen::build_avoid(sdf, model);
     // The paraspinal muscles of PREEMPT's cervical paraspinal group (domain.md §1.3 also counts
     // the trapezius, which these sites cross first but which has its own step).
     model.groups["cervical_paraspinal"] = {"splenius_capitis", "splenius_cervicis",

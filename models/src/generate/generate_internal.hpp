@@ -129,6 +129,10 @@ void parallel_for(std::size_t n, unsigned threads, const std::function<void(std:
 // kept at least a soft-tissue depth inside the skin field; left/right bones are mirror images.
 [[nodiscard]] std::vector<Bone> build_bones(const BodySdf& sdf, unsigned threads);
 
+// The structures to avoid (avoid.cpp): nerves and vessels as thin tubes along their courses, the
+// brachial plexus, the lung's apex; placed from the landmarks, muscles and bones of `model`.
+[[nodiscard]] std::vector<AvoidStructure> build_avoid(const BodySdf& sdf, const Model& model);
+
 // Closest point on the mesh to p (brute force over the triangles near p's nearest vertices).
 [[nodiscard]] glm::vec3 closest_on_mesh(const Mesh& mesh, glm::vec3 p);
 

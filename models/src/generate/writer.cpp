@@ -110,6 +110,13 @@ bool write_obj(const Model& model, const std::filesystem::path& path, std::strin
         }
         write_mesh("bone_" + bone.key(), bone.mesh, false);
     }
+    for (const auto& a : model.avoid) {
+        if (a.mesh.normals.size() != a.mesh.positions.size()) {
+            error = "avoid structure " + a.key() + " lacks normals";
+            return false;
+        }
+        write_mesh("avoid_" + a.key(), a.mesh, false);
+    }
     if (!file.close()) {
         error = "cannot write " + path.string() + ": " + std::strerror(errno);
         return false;
@@ -142,6 +149,13 @@ bool write_manifest(const Model& model, const std::filesystem::path& path, std::
         std::fprintf(f, "[[bones]]\nid = %s\nside = \"%s\"\ngroup = %s\n\n",
                      toml_string(b.id).c_str(), to_string(b.side),
                      toml_string("bone_" + b.key()).c_str());
+    for (const auto& a : model.avoid)
+        std::fprintf(f,
+                     "[[avoid]]\nid = %s\nside = \"%s\"\nkind = %s\nname = %s\nwarn_mm = %.1f\n"
+                     "group = %s\n\n",
+                     toml_string(a.id).c_str(), to_string(a.side), toml_string(a.kind).c_str(),
+                     toml_string(a.display_name).c_str(), static_cast<double>(a.warn_mm),
+                     toml_string("avoid_" + a.key()).c_str());
     std::fprintf(f, "[groups]\n");
     for (const auto& [key, ids] : model.groups) {
         std::string list;

@@ -1,7 +1,8 @@
 #pragma once
-// The anatomical model as plain data: skin, muscles, bones, named groups and landmarks, in model
-// space (millimetres, +Y up, +Z forward/face, +X the subject's left). Produced by the generator or
-// by loading a manifest (manifest.hpp); consumed by placement, surface queries and the renderer.
+// The anatomical model as plain data: skin, muscles, bones, avoid structures, named groups and
+// landmarks, in model space (millimetres, +Y up, +Z forward/face, +X the subject's left). Produced
+// by the generator or by loading a manifest (manifest.hpp); consumed by placement, surface queries
+// and the renderer.
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -55,6 +56,24 @@ struct SkinRegion {
     std::vector<float> weight;
 };
 
+// A structure the needle should keep away from (nerve, artery, vein, the brachial plexus, the
+// lung's apex), drawn by the Avoid layer and checked by the validator (placement.near-structure). A
+// closed surface (thin tubes for nerves and vessels). Optional: imported models may have none.
+struct AvoidStructure {
+    std::string id; // e.g. "supraorbital_nerve", "superficial_temporal_artery", "lung_apex"
+    Side side = Side::midline;
+    std::string kind;         // "nerve", "artery", "vein", "plexus" or "lung"
+    std::string display_name; // "Supraorbital nerve" (shown on hover and in warnings)
+    float warn_mm = 5.0f;     // a needle path closer than this draws placement.near-structure
+    Mesh mesh;
+
+    [[nodiscard]] std::string key() const; // "id_side" or "id" for midline
+};
+
+// The avoid kinds and their default warning distances (mm): nerve, artery, vein, plexus 5; lung 10.
+[[nodiscard]] bool is_avoid_kind(std::string_view kind);
+[[nodiscard]] float default_avoid_warn_mm(std::string_view kind);
+
 struct Model {
     std::string id;           // "adult-male"
     std::string display_name; // "Adult male (generated)"
@@ -73,9 +92,11 @@ struct Model {
     // The seven PREEMPT injection regions (or fewer, when landmarks are missing), computed from the
     // landmarks on load (skin_regions.hpp).
     std::vector<SkinRegion> regions;
+    std::vector<AvoidStructure> avoid; // empty for models without them
 
     [[nodiscard]] const Muscle* find_muscle(std::string_view id, Side side) const;
     [[nodiscard]] const Bone* find_bone(std::string_view id, Side side = Side::midline) const;
+    [[nodiscard]] const AvoidStructure* find_avoid(std::string_view id, Side side) const;
     [[nodiscard]] std::optional<glm::vec3> landmark(std::string_view name) const;
     // Muscle ids a key stands for: a group's members, or the key itself when it is a muscle id.
     [[nodiscard]] std::vector<std::string> expand_muscle_key(std::string_view key) const;

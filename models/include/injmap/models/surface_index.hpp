@@ -82,6 +82,9 @@ public:
     // Bounding boxes of the meshes (computed at construction, no index needed).
     [[nodiscard]] const Bounds& muscle_bounds(std::size_t muscle) const;
     [[nodiscard]] const Bounds& bone_bounds(std::size_t bone) const;
+    // The structures to avoid (Model::avoid), likewise: index built on first use, bounds now.
+    [[nodiscard]] const SurfaceIndex& avoid_index(std::size_t avoid) const;
+    [[nodiscard]] const Bounds& avoid_bounds(std::size_t avoid) const;
 
 private:
     struct LazyIndex;
@@ -89,6 +92,7 @@ private:
     SurfaceIndex skin_;
     std::unique_ptr<LazyIndex[]> muscles_; // parallel to model.muscles
     std::unique_ptr<LazyIndex[]> bones_;   // parallel to model.bones
+    std::unique_ptr<LazyIndex[]> avoid_;   // parallel to model.avoid
 };
 
 } // namespace injmap

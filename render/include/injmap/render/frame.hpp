@@ -53,6 +53,9 @@ struct Layers {
     bool fibres = true;     // fibre striations on muscles
     bool skin_paint = true; // hair, brows and lips coloured on the skin (Model::skin_paint)
     bool regions = true;    // FrameSnapshot::regions shaded on the skin (when the app fills them)
+    // The structures to avoid (Model::avoid: nerves, vessels, plexus, lung apex), in bright colours
+    // on top of muscles and bones; with the skin on, the skin is drawn see-through (as x-ray).
+    bool avoid = false;
 };
 
 struct FrameSnapshot {

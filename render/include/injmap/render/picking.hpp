@@ -1,7 +1,7 @@
 #pragma once
-// Picking (no GL): from a pixel of the rendered frame to the skin point under it, the muscle there
-// and the markers around it. Uses the snapshot's camera and image size, so it answers for exactly
-// what Renderer::draw showed for that snapshot.
+// Picking (no GL): from a pixel of the rendered frame to the skin point under it, the muscle there,
+// the structure to avoid (Avoid layer) and the markers around it. Uses the snapshot's camera and
+// image size, so it answers for exactly what Renderer::draw showed for that snapshot.
 #include <cstdint>
 #include <limits>
 
@@ -35,6 +35,9 @@ struct PickResult {
     // With regions shown (FrameSnapshot::regions, Layers::regions) the one under the skin point:
     // the largest weight, at least 0.5, among the hit triangle's corners. nullptr if none.
     const SkinRegion* region = nullptr;
+    // With the Avoid layer on, the first structure to avoid along the ray (drawn on top of the
+    // muscles, so it wins over them). nullptr if none or the layer is off.
+    const AvoidStructure* avoid = nullptr;
 };
 
 // The region shown in `frame` (FrameSnapshot::regions, with Layers::regions on) at `point` on skin

@@ -51,6 +51,15 @@ inline constexpr glm::vec3 kMuscleMutedColor{0.58f, 0.44f, 0.41f};
 inline constexpr glm::vec3 kTendonColor{0.90f, 0.86f, 0.78f};
 // Bone: a warm ivory, lighter and less saturated than tendon so the two stay apart.
 inline constexpr glm::vec3 kBoneColor{0.89f, 0.85f, 0.74f};
+// Structures to avoid (Layers::avoid), bright and apart from muscle, tendon and bone: nerves
+// yellow, arteries red, veins blue, the brachial plexus yellow-orange, the lung's apex pale pink
+// (drawn translucent, kAvoidLungAlpha).
+inline constexpr glm::vec3 kAvoidNerveColor{1.00f, 0.88f, 0.10f};
+inline constexpr glm::vec3 kAvoidArteryColor{0.95f, 0.08f, 0.10f};
+inline constexpr glm::vec3 kAvoidVeinColor{0.15f, 0.35f, 0.95f};
+inline constexpr glm::vec3 kAvoidPlexusColor{1.00f, 0.62f, 0.08f};
+inline constexpr glm::vec3 kAvoidLungColor{1.00f, 0.72f, 0.80f};
+inline constexpr float kAvoidLungAlpha = 0.55f;
 // Patient-mode glow over soft-highlighted muscles (a warm, gentle tint on the skin).
 inline constexpr glm::vec3 kSoftGlowColor{1.00f, 0.62f, 0.35f};
 // Injection regions (Model::regions) on the skin: one colour per region, Okabe–Ito hues made a

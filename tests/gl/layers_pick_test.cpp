@@ -57,7 +57,10 @@ protected:
 
     // The pixel of the mesh's vertex nearest the camera of `f` (a point the camera sees head on),
     // among those within 10 mm (across X) of the middle of the mesh's extent in X.
-    static glm::vec2 nearest_vertex_pixel(const FrameSnapshot& f, const Mesh& mesh) {
+    // The vertex nearest the eye in the middle band of the mesh (at or above min_y: the frontalis's
+    // lowest fibres lie under the orbital orbicularis at the brow).
+    static glm::vec2 nearest_vertex_pixel(const FrameSnapshot& f, const Mesh& mesh,
+                                          float min_y = -1e9f) {
         float lo = 1e9f, hi = -1e9f;
         for (const auto& p : mesh.positions) {
             lo = std::min(lo, p.x);
@@ -67,7 +70,8 @@ protected:
         const glm::vec3 eye = camera_eye(f.camera);
         glm::vec3 best{1e9f};
         for (const auto& p : mesh.positions)
-            if (std::abs(p.x - mid) < 10.0f && glm::length(p - eye) < glm::length(best - eye))
+            if (std::abs(p.x - mid) < 10.0f && p.y >= min_y &&
+                glm::length(p - eye) < glm::length(best - eye))
                 best = p;
         return project(f.camera, f.width, f.height, best).pixel;
     }
@@ -146,7 +150,8 @@ TEST_F(LayersPick, HiddenMusclesAreNotPicked) {
     const Muscle* frontalis = world_->model.find_muscle("frontalis", Side::left);
     ASSERT_NE(frontalis, nullptr);
     FrameSnapshot f = frame("front", only(false, true, false));
-    const glm::vec2 px = nearest_vertex_pixel(f, frontalis->mesh);
+    const glm::vec2 px =
+        nearest_vertex_pixel(f, frontalis->mesh, world_->model.landmark("glabella")->y + 25.0f);
     const PickResult shown = pick(f, *world_->queries, px);
     ASSERT_NE(shown.muscle, nullptr);
     EXPECT_EQ(shown.muscle->key(), "frontalis_left");
@@ -228,7 +233,8 @@ TEST_F(LayersRender, HiddenMusclesAreNotDrawn) {
     FrameSnapshot f = frame("front", only(false, true, false));
     const Muscle* frontalis = world_->model.find_muscle("frontalis", Side::left);
     ASSERT_NE(frontalis, nullptr);
-    const glm::vec2 px = nearest_vertex_pixel(f, frontalis->mesh);
+    const glm::vec2 px =
+        nearest_vertex_pixel(f, frontalis->mesh, world_->model.landmark("glabella")->y + 25.0f);
     const auto background = renderer_->render_rgba(frame("front", only(false, false, false)));
     const auto shown = renderer_->render_rgba(f);
     f.hidden_muscles = {"frontalis_left"};
@@ -241,6 +247,7 @@ TEST_F(LayersRender, HiddenMusclesAreNotDrawn) {
     // The right frontalis is still drawn.
     const Muscle* right = world_->model.find_muscle("frontalis", Side::right);
     ASSERT_NE(right, nullptr);
-    const glm::vec2 rpx = nearest_vertex_pixel(f, right->mesh);
+    const glm::vec2 rpx =
+        nearest_vertex_pixel(f, right->mesh, world_->model.landmark("glabella")->y + 25.0f);
     EXPECT_EQ(pixel(shown, f.width, rpx), pixel(hidden, f.width, rpx));
 }

@@ -187,8 +187,8 @@ BoneSpec cranium(const Skeleton& s) {
     }
     P.front_z = 70.0f * F.z;
     P.front_y = 24.0f * F.y;
-    P.fossa_c = hp(98, 20, 0);
-    P.fossa_r = hp(48, 85, 62);
+    P.fossa_c = hp(109, 40, 0);
+    P.fossa_r = hp(48, 140, 80);
     P.infratemporal_c = hp(88, -24, 12);
     P.infratemporal_r = hp(34, 16, 34);
     P.brow = {fp(0, 31, 89), fp(18, 31, 87), fp(36, 30, 82), fp(51, 24, 68)};

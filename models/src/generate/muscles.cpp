@@ -417,7 +417,9 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
         };
         add_sheet(
             b, over_ear, [](float u, float) { return 3.5f + 8.0f * u * u * u; },
-            [](float u, float) { return 9.5f + 7.0f * u * u * u; }, 20, 26);
+            // Thin at the temporal line, thickest low in the fossa, on the bone (bones.cpp).
+            [](float u, float) { return 5.5f + 10.0f * std::pow(std::sin(0.5f * kPi * u), 0.8f); },
+            20, 26);
         both(finish(b, "temporalis", Side::left, MuscleLayer::sheet, 3.0f));
     }
     {

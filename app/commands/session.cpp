@@ -46,6 +46,10 @@ constexpr const char* kUsage =
     "  --json              resume: print {\"protocol\", \"actions\", \"injected\", \"skipped\",\n"
     "                      \"units_given\", \"finished\"}\n"
     "\n"
+    "resume without --script only reads: it never changes a byte of the record (nor writes a\n"
+    "summary). With --script, a damaged last line is first copied to\n"
+    "RECORD.damaged-<YYYYmmddTHHMMSSZ> beside the record, then cut off before appending.\n"
+    "\n"
     "A refused action prints SCRIPT:LINE: error: REASON [CODE] and exits 1; the record keeps "
     "every\n"
     "action done before it. Exit codes: 0 ok, 1 refused action, 2 bad arguments or unreadable "
@@ -253,13 +257,12 @@ int run_play(std::span<const std::string> args) {
     return code;
 }
 
-void print_state(const SessionRecorder& recorder, bool json) {
-    const Session& s = recorder.session();
+void print_state(const fs::path& path, const Session& s, int lines, bool json) {
     const SessionTallies t = s.tallies();
     if (json) {
         nlohmann::ordered_json j;
         j["protocol"] = s.protocol().id;
-        j["actions"] = recorder.lines();
+        j["actions"] = lines;
         j["injected"] = t.injected;
         j["skipped"] = t.skipped;
         j["units_given"] = t.total.units;
@@ -267,10 +270,9 @@ void print_state(const SessionRecorder& recorder, bool json) {
         std::cout << j.dump() << "\n";
         return;
     }
-    std::cout << recorder.path().string() << ": protocol " << s.protocol().id << ", "
-              << recorder.lines() << " actions, " << t.injected << " sites injected, " << t.skipped
-              << " skipped, " << t.total.units << " U given, "
-              << (s.finished() ? "finished" : "in progress") << "\n";
+    std::cout << path.string() << ": protocol " << s.protocol().id << ", " << lines << " actions, "
+              << t.injected << " sites injected, " << t.skipped << " skipped, " << t.total.units
+              << " U given, " << (s.finished() ? "finished" : "in progress") << "\n";
 }
 
 int run_resume(std::span<const std::string> args) {
@@ -303,14 +305,26 @@ int run_resume(std::span<const std::string> args) {
         std::cerr << "injmap session: " << error << "\n";
         return exit_usage;
     }
+    auto shared = std::make_shared<const Protocol>(std::move(*protocol));
+    const bool json = parsed->has("--json");
+    if (!script) {
+        // Without a script nothing is appended: a pure read that never changes a byte on disk
+        // (a damaged tail stays until something is appended; no summary is written).
+        auto replayed = replay_session_record(*record.value, shared);
+        print_diagnostics(replayed.diagnostics);
+        if (!replayed.ok())
+            return exit_usage;
+        print_state(record_path, *replayed.value, static_cast<int>(record.value->actions.size()),
+                    json);
+        return exit_ok;
+    }
     arm_test_kill();
-    auto recorder = SessionRecorder::resume(*record.value,
-                                            std::make_shared<const Protocol>(std::move(*protocol)));
+    auto recorder = SessionRecorder::resume(*record.value, shared);
     print_diagnostics(recorder.diagnostics);
     if (!recorder.ok())
         return exit_usage;
-    const int code = script ? play_script(*script, *recorder.value) : exit_ok;
-    print_state(*recorder.value, parsed->has("--json"));
+    const int code = play_script(*script, *recorder.value);
+    print_state(recorder.value->path(), recorder.value->session(), recorder.value->lines(), json);
     return code;
 }
 

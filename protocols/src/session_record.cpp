@@ -820,9 +820,66 @@ Result<RecordFile> RecordFile::create(const fs::path& path) {
     return result;
 }
 
+namespace {
+
+// "20240501T093000Z": the UTC time in a file name.
+std::string utc_stamp() {
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    ::gmtime_r(&t, &tm);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+    return stamp;
+}
+
+// Copies bytes [from, to) of `fd` to a new file <record>.damaged-<UTC time> (never overwriting:
+// -2, -3, ... when that name exists), fsync'ed with its folder. Returns the path, or empty with
+// `err` set.
+fs::path keep_damaged_tail(int fd, const fs::path& record, std::uintmax_t from, std::uintmax_t to,
+                           std::string& err) {
+    std::string tail(static_cast<std::size_t>(to - from), '\0');
+    std::size_t done = 0;
+    while (done < tail.size()) {
+        const ssize_t n =
+            ::pread(fd, tail.data() + done, tail.size() - done, static_cast<off_t>(from + done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            err = n < 0 ? errno_text(errno) : "the file got shorter";
+            return {};
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    const std::string base = record.string() + ".damaged-" + utc_stamp();
+    for (int attempt = 1; attempt < 1000; ++attempt) {
+        const fs::path path =
+            attempt == 1 ? fs::path(base) : fs::path(base + "-" + std::to_string(attempt));
+        Fd out(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+        if (out.fd < 0) {
+            if (errno == EEXIST)
+                continue;
+            err = errno_text(errno);
+            return {};
+        }
+        if (!write_all(out.fd, tail.data(), tail.size()) || ::fsync(out.fd) != 0) {
+            err = errno_text(errno);
+            std::error_code ec;
+            fs::remove(path, ec);
+            return {};
+        }
+        sync_dir(path.parent_path());
+        return path;
+    }
+    err = "too many damaged-tail files already";
+    return {};
+}
+
+} // namespace
+
 Result<RecordFile> RecordFile::open_for_append(const fs::path& path, std::uintmax_t valid_bytes) {
     Result<RecordFile> result;
-    const int raw = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    // Read-write: a damaged tail is read back (and kept) before it is cut.
+    const int raw = ::open(path.c_str(), O_RDWR | O_APPEND | O_CLOEXEC);
     if (raw < 0) {
         result.diagnostics.push_back(
             error("record.io", "cannot open for appending: " + errno_text(errno), path.string()));
@@ -835,14 +892,37 @@ Result<RecordFile> RecordFile::open_for_append(const fs::path& path, std::uintma
             error("record.io", "the record changed while it was being resumed", path.string()));
         return result;
     }
-    if (static_cast<std::uintmax_t>(st.st_size) > valid_bytes) {
-        // Drop the cut last line so the next line starts on a fresh line.
+    const auto size = static_cast<std::uintmax_t>(st.st_size);
+    if (size > valid_bytes) {
+        // Keep the damaged tail beside the record, then drop it so the next line starts on a
+        // fresh line. Nothing is cut unless the copy is safely on disk.
+        if (size > kMaxRecordBytes) {
+            result.diagnostics.push_back(error("record.too-large",
+                                               "the record grew past any session record's size",
+                                               path.string()));
+            return result;
+        }
+        std::string err;
+        const fs::path kept = keep_damaged_tail(raw, path, valid_bytes, size, err);
+        if (kept.empty()) {
+            result.diagnostics.push_back(
+                error("record.io", "cannot keep the damaged last line (nothing was cut): " + err,
+                      path.string()));
+            return result;
+        }
         if (::ftruncate(raw, static_cast<off_t>(valid_bytes)) != 0 || ::fsync(raw) != 0) {
             result.diagnostics.push_back(
                 error("record.io", "cannot cut the damaged last line: " + errno_text(errno),
                       path.string()));
             return result;
         }
+        Diagnostic d =
+            error("record.tail-kept",
+                  "the damaged last line (" + std::to_string(size - valid_bytes) +
+                      " bytes) was cut off before appending and kept in " + kept.string(),
+                  path.string());
+        d.severity = Severity::warning;
+        result.diagnostics.push_back(std::move(d));
     }
     result.value = std::move(file);
     return result;

@@ -1,10 +1,12 @@
 // `injmap session play|resume`: scripts, the record they leave, --json output and exit codes.
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "injmap/protocols/session_record.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -284,6 +286,101 @@ TEST(SessionCli, ResumeWarnsAboutACutLastLineAndRepairsIt) {
     EXPECT_EQ(record_lines(record).size(), 4u); // parses: the cut tail is gone
     r = run_injmap({"session", "resume", record.string()});
     EXPECT_TRUE(r.err.empty()) << r.err;
+}
+
+std::vector<std::string> files_in(const fs::path& dir) {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(dir))
+        names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+// Plays `script` into dir/out.jsonl and returns the record's path.
+fs::path played_record(const fs::path& dir, const std::string& script) {
+    write_text(dir / "play.txt", script);
+    const fs::path record = dir / "out.jsonl";
+    const auto r = run_injmap({"session", "play", "--protocol", protocol_file(), "--script",
+                               (dir / "play.txt").string(), "--record", record.string()});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return record;
+}
+
+// The damaged tails a record may have: a complete last line with one byte changed (no longer
+// JSON), and a last line cut short.
+std::vector<std::pair<std::string, std::string>> damaged_variants(const std::string& whole) {
+    const std::size_t last = whole.rfind('\n', whole.size() - 2) + 1;
+    std::string changed = whole;
+    changed[last] = 'X'; // "{" -> "X"
+    const std::string cut = whole.substr(0, whole.size() - 7);
+    return {{"changed", changed}, {"cut", cut}};
+}
+
+TEST(SessionCli, ResumeWithoutAScriptNeverChangesAByte) {
+    for (const auto& [name, text] :
+         damaged_variants(read_text(played_record(fresh_dir("read-only"), "inject\ninject\n")))) {
+        const fs::path dir = fresh_dir("read-only-" + name);
+        const fs::path record = dir / "r.jsonl";
+        write_text(record, text);
+        const auto before = files_in(dir);
+        for (const auto& args :
+             std::vector<std::vector<std::string>>{{"session", "resume", record.string(), "--json"},
+                                                   {"session", "resume", record.string()}}) {
+            const auto r = run_injmap(args);
+            EXPECT_EQ(r.exit_code, 0) << name << r.err;
+            EXPECT_NE(r.err.find(record.string() + ":3: warning:"), std::string::npos)
+                << name << r.err;
+            EXPECT_NE(r.err.find("[record.truncated]"), std::string::npos) << name << r.err;
+        }
+        EXPECT_EQ(read_text(record), text) << name; // byte for byte
+        EXPECT_EQ(files_in(dir), before) << name;   // and nothing written beside it
+    }
+}
+
+TEST(SessionCli, ResumeWithoutAScriptWritesNoSummary) {
+    // A finished record whose summaries are missing (killed before they were written): only
+    // appending writes them.
+    const fs::path dir = fresh_dir("no-summary");
+    const fs::path record = played_record(dir, "inject\nfinish\n");
+    fs::remove(injmap::summary_json_path(record));
+    fs::remove(injmap::summary_csv_path(record));
+    const auto before = files_in(dir);
+    const auto r = run_injmap({"session", "resume", record.string(), "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(files_in(dir), before);
+    write_text(dir / "empty.txt", "");
+    EXPECT_EQ(
+        run_injmap({"session", "resume", record.string(), "--script", (dir / "empty.txt").string()})
+            .exit_code,
+        0);
+    EXPECT_TRUE(fs::exists(injmap::summary_json_path(record)));
+}
+
+TEST(SessionCli, AppendingKeepsTheDamagedTailBesideTheRecord) {
+    for (const auto& [name, text] :
+         damaged_variants(read_text(played_record(fresh_dir("keep"), "inject\ninject\n")))) {
+        const fs::path dir = fresh_dir("keep-" + name);
+        const fs::path record = dir / "r.jsonl";
+        write_text(record, text);
+        const std::size_t intact = text.rfind('\n', text.size() - 2) + 1;
+        const std::string tail = text.substr(intact);
+        write_text(dir / "t.txt", "finish\n");
+        const auto r = run_injmap(
+            {"session", "resume", record.string(), "--script", (dir / "t.txt").string()});
+        EXPECT_EQ(r.exit_code, 0) << name << r.err;
+        EXPECT_NE(r.err.find("[record.tail-kept]"), std::string::npos) << name << r.err;
+        std::vector<fs::path> kept;
+        for (const auto& e : fs::directory_iterator(dir))
+            if (e.path().filename().string().rfind("r.jsonl.damaged-", 0) == 0)
+                kept.push_back(e.path());
+        ASSERT_EQ(kept.size(), 1u) << name;
+        // r.jsonl.damaged-YYYYmmddTHHMMSSZ
+        EXPECT_EQ(kept[0].filename().string().size(), std::string("r.jsonl.damaged-").size() + 16)
+            << kept[0];
+        EXPECT_EQ(read_text(kept[0]), tail) << name;
+        EXPECT_EQ(read_text(record).substr(0, intact), text.substr(0, intact)) << name;
+        EXPECT_EQ(record_lines(record).size(), 3u) << name; // the intact 2 + finish
+    }
 }
 
 TEST(SessionCli, ResumeReportsARefusedRecordedAction) {

@@ -8,13 +8,17 @@
 // - A line counts only when it ends with a newline. On reading, the last line is ignored with the
 //   warning record.truncated when it has no newline or is not valid JSON (the line in flight); any
 //   other unreadable line is the error record.corrupt-line with its line number.
-// - Resuming cuts such a damaged tail off before appending, so new lines never join old garbage.
+// - Reading never writes: read_session_record, replay_session_record and the summaries functions
+//   never change the record. Only appending (RecordFile::open_for_append, i.e.
+//   SessionRecorder::resume) cuts a damaged tail off, after copying it to
+//   <record>.damaged-<YYYYmmddTHHMMSSZ> beside the record (fsync'ed, never overwriting; warning
+//   record.tail-kept), so new lines never join old garbage and no byte is lost.
 // - Reading replays the lines through the Session state machine; an action it refuses is the error
 //   record.bad-action with the line number.
 //
 // Rule ids (stable): record.io, record.too-large, record.empty, record.truncated (warning),
 // record.corrupt-line, record.format, record.bad-action, record.protocol-mismatch,
-// record.protocol-changed (warning), record.exists.
+// record.protocol-changed (warning), record.exists, record.tail-kept (warning).
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -101,7 +105,10 @@ public:
 
     // A new file (never overwrites: record.exists), its folder created and fsync'ed.
     static Result<RecordFile> create(const std::filesystem::path& path);
-    // An existing file, cut to `valid_bytes` (dropping a damaged tail) and fsync'ed.
+    // An existing file, cut to `valid_bytes` and fsync'ed. A damaged tail beyond `valid_bytes` is
+    // first copied to <path>.damaged-<YYYYmmddTHHMMSSZ> (-2, -3... if that exists), fsync'ed with
+    // its folder, and reported as the warning record.tail-kept naming that file; nothing is cut
+    // when the copy fails (record.io).
     static Result<RecordFile> open_for_append(const std::filesystem::path& path,
                                               std::uintmax_t valid_bytes);
 
@@ -138,6 +145,7 @@ public:
                                           std::shared_ptr<const Protocol> protocol,
                                           SessionStart start, SessionClock clock = {});
     // Replays `record` and continues appending to its file (see RecordFile::open_for_append).
+    // Only for appending: to look at a record, use replay_session_record, which writes nothing.
     // A finished record whose summary files are missing (a crash right after the finish line) gets
     // them written (a failure there is a record.io warning).
     static Result<SessionRecorder> resume(const SessionRecord& record,

@@ -49,6 +49,8 @@ constexpr const char* kUsage =
     "resume without --script only reads: it never changes a byte of the record (nor writes a\n"
     "summary). With --script, a damaged last line is first copied to\n"
     "RECORD.damaged-<YYYYmmddTHHMMSSZ> beside the record, then cut off before appending.\n"
+    "One writer at a time: a record another injmap has open for appending is refused\n"
+    "(record.locked, naming its process id; exit 2).\n"
     "\n"
     "A refused action prints SCRIPT:LINE: error: REASON [CODE] and exits 1; the record keeps "
     "every\n"

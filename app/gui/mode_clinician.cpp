@@ -597,6 +597,17 @@ private:
         if (!resume_)
             return;
         auto resumed = SessionRecorder::resume(resume_->record, app.protocol().protocol);
+        if (!resumed.value && !resumed.diagnostics.empty() &&
+            resumed.diagnostics.front().rule == "record.locked") {
+            // One writer at a time: say who has it, in words.
+            const auto holder = record_lock_holder(resume_->record.path);
+            app.notify("This record is open in another injmap window (" +
+                           (holder ? "process " + std::to_string(*holder)
+                                   : std::string("another process")) +
+                           "). Close the session there to continue it here.",
+                       Severity::error);
+            return;
+        }
         if (!resumed.value || has_errors(resumed.diagnostics)) {
             app.notify("Cannot resume: " + (resumed.diagnostics.empty()
                                                 ? resume_->record.path.string()

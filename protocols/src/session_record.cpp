@@ -1,7 +1,9 @@
 #include "injmap/protocols/session_record.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,6 +11,8 @@
 #include <cerrno>
 #include <cmath>
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <fstream>
@@ -549,6 +553,8 @@ Result<SessionRecord> read_session_record(const fs::path& path) {
     text.resize(static_cast<std::size_t>(in.gcount()));
     result = parse_session_record(text, path.string());
     if (result.value)
+        result.value->read_bytes = text.size();
+    if (result.value)
         result.value->path = path;
     return result;
 }
@@ -799,6 +805,83 @@ RecordFile& RecordFile::operator=(RecordFile&& other) noexcept {
     return *this;
 }
 
+// -------------------------------------------------------------------------------------------------
+// One writer at a time
+
+namespace {
+
+// The pid holding a flock on the file with this device and inode, from /proc/locks (Linux):
+// "1: FLOCK  ADVISORY  WRITE 1234 fe:00:5447824 0 EOF" (device major:minor in hex). Lines of
+// waiters ("1: -> FLOCK ...") are skipped.
+std::optional<long> flock_holder(dev_t dev, ino_t ino) {
+    std::ifstream in("/proc/locks");
+    std::optional<long> inode_only; // a match on the inode alone (e.g. overlay file systems)
+    int inode_matches = 0;
+    for (std::string line; std::getline(in, line);) {
+        std::istringstream words(line);
+        std::string number, type, advisory, mode, pid, where;
+        if (!(words >> number >> type) || type != "FLOCK")
+            continue;
+        if (!(words >> advisory >> mode >> pid >> where))
+            continue;
+        unsigned long major_id = 0, minor_id = 0;
+        unsigned long long inode = 0;
+        if (std::sscanf(where.c_str(), "%lx:%lx:%llu", &major_id, &minor_id, &inode) != 3)
+            continue;
+        char* end = nullptr;
+        const long holder = std::strtol(pid.c_str(), &end, 10);
+        if (end == pid.c_str() || *end != '\0' || holder <= 0)
+            continue;
+        if (inode != static_cast<unsigned long long>(ino))
+            continue;
+        if (major_id == major(dev) && minor_id == minor(dev))
+            return holder;
+        inode_only = holder;
+        ++inode_matches;
+    }
+    if (inode_matches == 1)
+        return inode_only;
+    return std::nullopt;
+}
+
+std::string holder_words(std::optional<long> pid) {
+    return pid ? "process " + std::to_string(*pid) : std::string("another process");
+}
+
+// Takes the record's exclusive lock, held as long as `fd` stays open; record.locked naming the
+// holder when another descriptor has it.
+bool lock_record(int fd, const fs::path& path, Diagnostics& out) {
+    while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno == EINTR)
+            continue;
+        if (errno == EWOULDBLOCK) {
+            struct stat st {};
+            std::optional<long> holder;
+            if (::fstat(fd, &st) == 0)
+                holder = flock_holder(st.st_dev, st.st_ino);
+            out.push_back(error("record.locked",
+                                "the record is open for appending elsewhere (" +
+                                    holder_words(holder) +
+                                    "); one writer at a time: close it there first",
+                                path.string()));
+        } else {
+            out.push_back(
+                error("record.io", "cannot lock the record: " + errno_text(errno), path.string()));
+        }
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+std::optional<long> record_lock_holder(const fs::path& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        return std::nullopt;
+    return flock_holder(st.st_dev, st.st_ino);
+}
+
 Result<RecordFile> RecordFile::create(const fs::path& path) {
     Result<RecordFile> result;
     std::error_code ec;
@@ -815,8 +898,11 @@ Result<RecordFile> RecordFile::create(const fs::path& path) {
                                            path.string()));
         return result;
     }
+    RecordFile file(fd);
+    if (!lock_record(fd, path, result.diagnostics))
+        return result;
     sync_dir(path.parent_path());
-    result.value = RecordFile(fd);
+    result.value = std::move(file);
     return result;
 }
 
@@ -876,7 +962,8 @@ fs::path keep_damaged_tail(int fd, const fs::path& record, std::uintmax_t from, 
 
 } // namespace
 
-Result<RecordFile> RecordFile::open_for_append(const fs::path& path, std::uintmax_t valid_bytes) {
+Result<RecordFile> RecordFile::open_for_append(const fs::path& path, std::uintmax_t valid_bytes,
+                                               std::optional<std::uintmax_t> read_bytes) {
     Result<RecordFile> result;
     // Read-write: a damaged tail is read back (and kept) before it is cut.
     const int raw = ::open(path.c_str(), O_RDWR | O_APPEND | O_CLOEXEC);
@@ -886,8 +973,12 @@ Result<RecordFile> RecordFile::open_for_append(const fs::path& path, std::uintma
         return result;
     }
     RecordFile file(raw);
+    // Locked before anything is looked at or cut: a second writer leaves the file alone.
+    if (!lock_record(raw, path, result.diagnostics))
+        return result;
     struct stat st {};
-    if (::fstat(raw, &st) != 0 || static_cast<std::uintmax_t>(st.st_size) < valid_bytes) {
+    if (::fstat(raw, &st) != 0 || static_cast<std::uintmax_t>(st.st_size) < valid_bytes ||
+        (read_bytes && static_cast<std::uintmax_t>(st.st_size) != *read_bytes)) {
         result.diagnostics.push_back(
             error("record.io", "the record changed while it was being resumed", path.string()));
         return result;
@@ -993,7 +1084,9 @@ Result<SessionRecorder> SessionRecorder::resume(const SessionRecord& record,
     result.diagnostics = replayed.diagnostics;
     if (!replayed.ok())
         return result;
-    auto file = RecordFile::open_for_append(record.path, record.valid_bytes);
+    auto file = RecordFile::open_for_append(
+        record.path, record.valid_bytes,
+        record.read_bytes > 0 ? std::optional<std::uintmax_t>(record.read_bytes) : std::nullopt);
     for (auto& d : file.diagnostics)
         result.diagnostics.push_back(d);
     if (!file.ok())

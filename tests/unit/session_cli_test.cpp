@@ -1,4 +1,6 @@
 // `injmap session play|resume`: scripts, the record they leave, --json output and exit codes.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -381,6 +383,25 @@ TEST(SessionCli, AppendingKeepsTheDamagedTailBesideTheRecord) {
         EXPECT_EQ(read_text(record).substr(0, intact), text.substr(0, intact)) << name;
         EXPECT_EQ(record_lines(record).size(), 3u) << name; // the intact 2 + finish
     }
+}
+
+TEST(SessionCli, ASecondWriterIsRefusedWithTheHoldersPid) {
+    const fs::path dir = fresh_dir("locked");
+    const fs::path record = played_record(dir, "inject\n");
+    const std::string before = read_text(record);
+    // This test process holds the record open for appending, as another injmap would.
+    auto held = injmap::RecordFile::open_for_append(record, before.size());
+    ASSERT_TRUE(held.ok());
+    write_text(dir / "t.txt", "inject\n");
+    const auto r =
+        run_injmap({"session", "resume", record.string(), "--script", (dir / "t.txt").string()});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("[record.locked]"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("process " + std::to_string(::getpid())), std::string::npos) << r.err;
+    EXPECT_EQ(read_text(record), before);
+    // Reading needs no lock.
+    const auto read = run_injmap({"session", "resume", record.string(), "--json"});
+    EXPECT_EQ(read.exit_code, 0) << read.err;
 }
 
 TEST(SessionCli, ResumeReportsARefusedRecordedAction) {

@@ -518,6 +518,41 @@ TEST(SessionRecord, AChangedProtocolFileIsAWarning) {
     EXPECT_TRUE(has_rule(changed.diagnostics, "record.protocol-changed", 1));
 }
 
+TEST(SessionRecord, OneWriterAtATime) {
+    const fs::path dir = fresh_dir("locked");
+    const fs::path path = dir / "l.jsonl";
+    auto first = SessionRecorder::create(path, mini_protocol(), {}, ticking_clock());
+    ASSERT_TRUE(first.ok());
+    ASSERT_TRUE(first.value->inject().ok());
+    const std::string before = read_text(path);
+
+    // A second writer, even in this process (flock locks belong to each open file).
+    auto second = RecordFile::open_for_append(path, before.size());
+    EXPECT_FALSE(second.ok());
+    ASSERT_TRUE(has_rule(second.diagnostics, "record.locked"));
+    EXPECT_EQ(second.diagnostics.front().severity, Severity::error);
+    EXPECT_NE(second.diagnostics.front().message.find("process " + std::to_string(::getpid())),
+              std::string::npos)
+        << second.diagnostics.front().message;
+    EXPECT_EQ(record_lock_holder(path), static_cast<long>(::getpid()));
+
+    // Resuming a damaged copy of it is refused before anything is cut.
+    write_text(path, before + "{\"act");
+    auto record = read_session_record(path);
+    ASSERT_TRUE(record.ok());
+    auto resumed = SessionRecorder::resume(*record.value, mini_protocol(), ticking_clock());
+    EXPECT_FALSE(resumed.ok());
+    EXPECT_TRUE(has_rule(resumed.diagnostics, "record.locked"));
+    EXPECT_EQ(read_text(path), before + "{\"act");
+
+    // Once the first writer is gone, the record can be continued.
+    first.value.reset();
+    EXPECT_FALSE(record_lock_holder(path).has_value());
+    auto again = SessionRecorder::resume(*record.value, mini_protocol(), ticking_clock());
+    ASSERT_TRUE(again.ok());
+    EXPECT_TRUE(again.value->inject().ok());
+}
+
 TEST(SessionRecord, ResumeContinuesTheSameFile) {
     const fs::path dir = fresh_dir("resume");
     const fs::path path = dir / "r.jsonl";

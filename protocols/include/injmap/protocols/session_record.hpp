@@ -18,7 +18,7 @@
 //
 // Rule ids (stable): record.io, record.too-large, record.empty, record.truncated (warning),
 // record.corrupt-line, record.format, record.bad-action, record.protocol-mismatch,
-// record.protocol-changed (warning), record.exists, record.tail-kept (warning).
+// record.protocol-changed (warning), record.exists, record.tail-kept (warning), record.locked.
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -53,6 +53,7 @@ struct SessionRecord {
     std::vector<SessionAction> actions; // the first is `start`
     std::vector<int> lines;             // 1-based line of each action
     std::uintmax_t valid_bytes = 0;     // length of the intact part (without a cut last line)
+    std::uintmax_t read_bytes = 0;      // length of everything read, damaged tail included
     bool truncated = false;             // a cut last line was ignored
 
     [[nodiscard]] const SessionStart* start() const {
@@ -93,7 +94,13 @@ struct SessionRecord {
 [[nodiscard]] Diagnostics write_session_summary(const Session& session,
                                                 const std::filesystem::path& record_path);
 
-// An open record file: an append-only POSIX descriptor, closed on destruction.
+// The pid holding the record's append lock (from /proc/locks on Linux); nullopt when none is
+// found (not locked, another OS, or the holder not visible from here).
+[[nodiscard]] std::optional<long> record_lock_holder(const std::filesystem::path& path);
+
+// An open record file: an append-only POSIX descriptor, closed on destruction. While open it holds
+// an exclusive flock (LOCK_EX) on the file: one writer at a time. A second RecordFile on the same
+// file — in another process or this one — fails with record.locked naming the holder's pid.
 class RecordFile {
 public:
     RecordFile() = default;
@@ -109,8 +116,11 @@ public:
     // first copied to <path>.damaged-<YYYYmmddTHHMMSSZ> (-2, -3... if that exists), fsync'ed with
     // its folder, and reported as the warning record.tail-kept naming that file; nothing is cut
     // when the copy fails (record.io).
+    // With `read_bytes` (the size the file had when it was read), a file of another size once
+    // locked is record.io: it changed since (e.g. another writer appended) and is not cut.
     static Result<RecordFile> open_for_append(const std::filesystem::path& path,
-                                              std::uintmax_t valid_bytes);
+                                              std::uintmax_t valid_bytes,
+                                              std::optional<std::uintmax_t> read_bytes = {});
 
     // Writes line + '\n' and fsyncs; false (with errno text in `error`) when that failed.
     bool append_line(std::string_view line, std::string& error);

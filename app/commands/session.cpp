@@ -1,7 +1,13 @@
 // `injmap session play|resume`: drives the session state machine (protocols/session.hpp) from a
 // script and keeps its record (protocols/session_record.hpp, docs/session-record.md).
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <charconv>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -30,7 +36,8 @@ constexpr const char* kUsage =
     "\n"
     "Script: one action per line; blank lines and lines starting with # are ignored.\n"
     "  inject [UNITS]              inject the current site (default: its planned units)\n"
-    "  skip REASON                 skip the current site (a reason is required)\n"
+    "  skip REASON                 skip the current site (a reason is required, at most\n"
+    "                              1000 bytes)\n"
     "  back                        undo the last inject, skip or add\n"
     "  add MUSCLE SIDE [UNITS]     add a follow-the-pain site (SIDE: left, right or midline);\n"
     "                              its position is that of the muscle's first protocol site\n"
@@ -39,10 +46,11 @@ constexpr const char* kUsage =
     "\n"
     "Options:\n"
     "  --protocol ID|FILE  shipped protocol id or a protocol file (play)\n"
-    "  --script FILE       the actions to play\n"
+    "  --script FILE       the actions to play: a regular file of at most 1 MiB\n"
     "  --record OUT.jsonl  the record to create (play; never overwritten)\n"
     "  --model ID          the model shown, noted in the record (play)\n"
-    "  --label TEXT        free text noted in the record (no patient-identifying data needed)\n"
+    "  --label TEXT        free text noted in the record (no patient-identifying data needed;\n"
+    "                      at most 200 bytes)\n"
     "  --json              resume: print {\"protocol\", \"actions\", \"injected\", \"skipped\",\n"
     "                      \"units_given\", \"finished\"}\n"
     "\n"
@@ -104,25 +112,71 @@ struct Script {
     std::vector<std::pair<int, std::string>> lines; // line number, text (non-blank, not comments)
 };
 
+// A script is a small regular file. A FIFO, device or folder is refused without waiting for it
+// (opened with O_NONBLOCK, then checked), and so is a file over kMaxScriptBytes; neither message
+// quotes the file's content.
+constexpr std::size_t kMaxScriptBytes = 1024 * 1024;
+
 std::optional<Script> read_script(const std::string& path, std::string& error) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        error = "cannot read the script '" + path + "'";
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        error = "cannot read the script '" + path + "': " + std::strerror(errno);
         return std::nullopt;
     }
+    struct Close {
+        int fd;
+        ~Close() { ::close(fd); }
+    } close_fd{fd};
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        error = "cannot read the script '" + path + "': " + std::strerror(errno);
+        return std::nullopt;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        error = "the script '" + path + "' is not a regular file (" +
+                (S_ISFIFO(st.st_mode)  ? "a FIFO"
+                 : S_ISDIR(st.st_mode) ? "a folder"
+                                       : "a device or special file") +
+                ")";
+        return std::nullopt;
+    }
+    const std::string too_large = "the script '" + path + "' is larger than " +
+                                  std::to_string(kMaxScriptBytes / 1024 / 1024) +
+                                  " MiB; a script is one short line per action";
+    if (static_cast<std::uintmax_t>(st.st_size) > kMaxScriptBytes) {
+        error = too_large;
+        return std::nullopt;
+    }
+    // Read at most one byte past the limit: a file growing meanwhile is still bounded.
+    std::string text(kMaxScriptBytes + 1, '\0');
+    std::size_t size = 0;
+    while (size < text.size()) {
+        const ssize_t n = ::read(fd, text.data() + size, text.size() - size);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            error = "cannot read the script '" + path + "': " + std::strerror(errno);
+            return std::nullopt;
+        }
+        if (n == 0)
+            break;
+        size += static_cast<std::size_t>(n);
+    }
+    if (size > kMaxScriptBytes) {
+        error = too_large;
+        return std::nullopt;
+    }
+    text.resize(size);
     Script script{path, {}};
+    std::istringstream in(text);
     std::string line;
     int number = 0;
     while (std::getline(in, line)) {
         ++number;
-        const std::string text = trim(line);
-        if (text.empty() || text[0] == '#')
+        const std::string trimmed = trim(line);
+        if (trimmed.empty() || trimmed[0] == '#')
             continue;
-        script.lines.emplace_back(number, text);
-    }
-    if (in.bad()) {
-        error = "cannot read the script '" + path + "'";
-        return std::nullopt;
+        script.lines.emplace_back(number, trimmed);
     }
     return script;
 }
@@ -239,6 +293,10 @@ int run_play(std::span<const std::string> args) {
         start.model = *model;
     }
     start.label = parsed->value("--label").value_or("");
+    if (start.label.size() > kMaxLabelBytes)
+        return usage_error(kName, "--label is " + std::to_string(start.label.size()) +
+                                      " bytes long; at most " + std::to_string(kMaxLabelBytes) +
+                                      " are allowed [session.too-long]");
 
     const fs::path record_path =
         parsed->value("--record")

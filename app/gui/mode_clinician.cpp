@@ -691,6 +691,9 @@ private:
         ImGui::SameLine();
         if (primary_button("Start session  ⏎", -1))
             start(app);
+        if (std::strlen(label_) >= kMaxLabelBytes) // the buffer refuses more typing
+            text_wrapped_coloured(colour::error,
+                                  "A label is at most 200 bytes; nothing more can be typed.");
         ImGui::Spacing();
     }
 
@@ -1062,6 +1065,9 @@ private:
         bool confirm =
             ImGui::InputTextWithHint("##reason", "Reason (required)", reason_, sizeof reason_,
                                      ImGuiInputTextFlags_EnterReturnsTrue);
+        if (std::strlen(reason_) >= kMaxReasonBytes) // the buffer refuses more typing
+            text_wrapped_coloured(colour::error,
+                                  "A reason is at most 1000 bytes; nothing more can be typed.");
         if (!skip_refusal_.empty())
             text_wrapped_coloured(colour::error, skip_refusal_.c_str());
         confirm = primary_button("Skip site") || confirm;
@@ -1182,10 +1188,10 @@ private:
     double pulse_start_ = -1.0;
     bool scroll_to_current_ = true;
     double units_input_ = 5.0;
-    char label_[128] = "";
+    char label_[kMaxLabelBytes + 1] = ""; // the buffer caps typing at the record's limit
     std::string last_refusal_;
     bool open_skip_ = false, focus_reason_ = false;
-    char reason_[256] = "";
+    char reason_[kMaxReasonBytes + 1] = "";
     std::string skip_refusal_;
     bool open_ftp_ = false;
     std::optional<FtpProposal> ftp_;

@@ -1105,6 +1105,9 @@ Result<SessionRecorder> SessionRecorder::resume(const SessionRecord& record,
 }
 
 Outcome SessionRecorder::apply(const SessionAction& action) {
+    // Text limits at entry, so every line written is one reading accepts.
+    if (Outcome o = check_text_limits(action); !o.ok())
+        return o;
     // Apply to a copy first: the action counts only once its line is on disk.
     Session trial = session_;
     if (Outcome o = trial.apply(action); !o.ok())

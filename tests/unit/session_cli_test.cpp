@@ -1,4 +1,5 @@
 // `injmap session play|resume`: scripts, the record they leave, --json output and exit codes.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -402,6 +403,78 @@ TEST(SessionCli, ASecondWriterIsRefusedWithTheHoldersPid) {
     // Reading needs no lock.
     const auto read = run_injmap({"session", "resume", record.string(), "--json"});
     EXPECT_EQ(read.exit_code, 0) << read.err;
+}
+
+// Runs injmap under `timeout`, so a command that waits forever fails the test instead of hanging
+// it (no timing is asserted: 124 is simply not the expected exit code).
+injmap::test::CommandResult run_bounded(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {"timeout", "120", injmap::test::injmap_exe().string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return injmap::test::run(argv);
+}
+
+TEST(SessionCli, AScriptMustBeASmallRegularFile) {
+    const fs::path dir = fresh_dir("script-kinds");
+    const fs::path fifo = dir / "fifo";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    const std::string secret = "inject # SECRET-CONTENT\n";
+    std::string big;
+    while (big.size() <= 1024 * 1024)
+        big += secret;
+    write_text(dir / "big.txt", big);
+    fs::create_directories(dir / "folder");
+    for (const fs::path& script : {fifo, dir / "big.txt", dir / "folder"}) {
+        for (const auto& args : std::vector<std::vector<std::string>>{
+                 {"session", "play", "--protocol", protocol_file(), "--script", script.string(),
+                  "--record", (dir / "r.jsonl").string()},
+                 {"session", "resume", (dir / "r.jsonl").string(), "--script", script.string()}}) {
+            const auto r = run_bounded(args);
+            EXPECT_EQ(r.exit_code, 2) << script << r.err;
+            EXPECT_NE(r.err.find(script.string()), std::string::npos) << r.err;
+            EXPECT_EQ(r.err.find("SECRET"), std::string::npos) << r.err; // content never echoed
+        }
+    }
+    EXPECT_FALSE(fs::exists(dir / "r.jsonl"));
+    const auto fifo_err =
+        run_bounded({"session", "play", "--protocol", protocol_file(), "--script", fifo.string()})
+            .err;
+    EXPECT_NE(fifo_err.find("not a regular file"), std::string::npos) << fifo_err;
+
+    // Exactly 1 MiB is allowed.
+    std::string limit = "inject\n";
+    limit += std::string(1024 * 1024 - limit.size() - 1, '#') + "\n";
+    ASSERT_EQ(limit.size(), 1024u * 1024u);
+    write_text(dir / "limit.txt", limit);
+    const auto ok =
+        run_bounded({"session", "play", "--protocol", protocol_file(), "--script",
+                     (dir / "limit.txt").string(), "--record", (dir / "ok.jsonl").string()});
+    EXPECT_EQ(ok.exit_code, 0) << ok.err;
+    EXPECT_EQ(count_lines(read_text(dir / "ok.jsonl")), 2);
+}
+
+TEST(SessionCli, TooLongTextIsRefusedWhenPassed) {
+    const fs::path dir = fresh_dir("too-long");
+    write_text(dir / "s.txt", "inject\n");
+    const std::string label(injmap::kMaxLabelBytes + 1, 'l');
+    auto r = run_bounded({"session", "play", "--protocol", protocol_file(), "--script",
+                          (dir / "s.txt").string(), "--record", (dir / "r.jsonl").string(),
+                          "--label", label});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("session.too-long"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir / "r.jsonl"));
+    // The window refuses it before opening.
+    r = run_bounded({"gui", "--label", label, "--frames", "1"});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("session.too-long"), std::string::npos) << r.err;
+
+    write_text(dir / "t.txt",
+               "inject\nskip " + std::string(injmap::kMaxReasonBytes + 1, 'r') + "\ninject\n");
+    r = run_bounded({"session", "play", "--protocol", protocol_file(), "--script",
+                     (dir / "t.txt").string(), "--record", (dir / "t.jsonl").string()});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_EQ(r.err.rfind((dir / "t.txt").string() + ":2: error: ", 0), 0u) << r.err;
+    EXPECT_NE(r.err.find("[session.too-long]"), std::string::npos) << r.err;
+    EXPECT_EQ(count_lines(read_text(dir / "t.jsonl")), 2);
 }
 
 TEST(SessionCli, ResumeReportsARefusedRecordedAction) {

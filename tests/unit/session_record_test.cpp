@@ -553,6 +553,92 @@ TEST(SessionRecord, OneWriterAtATime) {
     EXPECT_TRUE(again.value->inject().ok());
 }
 
+TEST(SessionRecord, TextLimitsAreKeptAtEntry) {
+    Session s(mini_protocol(), ticking_clock());
+    SessionStart long_label;
+    long_label.label = std::string(kMaxLabelBytes + 1, 'x');
+    EXPECT_EQ(s.start(long_label).code, "session.too-long");
+    EXPECT_FALSE(s.started());
+    SessionStart longest;
+    longest.label = std::string(kMaxLabelBytes, 'x');
+    ASSERT_TRUE(s.start(longest).ok());
+    EXPECT_EQ(s.skip(std::string(kMaxReasonBytes + 1, 'r')).code, "session.too-long");
+    EXPECT_TRUE(s.skip(std::string(kMaxReasonBytes, 'r')).ok());
+    EXPECT_EQ(s.add(std::string(kMaxIdBytes + 1, 'm'), Side::left, 1.0).code, "session.too-long");
+
+    // The recorder refuses before anything is written.
+    const fs::path dir = fresh_dir("limits");
+    auto refused =
+        SessionRecorder::create(dir / "x.jsonl", mini_protocol(), long_label, ticking_clock());
+    EXPECT_FALSE(refused.ok());
+    EXPECT_TRUE(has_rule(refused.diagnostics, "session.too-long"));
+    EXPECT_FALSE(fs::exists(dir / "x.jsonl"));
+    auto r = SessionRecorder::create(dir / "y.jsonl", mini_protocol(), {}, ticking_clock());
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r.value->skip(std::string(kMaxReasonBytes + 1, 'r')).code, "session.too-long");
+    SessionAction add;
+    add.kind = ActionKind::add;
+    add.muscle = std::string(kMaxIdBytes + 1, 'm');
+    add.side = Side::left;
+    EXPECT_EQ(r.value->apply(add).code, "session.too-long");
+    EXPECT_EQ(count_lines(read_text(dir / "y.jsonl")), 1);
+}
+
+TEST(SessionRecord, TheLongestLinesInjmapCanWriteReadBack) {
+    // Every text field at its limit, in the character JSON escapes longest ("\u0001").
+    const char c = '\x01';
+    SessionAction start;
+    start.kind = ActionKind::start;
+    start.time = kT0;
+    start.start.protocol_id = std::string(kMaxIdBytes, c);
+    start.start.protocol_path = std::string(kMaxProtocolPathBytes, c);
+    start.start.protocol_sha256 = std::string(kMaxDigestBytes, c);
+    start.start.model = std::string(kMaxIdBytes, c);
+    start.start.label = std::string(kMaxLabelBytes, c);
+    SessionAction skip;
+    skip.kind = ActionKind::skip;
+    skip.time = kT0;
+    skip.site = std::string(kMaxIdBytes, c);
+    skip.reason = std::string(kMaxReasonBytes, c);
+    SessionAction add;
+    add.kind = ActionKind::add;
+    add.time = kT0;
+    add.site = std::string(kMaxIdBytes, c);
+    add.muscle = std::string(kMaxIdBytes, c);
+    add.units = -1.2345678901234567e-300;
+    add.position_mm = glm::vec3(-999999.99f, -999999.99f, -999999.99f);
+    std::string text;
+    for (const SessionAction* a : {&start, &skip, &add}) {
+        EXPECT_TRUE(check_text_limits(*a).ok());
+        const std::string line = record_line(*a);
+        EXPECT_LE(line.size(), kMaxWrittenLineBytes) << to_string(a->kind);
+        text += line + "\n";
+    }
+    auto record = parse_session_record(text, "longest.jsonl");
+    ASSERT_TRUE(record.ok());
+    EXPECT_TRUE(record.diagnostics.empty());
+    EXPECT_EQ(record.value->actions.size(), 3u);
+    EXPECT_EQ(record.value->actions[0].start.label, start.start.label);
+    EXPECT_EQ(record.value->actions[1].reason, skip.reason);
+}
+
+TEST(SessionRecord, ReadingDoesNotApplyTheEntryLimits) {
+    // A record written by hand (or by another tool) with longer text still reads and replays.
+    const std::string label(kMaxLabelBytes * 3, 'l');
+    const std::string reason(kMaxReasonBytes * 3, 'r');
+    const std::string text =
+        "{\"action\":\"start\",\"format\":1,\"protocol\":\"mini\",\"label\":\"" + label +
+        "\",\"time\":\"2024-05-01T09:30:00Z\"}\n"
+        "{\"action\":\"skip\",\"site\":\"corrugator_left\",\"reason\":\"" +
+        reason + "\",\"time\":\"2024-05-01T09:30:01Z\"}\n";
+    auto record = parse_session_record(text, "long.jsonl");
+    ASSERT_TRUE(record.ok());
+    auto replayed = replay_session_record(*record.value, mini_protocol());
+    ASSERT_TRUE(replayed.ok());
+    EXPECT_EQ(replayed.value->start_info().label, label);
+    EXPECT_EQ(replayed.value->sites()[0].reason, reason);
+}
+
 TEST(SessionRecord, ResumeContinuesTheSameFile) {
     const fs::path dir = fresh_dir("resume");
     const fs::path path = dir / "r.jsonl";

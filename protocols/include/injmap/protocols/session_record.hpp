@@ -34,6 +34,15 @@ namespace injmap {
 inline constexpr int kSessionRecordFormat = 1;
 // Lines longer than this are never written by injmap; a longer one is corrupt (or the cut tail).
 inline constexpr std::size_t kMaxRecordLineBytes = 64 * 1024;
+// An upper bound on any line injmap writes: every text field at its entry limit (session.hpp),
+// each byte escaped to the longest JSON form ("\u0001": 6 bytes), plus 1 KiB for the keys, the
+// time, the numbers and the hashes. Reading accepts every line injmap can write.
+inline constexpr std::size_t kMaxWrittenLineBytes =
+    6 * (3 * kMaxIdBytes + kMaxProtocolPathBytes + kMaxDigestBytes + kMaxLabelBytes +
+         kMaxReasonBytes) +
+    1024;
+static_assert(kMaxWrittenLineBytes < kMaxRecordLineBytes,
+              "a line injmap writes must never be one it refuses to read");
 // Records are a few kilobytes; anything above this is not a record and is not read.
 inline constexpr std::uintmax_t kMaxRecordBytes = 64ull * 1024 * 1024;
 

@@ -28,6 +28,7 @@ constexpr const char* kUsage =
     "Usage: injmap session play --protocol ID|FILE --script FILE [--record OUT.jsonl]\n"
     "                           [--model ID] [--label TEXT]\n"
     "       injmap session resume RECORD [--script FILE] [--json]\n"
+    "       injmap session verify RECORD\n"
     "\n"
     "Plays a treatment session from a script, or continues a recorded one, headlessly.\n"
     "Every action is appended to the record (JSON Lines) and synced to disk at once; see\n"
@@ -59,6 +60,13 @@ constexpr const char* kUsage =
     "RECORD.damaged-<YYYYmmddTHHMMSSZ> beside the record, then cut off before appending.\n"
     "One writer at a time: a record another injmap has open for appending is refused\n"
     "(record.locked, naming its process id; exit 2).\n"
+    "resume warns (record.chain-broken) when the record's hash chain is broken, and still shows\n"
+    "what is there.\n"
+    "\n"
+    "verify checks the record's hash chain (format 2): it prints \"RECORD: intact\" and exits 0,\n"
+    "or names the first altered, removed, inserted or reordered line (PATH:LINE: error: ...\n"
+    "[record.chain-broken], or the line that no longer reads) and exits 1; a format 1 record has\n"
+    "no chain (\"format 1: no chain\", exit 0 when it reads); an unreadable file exits 2.\n"
     "\n"
     "A refused action prints SCRIPT:LINE: error: REASON [CODE] and exits 1; the record keeps "
     "every\n"
@@ -388,15 +396,49 @@ int run_resume(std::span<const std::string> args) {
     return code;
 }
 
+// `verify RECORD`: the hash chain, strictly (docs/session-record.md, "Tamper evidence").
+int run_verify(std::span<const std::string> args) {
+    std::string error;
+    const auto parsed = parse_args(args, {}, error);
+    if (!parsed)
+        return usage_error(kName, error);
+    if (parsed->positionals.size() != 1)
+        return usage_error(kName, "verify takes one record file");
+    const fs::path record_path = parsed->positionals.front();
+    const RecordVerification v = verify_session_record(record_path);
+    print_diagnostics(v.diagnostics);
+    for (const Diagnostic& d : v.diagnostics)
+        if (d.rule == "record.io" || d.rule == "record.too-large")
+            return exit_usage;
+    if (!v.diagnostics.empty()) {
+        const Diagnostic& first = v.diagnostics.front();
+        std::cout << record_path.string() << ": NOT intact";
+        if (first.where.line > 0)
+            std::cout << " from line " << first.where.line;
+        std::cout << " [" << first.rule << "]\n";
+        return exit_findings;
+    }
+    if (v.format < 2) {
+        std::cout << record_path.string() << ": format " << v.format << ": no chain (" << v.lines
+                  << " lines read; changes to them cannot be detected)\n";
+        return exit_ok;
+    }
+    std::cout << record_path.string() << ": intact (" << v.lines << " lines, format " << v.format
+              << ")\n";
+    return exit_ok;
+}
+
 int run_session(std::span<const std::string> args) {
     if (args.empty())
-        return usage_error(kName, "expected 'play' or 'resume'");
+        return usage_error(kName, "expected 'play', 'resume' or 'verify'");
     if (args.front() == "play")
         return run_play(args.subspan(1));
     if (args.front() == "resume")
         return run_resume(args.subspan(1));
-    return usage_error(kName,
-                       "unknown action '" + args.front() + "' (expected 'play' or 'resume')");
+    if (args.front() == "verify")
+        return run_verify(args.subspan(1));
+    return usage_error(kName, "unknown action '" + args.front() +
+                                  "' (expected 'play', 'resume' or 'verify')");
 }
 } // namespace
 

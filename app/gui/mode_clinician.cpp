@@ -664,14 +664,22 @@ private:
         section_heading(app, "Session");
         if (resume_) {
             ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4{0.99f, 0.96f, 0.88f, 1.0f});
-            ImGui::BeginChild("##resume", ImVec2(0, ImGui::GetFrameHeightWithSpacing() * 3.2f),
-                              true);
+            const int broken_at = resume_->record.chain_broken_line;
+            ImGui::BeginChild(
+                "##resume",
+                ImVec2(0, ImGui::GetFrameHeightWithSpacing() * (broken_at > 0 ? 4.4f : 3.2f)),
+                true);
             ImGui::PushFont(app.fonts().bold);
             ImGui::TextUnformatted("An unfinished session can be resumed");
             ImGui::PopFont();
             ImGui::TextWrapped("Started %s · %d injected, %d skipped%s%s", resume_->when.c_str(),
                                resume_->injected, resume_->skipped,
                                resume_->label.empty() ? "" : " · ", resume_->label.c_str());
+            if (broken_at > 0) // record.chain-broken: shown, not fatal
+                text_wrapped_coloured(
+                    colour::error, ("Its hash chain breaks at line " + std::to_string(broken_at) +
+                                    ": the file was changed outside injmap since it was written.")
+                                       .c_str());
             if (primary_button("Resume  R"))
                 resume(app);
             ImGui::SameLine();

@@ -269,9 +269,9 @@ std::optional<SessionAction> parse_action(const Json& j, LineError& err) {
             err.message = "\"format\" must be an integer";
             return std::nullopt;
         }
-        if (format->get<long long>() != kSessionRecordFormat) {
+        if (format->get<long long>() < 1 || format->get<long long>() > kSessionRecordFormat) {
             err.rule = "record.format";
-            err.message = "record format " + format->dump() + " is not understood (only " +
+            err.message = "record format " + format->dump() + " is not understood (only 1 to " +
                           std::to_string(kSessionRecordFormat) + ")";
             return std::nullopt;
         }
@@ -395,7 +395,23 @@ std::optional<SessionTime> parse_iso8601_utc(std::string_view text) {
 // -------------------------------------------------------------------------------------------------
 // Lines
 
-std::string record_line(const SessionAction& a) {
+namespace {
+constexpr std::string_view kSelfKey = ",\"self\":\"";
+constexpr std::size_t kSelfSuffix = kSelfKey.size() + 64 + 2; // ,"self":"<64 hex>"}
+} // namespace
+
+bool record_line_self_ok(std::string_view line) {
+    if (line.size() < kSelfSuffix + 1)
+        return false;
+    const std::string_view tail = line.substr(line.size() - kSelfSuffix);
+    if (tail.substr(0, kSelfKey.size()) != kSelfKey || tail.substr(tail.size() - 2) != "\"}")
+        return false;
+    std::string body(line.substr(0, line.size() - kSelfSuffix));
+    body += '}';
+    return sha256_hex(body) == tail.substr(kSelfKey.size(), 64);
+}
+
+std::string record_line(const SessionAction& a, std::string_view prev_sha256) {
     Json j;
     j["action"] = to_string(a.kind);
     switch (a.kind) {
@@ -437,8 +453,17 @@ std::string record_line(const SessionAction& a) {
         break;
     }
     j["time"] = format_iso8601_utc(a.time.value_or(SessionTime{}));
+    if (!prev_sha256.empty())
+        j["prev"] = std::string(prev_sha256);
     // Invalid UTF-8 in free text (a label, a reason) is replaced rather than thrown on.
-    return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+    std::string line = j.dump(-1, ' ', false, Json::error_handler_t::replace);
+    // "self" last: the hash of the line as it is without it.
+    const std::string self = sha256_hex(line);
+    line.pop_back(); // '}'
+    line += kSelfKey;
+    line += self;
+    line += "\"}";
+    return line;
 }
 
 std::optional<SessionAction> parse_record_line(std::string_view line, std::string& error) {
@@ -463,6 +488,7 @@ Result<SessionRecord> parse_session_record(std::string_view text, const std::str
     record.path = display_path;
     std::size_t pos = 0;
     int line_no = 0;
+    std::string prev_sha; // of the previous intact line
     while (pos < text.size()) {
         ++line_no;
         const std::size_t newline = text.find('\n', pos);
@@ -512,6 +538,31 @@ Result<SessionRecord> parse_session_record(std::string_view text, const std::str
                 "record.format", "a record must begin with a start line", display_path, line_no));
             return result;
         }
+        if (record.actions.empty())
+            record.format = static_cast<int>(j["format"].get<long long>());
+        const std::string line_sha = sha256_hex(line);
+        if (record.format >= 2 && record.chain_broken_line == 0) {
+            std::string why;
+            const Json* prev = member(j, "prev");
+            if (!record_line_self_ok(line))
+                why = "its \"self\" hash does not match its bytes: the line was altered, or "
+                      "inserted by hand";
+            else if (!record.actions.empty() &&
+                     (!prev || !prev->is_string() || prev->get<std::string>() != prev_sha))
+                why = "its \"prev\" hash does not match line " + std::to_string(line_no - 1) +
+                      ": a line was removed, inserted or reordered before it";
+            if (!why.empty()) {
+                Diagnostic d =
+                    error("record.chain-broken",
+                          "the hash chain breaks at line " + std::to_string(line_no) + ": " + why,
+                          display_path, line_no);
+                d.severity = Severity::warning;
+                result.diagnostics.push_back(std::move(d));
+                record.chain_broken_line = line_no;
+            }
+        }
+        prev_sha = line_sha;
+        record.last_line_sha256 = line_sha;
         record.actions.push_back(std::move(*action));
         record.lines.push_back(line_no);
         pos = end + 1;
@@ -526,34 +577,102 @@ Result<SessionRecord> parse_session_record(std::string_view text, const std::str
     return result;
 }
 
-Result<SessionRecord> read_session_record(const fs::path& path) {
-    Result<SessionRecord> result;
+namespace {
+
+// The whole file, at most kMaxRecordBytes; record.io / record.too-large otherwise.
+std::optional<std::string> read_record_bytes(const fs::path& path, Diagnostics& out) {
     std::error_code ec;
     const auto size = fs::file_size(path, ec);
     if (ec) {
-        result.diagnostics.push_back(
-            error("record.io", "cannot read: " + ec.message(), path.string()));
-        return result;
+        out.push_back(error("record.io", "cannot read: " + ec.message(), path.string()));
+        return std::nullopt;
     }
     if (size > kMaxRecordBytes) {
-        result.diagnostics.push_back(error("record.too-large",
-                                           "the file is " + std::to_string(size) +
-                                               " bytes, far larger than any session record",
-                                           path.string()));
-        return result;
+        out.push_back(error("record.too-large",
+                            "the file is " + std::to_string(size) +
+                                " bytes, far larger than any session record",
+                            path.string()));
+        return std::nullopt;
     }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        result.diagnostics.push_back(error("record.io", "cannot open the file", path.string()));
-        return result;
+        out.push_back(error("record.io", "cannot open the file", path.string()));
+        return std::nullopt;
     }
     std::string text;
     text.resize(static_cast<std::size_t>(size));
     in.read(text.data(), static_cast<std::streamsize>(size));
     text.resize(static_cast<std::size_t>(in.gcount()));
-    result = parse_session_record(text, path.string());
+    return text;
+}
+
+} // namespace
+
+RecordVerification verify_session_record_text(std::string_view text, std::string_view summary_json,
+                                              const std::string& display_path) {
+    RecordVerification v;
+    Result<SessionRecord> parsed = parse_session_record(text, display_path);
+    // Strict: everything reading would only warn about is a finding here.
+    for (Diagnostic d : parsed.diagnostics) {
+        d.severity = Severity::error;
+        v.diagnostics.push_back(std::move(d));
+    }
+    if (!parsed.value)
+        return v;
+    const SessionRecord& record = *parsed.value;
+    v.format = record.format;
+    v.lines = static_cast<int>(record.actions.size());
+    if (record.format < 2 || !v.diagnostics.empty() || summary_json.empty())
+        return v;
+    // The end of a finished record, as its summary names it.
+    const Json summary = Json::parse(summary_json, nullptr, false);
+    if (!summary.is_object())
+        return v;
+    const Json* lines = member(summary, "record_lines");
+    const Json* head = member(summary, "record_last_line_sha256");
+    if (!lines || !lines->is_number_integer() || !head || !head->is_string())
+        return v;
+    const long long expected = lines->get<long long>();
+    if (expected == v.lines && head->get<std::string>() == record.last_line_sha256)
+        return v;
+    const int line = expected != v.lines
+                         ? static_cast<int>(std::min<long long>(expected, v.lines)) + 1
+                         : v.lines;
+    v.diagnostics.push_back(
+        error("record.chain-broken",
+              "the summary written at finish says the record has " + std::to_string(expected) +
+                  " lines ending with line hash " + head->get<std::string>().substr(0, 12) +
+                  "…; it has " + std::to_string(v.lines) +
+                  (expected != v.lines ? " (lines removed from, or added to, the end)"
+                                       : " and its last line differs"),
+              display_path, line));
+    return v;
+}
+
+RecordVerification verify_session_record(const fs::path& path) {
+    RecordVerification v;
+    const auto text = read_record_bytes(path, v.diagnostics);
+    if (!text)
+        return v;
+    std::string summary;
+    std::error_code ec;
+    const fs::path summary_path = summary_json_path(path);
+    if (fs::is_regular_file(summary_path, ec) &&
+        fs::file_size(summary_path, ec) < kMaxRecordBytes && !ec) {
+        Diagnostics ignored;
+        summary = read_record_bytes(summary_path, ignored).value_or("");
+    }
+    return verify_session_record_text(*text, summary, path.string());
+}
+
+Result<SessionRecord> read_session_record(const fs::path& path) {
+    Result<SessionRecord> result;
+    const auto text = read_record_bytes(path, result.diagnostics);
+    if (!text)
+        return result;
+    result = parse_session_record(*text, path.string());
     if (result.value)
-        result.value->read_bytes = text.size();
+        result.value->read_bytes = text->size();
     if (result.value)
         result.value->path = path;
     return result;
@@ -688,11 +807,15 @@ fs::path summary_csv_path(const fs::path& record_path) {
     return record_path.parent_path() / (record_stem(record_path) + ".summary.csv");
 }
 
-std::string session_summary_json(const Session& session) {
+std::string session_summary_json(const Session& session, const RecordChainHead* head) {
     const Protocol& p = session.protocol();
     const SessionTallies t = session.tallies();
     Json j;
     j["format"] = kSessionRecordFormat;
+    if (head) {
+        j["record_lines"] = head->lines;
+        j["record_last_line_sha256"] = head->last_line_sha256;
+    }
     j["protocol"] = p.id;
     j["title"] = p.title;
     j["model"] = session.start_info().model;
@@ -773,11 +896,12 @@ std::string session_summary_csv(const Session& session) {
     return out;
 }
 
-Diagnostics write_session_summary(const Session& session, const fs::path& record_path) {
+Diagnostics write_session_summary(const Session& session, const fs::path& record_path,
+                                  const RecordChainHead* head) {
     Diagnostics out;
     std::string err;
     for (const auto& [path, text] :
-         {std::pair{summary_json_path(record_path), session_summary_json(session)},
+         {std::pair{summary_json_path(record_path), session_summary_json(session, head)},
           std::pair{summary_csv_path(record_path), session_summary_csv(session)}})
         if (!write_file_atomically(path, text, err))
             out.push_back(error("record.io", "cannot write the summary: " + err, path.string()));
@@ -1066,13 +1190,15 @@ Result<SessionRecorder> SessionRecorder::create(const fs::path& path,
         return result;
     }
     std::string err;
-    if (!file.value->append_line(record_line(session.history().back()), err)) {
+    const std::string line = record_line(session.history().back());
+    if (!file.value->append_line(line, err)) {
         result.diagnostics.push_back(error("record.io", "cannot write: " + err, path.string()));
         std::error_code ec;
         fs::remove(path, ec);
         return result;
     }
-    result.value = SessionRecorder(std::move(session), std::move(*file.value), path, 1);
+    result.value =
+        SessionRecorder(std::move(session), std::move(*file.value), path, 1, sha256_hex(line));
     return result;
 }
 
@@ -1091,16 +1217,19 @@ Result<SessionRecorder> SessionRecorder::resume(const SessionRecord& record,
         result.diagnostics.push_back(d);
     if (!file.ok())
         return result;
-    result.value = SessionRecorder(std::move(*replayed.value), std::move(*file.value), record.path,
-                                   static_cast<int>(record.actions.size()));
+    result.value =
+        SessionRecorder(std::move(*replayed.value), std::move(*file.value), record.path,
+                        static_cast<int>(record.actions.size()), record.last_line_sha256);
     // A crash between the finish line and the summary: write the summary now.
     std::error_code ec;
     if (result.value->session().finished() && (!fs::exists(summary_json_path(record.path), ec) ||
-                                               !fs::exists(summary_csv_path(record.path), ec)))
-        for (Diagnostic d : write_session_summary(result.value->session(), record.path)) {
+                                               !fs::exists(summary_csv_path(record.path), ec))) {
+        const RecordChainHead head{result.value->lines(), result.value->last_sha256_};
+        for (Diagnostic d : write_session_summary(result.value->session(), record.path, &head)) {
             d.severity = Severity::warning; // the record itself is fine
             result.diagnostics.push_back(std::move(d));
         }
+    }
     return result;
 }
 
@@ -1113,12 +1242,15 @@ Outcome SessionRecorder::apply(const SessionAction& action) {
     if (Outcome o = trial.apply(action); !o.ok())
         return o;
     std::string err;
-    if (!file_.append_line(record_line(trial.history().back()), err))
+    const std::string line = record_line(trial.history().back(), last_sha256_);
+    if (!file_.append_line(line, err))
         return {"record.io", "cannot write the record: " + err};
     session_ = std::move(trial);
     ++lines_;
+    last_sha256_ = sha256_hex(line);
     if (action.kind == ActionKind::finish) {
-        const Diagnostics d = write_session_summary(session_, path_);
+        const RecordChainHead head{lines_, last_sha256_};
+        const Diagnostics d = write_session_summary(session_, path_, &head);
         if (!d.empty())
             return {"record.io", d.front().message};
     }

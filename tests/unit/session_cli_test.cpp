@@ -67,7 +67,7 @@ TEST(SessionCli, PlayRecordsEveryActionAndWritesTheSummary) {
     ASSERT_EQ(lines.size(), 9u);
     EXPECT_EQ(lines[0]["action"], "start");
     EXPECT_EQ(lines[0]["protocol"], "mini-ftp");
-    EXPECT_EQ(lines[0]["format"], 1);
+    EXPECT_EQ(lines[0]["format"], 2);
     EXPECT_TRUE(fs::path(lines[0]["protocol_path"].get<std::string>()).is_absolute());
     EXPECT_EQ(lines[0]["protocol_sha256"].get<std::string>().size(), 64u);
     EXPECT_EQ(lines[1]["site"], "corrugator_left");
@@ -475,6 +475,44 @@ TEST(SessionCli, TooLongTextIsRefusedWhenPassed) {
     EXPECT_EQ(r.err.rfind((dir / "t.txt").string() + ":2: error: ", 0), 0u) << r.err;
     EXPECT_NE(r.err.find("[session.too-long]"), std::string::npos) << r.err;
     EXPECT_EQ(count_lines(read_text(dir / "t.jsonl")), 2);
+}
+
+TEST(SessionCli, VerifySaysIntactOrNamesTheFirstBrokenLine) {
+    const fs::path dir = fresh_dir("verify");
+    const fs::path record = played_record(dir, kFullScript);
+    auto r = run_injmap({"session", "verify", record.string()});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, record.string() + ": intact (9 lines, format 2)\n");
+    EXPECT_TRUE(r.err.empty()) << r.err;
+
+    // Line 3 (inject 2.5) says 3.5 now: still valid JSON, still replays.
+    std::string text = read_text(record);
+    const std::size_t at = text.find("\"units\":2.5");
+    ASSERT_NE(at, std::string::npos);
+    text[at + 8] = '3';
+    write_text(record, text);
+    r = run_injmap({"session", "verify", record.string()});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_EQ(r.err.rfind(record.string() + ":3: error:", 0), 0u) << r.err;
+    EXPECT_NE(r.err.find("[record.chain-broken]"), std::string::npos) << r.err;
+    EXPECT_NE(r.out.find("NOT intact from line 3"), std::string::npos) << r.out;
+    // resume warns and still shows what is there.
+    r = run_injmap({"session", "resume", record.string(), "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find(record.string() + ":3: warning:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("[record.chain-broken]"), std::string::npos) << r.err;
+    EXPECT_EQ(nlohmann::json::parse(r.out)["units_given"], 16.5);
+    EXPECT_EQ(read_text(record), text);
+
+    // Format 1: nothing to check against.
+    write_text(dir / "old.jsonl", "{\"action\":\"start\",\"format\":1,\"protocol\":\"mini-ftp\","
+                                  "\"time\":\"2024-05-01T09:30:00Z\"}\n");
+    r = run_injmap({"session", "verify", (dir / "old.jsonl").string()});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("format 1: no chain"), std::string::npos) << r.out;
+    // Unreadable: 2.
+    EXPECT_EQ(run_injmap({"session", "verify", (dir / "missing.jsonl").string()}).exit_code, 2);
+    EXPECT_EQ(run_injmap({"session", "verify"}).exit_code, 2);
 }
 
 TEST(SessionCli, ResumeReportsARefusedRecordedAction) {

@@ -18,7 +18,8 @@
 //
 // Rule ids (stable): record.io, record.too-large, record.empty, record.truncated (warning),
 // record.corrupt-line, record.format, record.bad-action, record.protocol-mismatch,
-// record.protocol-changed (warning), record.exists, record.tail-kept (warning), record.locked.
+// record.protocol-changed (warning), record.exists, record.tail-kept (warning), record.locked,
+// record.chain-broken (warning when reading, error in verify).
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -31,7 +32,8 @@
 
 namespace injmap {
 
-inline constexpr int kSessionRecordFormat = 1;
+// Format 2 adds the hash chain ("prev", "self"); format 1 records (no chain) are still read.
+inline constexpr int kSessionRecordFormat = 2;
 // Lines longer than this are never written by injmap; a longer one is corrupt (or the cut tail).
 inline constexpr std::size_t kMaxRecordLineBytes = 64 * 1024;
 // An upper bound on any line injmap writes: every text field at its entry limit (session.hpp),
@@ -52,7 +54,15 @@ inline constexpr std::uintmax_t kMaxRecordBytes = 64ull * 1024 * 1024;
 
 // One action as one record line (no newline), and back. parse_record_line returns nullopt and sets
 // `error` for anything that is not a well-formed action object.
-[[nodiscard]] std::string record_line(const SessionAction& action);
+//
+// Tamper evidence (format 2): every line ends with "self", the SHA-256 (hex) of the line's own
+// bytes as they would be without it — everything before `,"self":"` followed by `}` — and every
+// line but the start carries "prev", the SHA-256 of the previous line's bytes (the whole line,
+// without its newline). `prev_sha256` empty: no "prev" (the start line).
+[[nodiscard]] std::string record_line(const SessionAction& action,
+                                      std::string_view prev_sha256 = {});
+// The "self" check of one format-2 line: true when it ends with a "self" matching its bytes.
+[[nodiscard]] bool record_line_self_ok(std::string_view line);
 [[nodiscard]] std::optional<SessionAction> parse_record_line(std::string_view line,
                                                              std::string& error);
 
@@ -64,6 +74,9 @@ struct SessionRecord {
     std::uintmax_t valid_bytes = 0;     // length of the intact part (without a cut last line)
     std::uintmax_t read_bytes = 0;      // length of everything read, damaged tail included
     bool truncated = false;             // a cut last line was ignored
+    int format = 0;                     // the start line's format (1: no hash chain)
+    std::string last_line_sha256;       // SHA-256 of the last intact line (the chain's head)
+    int chain_broken_line = 0;          // format 2: the first line breaking the chain, or 0
 
     [[nodiscard]] const SessionStart* start() const {
         return actions.empty() || actions.front().kind != ActionKind::start
@@ -73,7 +86,9 @@ struct SessionRecord {
 };
 
 // Parses a record (no replay). Errors: record.io, record.too-large, record.empty (no intact line),
-// record.corrupt-line, record.format (first line not a start of format 1).
+// record.corrupt-line, record.format (first line not a start of format 1 or 2). In format 2 the
+// first line breaking the hash chain is the warning record.chain-broken with its line: the record
+// is still read (see verify_session_record for the strict check).
 [[nodiscard]] Result<SessionRecord> read_session_record(const std::filesystem::path& path);
 [[nodiscard]] Result<SessionRecord> parse_session_record(std::string_view text,
                                                          const std::string& display_path);
@@ -83,6 +98,25 @@ struct SessionRecord {
 [[nodiscard]] Result<Session> replay_session_record(const SessionRecord& record,
                                                     std::shared_ptr<const Protocol> protocol,
                                                     SessionClock clock = {});
+
+// The strict check behind `injmap session verify`: every byte of the record accounted for.
+// Format 2: intact when every line parses, every "self" matches its line, every "prev" its
+// previous line, no last line is cut, and — when the summary next to the record exists and names
+// the chain's head — the record ends with that line. Otherwise `diagnostics` holds the first
+// problem as an error with its line: record.chain-broken (altered, removed, inserted or
+// reordered lines), record.corrupt-line, record.truncated, record.format, record.empty.
+// Format 1 (no chain) is checked for readability only. record.io / record.too-large: unreadable.
+struct RecordVerification {
+    int format = 0; // 0 when not even the start line could be read
+    int lines = 0;  // intact lines read
+    Diagnostics diagnostics;
+    [[nodiscard]] bool intact() const { return format >= 2 && diagnostics.empty(); }
+};
+[[nodiscard]] RecordVerification verify_session_record(const std::filesystem::path& path);
+// The same over bytes in memory; `summary_json` is the summary's text, empty when there is none.
+[[nodiscard]] RecordVerification verify_session_record_text(std::string_view text,
+                                                            std::string_view summary_json,
+                                                            const std::string& display_path);
 
 // <user_data_dir()>/sessions/<YYYYmmdd-HHMMSS>-<protocol>.jsonl, the time in UTC.
 [[nodiscard]] std::filesystem::path default_sessions_dir();
@@ -97,11 +131,19 @@ struct SessionRecord {
 // file name without .jsonl). CSV columns: site,muscle,side,units_given,status,time,reason.
 [[nodiscard]] std::filesystem::path summary_json_path(const std::filesystem::path& record_path);
 [[nodiscard]] std::filesystem::path summary_csv_path(const std::filesystem::path& record_path);
-[[nodiscard]] std::string session_summary_json(const Session& session);
+// The chain's head, written into the summary ("record_lines", "record_last_line_sha256") so that
+// removing lines from the end of a finished record is noticed by verify.
+struct RecordChainHead {
+    int lines = 0;
+    std::string last_line_sha256;
+};
+[[nodiscard]] std::string session_summary_json(const Session& session,
+                                               const RecordChainHead* head = nullptr);
 [[nodiscard]] std::string session_summary_csv(const Session& session);
 // Writes both (each to a temporary file, fsync'ed, then renamed). Errors: record.io.
 [[nodiscard]] Diagnostics write_session_summary(const Session& session,
-                                                const std::filesystem::path& record_path);
+                                                const std::filesystem::path& record_path,
+                                                const RecordChainHead* head = nullptr);
 
 // The pid holding the record's append lock (from /proc/locks on Linux); nullopt when none is
 // found (not locked, another OS, or the holder not visible from here).
@@ -189,17 +231,21 @@ public:
     [[nodiscard]] const Session& session() const { return session_; }
     [[nodiscard]] const std::filesystem::path& path() const { return path_; }
     [[nodiscard]] int lines() const { return lines_; } // lines in the file, including earlier ones
+    // SHA-256 of the last line in the file (the next line's "prev").
+    [[nodiscard]] const std::string& last_line_sha256() const { return last_sha256_; }
     RecordFile& file() { return file_; }
 
 private:
-    SessionRecorder(Session session, RecordFile file, std::filesystem::path path, int lines)
+    SessionRecorder(Session session, RecordFile file, std::filesystem::path path, int lines,
+                    std::string last_sha256)
         : session_(std::move(session)), file_(std::move(file)), path_(std::move(path)),
-          lines_(lines) {}
+          lines_(lines), last_sha256_(std::move(last_sha256)) {}
 
     Session session_;
     RecordFile file_;
     std::filesystem::path path_;
     int lines_ = 0;
+    std::string last_sha256_; // of the last line in the file: the next line's "prev"
 };
 
 } // namespace injmap

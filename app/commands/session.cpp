@@ -61,7 +61,9 @@ constexpr const char* kUsage =
     "One writer at a time: a record another injmap has open for appending is refused\n"
     "(record.locked, naming its process id; exit 2).\n"
     "resume warns (record.chain-broken) when the record's hash chain is broken, and still shows\n"
-    "what is there.\n"
+    "what is there. It replays with the protocol as recorded: play copies the protocol file to\n"
+    "<record>.protocol.toml beside the record, so a protocol file edited or deleted since is only\n"
+    "a warning (record.protocol-changed).\n"
     "\n"
     "verify checks the record's hash chain (format 2): it prints \"RECORD: intact\" and exits 0,\n"
     "or names the first altered, removed, inserted or reordered line (PATH:LINE: error: ...\n"
@@ -363,11 +365,16 @@ int run_resume(std::span<const std::string> args) {
     if (!record.ok())
         return exit_usage;
     const SessionStart& start = *record.value->start();
-    // The file the session was started with, else the protocol of that id found now.
+    // The protocol as recorded beside the record; else the file the session was started with;
+    // else the protocol of that id found now.
     std::string protocol_arg = start.protocol_id;
     std::error_code ec;
-    if (!start.protocol_path.empty() && fs::is_regular_file(start.protocol_path, ec))
+    Diagnostics protocol_notes;
+    if (const auto copy = recorded_protocol(*record.value, protocol_notes))
+        protocol_arg = copy->string();
+    else if (!start.protocol_path.empty() && fs::is_regular_file(start.protocol_path, ec))
         protocol_arg = start.protocol_path;
+    print_diagnostics(protocol_notes);
     auto protocol = load_protocol(protocol_arg, error);
     if (!protocol) {
         std::cerr << "injmap session: " << error << "\n";

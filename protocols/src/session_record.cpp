@@ -909,6 +909,61 @@ Diagnostics write_session_summary(const Session& session, const fs::path& record
 }
 
 // -------------------------------------------------------------------------------------------------
+// The protocol as used
+
+namespace {
+Diagnostic warning_from(std::string rule, std::string message, const std::string& file,
+                        int line = 0) {
+    Diagnostic d = error(std::move(rule), std::move(message), file, line);
+    d.severity = Severity::warning;
+    return d;
+}
+} // namespace
+
+fs::path record_protocol_copy_path(const fs::path& record_path) {
+    return record_path.parent_path() / (record_stem(record_path) + ".protocol.toml");
+}
+
+std::optional<fs::path> recorded_protocol(const SessionRecord& record, Diagnostics& diagnostics) {
+    const SessionStart* start = record.start();
+    if (!start)
+        return std::nullopt;
+    const fs::path copy = record_protocol_copy_path(record.path);
+    std::error_code ec;
+    if (!fs::is_regular_file(copy, ec))
+        return std::nullopt;
+    const int line = record.lines.empty() ? 0 : record.lines.front();
+    const auto digest = file_sha256(copy);
+    if (!digest || start->protocol_sha256.empty() || *digest != start->protocol_sha256) {
+        diagnostics.push_back(warning_from(
+            "record.protocol-copy",
+            "the protocol's copy " + copy.string() +
+                (digest ? " does not match the protocol_sha256 of the start line; it is not used"
+                        : " cannot be read; it is not used"),
+            record.path.string(), line));
+        return std::nullopt;
+    }
+    if (!start->protocol_path.empty()) {
+        if (!fs::is_regular_file(start->protocol_path, ec))
+            diagnostics.push_back(
+                warning_from("record.protocol-changed",
+                             "the protocol file " + start->protocol_path +
+                                 " no longer exists; the session uses the protocol as recorded (" +
+                                 copy.filename().string() + ")",
+                             record.path.string(), line));
+        else if (file_sha256(start->protocol_path) != digest)
+            diagnostics.push_back(warning_from(
+                "record.protocol-changed",
+                "the protocol file " + start->protocol_path +
+                    " changed since the session started; the session uses the protocol as "
+                    "recorded (" +
+                    copy.filename().string() + ")",
+                record.path.string(), line));
+    }
+    return copy;
+}
+
+// -------------------------------------------------------------------------------------------------
 // RecordFile
 
 RecordFile::~RecordFile() {
@@ -1179,6 +1234,23 @@ Result<SessionRecorder> SessionRecorder::create(const fs::path& path,
                                                 std::shared_ptr<const Protocol> protocol,
                                                 SessionStart start, SessionClock clock) {
     Result<SessionRecorder> result;
+    // The protocol as used, copied beside the record before the start line (self-contained
+    // records); the start line's protocol_sha256 names exactly that copy.
+    std::optional<std::string> protocol_text;
+    if (protocol && !protocol->path.empty()) {
+        Diagnostics read_problems;
+        protocol_text = read_record_bytes(protocol->path, read_problems);
+        if (protocol_text)
+            start.protocol_sha256 = sha256_hex(*protocol_text);
+        else
+            result.diagnostics.push_back(
+                warning_from("record.protocol-copy",
+                             "the protocol file cannot be copied beside the record (" +
+                                 (read_problems.empty() ? std::string("unreadable")
+                                                        : read_problems.front().message) +
+                                 "); the record depends on the file",
+                             path.string()));
+    }
     Session session(std::move(protocol), std::move(clock));
     if (const Outcome o = session.start(std::move(start)); !o.ok()) {
         result.diagnostics.push_back(error(o.code, o.reason, path.string()));
@@ -1190,6 +1262,13 @@ Result<SessionRecorder> SessionRecorder::create(const fs::path& path,
         return result;
     }
     std::string err;
+    if (protocol_text &&
+        !write_file_atomically(record_protocol_copy_path(path), *protocol_text, err))
+        result.diagnostics.push_back(
+            warning_from("record.protocol-copy",
+                         "cannot write the protocol's copy beside the record (" + err +
+                             "); the record depends on the protocol file",
+                         record_protocol_copy_path(path).string()));
     const std::string line = record_line(session.history().back());
     if (!file.value->append_line(line, err)) {
         result.diagnostics.push_back(error("record.io", "cannot write: " + err, path.string()));

@@ -515,6 +515,50 @@ TEST(SessionCli, VerifySaysIntactOrNamesTheFirstBrokenLine) {
     EXPECT_EQ(run_injmap({"session", "verify"}).exit_code, 2);
 }
 
+TEST(SessionCli, ARecordCarriesItsProtocol) {
+    const fs::path dir = fresh_dir("self-contained");
+    const fs::path protocol = dir / "p.toml";
+    const std::string protocol_text = read_text(protocol_file());
+    write_text(protocol, protocol_text);
+    write_text(dir / "s.txt", "inject\ninject\n");
+    const fs::path record = dir / "out.jsonl";
+    ASSERT_EQ(run_injmap({"session", "play", "--protocol", protocol.string(), "--script",
+                          (dir / "s.txt").string(), "--record", record.string()})
+                  .exit_code,
+              0);
+    // The protocol as used, beside the record, named by the start line's digest.
+    const fs::path copy = dir / "out.protocol.toml";
+    ASSERT_TRUE(fs::exists(copy));
+    EXPECT_EQ(read_text(copy), protocol_text);
+    EXPECT_EQ(record_lines(record)[0]["protocol_sha256"], injmap::sha256_hex(protocol_text));
+
+    // The file is edited into something else entirely: a warning, the recorded protocol is used.
+    write_text(protocol, "id = [ not a protocol\n");
+    auto r = run_injmap({"session", "resume", record.string(), "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find(record.string() + ":1: warning:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("[record.protocol-changed]"), std::string::npos) << r.err;
+    EXPECT_EQ(nlohmann::json::parse(r.out)["actions"], 3);
+
+    // ... or it vanishes: the same, and the session can go on.
+    fs::remove(protocol);
+    write_text(dir / "t.txt", "inject\nfinish\n");
+    r = run_injmap(
+        {"session", "resume", record.string(), "--script", (dir / "t.txt").string(), "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("no longer exists"), std::string::npos) << r.err;
+    EXPECT_EQ(nlohmann::json::parse(r.out)["finished"], true);
+    EXPECT_TRUE(fs::exists(dir / "out.summary.json"));
+    EXPECT_EQ(run_injmap({"session", "verify", record.string()}).exit_code, 0);
+
+    // A copy that does not match the record is not used (a warning), the file is.
+    write_text(protocol, protocol_text);
+    write_text(copy, protocol_text + "# edited\n");
+    r = run_injmap({"session", "resume", record.string(), "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("[record.protocol-copy]"), std::string::npos) << r.err;
+}
+
 TEST(SessionCli, ResumeReportsARefusedRecordedAction) {
     const fs::path dir = fresh_dir("badaction");
     write_text(dir / "s.txt", "inject\n");

@@ -822,6 +822,33 @@ TEST(SessionRecordChain, Format1RecordsStillReadWithoutAChain) {
     EXPECT_FALSE(v.intact()); // nothing to vouch for
 }
 
+TEST(SessionRecord, CreateCopiesTheProtocolBesideTheRecord) {
+    const fs::path dir = fresh_dir("protocol-copy");
+    write_text(dir / "mini.toml", "# the protocol as it was\n");
+    Protocol p = *mini_protocol();
+    p.path = dir / "mini.toml";
+    SessionStart start;
+    start.protocol_path = p.path.string();
+    const fs::path path = dir / "c.jsonl";
+    auto r =
+        SessionRecorder::create(path, std::make_shared<const Protocol>(p), start, ticking_clock());
+    ASSERT_TRUE(r.ok());
+    EXPECT_TRUE(r.diagnostics.empty());
+    EXPECT_EQ(record_protocol_copy_path(path), dir / "c.protocol.toml");
+    EXPECT_EQ(read_text(dir / "c.protocol.toml"), "# the protocol as it was\n");
+    EXPECT_EQ(r.value->session().start_info().protocol_sha256,
+              sha256_hex("# the protocol as it was\n"));
+    auto record = read_session_record(path);
+    ASSERT_TRUE(record.ok());
+    Diagnostics notes;
+    EXPECT_EQ(recorded_protocol(*record.value, notes), dir / "c.protocol.toml");
+    EXPECT_TRUE(notes.empty());
+    write_text(dir / "mini.toml", "# edited since\n");
+    EXPECT_EQ(recorded_protocol(*record.value, notes), dir / "c.protocol.toml");
+    EXPECT_TRUE(has_rule(notes, "record.protocol-changed", 1));
+    EXPECT_EQ(notes.front().severity, Severity::warning);
+}
+
 TEST(SessionRecord, ResumeContinuesTheSameFile) {
     const fs::path dir = fresh_dir("resume");
     const fs::path path = dir / "r.jsonl";

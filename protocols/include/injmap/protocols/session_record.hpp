@@ -19,7 +19,7 @@
 // Rule ids (stable): record.io, record.too-large, record.empty, record.truncated (warning),
 // record.corrupt-line, record.format, record.bad-action, record.protocol-mismatch,
 // record.protocol-changed (warning), record.exists, record.tail-kept (warning), record.locked,
-// record.chain-broken (warning when reading, error in verify).
+// record.chain-broken (warning when reading, error in verify), record.protocol-copy (warning).
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -144,6 +144,19 @@ struct RecordChainHead {
 [[nodiscard]] Diagnostics write_session_summary(const Session& session,
                                                 const std::filesystem::path& record_path,
                                                 const RecordChainHead* head = nullptr);
+
+// Self-contained records: SessionRecorder::create copies the protocol file as used to
+// <name>.protocol.toml beside the record (0600, fsync'ed, before the start line) and sets the start
+// line's protocol_sha256 to the copy's digest; a protocol file that cannot be copied is the warning
+// record.protocol-copy (the record then depends on the file, as format 1 records do).
+[[nodiscard]] std::filesystem::path
+record_protocol_copy_path(const std::filesystem::path& record_path);
+// The copy to replay `record` with: its path when it exists and matches the start line's
+// protocol_sha256, else nullopt (a copy that does not match is the warning record.protocol-copy).
+// When the copy is used, a protocol file that changed or vanished since is the warning
+// record.protocol-changed — never an error.
+[[nodiscard]] std::optional<std::filesystem::path> recorded_protocol(const SessionRecord& record,
+                                                                     Diagnostics& diagnostics);
 
 // The pid holding the record's append lock (from /proc/locks on Linux); nullopt when none is
 // found (not locked, another OS, or the holder not visible from here).

@@ -6,6 +6,7 @@
 #include "gui/gui.hpp"
 #include "gui/key_script.hpp"
 #include "gui/mode.hpp"
+#include "injmap/protocols/session.hpp"
 
 namespace injmap::cli {
 namespace {
@@ -23,7 +24,8 @@ constexpr const char* kUsage =
     "  --model ID|FILE     model id (adult-male, the default; adult-female) or a model manifest\n"
     "  --size WxH          window size in pixels (default 1280x800)\n"
     "  --label TEXT        a free-text label for a new session (no patient-identifying data "
-    "needed)\n"
+    "needed;\n"
+    "                      at most 200 bytes)\n"
     "\n"
     "Scripting and measurement:\n"
     "  --frames N          render N frames, then exit\n"
@@ -110,6 +112,10 @@ int run(std::span<const std::string> args) {
     if (!options.keys.empty() && !gui::parse_key_script(options.keys, error))
         return usage_error("gui", error);
     options.label = parsed->value("--label").value_or("");
+    if (options.label.size() > kMaxLabelBytes)
+        return usage_error("gui", "--label is " + std::to_string(options.label.size()) +
+                                      " bytes long; at most " + std::to_string(kMaxLabelBytes) +
+                                      " are allowed [session.too-long]");
     return gui::run_gui(options);
 }
 

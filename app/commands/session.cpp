@@ -1,7 +1,13 @@
 // `injmap session play|resume`: drives the session state machine (protocols/session.hpp) from a
 // script and keeps its record (protocols/session_record.hpp, docs/session-record.md).
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <charconv>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -22,6 +28,7 @@ constexpr const char* kUsage =
     "Usage: injmap session play --protocol ID|FILE --script FILE [--record OUT.jsonl]\n"
     "                           [--model ID] [--label TEXT]\n"
     "       injmap session resume RECORD [--script FILE] [--json]\n"
+    "       injmap session verify RECORD\n"
     "\n"
     "Plays a treatment session from a script, or continues a recorded one, headlessly.\n"
     "Every action is appended to the record (JSON Lines) and synced to disk at once; see\n"
@@ -30,7 +37,8 @@ constexpr const char* kUsage =
     "\n"
     "Script: one action per line; blank lines and lines starting with # are ignored.\n"
     "  inject [UNITS]              inject the current site (default: its planned units)\n"
-    "  skip REASON                 skip the current site (a reason is required)\n"
+    "  skip REASON                 skip the current site (a reason is required, at most\n"
+    "                              1000 bytes)\n"
     "  back                        undo the last inject, skip or add\n"
     "  add MUSCLE SIDE [UNITS]     add a follow-the-pain site (SIDE: left, right or midline);\n"
     "                              its position is that of the muscle's first protocol site\n"
@@ -39,12 +47,28 @@ constexpr const char* kUsage =
     "\n"
     "Options:\n"
     "  --protocol ID|FILE  shipped protocol id or a protocol file (play)\n"
-    "  --script FILE       the actions to play\n"
+    "  --script FILE       the actions to play: a regular file of at most 1 MiB\n"
     "  --record OUT.jsonl  the record to create (play; never overwritten)\n"
     "  --model ID          the model shown, noted in the record (play)\n"
-    "  --label TEXT        free text noted in the record (no patient-identifying data needed)\n"
+    "  --label TEXT        free text noted in the record (no patient-identifying data needed;\n"
+    "                      at most 200 bytes)\n"
     "  --json              resume: print {\"protocol\", \"actions\", \"injected\", \"skipped\",\n"
     "                      \"units_given\", \"finished\"}\n"
+    "\n"
+    "resume without --script only reads: it never changes a byte of the record (nor writes a\n"
+    "summary). With --script, a damaged last line is first copied to\n"
+    "RECORD.damaged-<YYYYmmddTHHMMSSZ> beside the record, then cut off before appending.\n"
+    "One writer at a time: a record another injmap has open for appending is refused\n"
+    "(record.locked, naming its process id; exit 2).\n"
+    "resume warns (record.chain-broken) when the record's hash chain is broken, and still shows\n"
+    "what is there. It replays with the protocol as recorded: play copies the protocol file to\n"
+    "<record>.protocol.toml beside the record, so a protocol file edited or deleted since is only\n"
+    "a warning (record.protocol-changed).\n"
+    "\n"
+    "verify checks the record's hash chain (format 2): it prints \"RECORD: intact\" and exits 0,\n"
+    "or names the first altered, removed, inserted or reordered line (PATH:LINE: error: ...\n"
+    "[record.chain-broken], or the line that no longer reads) and exits 1; a format 1 record has\n"
+    "no chain (\"format 1: no chain\", exit 0 when it reads); an unreadable file exits 2.\n"
     "\n"
     "A refused action prints SCRIPT:LINE: error: REASON [CODE] and exits 1; the record keeps "
     "every\n"
@@ -98,25 +122,71 @@ struct Script {
     std::vector<std::pair<int, std::string>> lines; // line number, text (non-blank, not comments)
 };
 
+// A script is a small regular file. A FIFO, device or folder is refused without waiting for it
+// (opened with O_NONBLOCK, then checked), and so is a file over kMaxScriptBytes; neither message
+// quotes the file's content.
+constexpr std::size_t kMaxScriptBytes = 1024 * 1024;
+
 std::optional<Script> read_script(const std::string& path, std::string& error) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        error = "cannot read the script '" + path + "'";
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        error = "cannot read the script '" + path + "': " + std::strerror(errno);
         return std::nullopt;
     }
+    struct Close {
+        int fd;
+        ~Close() { ::close(fd); }
+    } close_fd{fd};
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        error = "cannot read the script '" + path + "': " + std::strerror(errno);
+        return std::nullopt;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        error = "the script '" + path + "' is not a regular file (" +
+                (S_ISFIFO(st.st_mode)  ? "a FIFO"
+                 : S_ISDIR(st.st_mode) ? "a folder"
+                                       : "a device or special file") +
+                ")";
+        return std::nullopt;
+    }
+    const std::string too_large = "the script '" + path + "' is larger than " +
+                                  std::to_string(kMaxScriptBytes / 1024 / 1024) +
+                                  " MiB; a script is one short line per action";
+    if (static_cast<std::uintmax_t>(st.st_size) > kMaxScriptBytes) {
+        error = too_large;
+        return std::nullopt;
+    }
+    // Read at most one byte past the limit: a file growing meanwhile is still bounded.
+    std::string text(kMaxScriptBytes + 1, '\0');
+    std::size_t size = 0;
+    while (size < text.size()) {
+        const ssize_t n = ::read(fd, text.data() + size, text.size() - size);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            error = "cannot read the script '" + path + "': " + std::strerror(errno);
+            return std::nullopt;
+        }
+        if (n == 0)
+            break;
+        size += static_cast<std::size_t>(n);
+    }
+    if (size > kMaxScriptBytes) {
+        error = too_large;
+        return std::nullopt;
+    }
+    text.resize(size);
     Script script{path, {}};
+    std::istringstream in(text);
     std::string line;
     int number = 0;
     while (std::getline(in, line)) {
         ++number;
-        const std::string text = trim(line);
-        if (text.empty() || text[0] == '#')
+        const std::string trimmed = trim(line);
+        if (trimmed.empty() || trimmed[0] == '#')
             continue;
-        script.lines.emplace_back(number, text);
-    }
-    if (in.bad()) {
-        error = "cannot read the script '" + path + "'";
-        return std::nullopt;
+        script.lines.emplace_back(number, trimmed);
     }
     return script;
 }
@@ -233,6 +303,10 @@ int run_play(std::span<const std::string> args) {
         start.model = *model;
     }
     start.label = parsed->value("--label").value_or("");
+    if (start.label.size() > kMaxLabelBytes)
+        return usage_error(kName, "--label is " + std::to_string(start.label.size()) +
+                                      " bytes long; at most " + std::to_string(kMaxLabelBytes) +
+                                      " are allowed [session.too-long]");
 
     const fs::path record_path =
         parsed->value("--record")
@@ -253,13 +327,12 @@ int run_play(std::span<const std::string> args) {
     return code;
 }
 
-void print_state(const SessionRecorder& recorder, bool json) {
-    const Session& s = recorder.session();
+void print_state(const fs::path& path, const Session& s, int lines, bool json) {
     const SessionTallies t = s.tallies();
     if (json) {
         nlohmann::ordered_json j;
         j["protocol"] = s.protocol().id;
-        j["actions"] = recorder.lines();
+        j["actions"] = lines;
         j["injected"] = t.injected;
         j["skipped"] = t.skipped;
         j["units_given"] = t.total.units;
@@ -267,10 +340,9 @@ void print_state(const SessionRecorder& recorder, bool json) {
         std::cout << j.dump() << "\n";
         return;
     }
-    std::cout << recorder.path().string() << ": protocol " << s.protocol().id << ", "
-              << recorder.lines() << " actions, " << t.injected << " sites injected, " << t.skipped
-              << " skipped, " << t.total.units << " U given, "
-              << (s.finished() ? "finished" : "in progress") << "\n";
+    std::cout << path.string() << ": protocol " << s.protocol().id << ", " << lines << " actions, "
+              << t.injected << " sites injected, " << t.skipped << " skipped, " << t.total.units
+              << " U given, " << (s.finished() ? "finished" : "in progress") << "\n";
 }
 
 int run_resume(std::span<const std::string> args) {
@@ -293,36 +365,87 @@ int run_resume(std::span<const std::string> args) {
     if (!record.ok())
         return exit_usage;
     const SessionStart& start = *record.value->start();
-    // The file the session was started with, else the protocol of that id found now.
+    // The protocol as recorded beside the record; else the file the session was started with;
+    // else the protocol of that id found now.
     std::string protocol_arg = start.protocol_id;
     std::error_code ec;
-    if (!start.protocol_path.empty() && fs::is_regular_file(start.protocol_path, ec))
+    Diagnostics protocol_notes;
+    if (const auto copy = recorded_protocol(*record.value, protocol_notes))
+        protocol_arg = copy->string();
+    else if (!start.protocol_path.empty() && fs::is_regular_file(start.protocol_path, ec))
         protocol_arg = start.protocol_path;
+    print_diagnostics(protocol_notes);
     auto protocol = load_protocol(protocol_arg, error);
     if (!protocol) {
         std::cerr << "injmap session: " << error << "\n";
         return exit_usage;
     }
+    auto shared = std::make_shared<const Protocol>(std::move(*protocol));
+    const bool json = parsed->has("--json");
+    if (!script) {
+        // Without a script nothing is appended: a pure read that never changes a byte on disk
+        // (a damaged tail stays until something is appended; no summary is written).
+        auto replayed = replay_session_record(*record.value, shared);
+        print_diagnostics(replayed.diagnostics);
+        if (!replayed.ok())
+            return exit_usage;
+        print_state(record_path, *replayed.value, static_cast<int>(record.value->actions.size()),
+                    json);
+        return exit_ok;
+    }
     arm_test_kill();
-    auto recorder = SessionRecorder::resume(*record.value,
-                                            std::make_shared<const Protocol>(std::move(*protocol)));
+    auto recorder = SessionRecorder::resume(*record.value, shared);
     print_diagnostics(recorder.diagnostics);
     if (!recorder.ok())
         return exit_usage;
-    const int code = script ? play_script(*script, *recorder.value) : exit_ok;
-    print_state(*recorder.value, parsed->has("--json"));
+    const int code = play_script(*script, *recorder.value);
+    print_state(recorder.value->path(), recorder.value->session(), recorder.value->lines(), json);
     return code;
+}
+
+// `verify RECORD`: the hash chain, strictly (docs/session-record.md, "Tamper evidence").
+int run_verify(std::span<const std::string> args) {
+    std::string error;
+    const auto parsed = parse_args(args, {}, error);
+    if (!parsed)
+        return usage_error(kName, error);
+    if (parsed->positionals.size() != 1)
+        return usage_error(kName, "verify takes one record file");
+    const fs::path record_path = parsed->positionals.front();
+    const RecordVerification v = verify_session_record(record_path);
+    print_diagnostics(v.diagnostics);
+    for (const Diagnostic& d : v.diagnostics)
+        if (d.rule == "record.io" || d.rule == "record.too-large")
+            return exit_usage;
+    if (!v.diagnostics.empty()) {
+        const Diagnostic& first = v.diagnostics.front();
+        std::cout << record_path.string() << ": NOT intact";
+        if (first.where.line > 0)
+            std::cout << " from line " << first.where.line;
+        std::cout << " [" << first.rule << "]\n";
+        return exit_findings;
+    }
+    if (v.format < 2) {
+        std::cout << record_path.string() << ": format " << v.format << ": no chain (" << v.lines
+                  << " lines read; changes to them cannot be detected)\n";
+        return exit_ok;
+    }
+    std::cout << record_path.string() << ": intact (" << v.lines << " lines, format " << v.format
+              << ")\n";
+    return exit_ok;
 }
 
 int run_session(std::span<const std::string> args) {
     if (args.empty())
-        return usage_error(kName, "expected 'play' or 'resume'");
+        return usage_error(kName, "expected 'play', 'resume' or 'verify'");
     if (args.front() == "play")
         return run_play(args.subspan(1));
     if (args.front() == "resume")
         return run_resume(args.subspan(1));
-    return usage_error(kName,
-                       "unknown action '" + args.front() + "' (expected 'play' or 'resume')");
+    if (args.front() == "verify")
+        return run_verify(args.subspan(1));
+    return usage_error(kName, "unknown action '" + args.front() +
+                                  "' (expected 'play', 'resume' or 'verify')");
 }
 } // namespace
 

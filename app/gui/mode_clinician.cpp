@@ -597,6 +597,17 @@ private:
         if (!resume_)
             return;
         auto resumed = SessionRecorder::resume(resume_->record, app.protocol().protocol);
+        if (!resumed.value && !resumed.diagnostics.empty() &&
+            resumed.diagnostics.front().rule == "record.locked") {
+            // One writer at a time: say who has it, in words.
+            const auto holder = record_lock_holder(resume_->record.path);
+            app.notify("This record is open in another injmap window (" +
+                           (holder ? "process " + std::to_string(*holder)
+                                   : std::string("another process")) +
+                           "). Close the session there to continue it here.",
+                       Severity::error);
+            return;
+        }
         if (!resumed.value || has_errors(resumed.diagnostics)) {
             app.notify("Cannot resume: " + (resumed.diagnostics.empty()
                                                 ? resume_->record.path.string()
@@ -653,14 +664,22 @@ private:
         section_heading(app, "Session");
         if (resume_) {
             ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4{0.99f, 0.96f, 0.88f, 1.0f});
-            ImGui::BeginChild("##resume", ImVec2(0, ImGui::GetFrameHeightWithSpacing() * 3.2f),
-                              true);
+            const int broken_at = resume_->record.chain_broken_line;
+            ImGui::BeginChild(
+                "##resume",
+                ImVec2(0, ImGui::GetFrameHeightWithSpacing() * (broken_at > 0 ? 4.4f : 3.2f)),
+                true);
             ImGui::PushFont(app.fonts().bold);
             ImGui::TextUnformatted("An unfinished session can be resumed");
             ImGui::PopFont();
             ImGui::TextWrapped("Started %s · %d injected, %d skipped%s%s", resume_->when.c_str(),
                                resume_->injected, resume_->skipped,
                                resume_->label.empty() ? "" : " · ", resume_->label.c_str());
+            if (broken_at > 0) // record.chain-broken: shown, not fatal
+                text_wrapped_coloured(
+                    colour::error, ("Its hash chain breaks at line " + std::to_string(broken_at) +
+                                    ": the file was changed outside injmap since it was written.")
+                                       .c_str());
             if (primary_button("Resume  R"))
                 resume(app);
             ImGui::SameLine();
@@ -680,6 +699,9 @@ private:
         ImGui::SameLine();
         if (primary_button("Start session  ⏎", -1))
             start(app);
+        if (std::strlen(label_) >= kMaxLabelBytes) // the buffer refuses more typing
+            text_wrapped_coloured(colour::error,
+                                  "A label is at most 200 bytes; nothing more can be typed.");
         ImGui::Spacing();
     }
 
@@ -1051,6 +1073,9 @@ private:
         bool confirm =
             ImGui::InputTextWithHint("##reason", "Reason (required)", reason_, sizeof reason_,
                                      ImGuiInputTextFlags_EnterReturnsTrue);
+        if (std::strlen(reason_) >= kMaxReasonBytes) // the buffer refuses more typing
+            text_wrapped_coloured(colour::error,
+                                  "A reason is at most 1000 bytes; nothing more can be typed.");
         if (!skip_refusal_.empty())
             text_wrapped_coloured(colour::error, skip_refusal_.c_str());
         confirm = primary_button("Skip site") || confirm;
@@ -1171,10 +1196,10 @@ private:
     double pulse_start_ = -1.0;
     bool scroll_to_current_ = true;
     double units_input_ = 5.0;
-    char label_[128] = "";
+    char label_[kMaxLabelBytes + 1] = ""; // the buffer caps typing at the record's limit
     std::string last_refusal_;
     bool open_skip_ = false, focus_reason_ = false;
-    char reason_[256] = "";
+    char reason_[kMaxReasonBytes + 1] = "";
     std::string skip_refusal_;
     bool open_ftp_ = false;
     std::optional<FtpProposal> ftp_;

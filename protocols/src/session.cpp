@@ -227,10 +227,34 @@ void Session::advance_from(std::size_t index) {
     cursor_.reset();
 }
 
+Outcome check_text_limits(const SessionAction& action) {
+    auto too_long = [](std::string_view what, std::string_view text, std::size_t limit) {
+        return refuse("session.too-long", std::string(what) + " is " + std::to_string(text.size()) +
+                                              " bytes long; at most " + std::to_string(limit) +
+                                              " are allowed");
+    };
+    const std::pair<std::string_view, std::pair<std::string_view, std::size_t>> fields[] = {
+        {"the site id", {action.site, kMaxIdBytes}},
+        {"the reason", {action.reason, kMaxReasonBytes}},
+        {"the muscle id", {action.muscle, kMaxIdBytes}},
+        {"the protocol id", {action.start.protocol_id, kMaxIdBytes}},
+        {"the protocol path", {action.start.protocol_path, kMaxProtocolPathBytes}},
+        {"the protocol digest", {action.start.protocol_sha256, kMaxDigestBytes}},
+        {"the model id", {action.start.model, kMaxIdBytes}},
+        {"the label", {action.start.label, kMaxLabelBytes}},
+    };
+    for (const auto& [what, field] : fields)
+        if (field.first.size() > field.second)
+            return too_long(what, field.first, field.second);
+    return {};
+}
+
 Outcome Session::start(SessionStart info) {
     SessionAction a;
     a.kind = ActionKind::start;
     a.start = std::move(info);
+    if (Outcome o = check_text_limits(a); !o.ok())
+        return o;
     return apply(a);
 }
 
@@ -245,6 +269,8 @@ Outcome Session::skip(std::string reason) {
     SessionAction a;
     a.kind = ActionKind::skip;
     a.reason = std::move(reason);
+    if (Outcome o = check_text_limits(a); !o.ok())
+        return o;
     return apply(a);
 }
 
@@ -262,6 +288,8 @@ Outcome Session::add(std::string muscle, Side side, std::optional<double> units,
     a.side = side;
     a.units = units;
     a.position_mm = position_mm;
+    if (Outcome o = check_text_limits(a); !o.ok())
+        return o;
     return apply(a);
 }
 

@@ -1,7 +1,9 @@
 #include "injmap/protocols/session_record.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,6 +11,8 @@
 #include <cerrno>
 #include <cmath>
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <fstream>
@@ -265,9 +269,9 @@ std::optional<SessionAction> parse_action(const Json& j, LineError& err) {
             err.message = "\"format\" must be an integer";
             return std::nullopt;
         }
-        if (format->get<long long>() != kSessionRecordFormat) {
+        if (format->get<long long>() < 1 || format->get<long long>() > kSessionRecordFormat) {
             err.rule = "record.format";
-            err.message = "record format " + format->dump() + " is not understood (only " +
+            err.message = "record format " + format->dump() + " is not understood (only 1 to " +
                           std::to_string(kSessionRecordFormat) + ")";
             return std::nullopt;
         }
@@ -391,7 +395,23 @@ std::optional<SessionTime> parse_iso8601_utc(std::string_view text) {
 // -------------------------------------------------------------------------------------------------
 // Lines
 
-std::string record_line(const SessionAction& a) {
+namespace {
+constexpr std::string_view kSelfKey = ",\"self\":\"";
+constexpr std::size_t kSelfSuffix = kSelfKey.size() + 64 + 2; // ,"self":"<64 hex>"}
+} // namespace
+
+bool record_line_self_ok(std::string_view line) {
+    if (line.size() < kSelfSuffix + 1)
+        return false;
+    const std::string_view tail = line.substr(line.size() - kSelfSuffix);
+    if (tail.substr(0, kSelfKey.size()) != kSelfKey || tail.substr(tail.size() - 2) != "\"}")
+        return false;
+    std::string body(line.substr(0, line.size() - kSelfSuffix));
+    body += '}';
+    return sha256_hex(body) == tail.substr(kSelfKey.size(), 64);
+}
+
+std::string record_line(const SessionAction& a, std::string_view prev_sha256) {
     Json j;
     j["action"] = to_string(a.kind);
     switch (a.kind) {
@@ -433,8 +453,17 @@ std::string record_line(const SessionAction& a) {
         break;
     }
     j["time"] = format_iso8601_utc(a.time.value_or(SessionTime{}));
+    if (!prev_sha256.empty())
+        j["prev"] = std::string(prev_sha256);
     // Invalid UTF-8 in free text (a label, a reason) is replaced rather than thrown on.
-    return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+    std::string line = j.dump(-1, ' ', false, Json::error_handler_t::replace);
+    // "self" last: the hash of the line as it is without it.
+    const std::string self = sha256_hex(line);
+    line.pop_back(); // '}'
+    line += kSelfKey;
+    line += self;
+    line += "\"}";
+    return line;
 }
 
 std::optional<SessionAction> parse_record_line(std::string_view line, std::string& error) {
@@ -459,6 +488,7 @@ Result<SessionRecord> parse_session_record(std::string_view text, const std::str
     record.path = display_path;
     std::size_t pos = 0;
     int line_no = 0;
+    std::string prev_sha; // of the previous intact line
     while (pos < text.size()) {
         ++line_no;
         const std::size_t newline = text.find('\n', pos);
@@ -508,6 +538,31 @@ Result<SessionRecord> parse_session_record(std::string_view text, const std::str
                 "record.format", "a record must begin with a start line", display_path, line_no));
             return result;
         }
+        if (record.actions.empty())
+            record.format = static_cast<int>(j["format"].get<long long>());
+        const std::string line_sha = sha256_hex(line);
+        if (record.format >= 2 && record.chain_broken_line == 0) {
+            std::string why;
+            const Json* prev = member(j, "prev");
+            if (!record_line_self_ok(line))
+                why = "its \"self\" hash does not match its bytes: the line was altered, or "
+                      "inserted by hand";
+            else if (!record.actions.empty() &&
+                     (!prev || !prev->is_string() || prev->get<std::string>() != prev_sha))
+                why = "its \"prev\" hash does not match line " + std::to_string(line_no - 1) +
+                      ": a line was removed, inserted or reordered before it";
+            if (!why.empty()) {
+                Diagnostic d =
+                    error("record.chain-broken",
+                          "the hash chain breaks at line " + std::to_string(line_no) + ": " + why,
+                          display_path, line_no);
+                d.severity = Severity::warning;
+                result.diagnostics.push_back(std::move(d));
+                record.chain_broken_line = line_no;
+            }
+        }
+        prev_sha = line_sha;
+        record.last_line_sha256 = line_sha;
         record.actions.push_back(std::move(*action));
         record.lines.push_back(line_no);
         pos = end + 1;
@@ -522,32 +577,102 @@ Result<SessionRecord> parse_session_record(std::string_view text, const std::str
     return result;
 }
 
-Result<SessionRecord> read_session_record(const fs::path& path) {
-    Result<SessionRecord> result;
+namespace {
+
+// The whole file, at most kMaxRecordBytes; record.io / record.too-large otherwise.
+std::optional<std::string> read_record_bytes(const fs::path& path, Diagnostics& out) {
     std::error_code ec;
     const auto size = fs::file_size(path, ec);
     if (ec) {
-        result.diagnostics.push_back(
-            error("record.io", "cannot read: " + ec.message(), path.string()));
-        return result;
+        out.push_back(error("record.io", "cannot read: " + ec.message(), path.string()));
+        return std::nullopt;
     }
     if (size > kMaxRecordBytes) {
-        result.diagnostics.push_back(error("record.too-large",
-                                           "the file is " + std::to_string(size) +
-                                               " bytes, far larger than any session record",
-                                           path.string()));
-        return result;
+        out.push_back(error("record.too-large",
+                            "the file is " + std::to_string(size) +
+                                " bytes, far larger than any session record",
+                            path.string()));
+        return std::nullopt;
     }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        result.diagnostics.push_back(error("record.io", "cannot open the file", path.string()));
-        return result;
+        out.push_back(error("record.io", "cannot open the file", path.string()));
+        return std::nullopt;
     }
     std::string text;
     text.resize(static_cast<std::size_t>(size));
     in.read(text.data(), static_cast<std::streamsize>(size));
     text.resize(static_cast<std::size_t>(in.gcount()));
-    result = parse_session_record(text, path.string());
+    return text;
+}
+
+} // namespace
+
+RecordVerification verify_session_record_text(std::string_view text, std::string_view summary_json,
+                                              const std::string& display_path) {
+    RecordVerification v;
+    Result<SessionRecord> parsed = parse_session_record(text, display_path);
+    // Strict: everything reading would only warn about is a finding here.
+    for (Diagnostic d : parsed.diagnostics) {
+        d.severity = Severity::error;
+        v.diagnostics.push_back(std::move(d));
+    }
+    if (!parsed.value)
+        return v;
+    const SessionRecord& record = *parsed.value;
+    v.format = record.format;
+    v.lines = static_cast<int>(record.actions.size());
+    if (record.format < 2 || !v.diagnostics.empty() || summary_json.empty())
+        return v;
+    // The end of a finished record, as its summary names it.
+    const Json summary = Json::parse(summary_json, nullptr, false);
+    if (!summary.is_object())
+        return v;
+    const Json* lines = member(summary, "record_lines");
+    const Json* head = member(summary, "record_last_line_sha256");
+    if (!lines || !lines->is_number_integer() || !head || !head->is_string())
+        return v;
+    const long long expected = lines->get<long long>();
+    if (expected == v.lines && head->get<std::string>() == record.last_line_sha256)
+        return v;
+    const int line = expected != v.lines
+                         ? static_cast<int>(std::min<long long>(expected, v.lines)) + 1
+                         : v.lines;
+    v.diagnostics.push_back(
+        error("record.chain-broken",
+              "the summary written at finish says the record has " + std::to_string(expected) +
+                  " lines ending with line hash " + head->get<std::string>().substr(0, 12) +
+                  "…; it has " + std::to_string(v.lines) +
+                  (expected != v.lines ? " (lines removed from, or added to, the end)"
+                                       : " and its last line differs"),
+              display_path, line));
+    return v;
+}
+
+RecordVerification verify_session_record(const fs::path& path) {
+    RecordVerification v;
+    const auto text = read_record_bytes(path, v.diagnostics);
+    if (!text)
+        return v;
+    std::string summary;
+    std::error_code ec;
+    const fs::path summary_path = summary_json_path(path);
+    if (fs::is_regular_file(summary_path, ec) &&
+        fs::file_size(summary_path, ec) < kMaxRecordBytes && !ec) {
+        Diagnostics ignored;
+        summary = read_record_bytes(summary_path, ignored).value_or("");
+    }
+    return verify_session_record_text(*text, summary, path.string());
+}
+
+Result<SessionRecord> read_session_record(const fs::path& path) {
+    Result<SessionRecord> result;
+    const auto text = read_record_bytes(path, result.diagnostics);
+    if (!text)
+        return result;
+    result = parse_session_record(*text, path.string());
+    if (result.value)
+        result.value->read_bytes = text->size();
     if (result.value)
         result.value->path = path;
     return result;
@@ -682,11 +807,15 @@ fs::path summary_csv_path(const fs::path& record_path) {
     return record_path.parent_path() / (record_stem(record_path) + ".summary.csv");
 }
 
-std::string session_summary_json(const Session& session) {
+std::string session_summary_json(const Session& session, const RecordChainHead* head) {
     const Protocol& p = session.protocol();
     const SessionTallies t = session.tallies();
     Json j;
     j["format"] = kSessionRecordFormat;
+    if (head) {
+        j["record_lines"] = head->lines;
+        j["record_last_line_sha256"] = head->last_line_sha256;
+    }
     j["protocol"] = p.id;
     j["title"] = p.title;
     j["model"] = session.start_info().model;
@@ -767,15 +896,71 @@ std::string session_summary_csv(const Session& session) {
     return out;
 }
 
-Diagnostics write_session_summary(const Session& session, const fs::path& record_path) {
+Diagnostics write_session_summary(const Session& session, const fs::path& record_path,
+                                  const RecordChainHead* head) {
     Diagnostics out;
     std::string err;
     for (const auto& [path, text] :
-         {std::pair{summary_json_path(record_path), session_summary_json(session)},
+         {std::pair{summary_json_path(record_path), session_summary_json(session, head)},
           std::pair{summary_csv_path(record_path), session_summary_csv(session)}})
         if (!write_file_atomically(path, text, err))
             out.push_back(error("record.io", "cannot write the summary: " + err, path.string()));
     return out;
+}
+
+// -------------------------------------------------------------------------------------------------
+// The protocol as used
+
+namespace {
+Diagnostic warning_from(std::string rule, std::string message, const std::string& file,
+                        int line = 0) {
+    Diagnostic d = error(std::move(rule), std::move(message), file, line);
+    d.severity = Severity::warning;
+    return d;
+}
+} // namespace
+
+fs::path record_protocol_copy_path(const fs::path& record_path) {
+    return record_path.parent_path() / (record_stem(record_path) + ".protocol.toml");
+}
+
+std::optional<fs::path> recorded_protocol(const SessionRecord& record, Diagnostics& diagnostics) {
+    const SessionStart* start = record.start();
+    if (!start)
+        return std::nullopt;
+    const fs::path copy = record_protocol_copy_path(record.path);
+    std::error_code ec;
+    if (!fs::is_regular_file(copy, ec))
+        return std::nullopt;
+    const int line = record.lines.empty() ? 0 : record.lines.front();
+    const auto digest = file_sha256(copy);
+    if (!digest || start->protocol_sha256.empty() || *digest != start->protocol_sha256) {
+        diagnostics.push_back(warning_from(
+            "record.protocol-copy",
+            "the protocol's copy " + copy.string() +
+                (digest ? " does not match the protocol_sha256 of the start line; it is not used"
+                        : " cannot be read; it is not used"),
+            record.path.string(), line));
+        return std::nullopt;
+    }
+    if (!start->protocol_path.empty()) {
+        if (!fs::is_regular_file(start->protocol_path, ec))
+            diagnostics.push_back(
+                warning_from("record.protocol-changed",
+                             "the protocol file " + start->protocol_path +
+                                 " no longer exists; the session uses the protocol as recorded (" +
+                                 copy.filename().string() + ")",
+                             record.path.string(), line));
+        else if (file_sha256(start->protocol_path) != digest)
+            diagnostics.push_back(warning_from(
+                "record.protocol-changed",
+                "the protocol file " + start->protocol_path +
+                    " changed since the session started; the session uses the protocol as "
+                    "recorded (" +
+                    copy.filename().string() + ")",
+                record.path.string(), line));
+    }
+    return copy;
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -799,6 +984,83 @@ RecordFile& RecordFile::operator=(RecordFile&& other) noexcept {
     return *this;
 }
 
+// -------------------------------------------------------------------------------------------------
+// One writer at a time
+
+namespace {
+
+// The pid holding a flock on the file with this device and inode, from /proc/locks (Linux):
+// "1: FLOCK  ADVISORY  WRITE 1234 fe:00:5447824 0 EOF" (device major:minor in hex). Lines of
+// waiters ("1: -> FLOCK ...") are skipped.
+std::optional<long> flock_holder(dev_t dev, ino_t ino) {
+    std::ifstream in("/proc/locks");
+    std::optional<long> inode_only; // a match on the inode alone (e.g. overlay file systems)
+    int inode_matches = 0;
+    for (std::string line; std::getline(in, line);) {
+        std::istringstream words(line);
+        std::string number, type, advisory, mode, pid, where;
+        if (!(words >> number >> type) || type != "FLOCK")
+            continue;
+        if (!(words >> advisory >> mode >> pid >> where))
+            continue;
+        unsigned long major_id = 0, minor_id = 0;
+        unsigned long long inode = 0;
+        if (std::sscanf(where.c_str(), "%lx:%lx:%llu", &major_id, &minor_id, &inode) != 3)
+            continue;
+        char* end = nullptr;
+        const long holder = std::strtol(pid.c_str(), &end, 10);
+        if (end == pid.c_str() || *end != '\0' || holder <= 0)
+            continue;
+        if (inode != static_cast<unsigned long long>(ino))
+            continue;
+        if (major_id == major(dev) && minor_id == minor(dev))
+            return holder;
+        inode_only = holder;
+        ++inode_matches;
+    }
+    if (inode_matches == 1)
+        return inode_only;
+    return std::nullopt;
+}
+
+std::string holder_words(std::optional<long> pid) {
+    return pid ? "process " + std::to_string(*pid) : std::string("another process");
+}
+
+// Takes the record's exclusive lock, held as long as `fd` stays open; record.locked naming the
+// holder when another descriptor has it.
+bool lock_record(int fd, const fs::path& path, Diagnostics& out) {
+    while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno == EINTR)
+            continue;
+        if (errno == EWOULDBLOCK) {
+            struct stat st {};
+            std::optional<long> holder;
+            if (::fstat(fd, &st) == 0)
+                holder = flock_holder(st.st_dev, st.st_ino);
+            out.push_back(error("record.locked",
+                                "the record is open for appending elsewhere (" +
+                                    holder_words(holder) +
+                                    "); one writer at a time: close it there first",
+                                path.string()));
+        } else {
+            out.push_back(
+                error("record.io", "cannot lock the record: " + errno_text(errno), path.string()));
+        }
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+std::optional<long> record_lock_holder(const fs::path& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        return std::nullopt;
+    return flock_holder(st.st_dev, st.st_ino);
+}
+
 Result<RecordFile> RecordFile::create(const fs::path& path) {
     Result<RecordFile> result;
     std::error_code ec;
@@ -815,34 +1077,122 @@ Result<RecordFile> RecordFile::create(const fs::path& path) {
                                            path.string()));
         return result;
     }
+    RecordFile file(fd);
+    if (!lock_record(fd, path, result.diagnostics))
+        return result;
     sync_dir(path.parent_path());
-    result.value = RecordFile(fd);
+    result.value = std::move(file);
     return result;
 }
 
-Result<RecordFile> RecordFile::open_for_append(const fs::path& path, std::uintmax_t valid_bytes) {
+namespace {
+
+// "20240501T093000Z": the UTC time in a file name.
+std::string utc_stamp() {
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    ::gmtime_r(&t, &tm);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+    return stamp;
+}
+
+// Copies bytes [from, to) of `fd` to a new file <record>.damaged-<UTC time> (never overwriting:
+// -2, -3, ... when that name exists), fsync'ed with its folder. Returns the path, or empty with
+// `err` set.
+fs::path keep_damaged_tail(int fd, const fs::path& record, std::uintmax_t from, std::uintmax_t to,
+                           std::string& err) {
+    std::string tail(static_cast<std::size_t>(to - from), '\0');
+    std::size_t done = 0;
+    while (done < tail.size()) {
+        const ssize_t n =
+            ::pread(fd, tail.data() + done, tail.size() - done, static_cast<off_t>(from + done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            err = n < 0 ? errno_text(errno) : "the file got shorter";
+            return {};
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    const std::string base = record.string() + ".damaged-" + utc_stamp();
+    for (int attempt = 1; attempt < 1000; ++attempt) {
+        const fs::path path =
+            attempt == 1 ? fs::path(base) : fs::path(base + "-" + std::to_string(attempt));
+        Fd out(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+        if (out.fd < 0) {
+            if (errno == EEXIST)
+                continue;
+            err = errno_text(errno);
+            return {};
+        }
+        if (!write_all(out.fd, tail.data(), tail.size()) || ::fsync(out.fd) != 0) {
+            err = errno_text(errno);
+            std::error_code ec;
+            fs::remove(path, ec);
+            return {};
+        }
+        sync_dir(path.parent_path());
+        return path;
+    }
+    err = "too many damaged-tail files already";
+    return {};
+}
+
+} // namespace
+
+Result<RecordFile> RecordFile::open_for_append(const fs::path& path, std::uintmax_t valid_bytes,
+                                               std::optional<std::uintmax_t> read_bytes) {
     Result<RecordFile> result;
-    const int raw = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    // Read-write: a damaged tail is read back (and kept) before it is cut.
+    const int raw = ::open(path.c_str(), O_RDWR | O_APPEND | O_CLOEXEC);
     if (raw < 0) {
         result.diagnostics.push_back(
             error("record.io", "cannot open for appending: " + errno_text(errno), path.string()));
         return result;
     }
     RecordFile file(raw);
+    // Locked before anything is looked at or cut: a second writer leaves the file alone.
+    if (!lock_record(raw, path, result.diagnostics))
+        return result;
     struct stat st {};
-    if (::fstat(raw, &st) != 0 || static_cast<std::uintmax_t>(st.st_size) < valid_bytes) {
+    if (::fstat(raw, &st) != 0 || static_cast<std::uintmax_t>(st.st_size) < valid_bytes ||
+        (read_bytes && static_cast<std::uintmax_t>(st.st_size) != *read_bytes)) {
         result.diagnostics.push_back(
             error("record.io", "the record changed while it was being resumed", path.string()));
         return result;
     }
-    if (static_cast<std::uintmax_t>(st.st_size) > valid_bytes) {
-        // Drop the cut last line so the next line starts on a fresh line.
+    const auto size = static_cast<std::uintmax_t>(st.st_size);
+    if (size > valid_bytes) {
+        // Keep the damaged tail beside the record, then drop it so the next line starts on a
+        // fresh line. Nothing is cut unless the copy is safely on disk.
+        if (size > kMaxRecordBytes) {
+            result.diagnostics.push_back(error("record.too-large",
+                                               "the record grew past any session record's size",
+                                               path.string()));
+            return result;
+        }
+        std::string err;
+        const fs::path kept = keep_damaged_tail(raw, path, valid_bytes, size, err);
+        if (kept.empty()) {
+            result.diagnostics.push_back(
+                error("record.io", "cannot keep the damaged last line (nothing was cut): " + err,
+                      path.string()));
+            return result;
+        }
         if (::ftruncate(raw, static_cast<off_t>(valid_bytes)) != 0 || ::fsync(raw) != 0) {
             result.diagnostics.push_back(
                 error("record.io", "cannot cut the damaged last line: " + errno_text(errno),
                       path.string()));
             return result;
         }
+        Diagnostic d =
+            error("record.tail-kept",
+                  "the damaged last line (" + std::to_string(size - valid_bytes) +
+                      " bytes) was cut off before appending and kept in " + kept.string(),
+                  path.string());
+        d.severity = Severity::warning;
+        result.diagnostics.push_back(std::move(d));
     }
     result.value = std::move(file);
     return result;
@@ -884,6 +1234,23 @@ Result<SessionRecorder> SessionRecorder::create(const fs::path& path,
                                                 std::shared_ptr<const Protocol> protocol,
                                                 SessionStart start, SessionClock clock) {
     Result<SessionRecorder> result;
+    // The protocol as used, copied beside the record before the start line (self-contained
+    // records); the start line's protocol_sha256 names exactly that copy.
+    std::optional<std::string> protocol_text;
+    if (protocol && !protocol->path.empty()) {
+        Diagnostics read_problems;
+        protocol_text = read_record_bytes(protocol->path, read_problems);
+        if (protocol_text)
+            start.protocol_sha256 = sha256_hex(*protocol_text);
+        else
+            result.diagnostics.push_back(
+                warning_from("record.protocol-copy",
+                             "the protocol file cannot be copied beside the record (" +
+                                 (read_problems.empty() ? std::string("unreadable")
+                                                        : read_problems.front().message) +
+                                 "); the record depends on the file",
+                             path.string()));
+    }
     Session session(std::move(protocol), std::move(clock));
     if (const Outcome o = session.start(std::move(start)); !o.ok()) {
         result.diagnostics.push_back(error(o.code, o.reason, path.string()));
@@ -895,13 +1262,22 @@ Result<SessionRecorder> SessionRecorder::create(const fs::path& path,
         return result;
     }
     std::string err;
-    if (!file.value->append_line(record_line(session.history().back()), err)) {
+    if (protocol_text &&
+        !write_file_atomically(record_protocol_copy_path(path), *protocol_text, err))
+        result.diagnostics.push_back(
+            warning_from("record.protocol-copy",
+                         "cannot write the protocol's copy beside the record (" + err +
+                             "); the record depends on the protocol file",
+                         record_protocol_copy_path(path).string()));
+    const std::string line = record_line(session.history().back());
+    if (!file.value->append_line(line, err)) {
         result.diagnostics.push_back(error("record.io", "cannot write: " + err, path.string()));
         std::error_code ec;
         fs::remove(path, ec);
         return result;
     }
-    result.value = SessionRecorder(std::move(session), std::move(*file.value), path, 1);
+    result.value =
+        SessionRecorder(std::move(session), std::move(*file.value), path, 1, sha256_hex(line));
     return result;
 }
 
@@ -913,36 +1289,47 @@ Result<SessionRecorder> SessionRecorder::resume(const SessionRecord& record,
     result.diagnostics = replayed.diagnostics;
     if (!replayed.ok())
         return result;
-    auto file = RecordFile::open_for_append(record.path, record.valid_bytes);
+    auto file = RecordFile::open_for_append(
+        record.path, record.valid_bytes,
+        record.read_bytes > 0 ? std::optional<std::uintmax_t>(record.read_bytes) : std::nullopt);
     for (auto& d : file.diagnostics)
         result.diagnostics.push_back(d);
     if (!file.ok())
         return result;
-    result.value = SessionRecorder(std::move(*replayed.value), std::move(*file.value), record.path,
-                                   static_cast<int>(record.actions.size()));
+    result.value =
+        SessionRecorder(std::move(*replayed.value), std::move(*file.value), record.path,
+                        static_cast<int>(record.actions.size()), record.last_line_sha256);
     // A crash between the finish line and the summary: write the summary now.
     std::error_code ec;
     if (result.value->session().finished() && (!fs::exists(summary_json_path(record.path), ec) ||
-                                               !fs::exists(summary_csv_path(record.path), ec)))
-        for (Diagnostic d : write_session_summary(result.value->session(), record.path)) {
+                                               !fs::exists(summary_csv_path(record.path), ec))) {
+        const RecordChainHead head{result.value->lines(), result.value->last_sha256_};
+        for (Diagnostic d : write_session_summary(result.value->session(), record.path, &head)) {
             d.severity = Severity::warning; // the record itself is fine
             result.diagnostics.push_back(std::move(d));
         }
+    }
     return result;
 }
 
 Outcome SessionRecorder::apply(const SessionAction& action) {
+    // Text limits at entry, so every line written is one reading accepts.
+    if (Outcome o = check_text_limits(action); !o.ok())
+        return o;
     // Apply to a copy first: the action counts only once its line is on disk.
     Session trial = session_;
     if (Outcome o = trial.apply(action); !o.ok())
         return o;
     std::string err;
-    if (!file_.append_line(record_line(trial.history().back()), err))
+    const std::string line = record_line(trial.history().back(), last_sha256_);
+    if (!file_.append_line(line, err))
         return {"record.io", "cannot write the record: " + err};
     session_ = std::move(trial);
     ++lines_;
+    last_sha256_ = sha256_hex(line);
     if (action.kind == ActionKind::finish) {
-        const Diagnostics d = write_session_summary(session_, path_);
+        const RecordChainHead head{lines_, last_sha256_};
+        const Diagnostics d = write_session_summary(session_, path_, &head);
         if (!d.empty())
             return {"record.io", d.front().message};
     }

@@ -1,7 +1,8 @@
 // fuzz_session_record: record text → parse_session_record → replay through a Session for the
 // shipped preempt-155 and preempt-ftp-195 protocols (whichever the record names, so seeds reach
 // deep into the state machine). A record line alone goes through parse_record_line and back through
-// record_line, which must round-trip.
+// record_line, which must round-trip and carry a valid "self" hash; verify_session_record_text
+// (the hash chain) runs over the same text.
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -56,8 +57,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 if (!parse_record_line(line, error2))
                     fuzz::contract_violation("record_line",
                                              "written line does not parse: " + error2);
+                if (!record_line_self_ok(line))
+                    fuzz::contract_violation("record_line", "written line fails its own \"self\"");
+                if (line.size() > kMaxRecordLineBytes && check_text_limits(*action).ok())
+                    fuzz::contract_violation("record_line",
+                                             "a line within the text limits is too long to read");
             }
         }
+        // The strict check never throws and agrees with reading on what is there.
+        const RecordVerification verified = verify_session_record_text(text, {}, "fuzz.jsonl");
+        fuzz::check_diagnostics(verified.diagnostics, "verify_session_record_text");
         Result<SessionRecord> record = parse_session_record(text, "fuzz.jsonl");
         fuzz::check_diagnostics(record.diagnostics, "parse_session_record");
         if (!record.ok())

@@ -1,10 +1,15 @@
 // `injmap session play|resume`: scripts, the record they leave, --json output and exit codes.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "injmap/protocols/session_record.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -62,7 +67,7 @@ TEST(SessionCli, PlayRecordsEveryActionAndWritesTheSummary) {
     ASSERT_EQ(lines.size(), 9u);
     EXPECT_EQ(lines[0]["action"], "start");
     EXPECT_EQ(lines[0]["protocol"], "mini-ftp");
-    EXPECT_EQ(lines[0]["format"], 1);
+    EXPECT_EQ(lines[0]["format"], 2);
     EXPECT_TRUE(fs::path(lines[0]["protocol_path"].get<std::string>()).is_absolute());
     EXPECT_EQ(lines[0]["protocol_sha256"].get<std::string>().size(), 64u);
     EXPECT_EQ(lines[1]["site"], "corrugator_left");
@@ -284,6 +289,274 @@ TEST(SessionCli, ResumeWarnsAboutACutLastLineAndRepairsIt) {
     EXPECT_EQ(record_lines(record).size(), 4u); // parses: the cut tail is gone
     r = run_injmap({"session", "resume", record.string()});
     EXPECT_TRUE(r.err.empty()) << r.err;
+}
+
+std::vector<std::string> files_in(const fs::path& dir) {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(dir))
+        names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+// Plays `script` into dir/out.jsonl and returns the record's path.
+fs::path played_record(const fs::path& dir, const std::string& script) {
+    write_text(dir / "play.txt", script);
+    const fs::path record = dir / "out.jsonl";
+    const auto r = run_injmap({"session", "play", "--protocol", protocol_file(), "--script",
+                               (dir / "play.txt").string(), "--record", record.string()});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return record;
+}
+
+// The damaged tails a record may have: a complete last line with one byte changed (no longer
+// JSON), and a last line cut short.
+std::vector<std::pair<std::string, std::string>> damaged_variants(const std::string& whole) {
+    const std::size_t last = whole.rfind('\n', whole.size() - 2) + 1;
+    std::string changed = whole;
+    changed[last] = 'X'; // "{" -> "X"
+    const std::string cut = whole.substr(0, whole.size() - 7);
+    return {{"changed", changed}, {"cut", cut}};
+}
+
+TEST(SessionCli, ResumeWithoutAScriptNeverChangesAByte) {
+    for (const auto& [name, text] :
+         damaged_variants(read_text(played_record(fresh_dir("read-only"), "inject\ninject\n")))) {
+        const fs::path dir = fresh_dir("read-only-" + name);
+        const fs::path record = dir / "r.jsonl";
+        write_text(record, text);
+        const auto before = files_in(dir);
+        for (const auto& args :
+             std::vector<std::vector<std::string>>{{"session", "resume", record.string(), "--json"},
+                                                   {"session", "resume", record.string()}}) {
+            const auto r = run_injmap(args);
+            EXPECT_EQ(r.exit_code, 0) << name << r.err;
+            EXPECT_NE(r.err.find(record.string() + ":3: warning:"), std::string::npos)
+                << name << r.err;
+            EXPECT_NE(r.err.find("[record.truncated]"), std::string::npos) << name << r.err;
+        }
+        EXPECT_EQ(read_text(record), text) << name; // byte for byte
+        EXPECT_EQ(files_in(dir), before) << name;   // and nothing written beside it
+    }
+}
+
+TEST(SessionCli, ResumeWithoutAScriptWritesNoSummary) {
+    // A finished record whose summaries are missing (killed before they were written): only
+    // appending writes them.
+    const fs::path dir = fresh_dir("no-summary");
+    const fs::path record = played_record(dir, "inject\nfinish\n");
+    fs::remove(injmap::summary_json_path(record));
+    fs::remove(injmap::summary_csv_path(record));
+    const auto before = files_in(dir);
+    const auto r = run_injmap({"session", "resume", record.string(), "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(files_in(dir), before);
+    write_text(dir / "empty.txt", "");
+    EXPECT_EQ(
+        run_injmap({"session", "resume", record.string(), "--script", (dir / "empty.txt").string()})
+            .exit_code,
+        0);
+    EXPECT_TRUE(fs::exists(injmap::summary_json_path(record)));
+}
+
+TEST(SessionCli, AppendingKeepsTheDamagedTailBesideTheRecord) {
+    for (const auto& [name, text] :
+         damaged_variants(read_text(played_record(fresh_dir("keep"), "inject\ninject\n")))) {
+        const fs::path dir = fresh_dir("keep-" + name);
+        const fs::path record = dir / "r.jsonl";
+        write_text(record, text);
+        const std::size_t intact = text.rfind('\n', text.size() - 2) + 1;
+        const std::string tail = text.substr(intact);
+        write_text(dir / "t.txt", "finish\n");
+        const auto r = run_injmap(
+            {"session", "resume", record.string(), "--script", (dir / "t.txt").string()});
+        EXPECT_EQ(r.exit_code, 0) << name << r.err;
+        EXPECT_NE(r.err.find("[record.tail-kept]"), std::string::npos) << name << r.err;
+        std::vector<fs::path> kept;
+        for (const auto& e : fs::directory_iterator(dir))
+            if (e.path().filename().string().rfind("r.jsonl.damaged-", 0) == 0)
+                kept.push_back(e.path());
+        ASSERT_EQ(kept.size(), 1u) << name;
+        // r.jsonl.damaged-YYYYmmddTHHMMSSZ
+        EXPECT_EQ(kept[0].filename().string().size(), std::string("r.jsonl.damaged-").size() + 16)
+            << kept[0];
+        EXPECT_EQ(read_text(kept[0]), tail) << name;
+        EXPECT_EQ(read_text(record).substr(0, intact), text.substr(0, intact)) << name;
+        EXPECT_EQ(record_lines(record).size(), 3u) << name; // the intact 2 + finish
+    }
+}
+
+TEST(SessionCli, ASecondWriterIsRefusedWithTheHoldersPid) {
+    const fs::path dir = fresh_dir("locked");
+    const fs::path record = played_record(dir, "inject\n");
+    const std::string before = read_text(record);
+    // This test process holds the record open for appending, as another injmap would.
+    auto held = injmap::RecordFile::open_for_append(record, before.size());
+    ASSERT_TRUE(held.ok());
+    write_text(dir / "t.txt", "inject\n");
+    const auto r =
+        run_injmap({"session", "resume", record.string(), "--script", (dir / "t.txt").string()});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("[record.locked]"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("process " + std::to_string(::getpid())), std::string::npos) << r.err;
+    EXPECT_EQ(read_text(record), before);
+    // Reading needs no lock.
+    const auto read = run_injmap({"session", "resume", record.string(), "--json"});
+    EXPECT_EQ(read.exit_code, 0) << read.err;
+}
+
+// Runs injmap under `timeout`, so a command that waits forever fails the test instead of hanging
+// it (no timing is asserted: 124 is simply not the expected exit code).
+injmap::test::CommandResult run_bounded(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {"timeout", "120", injmap::test::injmap_exe().string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return injmap::test::run(argv);
+}
+
+TEST(SessionCli, AScriptMustBeASmallRegularFile) {
+    const fs::path dir = fresh_dir("script-kinds");
+    const fs::path fifo = dir / "fifo";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    const std::string secret = "inject # SECRET-CONTENT\n";
+    std::string big;
+    while (big.size() <= 1024 * 1024)
+        big += secret;
+    write_text(dir / "big.txt", big);
+    fs::create_directories(dir / "folder");
+    for (const fs::path& script : {fifo, dir / "big.txt", dir / "folder"}) {
+        for (const auto& args : std::vector<std::vector<std::string>>{
+                 {"session", "play", "--protocol", protocol_file(), "--script", script.string(),
+                  "--record", (dir / "r.jsonl").string()},
+                 {"session", "resume", (dir / "r.jsonl").string(), "--script", script.string()}}) {
+            const auto r = run_bounded(args);
+            EXPECT_EQ(r.exit_code, 2) << script << r.err;
+            EXPECT_NE(r.err.find(script.string()), std::string::npos) << r.err;
+            EXPECT_EQ(r.err.find("SECRET"), std::string::npos) << r.err; // content never echoed
+        }
+    }
+    EXPECT_FALSE(fs::exists(dir / "r.jsonl"));
+    const auto fifo_err =
+        run_bounded({"session", "play", "--protocol", protocol_file(), "--script", fifo.string()})
+            .err;
+    EXPECT_NE(fifo_err.find("not a regular file"), std::string::npos) << fifo_err;
+
+    // Exactly 1 MiB is allowed.
+    std::string limit = "inject\n";
+    limit += std::string(1024 * 1024 - limit.size() - 1, '#') + "\n";
+    ASSERT_EQ(limit.size(), 1024u * 1024u);
+    write_text(dir / "limit.txt", limit);
+    const auto ok =
+        run_bounded({"session", "play", "--protocol", protocol_file(), "--script",
+                     (dir / "limit.txt").string(), "--record", (dir / "ok.jsonl").string()});
+    EXPECT_EQ(ok.exit_code, 0) << ok.err;
+    EXPECT_EQ(count_lines(read_text(dir / "ok.jsonl")), 2);
+}
+
+TEST(SessionCli, TooLongTextIsRefusedWhenPassed) {
+    const fs::path dir = fresh_dir("too-long");
+    write_text(dir / "s.txt", "inject\n");
+    const std::string label(injmap::kMaxLabelBytes + 1, 'l');
+    auto r = run_bounded({"session", "play", "--protocol", protocol_file(), "--script",
+                          (dir / "s.txt").string(), "--record", (dir / "r.jsonl").string(),
+                          "--label", label});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("session.too-long"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir / "r.jsonl"));
+    // The window refuses it before opening.
+    r = run_bounded({"gui", "--label", label, "--frames", "1"});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("session.too-long"), std::string::npos) << r.err;
+
+    write_text(dir / "t.txt",
+               "inject\nskip " + std::string(injmap::kMaxReasonBytes + 1, 'r') + "\ninject\n");
+    r = run_bounded({"session", "play", "--protocol", protocol_file(), "--script",
+                     (dir / "t.txt").string(), "--record", (dir / "t.jsonl").string()});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_EQ(r.err.rfind((dir / "t.txt").string() + ":2: error: ", 0), 0u) << r.err;
+    EXPECT_NE(r.err.find("[session.too-long]"), std::string::npos) << r.err;
+    EXPECT_EQ(count_lines(read_text(dir / "t.jsonl")), 2);
+}
+
+TEST(SessionCli, VerifySaysIntactOrNamesTheFirstBrokenLine) {
+    const fs::path dir = fresh_dir("verify");
+    const fs::path record = played_record(dir, kFullScript);
+    auto r = run_injmap({"session", "verify", record.string()});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, record.string() + ": intact (9 lines, format 2)\n");
+    EXPECT_TRUE(r.err.empty()) << r.err;
+
+    // Line 3 (inject 2.5) says 3.5 now: still valid JSON, still replays.
+    std::string text = read_text(record);
+    const std::size_t at = text.find("\"units\":2.5");
+    ASSERT_NE(at, std::string::npos);
+    text[at + 8] = '3';
+    write_text(record, text);
+    r = run_injmap({"session", "verify", record.string()});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_EQ(r.err.rfind(record.string() + ":3: error:", 0), 0u) << r.err;
+    EXPECT_NE(r.err.find("[record.chain-broken]"), std::string::npos) << r.err;
+    EXPECT_NE(r.out.find("NOT intact from line 3"), std::string::npos) << r.out;
+    // resume warns and still shows what is there.
+    r = run_injmap({"session", "resume", record.string(), "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find(record.string() + ":3: warning:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("[record.chain-broken]"), std::string::npos) << r.err;
+    EXPECT_EQ(nlohmann::json::parse(r.out)["units_given"], 16.5);
+    EXPECT_EQ(read_text(record), text);
+
+    // Format 1: nothing to check against.
+    write_text(dir / "old.jsonl", "{\"action\":\"start\",\"format\":1,\"protocol\":\"mini-ftp\","
+                                  "\"time\":\"2024-05-01T09:30:00Z\"}\n");
+    r = run_injmap({"session", "verify", (dir / "old.jsonl").string()});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("format 1: no chain"), std::string::npos) << r.out;
+    // Unreadable: 2.
+    EXPECT_EQ(run_injmap({"session", "verify", (dir / "missing.jsonl").string()}).exit_code, 2);
+    EXPECT_EQ(run_injmap({"session", "verify"}).exit_code, 2);
+}
+
+TEST(SessionCli, ARecordCarriesItsProtocol) {
+    const fs::path dir = fresh_dir("self-contained");
+    const fs::path protocol = dir / "p.toml";
+    const std::string protocol_text = read_text(protocol_file());
+    write_text(protocol, protocol_text);
+    write_text(dir / "s.txt", "inject\ninject\n");
+    const fs::path record = dir / "out.jsonl";
+    ASSERT_EQ(run_injmap({"session", "play", "--protocol", protocol.string(), "--script",
+                          (dir / "s.txt").string(), "--record", record.string()})
+                  .exit_code,
+              0);
+    // The protocol as used, beside the record, named by the start line's digest.
+    const fs::path copy = dir / "out.protocol.toml";
+    ASSERT_TRUE(fs::exists(copy));
+    EXPECT_EQ(read_text(copy), protocol_text);
+    EXPECT_EQ(record_lines(record)[0]["protocol_sha256"], injmap::sha256_hex(protocol_text));
+
+    // The file is edited into something else entirely: a warning, the recorded protocol is used.
+    write_text(protocol, "id = [ not a protocol\n");
+    auto r = run_injmap({"session", "resume", record.string(), "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find(record.string() + ":1: warning:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("[record.protocol-changed]"), std::string::npos) << r.err;
+    EXPECT_EQ(nlohmann::json::parse(r.out)["actions"], 3);
+
+    // ... or it vanishes: the same, and the session can go on.
+    fs::remove(protocol);
+    write_text(dir / "t.txt", "inject\nfinish\n");
+    r = run_injmap(
+        {"session", "resume", record.string(), "--script", (dir / "t.txt").string(), "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("no longer exists"), std::string::npos) << r.err;
+    EXPECT_EQ(nlohmann::json::parse(r.out)["finished"], true);
+    EXPECT_TRUE(fs::exists(dir / "out.summary.json"));
+    EXPECT_EQ(run_injmap({"session", "verify", record.string()}).exit_code, 0);
+
+    // A copy that does not match the record is not used (a warning), the file is.
+    write_text(protocol, protocol_text);
+    write_text(copy, protocol_text + "# edited\n");
+    r = run_injmap({"session", "resume", record.string(), "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("[record.protocol-copy]"), std::string::npos) << r.err;
 }
 
 TEST(SessionCli, ResumeReportsARefusedRecordedAction) {

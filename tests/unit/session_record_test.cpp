@@ -184,7 +184,7 @@ TEST(SessionRecord, LinesRoundTripForEveryAction) {
     EXPECT_EQ(start->start.label, actions[0].start.label);
     EXPECT_EQ(start->start.protocol_sha256, "ab12");
     const auto json = nlohmann::json::parse(record_line(actions[0]));
-    EXPECT_EQ(json["format"], 1);
+    EXPECT_EQ(json["format"], 2);
     EXPECT_EQ(json["protocol"], "mini");
     EXPECT_EQ(json["time"], "2024-05-01T09:30:00Z");
     const auto add = nlohmann::json::parse(record_line(actions[4]));
@@ -211,7 +211,7 @@ TEST(SessionRecord, MalformedLinesAreRejected) {
              "{\"action\":\"add\",\"site\":\"ftp-1\",\"muscle\":\"m\",\"side\":\"left\",\"units\":"
              "5,"
              "\"position_mm\":[1,2,1e300],\"time\":\"2024-05-01T09:30:00Z\"}",
-             "{\"action\":\"start\",\"format\":2,\"protocol\":\"p\",\"time\":\"2024-05-01T09:30:"
+             "{\"action\":\"start\",\"format\":3,\"protocol\":\"p\",\"time\":\"2024-05-01T09:30:"
              "00Z\"}",
              "{\"action\":\"start\",\"format\":1,\"protocol\":\"\",\"time\":\"2024-05-01T09:30:"
              "00Z\"}",
@@ -281,7 +281,7 @@ TEST(SessionRecord, StartLineCarriesTheProtocolAndFormat) {
     const std::string first = read_text(path).substr(0, read_text(path).find('\n'));
     const auto j = nlohmann::json::parse(first);
     EXPECT_EQ(j["action"], "start");
-    EXPECT_EQ(j["format"], 1);
+    EXPECT_EQ(j["format"], 2);
     EXPECT_EQ(j["protocol"], "mini");
     EXPECT_EQ(j["time"], "2024-05-01T09:30:00Z");
 }
@@ -516,6 +516,337 @@ TEST(SessionRecord, AChangedProtocolFileIsAWarning) {
     auto changed = replay_session_record(*record.value, protocol);
     EXPECT_TRUE(changed.ok());
     EXPECT_TRUE(has_rule(changed.diagnostics, "record.protocol-changed", 1));
+}
+
+TEST(SessionRecord, OneWriterAtATime) {
+    const fs::path dir = fresh_dir("locked");
+    const fs::path path = dir / "l.jsonl";
+    auto first = SessionRecorder::create(path, mini_protocol(), {}, ticking_clock());
+    ASSERT_TRUE(first.ok());
+    ASSERT_TRUE(first.value->inject().ok());
+    const std::string before = read_text(path);
+
+    // A second writer, even in this process (flock locks belong to each open file).
+    auto second = RecordFile::open_for_append(path, before.size());
+    EXPECT_FALSE(second.ok());
+    ASSERT_TRUE(has_rule(second.diagnostics, "record.locked"));
+    EXPECT_EQ(second.diagnostics.front().severity, Severity::error);
+    EXPECT_NE(second.diagnostics.front().message.find("process " + std::to_string(::getpid())),
+              std::string::npos)
+        << second.diagnostics.front().message;
+    EXPECT_EQ(record_lock_holder(path), static_cast<long>(::getpid()));
+
+    // Resuming a damaged copy of it is refused before anything is cut.
+    write_text(path, before + "{\"act");
+    auto record = read_session_record(path);
+    ASSERT_TRUE(record.ok());
+    auto resumed = SessionRecorder::resume(*record.value, mini_protocol(), ticking_clock());
+    EXPECT_FALSE(resumed.ok());
+    EXPECT_TRUE(has_rule(resumed.diagnostics, "record.locked"));
+    EXPECT_EQ(read_text(path), before + "{\"act");
+
+    // Once the first writer is gone, the record can be continued.
+    first.value.reset();
+    EXPECT_FALSE(record_lock_holder(path).has_value());
+    auto again = SessionRecorder::resume(*record.value, mini_protocol(), ticking_clock());
+    ASSERT_TRUE(again.ok());
+    EXPECT_TRUE(again.value->inject().ok());
+}
+
+TEST(SessionRecord, TextLimitsAreKeptAtEntry) {
+    Session s(mini_protocol(), ticking_clock());
+    SessionStart long_label;
+    long_label.label = std::string(kMaxLabelBytes + 1, 'x');
+    EXPECT_EQ(s.start(long_label).code, "session.too-long");
+    EXPECT_FALSE(s.started());
+    SessionStart longest;
+    longest.label = std::string(kMaxLabelBytes, 'x');
+    ASSERT_TRUE(s.start(longest).ok());
+    EXPECT_EQ(s.skip(std::string(kMaxReasonBytes + 1, 'r')).code, "session.too-long");
+    EXPECT_TRUE(s.skip(std::string(kMaxReasonBytes, 'r')).ok());
+    EXPECT_EQ(s.add(std::string(kMaxIdBytes + 1, 'm'), Side::left, 1.0).code, "session.too-long");
+
+    // The recorder refuses before anything is written.
+    const fs::path dir = fresh_dir("limits");
+    auto refused =
+        SessionRecorder::create(dir / "x.jsonl", mini_protocol(), long_label, ticking_clock());
+    EXPECT_FALSE(refused.ok());
+    EXPECT_TRUE(has_rule(refused.diagnostics, "session.too-long"));
+    EXPECT_FALSE(fs::exists(dir / "x.jsonl"));
+    auto r = SessionRecorder::create(dir / "y.jsonl", mini_protocol(), {}, ticking_clock());
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r.value->skip(std::string(kMaxReasonBytes + 1, 'r')).code, "session.too-long");
+    SessionAction add;
+    add.kind = ActionKind::add;
+    add.muscle = std::string(kMaxIdBytes + 1, 'm');
+    add.side = Side::left;
+    EXPECT_EQ(r.value->apply(add).code, "session.too-long");
+    EXPECT_EQ(count_lines(read_text(dir / "y.jsonl")), 1);
+}
+
+TEST(SessionRecord, TheLongestLinesInjmapCanWriteReadBack) {
+    // Every text field at its limit, in the character JSON escapes longest ("\u0001").
+    const char c = '\x01';
+    SessionAction start;
+    start.kind = ActionKind::start;
+    start.time = kT0;
+    start.start.protocol_id = std::string(kMaxIdBytes, c);
+    start.start.protocol_path = std::string(kMaxProtocolPathBytes, c);
+    start.start.protocol_sha256 = std::string(kMaxDigestBytes, c);
+    start.start.model = std::string(kMaxIdBytes, c);
+    start.start.label = std::string(kMaxLabelBytes, c);
+    SessionAction skip;
+    skip.kind = ActionKind::skip;
+    skip.time = kT0;
+    skip.site = std::string(kMaxIdBytes, c);
+    skip.reason = std::string(kMaxReasonBytes, c);
+    SessionAction add;
+    add.kind = ActionKind::add;
+    add.time = kT0;
+    add.site = std::string(kMaxIdBytes, c);
+    add.muscle = std::string(kMaxIdBytes, c);
+    add.units = -1.2345678901234567e-300;
+    add.position_mm = glm::vec3(-999999.99f, -999999.99f, -999999.99f);
+    std::string text, prev;
+    for (const SessionAction* a : {&start, &skip, &add}) {
+        EXPECT_TRUE(check_text_limits(*a).ok());
+        const std::string line = record_line(*a, prev); // chained, as the recorder writes them
+        EXPECT_LE(line.size(), kMaxWrittenLineBytes) << to_string(a->kind);
+        text += line + "\n";
+        prev = sha256_hex(line);
+    }
+    auto record = parse_session_record(text, "longest.jsonl");
+    ASSERT_TRUE(record.ok());
+    EXPECT_TRUE(record.diagnostics.empty());
+    EXPECT_EQ(record.value->actions.size(), 3u);
+    EXPECT_EQ(record.value->actions[0].start.label, start.start.label);
+    EXPECT_EQ(record.value->actions[1].reason, skip.reason);
+}
+
+TEST(SessionRecord, ReadingDoesNotApplyTheEntryLimits) {
+    // A record written by hand (or by another tool) with longer text still reads and replays.
+    const std::string label(kMaxLabelBytes * 3, 'l');
+    const std::string reason(kMaxReasonBytes * 3, 'r');
+    const std::string text =
+        "{\"action\":\"start\",\"format\":1,\"protocol\":\"mini\",\"label\":\"" + label +
+        "\",\"time\":\"2024-05-01T09:30:00Z\"}\n"
+        "{\"action\":\"skip\",\"site\":\"corrugator_left\",\"reason\":\"" +
+        reason + "\",\"time\":\"2024-05-01T09:30:01Z\"}\n";
+    auto record = parse_session_record(text, "long.jsonl");
+    ASSERT_TRUE(record.ok());
+    auto replayed = replay_session_record(*record.value, mini_protocol());
+    ASSERT_TRUE(replayed.ok());
+    EXPECT_EQ(replayed.value->start_info().label, label);
+    EXPECT_EQ(replayed.value->sites()[0].reason, reason);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tamper evidence (format 2): the hash chain.
+
+std::vector<std::string> split_lines(const std::string& text) {
+    std::vector<std::string> lines;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const std::size_t nl = text.find('\n', pos);
+        lines.push_back(text.substr(pos, nl - pos));
+        pos = nl + 1;
+    }
+    return lines;
+}
+
+std::string join_lines(const std::vector<std::string>& lines) {
+    std::string text;
+    for (const auto& l : lines)
+        text += l + "\n";
+    return text;
+}
+
+int first_line(const RecordVerification& v) {
+    return v.diagnostics.empty() ? -1 : v.diagnostics.front().where.line;
+}
+
+TEST(SessionRecordChain, EveryLineCarriesTheChain) {
+    const fs::path dir = fresh_dir("chain");
+    const fs::path path = write_full_record(dir);
+    const auto lines = split_lines(read_text(path));
+    ASSERT_EQ(lines.size(), 11u);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const auto j = nlohmann::json::parse(lines[i]);
+        EXPECT_TRUE(record_line_self_ok(lines[i])) << i;
+        EXPECT_EQ(j["self"].get<std::string>().size(), 64u);
+        if (i == 0)
+            EXPECT_FALSE(j.contains("prev"));
+        else
+            EXPECT_EQ(j["prev"], sha256_hex(lines[i - 1])) << i;
+    }
+    // "self" is the hash of the line without it.
+    const std::string& last = lines.back();
+    const std::size_t at = last.rfind(",\"self\":\"");
+    EXPECT_EQ(last.substr(at + 9, 64), sha256_hex(last.substr(0, at) + "}"));
+    // The summary names the chain's head.
+    const auto summary = nlohmann::json::parse(read_text(summary_json_path(path)));
+    EXPECT_EQ(summary["record_lines"], 11);
+    EXPECT_EQ(summary["record_last_line_sha256"], sha256_hex(last));
+
+    const RecordVerification v = verify_session_record(path);
+    EXPECT_TRUE(v.intact());
+    EXPECT_TRUE(v.diagnostics.empty());
+    EXPECT_EQ(v.format, 2);
+    EXPECT_EQ(v.lines, 11);
+    auto record = read_session_record(path);
+    ASSERT_TRUE(record.ok());
+    EXPECT_TRUE(record.diagnostics.empty());
+    EXPECT_EQ(record.value->last_line_sha256, sha256_hex(last));
+}
+
+TEST(SessionRecordChain, EverySingleByteChangeIsDetected) {
+    const fs::path dir = fresh_dir("bytes");
+    const fs::path path = write_full_record(dir);
+    const std::string text = read_text(path);
+    const std::string summary = read_text(summary_json_path(path));
+    ASSERT_TRUE(verify_session_record_text(text, summary, "r").intact());
+    int line = 1;
+    for (std::size_t k = 0; k < text.size(); ++k) {
+        for (const unsigned char flip : {0x01, 0x40, 0x0a ^ static_cast<unsigned char>(text[k])}) {
+            std::string changed = text;
+            changed[k] = static_cast<char>(static_cast<unsigned char>(text[k]) ^ flip);
+            if (changed[k] == text[k])
+                continue;
+            const RecordVerification v = verify_session_record_text(changed, summary, "r");
+            EXPECT_FALSE(v.intact()) << "byte " << k;
+            // The line holding the changed byte (or ended by it) is the first one named.
+            EXPECT_EQ(first_line(v), line) << "byte " << k << " flip " << int(flip);
+        }
+        if (text[k] == '\n')
+            ++line;
+    }
+}
+
+TEST(SessionRecordChain, EveryRemovedLineIsDetected) {
+    const fs::path dir = fresh_dir("removed");
+    const fs::path path = write_full_record(dir);
+    const auto lines = split_lines(read_text(path));
+    const std::string summary = read_text(summary_json_path(path));
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        auto fewer = lines;
+        fewer.erase(fewer.begin() + static_cast<std::ptrdiff_t>(i));
+        const RecordVerification v = verify_session_record_text(join_lines(fewer), summary, "r");
+        EXPECT_FALSE(v.intact()) << "line " << i + 1;
+        // The line now at that place is the first not to follow (the last: the summary's end).
+        EXPECT_EQ(first_line(v), static_cast<int>(i) + 1) << "line " << i + 1;
+    }
+}
+
+TEST(SessionRecordChain, InsertedAndReorderedLinesAreDetected) {
+    const fs::path dir = fresh_dir("reordered");
+    const fs::path path = write_full_record(dir);
+    const auto lines = split_lines(read_text(path));
+    const std::string summary = read_text(summary_json_path(path));
+    auto swapped = lines;
+    std::swap(swapped[2], swapped[3]);
+    EXPECT_EQ(first_line(verify_session_record_text(join_lines(swapped), summary, "r")), 3);
+    auto doubled = lines;
+    doubled.insert(doubled.begin() + 5, lines[4]); // line 5 twice
+    EXPECT_EQ(first_line(verify_session_record_text(join_lines(doubled), summary, "r")), 6);
+    auto by_hand = lines;
+    by_hand.insert(by_hand.begin() + 3, "{\"action\":\"back\",\"site\":\"procerus\",\"time\":"
+                                        "\"2024-05-01T09:30:02Z\"}");
+    const auto v = verify_session_record_text(join_lines(by_hand), summary, "r");
+    EXPECT_EQ(first_line(v), 4);
+    EXPECT_EQ(v.diagnostics.front().rule, "record.chain-broken");
+}
+
+TEST(SessionRecordChain, RemovingTheEndOfAnUnfinishedRecordLooksLikeACrash) {
+    // Documented limit: without a summary naming the end, a record cut after a line is what a
+    // crash after that line leaves; the chain of what remains is intact.
+    const fs::path dir = fresh_dir("unfinished");
+    auto lines = split_lines(read_text(write_full_record(dir, false)));
+    lines.pop_back();
+    EXPECT_TRUE(verify_session_record_text(join_lines(lines), {}, "r").intact());
+}
+
+TEST(SessionRecordChain, ReadingWarnsOnABrokenChainAndStillShowsEverything) {
+    const fs::path dir = fresh_dir("warns");
+    const fs::path path = write_full_record(dir, false);
+    auto lines = split_lines(read_text(path));
+    const std::size_t at = lines[2].find("\"units\":2.5");
+    ASSERT_NE(at, std::string::npos) << lines[2];
+    lines[2].replace(at, 11, "\"units\":1.5"); // still valid, a different dose
+    write_text(path, join_lines(lines));
+    auto record = read_session_record(path);
+    ASSERT_TRUE(record.ok());
+    ASSERT_EQ(record.diagnostics.size(), 1u);
+    EXPECT_EQ(record.diagnostics.front().rule, "record.chain-broken");
+    EXPECT_EQ(record.diagnostics.front().severity, Severity::warning);
+    EXPECT_EQ(record.diagnostics.front().where.line, 3);
+    EXPECT_EQ(record.value->chain_broken_line, 3);
+    EXPECT_EQ(record.value->actions.size(), 10u);
+    auto replayed = replay_session_record(*record.value, mini_protocol());
+    ASSERT_TRUE(replayed.ok());
+    EXPECT_EQ(replayed.value->sites()[1].units_given, 1.5);
+    const RecordVerification v = verify_session_record(path);
+    EXPECT_FALSE(v.intact());
+    EXPECT_TRUE(has_rule(v.diagnostics, "record.chain-broken", 3));
+    EXPECT_EQ(v.diagnostics.front().severity, Severity::error);
+}
+
+TEST(SessionRecordChain, ResumingContinuesTheChain) {
+    const fs::path dir = fresh_dir("continues");
+    const fs::path path = write_full_record(dir, false);
+    write_text(path, read_text(path) + "{\"action\":\"fin"); // killed mid-line
+    auto record = read_session_record(path);
+    ASSERT_TRUE(record.ok());
+    auto r = SessionRecorder::resume(*record.value, mini_protocol(), ticking_clock());
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r.value->last_line_sha256(), record.value->last_line_sha256);
+    ASSERT_TRUE(r.value->finish().ok());
+    const RecordVerification v = verify_session_record(path);
+    EXPECT_TRUE(v.intact()) << (v.diagnostics.empty() ? "" : v.diagnostics.front().message);
+    EXPECT_EQ(v.lines, 11);
+}
+
+TEST(SessionRecordChain, Format1RecordsStillReadWithoutAChain) {
+    const std::string text =
+        "{\"action\":\"start\",\"format\":1,\"protocol\":\"mini\",\"time\":\"2024-05-01T09:30:"
+        "00Z\"}\n"
+        "{\"action\":\"inject\",\"site\":\"corrugator_left\",\"units\":5,\"time\":"
+        "\"2024-05-01T09:30:01Z\"}\n";
+    auto record = parse_session_record(text, "old.jsonl");
+    ASSERT_TRUE(record.ok());
+    EXPECT_TRUE(record.diagnostics.empty());
+    EXPECT_EQ(record.value->format, 1);
+    ASSERT_TRUE(replay_session_record(*record.value, mini_protocol()).ok());
+    const RecordVerification v = verify_session_record_text(text, {}, "old.jsonl");
+    EXPECT_EQ(v.format, 1);
+    EXPECT_TRUE(v.diagnostics.empty());
+    EXPECT_FALSE(v.intact()); // nothing to vouch for
+}
+
+TEST(SessionRecord, CreateCopiesTheProtocolBesideTheRecord) {
+    const fs::path dir = fresh_dir("protocol-copy");
+    write_text(dir / "mini.toml", "# the protocol as it was\n");
+    Protocol p = *mini_protocol();
+    p.path = dir / "mini.toml";
+    SessionStart start;
+    start.protocol_path = p.path.string();
+    const fs::path path = dir / "c.jsonl";
+    auto r =
+        SessionRecorder::create(path, std::make_shared<const Protocol>(p), start, ticking_clock());
+    ASSERT_TRUE(r.ok());
+    EXPECT_TRUE(r.diagnostics.empty());
+    EXPECT_EQ(record_protocol_copy_path(path), dir / "c.protocol.toml");
+    EXPECT_EQ(read_text(dir / "c.protocol.toml"), "# the protocol as it was\n");
+    EXPECT_EQ(r.value->session().start_info().protocol_sha256,
+              sha256_hex("# the protocol as it was\n"));
+    auto record = read_session_record(path);
+    ASSERT_TRUE(record.ok());
+    Diagnostics notes;
+    EXPECT_EQ(recorded_protocol(*record.value, notes), dir / "c.protocol.toml");
+    EXPECT_TRUE(notes.empty());
+    write_text(dir / "mini.toml", "# edited since\n");
+    EXPECT_EQ(recorded_protocol(*record.value, notes), dir / "c.protocol.toml");
+    EXPECT_TRUE(has_rule(notes, "record.protocol-changed", 1));
+    EXPECT_EQ(notes.front().severity, Severity::warning);
 }
 
 TEST(SessionRecord, ResumeContinuesTheSameFile) {

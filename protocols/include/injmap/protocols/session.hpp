@@ -39,7 +39,12 @@
 //   session.over-total, session.over-site-count, session.reason-required, session.nothing-to-undo,
 //   session.ftp-not-allowed, session.ftp-muscle, session.ftp-max-sites, session.ftp-max-units,
 //   session.ftp-muscle-sites, session.no-next, session.no-previous, session.record-mismatch,
-//   session.bad-position.
+//   session.bad-position, session.too-long.
+//
+// Text limits (bytes of UTF-8; kMax*Bytes below): checked at entry — start, skip and add, and
+// SessionRecorder's actions — and refused with session.too-long, so no line injmap writes is too
+// long to read back. apply() alone (replaying a record) does not check them: limits are kept when
+// text is typed or passed, never when a record is read.
 //
 // Time comes from the SessionClock given to the constructor (tests pass a fixed clock), truncated
 // to whole seconds so a replay from the record (ISO 8601, seconds) gives back identical state.
@@ -63,6 +68,20 @@ namespace injmap {
 
 using SessionTime = std::chrono::system_clock::time_point;
 using SessionClock = std::function<SessionTime()>;
+
+// Maximum lengths (bytes) of what a session records; longer text is refused at entry
+// (session.too-long). label and reason are free text; ids are the protocol's, the model's, a
+// muscle's and a site's; the protocol path is the file's absolute path; the digest is hex SHA-256.
+inline constexpr std::size_t kMaxLabelBytes = 200;
+inline constexpr std::size_t kMaxReasonBytes = 1000;
+inline constexpr std::size_t kMaxIdBytes = 128;
+inline constexpr std::size_t kMaxProtocolPathBytes = 4096;
+inline constexpr std::size_t kMaxDigestBytes = 64;
+
+struct Outcome;
+struct SessionAction;
+// The text limits above for one action: done, or session.too-long naming the field and its limit.
+[[nodiscard]] Outcome check_text_limits(const SessionAction& action);
 
 // Stored states are pending, injected, skipped and not_given; `current` is what status() reports
 // for the pending site under the cursor.

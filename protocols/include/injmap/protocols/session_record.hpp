@@ -8,13 +8,18 @@
 // - A line counts only when it ends with a newline. On reading, the last line is ignored with the
 //   warning record.truncated when it has no newline or is not valid JSON (the line in flight); any
 //   other unreadable line is the error record.corrupt-line with its line number.
-// - Resuming cuts such a damaged tail off before appending, so new lines never join old garbage.
+// - Reading never writes: read_session_record, replay_session_record and the summaries functions
+//   never change the record. Only appending (RecordFile::open_for_append, i.e.
+//   SessionRecorder::resume) cuts a damaged tail off, after copying it to
+//   <record>.damaged-<YYYYmmddTHHMMSSZ> beside the record (fsync'ed, never overwriting; warning
+//   record.tail-kept), so new lines never join old garbage and no byte is lost.
 // - Reading replays the lines through the Session state machine; an action it refuses is the error
 //   record.bad-action with the line number.
 //
 // Rule ids (stable): record.io, record.too-large, record.empty, record.truncated (warning),
 // record.corrupt-line, record.format, record.bad-action, record.protocol-mismatch,
-// record.protocol-changed (warning), record.exists.
+// record.protocol-changed (warning), record.exists, record.tail-kept (warning), record.locked,
+// record.chain-broken (warning when reading, error in verify), record.protocol-copy (warning).
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -27,9 +32,19 @@
 
 namespace injmap {
 
-inline constexpr int kSessionRecordFormat = 1;
+// Format 2 adds the hash chain ("prev", "self"); format 1 records (no chain) are still read.
+inline constexpr int kSessionRecordFormat = 2;
 // Lines longer than this are never written by injmap; a longer one is corrupt (or the cut tail).
 inline constexpr std::size_t kMaxRecordLineBytes = 64 * 1024;
+// An upper bound on any line injmap writes: every text field at its entry limit (session.hpp),
+// each byte escaped to the longest JSON form ("\u0001": 6 bytes), plus 1 KiB for the keys, the
+// time, the numbers and the hashes. Reading accepts every line injmap can write.
+inline constexpr std::size_t kMaxWrittenLineBytes =
+    6 * (3 * kMaxIdBytes + kMaxProtocolPathBytes + kMaxDigestBytes + kMaxLabelBytes +
+         kMaxReasonBytes) +
+    1024;
+static_assert(kMaxWrittenLineBytes < kMaxRecordLineBytes,
+              "a line injmap writes must never be one it refuses to read");
 // Records are a few kilobytes; anything above this is not a record and is not read.
 inline constexpr std::uintmax_t kMaxRecordBytes = 64ull * 1024 * 1024;
 
@@ -39,7 +54,15 @@ inline constexpr std::uintmax_t kMaxRecordBytes = 64ull * 1024 * 1024;
 
 // One action as one record line (no newline), and back. parse_record_line returns nullopt and sets
 // `error` for anything that is not a well-formed action object.
-[[nodiscard]] std::string record_line(const SessionAction& action);
+//
+// Tamper evidence (format 2): every line ends with "self", the SHA-256 (hex) of the line's own
+// bytes as they would be without it — everything before `,"self":"` followed by `}` — and every
+// line but the start carries "prev", the SHA-256 of the previous line's bytes (the whole line,
+// without its newline). `prev_sha256` empty: no "prev" (the start line).
+[[nodiscard]] std::string record_line(const SessionAction& action,
+                                      std::string_view prev_sha256 = {});
+// The "self" check of one format-2 line: true when it ends with a "self" matching its bytes.
+[[nodiscard]] bool record_line_self_ok(std::string_view line);
 [[nodiscard]] std::optional<SessionAction> parse_record_line(std::string_view line,
                                                              std::string& error);
 
@@ -49,7 +72,11 @@ struct SessionRecord {
     std::vector<SessionAction> actions; // the first is `start`
     std::vector<int> lines;             // 1-based line of each action
     std::uintmax_t valid_bytes = 0;     // length of the intact part (without a cut last line)
+    std::uintmax_t read_bytes = 0;      // length of everything read, damaged tail included
     bool truncated = false;             // a cut last line was ignored
+    int format = 0;                     // the start line's format (1: no hash chain)
+    std::string last_line_sha256;       // SHA-256 of the last intact line (the chain's head)
+    int chain_broken_line = 0;          // format 2: the first line breaking the chain, or 0
 
     [[nodiscard]] const SessionStart* start() const {
         return actions.empty() || actions.front().kind != ActionKind::start
@@ -59,7 +86,9 @@ struct SessionRecord {
 };
 
 // Parses a record (no replay). Errors: record.io, record.too-large, record.empty (no intact line),
-// record.corrupt-line, record.format (first line not a start of format 1).
+// record.corrupt-line, record.format (first line not a start of format 1 or 2). In format 2 the
+// first line breaking the hash chain is the warning record.chain-broken with its line: the record
+// is still read (see verify_session_record for the strict check).
 [[nodiscard]] Result<SessionRecord> read_session_record(const std::filesystem::path& path);
 [[nodiscard]] Result<SessionRecord> parse_session_record(std::string_view text,
                                                          const std::string& display_path);
@@ -69,6 +98,25 @@ struct SessionRecord {
 [[nodiscard]] Result<Session> replay_session_record(const SessionRecord& record,
                                                     std::shared_ptr<const Protocol> protocol,
                                                     SessionClock clock = {});
+
+// The strict check behind `injmap session verify`: every byte of the record accounted for.
+// Format 2: intact when every line parses, every "self" matches its line, every "prev" its
+// previous line, no last line is cut, and — when the summary next to the record exists and names
+// the chain's head — the record ends with that line. Otherwise `diagnostics` holds the first
+// problem as an error with its line: record.chain-broken (altered, removed, inserted or
+// reordered lines), record.corrupt-line, record.truncated, record.format, record.empty.
+// Format 1 (no chain) is checked for readability only. record.io / record.too-large: unreadable.
+struct RecordVerification {
+    int format = 0; // 0 when not even the start line could be read
+    int lines = 0;  // intact lines read
+    Diagnostics diagnostics;
+    [[nodiscard]] bool intact() const { return format >= 2 && diagnostics.empty(); }
+};
+[[nodiscard]] RecordVerification verify_session_record(const std::filesystem::path& path);
+// The same over bytes in memory; `summary_json` is the summary's text, empty when there is none.
+[[nodiscard]] RecordVerification verify_session_record_text(std::string_view text,
+                                                            std::string_view summary_json,
+                                                            const std::string& display_path);
 
 // <user_data_dir()>/sessions/<YYYYmmdd-HHMMSS>-<protocol>.jsonl, the time in UTC.
 [[nodiscard]] std::filesystem::path default_sessions_dir();
@@ -83,13 +131,40 @@ struct SessionRecord {
 // file name without .jsonl). CSV columns: site,muscle,side,units_given,status,time,reason.
 [[nodiscard]] std::filesystem::path summary_json_path(const std::filesystem::path& record_path);
 [[nodiscard]] std::filesystem::path summary_csv_path(const std::filesystem::path& record_path);
-[[nodiscard]] std::string session_summary_json(const Session& session);
+// The chain's head, written into the summary ("record_lines", "record_last_line_sha256") so that
+// removing lines from the end of a finished record is noticed by verify.
+struct RecordChainHead {
+    int lines = 0;
+    std::string last_line_sha256;
+};
+[[nodiscard]] std::string session_summary_json(const Session& session,
+                                               const RecordChainHead* head = nullptr);
 [[nodiscard]] std::string session_summary_csv(const Session& session);
 // Writes both (each to a temporary file, fsync'ed, then renamed). Errors: record.io.
 [[nodiscard]] Diagnostics write_session_summary(const Session& session,
-                                                const std::filesystem::path& record_path);
+                                                const std::filesystem::path& record_path,
+                                                const RecordChainHead* head = nullptr);
 
-// An open record file: an append-only POSIX descriptor, closed on destruction.
+// Self-contained records: SessionRecorder::create copies the protocol file as used to
+// <name>.protocol.toml beside the record (0600, fsync'ed, before the start line) and sets the start
+// line's protocol_sha256 to the copy's digest; a protocol file that cannot be copied is the warning
+// record.protocol-copy (the record then depends on the file, as format 1 records do).
+[[nodiscard]] std::filesystem::path
+record_protocol_copy_path(const std::filesystem::path& record_path);
+// The copy to replay `record` with: its path when it exists and matches the start line's
+// protocol_sha256, else nullopt (a copy that does not match is the warning record.protocol-copy).
+// When the copy is used, a protocol file that changed or vanished since is the warning
+// record.protocol-changed — never an error.
+[[nodiscard]] std::optional<std::filesystem::path> recorded_protocol(const SessionRecord& record,
+                                                                     Diagnostics& diagnostics);
+
+// The pid holding the record's append lock (from /proc/locks on Linux); nullopt when none is
+// found (not locked, another OS, or the holder not visible from here).
+[[nodiscard]] std::optional<long> record_lock_holder(const std::filesystem::path& path);
+
+// An open record file: an append-only POSIX descriptor, closed on destruction. While open it holds
+// an exclusive flock (LOCK_EX) on the file: one writer at a time. A second RecordFile on the same
+// file — in another process or this one — fails with record.locked naming the holder's pid.
 class RecordFile {
 public:
     RecordFile() = default;
@@ -101,9 +176,15 @@ public:
 
     // A new file (never overwrites: record.exists), its folder created and fsync'ed.
     static Result<RecordFile> create(const std::filesystem::path& path);
-    // An existing file, cut to `valid_bytes` (dropping a damaged tail) and fsync'ed.
+    // An existing file, cut to `valid_bytes` and fsync'ed. A damaged tail beyond `valid_bytes` is
+    // first copied to <path>.damaged-<YYYYmmddTHHMMSSZ> (-2, -3... if that exists), fsync'ed with
+    // its folder, and reported as the warning record.tail-kept naming that file; nothing is cut
+    // when the copy fails (record.io).
+    // With `read_bytes` (the size the file had when it was read), a file of another size once
+    // locked is record.io: it changed since (e.g. another writer appended) and is not cut.
     static Result<RecordFile> open_for_append(const std::filesystem::path& path,
-                                              std::uintmax_t valid_bytes);
+                                              std::uintmax_t valid_bytes,
+                                              std::optional<std::uintmax_t> read_bytes = {});
 
     // Writes line + '\n' and fsyncs; false (with errno text in `error`) when that failed.
     bool append_line(std::string_view line, std::string& error);
@@ -138,6 +219,7 @@ public:
                                           std::shared_ptr<const Protocol> protocol,
                                           SessionStart start, SessionClock clock = {});
     // Replays `record` and continues appending to its file (see RecordFile::open_for_append).
+    // Only for appending: to look at a record, use replay_session_record, which writes nothing.
     // A finished record whose summary files are missing (a crash right after the finish line) gets
     // them written (a failure there is a record.io warning).
     static Result<SessionRecorder> resume(const SessionRecord& record,
@@ -162,17 +244,21 @@ public:
     [[nodiscard]] const Session& session() const { return session_; }
     [[nodiscard]] const std::filesystem::path& path() const { return path_; }
     [[nodiscard]] int lines() const { return lines_; } // lines in the file, including earlier ones
+    // SHA-256 of the last line in the file (the next line's "prev").
+    [[nodiscard]] const std::string& last_line_sha256() const { return last_sha256_; }
     RecordFile& file() { return file_; }
 
 private:
-    SessionRecorder(Session session, RecordFile file, std::filesystem::path path, int lines)
+    SessionRecorder(Session session, RecordFile file, std::filesystem::path path, int lines,
+                    std::string last_sha256)
         : session_(std::move(session)), file_(std::move(file)), path_(std::move(path)),
-          lines_(lines) {}
+          lines_(lines), last_sha256_(std::move(last_sha256)) {}
 
     Session session_;
     RecordFile file_;
     std::filesystem::path path_;
     int lines_ = 0;
+    std::string last_sha256_; // of the last line in the file: the next line's "prev"
 };
 
 } // namespace injmap

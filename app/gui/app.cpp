@@ -728,11 +728,6 @@ void App::handle_viewport_input() {
             dragging_ = false;
         }
     }
-    // The Avoid layer names the structure under the mouse.
-    if (over_view && layers.avoid && drag_button_ < 0)
-        if (const auto hover = pick(mouse); hover && hover->avoid)
-            ImGui::SetTooltip("%s (%s)", hover->avoid->display_name.c_str(),
-                              to_string(hover->avoid->side));
     if (drag_button_ >= 0) {
         const int b = drag_button_;
         if (ImGui::IsMouseDown(b)) {
@@ -760,17 +755,6 @@ void App::handle_viewport_input() {
             dragging_ = false;
             request_frames(1);
         }
-    }
-    // The region's name on hover, while regions are shown (the ray only: no muscle lookup).
-    if (over_view && drag_button_ < 0 && queries_ && model_ && last_scene_ &&
-        last_scene_->layers.regions && !last_scene_->regions.empty()) {
-        const glm::vec2 local = (mouse - glm::vec2(viewport_.x, viewport_.y)) * framebuffer_scale();
-        const glm::ivec2 size = viewport_pixels();
-        const render::Ray ray = render::pixel_ray(camera_, size.x, size.y, local);
-        if (const auto surface = queries_->skin().ray_cast(ray.origin, ray.direction))
-            if (const SkinRegion* r =
-                    render::region_under(*last_scene_, *model_, surface->triangle, surface->point))
-                ImGui::SetTooltip("%s", r->display_name.c_str());
     }
     if (over_view && io.MouseWheel != 0.0f)
         set_camera(render::zoom(camera_, io.MouseWheel));

@@ -48,10 +48,26 @@ std::string bone_hover_name(const Bone& bone) {
     return name;
 }
 
+std::string avoid_hover_name(const AvoidStructure& structure) {
+    std::string name = structure.display_name;
+    if (structure.side == Side::left)
+        name += " (left)";
+    else if (structure.side == Side::right)
+        name += " (right)";
+    return name + ": keep the needle clear";
+}
+
 std::string hover_text(const render::PickResult& pick) {
-    // Nearest first: what the pixel shows. Add regions and structures to avoid here.
+    // Nearest first: what the pixel shows. Structures to avoid are drawn over everything.
+    if (pick.avoid)
+        return avoid_hover_name(*pick.avoid);
     if (pick.bone && pick.bone_in_front)
         return bone_hover_name(*pick.bone);
+    // On the skin, the injection region there and the muscle under it.
+    if (pick.region && pick.muscle)
+        return pick.region->display_name + " \u00b7 " + muscle_hover_name(*pick.muscle);
+    if (pick.region)
+        return pick.region->display_name;
     if (pick.muscle)
         return muscle_hover_name(*pick.muscle);
     return {};

@@ -12,9 +12,12 @@ namespace injmap::gui {
 [[nodiscard]] std::string muscle_hover_name(const Muscle& muscle);
 // "C7 vertebra", "Left clavicle", "Cranium".
 [[nodiscard]] std::string bone_hover_name(const Bone& bone);
+// "Greater occipital nerve (left): keep the needle clear".
+[[nodiscard]] std::string avoid_hover_name(const AvoidStructure& structure);
 
-// The nearest shown structure under the pixel, by name; "" when there is nothing to name. One line
-// per kind of structure (bones, muscles; regions and structures to avoid go in the same list).
+// The nearest shown structure under the pixel, by name; "" when there is nothing to name. In order:
+// a structure to avoid (drawn over everything), a bone in front, then on the skin the injection
+// region and the muscle under it ("Forehead · Frontalis (left)"), or the muscle alone.
 [[nodiscard]] std::string hover_text(const render::PickResult& pick);
 
 } // namespace injmap::gui

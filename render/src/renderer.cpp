@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <cstdio>
 #include <limits>
 #include <map>
 #include <optional>
@@ -311,9 +312,31 @@ struct Prepared::Data {
 };
 
 struct Renderer::Impl {
-    gl::Program avoid_program;
-    gl::Program skin_program, xray_skin_program, muscle_program, bone_program, depth_program,
-        background_program, antialias_program, overlay_program, region_id_program;
+    // Made on first use (each linked program costs llvmpipe about a megabyte of JIT code): the
+    // layers and the pixel count most frames never need. A compile failure there (a driver
+    // problem, as in create()) draws nothing of that layer and is said once on stderr.
+    struct LazyProgram {
+        const char* name;
+        std::string vertex, fragment;
+        gl::Program program;
+        bool tried = false;
+        const gl::Program& get() {
+            if (!tried) {
+                tried = true;
+                std::string error;
+                program = gl::make_program(name, vertex.c_str(), fragment.c_str(), error);
+                if (!program)
+                    std::fprintf(stderr, "injmap: %s\n", error.c_str());
+            }
+            return program;
+        }
+    };
+    LazyProgram avoid_program{"avoid", {}, {}, {}, false};
+    LazyProgram bone_program{"bone", {}, {}, {}, false};
+    LazyProgram region_id_program{"region id", {}, {}, {}, false};
+    LazyProgram muscle_program{"muscle", {}, {}, {}, false};
+    LazyProgram xray_skin_program{"x-ray skin", {}, {}, {}, false};
+    gl::Program skin_program, depth_program, background_program, antialias_program, overlay_program;
     // Depth of the skin nearest the eye, for x-ray (one skin layer) and the muscle depth limit.
     TextureTarget skin_depth;
     gl::VertexArray empty_vao;
@@ -553,8 +576,11 @@ struct Renderer::Impl {
         glDepthFunc(GL_LESS);
         glEnable(GL_CULL_FACE);
         glCullFace(GL_BACK);
-        glUseProgram(region_id_program.id());
-        glUniformMatrix4fv(uniform(region_id_program, "u_view_proj"), 1, GL_FALSE,
+        const gl::Program& id_program = region_id_program.get();
+        if (!id_program)
+            return counts;
+        glUseProgram(id_program.id());
+        glUniformMatrix4fv(uniform(id_program, "u_view_proj"), 1, GL_FALSE,
                            glm::value_ptr(view_proj));
         glBindVertexArray(e.skin.vao.id());
         glDrawElements(GL_TRIANGLES, e.skin_visible_count, GL_UNSIGNED_INT, nullptr);
@@ -730,9 +756,9 @@ struct Renderer::Impl {
         glDisable(GL_BLEND);
         if (frame.layers.bones)
             ensure_bones(model, e);
-        if (frame.layers.bones && e.bones.count > 0) {
+        if (frame.layers.bones && e.bones.count > 0 && bone_program.get()) {
             // Opaque and closed; drawn first, so muscles lying over them win the depth test.
-            const auto& p = bone_program;
+            const auto& p = bone_program.get();
             glUseProgram(p.id());
             set_common_uniforms(p, frame, view_proj);
             glUniform3fv(uniform(p, "u_bone"), 1, glm::value_ptr(linear(kBoneColor)));
@@ -742,8 +768,8 @@ struct Renderer::Impl {
             glVertexAttrib4f(5, 0.0f, 0.0f, 0.0f, 0.0f);
             glDrawElements(GL_TRIANGLES, e.bones.count, GL_UNSIGNED_INT, nullptr);
         }
-        if (show_muscles) {
-            const auto& p = muscle_program;
+        if (show_muscles && muscle_program.get()) {
+            const auto& p = muscle_program.get();
             glUseProgram(p.id());
             set_common_uniforms(p, frame, view_proj);
             auto states = muscle_states(model, frame.highlighted_muscles);
@@ -772,12 +798,12 @@ struct Renderer::Impl {
             glDrawElements(GL_TRIANGLES, e.muscles.count, GL_UNSIGNED_INT, nullptr);
         }
 
-        if (show_avoid) {
+        if (show_avoid && avoid_program.get()) {
             // On top of muscles and bones: a fresh depth buffer for the structures among
             // themselves (the x-ray skin after them reads its own depth texture). Opaque kinds
             // first, then the lung's apex blended over them.
             glClear(GL_DEPTH_BUFFER_BIT);
-            const auto& p = avoid_program;
+            const auto& p = avoid_program.get();
             glUseProgram(p.id());
             set_common_uniforms(p, frame, view_proj);
             glUniform1f(uniform(p, "u_depth_limit"),
@@ -818,7 +844,8 @@ struct Renderer::Impl {
             glEnable(GL_BLEND);
             glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE,
                                 GL_ONE_MINUS_SRC_ALPHA);
-            draw_skin(frame, e, xray_skin_program, view_proj);
+            if (xray_skin_program.get())
+                draw_skin(frame, e, xray_skin_program.get(), view_proj);
             glDisable(GL_BLEND);
             glDepthMask(GL_TRUE);
             glDepthFunc(GL_LESS);
@@ -1185,28 +1212,16 @@ std::unique_ptr<Renderer> Renderer::create(std::string& error) {
                          (version + shaders::kSkinDepth + shaders::kSkinFragment).c_str(), error);
     if (!i.skin_program)
         return nullptr;
-    i.xray_skin_program =
-        gl::make_program("x-ray skin", (xray + shaders::kLighting + shaders::kSkinVertex).c_str(),
-                         (xray + shaders::kSkinDepth + shaders::kSkinFragment).c_str(), error);
-    if (!i.xray_skin_program)
-        return nullptr;
-    i.muscle_program = gl::make_program(
-        "muscle", shaders::kMeshVertex,
-        (version + shaders::kLighting + shaders::kSkinDepth + shaders::kMuscleFragment).c_str(),
-        error);
-    if (!i.muscle_program)
-        return nullptr;
-    i.bone_program =
-        gl::make_program("bone", shaders::kMeshVertex,
-                         (version + shaders::kLighting + shaders::kBoneFragment).c_str(), error);
-    if (!i.bone_program)
-        return nullptr;
-    i.avoid_program = gl::make_program(
-        "avoid", shaders::kMeshVertex,
-        (version + shaders::kLighting + shaders::kSkinDepth + shaders::kAvoidFragment).c_str(),
-        error);
-    if (!i.avoid_program)
-        return nullptr;
+    i.xray_skin_program.vertex = xray + shaders::kLighting + shaders::kSkinVertex;
+    i.xray_skin_program.fragment = xray + shaders::kSkinDepth + shaders::kSkinFragment;
+    i.muscle_program.vertex = shaders::kMeshVertex;
+    i.muscle_program.fragment =
+        version + shaders::kLighting + shaders::kSkinDepth + shaders::kMuscleFragment;
+    i.bone_program.vertex = shaders::kMeshVertex;
+    i.bone_program.fragment = version + shaders::kLighting + shaders::kBoneFragment;
+    i.avoid_program.vertex = shaders::kMeshVertex;
+    i.avoid_program.fragment =
+        version + shaders::kLighting + shaders::kSkinDepth + shaders::kAvoidFragment;
     i.depth_program =
         gl::make_program("depth", shaders::kMeshVertex, shaders::kDepthFragment, error);
     if (!i.depth_program)
@@ -1223,10 +1238,8 @@ std::unique_ptr<Renderer> Renderer::create(std::string& error) {
         gl::make_program("overlay", shaders::kOverlayVertex, shaders::kOverlayFragment, error);
     if (!i.overlay_program)
         return nullptr;
-    i.region_id_program =
-        gl::make_program("region id", shaders::kRegionIdVertex, shaders::kRegionIdFragment, error);
-    if (!i.region_id_program)
-        return nullptr;
+    i.region_id_program.vertex = shaders::kRegionIdVertex;
+    i.region_id_program.fragment = shaders::kRegionIdFragment;
     i.empty_vao = gl::make_vertex_array();
     i.overlay_vao = gl::make_vertex_array();
     i.overlay_vbo = gl::make_buffer();

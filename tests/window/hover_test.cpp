@@ -21,9 +21,10 @@ TEST(GuiHover, RestingOnTheModelNamesTheMuscleUnderTheMouse) {
     const fs::path dir = injmap::test::fresh_dir("GuiHover_glabella");
     const auto r = run_traced(dir, "wait:10,hover-landmark:glabella,wait:5");
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    // The procerus lies under the glabella (Skin layer: the muscle under the skin point).
+    // The glabella lies in the "Between the brows" region with the procerus under it (Skin layer
+    // with regions: the region and the muscle under the skin point).
     EXPECT_NE(r.err.find("trace: hover at"), std::string::npos) << r.err;
-    EXPECT_NE(r.err.find(": Procerus\n"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(": Between the brows \u00b7 Procerus\n"), std::string::npos) << r.err;
 }
 
 TEST(GuiHover, ScriptedRunsWithoutAHoverShowNoName) {

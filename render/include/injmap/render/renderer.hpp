@@ -42,7 +42,11 @@ private:
 
 class Renderer {
 public:
-    // nullptr with `error` set when a shader does not compile (a driver problem).
+    // nullptr with `error` set when a shader every frame needs does not compile (a driver
+    // problem). The programs of the optional layers (muscles, x-ray skin, bones, structures to
+    // avoid) and of the region pixel count are compiled on first use (llvmpipe keeps about a
+    // megabyte of code per program); if one fails then, that layer is not drawn and the error
+    // goes to stderr once.
     static std::unique_ptr<Renderer> create(std::string& error);
     ~Renderer();
     Renderer(const Renderer&) = delete;

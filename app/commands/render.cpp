@@ -82,7 +82,7 @@ struct Options {
     std::optional<int> step; // 1-based
     fs::path output;
     std::optional<fs::path> report;
-    bool regions = false; // --highlight regions
+    bool regions = false;                    // --highlight regions
     std::vector<std::string> hidden_muscles; // --hide-muscles
 };
 
@@ -92,9 +92,9 @@ constexpr std::string_view kStepView = "step";
 // Parses and checks everything that needs no file; returns an error message or "".
 std::string parse_options(std::span<const std::string> args, Options& o) {
     const std::vector<OptionSpec> spec = {
-        {"--model", true},  {"--protocol", true},  {"--view", true, true},   {"--size", true},
-        {"--layers", true}, {"--skin-tone", true}, {"--step", true},         {"-o", true},
-        {"--output", true}, {"--report", true},    {"--highlight", true},    {"--hide-muscles", true},
+        {"--model", true},  {"--protocol", true},  {"--view", true, true}, {"--size", true},
+        {"--layers", true}, {"--skin-tone", true}, {"--step", true},       {"-o", true},
+        {"--output", true}, {"--report", true},    {"--highlight", true},  {"--hide-muscles", true},
     };
     std::string error;
     auto parsed = parse_args(args, spec, error);

@@ -88,7 +88,7 @@ struct PickHit {
     glm::vec3 normal{0.0f};
     const Muscle* muscle = nullptr;    // the muscle under the skin there, if any
     std::optional<std::size_t> marker; // index into the last snapshot's markers, if a badge was hit
-    const SkinRegion* region = nullptr; // the injection region shown there, if any
+    const SkinRegion* region = nullptr;    // the injection region shown there, if any
     const AvoidStructure* avoid = nullptr; // Avoid layer on: the structure under the mouse, if any
 };
 

@@ -260,7 +260,7 @@ TEST(RenderCliErrors, BadArgumentsExitTwoWithOneLine) {
         {"render", "-o", out, "--protocol", "no-such-protocol"},
         {"render", "-o", out, "--model", "no-such-model"},
         {"render", "-o", out, "--frobnicate"},
-        {"render", "-o", out, "--highlight", "sparkles"},   // unknown highlight
+        {"render", "-o", out, "--highlight", "sparkles"},               // unknown highlight
         {"render", "-o", (dir / "missing" / "dir" / "x.png").string()}, // unwritable output
     };
     for (const auto& args : cases) {

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <future>
 #include <iostream>
 #include <set>
@@ -12,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands/commands.hpp"
+#include "injmap/models/atomic_file.hpp"
 #include "injmap/models/data_paths.hpp"
 #include "injmap/models/manifest.hpp"
 #include "injmap/models/skin_regions.hpp"
@@ -82,7 +82,7 @@ struct Options {
     std::optional<int> step; // 1-based
     fs::path output;
     std::optional<fs::path> report;
-    bool regions = false; // --highlight regions
+    bool regions = false;                    // --highlight regions
     std::vector<std::string> hidden_muscles; // --hide-muscles
 };
 
@@ -92,9 +92,9 @@ constexpr std::string_view kStepView = "step";
 // Parses and checks everything that needs no file; returns an error message or "".
 std::string parse_options(std::span<const std::string> args, Options& o) {
     const std::vector<OptionSpec> spec = {
-        {"--model", true},  {"--protocol", true},  {"--view", true, true},   {"--size", true},
-        {"--layers", true}, {"--skin-tone", true}, {"--step", true},         {"-o", true},
-        {"--output", true}, {"--report", true},    {"--highlight", true},    {"--hide-muscles", true},
+        {"--model", true},  {"--protocol", true},  {"--view", true, true}, {"--size", true},
+        {"--layers", true}, {"--skin-tone", true}, {"--step", true},       {"-o", true},
+        {"--output", true}, {"--report", true},    {"--highlight", true},  {"--hide-muscles", true},
     };
     std::string error;
     auto parsed = parse_args(args, spec, error);
@@ -464,11 +464,10 @@ int run_render(std::span<const std::string> args) {
     }
 
     if (o.report) {
-        std::ofstream out(*o.report);
-        out << nlohmann::json{{"images", std::move(images)}}.dump(2) << "\n";
-        out.close(); // a failed flush shows here too
-        if (!out) {
-            std::cerr << "injmap render: cannot write " << o.report->string() << "\n";
+        const std::string text = nlohmann::json{{"images", std::move(images)}}.dump(2) + "\n";
+        if (std::string reason; !io::write_file_atomically(*o.report, text, reason)) {
+            std::cerr << "injmap render: cannot write " << o.report->string() << ": " << reason
+                      << "\n";
             return exit_usage;
         }
     }

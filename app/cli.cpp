@@ -8,6 +8,8 @@
 #include <iostream>
 #include <streambuf>
 
+#include "injmap/diagnostic.hpp"
+
 #if defined(__SANITIZE_ADDRESS__)
 #define INJMAP_ASAN 1
 #elif defined(__has_feature)
@@ -87,8 +89,9 @@ int usage_error(std::string_view command, std::string_view message) {
     std::cerr << "injmap";
     if (!command.empty())
         std::cerr << " " << command;
-    std::cerr << ": " << message << " (see 'injmap " << command << (command.empty() ? "" : " ")
-              << "--help')\n";
+    // Messages name files and repeat arguments: their control characters are escaped.
+    std::cerr << ": " << escape_control(message) << " (see 'injmap " << command
+              << (command.empty() ? "" : " ") << "--help')\n";
     return exit_usage;
 }
 

@@ -682,6 +682,18 @@ TEST(HostileCli, ControlCharactersInFilesAndNamesReachNoTerminal) {
     const fs::path data = dir / "data";
     write_text(data / "injmap" / "protocols" / "crafted.toml",
                protocol_with("title = \"Hostile\"", "title = \"\\u001b[2J\\u001b[HHostile\""));
+    // Unreadable files and bad arguments: one line, escaped, exit 2.
+    const std::string missing = (dir / "missing\x1b[2J\n.toml").string();
+    for (const std::vector<std::string>& args : {std::vector<std::string>{"check", missing},
+                                                 {"model", missing},
+                                                 {"list", "extra\x1b[2J\nargument"},
+                                                 {"render", "--frobnicate\x1b[2J"}}) {
+        const auto refused = test::run_injmap(args);
+        EXPECT_EQ(refused.exit_code, 2) << args[0] << ": " << refused.err;
+        EXPECT_EQ(std::count(refused.err.begin(), refused.err.end(), '\n'), 1)
+            << args[0] << ": " << refused.err;
+        EXPECT_EQ(refused.err.find('\x1b'), std::string::npos) << args[0] << ": " << refused.err;
+    }
     const auto listed = test::run_injmap({"list"}, {"XDG_DATA_HOME=" + data.string()});
     EXPECT_EQ(listed.exit_code, 0) << listed.err;
     EXPECT_EQ(listed.out.find('\x1b'), std::string::npos) << listed.out;

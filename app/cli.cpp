@@ -1,9 +1,14 @@
 #include "cli.hpp"
 
+#include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
+#include <streambuf>
+
+#include "injmap/diagnostic.hpp"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define INJMAP_ASAN 1
@@ -84,8 +89,9 @@ int usage_error(std::string_view command, std::string_view message) {
     std::cerr << "injmap";
     if (!command.empty())
         std::cerr << " " << command;
-    std::cerr << ": " << message << " (see 'injmap " << command << (command.empty() ? "" : " ")
-              << "--help')\n";
+    // Messages name files and repeat arguments: their control characters are escaped.
+    std::cerr << ": " << escape_control(message) << " (see 'injmap " << command
+              << (command.empty() ? "" : " ") << "--help')\n";
     return exit_usage;
 }
 
@@ -104,9 +110,70 @@ std::optional<std::pair<int, int>> parse_size(std::string_view text) {
     return std::pair{w, h};
 }
 
+namespace {
+
+// The first failure writing stdout, as errno: a big output fails in the middle of the command,
+// long before finish_stdout, and errno would be lost by then.
+int stdout_errno = 0;
+
+// std::cout's buffer: C stdio's stdout, as the default (unbuffered) one, keeping the reason of the
+// first failed write.
+class StdoutBuffer : public std::streambuf {
+protected:
+    int_type overflow(int_type c) override {
+        if (traits_type::eq_int_type(c, traits_type::eof()))
+            return traits_type::not_eof(c);
+        if (std::fputc(c, stdout) == EOF) {
+            note(errno);
+            return traits_type::eof();
+        }
+        return c;
+    }
+    std::streamsize xsputn(const char* s, std::streamsize n) override {
+        const std::size_t written = std::fwrite(s, 1, static_cast<std::size_t>(n), stdout);
+        if (written < static_cast<std::size_t>(n))
+            note(errno);
+        return static_cast<std::streamsize>(written);
+    }
+    int sync() override {
+        if (std::fflush(stdout) != 0) {
+            note(errno);
+            return -1;
+        }
+        return 0;
+    }
+
+private:
+    static void note(int err) {
+        if (stdout_errno == 0)
+            stdout_errno = err != 0 ? err : EIO;
+    }
+};
+
+} // namespace
+
+void capture_stdout_errors() {
+    static StdoutBuffer buffer;
+    std::cout.rdbuf(&buffer);
+}
+
+int finish_stdout(int code) {
+    errno = 0;
+    std::cout.flush();
+    const bool flushed = std::fflush(stdout) == 0;
+    if (!flushed && stdout_errno == 0)
+        stdout_errno = errno;
+    if (!std::cout || !flushed || std::ferror(stdout)) {
+        std::cerr << "injmap: cannot write the output: "
+                  << (stdout_errno != 0 ? std::strerror(stdout_errno) : "write error") << "\n";
+        return exit_usage;
+    }
+    return code;
+}
+
 void exit_now(int code) {
 #ifndef INJMAP_ASAN
-    std::cout.flush();
+    code = finish_stdout(code);
     std::cerr.flush();
     std::fflush(nullptr);
     std::_Exit(code);

@@ -45,11 +45,19 @@ struct ParsedArgs {
 // One-line error on stderr ("injmap <command>: message") and the usage exit code.
 int usage_error(std::string_view command, std::string_view message);
 
+// Flushes stdout and returns `code`, or exit_usage with the reason on stderr ("injmap: cannot
+// write the output: No space left on device") when any of the output never reached it: a full disk
+// or a closed pipe behind stdout is an I/O error, never a silent success (issue #16 item 6).
+[[nodiscard]] int finish_stdout(int code);
+// Makes std::cout keep the reason of a failed write for finish_stdout (once, first in main).
+void capture_stdout_errors();
+
 // Ends the process with `code` now: flushes stdout and stderr, then skips destructors and atexit
 // handlers. For a command whose last act would be freeing its whole heap and tearing the GL
 // driver down (~6 ms of a ~150 ms `injmap render`, docs/performance.md). Every file the command
 // wrote must be closed before. Builds with AddressSanitizer return normally from here instead
 // (the caller then returns `code`), so that leak checking still sees the whole run.
+// A failed stdout turns `code` into exit_usage, as finish_stdout.
 void exit_now(int code);
 
 // "1280x800" → {1280, 800}; nullopt unless both are in 16..8192.

@@ -48,14 +48,15 @@ bool wants_help(const std::vector<std::string>& args) {
 
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
+    injmap::cli::capture_stdout_errors();
     try {
         if (!args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "help")) {
             print_help();
-            return 0;
+            return injmap::cli::finish_stdout(0);
         }
         if (!args.empty() && args[0] == "--version") {
             std::cout << "injmap " INJMAP_VERSION "\n";
-            return 0;
+            return injmap::cli::finish_stdout(0);
         }
         const Command* command = &injmap::cli::gui_command;
         if (!args.empty() && !args[0].empty() && args[0][0] != '-') {
@@ -69,9 +70,9 @@ int main(int argc, char** argv) {
         }
         if (wants_help(args)) {
             std::cout << command->usage;
-            return 0;
+            return injmap::cli::finish_stdout(0);
         }
-        return command->run(args);
+        return injmap::cli::finish_stdout(command->run(args));
     } catch (const std::exception& e) {
         // Last resort: every reader reports located diagnostics; reaching here is a bug, not a
         // crash.

@@ -142,7 +142,8 @@ void print_table(const CdPlan& plan) {
     if (!plan.warnings.empty()) {
         std::cout << "\n";
         for (const auto& w : plan.warnings)
-            std::cout << to_string(w.severity) << ": " << w.message << " [" << w.rule << "]\n";
+            std::cout << to_string(w.severity) << ": " << escape_control(w.message) << " ["
+                      << w.rule << "]\n";
     }
 }
 

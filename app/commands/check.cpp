@@ -228,7 +228,7 @@ int run_check(std::span<const std::string> args) {
         } else if (auto resolved = resolve_protocol(arg)) {
             files.emplace_back(*resolved, resolved->string());
         } else {
-            std::cerr << "injmap check: cannot read '" << arg
+            std::cerr << "injmap check: cannot read '" << escape_control(arg)
                       << "': no such file or shipped protocol\n";
             return exit_usage;
         }
@@ -243,7 +243,8 @@ int run_check(std::span<const std::string> args) {
                 why = format_diagnostic(d);
                 break;
             }
-        std::cerr << "injmap check: cannot load model '" << model_name << "': " << why << "\n";
+        std::cerr << "injmap check: cannot load model '" << escape_control(model_name)
+                  << "': " << escape_control(why) << "\n";
         return exit_usage;
     }
     const ModelQueries queries(*model.value);
@@ -256,7 +257,8 @@ int run_check(std::span<const std::string> args) {
             // A file refused by its size was never read, like an unreadable one (as `injmap
             // model`).
             if (d.rule == "protocol.io" || d.rule == "protocol.too-large") {
-                std::cerr << "injmap check: cannot read '" << display << "': " << d.message << "\n";
+                std::cerr << "injmap check: cannot read '" << escape_control(display)
+                          << "': " << escape_control(d.message) << "\n";
                 return exit_usage;
             }
         for (const auto& d : c.diagnostics)

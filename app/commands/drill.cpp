@@ -29,7 +29,7 @@ int report_first_error(const Diagnostics& diagnostics, const std::string& fallba
             std::cerr << "injmap drill: " << format_diagnostic(d) << "\n";
             return exit_usage;
         }
-    std::cerr << "injmap drill: " << fallback << "\n";
+    std::cerr << "injmap drill: " << escape_control(fallback) << "\n";
     return exit_usage;
 }
 

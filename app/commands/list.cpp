@@ -13,6 +13,7 @@
 #include <toml++/toml.h>
 
 #include "commands/commands.hpp"
+#include "injmap/diagnostic.hpp"
 #include "injmap/models/data_paths.hpp"
 #include "injmap/toml_depth.hpp"
 
@@ -98,15 +99,17 @@ void print_table(const char* heading, const std::vector<Entry>& entries, bool wi
         std::cout << "  (none found)\n";
     std::size_t width = 0;
     for (const auto& e : entries)
-        width = std::max(width, e.id.size());
+        width = std::max(width, escape_control(e.id).size());
     for (const auto& e : entries) {
-        std::cout << "  " << e.id << std::string(width + 2 - e.id.size(), ' ');
+        // Ids, titles and paths come from files: their control characters are escaped.
+        const std::string id = escape_control(e.id);
+        std::cout << "  " << id << std::string(width + 2 - id.size(), ' ');
         if (!e.error.empty())
-            std::cout << "(unreadable: " << e.error << ")";
+            std::cout << "(unreadable: " << escape_control(e.error) << ")";
         else
-            std::cout << e.title;
+            std::cout << escape_control(e.title);
         if (with_source && e.source == "user")
-            std::cout << "  [user: " << e.path.string() << "]";
+            std::cout << "  [user: " << escape_control(e.path.string()) << "]";
         std::cout << "\n";
     }
 }

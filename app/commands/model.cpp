@@ -184,7 +184,7 @@ int run_model(std::span<const std::string> args) {
         std::string known;
         for (const auto& dir : model_dirs())
             known += (known.empty() ? "" : ", ") + dir.string();
-        std::cerr << "injmap model: no model or manifest '" << target
+        std::cerr << "injmap model: no model or manifest '" << escape_control(target)
                   << "' (model folders: " << (known.empty() ? std::string("none found") : known)
                   << ")\n";
         return exit_usage;
@@ -193,8 +193,8 @@ int run_model(std::span<const std::string> args) {
     for (const auto& d : loaded.diagnostics) {
         if (d.severity == Severity::error &&
             (d.rule == "manifest.io" || d.rule == "manifest.too-large")) {
-            std::cerr << "injmap model: cannot read " << path->string() << ": " << d.message
-                      << "\n";
+            std::cerr << "injmap model: cannot read " << escape_control(path->string()) << ": "
+                      << escape_control(d.message) << "\n";
             return exit_usage;
         }
     }

@@ -5,6 +5,8 @@
 #include <cairo-pdf.h>
 #include <cairo.h>
 
+#include "injmap/models/atomic_file.hpp"
+
 namespace injmap::cli {
 namespace {
 
@@ -49,9 +51,16 @@ bool write_pdf_page(const std::filesystem::path& path, int width, int height,
     }
     cairo_surface_mark_dirty(image.get());
 
-    Surface pdf(cairo_pdf_surface_create(path.c_str(), kA4WidthPt, kA4HeightPt));
+    // The PDF is made in memory, then written to a temporary file and renamed into place.
+    std::string bytes;
+    const cairo_write_func_t append = [](void* closure, const unsigned char* chunk,
+                                         unsigned int length) {
+        static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(chunk), length);
+        return CAIRO_STATUS_SUCCESS;
+    };
+    Surface pdf(cairo_pdf_surface_create_for_stream(append, &bytes, kA4WidthPt, kA4HeightPt));
     if (cairo_surface_status(pdf.get()) != CAIRO_STATUS_SUCCESS) {
-        error = "cannot write " + path.string();
+        error = "cannot make the PDF";
         return false;
     }
     cairo_pdf_surface_set_metadata(pdf.get(), CAIRO_PDF_METADATA_CREATOR, "injmap");
@@ -64,7 +73,13 @@ bool write_pdf_page(const std::filesystem::path& path, int width, int height,
     cr.reset();
     cairo_surface_finish(pdf.get());
     if (cairo_surface_status(pdf.get()) != CAIRO_STATUS_SUCCESS) {
-        error = "cannot write " + path.string();
+        error = "cannot make the PDF";
+        return false;
+    }
+    pdf.reset();
+    std::string reason;
+    if (!io::write_file_atomically(path, std::string_view(bytes), reason)) {
+        error = "cannot write " + path.string() + ": " + reason;
         return false;
     }
     return true;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <future>
 #include <iostream>
 #include <set>
@@ -12,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands/commands.hpp"
+#include "injmap/models/atomic_file.hpp"
 #include "injmap/models/data_paths.hpp"
 #include "injmap/models/manifest.hpp"
 #include "injmap/models/skin_regions.hpp"
@@ -294,7 +294,7 @@ Sites prepare_sites(const Options& o, const Model& model) {
     const ModelQueries& queries = *out.queries;
     auto path = resolve_protocol(*o.protocol);
     if (!path) {
-        std::cerr << "injmap render: no protocol '" << *o.protocol
+        std::cerr << "injmap render: no protocol '" << escape_control(*o.protocol)
                   << "' (not a file, not a shipped id)\n";
         out.exit_code = exit_usage;
         return out;
@@ -302,7 +302,7 @@ Sites prepare_sites(const Options& o, const Model& model) {
     auto read = read_protocol_file(*path);
     if (std::any_of(read.diagnostics.begin(), read.diagnostics.end(),
                     [](const Diagnostic& d) { return d.rule == "protocol.io"; })) {
-        std::cerr << "injmap render: cannot read " << path->string() << "\n";
+        std::cerr << "injmap render: cannot read " << escape_control(path->string()) << "\n";
         out.exit_code = exit_usage;
         return out;
     }
@@ -328,8 +328,8 @@ Sites prepare_sites(const Options& o, const Model& model) {
     }
     out.placed = std::move(*placement.value);
     if (o.step && *o.step > int(protocol.steps.size())) {
-        std::cerr << "injmap render: --step " << *o.step << ": '" << protocol.id << "' has "
-                  << protocol.steps.size() << " steps\n";
+        std::cerr << "injmap render: --step " << *o.step << ": '" << escape_control(protocol.id)
+                  << "' has " << protocol.steps.size() << " steps\n";
         out.exit_code = exit_usage;
     }
     return out;
@@ -345,8 +345,8 @@ int run_render(std::span<const std::string> args) {
         std::error_code ec;
         const fs::path dir = o.output.parent_path();
         if (!dir.empty() && !fs::is_directory(dir, ec)) {
-            std::cerr << "injmap render: cannot write " << o.output.string() << ": no folder "
-                      << dir.string() << "\n";
+            std::cerr << "injmap render: cannot write " << escape_control(o.output.string())
+                      << ": no folder " << escape_control(dir.string()) << "\n";
             return exit_usage;
         }
     }
@@ -386,7 +386,8 @@ int run_render(std::span<const std::string> args) {
                 why = format_diagnostic(d);
                 break;
             }
-        std::cerr << "injmap render: cannot load model '" << o.model << "': " << why << "\n";
+        std::cerr << "injmap render: cannot load model '" << escape_control(o.model)
+                  << "': " << escape_control(why) << "\n";
         return exit_usage;
     }
     const Model& model = *model_result.value;
@@ -433,7 +434,7 @@ int run_render(std::span<const std::string> args) {
         const auto pixels = renderer->render_rgba(frame);
         const fs::path file = output_for_view(o.output, asked, several);
         if (!render::write_png(file, o.width, o.height, pixels, error)) {
-            std::cerr << "injmap render: " << error << "\n";
+            std::cerr << "injmap render: " << escape_control(error) << "\n";
             return exit_usage;
         }
         nlohmann::json sites = nlohmann::json::array();
@@ -464,11 +465,10 @@ int run_render(std::span<const std::string> args) {
     }
 
     if (o.report) {
-        std::ofstream out(*o.report);
-        out << nlohmann::json{{"images", std::move(images)}}.dump(2) << "\n";
-        out.close(); // a failed flush shows here too
-        if (!out) {
-            std::cerr << "injmap render: cannot write " << o.report->string() << "\n";
+        const std::string text = nlohmann::json{{"images", std::move(images)}}.dump(2) + "\n";
+        if (std::string reason; !io::write_file_atomically(*o.report, text, reason)) {
+            std::cerr << "injmap render: cannot write " << escape_control(o.report->string())
+                      << ": " << reason << "\n";
             return exit_usage;
         }
     }

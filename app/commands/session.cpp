@@ -178,10 +178,14 @@ std::optional<Script> read_script(const std::string& path, std::string& error) {
     }
     text.resize(size);
     Script script{path, {}};
-    std::istringstream in(text);
-    std::string line;
+    // LF, CRLF and a lone CR each end a line (as in every reader of injmap).
     int number = 0;
-    while (std::getline(in, line)) {
+    for (std::size_t pos = 0; pos < text.size();) {
+        std::size_t eol = text.find_first_of("\r\n", pos);
+        if (eol == std::string::npos)
+            eol = text.size();
+        const std::string line = text.substr(pos, eol - pos);
+        pos = eol + (text.compare(eol, 2, "\r\n") == 0 ? 2 : 1);
         ++number;
         const std::string trimmed = trim(line);
         if (trimmed.empty() || trimmed[0] == '#')
@@ -244,8 +248,9 @@ int play_script(const Script& script, SessionRecorder& recorder) {
             outcome = {"script.unknown-action", "unknown action '" + verb + "'"};
         }
         if (!outcome.ok()) {
-            std::cerr << script.path << ":" << number << ": error: " << outcome.reason << " ["
-                      << outcome.code << "]\n";
+            std::cerr << escape_control(script.path) << ":" << number
+                      << ": error: " << escape_control(outcome.reason) << " [" << outcome.code
+                      << "]\n";
             return exit_findings;
         }
     }
@@ -377,7 +382,7 @@ int run_resume(std::span<const std::string> args) {
     print_diagnostics(protocol_notes);
     auto protocol = load_protocol(protocol_arg, error);
     if (!protocol) {
-        std::cerr << "injmap session: " << error << "\n";
+        std::cerr << "injmap session: " << escape_control(error) << "\n";
         return exit_usage;
     }
     auto shared = std::make_shared<const Protocol>(std::move(*protocol));

@@ -284,7 +284,7 @@ public:
                 ImGui::PushStyleColor(ImGuiCol_Text, warn ? colour::warning : colour::muted);
                 ImGui::Bullet();
                 ImGui::SameLine();
-                ImGui::TextWrapped("%s", d.message.c_str());
+                ImGui::TextWrapped("%s", escape_control(d.message).c_str());
                 ImGui::PopStyleColor();
             }
         }

@@ -617,7 +617,7 @@ private:
         }
         for (const Diagnostic& d : resumed.diagnostics)
             if (d.severity == Severity::warning)
-                app.notify(d.message, Severity::warning);
+                app.notify(escape_control(d.message), Severity::warning);
         recorder_.emplace(std::move(*resumed.value));
         std::snprintf(label_, sizeof label_, "%s", recorder_->session().start_info().label.c_str());
         resume_.reset();

@@ -201,7 +201,7 @@ void diagnostics_list(const App& app, const Diagnostics& diagnostics,
                               selected == &d, ImGuiSelectableFlags_None);
         ImGui::PopStyleColor();
         ImGui::Indent(10.0f);
-        ImGui::TextWrapped("%s", d.message.c_str());
+        ImGui::TextWrapped("%s", escape_control(d.message).c_str());
         ImGui::PushStyleColor(ImGuiCol_Text, colour::muted);
         ImGui::TextWrapped(
             "%s", ("[" + d.rule + "]" + (d.basis.empty() ? "" : "  basis: " + d.basis)).c_str());

@@ -1,7 +1,8 @@
 #include "gui/training_csv.hpp"
 
 #include <cstdio>
-#include <fstream>
+
+#include "injmap/models/atomic_file.hpp"
 
 namespace injmap::gui {
 namespace {
@@ -47,11 +48,8 @@ bool write_drill_csv(const std::filesystem::path& path, const DrillScore& score,
     std::error_code ec;
     if (path.has_parent_path())
         std::filesystem::create_directories(path.parent_path(), ec);
-    std::ofstream out(path, std::ios::binary);
-    out << drill_csv(score);
-    out.close();
-    if (!out) {
-        error = "cannot write " + path.string();
+    if (std::string reason; !io::write_file_atomically(path, drill_csv(score), reason)) {
+        error = "cannot write " + path.string() + ": " + reason;
         return false;
     }
     return true;

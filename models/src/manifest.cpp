@@ -923,7 +923,7 @@ Result<Model> load(const fs::path& manifest_path) {
                 mesh_file_location);
         return finish();
     }
-    auto obj = detail::read_obj(*obj_path, obj_path->string());
+    auto obj = detail::read_obj(*obj_path, obj_path->string(), frame.scale);
     result.diagnostics.insert(result.diagnostics.end(), obj.diagnostics.begin(),
                               obj.diagnostics.end());
     if (!obj.value)

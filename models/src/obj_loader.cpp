@@ -5,6 +5,7 @@
 #include <fstream>
 #include <initializer_list>
 #include <istream>
+#include <limits>
 #include <map>
 #include <streambuf>
 #include <string_view>
@@ -128,7 +129,8 @@ struct ScanResult {
 
 // Pass one: checks every v/vt/vn/f line with its location. tinyobjloader silently reads a bad
 // number as 0 and only warns about indices out of range, so these checks must come first.
-ScanResult scan(std::string_view bytes, Reporter& report) {
+ScanResult scan(std::string_view bytes, double mm_per_unit, Reporter& report) {
+    const double max_abs = kMaxCoordinateMm / mm_per_unit; // in the file's units
     ScanResult result;
     long long counts[3] = {0, 0, 0}; // v, vt, vn defined so far
     static constexpr const char* kind_names[3] = {"vertex", "texture coordinate", "normal"};
@@ -136,11 +138,14 @@ ScanResult scan(std::string_view bytes, Reporter& report) {
     int line_no = 0;
     std::size_t pos = 0;
     while (pos <= bytes.size() && !report.full()) {
-        std::size_t eol = bytes.find('\n', pos);
+        // LF, CRLF and a lone CR each end a line, exactly as in tinyobjloader's reader: a line
+        // this scan checks is the line the reader reads (CR-only files included).
+        std::size_t eol = bytes.find_first_of("\r\n", pos);
         if (eol == std::string_view::npos)
             eol = bytes.size();
         const std::string_view line = bytes.substr(pos, eol - pos);
-        pos = eol + 1;
+        pos =
+            eol + (eol + 1 < bytes.size() && bytes[eol] == '\r' && bytes[eol + 1] == '\n' ? 2 : 1);
         ++line_no;
         if (line.find('\0') != std::string_view::npos) {
             report.error("obj.syntax", "NUL byte in the file: this is not a text OBJ file", line_no,
@@ -170,6 +175,21 @@ ScanResult scan(std::string_view bytes, Reporter& report) {
                 double value = 0.0;
                 switch (parse_float(tokens[i].text, value)) {
                 case NumberStatus::ok:
+                    // Positions (not w, colours, texture coordinates or normals) beyond ±1e6 mm
+                    // are refused before any library sees them: far past any body, they only
+                    // overflow the geometry code downstream.
+                    if (kind == 0 && i <= 3 &&
+                        (std::abs(value) > std::numeric_limits<float>::max() ||
+                         std::abs(value) * mm_per_unit > std::numeric_limits<float>::max()))
+                        report.error("obj.non-finite",
+                                     cat({"vertex coordinate '", tokens[i].text,
+                                          "' is not a finite float in millimetres"}),
+                                     line_no, tokens[i].column);
+                    else if (kind == 0 && i <= 3 && !(std::abs(value) <= max_abs))
+                        report.error("obj.out-of-range",
+                                     cat({"vertex coordinate '", tokens[i].text,
+                                          "' lies beyond ±1e6 mm after unit conversion"}),
+                                     line_no, tokens[i].column);
                     break;
                 case NumberStatus::malformed:
                     report.error("obj.syntax", cat({"'", tokens[i].text, "' is not a number"}),
@@ -318,11 +338,12 @@ const ObjGroup* ObjFile::find_group(const std::string& name) const {
     return nullptr;
 }
 
-Result<ObjFile> parse_obj(const std::string& bytes, const std::string& display) {
+Result<ObjFile> parse_obj(const std::string& bytes, const std::string& display,
+                          double mm_per_unit) {
     Result<ObjFile> result;
     Reporter report(display);
     try {
-        const ScanResult scanned = scan(bytes, report);
+        const ScanResult scanned = scan(bytes, mm_per_unit > 0.0 ? mm_per_unit : 1.0, report);
         if (report.errors() > 0) {
             result.diagnostics = std::move(report.diagnostics());
             return result;
@@ -428,7 +449,7 @@ Result<ObjFile> parse_obj(const std::string& bytes, const std::string& display) 
     return result;
 }
 
-Result<ObjFile> read_obj(const fs::path& path, const std::string& display) {
+Result<ObjFile> read_obj(const fs::path& path, const std::string& display, double mm_per_unit) {
     Result<ObjFile> result;
     auto fail = [&](const char* rule, std::string message) {
         result.diagnostics.push_back(
@@ -461,7 +482,7 @@ Result<ObjFile> read_obj(const fs::path& path, const std::string& display) {
     } catch (const std::exception& e) {
         return fail("obj.io", std::string("cannot read the mesh file: ") + e.what());
     }
-    return parse_obj(bytes, display);
+    return parse_obj(bytes, display, mm_per_unit);
 }
 
 } // namespace injmap::detail

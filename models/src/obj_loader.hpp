@@ -15,6 +15,8 @@
 namespace injmap::detail {
 
 inline constexpr std::uintmax_t kMaxObjBytes = 512ull * 1024 * 1024;
+// Vertex positions beyond this (after unit conversion) are refused: obj.out-of-range.
+inline constexpr double kMaxCoordinateMm = 1e6;
 
 // One corner of a triangle: 0-based indices into ObjFile's arrays, -1 when absent.
 struct ObjCorner {
@@ -41,13 +43,16 @@ struct ObjFile {
     [[nodiscard]] const ObjGroup* find_group(const std::string& name) const;
 };
 
-// Reads and checks an OBJ file. `display` is the file name used in diagnostics. Errors use the
-// rule ids obj.io, obj.too-large, obj.syntax, obj.non-finite, obj.bad-index, obj.empty; a value is
-// returned only when there is no error. Never throws.
+// Reads and checks an OBJ file. `display` is the file name used in diagnostics; `mm_per_unit` the
+// manifest's unit scale (positions beyond ±kMaxCoordinateMm after it are refused). LF, CRLF and a
+// lone CR all end a line. Errors use the rule ids obj.io, obj.too-large, obj.syntax,
+// obj.non-finite, obj.out-of-range, obj.bad-index, obj.empty; a value is returned only when there
+// is no error. Never throws.
 [[nodiscard]] Result<ObjFile> read_obj(const std::filesystem::path& path,
-                                       const std::string& display);
+                                       const std::string& display, double mm_per_unit = 1.0);
 
 // The same from bytes already in memory (tests, fuzzing).
-[[nodiscard]] Result<ObjFile> parse_obj(const std::string& bytes, const std::string& display);
+[[nodiscard]] Result<ObjFile> parse_obj(const std::string& bytes, const std::string& display,
+                                        double mm_per_unit = 1.0);
 
 } // namespace injmap::detail

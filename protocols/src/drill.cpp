@@ -82,10 +82,13 @@ Result<std::vector<DrillAnswer>> parse_drill_answers(std::string_view text,
     std::size_t pos = 0;
     bool first_content = true;
     while (pos <= text.size()) {
-        const std::size_t nl = text.find('\n', pos);
+        // LF, CRLF and a lone CR each end a line (as in every reader of injmap).
+        const std::size_t nl = text.find_first_of("\r\n", pos);
         std::string_view line =
             text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-        pos = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
+        pos = nl == std::string_view::npos   ? text.size() + 1
+              : text.substr(nl, 2) == "\r\n" ? nl + 2
+                                             : nl + 1;
         ++line_no;
         if (line_no == 1 && line.size() >= 3 && line.substr(0, 3) == "\xEF\xBB\xBF")
             line.remove_prefix(3); // UTF-8 byte order mark

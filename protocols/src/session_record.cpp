@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "injmap/models/atomic_file.hpp"
 #include "injmap/models/data_paths.hpp"
 
 namespace injmap {
@@ -81,26 +82,10 @@ void sync_dir(const fs::path& dir) {
         ::fsync(d.fd);
 }
 
-// Writes a whole file durably: temporary file, fsync, rename, fsync of the folder.
+// Writes a whole file durably (temporary file, fsync, rename, fsync of the folder); private to
+// the user (0600) like the record.
 bool write_file_atomically(const fs::path& path, const std::string& text, std::string& err) {
-    const fs::path tmp = path.string() + ".tmp";
-    {
-        Fd f(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-        if (f.fd < 0 || !write_all(f.fd, text.data(), text.size()) || ::fsync(f.fd) != 0) {
-            err = errno_text(errno);
-            std::error_code ec;
-            fs::remove(tmp, ec);
-            return false;
-        }
-    }
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        err = errno_text(errno);
-        std::error_code ec;
-        fs::remove(tmp, ec);
-        return false;
-    }
-    sync_dir(path.parent_path());
-    return true;
+    return io::write_file_atomically(path, std::string_view(text), err, 0600);
 }
 
 double hundredths(float v) {

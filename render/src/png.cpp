@@ -1,11 +1,12 @@
 #include "injmap/render/png.hpp"
 
 #include <algorithm>
-#include <cstdio>
-#include <memory>
+#include <span>
 #include <thread>
 
 #include <zlib.h>
+
+#include "injmap/models/atomic_file.hpp"
 
 namespace injmap::render {
 namespace {
@@ -129,12 +130,10 @@ bool write_png(const std::filesystem::path& path, int width, int height,
         error = "no image to write";
         return false;
     }
-    std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "wb"),
-                                                         &std::fclose);
-    const bool written = file && std::fwrite(png.data(), 1, png.size(), file.get()) == png.size() &&
-                         std::fclose(file.release()) == 0;
-    if (!written) {
-        error = "cannot write " + path.string();
+    // A temporary file renamed into place: a full disk never leaves a truncated image behind.
+    std::string reason;
+    if (!io::write_file_atomically(path, std::span<const std::uint8_t>(png), reason)) {
+        error = "cannot write " + path.string() + ": " + reason;
         return false;
     }
     return true;

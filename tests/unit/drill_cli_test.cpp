@@ -222,3 +222,16 @@ TEST(DrillCli, UsageErrors) {
                         (path.parent_path() / "nope.csv").string()});
     expect_usage_error({"drill", "grade", "--protocol", "preempt-155", "--answers", path.string()});
 }
+
+// A score that never reached stdout is no pass: exit 2, not 0 (issue #16 item 6).
+TEST(DrillCli, ScoreIntoAFullStdoutExitsTwo) {
+    const auto sites = placed_sites("preempt-155", "adult-male");
+    const auto path = write_answers("DrillCliScoreIntoAFullStdout", csv(sites));
+    const std::vector<std::string> args = {"drill",     "score",       "--protocol", "preempt-155",
+                                           "--answers", path.string(), "--json"};
+    EXPECT_NE(run_injmap(args).exit_code, 2);
+    std::vector<std::string> argv = {"/bin/sh", "-c", "exec \"$0\" \"$@\" > /dev/full",
+                                     test::injmap_exe().string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    EXPECT_EQ(test::run(argv).exit_code, 2);
+}

@@ -319,6 +319,19 @@ TEST(DrillAnswers, ParsesRowsWithOptionalHeaderCommentsAndBlankLines) {
     EXPECT_EQ((*r.value)[1].line, 5);
 }
 
+TEST(DrillAnswers, LoneCrEndsALineLikeLfAndCrLf) {
+    for (const std::string eol : {"\n", "\r\n", "\r"}) {
+        const auto r = parse_drill_answers("site_id,x_mm,y_mm,z_mm" + eol + "# c" + eol + eol +
+                                               "corrugator_left,1,2,3" + eol + "procerus,4,5,6",
+                                           "answers.csv");
+        ASSERT_TRUE(r.ok());
+        ASSERT_EQ(r.value->size(), 2u);
+        EXPECT_EQ((*r.value)[0].line, 4);
+        EXPECT_EQ((*r.value)[1].site_id, "procerus");
+        EXPECT_EQ((*r.value)[1].line, 5);
+    }
+}
+
 TEST(DrillAnswers, HeaderIsOptional) {
     const auto r = parse_drill_answers("a,1,2,3", "answers.csv");
     ASSERT_TRUE(r.ok());

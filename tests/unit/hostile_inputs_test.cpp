@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <sstream>
@@ -421,6 +422,51 @@ TEST(HostileModel, CoordinatesOverflowingOnUnitConversionAreRefused) {
     EXPECT_TRUE(refused_with(load_with_obj("overflow", obj, "m"), "obj.non-finite"));
 }
 
+// Positions beyond ±1e6 mm after unit conversion are refused at their line (a 1e20 coordinate
+// used to abort render and handout in the cluster builder).
+TEST(HostileModel, CoordinatesBeyondAMillionMillimetresAreRefused) {
+    for (const auto& [vertex, units] :
+         {std::pair{"v 1e20 0 0", "mm"}, std::pair{"v 0 -2e6 0", "mm"},
+          std::pair{"v 0 0 2000", "m"}, std::pair{"v 1e5 0 0", "dm"}}) {
+        const std::string obj = std::string(vertex) + "\n" + std::string(kCubeObj);
+        const auto r = load_with_obj("range", obj, units);
+        EXPECT_TRUE(refused_with(r, "obj.out-of-range")) << vertex << " " << units;
+        EXPECT_EQ(line_of(r.diagnostics, "obj.out-of-range"), 1) << vertex << " " << units;
+    }
+    // Within range (an unused vertex after the cube): loads.
+    const auto r = load_with_obj("in-range", std::string(kCubeObj) + "v 999999 0 -999999\n", "mm");
+    EXPECT_TRUE(r.ok()) << describe(r.diagnostics);
+}
+
+// LF, CRLF and a lone CR end lines alike in the checks and in the OBJ reader: the same mesh reads
+// the same, and a face after a CR-only line break cannot hide from the index check.
+TEST(HostileModel, CrLfAndCrOnlyLineEndsReadTheSame) {
+    const auto with_ends = [](std::string_view eol) {
+        std::string out;
+        for (const char c : kCubeObj)
+            out += c == '\n' ? std::string(eol) : std::string(1, c);
+        return out;
+    };
+    const auto lf = load_with_obj("lf", with_ends("\n"));
+    ASSERT_TRUE(lf.ok()) << describe(lf.diagnostics);
+    for (const std::string_view eol : {"\r\n", "\r"}) {
+        const auto r = load_with_obj("eol", with_ends(eol));
+        ASSERT_TRUE(r.ok()) << describe(r.diagnostics);
+        EXPECT_EQ(r.value->skin.indices.size(), lf.value->skin.indices.size());
+        EXPECT_EQ(r.value->skin.positions.size(), lf.value->skin.positions.size());
+        ASSERT_EQ(r.value->muscles.size(), lf.value->muscles.size());
+        EXPECT_EQ(r.value->muscles[0].mesh.indices.size(),
+                  lf.value->muscles[0].mesh.indices.size());
+    }
+    // A comment, a lone CR, then a face with a bad index: the checks see that face too.
+    const auto hidden = load_with_obj("hidden", std::string(kCubeObj) + "# note\rf 1 2 99\n");
+    EXPECT_TRUE(refused_with(hidden, "obj.bad-index"));
+    EXPECT_EQ(line_of(hidden.diagnostics, "obj.bad-index"), 48);
+    // Line numbers count a lone CR as a line end, in the checks' diagnostics too.
+    const auto located = load_with_obj("cr-line", with_ends("\r") + "v nan 0 0\r");
+    EXPECT_EQ(line_of(located.diagnostics, "obj.non-finite"), 47);
+}
+
 TEST(HostileModel, DegenerateTrianglesLoadWithFiniteNormals) {
     // Zero-area triangles of the skin: a repeated corner, three collinear points, three equal
     // points, and an isolated one whose vertices belong to no other triangle (their normals have
@@ -604,6 +650,54 @@ TEST(HostileCli, SessionResumeOfADirectoryOrHugeFileIsAUsageError) {
 TEST(HostileCli, SessionScriptThatIsADirectoryIsAUsageError) {
     EXPECT_TRUE(one_line_usage_error(
         test::run_injmap({"session", "play", "--protocol", "preempt-155", "--script", "/"})));
+}
+
+// Control characters from files are escaped in every diagnostic and listing: a crafted protocol
+// cannot clear the terminal, and a newline in a file name cannot split a diagnostic.
+TEST(HostileText, ControlCharactersAreEscapedInDiagnostics) {
+    const Diagnostic d{Severity::error,
+                       "toml.syntax",
+                       "title \x1b[2J\x1b[H cleared\xc2\x9b1m",
+                       {"bad\nname\r.toml", 3, 1},
+                       {}};
+    const std::string line = format_diagnostic(d);
+    for (const char c : line)
+        EXPECT_FALSE(static_cast<unsigned char>(c) < 0x20 || c == 0x7f) << line;
+    EXPECT_EQ(line.find("\xc2\x9b"), std::string::npos) << line; // the C1 CSI
+    EXPECT_NE(line.find("[toml.syntax]"), std::string::npos) << line;
+    EXPECT_EQ(escape_control("plain text, ünïcode"), "plain text, ünïcode");
+}
+
+TEST(HostileCli, ControlCharactersInFilesAndNamesReachNoTerminal) {
+    const fs::path dir = fresh_dir("control");
+    // A file name with a newline and an escape sequence, content with a syntax error.
+    const fs::path bad = dir / "bad\nname\x1b[2J.toml";
+    write_text(bad, "schema_version = 1\nid = \"bad\"\ntitle = [unclosed\n");
+    const auto r = test::run_injmap({"check", bad.string()});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err; // one diagnostic, one line
+    EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("[toml.syntax]"), std::string::npos) << r.err;
+    // A valid protocol of the user's whose title carries an escape sequence: listed escaped.
+    const fs::path data = dir / "data";
+    write_text(data / "injmap" / "protocols" / "crafted.toml",
+               protocol_with("title = \"Hostile\"", "title = \"\\u001b[2J\\u001b[HHostile\""));
+    // Unreadable files and bad arguments: one line, escaped, exit 2.
+    const std::string missing = (dir / "missing\x1b[2J\n.toml").string();
+    for (const std::vector<std::string>& args : {std::vector<std::string>{"check", missing},
+                                                 {"model", missing},
+                                                 {"list", "extra\x1b[2J\nargument"},
+                                                 {"render", "--frobnicate\x1b[2J"}}) {
+        const auto refused = test::run_injmap(args);
+        EXPECT_EQ(refused.exit_code, 2) << args[0] << ": " << refused.err;
+        EXPECT_EQ(std::count(refused.err.begin(), refused.err.end(), '\n'), 1)
+            << args[0] << ": " << refused.err;
+        EXPECT_EQ(refused.err.find('\x1b'), std::string::npos) << args[0] << ": " << refused.err;
+    }
+    const auto listed = test::run_injmap({"list"}, {"XDG_DATA_HOME=" + data.string()});
+    EXPECT_EQ(listed.exit_code, 0) << listed.err;
+    EXPECT_EQ(listed.out.find('\x1b'), std::string::npos) << listed.out;
+    EXPECT_EQ(listed.err.find('\x1b'), std::string::npos) << listed.err;
 }
 
 TEST(HostileCli, RenderOfADirectoryProtocolIsAUsageError) {

@@ -87,6 +87,44 @@ TEST(SessionCli, PlayRecordsEveryActionAndWritesTheSummary) {
     EXPECT_NE(r.out.find("out.summary.json"), std::string::npos);
 }
 
+// LF, CRLF and a lone CR end a script's lines alike: the same session, the same actions, and a
+// refusal names the same line.
+TEST(SessionCli, ScriptLineEndsCrLfAndCrReadTheSame) {
+    const fs::path dir = fresh_dir("line-ends");
+    const auto with_ends = [](const std::string& text, const std::string& eol) {
+        std::string out;
+        for (const char c : text)
+            out += c == '\n' ? eol : std::string(1, c);
+        return out;
+    };
+    std::vector<std::string> actions;
+    int n = 0;
+    for (const std::string eol : {"\n", "\r\n", "\r"}) {
+        ++n;
+        const fs::path script = dir / numbered("s", n, ".txt");
+        write_text(script, with_ends(kFullScript, eol));
+        const fs::path record = dir / numbered("r", n, ".jsonl");
+        const auto r = run_injmap({"session", "play", "--protocol", protocol_file(), "--script",
+                                   script.string(), "--record", record.string()});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        std::string these;
+        for (const auto& line : record_lines(record))
+            these += line["action"].get<std::string>() + line.value("site", "") + " ";
+        actions.push_back(these);
+        // A refused line is located at the same line number whatever the line ends.
+        const fs::path bad = dir / numbered("bad", n, ".txt");
+        write_text(bad, with_ends("inject\n# c\n\nfrobnicate\n", eol));
+        const auto refused =
+            run_injmap({"session", "play", "--protocol", protocol_file(), "--script", bad.string(),
+                        "--record", (dir / numbered("x", n, ".jsonl")).string()});
+        EXPECT_EQ(refused.exit_code, 1) << refused.err;
+        EXPECT_NE(refused.err.find(":4: error:"), std::string::npos) << refused.err;
+        EXPECT_NE(refused.err.find("[script.unknown-action]"), std::string::npos) << refused.err;
+    }
+    EXPECT_EQ(actions[1], actions[0]);
+    EXPECT_EQ(actions[2], actions[0]);
+}
+
 TEST(SessionCli, ResumeJsonHasExactlyTheAgreedFields) {
     const fs::path dir = fresh_dir("json");
     write_text(dir / "s.txt", kFullScript);

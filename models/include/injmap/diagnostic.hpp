@@ -4,6 +4,7 @@
 // stable interface.
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -33,8 +34,14 @@ using Diagnostics = std::vector<Diagnostic>;
 [[nodiscard]] bool has_errors(const Diagnostics& diagnostics);
 
 // "FILE:LINE:COL: error: message [rule]" (LINE/COL omitted when unknown) — the format of `injmap
-// check`.
+// check`. Control characters in any part are escaped (escape_control): one diagnostic is one line
+// and a crafted file cannot drive the terminal.
 [[nodiscard]] std::string format_diagnostic(const Diagnostic& diagnostic);
+
+// `text` with every control character written as \xHH: C0 (below 0x20, newline and tab
+// included), DEL, and the C1 controls U+0080..U+009F. For text from files shown on a terminal or
+// in the window (diagnostics, listings). Other bytes, valid UTF-8 or not, are kept.
+[[nodiscard]] std::string escape_control(std::string_view text);
 
 // A reader's answer: the value when it could be produced, plus every diagnostic found on the way.
 // A value may be present together with warnings; errors mean the value must not be used.

@@ -10,8 +10,9 @@
 
 namespace injmap::render {
 
-// `rgba`: width·height·4 bytes, top-left origin. False with `error` set when the file cannot be
-// written.
+// `rgba`: width·height·4 bytes, top-left origin. Written to a temporary file in the same folder
+// and renamed (injmap/models/atomic_file.hpp). False with `error` set ("cannot write FILE: No
+// space left on device") when the file cannot be written; an existing file is then left intact.
 [[nodiscard]] bool write_png(const std::filesystem::path& path, int width, int height,
                              const std::vector<std::uint8_t>& rgba, std::string& error);
 

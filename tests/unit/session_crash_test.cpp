@@ -205,10 +205,14 @@ TEST(SessionCrash, KilledAfterEachLine) {
         // Play the rest: line n+1 is script action n (line 1 is the start).
         const fs::path rest = dir / numbered("rest", n, ".txt");
         write_text(rest, script_text(static_cast<std::size_t>(n - 1)));
+        // The killed writer's lock died with it: the resume appends (record.locked otherwise).
         EXPECT_EQ(resume_json(record, rest), expected) << n;
         EXPECT_EQ(lines_in(record), total_lines) << n;
         // Killed between the finish line and the summary: resume wrote it.
         EXPECT_TRUE(fs::exists(summary_json_path(record))) << n;
+        // The hash chain runs unbroken across the kill and the resume.
+        const auto verify = run_injmap({"session", "verify", record.string()});
+        EXPECT_EQ(verify.exit_code, 0) << n << verify.out << verify.err;
     }
 }
 
@@ -240,9 +244,15 @@ TEST(SessionCrash, KilledHalfwayThroughEachLine) {
         // Only the line in flight is lost: replaying from it on gives the uninterrupted result.
         const fs::path rest = dir / numbered("rest", n, ".txt");
         write_text(rest, script_text(static_cast<std::size_t>(n - 2)));
+        // Before appending, the cut line is not vouched for: verify names it.
+        const auto cut = run_injmap({"session", "verify", record.string()});
+        EXPECT_EQ(cut.exit_code, 1) << n << cut.out << cut.err;
         EXPECT_EQ(resume_json(record, rest), expected) << n;
         r = run_injmap({"session", "resume", record.string()});
         EXPECT_TRUE(r.err.empty()) << n << r.err; // repaired: no warning any more
+        // The cut tail was kept aside and the chain runs on from the last complete line.
+        const auto verify = run_injmap({"session", "verify", record.string()});
+        EXPECT_EQ(verify.exit_code, 0) << n << verify.out << verify.err;
     }
 }
 

@@ -657,7 +657,8 @@ TEST(HostileCli, SessionScriptThatIsADirectoryIsAUsageError) {
 TEST(HostileText, ControlCharactersAreEscapedInDiagnostics) {
     const Diagnostic d{Severity::error,
                        "toml.syntax",
-                       "title \x1b[2J\x1b[H cleared\xc2\x9b1m",
+                       "title \x1b[2J\x1b[H cleared\xc2\x9b"
+                       "1m",
                        {"bad\nname\r.toml", 3, 1},
                        {}};
     const std::string line = format_diagnostic(d);

@@ -153,8 +153,10 @@ private:
 } // namespace
 
 void capture_stdout_errors() {
-    static StdoutBuffer buffer;
-    std::cout.rdbuf(&buffer);
+    // Never destroyed: std::cout is flushed by the library's own exit handler, after every static
+    // of ours is gone (a destroyed buffer there crashed under AddressSanitizer).
+    static StdoutBuffer* const buffer = new StdoutBuffer;
+    std::cout.rdbuf(buffer);
 }
 
 int finish_stdout(int code) {

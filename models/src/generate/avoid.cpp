@@ -15,27 +15,6 @@ namespace {
 constexpr float kPi = 3.14159265358979f;
 constexpr int kRing = 6; // sides of a tube's section: enough for a 1.5–3 mm tube
 
-// Uniform Catmull-Rom through the points, t in [0, 1].
-vec3 catmull_rom(const std::vector<vec3>& pts, float t) {
-    const int n = static_cast<int>(pts.size());
-    if (n == 1)
-        return pts[0];
-    const float s = std::clamp(t, 0.0f, 1.0f) * static_cast<float>(n - 1);
-    const int i = std::min(static_cast<int>(s), n - 2);
-    const float x = s - static_cast<float>(i);
-    const auto p = [&](int k) {
-        if (k < 0)
-            return 2.0f * pts[0] - pts[1];
-        if (k >= n)
-            return 2.0f * pts[n - 1] - pts[n - 2];
-        return pts[k];
-    };
-    const vec3 p0 = p(i - 1), p1 = p(i), p2 = p(i + 1), p3 = p(i + 2);
-    const float x2 = x * x, x3 = x2 * x;
-    return 0.5f * ((2.0f * p1) + (-p0 + p2) * x + (2.0f * p0 - 5.0f * p1 + 4.0f * p2 - p3) * x2 +
-                   (-p0 + 3.0f * p1 - 3.0f * p2 + p3) * x3);
-}
-
 // Piecewise-linear value over the control points, t in [0, 1].
 float interpolate(const std::vector<float>& values, float t) {
     const int n = static_cast<int>(values.size());
@@ -141,27 +120,10 @@ void add_dome(Mesh& mesh, vec3 centre, vec3 radii) {
         }
 }
 
-// Keeps every vertex at least min_depth under the skin and sets the normals.
-void finish(const BodySdf& sdf, Mesh& mesh, float min_depth) {
-    for (auto& p : mesh.positions)
-        for (int it = 0; it < 3; ++it) {
-            const float f = sdf(p);
-            if (f <= -min_depth)
-                break;
-            p -= sdf.normal(p, 0.5f) * (f + min_depth + 0.05f);
-        }
-    compute_vertex_normals(mesh);
-}
-
 AvoidStructure mirrored(const AvoidStructure& left) {
     AvoidStructure right = left;
     right.side = Side::right;
-    for (auto& p : right.mesh.positions)
-        p.x = -p.x;
-    for (auto& n : right.mesh.normals)
-        n.x = -n.x;
-    for (std::size_t t = 0; t + 2 < right.mesh.indices.size(); t += 3)
-        std::swap(right.mesh.indices[t + 1], right.mesh.indices[t + 2]);
+    right.mesh = mirrored_mesh(left.mesh);
     return right;
 }
 
@@ -188,24 +150,12 @@ std::vector<AvoidStructure> build_avoid(const BodySdf& sdf, const Model& model) 
     const vec3 F = s.face_scale, H = s.head_scale, T = s.trunk_scale;
     const float nk = s.neck_scale;
     const auto L = [&](const std::string& name) { return model.landmarks.at(name); };
-    const auto cast = [&](vec3 outside, vec3 inside) {
-        if (auto hit = sdf.cast(outside, inside))
-            return *hit;
-        return sdf.project(inside, 20);
-    };
-    const auto front = [&](float x, float y, float z_in = 0.0f) {
-        return cast({x, y, 250}, {x, y, z_in});
-    };
-    const auto back = [&](float x, float y, float z_in = 0.0f) {
-        return cast({x, y, -250}, {x, y, z_in});
-    };
-    const auto lateral = [&](float y, float z) { return cast({300, y, z}, {0, y, z}); };
-    const auto on_skin = [&](vec3 p) { return sdf.project(p, 20); };
+    const SkinPoints at{sdf};
 
     std::vector<AvoidStructure> out;
     const auto both = [&](std::string id, std::string kind, std::string name, float warn, Mesh mesh,
                           float min_depth) {
-        finish(sdf, mesh, min_depth);
+        sink_under_skin(sdf, mesh, min_depth);
         AvoidStructure left;
         left.id = std::move(id);
         left.side = Side::left;
@@ -231,24 +181,27 @@ std::vector<AvoidStructure> build_avoid(const BodySdf& sdf, const Model& model) 
     {
         Mesh m;
         const float r = 1.5f;
-        add_tube(m,
-                 under_skin(sdf,
-                            {front(26 * F.x, rim_y - 3 * F.y), front(27 * F.x, rim_y + 6 * F.y),
-                             front(28 * F.x, rim_y + 14 * F.y)},
-                            {7.0f, 6.0f, 5.0f}, r, 6),
-                 r);
-        add_tube(m,
-                 under_skin(sdf,
-                            {front(28 * F.x, rim_y + 14 * F.y), front(36 * F.x, rim_y + 34 * F.y),
-                             front(42 * F.x, rim_y + 58 * F.y), front(45 * F.x, rim_y + 82 * F.y)},
-                            {5.0f, 4.8f, 4.8f, 4.8f}, r, 10),
-                 r);
-        add_tube(m,
-                 under_skin(sdf,
-                            {front(28 * F.x, rim_y + 14 * F.y), front(26 * F.x, rim_y + 26 * F.y),
-                             front(24.5f * F.x, rim_y + 36 * F.y)},
-                            {5.0f, 3.4f, 3.0f}, r, 6),
-                 r);
+        add_tube(
+            m,
+            under_skin(sdf,
+                       {at.front(26 * F.x, rim_y - 3 * F.y), at.front(27 * F.x, rim_y + 6 * F.y),
+                        at.front(28 * F.x, rim_y + 14 * F.y)},
+                       {7.0f, 6.0f, 5.0f}, r, 6),
+            r);
+        add_tube(
+            m,
+            under_skin(sdf,
+                       {at.front(28 * F.x, rim_y + 14 * F.y), at.front(36 * F.x, rim_y + 34 * F.y),
+                        at.front(42 * F.x, rim_y + 58 * F.y), at.front(45 * F.x, rim_y + 82 * F.y)},
+                       {5.0f, 4.8f, 4.8f, 4.8f}, r, 10),
+            r);
+        add_tube(
+            m,
+            under_skin(sdf,
+                       {at.front(28 * F.x, rim_y + 14 * F.y), at.front(26 * F.x, rim_y + 26 * F.y),
+                        at.front(24.5f * F.x, rim_y + 36 * F.y)},
+                       {5.0f, 3.4f, 3.0f}, r, 6),
+            r);
         both("supraorbital_nerve", "nerve", "Supraorbital nerve and vessels", 2.0f, std::move(m),
              r + 0.5f);
     }
@@ -261,8 +214,9 @@ std::vector<AvoidStructure> build_avoid(const BodySdf& sdf, const Model& model) 
         add_tube(
             m,
             under_skin(sdf,
-                       {front(16 * F.x, rim_y - 4 * F.y), front(17 * F.x, rim_y + 8 * F.y),
-                        front(17 * F.x, rim_y + 20 * F.y), front(16.5f * F.x, rim_y + 27 * F.y)},
+                       {at.front(16 * F.x, rim_y - 4 * F.y), at.front(17 * F.x, rim_y + 8 * F.y),
+                        at.front(17 * F.x, rim_y + 20 * F.y),
+                        at.front(16.5f * F.x, rim_y + 27 * F.y)},
                        {6.5f, 5.0f, 3.4f, 3.0f}, r, 9),
             r);
         both("supratrochlear_nerve", "nerve", "Supratrochlear nerve and vessels", 2.0f,
@@ -275,22 +229,22 @@ std::vector<AvoidStructure> build_avoid(const BodySdf& sdf, const Model& model) 
     {
         Mesh m;
         const float r = 1.6f;
-        const vec3 pre_tragus = lateral(tragion.y - 12 * H.y, tragion.z + 10 * F.z);
-        const vec3 over_arch = lateral(tragion.y + 6 * H.y, tragion.z + 11 * F.z);
-        const vec3 fork = lateral(tragion.y + 30 * H.y, tragion.z + 12 * F.z);
+        const vec3 pre_tragus = at.lateral(tragion.y - 12 * H.y, tragion.z + 10 * F.z);
+        const vec3 over_arch = at.lateral(tragion.y + 6 * H.y, tragion.z + 11 * F.z);
+        const vec3 fork = at.lateral(tragion.y + 30 * H.y, tragion.z + 12 * F.z);
         add_tube(m, under_skin(sdf, {pre_tragus, over_arch, fork}, {6.0f, 3.5f, 3.2f}, r, 8), r);
-        const vec3 forehead = on_skin(brow_lateral + vec3(-8, 38 * F.y, -6));
+        const vec3 forehead = at.on_skin(brow_lateral + vec3(-8, 38 * F.y, -6));
         add_tube(m,
                  under_skin(sdf,
-                            {fork, lateral(tragion.y + 42 * H.y, tragion.z + 30 * F.z),
-                             on_skin(0.5f * (forehead + fork) + vec3(6, 16, 0)), forehead},
+                            {fork, at.lateral(tragion.y + 42 * H.y, tragion.z + 30 * F.z),
+                             at.on_skin(0.5f * (forehead + fork) + vec3(6, 16, 0)), forehead},
                             {3.2f, 3.0f, 3.0f, 3.0f}, r, 12),
                  r);
         add_tube(m,
                  under_skin(sdf,
-                            {fork, lateral(tragion.y + 60 * H.y, tragion.z + 8 * F.z),
-                             lateral(tragion.y + 88 * H.y, tragion.z - 2 * F.z),
-                             lateral(tragion.y + 108 * H.y, tragion.z - 14 * F.z)},
+                            {fork, at.lateral(tragion.y + 60 * H.y, tragion.z + 8 * F.z),
+                             at.lateral(tragion.y + 88 * H.y, tragion.z - 2 * F.z),
+                             at.lateral(tragion.y + 108 * H.y, tragion.z - 14 * F.z)},
                             {3.2f, 3.0f, 3.0f, 3.0f}, r, 10),
                  r);
         both("superficial_temporal_artery", "artery", "Superficial temporal artery", 2.0f,
@@ -303,11 +257,11 @@ std::vector<AvoidStructure> build_avoid(const BodySdf& sdf, const Model& model) 
     {
         Mesh m;
         const float r = 1.5f;
-        const vec3 start = lateral(tragion.y - 5 * H.y, tragion.z + 14 * F.z);
-        const vec3 end = on_skin(brow_lateral + vec3(2, 15 * F.y, -4));
-        const vec3 mid_arch = on_skin(vec3(arch.x, arch.y + 4 * F.y, 0.5f * (start.z + end.z)));
+        const vec3 start = at.lateral(tragion.y - 5 * H.y, tragion.z + 14 * F.z);
+        const vec3 end = at.on_skin(brow_lateral + vec3(2, 15 * F.y, -4));
+        const vec3 mid_arch = at.on_skin(vec3(arch.x, arch.y + 4 * F.y, 0.5f * (start.z + end.z)));
         add_tube(m,
-                 under_skin(sdf, {start, mid_arch, on_skin(0.4f * mid_arch + 0.6f * end), end},
+                 under_skin(sdf, {start, mid_arch, at.on_skin(0.4f * mid_arch + 0.6f * end), end},
                             {9.0f, 5.5f, 4.5f, 4.0f}, r, 12),
                  r);
         both("facial_nerve_temporal_branch", "nerve", "Temporal branch of the facial nerve", 3.0f,
@@ -320,14 +274,14 @@ std::vector<AvoidStructure> build_avoid(const BodySdf& sdf, const Model& model) 
     {
         Mesh m;
         const float r = 1.5f;
-        add_tube(
-            m,
-            under_skin(sdf,
-                       {back(30 * H.x, inion.y - 52 * H.y), back(13 * H.x, inion.y - 28 * H.y),
-                        back(23 * H.x, inion.y - 16 * H.y), back(28 * H.x, inion.y + 8 * H.y),
-                        back(34 * H.x, inion.y + 40 * H.y), back(38 * H.x, inion.y + 75 * H.y)},
-                       {28.0f, 14.0f, 5.0f, 3.2f, 3.0f, 3.0f}, r, 16),
-            r);
+        add_tube(m,
+                 under_skin(
+                     sdf,
+                     {at.back(30 * H.x, inion.y - 52 * H.y), at.back(13 * H.x, inion.y - 28 * H.y),
+                      at.back(23 * H.x, inion.y - 16 * H.y), at.back(28 * H.x, inion.y + 8 * H.y),
+                      at.back(34 * H.x, inion.y + 40 * H.y), at.back(38 * H.x, inion.y + 75 * H.y)},
+                     {28.0f, 14.0f, 5.0f, 3.2f, 3.0f, 3.0f}, r, 16),
+                 r);
         both("greater_occipital_nerve", "nerve", "Greater occipital nerve", 2.0f, std::move(m),
              r + 0.5f);
     }
@@ -339,10 +293,10 @@ std::vector<AvoidStructure> build_avoid(const BodySdf& sdf, const Model& model) 
         const float mid_y = 0.5f * (mastoid.y + s.suprasternal_height);
         add_tube(m,
                  under_skin(sdf,
-                            {lateral(mid_y, -8 * nk), lateral(mastoid.y - 28 * H.y, -22 * nk),
-                             on_skin(mastoid + vec3(2, 8, -14)),
-                             on_skin(helix + vec3(0, 10 * H.y, -28 * H.z)),
-                             on_skin(helix + vec3(-4, 26 * H.y, -40 * H.z))},
+                            {at.lateral(mid_y, -8 * nk), at.lateral(mastoid.y - 28 * H.y, -22 * nk),
+                             at.on_skin(mastoid + vec3(2, 8, -14)),
+                             at.on_skin(helix + vec3(0, 10 * H.y, -28 * H.z)),
+                             at.on_skin(helix + vec3(-4, 26 * H.y, -40 * H.z))},
                             {5.0f, 4.0f, 3.2f, 3.0f, 3.0f}, r, 14),
                  r);
         both("lesser_occipital_nerve", "nerve", "Lesser occipital nerve", 2.0f, std::move(m),
@@ -384,10 +338,11 @@ std::vector<AvoidStructure> build_avoid(const BodySdf& sdf, const Model& model) 
             m,
             under_skin(
                 sdf,
-                {lateral(gonion.y - 10 * F.y, gonion.z - 8 * F.z),
-                 lateral(0.65f * gonion.y + 0.35f * clav.y, 0.65f * gonion.z + 0.35f * clav.z - 10),
-                 lateral(0.3f * gonion.y + 0.7f * clav.y, 0.3f * gonion.z + 0.7f * clav.z - 10),
-                 on_skin(clav + vec3(-4, 14 * T.y, -6)), on_skin(clav + vec3(-6, 2, -10))},
+                {at.lateral(gonion.y - 10 * F.y, gonion.z - 8 * F.z),
+                 at.lateral(0.65f * gonion.y + 0.35f * clav.y,
+                            0.65f * gonion.z + 0.35f * clav.z - 10),
+                 at.lateral(0.3f * gonion.y + 0.7f * clav.y, 0.3f * gonion.z + 0.7f * clav.z - 10),
+                 at.on_skin(clav + vec3(-4, 14 * T.y, -6)), at.on_skin(clav + vec3(-6, 2, -10))},
                 {4.0f, 4.2f, 4.2f, 5.5f, 12.0f}, r, 16),
             r);
         both("external_jugular_vein", "vein", "External jugular vein", 3.0f, std::move(m),

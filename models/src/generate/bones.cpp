@@ -695,17 +695,6 @@ BoneSpec manubrium(const Skeleton& s, const Skin& skin) {
     return b;
 }
 
-Mesh mirrored(const Mesh& m) {
-    Mesh out = m;
-    for (auto& p : out.positions)
-        p.x = -p.x;
-    for (auto& nn : out.normals)
-        nn.x = -nn.x;
-    for (std::size_t t = 0; t + 2 < out.indices.size(); t += 3)
-        std::swap(out.indices[t + 1], out.indices[t + 2]);
-    return out;
-}
-
 } // namespace
 
 std::vector<Bone> build_bones(const BodySdf& sdf, unsigned threads) {
@@ -747,7 +736,7 @@ std::vector<Bone> build_bones(const BodySdf& sdf, unsigned threads) {
             Bone right;
             right.id = spec.id;
             right.side = Side::right;
-            right.mesh = mirrored(bone.mesh);
+            right.mesh = mirrored_mesh(bone.mesh);
             bones.push_back(std::move(bone));
             bones.push_back(std::move(right));
         } else {

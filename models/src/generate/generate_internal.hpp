@@ -115,6 +115,26 @@ void parallel_for(std::size_t n, unsigned threads, const std::function<void(std:
 [[nodiscard]] std::map<std::string, glm::vec3> place_landmarks(const BodySdf& sdf,
                                                                const Mesh& skin);
 
+// Points on the skin, found the way the muscle and structure builders place their attachments
+// (shaping.cpp): cast from outside towards a point inside (or, when the ray misses, the skin point
+// nearest to it), looking at the face (front), at the back, or at the left side.
+struct SkinPoints {
+    const BodySdf& sdf;
+    [[nodiscard]] vec3 cast(vec3 outside, vec3 inside) const;
+    [[nodiscard]] vec3 front(float x, float y, float z_in = 0.0f) const;
+    [[nodiscard]] vec3 back(float x, float y, float z_in = 0.0f) const;
+    [[nodiscard]] vec3 lateral(float y, float z) const;
+    [[nodiscard]] vec3 on_skin(vec3 p) const;
+};
+
+// Shared by the builders of muscles, bones and structures to avoid (shaping.cpp):
+// the uniform Catmull-Rom spline through `points` at t in [0, 1] (ends extrapolated);
+[[nodiscard]] vec3 catmull_rom(const std::vector<vec3>& points, float t);
+// every vertex pushed at least min_depth under the skin field, then the normals recomputed;
+void sink_under_skin(const BodySdf& sdf, Mesh& mesh, float min_depth);
+// the mirror image in x (positions, normals, winding) of a left-side mesh.
+[[nodiscard]] Mesh mirrored_mesh(const Mesh& mesh);
+
 // The muscles of both sides (right = mirror of left), under the skin.
 [[nodiscard]] std::vector<Muscle> build_muscles(const BodySdf& sdf,
                                                 const std::map<std::string, glm::vec3>& landmarks);

@@ -18,26 +18,7 @@ constexpr float kPi = 3.14159265358979f;
 // Uniform Catmull-Rom spline through the points, parameter t in [0, 1].
 struct Curve {
     std::vector<vec3> points;
-    [[nodiscard]] vec3 at(float t) const {
-        const int n = static_cast<int>(points.size());
-        if (n == 1)
-            return points[0];
-        const float s = std::clamp(t, 0.0f, 1.0f) * static_cast<float>(n - 1);
-        const int i = std::min(static_cast<int>(s), n - 2);
-        const float x = s - static_cast<float>(i);
-        const auto p = [&](int k) {
-            if (k < 0)
-                return 2.0f * points[0] - points[1];
-            if (k >= n)
-                return 2.0f * points[n - 1] - points[n - 2];
-            return points[k];
-        };
-        const vec3 p0 = p(i - 1), p1 = p(i), p2 = p(i + 1), p3 = p(i + 2);
-        const float x2 = x * x, x3 = x2 * x;
-        return 0.5f *
-               ((2.0f * p1) + (-p0 + p2) * x + (2.0f * p0 - 5.0f * p1 + 4.0f * p2 - p3) * x2 +
-                (-p0 + 3.0f * p1 - 3.0f * p2 + p3) * x3);
-    }
+    [[nodiscard]] vec3 at(float t) const { return catmull_rom(points, t); }
 };
 
 using Profile = std::function<float(float)>;
@@ -205,14 +186,7 @@ void add_strap(Builder& b, const Curve& path, const Profile& depth, const Profil
 
 // Keeps every vertex at least min_depth under the skin, then sets normals and fibre directions.
 Muscle finish(Builder& b, std::string id, Side side, MuscleLayer layer, float min_depth) {
-    for (auto& p : b.mesh.positions)
-        for (int it = 0; it < 3; ++it) {
-            const float f = b.sdf(p);
-            if (f <= -min_depth)
-                break;
-            p -= b.sdf.normal(p, 0.5f) * (f + min_depth + 0.05f);
-        }
-    compute_vertex_normals(b.mesh);
+    sink_under_skin(b.sdf, b.mesh, min_depth);
     Muscle m;
     m.id = std::move(id);
     m.side = side;
@@ -234,14 +208,9 @@ Muscle finish(Builder& b, std::string id, Side side, MuscleLayer layer, float mi
 Muscle mirrored(const Muscle& left) {
     Muscle right = left;
     right.side = Side::right;
-    for (auto& p : right.mesh.positions)
-        p.x = -p.x;
-    for (auto& n : right.mesh.normals)
-        n.x = -n.x;
+    right.mesh = mirrored_mesh(left.mesh);
     for (auto& f : right.fibre_directions)
         f.x = -f.x;
-    for (std::size_t t = 0; t + 2 < right.mesh.indices.size(); t += 3)
-        std::swap(right.mesh.indices[t + 1], right.mesh.indices[t + 2]);
     return right;
 }
 
@@ -252,19 +221,7 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
     const vec3 H = s.head_scale, F = s.face_scale, T = s.trunk_scale;
     const float n = s.neck_scale;
     const auto L = [&](const std::string& name) { return lm.at(name); };
-    const auto cast = [&](vec3 outside, vec3 inside) {
-        if (auto hit = sdf.cast(outside, inside))
-            return *hit;
-        return sdf.project(inside, 20);
-    };
-    const auto front = [&](float x, float y, float z_in = 0.0f) {
-        return cast({x, y, 250}, {x, y, z_in});
-    };
-    const auto back = [&](float x, float y, float z_in = 0.0f) {
-        return cast({x, y, -250}, {x, y, z_in});
-    };
-    const auto lateral = [&](float y, float z) { return cast({300, y, z}, {0, y, z}); };
-    const auto on_skin = [&](vec3 p) { return sdf.project(p, 20); };
+    const SkinPoints at{sdf};
     const auto flat = [](float value) { return Field2([value](float, float) { return value; }); };
 
     std::vector<Muscle> out;
@@ -281,7 +238,7 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
     // A point on the skin seen from the cranium's centre (for sheets that wrap over the vault).
     const auto radial = [&](vec3 direction) {
         const vec3 d = glm::normalize(direction);
-        return cast(crown + d * 300.0f, crown);
+        return at.cast(crown + d * 300.0f, crown);
     };
     {
         // Frontalis (one sheet per side, the two bellies meeting low in the midline and parting
@@ -292,12 +249,13 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
         Builder b{sdf, {}, {}};
         const vec3 hairline = L("frontal_hairline");
         const float top = std::max(hairline.y + 6.0f * H.y, glabella.y + 62.0f * H.y);
-        Curve origin{{front(7 * F.x, top), front(22 * F.x, top - 1), front(36 * F.x, top - 7),
-                      front(48 * F.x, top - 20), front(53 * F.x, top - 34)}};
+        Curve origin{{at.front(7 * F.x, top), at.front(22 * F.x, top - 1),
+                      at.front(36 * F.x, top - 7), at.front(48 * F.x, top - 20),
+                      at.front(53 * F.x, top - 34)}};
         const vec3 brow_l = L("brow_lateral_left"), brow_m = L("brow_medial_left");
-        Curve insertion{{front(3, glabella.y + 15 * F.y), front(14 * F.x, brow_m.y + 1 * F.y),
-                         front(28 * F.x, brow_m.y), front(40 * F.x, brow_l.y + 1 * F.y),
-                         front(brow_l.x + 3 * F.x, brow_l.y + 2 * F.y)}};
+        Curve insertion{{at.front(3, glabella.y + 15 * F.y), at.front(14 * F.x, brow_m.y + 1 * F.y),
+                         at.front(28 * F.x, brow_m.y), at.front(40 * F.x, brow_l.y + 1 * F.y),
+                         at.front(brow_l.x + 3 * F.x, brow_l.y + 2 * F.y)}};
         // Thinner at the brow, where it lies over the corrugator and under the orbital
         // orbicularis (the soft tissue to the bone is ~6 mm there: De Greef 2006).
         add_sheet(
@@ -334,8 +292,8 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
         // PREEMPT injects it. A thin strap between the skin's fat and the bone (the glabella's
         // soft tissue is ~6 mm: De Greef 2006), 3–5 mm deep.
         Builder b{sdf, {}, {}};
-        Curve path{{front(9 * F.x, nasion.y + 6 * F.y), front(18 * F.x, glabella.y + 9 * F.y),
-                    front(33 * F.x, glabella.y + 11 * F.y)}};
+        Curve path{{at.front(9 * F.x, nasion.y + 6 * F.y), at.front(18 * F.x, glabella.y + 9 * F.y),
+                    at.front(33 * F.x, glabella.y + 11 * F.y)}};
         add_strap(b, path, constant(4.8f), belly(3.0f, 6.0f), constant(0.9f), 24, 12);
         both(finish(b, "corrugator", Side::left, MuscleLayer::strap, 3.8f));
     }
@@ -343,10 +301,10 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
         // Procerus (midline): nasal bone (u = 0) → glabellar skin (u = 1); v right → left.
         Builder b{sdf, {}, {}};
         const float w = 8.0f * F.x;
-        Curve origin{{front(-w * 0.8f, nasion.y - 10 * F.y), front(0, nasion.y - 10 * F.y),
-                      front(w * 0.8f, nasion.y - 10 * F.y)}};
-        Curve insertion{{front(-w, glabella.y + 12 * F.y), front(0, glabella.y + 12 * F.y),
-                         front(w, glabella.y + 12 * F.y)}};
+        Curve origin{{at.front(-w * 0.8f, nasion.y - 10 * F.y), at.front(0, nasion.y - 10 * F.y),
+                      at.front(w * 0.8f, nasion.y - 10 * F.y)}};
+        Curve insertion{{at.front(-w, glabella.y + 12 * F.y), at.front(0, glabella.y + 12 * F.y),
+                         at.front(w, glabella.y + 12 * F.y)}};
         add_sheet(b, ruled(origin, insertion), flat(2.4f), flat(4.8f), 12, 8);
         out.push_back(finish(b, "procerus", Side::midline, MuscleLayer::sheet, 2.2f));
     }
@@ -372,7 +330,7 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
             const float c = std::cos(a), sn = std::sin(a);
             const float x = centre.x + c * (c < 0.0f ? e.medial : e.lateral);
             const float y = centre.y + sn * (sn > 0.0f ? e.up : e.down);
-            return front(x, y);
+            return at.front(x, y);
         };
         struct Part {
             const char* id;
@@ -401,11 +359,11 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
         // (u = 0), converging (u = 1) into the tendon that passes deep to the zygomatic arch to the
         // coronoid process; v anterior → posterior.
         Builder b{sdf, {}, {}};
-        Curve origin{{lateral(34 * H.y, 60 * H.z), lateral(66 * H.y, 48 * H.z),
-                      lateral(86 * H.y, 18 * H.z), lateral(84 * H.y, -18 * H.z),
-                      lateral(62 * H.y, -44 * H.z), lateral(30 * H.y, -52 * H.z)}};
-        Curve insertion{
-            {lateral(4 * F.y, 40 * F.z), lateral(6 * F.y, 29 * F.z), lateral(8 * F.y, 18 * F.z)}};
+        Curve origin{{at.lateral(34 * H.y, 60 * H.z), at.lateral(66 * H.y, 48 * H.z),
+                      at.lateral(86 * H.y, 18 * H.z), at.lateral(84 * H.y, -18 * H.z),
+                      at.lateral(62 * H.y, -44 * H.z), at.lateral(30 * H.y, -52 * H.z)}};
+        Curve insertion{{at.lateral(4 * F.y, 40 * F.z), at.lateral(6 * F.y, 29 * F.z),
+                         at.lateral(8 * F.y, 18 * F.z)}};
         // The posterior fibres run forward above the ear before they turn down to the arch.
         const vec3 helix = L("helix_top_left");
         const Patch fan = ruled(origin, insertion);
@@ -425,10 +383,10 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
     {
         // Occipitalis: lateral superior nuchal line (u = 0) → galea (u = 1); v medial → lateral.
         Builder b{sdf, {}, {}};
-        Curve origin{{back(5, inion.y + 4 * H.y), back(26 * H.x, inion.y + 1 * H.y),
-                      back(46 * H.x, inion.y - 5 * H.y)}};
-        Curve insertion{{back(5, inion.y + 44 * H.y), back(26 * H.x, inion.y + 44 * H.y),
-                         back(44 * H.x, inion.y + 38 * H.y)}};
+        Curve origin{{at.back(5, inion.y + 4 * H.y), at.back(26 * H.x, inion.y + 1 * H.y),
+                      at.back(46 * H.x, inion.y - 5 * H.y)}};
+        Curve insertion{{at.back(5, inion.y + 44 * H.y), at.back(26 * H.x, inion.y + 44 * H.y),
+                         at.back(44 * H.x, inion.y + 38 * H.y)}};
         add_sheet(b, ruled(origin, insertion), flat(2.5f), flat(5.5f), 12, 14);
         both(finish(b, "occipitalis", Side::left, MuscleLayer::sheet, 2.0f));
     }
@@ -443,23 +401,24 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
         Builder b{sdf, {}, {}};
         const vec3 acromion = L("acromion_left"), spine = L("scapular_spine_medial_left");
         const vec3 clavicle =
-            cast(s.clavicle_lateral + vec3(0, 80, -10), s.clavicle_lateral - vec3(0, 10, 10));
+            at.cast(s.clavicle_lateral + vec3(0, 80, -10), s.clavicle_lateral - vec3(0, 10, 10));
         const float crop = s.cut_height + 8.0f;
         const float t6 = t4.y - 2.0f * s.spine_step;
-        Curve origin{{back(1.5f, inion.y - 4 * H.y), back(1.5f, 0.5f * (inion.y + c7.y)),
-                      back(1.5f, c7.y), back(1.5f, L("t2").y), back(1.5f, t4.y),
-                      back(1.5f, std::max(t6, crop + 12.0f)), back(1.5f, crop)}};
+        Curve origin{{at.back(1.5f, inion.y - 4 * H.y), at.back(1.5f, 0.5f * (inion.y + c7.y)),
+                      at.back(1.5f, c7.y), at.back(1.5f, L("t2").y), at.back(1.5f, t4.y),
+                      at.back(1.5f, std::max(t6, crop + 12.0f)), at.back(1.5f, crop)}};
         const vec3 spine_mid =
-            back(0.5f * (acromion.x + spine.x) + 10 * T.x, 0.5f * (acromion.y + spine.y), -30);
-        Curve insertion{{clavicle, acromion, spine_mid,
-                         back(0.5f * (spine_mid.x + spine.x), 0.5f * (spine_mid.y + spine.y), -30),
-                         spine, back(spine.x - 2.0f * T.x, spine.y - 4.0f * T.y, -30),
-                         back(spine.x - 4.0f * T.x, spine.y - 7.0f * T.y, -30)}};
+            at.back(0.5f * (acromion.x + spine.x) + 10 * T.x, 0.5f * (acromion.y + spine.y), -30);
+        Curve insertion{
+            {clavicle, acromion, spine_mid,
+             at.back(0.5f * (spine_mid.x + spine.x), 0.5f * (spine_mid.y + spine.y), -30), spine,
+             at.back(spine.x - 2.0f * T.x, spine.y - 4.0f * T.y, -30),
+             at.back(spine.x - 4.0f * T.x, spine.y - 7.0f * T.y, -30)}};
         // The upper border runs down the side of the neck to the clavicle: a Coons-style blend
         // bends the ruled patch's top rows onto it.
-        const vec3 neck_border = on_skin(L("neck_inflection_left") + vec3(-2, 0, 4));
-        Curve border{{origin.points.front(), back(26 * H.x, inion.y - 14 * H.y, -20),
-                      on_skin(vec3(46 * n, -70 * T.y, -40 * n)), neck_border, clavicle}};
+        const vec3 neck_border = at.on_skin(L("neck_inflection_left") + vec3(-2, 0, 4));
+        Curve border{{origin.points.front(), at.back(26 * H.x, inion.y - 14 * H.y, -20),
+                      at.on_skin(vec3(46 * n, -70 * T.y, -40 * n)), neck_border, clavicle}};
         const Patch base = ruled(origin, insertion);
         const Patch patch = [=](float u, float v) {
             const vec3 top_ruled = base(u, 0.0f);
@@ -482,10 +441,11 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
         // Splenius capitis: ligamentum nuchae C4 → T3 spines (u = 0, v top → bottom) → lateral
         // superior nuchal line and mastoid (u = 1).
         Builder b{sdf, {}, {}};
-        Curve origin{{back(4, c7.y + 48 * T.y), back(4, c7.y), back(4, t3.y)}};
+        Curve origin{{at.back(4, c7.y + 48 * T.y), at.back(4, c7.y), at.back(4, t3.y)}};
         const vec3 mastoid = L("mastoid_left");
-        Curve insertion{{back(32 * H.x, inion.y - 6 * H.y), back(44 * H.x, inion.y - 14 * H.y),
-                         on_skin(mastoid + vec3(-4, 4, -6))}};
+        Curve insertion{{at.back(32 * H.x, inion.y - 6 * H.y),
+                         at.back(44 * H.x, inion.y - 14 * H.y),
+                         at.on_skin(mastoid + vec3(-4, 4, -6))}};
         add_sheet(
             b, ruled(origin, insertion),
             // Deeper at the mastoid, where it passes under the sternocleidomastoid's insertion.
@@ -500,8 +460,8 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
         // Semispinalis capitis: transverse processes C7-T4 (u = 0, low) → occiput between the
         // nuchal lines (u = 1); v medial → lateral.
         Builder b{sdf, {}, {}};
-        Curve origin{{back(8, t4.y + 4), back(30 * T.x, t4.y + 4, -20)}};
-        Curve insertion{{back(4, inion.y - 10 * H.y), back(34 * H.x, inion.y - 13 * H.y)}};
+        Curve origin{{at.back(8, t4.y + 4), at.back(30 * T.x, t4.y + 4, -20)}};
+        Curve insertion{{at.back(4, inion.y - 10 * H.y), at.back(34 * H.x, inion.y - 13 * H.y)}};
         add_sheet(
             b, ruled(origin, insertion),
             [](float u, float) { return 14.0f + 5.0f * (1.0f - u) * (1.0f - u); },
@@ -511,16 +471,16 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
     {
         // Splenius cervicis: T3-T5 spines (u = 0) → transverse processes C1-C3 (u = 1).
         Builder b{sdf, {}, {}};
-        Curve path{{back(6, t4.y - 10 * T.y), back(28 * T.x, c7.y - 4),
-                    back(40 * n, -60 * T.y, -30), on_skin(vec3(48 * n, -42 * H.y, -38 * n))}};
+        Curve path{{at.back(6, t4.y - 10 * T.y), at.back(28 * T.x, c7.y - 4),
+                    at.back(40 * n, -60 * T.y, -30), at.on_skin(vec3(48 * n, -42 * H.y, -38 * n))}};
         add_strap(b, path, linear(22.0f, 30.0f), belly(6.0f, 10.0f), constant(3.0f));
         both(finish(b, "splenius_cervicis", Side::left, MuscleLayer::deep, 14.0f));
     }
     {
         // Levator scapulae: transverse processes C1-C4 (u = 0) → superior angle of the scapula.
         Builder b{sdf, {}, {}};
-        Curve path{{lateral(-42 * H.y, -20 * n),
-                    cast(vec3(160, c7.y + 20, -60), vec3(30 * n, c7.y + 20, -30)),
+        Curve path{{at.lateral(-42 * H.y, -20 * n),
+                    at.cast(vec3(160, c7.y + 20, -60), vec3(30 * n, c7.y + 20, -30)),
                     L("scapula_superior_angle_left") + vec3(-2, 6, 0)}};
         add_strap(b, path, linear(24.0f, 15.0f), belly(7.0f, 12.0f), constant(4.5f));
         both(finish(b, "levator_scapulae", Side::left, MuscleLayer::strap, 10.0f));
@@ -529,7 +489,7 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
         // Scalenes: cervical transverse processes (u = 0) → first / second rib (u = 1), deep in the
         // lateral neck behind the lower sternocleidomastoid.
         const auto rib = [&](float x, float z) {
-            return cast(vec3(x, ss + 90, z), vec3(x, ss - 20, z));
+            return at.cast(vec3(x, ss + 90, z), vec3(x, ss - 20, z));
         };
         struct Scalene {
             const char* id;
@@ -540,9 +500,9 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
                                     {"scalenus_posterior", -92, -15, 72, -5}};
         for (const auto& sc : scalenes) {
             Builder b{sdf, {}, {}};
-            const vec3 top = lateral(sc.y0 * F.y, sc.z0 * n);
+            const vec3 top = at.lateral(sc.y0 * F.y, sc.z0 * n);
             const vec3 bottom = rib(sc.x1 * T.x, sc.z1 * T.z);
-            Curve path{{top, on_skin(0.5f * (top + bottom) + vec3(8, 0, 0)), bottom}};
+            Curve path{{top, at.on_skin(0.5f * (top + bottom) + vec3(8, 0, 0)), bottom}};
             add_strap(b, path, linear(22.0f, 20.0f), belly(4.0f, 7.0f), constant(3.5f), 32, 12);
             both(finish(b, sc.id, Side::left, MuscleLayer::deep, 12.0f));
         }
@@ -552,14 +512,14 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
         // nuchal line (u = 1); the clavicular head joins the sternal head low in the neck.
         Builder b{sdf, {}, {}};
         const vec3 mastoid = L("mastoid_left");
-        const vec3 low = front(14 * T.x, ss + 10 * T.y, -20);
-        const vec3 mid = on_skin(vec3(44 * n, 0.5f * (mastoid.y + ss) - 6, 28 * n));
-        const vec3 upper = on_skin(vec3(54 * n, mastoid.y - 28 * H.y, 0));
-        Curve sternal{{low, mid, upper, on_skin(mastoid + vec3(-2, 6, -6))}};
+        const vec3 low = at.front(14 * T.x, ss + 10 * T.y, -20);
+        const vec3 mid = at.on_skin(vec3(44 * n, 0.5f * (mastoid.y + ss) - 6, 28 * n));
+        const vec3 upper = at.on_skin(vec3(54 * n, mastoid.y - 28 * H.y, 0));
+        Curve sternal{{low, mid, upper, at.on_skin(mastoid + vec3(-2, 6, -6))}};
         add_strap(b, sternal, constant(9.5f), belly(6.0f, 12.0f), belly(3.5f, 5.0f), 48, 16);
-        const vec3 clav_origin = front(38 * T.x, ss + 6 * T.y, -20);
+        const vec3 clav_origin = at.front(38 * T.x, ss + 6 * T.y, -20);
         Curve clavicular{
-            {clav_origin, on_skin(0.6f * clav_origin + 0.4f * mid + vec3(4, 0, 0)), mid}};
+            {clav_origin, at.on_skin(0.6f * clav_origin + 0.4f * mid + vec3(4, 0, 0)), mid}};
         add_strap(b, clavicular, constant(9.5f), belly(5.0f, 7.0f), constant(3.5f), 20, 12);
         both(finish(b, "sternocleidomastoid", Side::left, MuscleLayer::strap, 3.6f));
     }
@@ -571,10 +531,11 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
         Builder b{sdf, {}, {}};
         const vec3 menton = L("menton"), gonion = L("gonion_left"), mouth = L("cheilion_left");
         const vec3 clav = L("clavicle_mid_left");
-        Curve origin{{front(22 * T.x, ss - 16 * T.y), front(52 * T.x, clav.y - 16 * T.y),
-                      front(84 * T.x, clav.y - 12 * T.y, -10)}};
-        Curve insertion{{front(6, menton.y + 3 * F.y), front(22 * F.x, menton.y + 6 * F.y, 30),
-                         front(0.5f * (mouth.x + gonion.x), mouth.y - 16 * F.y, 30)}};
+        Curve origin{{at.front(22 * T.x, ss - 16 * T.y), at.front(52 * T.x, clav.y - 16 * T.y),
+                      at.front(84 * T.x, clav.y - 12 * T.y, -10)}};
+        Curve insertion{{at.front(6, menton.y + 3 * F.y),
+                         at.front(22 * F.x, menton.y + 6 * F.y, 30),
+                         at.front(0.5f * (mouth.x + gonion.x), mouth.y - 16 * F.y, 30)}};
         add_sheet(b, ruled(origin, insertion), flat(2.0f), flat(3.0f), 28, 14);
         both(finish(b, "platysma", Side::left, MuscleLayer::sheet, 2.0f));
     }
@@ -583,17 +544,17 @@ std::vector<Muscle> build_muscles(const BodySdf& sdf, const std::map<std::string
         // mastoid.
         Builder b{sdf, {}, {}};
         const vec3 mastoid = L("mastoid_left");
-        Curve path{{back(30 * T.x, t3.y, -20), back(36 * n, c7.y + 10, -20),
-                    on_skin(vec3(46 * n, -55 * H.y, -55 * n)),
-                    on_skin(mastoid + vec3(-6, 2, -10))}};
+        Curve path{{at.back(30 * T.x, t3.y, -20), at.back(36 * n, c7.y + 10, -20),
+                    at.on_skin(vec3(46 * n, -55 * H.y, -55 * n)),
+                    at.on_skin(mastoid + vec3(-6, 2, -10))}};
         add_strap(b, path, linear(28.0f, 14.0f), belly(4.0f, 7.0f), constant(3.5f));
         both(finish(b, "longissimus_capitis", Side::left, MuscleLayer::deep, 10.0f));
     }
     {
         // Obliquus capitis inferior: spinous process of C2 (u = 0) → transverse process of C1.
         Builder b{sdf, {}, {}};
-        Curve path{{back(5, -44 * H.y), on_skin(vec3(24 * n, -38 * H.y, -70 * n)),
-                    on_skin(vec3(44 * n, -30 * H.y, -44 * n))}};
+        Curve path{{at.back(5, -44 * H.y), at.on_skin(vec3(24 * n, -38 * H.y, -70 * n)),
+                    at.on_skin(vec3(44 * n, -30 * H.y, -44 * n))}};
         add_strap(b, path, linear(34.0f, 26.0f), belly(4.0f, 7.0f), constant(4.0f), 24, 12);
         both(finish(b, "obliquus_capitis_inferior", Side::left, MuscleLayer::deep, 18.0f));
     }

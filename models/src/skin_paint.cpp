@@ -16,52 +16,18 @@
 
 #include <glm/geometric.hpp>
 
+#include "head_frame.hpp"
+
 namespace injmap {
 
 namespace {
 
+using detail::head_frame;
+using detail::HeadFrame;
+using detail::ramp;
+
 constexpr float kPi = 3.14159265358979f;
 constexpr float kDegree = kPi / 180.0f;
-
-// 0 at edge0, 1 at edge1, linear between. The weights are linear across a region's border so that
-// the renderer, interpolating them over triangles larger than the border is wide, still draws a
-// straight, even edge (it sharpens them with a smoothstep per pixel).
-float ramp(float edge0, float edge1, float x) {
-    return std::clamp((x - edge0) / (edge1 - edge0), 0.0f, 1.0f);
-}
-
-struct HeadFrame {
-    glm::vec3 origin{0.0f}, x{1, 0, 0}, y{0, 1, 0}, z{0, 0, 1};
-
-    [[nodiscard]] glm::vec3 local(const glm::vec3& p) const {
-        const glm::vec3 d = p - origin;
-        return {glm::dot(d, x), glm::dot(d, y), glm::dot(d, z)};
-    }
-    [[nodiscard]] glm::vec3 local_direction(const glm::vec3& d) const {
-        return {glm::dot(d, x), glm::dot(d, y), glm::dot(d, z)};
-    }
-};
-
-std::optional<HeadFrame> head_frame(const Model& model) {
-    const auto left = model.landmark("tragion_left");
-    const auto right = model.landmark("tragion_right");
-    const auto vertex = model.landmark("vertex");
-    if (!left || !right || !vertex)
-        return std::nullopt;
-    HeadFrame f;
-    f.origin = 0.5f * (*left + *right);
-    const glm::vec3 across = *left - *right;
-    const glm::vec3 up = *vertex - f.origin;
-    if (glm::length(across) < 1e-3f)
-        return std::nullopt;
-    f.x = glm::normalize(across);
-    const glm::vec3 up_perp = up - f.x * glm::dot(up, f.x);
-    if (glm::length(up_perp) < 1e-3f)
-        return std::nullopt;
-    f.y = glm::normalize(up_perp);
-    f.z = glm::cross(f.x, f.y);
-    return f;
-}
 
 // Azimuth of a point in the head frame: 0 at the face, 90° at the side, 180° at the back.
 float azimuth(const glm::vec3& q) {

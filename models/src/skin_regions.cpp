@@ -18,9 +18,15 @@
 #include <glm/geometric.hpp>
 #include <glm/vec2.hpp>
 
+#include "head_frame.hpp"
+
 namespace injmap {
 
 namespace {
+
+using detail::head_frame;
+using detail::HeadFrame;
+using detail::ramp;
 
 // The seam left between two neighbouring regions (mm).
 constexpr float kSoftMm = 10.0f;
@@ -30,46 +36,9 @@ constexpr float kSoftMm = 10.0f;
 // where one clamped over a narrow border would zigzag.
 constexpr float kRampMm = 24.0f;
 
-float ramp(float edge0, float edge1, float x) {
-    return std::clamp((x - edge0) / (edge1 - edge0), 0.0f, 1.0f);
-}
-
 // The weight at signed distance `d` (mm, negative inside) from a region's outline.
 float border(float d) {
     return ramp(0.5f * kRampMm, -0.5f * kRampMm, d);
-}
-
-struct HeadFrame {
-    glm::vec3 origin{0.0f}, x{1, 0, 0}, y{0, 1, 0}, z{0, 0, 1};
-
-    [[nodiscard]] glm::vec3 local(const glm::vec3& p) const {
-        const glm::vec3 d = p - origin;
-        return {glm::dot(d, x), glm::dot(d, y), glm::dot(d, z)};
-    }
-    [[nodiscard]] glm::vec3 local_direction(const glm::vec3& d) const {
-        return {glm::dot(d, x), glm::dot(d, y), glm::dot(d, z)};
-    }
-};
-
-std::optional<HeadFrame> head_frame(const Model& model) {
-    const auto left = model.landmark("tragion_left");
-    const auto right = model.landmark("tragion_right");
-    const auto vertex = model.landmark("vertex");
-    if (!left || !right || !vertex)
-        return std::nullopt;
-    HeadFrame f;
-    f.origin = 0.5f * (*left + *right);
-    const glm::vec3 across = *left - *right;
-    if (glm::length(across) < 1e-3f)
-        return std::nullopt;
-    f.x = glm::normalize(across);
-    const glm::vec3 up = *vertex - f.origin;
-    const glm::vec3 up_perp = up - f.x * glm::dot(up, f.x);
-    if (glm::length(up_perp) < 1e-3f)
-        return std::nullopt;
-    f.y = glm::normalize(up_perp);
-    f.z = glm::cross(f.x, f.y);
-    return f;
 }
 
 // Signed distance (negative inside) from a 2-D box [lo, hi] with corners rounded by `r`.

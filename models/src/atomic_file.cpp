@@ -12,24 +12,36 @@ namespace injmap::io {
 namespace fs = std::filesystem;
 namespace {
 
-struct Fd {
-    int fd = -1;
-    explicit Fd(int f) : fd(f) {}
-    ~Fd() {
-        if (fd >= 0)
-            ::close(fd);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    // Closes now; false (errno set) when the close reports a failed write.
-    bool close() {
-        const int f = fd;
-        fd = -1;
-        return ::close(f) == 0;
-    }
-};
+std::string reason_of(int err) {
+    return err != 0 ? std::strerror(err) : "write error";
+}
 
-bool write_all(int fd, const char* data, std::size_t size) {
+// Writes in place: devices and FIFOs, which a rename would replace rather than write to.
+bool write_in_place(const fs::path& path, std::string_view bytes, std::string& reason) {
+    UniqueFd f(::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
+    if (f.get() < 0 || !write_all(f.get(), bytes) || !f.close()) {
+        reason = reason_of(errno);
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+UniqueFd::~UniqueFd() {
+    if (fd_ >= 0)
+        ::close(fd_);
+}
+
+bool UniqueFd::close() {
+    const int f = fd_;
+    fd_ = -1;
+    return ::close(f) == 0;
+}
+
+bool write_all(int fd, std::string_view bytes) {
+    const char* data = bytes.data();
+    std::size_t size = bytes.size();
     while (size > 0) {
         const ssize_t n = ::write(fd, data, size);
         if (n < 0) {
@@ -47,21 +59,11 @@ bool write_all(int fd, const char* data, std::size_t size) {
     return true;
 }
 
-std::string reason_of(int err) {
-    return err != 0 ? std::strerror(err) : "write error";
+void sync_dir(const fs::path& dir) {
+    UniqueFd d(::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (d.get() >= 0)
+        ::fsync(d.get());
 }
-
-// Writes in place: devices and FIFOs, which a rename would replace rather than write to.
-bool write_in_place(const fs::path& path, std::string_view bytes, std::string& reason) {
-    Fd f(::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
-    if (f.fd < 0 || !write_all(f.fd, bytes.data(), bytes.size()) || !f.close()) {
-        reason = reason_of(errno);
-        return false;
-    }
-    return true;
-}
-
-} // namespace
 
 bool write_file_atomically(const fs::path& path, std::string_view bytes, std::string& reason,
                            unsigned mode) {
@@ -88,21 +90,19 @@ bool write_file_atomically(const fs::path& path, std::string_view bytes, std::st
         return false;
     };
     {
-        Fd f(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode & 07777));
-        if (f.fd < 0) {
+        UniqueFd f(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode & 07777));
+        if (f.get() < 0) {
             reason = reason_of(errno);
             return false;
         }
         if (::stat(path.c_str(), &st) == 0)
-            (void)::fchmod(f.fd, st.st_mode & 07777); // an existing output keeps its mode
-        if (!write_all(f.fd, bytes.data(), bytes.size()) || ::fsync(f.fd) != 0 || !f.close())
+            (void)::fchmod(f.get(), st.st_mode & 07777); // an existing output keeps its mode
+        if (!write_all(f.get(), bytes) || ::fsync(f.get()) != 0 || !f.close())
             return fail(errno);
     }
     if (::rename(tmp.c_str(), path.c_str()) != 0)
         return fail(errno);
-    Fd d(::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (d.fd >= 0)
-        ::fsync(d.fd); // the rename survives a crash
+    sync_dir(dir); // the rename survives a crash
     return true;
 }
 

@@ -49,38 +49,9 @@ std::string errno_text(int err) {
     return std::strerror(err);
 }
 
-// An owned POSIX descriptor for the few places that need one only briefly.
-struct Fd {
-    int fd = -1;
-    explicit Fd(int f) : fd(f) {}
-    ~Fd() {
-        if (fd >= 0)
-            ::close(fd);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-};
-
-bool write_all(int fd, const char* data, std::size_t size) {
-    while (size > 0) {
-        const ssize_t n = ::write(fd, data, size);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return false;
-        }
-        data += n;
-        size -= static_cast<std::size_t>(n);
-    }
-    return true;
-}
-
-// fsync a folder so a file created or renamed in it survives a crash.
-void sync_dir(const fs::path& dir) {
-    Fd d(::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (d.fd >= 0)
-        ::fsync(d.fd);
-}
+using io::sync_dir;
+using io::UniqueFd;
+using io::write_all;
 
 // Writes a whole file durably (temporary file, fsync, rename, fsync of the folder); private to
 // the user (0600) like the record.
@@ -1104,14 +1075,14 @@ fs::path keep_damaged_tail(int fd, const fs::path& record, std::uintmax_t from, 
     for (int attempt = 1; attempt < 1000; ++attempt) {
         const fs::path path =
             attempt == 1 ? fs::path(base) : fs::path(base + "-" + std::to_string(attempt));
-        Fd out(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-        if (out.fd < 0) {
+        UniqueFd out(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+        if (out.get() < 0) {
             if (errno == EEXIST)
                 continue;
             err = errno_text(errno);
             return {};
         }
-        if (!write_all(out.fd, tail.data(), tail.size()) || ::fsync(out.fd) != 0) {
+        if (!write_all(out.get(), tail) || ::fsync(out.get()) != 0) {
             err = errno_text(errno);
             std::error_code ec;
             fs::remove(path, ec);
@@ -1194,11 +1165,11 @@ bool RecordFile::append_line(std::string_view line, std::string& err) {
     buffer += '\n';
     const int nth = test_lines_appended_ + 1;
     if (test_kill_at_ == nth && test_kill_mid_line_) {
-        write_all(fd_, buffer.data(), buffer.size() / 2);
+        (void)write_all(fd_, std::string_view(buffer).substr(0, buffer.size() / 2));
         ::fsync(fd_);
         std::raise(SIGKILL);
     }
-    if (!write_all(fd_, buffer.data(), buffer.size()) || ::fsync(fd_) != 0) {
+    if (!write_all(fd_, buffer) || ::fsync(fd_) != 0) {
         err = errno_text(errno);
         // Take back a partly written line (e.g. disk full) so later lines stay on their own lines.
         if (have_size && ::ftruncate(fd_, st.st_size) == 0)

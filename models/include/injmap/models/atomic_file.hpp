@@ -22,4 +22,24 @@ namespace injmap::io {
                                          std::span<const std::uint8_t> bytes, std::string& reason,
                                          unsigned mode = 0666);
 
+// The pieces, for writers that keep a file open (the session record):
+// an owned POSIX descriptor, closed on destruction (or by close(), which reports a failed write);
+class UniqueFd {
+public:
+    explicit UniqueFd(int fd) : fd_(fd) {}
+    ~UniqueFd();
+    UniqueFd(const UniqueFd&) = delete;
+    UniqueFd& operator=(const UniqueFd&) = delete;
+    [[nodiscard]] int get() const { return fd_; }
+    // Closes now; false (errno set) when the close reports a failed write.
+    bool close();
+
+private:
+    int fd_ = -1;
+};
+// all of `bytes` written (EINTR retried); false with errno set (EIO for a write of nothing);
+[[nodiscard]] bool write_all(int fd, std::string_view bytes);
+// a folder fsync'ed, so that a file created or renamed in it survives a crash (best effort).
+void sync_dir(const std::filesystem::path& dir);
+
 } // namespace injmap::io

@@ -820,21 +820,7 @@ void App::feed_script() {
         io.MouseDown[0] = true;
         script_click_release_ = true;
         break;
-    case ScriptAction::Kind::click_landmark: {
-        std::optional<glm::vec2> at;
-        if (model_)
-            if (auto p = model_->landmark(a.text))
-                at = to_window(*p);
-        if (!at) {
-            notify("Script: no landmark '" + a.text + "' on screen", Severity::warning);
-            break;
-        }
-        script_mouse_ = *at;
-        io.MousePos = {at->x, at->y};
-        io.MouseDown[0] = true;
-        script_click_release_ = true;
-        break;
-    }
+    case ScriptAction::Kind::click_landmark:
     case ScriptAction::Kind::hover_landmark: {
         std::optional<glm::vec2> at;
         if (model_)
@@ -846,7 +832,12 @@ void App::feed_script() {
         }
         script_mouse_ = *at;
         io.MousePos = {at->x, at->y};
-        script_hover_ = true;
+        if (a.kind == ScriptAction::Kind::hover_landmark) {
+            script_hover_ = true; // the mouse rests there
+        } else {
+            io.MouseDown[0] = true;
+            script_click_release_ = true;
+        }
         break;
     }
     case ScriptAction::Kind::click_site: {

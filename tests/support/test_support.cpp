@@ -6,10 +6,16 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <limits>
+#include <map>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
+#include <glm/geometric.hpp>
 #include <gtest/gtest.h>
+
+#include "injmap/models/manifest.hpp"
 
 extern char** environ;
 
@@ -115,6 +121,34 @@ CommandResult run_injmap(const std::vector<std::string>& args,
     std::vector<std::string> argv{injmap_exe().string()};
     argv.insert(argv.end(), args.begin(), args.end());
     return run(argv, env);
+}
+
+const Model* default_model(const std::string& id) {
+    static std::map<std::string, std::optional<Model>> cache;
+    auto& slot = cache[id];
+    if (!slot) {
+        const fs::path manifest = share_dir() / "models" / (id + ".toml");
+        if (!fs::exists(manifest))
+            return nullptr;
+        auto r = load_model(manifest);
+        if (!r.ok())
+            return nullptr;
+        slot = std::move(*r.value);
+    }
+    return &*slot;
+}
+
+std::size_t nearest_skin_vertex(const Model& model, const glm::vec3& p) {
+    std::size_t best = 0;
+    float best_d = std::numeric_limits<float>::max();
+    for (std::size_t i = 0; i < model.skin.positions.size(); ++i) {
+        const float d = glm::distance(model.skin.positions[i], p);
+        if (d < best_d) {
+            best_d = d;
+            best = i;
+        }
+    }
+    return best;
 }
 
 } // namespace injmap::test

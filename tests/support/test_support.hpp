@@ -1,8 +1,13 @@
 #pragma once
 // Helpers shared by the test tiers: well-known paths, running the injmap CLI, temporary folders.
+#include <cstddef>
 #include <filesystem>
 #include <string>
 #include <vector>
+
+#include <glm/vec3.hpp>
+
+#include "injmap/models/model.hpp"
 
 namespace injmap::test {
 
@@ -27,6 +32,12 @@ CommandResult run(const std::vector<std::string>& argv, const std::vector<std::s
 // Runs the injmap executable with these arguments.
 CommandResult run_injmap(const std::vector<std::string>& args,
                          const std::vector<std::string>& env = {});
+
+// A generated default model (adult-male, adult-female) from share_dir(), loaded once per process;
+// nullptr when it is not built or does not load.
+const Model* default_model(const std::string& id);
+// The index of the skin vertex nearest p.
+std::size_t nearest_skin_vertex(const Model& model, const glm::vec3& p);
 
 std::string read_text(const std::filesystem::path& path);
 void write_text(const std::filesystem::path& path, const std::string& text);

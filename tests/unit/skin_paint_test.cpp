@@ -21,6 +21,7 @@
 
 namespace fs = std::filesystem;
 using namespace injmap;
+using test::default_model;
 
 namespace {
 
@@ -28,33 +29,9 @@ constexpr int kHair = SkinPaintChannel::hair;
 constexpr int kBrow = SkinPaintChannel::brow;
 constexpr int kLip = SkinPaintChannel::lip;
 
-const Model* default_model(const std::string& id) {
-    static std::map<std::string, std::optional<Model>> cache;
-    auto& slot = cache[id];
-    if (!slot) {
-        const fs::path manifest = test::share_dir() / "models" / (id + ".toml");
-        if (!fs::exists(manifest))
-            return nullptr;
-        auto r = load_model(manifest);
-        if (!r.ok())
-            return nullptr;
-        slot = std::move(*r.value);
-    }
-    return &*slot;
-}
-
 // The paint of the skin vertex nearest p.
 glm::vec4 paint_at(const Model& m, const glm::vec3& p) {
-    std::size_t best = 0;
-    float best_d = std::numeric_limits<float>::max();
-    for (std::size_t i = 0; i < m.skin.positions.size(); ++i) {
-        const float d = glm::distance(m.skin.positions[i], p);
-        if (d < best_d) {
-            best_d = d;
-            best = i;
-        }
-    }
-    return m.skin_paint.at(best);
+    return m.skin_paint.at(test::nearest_skin_vertex(m, p));
 }
 
 glm::vec4 paint_at(const Model& m, const std::string& landmark) {

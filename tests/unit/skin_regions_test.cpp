@@ -23,36 +23,9 @@
 
 namespace fs = std::filesystem;
 using namespace injmap;
+using test::default_model;
 
 namespace {
-
-const Model* default_model(const std::string& id) {
-    static std::map<std::string, std::optional<Model>> cache;
-    auto& slot = cache[id];
-    if (!slot) {
-        const fs::path manifest = test::share_dir() / "models" / (id + ".toml");
-        if (!fs::exists(manifest))
-            return nullptr;
-        auto r = load_model(manifest);
-        if (!r.ok())
-            return nullptr;
-        slot = std::move(*r.value);
-    }
-    return &*slot;
-}
-
-std::size_t nearest_vertex(const Model& m, const glm::vec3& p) {
-    std::size_t best = 0;
-    float best_d = std::numeric_limits<float>::max();
-    for (std::size_t i = 0; i < m.skin.positions.size(); ++i) {
-        const float d = glm::distance(m.skin.positions[i], p);
-        if (d < best_d) {
-            best_d = d;
-            best = i;
-        }
-    }
-    return best;
-}
 
 const char* const kIds[] = {"forehead", "glabella", "temple_left", "temple_right",
                             "occiput",  "neck",     "shoulders"};
@@ -115,7 +88,7 @@ TEST_P(SkinRegions, EveryPreemptSiteLiesInsideItsRegion) {
             ASSERT_FALSE(region.empty()) << sites[i]->id << " " << sites[i]->muscle;
             const SkinRegion* r = m().find_region(region);
             ASSERT_NE(r, nullptr) << region;
-            const std::size_t v = nearest_vertex(m(), placed.value->sites[i].position);
+            const std::size_t v = test::nearest_skin_vertex(m(), placed.value->sites[i].position);
             std::string all;
             for (const auto& other : m().regions)
                 all += " " + other.id + "=" + std::to_string(other.weight[v]);
@@ -149,11 +122,11 @@ TEST_P(SkinRegions, RegionsDoNotOverlap) {
 TEST_P(SkinRegions, LandmarksOutsideTheRegionsAreBare) {
     for (const char* name : {"pronasale", "menton", "tragion_left", "tragion_right",
                              "suprasternal_notch", "pupil_left", "pupil_right", "vertex"}) {
-        const std::size_t v = nearest_vertex(m(), *m().landmark(name));
+        const std::size_t v = test::nearest_skin_vertex(m(), *m().landmark(name));
         for (const auto& r : m().regions)
             EXPECT_LT(r.weight[v], 0.5f) << name << " in " << r.id;
     }
-    const std::size_t fossa = nearest_vertex(m(), *m().landmark("temporal_fossa_left"));
+    const std::size_t fossa = test::nearest_skin_vertex(m(), *m().landmark("temporal_fossa_left"));
     EXPECT_GE(m().find_region("temple_left")->weight[fossa], 0.99f);
     EXPECT_EQ(m().find_region("temple_right")->weight[fossa], 0.0f);
 }

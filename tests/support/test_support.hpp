@@ -36,6 +36,8 @@ CommandResult run_injmap(const std::vector<std::string>& args,
 // A generated default model (adult-male, adult-female) from share_dir(), loaded once per process;
 // nullptr when it is not built or does not load.
 const Model* default_model(const std::string& id);
+// A closed axis-aligned box [lo, hi], counter-clockwise triangles seen from outside, with normals.
+Mesh box(glm::vec3 lo, glm::vec3 hi);
 // The index of the skin vertex nearest p.
 std::size_t nearest_skin_vertex(const Model& model, const glm::vec3& p);
 

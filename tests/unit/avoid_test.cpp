@@ -21,35 +21,9 @@
 
 namespace fs = std::filesystem;
 using namespace injmap;
+using test::box;
 
 namespace {
-
-// A closed axis-aligned box, counter-clockwise triangles seen from outside.
-Mesh box(glm::vec3 lo, glm::vec3 hi) {
-    Mesh m;
-    for (int i = 0; i < 8; ++i)
-        m.positions.push_back(
-            {(i & 1) ? hi.x : lo.x, (i & 2) ? hi.y : lo.y, (i & 4) ? hi.z : lo.z});
-    const glm::vec3 centre = (lo + hi) * 0.5f;
-    auto tri = [&](std::uint32_t a, std::uint32_t b, std::uint32_t c) {
-        const glm::vec3 pa = m.positions[a], pb = m.positions[b], pc = m.positions[c];
-        if (glm::dot(glm::cross(pb - pa, pc - pa), (pa + pb + pc) / 3.0f - centre) < 0.0f)
-            std::swap(b, c);
-        m.indices.insert(m.indices.end(), {a, b, c});
-    };
-    auto quad = [&](std::uint32_t a, std::uint32_t b, std::uint32_t c, std::uint32_t d) {
-        tri(a, b, c);
-        tri(a, c, d);
-    };
-    quad(0, 1, 3, 2);
-    quad(4, 5, 7, 6);
-    quad(0, 1, 5, 4);
-    quad(2, 3, 7, 6);
-    quad(0, 2, 6, 4);
-    quad(1, 3, 7, 5);
-    compute_vertex_normals(m);
-    return m;
-}
 
 // Skin: the top face z = 0 of a large box; a "nerve" box x ∈ [4, 6], z ∈ [-5, -3] along y.
 Model nerve_model() {

@@ -12,37 +12,12 @@
 #include "injmap/protocols/drill.hpp"
 #include "injmap/protocols/needle_path.hpp"
 #include "injmap/protocols/validator.hpp"
+#include "test_support.hpp"
 
 using namespace injmap;
+using test::box;
 
 namespace {
-
-// A closed axis-aligned box, counter-clockwise triangles seen from outside.
-Mesh box(glm::vec3 lo, glm::vec3 hi) {
-    Mesh m;
-    for (int i = 0; i < 8; ++i)
-        m.positions.push_back(
-            {(i & 1) ? hi.x : lo.x, (i & 2) ? hi.y : lo.y, (i & 4) ? hi.z : lo.z});
-    const glm::vec3 centre = (lo + hi) * 0.5f;
-    auto tri = [&](std::uint32_t a, std::uint32_t b, std::uint32_t c) {
-        const glm::vec3 pa = m.positions[a], pb = m.positions[b], pc = m.positions[c];
-        if (glm::dot(glm::cross(pb - pa, pc - pa), (pa + pb + pc) / 3.0f - centre) < 0.0f)
-            std::swap(b, c);
-        m.indices.insert(m.indices.end(), {a, b, c});
-    };
-    auto quad = [&](std::uint32_t a, std::uint32_t b, std::uint32_t c, std::uint32_t d) {
-        tri(a, b, c);
-        tri(a, c, d);
-    };
-    quad(0, 1, 3, 2); // z = lo
-    quad(4, 5, 7, 6); // z = hi
-    quad(0, 1, 5, 4); // y = lo
-    quad(2, 3, 7, 6); // y = hi
-    quad(0, 2, 6, 4); // x = lo
-    quad(1, 3, 7, 5); // x = hi
-    compute_vertex_normals(m);
-    return m;
-}
 
 Muscle muscle(const std::string& id, Side side, Mesh mesh) {
     Muscle m;

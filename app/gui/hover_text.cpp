@@ -6,8 +6,14 @@ namespace injmap::gui {
 
 namespace {
 
-// "splenius_capitis" → "Splenius capitis".
-std::string sentence_case(std::string_view key) {
+bool is_vertebra(std::string_view id) {
+    return id.size() >= 2 && (id[0] == 'c' || id[0] == 't' || id[0] == 'l') &&
+           std::isdigit(static_cast<unsigned char>(id[1]));
+}
+
+} // namespace
+
+std::string display_name(std::string_view key) {
     std::string s(key);
     for (char& c : s)
         if (c == '_' || c == '-')
@@ -17,15 +23,8 @@ std::string sentence_case(std::string_view key) {
     return s;
 }
 
-bool is_vertebra(std::string_view id) {
-    return id.size() >= 2 && (id[0] == 'c' || id[0] == 't' || id[0] == 'l') &&
-           std::isdigit(static_cast<unsigned char>(id[1]));
-}
-
-} // namespace
-
 std::string muscle_hover_name(const Muscle& muscle) {
-    std::string name = sentence_case(muscle.id);
+    std::string name = display_name(muscle.id);
     if (muscle.side == Side::left)
         name += " (left)";
     else if (muscle.side == Side::right)
@@ -40,7 +39,7 @@ std::string bone_hover_name(const Bone& bone) {
             c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         return level + " vertebra";
     }
-    std::string name = sentence_case(bone.id);
+    std::string name = display_name(bone.id);
     if (bone.side == Side::left || bone.side == Side::right) {
         name[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[0])));
         name = (bone.side == Side::left ? "Left " : "Right ") + name;

@@ -1,13 +1,17 @@
 #pragma once
-// The name shown when the mouse rests on the 3D view: what the pixel under it shows, from a
+// Names the window shows for anatomy ("Cervical paraspinal", "Splenius capitis (left)") and the
+// name shown when the mouse rests on the 3D view: what the pixel under it shows, from a
 // render::PickResult. No ImGui: the window shows the text as a tooltip; tests call it directly.
 #include <string>
+#include <string_view>
 
 #include "injmap/models/model.hpp"
 #include "injmap/render/picking.hpp"
 
 namespace injmap::gui {
 
+// "cervical_paraspinal" → "Cervical paraspinal".
+[[nodiscard]] std::string display_name(std::string_view key);
 // "Splenius capitis (left)", "Procerus" (midline).
 [[nodiscard]] std::string muscle_hover_name(const Muscle& muscle);
 // "C7 vertebra", "Left clavicle", "Cranium".

@@ -89,16 +89,6 @@ Catalogue& catalogue() {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-std::string display_name(std::string_view key) {
-    std::string s(key);
-    for (char& c : s)
-        if (c == '_' || c == '-')
-            c = ' ';
-    if (!s.empty())
-        s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
-    return s;
-}
-
 const char* side_short(Side side) {
     switch (side) {
     case Side::left:

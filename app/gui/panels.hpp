@@ -9,6 +9,7 @@
 #include <imgui.h>
 
 #include "gui/app.hpp"
+#include "gui/hover_text.hpp" // display_name
 
 namespace injmap::gui {
 
@@ -45,8 +46,6 @@ void diagnostics_list(const App& app, const Diagnostics& diagnostics,
 // and "Hide all"; inside a menu or popup.
 void draw_muscle_list(App& app);
 
-// "cervical_paraspinal" → "Cervical paraspinal".
-[[nodiscard]] std::string display_name(std::string_view key);
 // "L", "R", "mid".
 [[nodiscard]] const char* side_short(Side side);
 [[nodiscard]] const char* side_long(Side side);

@@ -9,14 +9,11 @@
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
+using injmap::test::headless_env;
 using injmap::test::Image;
 using injmap::test::run_injmap;
 
 namespace {
-
-std::vector<std::string> headless_env() {
-    return {"DISPLAY=", "LIBGL_ALWAYS_SOFTWARE=1"};
-}
 
 // Pixels in a box that are not (near) white: the page background is white.
 double inked_fraction(const Image& image, int x0, int y0, int x1, int y1) {

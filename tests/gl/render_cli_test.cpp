@@ -14,18 +14,12 @@
 namespace fs = std::filesystem;
 using injmap::render::marker_style;
 using injmap::render::MarkerState;
+using injmap::test::headless_env;
 using injmap::test::Image;
+using injmap::test::read_json;
 using injmap::test::run_injmap;
 
 namespace {
-
-std::vector<std::string> headless_env() {
-    return {"DISPLAY=", "LIBGL_ALWAYS_SOFTWARE=1"};
-}
-
-nlohmann::json read_json(const fs::path& path) {
-    return nlohmann::json::parse(injmap::test::read_text(path));
-}
 
 glm::ivec3 to_bytes(const glm::vec3& c) {
     return glm::ivec3(glm::round(c * 255.0f));

@@ -13,18 +13,12 @@
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
+using injmap::test::headless_env;
 using injmap::test::Image;
+using injmap::test::read_json;
 using injmap::test::run_injmap;
 
 namespace {
-
-std::vector<std::string> headless_env() {
-    return {"DISPLAY=", "LIBGL_ALWAYS_SOFTWARE=1"};
-}
-
-nlohmann::json read_json(const fs::path& path) {
-    return nlohmann::json::parse(injmap::test::read_text(path));
-}
 
 // view → region id → visible_px
 using Counts = std::map<std::string, std::map<std::string, long>>;

@@ -18,17 +18,11 @@
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
+using injmap::test::headless_env;
+using injmap::test::read_json;
 using injmap::test::run_injmap;
 
 namespace {
-
-std::vector<std::string> headless_env() {
-    return {"DISPLAY=", "LIBGL_ALWAYS_SOFTWARE=1"};
-}
-
-nlohmann::json read_json(const fs::path& path) {
-    return nlohmann::json::parse(injmap::test::read_text(path));
-}
 
 struct Case {
     std::string protocol; // shipped id (file stem in protocols/)

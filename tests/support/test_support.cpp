@@ -14,6 +14,7 @@
 
 #include <glm/geometric.hpp>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "injmap/models/manifest.hpp"
 
@@ -175,6 +176,14 @@ Mesh box(glm::vec3 lo, glm::vec3 hi) {
     quad(1, 3, 7, 5); // x = hi
     compute_vertex_normals(m);
     return m;
+}
+
+std::vector<std::string> headless_env() {
+    return {"DISPLAY=", "LIBGL_ALWAYS_SOFTWARE=1"};
+}
+
+nlohmann::json read_json(const fs::path& path) {
+    return nlohmann::json::parse(read_text(path));
 }
 
 } // namespace injmap::test

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <glm/vec3.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "injmap/models/model.hpp"
 
@@ -40,6 +41,11 @@ const Model* default_model(const std::string& id);
 Mesh box(glm::vec3 lo, glm::vec3 hi);
 // The index of the skin vertex nearest p.
 std::size_t nearest_skin_vertex(const Model& model, const glm::vec3& p);
+
+// The environment for a headless `injmap render` or `handout`: no X display, software GL (EGL).
+std::vector<std::string> headless_env();
+// A JSON file (e.g. a render report), parsed; a parse error throws and fails the test.
+nlohmann::json read_json(const std::filesystem::path& path);
 
 std::string read_text(const std::filesystem::path& path);
 void write_text(const std::filesystem::path& path, const std::string& text);

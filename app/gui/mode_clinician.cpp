@@ -804,9 +804,21 @@ private:
             const std::string guidance = guidance_text(site.guidance);
             if (!guidance.empty())
                 row("Guidance", guidance, &colour::warning);
-            if (site.provisional)
+            // Where the site comes from and how sure that is (protocol-format.md: source,
+            // certainty), so a provisional position never looks like an established one.
+            std::string sources;
+            for (const std::string& key : site.sources)
+                sources += (sources.empty() ? "" : ", ") + key;
+            if (sources.empty())
+                sources = "none named";
+            const bool established = site.certainty == Certainty::established;
+            row("Source", sources + " (" + to_string(site.certainty) + ")",
+                established ? nullptr : &colour::muted);
+            if (site.certainty == Certainty::provisional)
                 row("Position", "Commonly taught; not verified against a source figure.",
                     &colour::muted);
+            else if (site.certainty == Certainty::expert_opinion)
+                row("Position", "Expert opinion; no published source.", &colour::muted);
             ImGui::EndTable();
         }
         if (!step.cautions.empty()) {
@@ -950,7 +962,13 @@ private:
         // Totals against the limits.
         const double planned = started() ? t.planned_units : protocol.total_units(false);
         const double given = started() ? t.total.units : 0.0;
-        const auto cap = protocol.limits.max_total_units;
+        // The tightest refused total: the clinical-limits table's and the file's (dose_limits.hpp),
+        // the same the session refuses past.
+        std::optional<double> cap = t.total.limit;
+        if (!started())
+            for (const DoseLimit& d : dose_limits(protocol, applied_rules(protocol)))
+                if (d.severity == Severity::error && d.scope == DoseScope::session_units)
+                    cap = cap ? std::min(*cap, d.value) : d.value;
         ImGui::Spacing();
         ImGui::PushFont(app.fonts().bold);
         if (started())
@@ -982,6 +1000,12 @@ private:
                 extra += ")";
             ImGui::TextColored(t.extra.over() ? colour::error : colour::optional, "%s",
                                extra.c_str());
+        }
+        // Warning limits the given doses are past: shown as `check` shows them, never refused.
+        for (const std::string& w : started() ? session().warnings() : std::vector<std::string>{}) {
+            ImGui::PushTextWrapPos(0.0f);
+            ImGui::TextColored(colour::warning, "%s", w.c_str());
+            ImGui::PopTextWrapPos();
         }
         // Logistics: concentration, 0.1 mL injections, vials and waste.
         const Reconstitution& rc = protocol.reconstitution;

@@ -70,6 +70,18 @@ std::vector<fs::path> protocol_dirs() {
     return dirs;
 }
 
+std::optional<fs::path> shipped_rules_file(std::string_view name) {
+    std::error_code ec;
+    for (const auto& dir : protocol_dirs()) {
+        if (dir == user_data_dir() / "protocols")
+            break;
+        const fs::path candidate = dir / "rules" / std::string(name);
+        if (fs::is_regular_file(candidate, ec))
+            return candidate;
+    }
+    return std::nullopt;
+}
+
 std::optional<fs::path> resolve_model(std::string_view id_or_path) {
     return find_in(model_dirs(), id_or_path);
 }

@@ -190,21 +190,13 @@ TEST(SessionCli, ARefusedActionStopsWithItsScriptLine) {
 TEST(SessionCli, RefusalsCarryTheStateMachineCode) {
     const fs::path dir = fresh_dir("codes");
     const std::vector<std::pair<std::string, std::string>> cases = {
-        {"inject 6\n", "session.over-site-limit"},
-        {"inject 0\n", "session.bad-units"},
-        {"inject nan\n", "session.bad-units"},
-        {"skip\n", "session.reason-required"},
-        {"back\n", "session.nothing-to-undo"},
-        {"add trapezius left\nadd trapezius left\nadd trapezius left\n",
-         "session.ftp-muscle-sites"},
-        {"finish\ninject\n", "session.finished"},
-        {"goto nowhere\n", "session.unknown-site"},
-        {"jump\n", "script.unknown-action"},
-        {"inject five\n", "script.bad-argument"},
-        {"inject 5 5\n", "script.bad-argument"},
-        {"add trapezius up\n", "script.bad-argument"},
-        {"add trapezius\n", "script.bad-argument"},
-        {"back now\n", "script.bad-argument"},
+        {"inject 6\n", "session.over-site-limit"},  {"inject 0\n", "session.bad-units"},
+        {"inject nan\n", "session.bad-units"},      {"skip\n", "session.reason-required"},
+        {"back\n", "session.nothing-to-undo"},      {"add masseter left\n", "session.ftp-muscle"},
+        {"finish\ninject\n", "session.finished"},   {"goto nowhere\n", "session.unknown-site"},
+        {"jump\n", "script.unknown-action"},        {"inject five\n", "script.bad-argument"},
+        {"inject 5 5\n", "script.bad-argument"},    {"add trapezius up\n", "script.bad-argument"},
+        {"add trapezius\n", "script.bad-argument"}, {"back now\n", "script.bad-argument"},
     };
     int n = 0;
     for (const auto& [script, code] : cases) {

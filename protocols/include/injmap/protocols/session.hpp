@@ -21,16 +21,15 @@
 // - finish is allowed any time after start; pending sites become not_given. Nothing is accepted
 //   after finish.
 //
-// Limits (from protocol.limits; an absent limit is not enforced):
-// - Per-site limit: max_units_per_site, else units_per_site (a protocol that fixes the dose per
-// site,
-//   such as PREEMPT's 5 U, may give less at a site but not more). Applies to inject and add.
-// - Session total: max_total_units (inject and add). max_sites: injected sites (inject and add).
-// - FTP (limits.follow_the_pain): extra = added sites + injected optional protocol sites. add is
-//   refused for muscles not in `muscles`, and past max_extra_sites, max_extra_units and
-//   max_sites_per_muscle; injecting an optional protocol site checks the same counts and units.
-// - max_units_per_muscle is reported in tallies() (over()) but not refused: the label gives it as
-//   advice ("may reduce dysphagia"), and the clinician decides.
+// Limits: dose_limits() of the protocol (dose_limits.hpp) — the clinical-limits table's row for
+// its indication, product and paradigm, plus the file's [limits]. The same list `check` applies:
+// - error-severity limits are refused at inject and add: per site (a fixed dose such as PREEMPT's
+//   5 U may be given less, never more), per side, session total and cumulative, site count,
+//   per muscle, follow-the-pain extra units, sites and sites per muscle (extra = added sites +
+//   injected optional protocol sites; add is also refused for muscles not in the FTP list);
+// - warning-severity limits (per-muscle caps such as the SCM's 100 U, the suggested FTP sites per
+//   muscle, the US label's 155 U, first-treatment advice) are never refused: warnings() lists
+//   those the injected sites are past, and tallies() carries the per-muscle caps (over()).
 //
 // Refusal codes (stable; tests and the CLI use them):
 //   session.not-started, session.already-started, session.finished, session.protocol-mismatch,
@@ -39,7 +38,7 @@
 //   session.over-total, session.over-site-count, session.reason-required, session.nothing-to-undo,
 //   session.ftp-not-allowed, session.ftp-muscle, session.ftp-max-sites, session.ftp-max-units,
 //   session.ftp-muscle-sites, session.no-next, session.no-previous, session.record-mismatch,
-//   session.bad-position, session.too-long.
+//   session.bad-position, session.too-long, session.over-side-total, session.over-muscle-total.
 //
 // Text limits (bytes of UTF-8; kMax*Bytes below): checked at entry — start, skip and add, and
 // SessionRecorder's actions — and refused with session.too-long, so no line injmap writes is too
@@ -61,6 +60,7 @@
 #include <glm/vec3.hpp>
 
 #include "injmap/models/model.hpp"
+#include "injmap/protocols/dose_limits.hpp"
 #include "injmap/protocols/protocol.hpp"
 #include "injmap/protocols/reconstitution.hpp"
 
@@ -210,7 +210,12 @@ public:
     [[nodiscard]] bool can_undo() const { return !undo_.empty(); }
     [[nodiscard]] SessionTallies tallies() const;
 
+    // The tightest refused per-site dose (error-severity limits of dose_limits()).
     [[nodiscard]] std::optional<double> site_unit_limit() const;
+    // Warning-severity limits the injected sites are past, one line each ("muscle.cap: past at
+    // most 100 U in sternocleidomastoid (label, STO)"). Shown, never refused — as in `check`.
+    [[nodiscard]] std::vector<std::string> warnings() const;
+    [[nodiscard]] const std::vector<DoseLimit>& limits() const { return dose_limits_; }
     // What add would give this muscle when no units are stated.
     [[nodiscard]] std::optional<double> default_add_units(std::string_view muscle) const;
     // The protocol site standing in for an added site's position (empty when the muscle has none).
@@ -226,6 +231,10 @@ private:
 
     Outcome check_active() const;
     Outcome check_dose(const SessionSite& target, double units, bool extra) const;
+    bool counts_towards(const DoseLimit& limit, const SessionSite& s, Side side) const;
+    double quantity(const DoseLimit& limit, Side side) const;
+    double quantity_with(const DoseLimit& limit, const SessionSite& target, double units,
+                         bool extra) const;
     SessionTime now(const SessionAction& action) const;
     void advance_from(std::size_t index);
     int injected_sites() const;
@@ -239,6 +248,8 @@ private:
     std::optional<SessionTime> started_at_, finished_at_;
     std::vector<Undo> undo_;
     std::vector<SessionAction> history_;
+    std::vector<DoseLimit> dose_limits_;         // the table's and the file's (dose_limits.hpp)
+    std::vector<std::string> table_ftp_muscles_; // the table's FTP muscles (empty: no narrowing)
 };
 
 } // namespace injmap

@@ -682,8 +682,8 @@ TEST(SessionChecklist, FinishNeedsNoChecklist) {
 TEST(SessionChecklist, EveryRefusalHasItsCode) {
     Session s(shared(mini_protocol()), ticking_clock());
     s.set_checklist(three_questions());
-    const auto all = answers({{"allergy", false, ""}, {"infection", false, ""},
-                              {"anticoagulant", true, "apixaban"}});
+    const auto all = answers(
+        {{"allergy", false, ""}, {"infection", false, ""}, {"anticoagulant", true, "apixaban"}});
     EXPECT_EQ(s.answer_checklist(all).code, "session.not-started");
     ASSERT_TRUE(s.start().ok());
     EXPECT_EQ(s.answer_checklist(answers({{"allergy", false, ""}, {"infection", false, ""}})).code,
@@ -710,9 +710,9 @@ TEST(SessionChecklist, EveryRefusalHasItsCode) {
                                           {"anticoagulant", true, "  \t "}}))
                   .code,
               "session.checklist-reason");
-    const auto unacknowledged = answers({{"allergy", false, ""}, {"infection", false, ""},
-                                         {"anticoagulant", true, "apixaban"}},
-                                        false);
+    const auto unacknowledged = answers(
+        {{"allergy", false, ""}, {"infection", false, ""}, {"anticoagulant", true, "apixaban"}},
+        false);
     EXPECT_EQ(s.answer_checklist(unacknowledged).code, "session.checklist-incomplete");
     auto too_long = all;
     too_long.answers[2].reason = std::string(kMaxChecklistReasonBytes + 1, 'x');
@@ -789,8 +789,7 @@ TEST(SessionChecklist, SessionsOfFormat2NeedNone) {
     ASSERT_TRUE(s.add("trapezius", Side::left).ok());
     // Once something was injected, a checklist is too late; back does not make it early again.
     ASSERT_TRUE(s.back().ok());
-    EXPECT_EQ(s.answer_checklist(answers({{"allergy", false, ""}})).code,
-              "session.checklist-late");
+    EXPECT_EQ(s.answer_checklist(answers({{"allergy", false, ""}})).code, "session.checklist-late");
 }
 
 TEST(SessionChecklist, AFormat2SessionMayStillRecordOneBeforeInjecting) {

@@ -229,6 +229,10 @@ void read_root(Reader& r, const toml::table& root, Checklist& c) {
     if (!qs)
         return;
     const auto* a = qs->as_array();
+    if (a && a->empty()) {
+        r.error("checklist.bad-value", "the checklist has no questions", r.loc(qs->source()));
+        return;
+    }
     if (!a || !a->is_array_of_tables()) {
         r.error("checklist.type", "'questions' must be an array of tables ([[questions]])",
                 r.loc(qs->source()));

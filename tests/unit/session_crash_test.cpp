@@ -136,8 +136,9 @@ TEST(SessionCrash, EveryByteOffset) {
         // (An add is allowed in every state of this record once the checklist is answered — only
         // the start line survived: answer it first — and writes no summary.)
         const int more = complete == 1 ? 2 : 1;
-        if (complete == 1)
+        if (complete == 1) {
             ASSERT_TRUE(rec.value->answer_checklist(answered()).ok()) << k;
+        }
         ASSERT_TRUE(rec.value->add("trapezius", Side::right, 1.0).ok()) << k;
         auto after = read_session_record(cut_path);
         ASSERT_TRUE(after.ok()) << k;

@@ -718,8 +718,12 @@ TEST(SessionChecklist, EveryRefusalHasItsCode) {
     too_long.answers[2].reason = std::string(kMaxChecklistReasonBytes + 1, 'x');
     EXPECT_EQ(s.answer_checklist(too_long).code, "session.too-long");
     auto too_many = all;
-    for (std::size_t i = 0; i < kMaxChecklistAnswers; ++i)
-        too_many.answers.push_back({"extra_" + std::to_string(i), false, ""});
+    for (std::size_t i = 0; i < kMaxChecklistAnswers; ++i) {
+        // (appended, not "extra_" + ...: GCC 12 warns falsely about that form)
+        std::string id = "extra_";
+        id += std::to_string(i);
+        too_many.answers.push_back({id, false, ""});
+    }
     EXPECT_EQ(s.answer_checklist(too_many).code, "session.too-long");
     EXPECT_EQ(s.history().size(), 1u); // every refusal left nothing behind
     EXPECT_FALSE(s.checklist_answers());

@@ -717,10 +717,13 @@ private:
         }
     }
 
+    // A yes by key puts the keyboard in its reason field (Enter there leaves it).
     void answer_next(int value) {
-        for (int& a : draft_.answer)
-            if (a < 0) {
-                a = value;
+        for (std::size_t i = 0; i < draft_.answer.size(); ++i)
+            if (draft_.answer[i] < 0) {
+                draft_.answer[i] = value;
+                if (value == 1)
+                    draft_.focus_reason = static_cast<int>(i);
                 return;
             }
     }
@@ -805,6 +808,10 @@ private:
                 text_muted(("Source: " + sources + " · " + to_string(q.certainty)).c_str());
                 ImGui::PopFont();
                 ImGui::SetNextItemWidth(-1);
+                if (draft_.focus_reason == static_cast<int>(i)) {
+                    ImGui::SetKeyboardFocusHere();
+                    draft_.focus_reason = -1;
+                }
                 ImGui::InputTextWithHint("##reason", "Reason to go on (required)",
                                          draft_.reasons[i].data(), draft_.reasons[i].size());
                 if (std::strlen(draft_.reasons[i].data()) >= kMaxChecklistReasonBytes)
@@ -1394,6 +1401,7 @@ private:
         std::vector<std::array<char, kMaxChecklistReasonBytes + 1>> reasons;
         bool acknowledged = false;
         std::string refusal;
+        int focus_reason = -1; // the question whose reason field takes the keyboard next frame
     };
     std::shared_ptr<const Checklist> checklist_;
     std::string checklist_error_;

@@ -143,6 +143,30 @@ TEST(Session, NothingIsInjectedBeforeTheChecklistIsRecorded) {
     ASSERT_EQ(kinds(lines), (std::vector<std::string>{"start"}));
 }
 
+TEST(Session, AYesTakesItsReasonAndTheChecklistReachesTheRecordAndTheChart) {
+    INJMAP_NEED_DISPLAY();
+    // Y puts the keyboard in that question's reason field; Enter there leaves it.
+    const auto run = run_gui(
+        fresh_dir("checklist-yes"),
+        {"--keys",
+         "enter,n,n,n,n,y,wait:2,type:takes apixaban; pressure held 2 min,enter,wait:2,n,n,a,"
+         "enter,wait:2,enter,f,wait:2,enter,wait:3",
+         "--frames", "70"});
+    ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
+    const auto lines = only_record(run);
+    ASSERT_EQ(kinds(lines), (std::vector<std::string>{"start", "checklist", "inject", "finish"}));
+    const auto& answers = lines[1]["answers"];
+    ASSERT_EQ(answers.size(), 7u);
+    EXPECT_EQ(answers[4]["id"], "anticoagulant");
+    EXPECT_EQ(answers[4]["answer"], "yes");
+    EXPECT_EQ(answers[4]["reason"], "takes apixaban; pressure held 2 min");
+    EXPECT_EQ(answers[5]["answer"], "no");
+    const auto dir = sessions_dir(run);
+    ASSERT_EQ(files_with(dir, ".chart.png").size(), 1u);
+    const auto summary = nlohmann::json::parse(read_text(files_with(dir, ".summary.json").front()));
+    EXPECT_EQ(summary["checklist"]["yes"], 1);
+}
+
 TEST(Session, TheChecklistAndTheBoxedWarningAreShownOnceStarted) {
     INJMAP_NEED_DISPLAY();
     const auto before = run_gui(fresh_dir("checklist-shown-before"), {"--frames", "12"});

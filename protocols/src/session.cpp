@@ -78,13 +78,15 @@ const char* to_string(ActionKind kind) {
         return "add";
     case ActionKind::finish:
         return "finish";
+    case ActionKind::checklist:
+        return "checklist";
     }
     return "inject";
 }
 
 std::optional<ActionKind> action_kind_from_string(std::string_view text) {
     for (ActionKind k : {ActionKind::start, ActionKind::inject, ActionKind::skip, ActionKind::back,
-                         ActionKind::add, ActionKind::finish})
+                         ActionKind::add, ActionKind::finish, ActionKind::checklist})
         if (text == to_string(k))
             return k;
     return std::nullopt;
@@ -352,6 +354,18 @@ Outcome check_text_limits(const SessionAction& action) {
     for (const auto& [what, field] : fields)
         if (field.first.size() > field.second)
             return too_long(what, field.first, field.second);
+    if (action.checklist.answers.size() > kMaxChecklistAnswers)
+        return refuse("session.too-long",
+                      "the checklist has " + std::to_string(action.checklist.answers.size()) +
+                          " answers; at most " + std::to_string(kMaxChecklistAnswers) +
+                          " are allowed");
+    for (const ChecklistAnswer& answer : action.checklist.answers) {
+        if (answer.id.size() > kMaxIdBytes)
+            return too_long("a checklist question id", answer.id, kMaxIdBytes);
+        if (answer.reason.size() > kMaxChecklistReasonBytes)
+            return too_long("the reason for '" + answer.id.substr(0, 64) + "'", answer.reason,
+                            kMaxChecklistReasonBytes);
+    }
     return {};
 }
 
@@ -405,12 +419,71 @@ Outcome Session::finish() {
     return apply(a);
 }
 
+Outcome Session::answer_checklist(ChecklistAnswers answers) {
+    SessionAction a;
+    a.kind = ActionKind::checklist;
+    a.checklist = std::move(answers);
+    if (Outcome o = check_text_limits(a); !o.ok())
+        return o;
+    return apply(a);
+}
+
+Outcome Session::check_checklist(const ChecklistAnswers& answers,
+                                 ChecklistAnswers& normalised) const {
+    normalised = ChecklistAnswers{};
+    normalised.warning_acknowledged = answers.warning_acknowledged;
+    normalised.version = checklist_ ? checklist_->version : answers.version;
+    std::vector<std::string> seen;
+    for (const ChecklistAnswer& given : answers.answers) {
+        ChecklistAnswer a = given;
+        a.reason = trim(a.reason);
+        if (a.id.empty())
+            return refuse("session.checklist-unknown", "a checklist answer has no question id");
+        if (std::find(seen.begin(), seen.end(), a.id) != seen.end())
+            return refuse("session.checklist-duplicate",
+                          "the checklist question '" + a.id + "' is answered twice");
+        seen.push_back(a.id);
+        if (checklist_ && !checklist_->find(a.id))
+            return refuse("session.checklist-unknown",
+                          "the checklist has no question '" + a.id + "'");
+        if (a.yes && a.reason.empty())
+            return refuse("session.checklist-reason", "'" + a.id +
+                                                          "' is answered yes: going on needs a "
+                                                          "reason");
+        normalised.answers.push_back(std::move(a));
+    }
+    if (checklist_) {
+        std::string missing;
+        for (const ChecklistQuestion& q : checklist_->questions)
+            if (std::find(seen.begin(), seen.end(), q.id) == seen.end())
+                missing += (missing.empty() ? "" : ", ") + q.id;
+        if (!missing.empty())
+            return refuse("session.checklist-incomplete", "unanswered: " + missing);
+        // The checklist's order, whatever the order given.
+        std::vector<ChecklistAnswer> ordered;
+        for (const ChecklistQuestion& q : checklist_->questions)
+            ordered.push_back(*normalised.find(q.id));
+        normalised.answers = std::move(ordered);
+    } else if (normalised.answers.empty()) {
+        return refuse("session.checklist-incomplete", "the checklist holds no answer");
+    }
+    if (!answers.warning_acknowledged)
+        return refuse("session.checklist-incomplete",
+                      "the boxed warning has not been acknowledged");
+    return done();
+}
+
 Outcome Session::apply(const SessionAction& action) {
     SessionAction recorded = action;
     switch (action.kind) {
     case ActionKind::start: {
         if (started())
             return refuse("session.already-started", "the session has already been started");
+        if (recorded.start.format < 1 || recorded.start.format > kSessionFormat)
+            return refuse("session.bad-format", "record format " +
+                                                    std::to_string(recorded.start.format) +
+                                                    " is not one this injmap writes (1 to " +
+                                                    std::to_string(kSessionFormat) + ")");
         if (recorded.start.protocol_id.empty())
             recorded.start.protocol_id = protocol_->id;
         else if (recorded.start.protocol_id != protocol_->id)
@@ -441,6 +514,9 @@ Outcome Session::apply(const SessionAction& action) {
         } else {
             return refuse("session.no-current-site", "every site has been injected or skipped");
         }
+        if (action.kind == ActionKind::inject && !checklist_satisfied())
+            return refuse("session.checklist-required",
+                          "answer the pre-treatment checklist before the first injection");
         SessionSite& target = sites_[index];
         if (target.status == SiteStatus::injected)
             return refuse("session.already-injected",
@@ -504,6 +580,9 @@ Outcome Session::apply(const SessionAction& action) {
     case ActionKind::add: {
         if (auto o = check_active(); !o.ok())
             return o;
+        if (!checklist_satisfied())
+            return refuse("session.checklist-required",
+                          "answer the pre-treatment checklist before the first injection");
         const auto& ftp = protocol_->limits.follow_the_pain;
         if (!ftp)
             return refuse("session.ftp-not-allowed", "this protocol has no follow-the-pain option");
@@ -555,6 +634,27 @@ Outcome Session::apply(const SessionAction& action) {
             site.stand_in_site = stand_in_site(site.muscle, site.side);
         undo_.push_back({ActionKind::add, sites_.size(), site, cursor_});
         sites_.push_back(std::move(site));
+        break;
+    }
+    case ActionKind::checklist: {
+        if (auto o = check_active(); !o.ok())
+            return o;
+        if (checklist_answers_)
+            return refuse("session.checklist-done", "the checklist has already been answered");
+        for (const SessionAction& earlier : history_)
+            if (earlier.kind == ActionKind::inject || earlier.kind == ActionKind::add)
+                return refuse("session.checklist-late",
+                              "the checklist comes before the first injection, and sites have "
+                              "been injected");
+        ChecklistAnswers normalised;
+        if (auto o = check_checklist(action.checklist, normalised); !o.ok())
+            return o;
+        recorded = SessionAction{};
+        recorded.kind = ActionKind::checklist;
+        recorded.checklist = normalised;
+        recorded.time = now(action);
+        checklist_answers_ = std::move(normalised);
+        checklist_at_ = recorded.time;
         break;
     }
     case ActionKind::finish: {

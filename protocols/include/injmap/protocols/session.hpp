@@ -9,16 +9,27 @@
 //   move it without recording anything (the GUI uses them to review). After an inject or skip the
 //   cursor moves to the next pending site after it (wrapping to the first pending one), or to none
 //   when no protocol site is pending.
-// - Recorded actions: start, inject, skip, back, add, finish. Each successful action is appended to
+// - Recorded actions: start, checklist, inject, skip, back, add, finish. Each successful action is
+//   appended to
 //   history() with everything a replay needs (site, resolved units, time); session_record.hpp
 //   writes exactly that. apply() takes such an action and is how a record is replayed.
+// - checklist records the pre-treatment checklist (checklist.hpp): every answer (id → yes/no, a
+//   reason for each yes) and that the boxed warning was shown and acknowledged. Once per session,
+//   after start and before the first inject or add; it cannot be undone. In a session of record
+//   format 3 or later (SessionStart::format; every new session) inject and add are refused until it
+//   is done (session.checklist-required). Sessions started in format 1 or 2 (records written
+//   before the checklist existed) replay and continue without it; they may still record one.
+//   With a checklist definition (set_checklist), every question must be answered exactly once and
+//   no other id is accepted; without one (replaying a record, whose questions may have been those
+//   of an older checklist file) the ids are taken as recorded.
 // - back undoes the last inject, skip or add (a stack: repeated backs keep undoing), restoring the
 //   site's earlier state and putting the cursor back on it. start and finish cannot be undone.
 // - add records an FTP site as already injected (follow-the-pain sites are added where the pain is,
 //   and given at once). Its position comes from the GUI (a click on the skin); without one (the
 //   headless command) the muscle's first protocol site on the same side, else on any side, stands
 //   in for it: stand_in_site names that site and position_mm stays empty.
-// - finish is allowed any time after start; pending sites become not_given. Nothing is accepted
+// - finish is allowed any time after start (with or without the checklist); pending sites become
+// not_given. Nothing is accepted
 //   after finish.
 //
 // Limits: dose_limits() of the protocol (dose_limits.hpp) — the clinical-limits table's row for
@@ -38,12 +49,15 @@
 //   session.over-total, session.over-site-count, session.reason-required, session.nothing-to-undo,
 //   session.ftp-not-allowed, session.ftp-muscle, session.ftp-max-sites, session.ftp-max-units,
 //   session.ftp-muscle-sites, session.no-next, session.no-previous, session.record-mismatch,
-//   session.bad-position, session.too-long, session.over-side-total, session.over-muscle-total.
+//   session.bad-position, session.too-long, session.checklist-required,
+//   session.checklist-reason, session.checklist-incomplete, session.checklist-unknown,
+//   session.checklist-duplicate, session.checklist-done, session.checklist-late,
+//   session.bad-format, session.over-side-total, session.over-muscle-total.
 //
-// Text limits (bytes of UTF-8; kMax*Bytes below): checked at entry — start, skip and add, and
-// SessionRecorder's actions — and refused with session.too-long, so no line injmap writes is too
-// long to read back. apply() alone (replaying a record) does not check them: limits are kept when
-// text is typed or passed, never when a record is read.
+// Text limits (bytes of UTF-8; kMax*Bytes below): checked at entry — start, checklist, skip and
+// add, and SessionRecorder's actions — and refused with session.too-long, so no line injmap writes
+// is too long to read back. apply() alone (replaying a record) does not check them: limits are kept
+// when text is typed or passed, never when a record is read.
 //
 // Time comes from the SessionClock given to the constructor (tests pass a fixed clock), truncated
 // to whole seconds so a replay from the record (ISO 8601, seconds) gives back identical state.
@@ -61,6 +75,7 @@
 
 #include "injmap/models/model.hpp"
 #include "injmap/protocols/dose_limits.hpp"
+#include "injmap/protocols/checklist.hpp"
 #include "injmap/protocols/protocol.hpp"
 #include "injmap/protocols/reconstitution.hpp"
 
@@ -77,6 +92,15 @@ inline constexpr std::size_t kMaxReasonBytes = 1000;
 inline constexpr std::size_t kMaxIdBytes = 128;
 inline constexpr std::size_t kMaxProtocolPathBytes = 4096;
 inline constexpr std::size_t kMaxDigestBytes = 64;
+// A checklist answer's reason (shorter than a skip's: up to kMaxChecklistQuestions of them share
+// one record line), and the most answers one checklist action may hold.
+inline constexpr std::size_t kMaxChecklistReasonBytes = 300;
+inline constexpr std::size_t kMaxChecklistAnswers = kMaxChecklistQuestions;
+
+// The record format a new session is written in (session_record.hpp): 3 adds the checklist.
+inline constexpr int kSessionFormat = 3;
+// The first format whose sessions must record the checklist before injecting.
+inline constexpr int kChecklistRequiredFormat = 3;
 
 struct Outcome;
 struct SessionAction;
@@ -86,7 +110,7 @@ struct SessionAction;
 // Stored states are pending, injected, skipped and not_given; `current` is what status() reports
 // for the pending site under the cursor.
 enum class SiteStatus { pending, current, injected, skipped, not_given };
-enum class ActionKind { start, inject, skip, back, add, finish };
+enum class ActionKind { start, inject, skip, back, add, finish, checklist };
 
 [[nodiscard]] const char* to_string(SiteStatus status);
 [[nodiscard]] const char* to_string(ActionKind kind);
@@ -100,6 +124,7 @@ struct SessionStart {
     std::string protocol_sha256; // optional: hex digest of that file, to notice a changed protocol
     std::string model;           // optional: model id shown
     std::string label;           // optional free text
+    int format = kSessionFormat; // the record format the session is written in (1 to 3)
 };
 
 // One recorded action. Fields a kind does not use stay empty.
@@ -115,6 +140,7 @@ struct SessionAction {
     Side side = Side::midline;            // add
     std::optional<glm::vec3> position_mm; // add: where on the skin (model space, mm), if known
     SessionStart start;                   // start
+    ChecklistAnswers checklist;           // checklist
 };
 
 // The answer to an action or a navigation: done, or refused with a stable code and a reason.
@@ -180,7 +206,9 @@ public:
     Outcome add(std::string muscle, Side side, std::optional<double> units = std::nullopt,
                 std::optional<glm::vec3> position_mm = std::nullopt);
     Outcome finish();
-    // The general form of the five above, used to replay a record.
+    // Records the pre-treatment checklist (see the header comment).
+    Outcome answer_checklist(ChecklistAnswers answers);
+    // The general form of the six above, used to replay a record.
     Outcome apply(const SessionAction& action);
 
     // Navigation: moves the cursor over the protocol sites; nothing is recorded.
@@ -195,6 +223,25 @@ public:
     [[nodiscard]] std::optional<SessionTime> started_at() const { return started_at_; }
     [[nodiscard]] std::optional<SessionTime> finished_at() const { return finished_at_; }
     [[nodiscard]] const SessionStart& start_info() const { return start_; }
+
+    // The checklist the answers are checked against (none: ids are not checked; see above).
+    void set_checklist(std::shared_ptr<const Checklist> checklist) {
+        checklist_ = std::move(checklist);
+    }
+    [[nodiscard]] const std::shared_ptr<const Checklist>& checklist() const { return checklist_; }
+    // Whether inject and add wait for the checklist (a session of format 3 or later).
+    [[nodiscard]] bool checklist_required() const {
+        return start_.format >= kChecklistRequiredFormat;
+    }
+    // The answers recorded, if any, and when.
+    [[nodiscard]] const std::optional<ChecklistAnswers>& checklist_answers() const {
+        return checklist_answers_;
+    }
+    [[nodiscard]] std::optional<SessionTime> checklist_time() const { return checklist_at_; }
+    // True when inject and add may go ahead as far as the checklist is concerned.
+    [[nodiscard]] bool checklist_satisfied() const {
+        return checklist_answers_.has_value() || !checklist_required();
+    }
 
     [[nodiscard]] const std::vector<SessionSite>& sites() const { return sites_; }
     [[nodiscard]] std::size_t protocol_site_count() const { return protocol_sites_; }
@@ -230,6 +277,7 @@ private:
     };
 
     Outcome check_active() const;
+    Outcome check_checklist(const ChecklistAnswers& answers, ChecklistAnswers& normalised) const;
     Outcome check_dose(const SessionSite& target, double units, bool extra) const;
     bool counts_towards(const DoseLimit& limit, const SessionSite& s, Side side) const;
     double quantity(const DoseLimit& limit, Side side) const;
@@ -250,6 +298,9 @@ private:
     std::vector<SessionAction> history_;
     std::vector<DoseLimit> dose_limits_;         // the table's and the file's (dose_limits.hpp)
     std::vector<std::string> table_ftp_muscles_; // the table's FTP muscles (empty: no narrowing)
+    std::shared_ptr<const Checklist> checklist_;
+    std::optional<ChecklistAnswers> checklist_answers_;
+    std::optional<SessionTime> checklist_at_;
 };
 
 } // namespace injmap

@@ -313,7 +313,7 @@ const Command check_command{
     "  --model ID|MANIFEST  the model to place the sites on (default: adult-male)\n"
     "  --json               print the summary as JSON on stdout\n"
     "\n"
-    "Diagnostics go to stderr as FILE:LINE:COL: error|warning: message [rule-id].\n"
+    "Diagnostics go to stderr as FILE:LINE:COL: error|warning|note: message [rule-id].\n"
     "A cervical dystonia template is placed as if the posture were to the subject's left.\n"
     "Exit codes: 0 no errors, 1 errors found, 2 a file or the model cannot be read, or bad "
     "arguments.\n",

@@ -1,5 +1,7 @@
 #include "injmap/protocols/cd_plan.hpp"
 
+#include "injmap/protocols/dose_limits.hpp"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -252,20 +254,26 @@ Result<CdPlan> make_cd_plan(std::span<const CdFormChoice> choices,
         plan.total_max += m.units_max;
     }
 
-    // Caps from the first template that states them.
+    // Caps: the clinical-limits table's and the templates' own (dose_limits.hpp), tightest first.
+    // A plan whose smallest total is past a refused cap cannot be given: an error; one whose
+    // range only reaches past it is a warning (choose lower doses).
     double scm_cap = kDefaultScmCap, session_cap = kDefaultSessionCap,
            first_cap = kDefaultFirstSessionCap;
+    Severity session_severity = Severity::warning;
+    bool table_session_cap = false;
     const Protocol* first = used.front();
-    for (auto it = used.rbegin(); it != used.rend(); ++it) {
-        const Limits& l = (*it)->limits;
-        if (auto f = l.max_units_per_muscle.find(kScm); f != l.max_units_per_muscle.end())
-            scm_cap = f->second;
-        if (l.max_total_units)
-            session_cap = *l.max_total_units;
-        if (l.first_session_max_units)
-            first_cap = *l.first_session_max_units;
-    }
-
+    for (const Protocol* t : used)
+        for (const DoseLimit& d : dose_limits(*t, applied_rules(*t))) {
+            if (d.scope == DoseScope::muscle_units && d.muscle == kScm)
+                scm_cap = std::min(scm_cap, d.value);
+            if (d.scope == DoseScope::session_units && d.severity == Severity::error) {
+                session_cap = table_session_cap ? std::min(session_cap, d.value) : d.value;
+                table_session_cap = true;
+                session_severity = Severity::error;
+            }
+            if (d.scope == DoseScope::first_session_units)
+                first_cap = std::min(first_cap, d.value);
+        }
     auto warn = [&](Severity severity, const char* rule, std::string message) {
         plan.warnings.push_back(make_diag(severity, rule, std::move(message), first));
     };
@@ -285,7 +293,13 @@ Result<CdPlan> make_cd_plan(std::span<const CdFormChoice> choices,
         warn(Severity::warning, "cd.bilateral-scm",
              "sternocleidomastoid on both sides: bilateral SCM injections raise the risk of "
              "dysphagia (label)");
-    if (plan.total_max > session_cap)
+    if (plan.total_min > session_cap)
+        warn(session_severity, "cd.session-total",
+             "even the smallest doses add up to " + fmt_units(plan.total_min) + " U, above the " +
+                 fmt_units(session_cap) +
+                 " U per-session cap (non-US labelling); a session refuses it: choose fewer "
+                 "muscles");
+    else if (plan.total_max > session_cap)
         warn(Severity::warning, "cd.session-total",
              "the total range reaches " + fmt_units(plan.total_max) + " U, above the " +
                  fmt_units(session_cap) +
@@ -426,6 +440,8 @@ Protocol make_plan_protocol(const CdPlan& plan, std::span<const Protocol> templa
     out.needle = first.needle;
     out.limits = first.limits;
     out.patient = first.patient;
+    out.default_sources = first.default_sources;
+    out.default_certainty = first.default_certainty;
     std::set<std::string> source_keys, notes;
     for (const auto& u : used) {
         for (const auto& s : u.t->sources)

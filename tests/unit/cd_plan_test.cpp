@@ -277,6 +277,26 @@ TEST(CdPlan, CapsComeFromTheTemplateLimits) {
     EXPECT_TRUE(r.count("cd.session-total"));
 }
 
+// A plan the session would refuse even at its smallest doses is an error, as `check` and the
+// session treat a refused total; one whose range only reaches past the cap is a warning.
+TEST(CdPlan, APlanPastTheRefusedTotalEvenAtItsSmallestDosesIsAnError) {
+    auto t = synthetic_templates();
+    const auto base = plan_ok({{"retrocaput", std::nullopt}}, t);
+    ASSERT_GT(base.total_min, 10.0);
+    auto severity_of = [](const CdPlan& plan) {
+        for (const auto& w : plan.warnings)
+            if (w.rule == "cd.session-total")
+                return std::optional(w.severity);
+        return std::optional<Severity>();
+    };
+    for (auto& p : t)
+        p.limits.max_total_units = base.total_min - 5.0;
+    EXPECT_EQ(severity_of(plan_ok({{"retrocaput", std::nullopt}}, t)), Severity::error);
+    for (auto& p : t)
+        p.limits.max_total_units = (base.total_min + base.total_max) / 2.0;
+    EXPECT_EQ(severity_of(plan_ok({{"retrocaput", std::nullopt}}, t)), Severity::warning);
+}
+
 TEST(CdPlan, LevatorScapulaeWarns) {
     const auto t = synthetic_templates();
     EXPECT_TRUE(rules(plan_ok({{"laterocollis", Side::right}}, t)).count("cd.levator-scapulae"));

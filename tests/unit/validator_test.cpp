@@ -502,3 +502,19 @@ TEST(Validator, BadCorpusProducesTheExpectedRulesAndLines) {
         validator_rules_covered += covered.count(rule.id) ? 1 : 0;
     EXPECT_GE(validator_rules_covered, 25) << "of " << validator_rules().size();
 }
+
+// Rule 16 holds for the procerus too (it was exempt): a midline glabellar site at least 10 mm from
+// either supraorbital rim point.
+TEST(Validator, TheProcerusKeepsClearOfTheOrbitalRim) {
+    const std::string base = good("preempt-compact.toml");
+    EXPECT_TRUE(with_rule(check_text(base), "clearance.glabella-rim").empty());
+    const std::string low =
+        replace(base, "muscle = \"procerus\"\nside = \"midline\"\nunits = 5\nat = ",
+                "muscle = \"procerus\"\nside = \"midline\"\nunits = 5\nat = { landmark = "
+                "\"supraorbital_rim_left\", up_mm = 2 }\nold_at = ");
+    const std::string text = replace(low, "\nold_at = ", "\n# was: ");
+    const auto all = check_text(text);
+    const auto rim = with_rule(all, "clearance.glabella-rim");
+    ASSERT_EQ(rim.size(), 1u) << describe(all);
+    EXPECT_EQ(rim[0]->where.line, line_of(text, "\"supraorbital_rim_left\", up_mm = 2"));
+}

@@ -82,6 +82,13 @@ DoseLimit from_file(const Protocol& p, DoseScope scope, const char* rule, double
 
 } // namespace
 
+bool muscle_counts_towards(std::string_view site_muscle, std::string_view limit_muscle) {
+    return site_muscle == limit_muscle ||
+           (site_muscle.size() > limit_muscle.size() &&
+            site_muscle.substr(0, limit_muscle.size()) == limit_muscle &&
+            site_muscle[limit_muscle.size()] == '_');
+}
+
 AppliedRules applied_rules(const Protocol& protocol, const ClinicalRules& rules) {
     AppliedRules out;
     const SourceLocation at_indication = protocol.where_of("indication");

@@ -200,7 +200,7 @@ bool Session::counts_towards(const DoseLimit& limit, const SessionSite& s, Side 
     case DoseScope::side:
         return s.side == side;
     case DoseScope::muscle_units:
-        return s.muscle == limit.muscle;
+        return muscle_counts_towards(s.muscle, limit.muscle);
     case DoseScope::ftp_extra_units:
     case DoseScope::ftp_extra_sites:
         return s.added || s.optional;

@@ -264,7 +264,7 @@ void check_structure(const Context& x, Checker& c) {
 bool in_scope(const DoseLimit& d, const Site& s) {
     switch (d.scope) {
     case DoseScope::muscle_units:
-        return s.muscle == d.muscle;
+        return muscle_counts_towards(s.muscle, d.muscle);
     case DoseScope::ftp_extra_units:
     case DoseScope::ftp_extra_sites:
         return s.optional;
@@ -377,7 +377,7 @@ void check_doses(const Context& x, Checker& c) {
             if (d.scope != DoseScope::muscle_units)
                 continue;
             for (const CdCandidate& cand : x.p.cd->candidates) {
-                if (cand.muscle != d.muscle)
+                if (!muscle_counts_towards(cand.muscle, d.muscle))
                     continue;
                 const double sides = cand.relation == SideSpec::bilateral ? 2.0 : 1.0;
                 if (cand.units_max * sides > d.value + kEps)

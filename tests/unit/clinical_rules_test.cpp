@@ -362,3 +362,19 @@ TEST(ClinicalRules, ShippedSitesNameTheirSourcesAndTheTrapeziusRuleIsProvisional
             }
     }
 }
+
+// A per-muscle cap on a key covers that muscle's parts (orbicularis_oculi → its pretarsal,
+// preseptal and orbital parts), in check and in the session alike.
+TEST(ClinicalRules, AMuscleCapCoversItsParts) {
+    EXPECT_TRUE(muscle_counts_towards("orbicularis_oculi_pretarsal", "orbicularis_oculi"));
+    EXPECT_TRUE(muscle_counts_towards("sternocleidomastoid", "sternocleidomastoid"));
+    EXPECT_FALSE(muscle_counts_towards("orbicularis_oculi", "orbicularis_oculi_pretarsal"));
+    EXPECT_FALSE(muscle_counts_towards("trapeziusx", "trapezius"));
+    std::string text = good("cd-compact.toml");
+    text = replace(text, "retreatment_weeks = 12\n",
+                   "retreatment_weeks = 12\n[limits.max_units_per_muscle]\nsplenius = 60\n");
+    const Protocol p = read(text);
+    const auto all = validate_protocol(p);
+    // splenius_1 + splenius_2 = 100 U of splenius_capitis, past the 60 U on "splenius".
+    ASSERT_EQ(with_rule(all, "muscle.cap").size(), 1u) << describe(all);
+}

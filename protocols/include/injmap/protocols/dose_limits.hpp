@@ -52,6 +52,11 @@ struct AppliedRules {
     Diagnostics diagnostics;      // protocol.unknown-indication, product.*, rules.io
 };
 
+// Whether a site's muscle counts towards a per-muscle limit on `limit_muscle`: the same key, or
+// one of its parts ("orbicularis_oculi" covers "orbicularis_oculi_pretarsal").
+[[nodiscard]] bool muscle_counts_towards(std::string_view site_muscle,
+                                         std::string_view limit_muscle);
+
 [[nodiscard]] AppliedRules applied_rules(const Protocol& protocol, const ClinicalRules& rules);
 // With the shipped table; when it cannot be read, its errors are in `diagnostics`.
 [[nodiscard]] AppliedRules applied_rules(const Protocol& protocol);

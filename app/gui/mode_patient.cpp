@@ -25,6 +25,7 @@
 #include "gui/viewport.hpp"
 #include "injmap/models/data_paths.hpp"
 #include "injmap/render/camera.hpp"
+#include "injmap/render/png.hpp"
 
 namespace injmap::gui {
 namespace {
@@ -67,10 +68,12 @@ public:
         }
         areas_.clear();
         cards_.clear();
+        title_.clear();
         current_.reset();
         if (app.protocol().usable()) {
             areas_ = patient_areas(*app.protocol().protocol);
             cards_ = patient_cards(app.protocol().protocol->patient);
+            title_ = patient_title(*app.protocol().protocol);
         }
         go_to(app, std::nullopt);
     }
@@ -157,10 +160,10 @@ public:
             return;
         ImGui::Spacing();
         ImGui::PushFont(large_bold(app));
-        ImGui::TextColored(colour::accent, "Where the injections go");
+        ImGui::TextColored(colour::accent, "%s", patient_words::kWhereHeading.data());
         ImGui::PopFont();
         ImGui::Spacing();
-        if (toggle_button(playing_ ? "Pause" : "Show me, one by one", playing_, -1))
+        if (toggle_button(playing_ ? "Pause" : patient_words::kShowOneByOne.data(), playing_, -1))
             toggle_play(app);
         ImGui::BeginDisabled(areas_.empty());
         const float half =
@@ -179,7 +182,7 @@ public:
         ImGui::PushFont(large(app));
         {
             const bool all = !current_;
-            if (ImGui::Selectable("All areas together", all))
+            if (ImGui::Selectable(patient_words::kAllAreas.data(), all))
                 go_to(app, std::nullopt);
         }
         for (std::size_t i = 0; i < areas_.size(); ++i) {
@@ -230,12 +233,18 @@ public:
     // ---- right: the cards ----
     void right_panel(App& app) override {
         if (!app.protocol().usable()) {
-            section_heading(app, "Nothing to show");
-            text_muted("Choose a protocol first.");
+            section_heading(app, patient_words::kNothingToShow.data());
+            text_muted(patient_words::kChooseProtocol.data());
             return;
         }
+        ImGui::PushFont(large_bold(app));
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextColored(colour::text, "%s", title_.c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::PopFont();
+        ImGui::Spacing();
         if (cards_.empty()) {
-            text_muted("This protocol has no patient texts.");
+            text_muted(patient_words::kNoTexts.data());
             return;
         }
         ImGui::BeginChild("##cards", ImVec2(0, 0), false);
@@ -334,9 +343,8 @@ private:
 
     std::string caption_all() const {
         if (areas_.empty())
-            return "No areas in this protocol.";
-        return "The softly lit areas are the muscles that are treated. Press Next to go through "
-               "them one by one.";
+            return std::string(patient_words::kNoAreas);
+        return std::string(patient_words::kCaptionAll);
     }
 
     void toggle_play(App& app) {
@@ -497,14 +505,14 @@ private:
     void save_handout(App& app) {
         if (!app.protocol().usable() || !app.model())
             return;
-        render::PageCanvas page(kHandoutWidth, kHandoutHeight);
-        HandoutInput input{app.model(), app.queries(), app.protocol().protocol.get(),
-                           app.skin_tone};
+        std::vector<render::PageCanvas> pages;
+        HandoutInput input{
+            app.model(), app.queries(), app.protocol().protocol.get(), app.skin_tone, {}};
         std::string error;
         Viewport3D& renderer = app.viewport_renderer();
         if (!compose_handout(
                 input, [&](const render::FrameSnapshot& f) { return renderer.render_rgba(f); },
-                page, error)) {
+                pages, error)) {
             app.notify("Handout not made: " + error, Severity::error);
             return;
         }
@@ -512,7 +520,9 @@ private:
                               (app.protocol().protocol->id + "-" + utc_stamp() + ".png");
         std::error_code ec;
         fs::create_directories(path.parent_path(), ec);
-        if (!page.write_png(path, error)) {
+        // The pages one under the other in one PNG.
+        if (!render::write_png(path, kHandoutWidth, kHandoutHeight * int(pages.size()),
+                               stacked_rgba(pages), error)) {
             app.notify("Handout not saved: " + error, Severity::error);
             return;
         }
@@ -524,6 +534,7 @@ private:
     std::optional<render::Layers> saved_layers_;
     std::vector<PatientArea> areas_;
     std::vector<PatientCard> cards_;
+    std::string title_;
     std::optional<std::size_t> current_;
     bool playing_ = false;
     double step_started_ = 0.0;

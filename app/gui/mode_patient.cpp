@@ -68,17 +68,16 @@ public:
         }
         areas_.clear();
         cards_.clear();
-        title_.clear();
         current_.reset();
         if (app.protocol().usable()) {
             areas_ = patient_areas(*app.protocol().protocol);
             cards_ = patient_cards(app.protocol().protocol->patient);
-            title_ = patient_title(*app.protocol().protocol);
         }
         go_to(app, std::nullopt);
     }
 
     bool animating(const App&) const override { return playing_; }
+    bool plain_titles() const override { return true; }
 
     bool poll(App& app) override {
         if (!playing_ || areas_.empty())
@@ -237,12 +236,6 @@ public:
             text_muted(patient_words::kChooseProtocol.data());
             return;
         }
-        ImGui::PushFont(large_bold(app));
-        ImGui::PushTextWrapPos(0.0f);
-        ImGui::TextColored(colour::text, "%s", title_.c_str());
-        ImGui::PopTextWrapPos();
-        ImGui::PopFont();
-        ImGui::Spacing();
         if (cards_.empty()) {
             text_muted(patient_words::kNoTexts.data());
             return;
@@ -468,7 +461,7 @@ private:
             previous = {x + 1.0f, y};
         }
         dl->AddLine({x0, base}, {x1, base}, rgba(colour::text), 1.5f);
-        const char* note = "effect (illustration)";
+        const char* note = patient_words::kTimelineNote.data();
         const float note_w = font->CalcTextSizeA(fs, FLT_MAX, 0, note).x;
         dl->AddText(font, fs,
                     {(px_of(info.full_effect_days) + px_of(info.wearing_off_days) - note_w) * 0.5f,
@@ -534,7 +527,6 @@ private:
     std::optional<render::Layers> saved_layers_;
     std::vector<PatientArea> areas_;
     std::vector<PatientCard> cards_;
-    std::string title_;
     std::optional<std::size_t> current_;
     bool playing_ = false;
     double step_started_ = 0.0;

@@ -263,3 +263,21 @@ TEST(PatientTexts, CardsFollowTheReadingOrderWithTheUrgentOneMarked) {
     EXPECT_EQ(cards[3].text, "d");
     EXPECT_FALSE(cards[3].urgent);
 }
+
+TEST(PatientTexts, TheReaderFillsEveryPatientKeyAndRefusesUnknownOnes) {
+    const fs::path file = injmap::test::source_dir() / "protocols" / "preempt-155.toml";
+    const Protocol p = read_shipped(file);
+    for (const Field& f : patient_fields(p.patient))
+        EXPECT_FALSE(f.text->empty()) << "preempt-155 [patient] " << f.name << " is empty";
+    // An unknown key in [patient] is a located protocol.unknown-key.
+    std::string text = injmap::test::read_text(file);
+    const auto at = text.find("[patient]\n");
+    ASSERT_NE(at, std::string::npos);
+    text.insert(at + 10, "who_it_is_for = \"a typo\"\n");
+    const auto r = injmap::read_protocol_text(text, "typo.toml");
+    bool found = false;
+    for (const auto& d : r.diagnostics)
+        found = found || (d.rule == "protocol.unknown-key" &&
+                          d.message.find("who_it_is_for") != std::string::npos);
+    EXPECT_TRUE(found);
+}

@@ -162,7 +162,9 @@ public:
         ImGui::TextColored(colour::accent, "%s", patient_words::kWhereHeading.data());
         ImGui::PopFont();
         ImGui::Spacing();
-        if (toggle_button(playing_ ? "Pause" : patient_words::kShowOneByOne.data(), playing_, -1))
+        if (toggle_button(playing_ ? patient_words::kPause.data()
+                                   : patient_words::kShowOneByOne.data(),
+                          playing_, -1))
             toggle_play(app);
         ImGui::BeginDisabled(areas_.empty());
         const float half =
@@ -291,7 +293,7 @@ public:
             const std::string text = current_ ? areas_[*current_].text : caption_all();
             const std::string counter =
                 current_ ? std::to_string(*current_ + 1) + " of " + std::to_string(areas_.size())
-                         : "All treated areas";
+                         : std::string(patient_words::kAllTreated);
             const float w = std::min(vp.w - 40.0f, 620.0f);
             ImGui::SetNextWindowPos({vp.x + (vp.w - w) * 0.5f, vp.y + 58.0f});
             ImGui::SetNextWindowSize({w, 0.0f});
@@ -317,7 +319,7 @@ public:
             ImGui::SetNextWindowSize({vp.w - 2.0f * margin, h});
             if (ImGui::Begin("##patient-timeline", nullptr, flags)) {
                 ImGui::PushFont(app.fonts().bold);
-                ImGui::TextColored(colour::accent, "What to expect over time");
+                ImGui::TextColored(colour::accent, "%s", patient_words::kTimelineHeading.data());
                 ImGui::PopFont();
                 const ImVec2 p0 = ImGui::GetCursorScreenPos();
                 const ImVec2 avail = ImGui::GetContentRegionAvail();

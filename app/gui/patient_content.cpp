@@ -84,6 +84,8 @@ std::vector<NamedText> fixed_patient_texts() {
         {"patient_words::kPageTwo", std::string(w::kPageTwo)},
         {"patient_words::kShowOneByOne", std::string(w::kShowOneByOne)},
         {"patient_words::kAllAreas", std::string(w::kAllAreas)},
+        {"patient_words::kAllTreated", std::string(w::kAllTreated)},
+        {"patient_words::kPause", std::string(w::kPause)},
         {"patient_words::kNothingToShow", std::string(w::kNothingToShow)},
         {"patient_words::kChooseProtocol", std::string(w::kChooseProtocol)},
         {"patient_words::kNoTexts", std::string(w::kNoTexts)},

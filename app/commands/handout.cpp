@@ -186,11 +186,15 @@ int run_handout(std::span<const std::string> args) {
         std::cerr << "injmap handout: note: the patient texts are too long for one page and were "
                      "shortened\n";
     if (parsed->has("--json")) {
-        const nlohmann::json out = {
-            {"output", *output},    {"title", info.title},
-            {"subtitle", subtitle}, {"treated_muscles", info.treated_muscles},
-            {"pages", info.pages},  {"body_px", info.body_px},
-            {"shortened", info.cut}};
+        nlohmann::json out;
+        out["output"] = *output;
+        out["title"] = info.title;
+        out["subtitle"] = subtitle;
+        out["treated_muscles"] = info.treated_muscles;
+        out["areas"] = info.areas;
+        out["pages"] = info.pages;
+        out["body_px"] = info.body_px;
+        out["shortened"] = info.cut;
         std::cout << out.dump(2) << "\n";
     }
     return exit_ok;
@@ -223,7 +227,8 @@ const Command handout_command{
     "  --model ID|MANIFEST   model id (adult-male, the default; adult-female) or a model manifest\n"
     "  --skin-tone N         0 Light, 1 Fair, 2 Medium (default), 3 Olive, 4 Brown, 5 Deep\n"
     "  --json                after writing, print {\"output\", \"title\", \"subtitle\",\n"
-    "                        \"treated_muscles\", \"pages\", \"body_px\", \"shortened\"}\n"
+    "                        \"treated_muscles\", \"areas\", \"pages\", \"body_px\",\n"
+    "                        \"shortened\"}\n"
     "  -o, --output FILE     the file to write: FILE.png or FILE.pdf\n"
     "\n"
     "Exit codes: 0 written, 2 bad arguments, unreadable model or protocol, no headless OpenGL, or\n"

@@ -273,6 +273,9 @@ bool compose_handout(const HandoutInput& input, const RenderRgba& render_rgba,
     const float areas_x = kMargin + 2.0f * kImageW + kImageGap + kColumnGap;
     const float areas_w = W - kMargin - areas_x;
     const auto areas = patient_areas(protocol);
+    if (info)
+        for (const PatientArea& a : areas)
+            info->areas.push_back(a.text);
     const auto cards = patient_cards(patient);
     const float footer_top = H - kMargin - kFooterH;
 

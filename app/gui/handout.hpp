@@ -44,6 +44,7 @@ struct HandoutLayoutInfo {
     int pages = 1;                            // 1, or 2 when the texts need a second page
     std::string title;                        // the plain title shown
     std::vector<std::string> treated_muscles; // the softly highlighted muscle keys
+    std::vector<std::string> areas;           // the "Where the injections go" texts
 };
 
 // Draws the handout: page 1 always (`pages` gets one A4 page if empty; its first page is drawn

@@ -86,6 +86,8 @@ std::vector<NamedText> fixed_patient_texts() {
         {"patient_words::kAllAreas", std::string(w::kAllAreas)},
         {"patient_words::kAllTreated", std::string(w::kAllTreated)},
         {"patient_words::kPause", std::string(w::kPause)},
+        {"patient_words::kOnLeft", std::string(w::kOnLeft)},
+        {"patient_words::kOnRight", std::string(w::kOnRight)},
         {"patient_words::kNothingToShow", std::string(w::kNothingToShow)},
         {"patient_words::kChooseProtocol", std::string(w::kChooseProtocol)},
         {"patient_words::kNoTexts", std::string(w::kNoTexts)},
@@ -110,16 +112,33 @@ std::vector<NamedText> fixed_patient_texts() {
 
 std::vector<PatientArea> patient_areas(const Protocol& protocol) {
     std::vector<PatientArea> areas;
+    std::vector<std::pair<bool, bool>> sides; // per area: a left site, a right site (or midline)
     for (std::size_t s = 0; s < protocol.steps.size(); ++s) {
         const Step& step = protocol.steps[s];
         const std::string text = step.patient_text.empty() ? step.title : step.patient_text;
         auto same = std::find_if(areas.begin(), areas.end(),
                                  [&](const PatientArea& a) { return a.text == text; });
-        if (same != areas.end()) {
-            same->steps.push_back(s);
-            continue;
+        if (same == areas.end()) {
+            areas.push_back({text, {}, step.view});
+            sides.emplace_back(false, false);
+            same = areas.end() - 1;
         }
-        areas.push_back({text, {s}, step.view});
+        same->steps.push_back(s);
+        auto& [left, right] = sides[std::size_t(same - areas.begin())];
+        for (const Site& site : step.sites) {
+            left = left || site.side != Side::right;
+            right = right || site.side != Side::left;
+        }
+    }
+    // An area treated on one side only says which, unless its text already does (a cervical
+    // dystonia plan is one-sided; the pictures show it, the words should too).
+    for (std::size_t i = 0; i < areas.size(); ++i) {
+        const auto [left, right] = sides[i];
+        const std::string& t = areas[i].text;
+        if (left == right || t.find("left") != std::string::npos ||
+            t.find("right") != std::string::npos)
+            continue;
+        areas[i].text += " " + std::string(left ? patient_words::kOnLeft : patient_words::kOnRight);
     }
     return areas;
 }

@@ -34,6 +34,8 @@ inline constexpr std::string_view kShowOneByOne = "Show me, one by one";
 inline constexpr std::string_view kAllAreas = "All the areas";
 inline constexpr std::string_view kAllTreated = "All treated areas";
 inline constexpr std::string_view kPause = "Pause";
+inline constexpr std::string_view kOnLeft = "On your left side.";
+inline constexpr std::string_view kOnRight = "On your right side.";
 inline constexpr std::string_view kNothingToShow = "Nothing to show";
 inline constexpr std::string_view kChooseProtocol = "Choose a protocol first.";
 inline constexpr std::string_view kNoTexts = "This protocol has no patient texts.";
@@ -68,6 +70,8 @@ struct PatientCard {
 [[nodiscard]] std::vector<PatientCard> patient_cards(const PatientInfo& info);
 
 // One stop of the walk through the treated areas: a step, or several steps with the same text.
+// An area whose sites are all on one side, and whose text does not say so, gets " On your left
+// side." or " On your right side." added.
 struct PatientArea {
     std::string text;               // the step's patient_text (or its title when it has none)
     std::vector<std::size_t> steps; // indices into protocol.steps

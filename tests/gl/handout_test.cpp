@@ -272,6 +272,18 @@ TEST(HandoutCliForm, ARightSidedPostureTreatsRightSidedMuscles) {
     EXPECT_NE(r["subtitle"].get<std::string>().find("turns to the right"), std::string::npos);
     EXPECT_NE(l["subtitle"].get<std::string>().find("turns to the left"), std::string::npos);
     EXPECT_EQ(r["shortened"], false);
+    // The words say the side too: the splenius capitis area on the right, the SCM on the left.
+    bool splenius_right = false, scm_left = false;
+    for (const auto& a : r["areas"]) {
+        const std::string text = a.get<std::string>();
+        splenius_right |=
+            text.find("back and side of the neck, below the skull") != std::string::npos &&
+            text.find("On your right side.") != std::string::npos;
+        scm_left |= text.find("from behind the ear down to the collarbone") != std::string::npos &&
+                    text.find("On your left side.") != std::string::npos;
+    }
+    EXPECT_TRUE(splenius_right) << r["areas"].dump();
+    EXPECT_TRUE(scm_left) << r["areas"].dump();
     // The pictures differ: the glow is on the other side.
     Image ri, li;
     ASSERT_TRUE(injmap::test::load_png(dir / "right.png", ri));
@@ -285,6 +297,9 @@ TEST(HandoutCliForm, ARightSidedPostureTreatsRightSidedMuscles) {
     const auto rj = nlohmann::json::parse(retro.out);
     EXPECT_TRUE(has(rj, "splenius_cervicis_left") && has(rj, "splenius_cervicis_right"))
         << rj.dump();
+    // Both sides: no side named.
+    for (const auto& a : rj["areas"])
+        EXPECT_EQ(a.get<std::string>().find("On your"), std::string::npos) << a;
 }
 
 TEST(HandoutCliForm, BadFormOrSideExitTwo) {

@@ -24,18 +24,15 @@ constexpr double kA4HeightPt = 841.89; // 297 mm
 
 } // namespace
 
-bool write_pdf_page(const std::filesystem::path& path, int width, int height,
-                    const std::vector<std::uint8_t>& rgba, std::string& error) {
-    if (width <= 0 || height <= 0 || rgba.size() != std::size_t(width) * height * 4) {
-        error = "no page to write";
-        return false;
-    }
-    // cairo wants premultiplied native-endian ARGB32 (BGRA bytes on little-endian machines).
+namespace {
+
+// cairo wants premultiplied native-endian ARGB32 (BGRA bytes on little-endian machines).
+Surface argb_image(const render::PageCanvas& page) {
+    const int width = page.width(), height = page.height();
+    const std::vector<std::uint8_t>& rgba = page.rgba();
     Surface image(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height));
-    if (cairo_surface_status(image.get()) != CAIRO_STATUS_SUCCESS) {
-        error = "out of memory for the PDF page";
-        return false;
-    }
+    if (cairo_surface_status(image.get()) != CAIRO_STATUS_SUCCESS)
+        return nullptr;
     cairo_surface_flush(image.get());
     unsigned char* data = cairo_image_surface_get_data(image.get());
     const int stride = cairo_image_surface_get_stride(image.get());
@@ -50,7 +47,17 @@ bool write_pdf_page(const std::filesystem::path& path, int width, int height,
         }
     }
     cairo_surface_mark_dirty(image.get());
+    return image;
+}
 
+} // namespace
+
+bool write_pdf_pages(const std::filesystem::path& path,
+                     const std::vector<render::PageCanvas>& pages, std::string& error) {
+    if (pages.empty()) {
+        error = "no page to write";
+        return false;
+    }
     // The PDF is made in memory, then written to a temporary file and renamed into place.
     std::string bytes;
     const cairo_write_func_t append = [](void* closure, const unsigned char* chunk,
@@ -65,11 +72,31 @@ bool write_pdf_page(const std::filesystem::path& path, int width, int height,
     }
     cairo_pdf_surface_set_metadata(pdf.get(), CAIRO_PDF_METADATA_CREATOR, "injmap");
     Context cr(cairo_create(pdf.get()));
-    cairo_scale(cr.get(), kA4WidthPt / width, kA4HeightPt / height);
-    cairo_set_source_surface(cr.get(), image.get(), 0, 0);
-    cairo_pattern_set_filter(cairo_get_source(cr.get()), CAIRO_FILTER_GOOD);
-    cairo_paint(cr.get());
-    cairo_show_page(cr.get());
+    for (const render::PageCanvas& page : pages) {
+        Surface image = argb_image(page);
+        if (!image) {
+            error = "out of memory for the PDF page";
+            return false;
+        }
+        cairo_save(cr.get());
+        cairo_scale(cr.get(), kA4WidthPt / page.width(), kA4HeightPt / page.height());
+        cairo_set_source_surface(cr.get(), image.get(), 0, 0);
+        cairo_pattern_set_filter(cairo_get_source(cr.get()), CAIRO_FILTER_GOOD);
+        cairo_paint(cr.get());
+        // The text as text, at the places and sizes the page laid it out (same font, DejaVu Sans).
+        for (const render::PageTextRun& run : page.text_runs()) {
+            cairo_select_font_face(cr.get(), "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL,
+                                   run.font == render::PageFont::bold ? CAIRO_FONT_WEIGHT_BOLD
+                                                                      : CAIRO_FONT_WEIGHT_NORMAL);
+            cairo_set_font_size(cr.get(), run.em_px);
+            cairo_set_source_rgba(cr.get(), run.colour.r / 255.0, run.colour.g / 255.0,
+                                  run.colour.b / 255.0, run.colour.a / 255.0);
+            cairo_move_to(cr.get(), run.x, run.baseline);
+            cairo_show_text(cr.get(), run.text.c_str());
+        }
+        cairo_restore(cr.get());
+        cairo_show_page(cr.get());
+    }
     cr.reset();
     cairo_surface_finish(pdf.get());
     if (cairo_surface_status(pdf.get()) != CAIRO_STATUS_SUCCESS) {

@@ -134,7 +134,7 @@ float draw_timeline(PageCanvas* page, const PatientInfo& info, float x, float y,
     }
     page->line(x, base, x + width, base, 2.0f, kInk);
     // Named inside the shaded area, on the plateau, so it never meets a label.
-    const std::string note = "effect (illustration)";
+    const std::string note(patient_words::kTimelineNote);
     const float note_px = label_px * 0.85f;
     const float note_x = (px_of(info.full_effect_days) + px_of(info.wearing_off_days) -
                           PageCanvas::text_width(note, note_px, PageFont::regular)) *
@@ -171,8 +171,13 @@ float draw_timeline(PageCanvas* page, const PatientInfo& info, float x, float y,
 
 } // namespace
 
-bool compose_handout(const HandoutInput& input, const RenderRgba& render_rgba, PageCanvas& page,
-                     std::string& error, HandoutLayoutInfo* info) {
+bool compose_handout(const HandoutInput& input, const RenderRgba& render_rgba,
+                     std::vector<PageCanvas>& pages, std::string& error, HandoutLayoutInfo* info) {
+    if (pages.empty())
+        pages.emplace_back(kHandoutWidth, kHandoutHeight);
+    pages.erase(pages.begin() + 1, pages.end());
+    pages.reserve(2); // `page` stays valid when page 2 is added
+    PageCanvas& page = pages.front();
     if (!input.model || !input.protocol) {
         error = "no model or protocol";
         return false;
@@ -188,18 +193,21 @@ bool compose_handout(const HandoutInput& input, const RenderRgba& render_rgba, P
     const float content_w = W - 2.0f * kMargin;
 
     // ---- header ----
+    namespace words = patient_words;
     float y = kMargin;
-    page.text(kMargin, y + 18.0f, "PATIENT INFORMATION", 18.0f, PageFont::bold, kAccent);
+    page.text(kMargin, y + 18.0f, std::string(words::kPatientInformation), 18.0f, PageFont::bold,
+              kAccent);
     y += 30.0f;
-    WrappedText title = PageCanvas::wrap(protocol.title.empty() ? protocol.id : protocol.title,
-                                         content_w, 40.0f, PageFont::bold, 1.15f);
+    const std::string title_text = patient_title(protocol);
+    WrappedText title = PageCanvas::wrap(title_text, content_w, 40.0f, PageFont::bold, 1.15f);
     cut_lines(title, 2);
     y = page.paragraph(kMargin, y, title, 40.0f, PageFont::bold, kInk);
-    std::string sub = "Botulinum toxin treatment";
-    if (!protocol.product.empty())
-        sub += "  ·  " + protocol.product;
-    page.text(kMargin, y + 26.0f, sub, 22.0f, PageFont::regular, kMuted);
-    y += 44.0f;
+    if (!input.subtitle.empty()) {
+        page.text(kMargin, y + 26.0f, input.subtitle, 22.0f, PageFont::regular, kMuted);
+        y += 44.0f;
+    } else {
+        y += 14.0f;
+    }
     page.fill_rect(kMargin, y, content_w, 2.0f, kRule);
     y += 22.0f;
 
@@ -212,6 +220,10 @@ bool compose_handout(const HandoutInput& input, const RenderRgba& render_rgba, P
     frame.layers.needles = false;
     frame.skin_tone = input.skin_tone;
     frame.soft_highlighted_muscles = treated_muscles(model, protocol);
+    if (info) {
+        info->title = title_text;
+        info->treated_muscles = frame.soft_highlighted_muscles;
+    }
     frame.width = int(kImageW);
     frame.height = int(kImageH);
     frame.antialias = true;
@@ -261,17 +273,52 @@ bool compose_handout(const HandoutInput& input, const RenderRgba& render_rgba, P
     const float areas_x = kMargin + 2.0f * kImageW + kImageGap + kColumnGap;
     const float areas_w = W - kMargin - areas_x;
     const auto areas = patient_areas(protocol);
+    if (info)
+        for (const PatientArea& a : areas)
+            info->areas.push_back(a.text);
     const auto cards = patient_cards(patient);
     const float footer_top = H - kMargin - kFooterH;
 
-    // ---- choose the type size: the largest at which everything fits ----
+    // ---- choose the type size and the pages ----
+    // One page when everything fits at a comfortable size (19 px and up, about 9 pt printed);
+    // else two pages, at the largest size (down to 15 px) at which everything fits on them.
+    // The cards run in reading order down the columns: on one page split into two columns of
+    // about equal height; on two pages filling page 1's columns, the rest split evenly on page 2.
+    struct Column {
+        int page = 0;
+        float x = 0.0f, top = 0.0f, limit = 0.0f;
+        std::vector<std::size_t> cards;
+    };
+    const float col_w = (content_w - kColumnGap) * 0.5f;
+    const float page2_top = kMargin + 64.0f; // below page 2's running head
+    const float continued_h = 40.0f;         // "More on the next page." at the foot of page 1
     Sizes s;
     std::vector<CardLayout> laid;
-    std::size_t split = 0;
-    float col_w = (content_w - kColumnGap) * 0.5f;
+    std::vector<Column> columns;
     float cards_top = 0.0f, areas_h = 0.0f;
     bool fits = false;
-    for (float body = 22.0f; body >= 15.0f; body -= 0.5f) {
+    // Splits cards [from, to) into two columns on `page` between top and limit, as evenly as the
+    // reading order allows; false when the taller one does not fit.
+    const auto split_evenly = [&](std::size_t from, std::size_t to, int on_page, float top,
+                                  float limit) {
+        std::size_t best_k = from;
+        float best = 1e9f;
+        for (std::size_t k = from; k <= to; ++k) {
+            const float h = std::max(column_height(laid, from, k), column_height(laid, k, to));
+            if (h < best) {
+                best = h;
+                best_k = k;
+            }
+        }
+        Column left{on_page, kMargin, top, limit, {}},
+            right{on_page, kMargin + col_w + kColumnGap, top, limit, {}};
+        for (std::size_t i = from; i < to; ++i)
+            (i < best_k ? left : right).cards.push_back(i);
+        columns.push_back(left);
+        columns.push_back(right);
+        return top + best <= limit;
+    };
+    const auto try_layout = [&](float body, bool two_pages) {
         s.body = body;
         // The areas: a heading, a hint, then one bullet per area.
         areas_h = s.section() * 1.4f + s.body * 1.4f * 2.0f;
@@ -286,35 +333,49 @@ bool compose_handout(const HandoutInput& input, const RenderRgba& render_rgba, P
         laid.clear();
         for (const PatientCard& c : cards)
             laid.push_back(layout_card(c, col_w, s));
-        // The split into two columns that keeps the taller one shortest (reading order kept).
-        float best = 1e9f;
-        for (std::size_t k = 0; k <= laid.size(); ++k) {
-            const float h =
-                std::max(column_height(laid, 0, k), column_height(laid, k, laid.size()));
-            if (h < best) {
-                best = h;
-                split = k;
+        columns.clear();
+        if (!two_pages)
+            return split_evenly(0, laid.size(), 0, cards_top, footer_top - 10.0f);
+        // Page 1: fill the left column, then the right, in reading order.
+        const float limit1 = H - kMargin - continued_h;
+        std::size_t next = 0;
+        for (int c = 0; c < 2; ++c) {
+            Column col{0, kMargin + float(c) * (col_w + kColumnGap), cards_top, limit1, {}};
+            float filled = cards_top;
+            while (next < laid.size() && filled + laid[next].height <= limit1) {
+                filled += laid[next].height;
+                col.cards.push_back(next++);
             }
+            columns.push_back(col);
         }
-        if (cards_top + best <= footer_top - 10.0f) {
-            fits = true;
-            break;
-        }
+        return split_evenly(next, laid.size(), 1, page2_top, footer_top - 10.0f);
+    };
+    bool two_pages = false;
+    for (float body = 22.0f; body >= 19.0f && !fits; body -= 0.5f)
+        fits = try_layout(body, false);
+    if (!fits) {
+        two_pages = true;
+        for (float body = 22.0f; body >= 15.0f && !fits; body -= 0.5f)
+            fits = try_layout(body, true);
     }
     if (info) {
         info->body_px = s.body;
         info->cut = !fits;
+        info->pages = two_pages ? 2 : 1;
+    }
+    if (two_pages) {
+        pages.emplace_back(page.width(), page.height());
+        pages.back().text_as_pixels(page.text_as_pixels());
     }
 
     // ---- where the injections go ----
     {
         float ay = map_top;
         page.text(areas_x, ay + PageCanvas::ascent(s.section(), PageFont::bold),
-                  "Where the injections go", s.section(), PageFont::bold, kAccent);
+                  std::string(words::kWhereHeading), s.section(), PageFont::bold, kAccent);
         ay += s.section() * 1.4f;
         WrappedText hint =
-            PageCanvas::wrap("The shaded areas on the pictures show the treated muscles.", areas_w,
-                             s.body * 0.9f, PageFont::regular, 1.3f);
+            PageCanvas::wrap(words::kShadedHint, areas_w, s.body * 0.9f, PageFont::regular, 1.3f);
         ay = page.paragraph(areas_x, ay, hint, s.body * 0.9f, PageFont::regular, kMuted) +
              s.body * 0.6f;
         for (std::size_t i = 0; i < areas.size(); ++i) {
@@ -331,22 +392,31 @@ bool compose_handout(const HandoutInput& input, const RenderRgba& render_rgba, P
     y = std::max(map_bottom, map_top + areas_h) + 24.0f;
     page.fill_rect(kMargin, y - 12.0f, content_w, 1.0f, kRule);
     page.text(kMargin, y + PageCanvas::ascent(s.section(), PageFont::bold) + 4.0f,
-              "What to expect over time", s.section(), PageFont::bold, kAccent);
+              std::string(words::kTimelineHeading), s.section(), PageFont::bold, kAccent);
     y += s.section() * 1.3f;
     y += draw_timeline(&page, patient, kMargin + 8.0f, y, content_w - 16.0f, s) + 30.0f;
     page.fill_rect(kMargin, y - 16.0f, content_w, 1.0f, kRule);
 
-    // ---- the cards, in two columns ----
-    const float limit = footer_top - 10.0f;
-    for (int column = 0; column < 2; ++column) {
-        const float cx = kMargin + float(column) * (col_w + kColumnGap);
-        float cy = y;
-        const std::size_t from = column == 0 ? 0 : split, to = column == 0 ? split : laid.size();
-        for (std::size_t i = from; i < to; ++i) {
+    // ---- page 2's running head ----
+    if (two_pages) {
+        PageCanvas& p2 = pages[1];
+        const std::string head = title_text + "  \u00b7  " + std::string(words::kPageTwo);
+        p2.text(kMargin, kMargin + 22.0f, head, 20.0f, PageFont::bold, kAccent);
+        p2.fill_rect(kMargin, kMargin + 40.0f, content_w, 2.0f, kRule);
+        page.text(W - kMargin - PageCanvas::text_width(words::kContinued, 19.0f, PageFont::bold),
+                  H - kMargin - 8.0f, std::string(words::kContinued), 19.0f, PageFont::bold,
+                  kAccent);
+    }
+
+    // ---- the cards ----
+    for (const Column& col : columns) {
+        PageCanvas& target = pages[std::size_t(col.page)];
+        float cy = col.top;
+        for (std::size_t i : col.cards) {
             CardLayout c = laid[i];
-            if (cy + c.height > limit) {
+            if (cy + c.height > col.limit) {
                 // Only when even the smallest type does not fit: shorten this card, drop the rest.
-                const float room = limit - cy - c.heading.height() - s.body * 1.2f -
+                const float room = col.limit - cy - c.heading.height() - s.body * 1.2f -
                                    (c.card.urgent ? 2 * s.pad() : 0);
                 if (room < c.body.line_height)
                     break;
@@ -356,29 +426,38 @@ bool compose_handout(const HandoutInput& input, const RenderRgba& render_rgba, P
                 if (info)
                     info->cut = true;
             }
-            cy = draw_card(page, c, cx, cy, col_w, s);
+            cy = draw_card(target, c, col.x, cy, col_w, s);
         }
     }
 
-    // ---- footer: the next appointment, and what this sheet is ----
+    // ---- footer on the last page: the next appointment, and what this sheet is ----
+    PageCanvas& last = pages.back();
     const float fy = footer_top;
-    page.fill_rounded_rect(kMargin, fy, content_w, 70.0f, 12.0f, kAccentFaint);
-    page.stroke_rounded_rect(kMargin, fy, content_w, 70.0f, 12.0f, 1.5f, kAccentSoft);
+    last.fill_rounded_rect(kMargin, fy, content_w, 70.0f, 12.0f, kAccentFaint);
+    last.stroke_rounded_rect(kMargin, fy, content_w, 70.0f, 12.0f, 1.5f, kAccentSoft);
     const float label_w =
-        page.text(kMargin + 22.0f, fy + 44.0f, "Next appointment:", 22.0f, PageFont::bold, kInk);
-    page.line(kMargin + 34.0f + label_w, fy + 48.0f, kMargin + content_w * 0.56f, fy + 48.0f, 1.5f,
+        last.text(kMargin + 22.0f, fy + 44.0f, std::string(words::kNextAppointment), 22.0f,
+                  PageFont::bold, kInk);
+    last.line(kMargin + 34.0f + label_w, fy + 48.0f, kMargin + content_w * 0.56f, fy + 48.0f, 1.5f,
               kMuted);
-    page.text(kMargin + content_w * 0.60f, fy + 44.0f, "Questions? Ask your clinician.", 20.0f,
+    last.text(kMargin + content_w * 0.60f, fy + 44.0f, std::string(words::kQuestions), 20.0f,
               PageFont::regular, kMuted);
-    const std::string small =
-        "This sheet explains a planned treatment in general terms; your clinician decides what is "
-        "given. "
-        "Made with injmap " INJMAP_VERSION ", an educational and planning aid.";
+    std::string small;
+    if (!protocol.product.empty())
+        small = std::string(words::kMedicine) + " " + protocol.product + ". ";
+    small += std::string(words::kFooter) + " (injmap " INJMAP_VERSION ")";
     WrappedText foot = PageCanvas::wrap(small, content_w, 15.0f, PageFont::regular, 1.3f);
     cut_lines(foot, 2);
-    page.paragraph(kMargin, fy + 84.0f, foot, 15.0f, PageFont::regular, kMuted);
+    last.paragraph(kMargin, fy + 84.0f, foot, 15.0f, PageFont::regular, kMuted);
     (void)kCard;
     return true;
+}
+
+std::vector<std::uint8_t> stacked_rgba(const std::vector<render::PageCanvas>& pages) {
+    std::vector<std::uint8_t> out;
+    for (const auto& p : pages)
+        out.insert(out.end(), p.rgba().begin(), p.rgba().end());
+    return out;
 }
 
 } // namespace injmap::gui

@@ -61,6 +61,8 @@ public:
     // Whether the left column starts with the shared protocol and model chooser (the CD planner
     // makes its own protocol and shows the posture picker instead).
     [[nodiscard]] virtual bool shows_protocol_chooser() const { return true; }
+    // The patient view: the protocol chooser heads with the plain [patient] title, no summary.
+    [[nodiscard]] virtual bool plain_titles() const { return false; }
 };
 
 struct ModeInfo {

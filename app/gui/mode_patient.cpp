@@ -25,6 +25,7 @@
 #include "gui/viewport.hpp"
 #include "injmap/models/data_paths.hpp"
 #include "injmap/render/camera.hpp"
+#include "injmap/render/png.hpp"
 
 namespace injmap::gui {
 namespace {
@@ -76,6 +77,7 @@ public:
     }
 
     bool animating(const App&) const override { return playing_; }
+    bool plain_titles() const override { return true; }
 
     bool poll(App& app) override {
         if (!playing_ || areas_.empty())
@@ -157,10 +159,12 @@ public:
             return;
         ImGui::Spacing();
         ImGui::PushFont(large_bold(app));
-        ImGui::TextColored(colour::accent, "Where the injections go");
+        ImGui::TextColored(colour::accent, "%s", patient_words::kWhereHeading.data());
         ImGui::PopFont();
         ImGui::Spacing();
-        if (toggle_button(playing_ ? "Pause" : "Show me, one by one", playing_, -1))
+        if (toggle_button(playing_ ? patient_words::kPause.data()
+                                   : patient_words::kShowOneByOne.data(),
+                          playing_, -1))
             toggle_play(app);
         ImGui::BeginDisabled(areas_.empty());
         const float half =
@@ -179,7 +183,7 @@ public:
         ImGui::PushFont(large(app));
         {
             const bool all = !current_;
-            if (ImGui::Selectable("All areas together", all))
+            if (ImGui::Selectable(patient_words::kAllAreas.data(), all))
                 go_to(app, std::nullopt);
         }
         for (std::size_t i = 0; i < areas_.size(); ++i) {
@@ -230,12 +234,12 @@ public:
     // ---- right: the cards ----
     void right_panel(App& app) override {
         if (!app.protocol().usable()) {
-            section_heading(app, "Nothing to show");
-            text_muted("Choose a protocol first.");
+            section_heading(app, patient_words::kNothingToShow.data());
+            text_muted(patient_words::kChooseProtocol.data());
             return;
         }
         if (cards_.empty()) {
-            text_muted("This protocol has no patient texts.");
+            text_muted(patient_words::kNoTexts.data());
             return;
         }
         ImGui::BeginChild("##cards", ImVec2(0, 0), false);
@@ -289,7 +293,7 @@ public:
             const std::string text = current_ ? areas_[*current_].text : caption_all();
             const std::string counter =
                 current_ ? std::to_string(*current_ + 1) + " of " + std::to_string(areas_.size())
-                         : "All treated areas";
+                         : std::string(patient_words::kAllTreated);
             const float w = std::min(vp.w - 40.0f, 620.0f);
             ImGui::SetNextWindowPos({vp.x + (vp.w - w) * 0.5f, vp.y + 58.0f});
             ImGui::SetNextWindowSize({w, 0.0f});
@@ -315,7 +319,7 @@ public:
             ImGui::SetNextWindowSize({vp.w - 2.0f * margin, h});
             if (ImGui::Begin("##patient-timeline", nullptr, flags)) {
                 ImGui::PushFont(app.fonts().bold);
-                ImGui::TextColored(colour::accent, "What to expect over time");
+                ImGui::TextColored(colour::accent, "%s", patient_words::kTimelineHeading.data());
                 ImGui::PopFont();
                 const ImVec2 p0 = ImGui::GetCursorScreenPos();
                 const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -334,9 +338,8 @@ private:
 
     std::string caption_all() const {
         if (areas_.empty())
-            return "No areas in this protocol.";
-        return "The softly lit areas are the muscles that are treated. Press Next to go through "
-               "them one by one.";
+            return std::string(patient_words::kNoAreas);
+        return std::string(patient_words::kCaptionAll);
     }
 
     void toggle_play(App& app) {
@@ -460,7 +463,7 @@ private:
             previous = {x + 1.0f, y};
         }
         dl->AddLine({x0, base}, {x1, base}, rgba(colour::text), 1.5f);
-        const char* note = "effect (illustration)";
+        const char* note = patient_words::kTimelineNote.data();
         const float note_w = font->CalcTextSizeA(fs, FLT_MAX, 0, note).x;
         dl->AddText(font, fs,
                     {(px_of(info.full_effect_days) + px_of(info.wearing_off_days) - note_w) * 0.5f,
@@ -497,14 +500,14 @@ private:
     void save_handout(App& app) {
         if (!app.protocol().usable() || !app.model())
             return;
-        render::PageCanvas page(kHandoutWidth, kHandoutHeight);
-        HandoutInput input{app.model(), app.queries(), app.protocol().protocol.get(),
-                           app.skin_tone};
+        std::vector<render::PageCanvas> pages;
+        HandoutInput input{
+            app.model(), app.queries(), app.protocol().protocol.get(), app.skin_tone, {}};
         std::string error;
         Viewport3D& renderer = app.viewport_renderer();
         if (!compose_handout(
                 input, [&](const render::FrameSnapshot& f) { return renderer.render_rgba(f); },
-                page, error)) {
+                pages, error)) {
             app.notify("Handout not made: " + error, Severity::error);
             return;
         }
@@ -512,7 +515,9 @@ private:
                               (app.protocol().protocol->id + "-" + utc_stamp() + ".png");
         std::error_code ec;
         fs::create_directories(path.parent_path(), ec);
-        if (!page.write_png(path, error)) {
+        // The pages one under the other in one PNG.
+        if (!render::write_png(path, kHandoutWidth, kHandoutHeight * int(pages.size()),
+                               stacked_rgba(pages), error)) {
             app.notify("Handout not saved: " + error, Severity::error);
             return;
         }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "gui/mode.hpp"
+#include "gui/patient_content.hpp"
 #include "injmap/models/data_paths.hpp"
 #include "injmap/protocols/protocol_reader.hpp"
 #include "injmap/render/camera.hpp"
@@ -308,10 +309,12 @@ void draw_protocol_and_model(App& app) {
     Catalogue& cat = catalogue();
     const LoadedProtocol& loaded = app.protocol();
     if (loaded.usable()) {
+        const bool plain = app.mode().plain_titles();
         ImGui::PushFont(app.fonts().heading);
-        ImGui::TextWrapped("%s", loaded.protocol->title.c_str());
+        ImGui::TextWrapped("%s", plain ? patient_title(*loaded.protocol).c_str()
+                                       : loaded.protocol->title.c_str());
         ImGui::PopFont();
-        if (!loaded.protocol->summary.empty())
+        if (!plain && !loaded.protocol->summary.empty())
             text_muted(loaded.protocol->summary.c_str());
     } else {
         ImGui::PushFont(app.fonts().heading);

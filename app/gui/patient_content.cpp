@@ -5,37 +5,140 @@
 
 namespace injmap::gui {
 
+namespace {
+
+// The card headings, in reading order, with the field each one shows.
+struct CardSpec {
+    const char* heading;
+    std::string PatientInfo::*field;
+    bool urgent;
+};
+constexpr CardSpec kCards[] = {
+    {"What is it?", &PatientInfo::what, false},
+    {"Who is it for?", &PatientInfo::who_is_it_for, false},
+    {"Who should not have it?", &PatientInfo::who_should_not, false},
+    {"Before your visit", &PatientInfo::before_visit, false},
+    {"Where, and why there?", &PatientInfo::where_and_why, false},
+    {"The visit", &PatientInfo::visit, false},
+    {"What does it feel like?", &PatientInfo::feel, false},
+    {"When does it start working?", &PatientInfo::onset, false},
+    {"How long does it last?", &PatientInfo::duration, false},
+    {"The next treatment", &PatientInfo::next, false},
+    {"Common side effects", &PatientInfo::side_effects_common, false},
+    {"Get medical help at once if…", &PatientInfo::side_effects_serious, true},
+    {"After the visit", &PatientInfo::aftercare, false},
+    {"Other choices", &PatientInfo::alternatives, false},
+    {"What else is it used for?", &PatientInfo::other_uses, false},
+};
+
+} // namespace
+
 std::vector<PatientCard> patient_cards(const PatientInfo& p) {
     std::vector<PatientCard> cards;
-    const auto add = [&](std::string heading, const std::string& text, bool urgent = false) {
-        if (!text.empty())
-            cards.push_back({std::move(heading), text, urgent});
-    };
-    add("What is it?", p.what);
-    add("Where, and why there?", p.where_and_why);
-    add("The visit", p.visit);
-    add("What does it feel like?", p.feel);
-    add("When does it start working?", p.onset);
-    add("How long does it last?", p.duration);
-    add("The next treatment", p.next);
-    add("Common side effects", p.side_effects_common);
-    add("Get medical help at once if…", p.side_effects_serious, true);
-    add("Afterwards", p.aftercare);
+    for (const CardSpec& spec : kCards)
+        if (!(p.*spec.field).empty())
+            cards.push_back({spec.heading, p.*spec.field, spec.urgent});
     return cards;
+}
+
+std::string patient_title(const Protocol& protocol) {
+    if (!protocol.patient.title.empty())
+        return protocol.patient.title;
+    return protocol.title.empty() ? protocol.id : protocol.title;
+}
+
+std::string posture_in_plain_words(std::string_view form, Side side) {
+    const std::string to = side == Side::right ? "right" : "left";
+    if (form == "torticaput")
+        return "Your head turns to the " + to + ", at the top of the neck.";
+    if (form == "torticollis")
+        return "Your neck turns to the " + to + " and takes the head with it.";
+    if (form == "laterocaput")
+        return "Your head tilts towards your " + to + " shoulder, at the top of the neck.";
+    if (form == "laterocollis")
+        return "Your neck bends towards your " + to + " shoulder.";
+    if (form == "antecaput")
+        return "Your head tips forward, chin down, at the top of the neck.";
+    if (form == "anterocollis")
+        return "Your neck bends forward.";
+    if (form == "retrocaput")
+        return "Your head tips back, at the top of the neck.";
+    if (form == "retrocollis")
+        return "Your neck bends back.";
+    return "";
+}
+
+std::vector<NamedText> fixed_patient_texts() {
+    namespace w = patient_words;
+    std::vector<NamedText> out = {
+        {"patient_words::kPatientInformation", std::string(w::kPatientInformation)},
+        {"patient_words::kWhereHeading", std::string(w::kWhereHeading)},
+        {"patient_words::kShadedHint", std::string(w::kShadedHint)},
+        {"patient_words::kTimelineHeading", std::string(w::kTimelineHeading)},
+        {"patient_words::kTimelineNote", std::string(w::kTimelineNote)},
+        {"patient_words::kNextAppointment", std::string(w::kNextAppointment)},
+        {"patient_words::kQuestions", std::string(w::kQuestions)},
+        {"patient_words::kFooter", std::string(w::kFooter)},
+        {"patient_words::kMedicine", std::string(w::kMedicine)},
+        {"patient_words::kContinued", std::string(w::kContinued)},
+        {"patient_words::kPageTwo", std::string(w::kPageTwo)},
+        {"patient_words::kShowOneByOne", std::string(w::kShowOneByOne)},
+        {"patient_words::kAllAreas", std::string(w::kAllAreas)},
+        {"patient_words::kAllTreated", std::string(w::kAllTreated)},
+        {"patient_words::kPause", std::string(w::kPause)},
+        {"patient_words::kOnLeft", std::string(w::kOnLeft)},
+        {"patient_words::kOnRight", std::string(w::kOnRight)},
+        {"patient_words::kNothingToShow", std::string(w::kNothingToShow)},
+        {"patient_words::kChooseProtocol", std::string(w::kChooseProtocol)},
+        {"patient_words::kNoTexts", std::string(w::kNoTexts)},
+        {"patient_words::kNoAreas", std::string(w::kNoAreas)},
+        {"patient_words::kCaptionAll", std::string(w::kCaptionAll)},
+    };
+    for (const CardSpec& spec : kCards)
+        out.push_back({"card heading", spec.heading});
+    PatientInfo typical;
+    typical.first_effect_days = 4;
+    typical.full_effect_days = 42;
+    for (const TimelineMark& m : timeline_marks(typical)) {
+        out.push_back({"timeline mark", m.title});
+        out.push_back({"timeline mark", m.when});
+    }
+    for (std::string_view form : {"torticaput", "torticollis", "laterocaput", "laterocollis",
+                                  "antecaput", "anterocollis", "retrocaput", "retrocollis"})
+        for (Side side : {Side::left, Side::right})
+            out.push_back({"posture " + std::string(form), posture_in_plain_words(form, side)});
+    return out;
 }
 
 std::vector<PatientArea> patient_areas(const Protocol& protocol) {
     std::vector<PatientArea> areas;
+    std::vector<std::pair<bool, bool>> sides; // per area: a left site, a right site (or midline)
     for (std::size_t s = 0; s < protocol.steps.size(); ++s) {
         const Step& step = protocol.steps[s];
         const std::string text = step.patient_text.empty() ? step.title : step.patient_text;
         auto same = std::find_if(areas.begin(), areas.end(),
                                  [&](const PatientArea& a) { return a.text == text; });
-        if (same != areas.end()) {
-            same->steps.push_back(s);
-            continue;
+        if (same == areas.end()) {
+            areas.push_back({text, {}, step.view});
+            sides.emplace_back(false, false);
+            same = areas.end() - 1;
         }
-        areas.push_back({text, {s}, step.view});
+        same->steps.push_back(s);
+        auto& [left, right] = sides[std::size_t(same - areas.begin())];
+        for (const Site& site : step.sites) {
+            left = left || site.side != Side::right;
+            right = right || site.side != Side::left;
+        }
+    }
+    // An area treated on one side only says which, unless its text already does (a cervical
+    // dystonia plan is one-sided; the pictures show it, the words should too).
+    for (std::size_t i = 0; i < areas.size(); ++i) {
+        const auto [left, right] = sides[i];
+        const std::string& t = areas[i].text;
+        if (left == right || t.find("left") != std::string::npos ||
+            t.find("right") != std::string::npos)
+            continue;
+        areas[i].text += " " + std::string(left ? patient_words::kOnLeft : patient_words::kOnRight);
     }
     return areas;
 }

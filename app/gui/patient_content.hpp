@@ -13,16 +13,65 @@
 
 namespace injmap::gui {
 
+// The fixed words of the patient view and handout (the protocol's own texts come from [patient]),
+// here rather than in the drawing code so a unit test can score every one for reading ease.
+namespace patient_words {
+inline constexpr std::string_view kPatientInformation = "About your treatment";
+inline constexpr std::string_view kWhereHeading = "Where the injections go";
+inline constexpr std::string_view kShadedHint =
+    "The shaded areas on the pictures show the treated muscles.";
+inline constexpr std::string_view kTimelineHeading = "What to expect over time";
+inline constexpr std::string_view kTimelineNote = "how well it works (a sketch)";
+inline constexpr std::string_view kNextAppointment = "Next appointment:";
+inline constexpr std::string_view kQuestions = "Questions? Ask your doctor.";
+inline constexpr std::string_view kFooter =
+    "This sheet tells you about a planned treatment in general terms. Your doctor decides what "
+    "you are given. It was made with injmap, a tool for teaching and planning.";
+inline constexpr std::string_view kMedicine = "Medicine used:";
+inline constexpr std::string_view kContinued = "More on the next page.";
+inline constexpr std::string_view kPageTwo = "page 2";
+inline constexpr std::string_view kShowOneByOne = "Show me, one by one";
+inline constexpr std::string_view kAllAreas = "All the areas";
+inline constexpr std::string_view kAllTreated = "All treated areas";
+inline constexpr std::string_view kPause = "Pause";
+inline constexpr std::string_view kOnLeft = "On your left side.";
+inline constexpr std::string_view kOnRight = "On your right side.";
+inline constexpr std::string_view kNothingToShow = "Nothing to show";
+inline constexpr std::string_view kChooseProtocol = "Choose a protocol first.";
+inline constexpr std::string_view kNoTexts = "This protocol has no patient texts.";
+inline constexpr std::string_view kNoAreas = "No areas in this protocol.";
+inline constexpr std::string_view kCaptionAll =
+    "The softly lit areas are the muscles that are treated. Press Next to go through them one by "
+    "one.";
+} // namespace patient_words
+
+struct NamedText {
+    std::string name; // where it is used: "patient_words::kFooter", "card heading", …
+    std::string text;
+};
+// Every fixed patient-facing string: patient_words, the card headings, the timeline marks' words
+// and the posture sentences of every cervical dystonia form and side.
+[[nodiscard]] std::vector<NamedText> fixed_patient_texts();
+
+// The plain title: [patient] title, else the protocol's title, else its id.
+[[nodiscard]] std::string patient_title(const Protocol& protocol);
+
+// The posture of a Col-Cap form in plain words: "Your head turns to the right, at the top of the
+// neck." `side` is ignored for the sagittal forms (ante-, antero-, retro-); "" for an unknown form.
+[[nodiscard]] std::string posture_in_plain_words(std::string_view form, Side side);
+
 struct PatientCard {
     std::string heading; // plain question or heading: "When does it start working?"
     std::string text;
     bool urgent = false; // "Get help at once if…": drawn so it cannot be missed
 };
 
-// The [patient] texts in reading order, empty ones left out.
+// The [patient] texts in reading order (title aside), empty ones left out.
 [[nodiscard]] std::vector<PatientCard> patient_cards(const PatientInfo& info);
 
 // One stop of the walk through the treated areas: a step, or several steps with the same text.
+// An area whose sites are all on one side, and whose text does not say so, gets " On your left
+// side." or " On your right side." added.
 struct PatientArea {
     std::string text;               // the step's patient_text (or its title when it has none)
     std::vector<std::size_t> steps; // indices into protocol.steps

@@ -286,10 +286,16 @@ private:
     void read_patient(const toml::table& t) {
         PatientInfo& info = p_.patient;
         TableView v = r_.sub(t, "[patient]", &p_.locations, "patient.");
-        r_.check_keys(v, {"what", "where_and_why", "visit", "feel", "onset", "duration", "next",
-                          "side_effects_common", "side_effects_serious", "aftercare", "timeline"});
+        r_.check_keys(v, {"title", "what", "who_is_it_for", "who_should_not", "before_visit",
+                          "where_and_why", "visit", "feel", "onset", "duration", "next",
+                          "side_effects_common", "side_effects_serious", "aftercare",
+                          "alternatives", "other_uses", "timeline"});
         const std::pair<std::string_view, std::string*> texts[] = {
+            {"title", &info.title},
             {"what", &info.what},
+            {"who_is_it_for", &info.who_is_it_for},
+            {"who_should_not", &info.who_should_not},
+            {"before_visit", &info.before_visit},
             {"where_and_why", &info.where_and_why},
             {"visit", &info.visit},
             {"feel", &info.feel},
@@ -299,6 +305,8 @@ private:
             {"side_effects_common", &info.side_effects_common},
             {"side_effects_serious", &info.side_effects_serious},
             {"aftercare", &info.aftercare},
+            {"alternatives", &info.alternatives},
+            {"other_uses", &info.other_uses},
         };
         for (const auto& [key, target] : texts)
             if (auto x = r_.string(v, key, false))

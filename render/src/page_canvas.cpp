@@ -199,6 +199,10 @@ float PageCanvas::text(float x, float baseline, std::string_view utf8, float px,
     if (!f.ok)
         return 0.0f;
     const float scale = stbtt_ScaleForPixelHeight(&f.info, px);
+    runs_.push_back({x, baseline, std::string(utf8),
+                     scale / stbtt_ScaleForMappingEmToPixels(&f.info, 1.0f), font, colour});
+    if (!text_pixels_)
+        return text_width(utf8, px, font);
     const float start = x;
     int previous = 0;
     for (std::size_t i = 0; i < utf8.size();) {

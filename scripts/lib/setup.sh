@@ -11,7 +11,7 @@ INJMAP_PACKAGES=(
   libegl-dev libegl-mesa0 libgl1-mesa-dri libgl1
   libcairo2-dev zlib1g-dev
   python3-numpy python3-scipy
-  xvfb xauth fonts-dejavu-core
+  xvfb xauth fonts-dejavu-core fontconfig poppler-utils
 )
 
 injmap_install_missing() {

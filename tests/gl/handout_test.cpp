@@ -5,6 +5,8 @@
 
 #include <filesystem>
 
+#include <nlohmann/json.hpp>
+
 #include "image_compare.hpp"
 #include "test_support.hpp"
 
@@ -67,12 +69,20 @@ std::string* HandoutCli::stderr_ = nullptr;
 bool HandoutCli::loaded_ = false;
 Image HandoutCli::preempt_;
 
-TEST_F(HandoutCli, WritesAnA4PortraitPng) {
+TEST_F(HandoutCli, WritesA4PortraitPagesOneUnderTheOther) {
     ASSERT_EQ(exit_code_, 0) << *stderr_;
     ASSERT_TRUE(loaded_);
+    // The migraine texts need two pages at a comfortable size: 1240 × 1754 each, stacked.
     EXPECT_EQ(preempt_.width, 1240);
-    EXPECT_EQ(preempt_.height, 1754);
-    EXPECT_NEAR(double(preempt_.height) / preempt_.width, 297.0 / 210.0, 0.01);
+    EXPECT_EQ(preempt_.height, 2 * 1754);
+    EXPECT_NEAR(double(preempt_.height / 2) / preempt_.width, 297.0 / 210.0, 0.01);
+    // Nothing was cut to fit.
+    EXPECT_EQ(stderr_->find("shortened"), std::string::npos) << *stderr_;
+    // Page 2 carries the rest of the cards and the footer; its margins stay blank too.
+    const double page2 = inked_fraction(preempt_, 64, 1754 + 120, 1176, 1754 + 1500);
+    EXPECT_GT(page2, 0.03);
+    EXPECT_LT(page2, 0.5);
+    EXPECT_LT(inked_fraction(preempt_, 0, 1754, 40, 2 * 1754), 0.001);
 }
 
 TEST_F(HandoutCli, PageHasViewsTextAndFooter) {
@@ -147,8 +157,8 @@ TEST(HandoutCliErrors, BadArgumentsExitTwoWithOneLine) {
 
 } // namespace
 
-// The same page as a one-page A4 PDF (cairo): a real PDF with one page of A4 size.
-TEST(HandoutCliPdf, WritesOneA4Page) {
+// The same pages as an A4 PDF (cairo): a real PDF with A4 pages.
+TEST(HandoutCliPdf, WritesA4Pages) {
     const fs::path dir = injmap::test::fresh_dir("handout_pdf");
     const fs::path pdf = dir / "preempt.pdf";
     const auto r =
@@ -162,6 +172,157 @@ TEST(HandoutCliPdf, WritesOneA4Page) {
     for (auto at = text.find("/Type /Page"); at != std::string::npos;
          at = text.find("/Type /Page", at + 1))
         pages += text.compare(at, 12, "/Type /Pages") != 0;
-    EXPECT_EQ(pages, 1);
+    EXPECT_EQ(pages, 2); // the migraine texts take two pages
     EXPECT_NE(text.find("/MediaBox [ 0 0 595.27"), std::string::npos) << "not A4";
+}
+
+namespace {
+
+bool have_pdftotext() {
+    return injmap::test::run({"/bin/sh", "-c", "command -v pdftotext"}).exit_code == 0;
+}
+
+// The text pdftotext finds in a PDF, lower case, with line breaks and runs of spaces made single
+// spaces (a sentence wraps over lines): the whole pages (for the title, which spans the page), then
+// the left halves and the right halves (the two columns of cards, which pdftotext would otherwise
+// read line by line across both).
+std::string pdf_text(const fs::path& pdf) {
+    std::string all;
+    for (const char* x : {"", "0", "298"}) {
+        std::vector<std::string> argv = {"pdftotext"};
+        if (*x)
+            argv.insert(argv.end(), {"-x", x, "-y", "0", "-W", "298", "-H", "842"});
+        argv.insert(argv.end(), {pdf.string(), "-"});
+        const auto r = injmap::test::run(argv);
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        all += r.out + " | ";
+    }
+    std::string flat;
+    for (char c : all) {
+        char d = (c == '\n' || c == '\f' || c == '\r') ? ' ' : c;
+        if (d >= 'A' && d <= 'Z')
+            d = char(d - 'A' + 'a');
+        if (d == ' ' && !flat.empty() && flat.back() == ' ')
+            continue;
+        flat += d;
+    }
+    return flat;
+}
+
+} // namespace
+
+// The PDF's words are real text (issue #18): pdftotext extracts the title and the facts.
+TEST(HandoutCliPdf, CarriesTheTextsAsRealText) {
+    if (!have_pdftotext())
+        GTEST_SKIP() << "pdftotext not installed (package poppler-utils; scripts/lib/setup.sh "
+                        "installs it)";
+    const fs::path dir = injmap::test::fresh_dir("handout_pdf_text");
+    const fs::path migraine = dir / "migraine.pdf";
+    ASSERT_EQ(run_injmap({"handout", "--protocol", "preempt-155", "-o", migraine.string()},
+                         headless_env())
+                  .exit_code,
+              0);
+    const std::string m = pdf_text(migraine);
+    for (const char* fact :
+         {"botox for chronic migraine", "15 or more days each month", "4 hours or more",
+          "seven key areas", "small, fine needle", "allergic to botox", "blood thinner",
+          "serious allergic reaction", "lifestyle changes", "cerebral palsy", "blepharospasm",
+          "after two treatments", "next appointment"})
+        EXPECT_NE(m.find(fact), std::string::npos) << "no \"" << fact << "\" in:\n" << m;
+    const fs::path cd = dir / "cd.pdf";
+    ASSERT_EQ(
+        run_injmap({"handout", "--form", "laterocollis", "--side", "right", "-o", cd.string()},
+                   headless_env())
+            .exit_code,
+        0);
+    const std::string c = pdf_text(cd);
+    for (const char* fact :
+         {"botox for neck spasms (cervical dystonia)", "towards your right shoulder",
+          "physiotherapy", "surgery is used only rarely", "about six weeks", "blood thinner"})
+        EXPECT_NE(c.find(fact), std::string::npos) << "no \"" << fact << "\" in:\n" << c;
+}
+
+// --form/--side: the handout of a cervical dystonia plan for that posture (issue #18).
+TEST(HandoutCliForm, ARightSidedPostureTreatsRightSidedMuscles) {
+    const fs::path dir = injmap::test::fresh_dir("handout_form");
+    const auto right = run_injmap({"handout", "--form", "torticaput", "--side", "right", "--json",
+                                   "-o", (dir / "right.png").string()},
+                                  headless_env());
+    ASSERT_EQ(right.exit_code, 0) << right.err;
+    const auto left = run_injmap({"handout", "--form", "torticaput", "--side", "left", "--json",
+                                  "-o", (dir / "left.png").string()},
+                                 headless_env());
+    ASSERT_EQ(left.exit_code, 0) << left.err;
+    const auto r = nlohmann::json::parse(right.out);
+    const auto l = nlohmann::json::parse(left.out);
+    const auto has = [](const nlohmann::json& j, const std::string& key) {
+        for (const auto& m : j["treated_muscles"])
+            if (m == key)
+                return true;
+        return false;
+    };
+    // Torticaput: ipsilateral splenius capitis, contralateral sternocleidomastoid.
+    EXPECT_TRUE(has(r, "splenius_capitis_right")) << r.dump();
+    EXPECT_FALSE(has(r, "splenius_capitis_left")) << r.dump();
+    EXPECT_TRUE(has(r, "sternocleidomastoid_left")) << r.dump();
+    EXPECT_TRUE(has(l, "splenius_capitis_left")) << l.dump();
+    EXPECT_FALSE(has(l, "splenius_capitis_right")) << l.dump();
+    EXPECT_TRUE(has(l, "sternocleidomastoid_right")) << l.dump();
+    EXPECT_EQ(r["title"], "Botox for neck spasms (cervical dystonia)");
+    EXPECT_NE(r["subtitle"].get<std::string>().find("turns to the right"), std::string::npos);
+    EXPECT_NE(l["subtitle"].get<std::string>().find("turns to the left"), std::string::npos);
+    EXPECT_EQ(r["shortened"], false);
+    // The words say the side too: the splenius capitis area on the right, the SCM on the left.
+    bool splenius_right = false, scm_left = false;
+    for (const auto& a : r["areas"]) {
+        const std::string text = a.get<std::string>();
+        splenius_right |=
+            text.find("back and side of the neck, below the skull") != std::string::npos &&
+            text.find("On your right side.") != std::string::npos;
+        scm_left |= text.find("from behind the ear down to the collarbone") != std::string::npos &&
+                    text.find("On your left side.") != std::string::npos;
+    }
+    EXPECT_TRUE(splenius_right) << r["areas"].dump();
+    EXPECT_TRUE(scm_left) << r["areas"].dump();
+    // The pictures differ: the glow is on the other side.
+    Image ri, li;
+    ASSERT_TRUE(injmap::test::load_png(dir / "right.png", ri));
+    ASSERT_TRUE(injmap::test::load_png(dir / "left.png", li));
+    EXPECT_GT(mean_difference(ri, li, 64, 200, 738, 480), 0.5);
+    // A sagittal form takes no side and has one.
+    const auto retro = run_injmap(
+        {"handout", "--form", "retrocollis", "--json", "-o", (dir / "retro.png").string()},
+        headless_env());
+    ASSERT_EQ(retro.exit_code, 0) << retro.err;
+    const auto rj = nlohmann::json::parse(retro.out);
+    EXPECT_TRUE(has(rj, "splenius_cervicis_left") && has(rj, "splenius_cervicis_right"))
+        << rj.dump();
+    // Both sides: no side named.
+    for (const auto& a : rj["areas"])
+        EXPECT_EQ(a.get<std::string>().find("On your"), std::string::npos) << a;
+}
+
+TEST(HandoutCliForm, BadFormOrSideExitTwo) {
+    const fs::path dir = injmap::test::fresh_dir("handout_form_errors");
+    const std::string out = (dir / "x.png").string();
+    const std::vector<std::vector<std::string>> cases = {
+        {"handout", "--form", "wryneck", "--side", "left", "-o", out},         // unknown form
+        {"handout", "--form", "torticaput", "-o", out},                        // side needed
+        {"handout", "--form", "torticaput", "--side", "up", "-o", out},        // bad side
+        {"handout", "--form", "retrocollis", "--side", "left", "-o", out},     // sagittal: no side
+        {"handout", "--side", "left", "--protocol", "preempt-155", "-o", out}, // side without form
+        {"handout", "--form", "torticaput", "--side", "left", "--protocol", "preempt-155", "-o",
+         out}, // both
+        {"handout", "--form", "torticaput", "--side", "left", "--side", "right", "-o", out},
+    };
+    for (const auto& args : cases) {
+        const auto r = run_injmap(args, headless_env());
+        std::string joined;
+        for (const auto& a : args)
+            joined += a + " ";
+        EXPECT_EQ(r.exit_code, 2) << joined << "\n" << r.err;
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << joined << "\n" << r.err;
+        EXPECT_EQ(r.err.rfind("injmap handout: ", 0), 0u) << r.err;
+    }
+    EXPECT_FALSE(fs::exists(out));
 }

@@ -124,16 +124,22 @@ struct Limits {
 
 // Plain-language texts for the patient view and handout. Authors adapt and translate them.
 struct PatientInfo {
-    std::string what;          // what the treatment is
-    std::string where_and_why; // where the injections go and why
-    std::string visit;         // how long a visit takes
-    std::string feel;          // what it feels like
-    std::string onset;         // when it starts working
-    std::string duration;      // how long it lasts
-    std::string next;          // when the next one is
+    std::string title;          // plain title: "Botox for chronic migraine" (else the protocol's)
+    std::string what;           // what the treatment is
+    std::string who_is_it_for;  // who it is for (e.g. the chronic migraine criteria)
+    std::string who_should_not; // who should not have it (allergy, infection, …)
+    std::string before_visit;   // what to tell or ask before the visit (blood thinners, …)
+    std::string where_and_why;  // where the injections go and why
+    std::string visit;          // how long a visit takes
+    std::string feel;           // what it feels like
+    std::string onset;          // when it starts working
+    std::string duration;       // how long it lasts
+    std::string next;           // when the next one is
     std::string side_effects_common;
     std::string side_effects_serious;
     std::string aftercare;
+    std::string alternatives; // other treatments
+    std::string other_uses;   // other conditions the medicine treats
     // Timeline graphic, in days after the visit.
     double first_effect_days = 7;
     double full_effect_days = 14;

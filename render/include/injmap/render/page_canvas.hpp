@@ -27,6 +27,16 @@ struct WrappedText {
     [[nodiscard]] float height() const { return line_height * float(lines.size()); }
 };
 
+// One line of text as drawn, for a vector copy of the page (the PDF handout draws these as real
+// text over the page image).
+struct PageTextRun {
+    float x = 0.0f, baseline = 0.0f;
+    std::string text;
+    float em_px = 0.0f; // the font size as an em (px is DejaVu's ascent-to-descent height)
+    PageFont font = PageFont::regular;
+    Rgba8 colour;
+};
+
 class PageCanvas {
 public:
     PageCanvas(int width, int height, Rgba8 background = {255, 255, 255, 255});
@@ -70,6 +80,12 @@ public:
     float paragraph(float x, float top, const WrappedText& text, float px, PageFont font,
                     Rgba8 colour);
 
+    // Every text() line drawn so far, in order. With text_as_pixels(false) text is only recorded,
+    // not drawn into the pixels (a PDF draws it as text over the page image).
+    [[nodiscard]] const std::vector<PageTextRun>& text_runs() const { return runs_; }
+    void text_as_pixels(bool on) { text_pixels_ = on; }
+    [[nodiscard]] bool text_as_pixels() const { return text_pixels_; }
+
     // PNG through stb_image_write (render/png.hpp); false with `error` on failure.
     bool write_png(const std::filesystem::path& path, std::string& error) const;
 
@@ -82,6 +98,8 @@ private:
 
     int width_ = 0, height_ = 0;
     std::vector<std::uint8_t> pixels_;
+    std::vector<PageTextRun> runs_;
+    bool text_pixels_ = true;
 };
 
 } // namespace injmap::render

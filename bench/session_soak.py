@@ -28,9 +28,15 @@ import tempfile
 import time
 
 
+CHECKLIST = ("checklist allergy=no infection=no neuromuscular=no pregnancy=no "
+             "anticoagulant=yes:\"apixaban; pressure held\" recent_toxin=no "
+             "swallowing_breathing=no warning=acknowledged")
+
+
 def make_script(rng):
-    """A valid random script: inject/skip/back on PREEMPT's 31 sites, then finish."""
-    actions, depth = [], 0
+    """A valid random script: the pre-treatment checklist (every session of record format 3 needs
+    it before the first injection), then inject/skip/back on PREEMPT's 31 sites, then finish."""
+    actions, depth = [CHECKLIST], 0
     for _ in range(rng.randint(3, 28)):
         r = rng.random()
         if r < 0.15 and depth > 0:

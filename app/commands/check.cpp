@@ -16,6 +16,7 @@
 #include "injmap/models/data_paths.hpp"
 #include "injmap/models/manifest.hpp"
 #include "injmap/models/surface_index.hpp"
+#include "injmap/protocols/dose_limits.hpp"
 #include "injmap/protocols/needle_path.hpp"
 #include "injmap/protocols/placement.hpp"
 #include "injmap/protocols/protocol_reader.hpp"
@@ -155,6 +156,27 @@ Json to_json(const Checked& c, const ModelQueries& queries) {
         for (const auto& [muscle, t] : tally(p))
             muscles[muscle] = Json{{"sites", t.sites}, {"units", t.units}};
         protocol["muscles"] = std::move(muscles);
+        // The limits that apply (the clinical-limits table's and the file's), as the session
+        // applies them: errors are refused, warnings shown.
+        const AppliedRules applied = applied_rules(p);
+        protocol["indication"] = p.indication;
+        protocol["product_id"] = applied.product ? Json(applied.product->id) : Json(nullptr);
+        Json limits = Json::array();
+        for (const DoseLimit& d : dose_limits(p, applied)) {
+            Json limit{{"rule", d.rule},
+                       {"value", d.value},
+                       {"severity", to_string(d.severity)},
+                       {"basis", d.basis},
+                       {"certainty", to_string(d.certainty)},
+                       {"what", d.what},
+                       {"from_file", d.from_file}};
+            if (!d.muscle.empty())
+                limit["muscle"] = d.muscle;
+            if (!d.source.empty())
+                limit["source"] = d.source;
+            limits.push_back(std::move(limit));
+        }
+        protocol["limits"] = std::move(limits);
         Json list = Json::array();
         for (std::size_t i = 0; i < sites.size(); ++i) {
             const Site& s = *sites[i];
@@ -164,6 +186,8 @@ Json to_json(const Checked& c, const ModelQueries& queries) {
             site["side"] = to_string(s.side);
             site["units"] = s.units;
             site["optional"] = s.optional;
+            site["sources"] = s.sources;
+            site["certainty"] = to_string(s.certainty);
             // 0.01 mm is far below anything anatomical and keeps the output stable and short.
             auto round = [](float v) { return std::round(static_cast<double>(v) * 100.0) / 100.0; };
             Json path = Json::array();

@@ -51,6 +51,8 @@ constexpr const char* kUsage =
     "(wall clock, seconds since the epoch) on stderr.\n"
     "Keys in the clinician guide: Right/Space next, Left previous, Enter inject, S skip, F1 or ? "
     "help.\n"
+    "Before the first injection the pre-treatment checklist and the boxed warning are shown:\n"
+    "N/Y answer the next question No/Yes, A acknowledges the warning, Enter records it.\n"
     "\n"
     "Exit codes: 0 closed normally, 2 usage error or the window/model/protocol cannot be opened.\n";
 

@@ -214,7 +214,7 @@ void print_errors(const Diagnostics& diagnostics) {
 // the skin too).
 void add_protocol(FrameSnapshot& frame, const Model& model, const Protocol& protocol,
                   const PlacedProtocol& placed, std::optional<int> step) {
-    const bool sided = protocol.indication == Indication::cervical_dystonia;
+    const bool sided = protocol.indication == std::string(kCervicalDystonia);
     std::set<std::string> muscles;
     std::size_t k = 0;
     for (std::size_t s = 0; s < protocol.steps.size(); ++s) {
@@ -417,7 +417,7 @@ int run_render(std::span<const std::string> args) {
     if (protocol)
         add_protocol(frame, model, *protocol, placed, o.step);
     // A cervical dystonia plan's muscles show on the skin too, not only under it.
-    frame.skin_muscle_tint = protocol && protocol->indication == Indication::cervical_dystonia;
+    frame.skin_muscle_tint = protocol && protocol->indication == std::string(kCervicalDystonia);
     if (o.regions)
         add_regions(frame, model, protocol ? &*protocol : nullptr, o.step);
 

@@ -17,6 +17,7 @@
 
 #include "commands/commands.hpp"
 #include "injmap/models/data_paths.hpp"
+#include "injmap/protocols/checklist.hpp"
 #include "injmap/protocols/protocol_reader.hpp"
 #include "injmap/protocols/session_record.hpp"
 
@@ -36,6 +37,13 @@ constexpr const char* kUsage =
     "$XDG_DATA_HOME/injmap/sessions/<YYYYmmdd-HHMMSS>-<protocol>.jsonl (UTC) and prints the path.\n"
     "\n"
     "Script: one action per line; blank lines and lines starting with # are ignored.\n"
+    "  checklist ID=no|yes:REASON ... warning=acknowledged\n"
+    "                              the pre-treatment checklist, once, before the first inject\n"
+    "                              or add: every question of\n"
+    "                              <share>/protocols/rules/pretreatment-checklist.toml answered\n"
+    "                              (a yes needs a reason: one word, or \"quoted text\" with \\\"\n"
+    "                              and \\\\ escapes; at most 300 bytes), and the boxed warning\n"
+    "                              acknowledged\n"
     "  inject [UNITS]              inject the current site (default: its planned units)\n"
     "  skip REASON                 skip the current site (a reason is required, at most\n"
     "                              1000 bytes)\n"
@@ -53,7 +61,7 @@ constexpr const char* kUsage =
     "  --label TEXT        free text noted in the record (no patient-identifying data needed;\n"
     "                      at most 200 bytes)\n"
     "  --json              resume: print {\"protocol\", \"actions\", \"injected\", \"skipped\",\n"
-    "                      \"units_given\", \"finished\"}\n"
+    "                      \"units_given\", \"finished\", \"checklist\"}\n"
     "\n"
     "resume without --script only reads: it never changes a byte of the record (nor writes a\n"
     "summary). With --script, a damaged last line is first copied to\n"
@@ -65,10 +73,16 @@ constexpr const char* kUsage =
     "<record>.protocol.toml beside the record, so a protocol file edited or deleted since is only\n"
     "a warning (record.protocol-changed).\n"
     "\n"
-    "verify checks the record's hash chain (format 2): it prints \"RECORD: intact\" and exits 0,\n"
-    "or names the first altered, removed, inserted or reordered line (PATH:LINE: error: ...\n"
-    "[record.chain-broken], or the line that no longer reads) and exits 1; a format 1 record has\n"
-    "no chain (\"format 1: no chain\", exit 0 when it reads); an unreadable file exits 2.\n"
+    "verify checks the record's hash chain (format 2 and later): it prints \"RECORD: intact\"\n"
+    "and exits 0, or names the first altered, removed, inserted or reordered line\n"
+    "(PATH:LINE: error: ... [record.chain-broken], or the line that no longer reads) and exits\n"
+    "1; a format 1 record has no chain (\"format 1: no chain\", exit 0 when it reads); an\n"
+    "unreadable file exits 2.\n"
+    "\n"
+    "Records of format 3 (every new one) need the checklist line before the first inject or add\n"
+    "(session.checklist-required); records of format 1 and 2, written before the checklist\n"
+    "existed, replay and continue without it. resume prints the answers (--json: \"checklist\",\n"
+    "null when none were recorded).\n"
     "\n"
     "A refused action prints SCRIPT:LINE: error: REASON [CODE] and exits 1; the record keeps "
     "every\n"
@@ -195,6 +209,83 @@ std::optional<Script> read_script(const std::string& path, std::string& error) {
     return script;
 }
 
+// `checklist allergy=no anticoagulant=yes:"takes apixaban" ... warning=acknowledged`: the words
+// after the verb, split on blanks outside double quotes. A quoted reason may hold blanks and the
+// escapes \" and \\. Returns the answers, or nullopt with `error` set.
+std::optional<ChecklistAnswers> parse_checklist_line(std::string_view rest, std::string& error) {
+    std::vector<std::string> tokens;
+    std::string token;
+    bool in_token = false, quoted = false;
+    for (std::size_t i = 0; i < rest.size(); ++i) {
+        const char c = rest[i];
+        if (quoted) {
+            if (c == '\\' && i + 1 < rest.size() && (rest[i + 1] == '"' || rest[i + 1] == '\\'))
+                token += rest[++i];
+            else if (c == '"')
+                quoted = false;
+            else
+                token += c;
+            continue;
+        }
+        if (c == ' ' || c == '\t') {
+            if (in_token)
+                tokens.push_back(std::move(token));
+            token.clear();
+            in_token = false;
+            continue;
+        }
+        in_token = true;
+        if (c == '"')
+            quoted = true;
+        else
+            token += c;
+    }
+    if (quoted) {
+        error = "a quoted reason is not closed";
+        return std::nullopt;
+    }
+    if (in_token)
+        tokens.push_back(std::move(token));
+    if (tokens.empty()) {
+        error = "checklist takes the answers: ID=no or ID=yes:REASON for every question, and "
+                "warning=acknowledged";
+        return std::nullopt;
+    }
+    ChecklistAnswers answers;
+    for (const std::string& t : tokens) {
+        const auto eq = t.find('=');
+        if (eq == std::string::npos || eq == 0) {
+            error = "'" + t.substr(0, 80) + "' is not ID=no, ID=yes:REASON or warning=acknowledged";
+            return std::nullopt;
+        }
+        const std::string id = t.substr(0, eq);
+        const std::string value = t.substr(eq + 1);
+        if (id == "warning") {
+            if (value != "acknowledged") {
+                error = "warning takes one value: acknowledged (warning=acknowledged)";
+                return std::nullopt;
+            }
+            answers.warning_acknowledged = true;
+            continue;
+        }
+        ChecklistAnswer answer;
+        answer.id = id;
+        if (value == "no") {
+            answer.yes = false;
+        } else if (value == "yes") {
+            answer.yes = true; // no reason: the session refuses it (session.checklist-reason)
+        } else if (value.rfind("yes:", 0) == 0) {
+            answer.yes = true;
+            answer.reason = value.substr(4);
+        } else {
+            error = "the answer to '" + id.substr(0, 80) + "' must be no or yes:REASON";
+            return std::nullopt;
+        }
+        answers.answers.push_back(std::move(answer));
+    }
+    return answers;
+}
+
 // Runs the script; on the first refused or malformed line prints it and returns exit_findings.
 int play_script(const Script& script, SessionRecorder& recorder) {
     for (const auto& [number, text] : script.lines) {
@@ -213,6 +304,13 @@ int play_script(const Script& script, SessionRecorder& recorder) {
             } else {
                 outcome = recorder.inject();
             }
+        } else if (verb == "checklist") {
+            std::string why;
+            if (auto answers =
+                    parse_checklist_line(std::string_view(text).substr(verb.size()), why))
+                outcome = recorder.answer_checklist(std::move(*answers));
+            else
+                bad(why);
         } else if (verb == "skip") {
             outcome = recorder.skip(trim(std::string_view(text).substr(verb.size())));
         } else if (verb == "back" || verb == "finish" || verb == "next" || verb == "previous") {
@@ -272,6 +370,17 @@ std::optional<Protocol> load_protocol(const std::string& id_or_path, std::string
     return std::move(*read.value);
 }
 
+// The shipped checklist the answers are checked against; nullptr (after printing why) when it
+// cannot be read.
+std::shared_ptr<const Checklist> load_checklist() {
+    Result<Checklist> read = read_shipped_checklist();
+    if (!read.ok()) {
+        print_diagnostics(read.diagnostics);
+        return nullptr;
+    }
+    return std::make_shared<const Checklist>(std::move(*read.value));
+}
+
 int run_play(std::span<const std::string> args) {
     std::string error;
     const auto parsed = parse_args(args,
@@ -297,6 +406,9 @@ int run_play(std::span<const std::string> args) {
     auto protocol = load_protocol(*protocol_arg, error);
     if (!protocol)
         return usage_error(kName, error);
+    const auto checklist = load_checklist();
+    if (!checklist)
+        return usage_error(kName, "cannot read the pre-treatment checklist");
     SessionStart start;
     start.protocol_id = protocol->id;
     std::error_code ec;
@@ -324,6 +436,7 @@ int run_play(std::span<const std::string> args) {
         print_diagnostics(recorder.diagnostics);
         return exit_usage;
     }
+    recorder.value->set_checklist(checklist);
     if (!parsed->value("--record"))
         std::cout << "record: " << record_path.string() << "\n";
     const int code = play_script(*script, *recorder.value);
@@ -342,12 +455,39 @@ void print_state(const fs::path& path, const Session& s, int lines, bool json) {
         j["skipped"] = t.skipped;
         j["units_given"] = t.total.units;
         j["finished"] = s.finished();
-        std::cout << j.dump() << "\n";
+        if (const auto& answers = s.checklist_answers()) {
+            nlohmann::ordered_json c;
+            c["warning_acknowledged"] = answers->warning_acknowledged;
+            c["yes"] = answers->yes_count();
+            c["answers"] = nlohmann::ordered_json::array();
+            for (const ChecklistAnswer& a : answers->answers)
+                c["answers"].push_back(
+                    {{"id", a.id}, {"answer", a.yes ? "yes" : "no"}, {"reason", a.reason}});
+            j["checklist"] = std::move(c);
+        } else {
+            j["checklist"] = nullptr;
+        }
+        std::cout << j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+                  << "\n";
         return;
     }
     std::cout << path.string() << ": protocol " << s.protocol().id << ", " << lines << " actions, "
               << t.injected << " sites injected, " << t.skipped << " skipped, " << t.total.units
               << " U given, " << (s.finished() ? "finished" : "in progress") << "\n";
+    if (const auto& answers = s.checklist_answers()) {
+        std::cout << "checklist: " << answers->yes_count() << " yes of " << answers->answers.size()
+                  << (answers->warning_acknowledged ? ", boxed warning acknowledged" : "") << "\n";
+        for (const ChecklistAnswer& a : answers->answers)
+            if (a.yes)
+                std::cout << "  " << escape_control(a.id) << ": yes: " << escape_control(a.reason)
+                          << "\n";
+    } else {
+        std::cout << "checklist: not answered"
+                  << (s.checklist_required() ? ""
+                                             : " (not required: a record of format " +
+                                                   std::to_string(s.start_info().format) + ")")
+                  << "\n";
+    }
 }
 
 int run_resume(std::span<const std::string> args) {
@@ -398,11 +538,15 @@ int run_resume(std::span<const std::string> args) {
                     json);
         return exit_ok;
     }
+    const auto checklist = load_checklist();
+    if (!checklist)
+        return usage_error(kName, "cannot read the pre-treatment checklist");
     arm_test_kill();
     auto recorder = SessionRecorder::resume(*record.value, shared);
     print_diagnostics(recorder.diagnostics);
     if (!recorder.ok())
         return exit_usage;
+    recorder.value->set_checklist(checklist);
     const int code = play_script(*script, *recorder.value);
     print_state(recorder.value->path(), recorder.value->session(), recorder.value->lines(), json);
     return code;

@@ -637,7 +637,7 @@ render::FrameSnapshot App::build_snapshot() const {
 void App::add_regions(render::FrameSnapshot& frame) const {
     const Protocol* protocol = protocol_.usable() ? protocol_.protocol.get() : nullptr;
     const bool cd =
-        mode_name_ == "cd" || (protocol && protocol->indication == Indication::cervical_dystonia);
+        mode_name_ == "cd" || (protocol && protocol->indication == std::string(kCervicalDystonia));
     frame.skin_muscle_tint = cd;
     if (cd && protocol && model_ && mode_name_ != "cd") {
         // A cervical dystonia step treats one side of a muscle: highlight (and tint) that side,

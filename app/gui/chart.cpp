@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "gui/app.hpp"
+#include "gui/chart_text.hpp"
 #include "gui/panels.hpp"
 #include "gui/viewport.hpp"
 #include "injmap/protocols/session.hpp"
@@ -154,6 +155,32 @@ std::string fit(const Face& face, std::string text, float size, float max_width)
     return text + "…";
 }
 
+// `text` broken at spaces into lines no wider than `max_width` (a word wider than that stays whole
+// on its own line and is cut by fit()).
+std::vector<std::string> wrap(const Face& face, const std::string& text, float size,
+                              float max_width) {
+    std::vector<std::string> lines;
+    std::string line;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t end = text.find(' ', pos);
+        if (end == std::string::npos)
+            end = text.size();
+        const std::string word = text.substr(pos, end - pos);
+        const std::string longer = line.empty() ? word : line + " " + word;
+        if (!line.empty() && face.width(longer, size) > max_width) {
+            lines.push_back(line);
+            line = word;
+        } else {
+            line = longer;
+        }
+        pos = end + 1;
+    }
+    if (!line.empty() || lines.empty())
+        lines.push_back(line);
+    return lines;
+}
+
 std::string local_hhmm(const std::optional<SessionTime>& t) {
     if (!t)
         return "";
@@ -223,7 +250,26 @@ bool write_session_chart(App& app, const Session& session, const fs::path& path,
     constexpr float kRow = 25.0f;
     const std::size_t rows_per_column = (sites.size() + 1) / 2;
     const int table_top = kMargin + 90 + kViewH + 40;
-    const int height = table_top + int(kRow * float(rows_per_column + 1)) + 110;
+    // The checklist and the boxed warning, below the totals: laid out first to size the image.
+    struct Laid {
+        ChartLine::Style style;
+        std::string text;
+        bool first; // the first line of its paragraph
+    };
+    std::vector<Laid> checklist_lines;
+    constexpr float kTextSize = 15.0f, kLine = 21.0f;
+    const float text_width = float(width - 2 * kMargin - 24);
+    for (const ChartLine& line : checklist_chart_lines(session, nullptr)) {
+        bool first = true;
+        for (std::string& part : wrap(line.style == ChartLine::Style::heading ? bold : regular,
+                                      line.text, kTextSize, text_width)) {
+            checklist_lines.push_back(
+                {line.style, fit(regular, part, kTextSize, text_width), first});
+            first = false;
+        }
+    }
+    const int checklist_height = int(kLine * float(checklist_lines.size() + 3));
+    const int height = table_top + int(kRow * float(rows_per_column + 1)) + 110 + checklist_height;
     Canvas canvas(width, height);
 
     // Title.
@@ -328,7 +374,36 @@ bool write_session_chart(App& app, const Session& session, const fs::path& path,
                   t.given.vials_needed, format_units(t.given.waste_units).c_str());
     bold.draw(canvas, kMargin, ty, totals + logistics, 16,
               t.total.over() ? Rgb{190, 40, 40} : kAccent);
-    regular.draw(canvas, kMargin, ty + 30,
+
+    // The checklist's answers, then the boxed warning in a red-ruled box.
+    float cy = ty + 44.0f;
+    canvas.fill(kMargin, int(cy - 18), width - kMargin, int(cy - 17), kRule);
+    cy += 8.0f;
+    constexpr Rgb kWarn{176, 40, 40};
+    float box_top = -1.0f;
+    for (const Laid& l : checklist_lines) {
+        using Style = ChartLine::Style;
+        if (l.style == Style::warning_title && l.first) {
+            cy += 8.0f;
+            box_top = cy - 18.0f;
+        }
+        const Face& face =
+            l.style == Style::heading || l.style == Style::warning_title ? bold : regular;
+        const Rgb colour = l.style == Style::yes             ? kSkipped
+                           : l.style == Style::muted         ? kMuted
+                           : l.style == Style::warning_title ? kWarn
+                                                             : kInk;
+        face.draw(canvas, float(kMargin + 12), cy, l.text, kTextSize, colour);
+        cy += kLine;
+    }
+    if (box_top >= 0.0f) {
+        const int x0 = kMargin, x1 = width - kMargin, y0 = int(box_top), y1 = int(cy - 12.0f);
+        canvas.fill(x0, y0, x1, y0 + 2, kWarn);
+        canvas.fill(x0, y1, x1, y1 + 2, kWarn);
+        canvas.fill(x0, y0, x0 + 2, y1 + 2, kWarn);
+        canvas.fill(x1 - 2, y0, x1, y1 + 2, kWarn);
+    }
+    regular.draw(canvas, kMargin, cy + 16.0f,
                  std::string("injmap ") + INJMAP_VERSION + "  ·  " + kDisclaimer, 14, kMuted);
 
     std::error_code ec;

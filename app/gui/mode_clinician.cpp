@@ -1,6 +1,8 @@
 // The clinician session guide: step list, current step card, dose tally, and a treatment session
 // run through the protocols library's state machine (Session via SessionRecorder, which appends
-// every action to the JSON Lines record before it counts). This file only presents and forwards:
+// every action to the JSON Lines record before it counts). Before the first injection the
+// pre-treatment checklist and the boxed warning are asked (the answers are kept here, per frame
+// shown by ImGui, and recorded in one checklist action). This file only presents and forwards:
 // every decision about what may be injected, skipped or added is the state machine's, and its
 // refusals are shown with their reasons.
 #define GLFW_INCLUDE_NONE
@@ -8,6 +10,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <ctime>
@@ -17,6 +20,7 @@
 #include "gui/chart.hpp"
 #include "gui/mode.hpp"
 #include "gui/panels.hpp"
+#include "injmap/protocols/checklist.hpp"
 #include "injmap/protocols/needle_path.hpp"
 #include "injmap/protocols/session.hpp"
 #include "injmap/protocols/session_record.hpp"
@@ -130,6 +134,9 @@ public:
                 {"Backspace", "undo the last inject, skip or added site"},
                 {"F", "finish the session (asks first)"},
                 {"R", "resume the unfinished session offered at the start"},
+                {"N / Y", "checklist: answer the next unanswered question No / Yes"},
+                {"A", "checklist: acknowledge the boxed warning"},
+                {"Enter (checklist)", "record the checklist (every question answered first)"},
                 {"Click a site", "go to that site"},
                 {"Click the skin", "add a follow-the-pain site there (allowed muscles only)"}};
     }
@@ -156,6 +163,25 @@ public:
         }
         if (finished())
             return;
+        if (needs_checklist()) {
+            // Before the first injection: N/Y answer the next question, A acknowledges the boxed
+            // warning, Enter records the checklist (the state machine refuses what is missing).
+            if (ImGui::IsKeyPressed(GLFW_KEY_N, false))
+                answer_next(0);
+            if (ImGui::IsKeyPressed(GLFW_KEY_Y, false))
+                answer_next(1);
+            if (ImGui::IsKeyPressed(GLFW_KEY_A, false))
+                draft_.acknowledged = true;
+            if (enter)
+                record_checklist(app);
+            if (next)
+                navigate(app, recorder_->next());
+            if (prev)
+                navigate(app, recorder_->previous());
+            if (ImGui::IsKeyPressed(GLFW_KEY_F, false))
+                open_finish_ = true;
+            return;
+        }
         if (next)
             navigate(app, recorder_->next());
         if (prev)
@@ -384,6 +410,12 @@ public:
             start_card(app);
         else
             progress_line(app);
+        if (needs_checklist()) {
+            // The checklist takes the panel until it is recorded (nothing is given before it, so
+            // the tally would be all zeros): no injecting before.
+            checklist_card(app, std::max(220.0f, ImGui::GetContentRegionAvail().y));
+            return;
+        }
         // The card takes what the actions and the tally (measured on the previous frame) leave.
         const float reserve = tally_height_ + (started() ? actions_height_ : 0.0f);
         step_card(app, std::max(140.0f, ImGui::GetContentRegionAvail().y - reserve));
@@ -586,6 +618,7 @@ private:
             return;
         }
         recorder_.emplace(std::move(*created.value));
+        prepare_checklist();
         resume_.reset();
         app.notify("Session started; recording to " + recorder_->path().string());
         last_cursor_.reset();
@@ -619,6 +652,7 @@ private:
             if (d.severity == Severity::warning)
                 app.notify(escape_control(d.message), Severity::warning);
         recorder_.emplace(std::move(*resumed.value));
+        prepare_checklist();
         std::snprintf(label_, sizeof label_, "%s", recorder_->session().start_info().label.c_str());
         resume_.reset();
         app.notify("Session resumed: " + recorder_->path().filename().string());
@@ -657,6 +691,141 @@ private:
             app.show_view("front");
         else
             app.frame_points(points, "front");
+    }
+
+    // ---- the pre-treatment checklist ----
+    bool needs_checklist() const {
+        return started() && !finished() && !session().checklist_satisfied();
+    }
+
+    // Reads the shipped checklist once, gives it to the session, and clears the answers.
+    void prepare_checklist() {
+        if (!checklist_ && checklist_error_.empty()) {
+            Result<Checklist> read = read_shipped_checklist();
+            if (read.ok())
+                checklist_ = std::make_shared<const Checklist>(std::move(*read.value));
+            else
+                checklist_error_ = read.diagnostics.empty()
+                                       ? std::string("unreadable")
+                                       : format_diagnostic(read.diagnostics.front());
+        }
+        recorder_->set_checklist(checklist_);
+        draft_ = ChecklistDraft{};
+        if (checklist_) {
+            draft_.answer.assign(checklist_->questions.size(), -1);
+            draft_.reasons.assign(checklist_->questions.size(), {});
+        }
+    }
+
+    // A yes by key puts the keyboard in its reason field (Enter there leaves it).
+    void answer_next(int value) {
+        for (std::size_t i = 0; i < draft_.answer.size(); ++i)
+            if (draft_.answer[i] < 0) {
+                draft_.answer[i] = value;
+                if (value == 1)
+                    draft_.focus_reason = static_cast<int>(i);
+                return;
+            }
+    }
+
+    void record_checklist(App& app) {
+        if (!checklist_)
+            return;
+        ChecklistAnswers answers;
+        answers.warning_acknowledged = draft_.acknowledged;
+        for (std::size_t i = 0; i < checklist_->questions.size(); ++i) {
+            if (draft_.answer[i] < 0)
+                continue; // unanswered: the state machine names it
+            const bool yes = draft_.answer[i] == 1;
+            answers.answers.push_back(
+                {checklist_->questions[i].id, yes, yes ? draft_.reasons[i].data() : ""});
+        }
+        const Outcome o = recorder_->answer_checklist(std::move(answers));
+        draft_.refusal = o.ok() ? std::string() : o.reason;
+        if (o.ok())
+            app.notify("Checklist recorded; the session can go on.");
+        act(app, o);
+    }
+
+    void checklist_card(App& app, float height) {
+        section_heading(app, checklist_ ? checklist_->title.c_str() : "Before the first injection");
+        ImGui::BeginChild("##checklist", ImVec2(0, height), false);
+        if (!checklist_) {
+            text_wrapped_coloured(colour::error,
+                                  ("The pre-treatment checklist cannot be read, so this session "
+                                   "cannot inject: " +
+                                   checklist_error_)
+                                      .c_str());
+            ImGui::EndChild();
+            return;
+        }
+        // The boxed warning, once per session, in a red-ruled box.
+        const BoxedWarning& w = checklist_->boxed_warning;
+        const ImVec2 top_left = ImGui::GetCursorScreenPos();
+        ImGui::Indent(px(8));
+        ImGui::Dummy(ImVec2(0, px(2)));
+        ImGui::PushFont(app.fonts().bold);
+        ImGui::PushStyleColor(ImGuiCol_Text, colour::error);
+        ImGui::TextWrapped("%s", w.title.c_str());
+        ImGui::PopStyleColor();
+        ImGui::PopFont();
+        ImGui::PushTextWrapPos(ImGui::GetContentRegionMax().x - px(8));
+        ImGui::TextUnformatted(w.text.c_str());
+        ImGui::PopTextWrapPos();
+        if (draft_.acknowledged) {
+            ImGui::TextColored(colour::done, "✓ Shown and acknowledged");
+        } else if (primary_button("I have read the warning   A")) {
+            draft_.acknowledged = true;
+        }
+        ImGui::Dummy(ImVec2(0, px(2)));
+        ImGui::Unindent(px(8));
+        const ImVec2 bottom_right(top_left.x + ImGui::GetContentRegionAvail().x,
+                                  ImGui::GetCursorScreenPos().y);
+        ImGui::GetWindowDrawList()->AddRect(top_left, bottom_right,
+                                            ImGui::GetColorU32(colour::error), px(4), 0, px(2));
+        ImGui::Spacing();
+
+        text_muted("Ask before the first injection. A yes shows its guidance and needs a reason to "
+                   "go on.");
+        for (std::size_t i = 0; i < checklist_->questions.size(); ++i) {
+            const ChecklistQuestion& q = checklist_->questions[i];
+            ImGui::PushID(static_cast<int>(i));
+            ImGui::Spacing();
+            ImGui::TextWrapped("%zu. %s", i + 1, q.text.c_str());
+            ImGui::RadioButton("No", &draft_.answer[i], 0);
+            ImGui::SameLine();
+            ImGui::RadioButton("Yes", &draft_.answer[i], 1);
+            if (draft_.answer[i] == 1) {
+                const bool contraindication = q.kind == ChecklistKind::contraindication;
+                text_wrapped_coloured(
+                    contraindication ? colour::error : colour::warning,
+                    ((contraindication ? "Contraindication (label): " : "Caution: ") + q.guidance)
+                        .c_str());
+                std::string sources;
+                for (const std::string& key : q.sources)
+                    sources += (sources.empty() ? "" : ", ") + key;
+                ImGui::PushFont(app.fonts().small);
+                text_muted(("Source: " + sources + " · " + to_string(q.certainty)).c_str());
+                ImGui::PopFont();
+                ImGui::SetNextItemWidth(-1);
+                if (draft_.focus_reason == static_cast<int>(i)) {
+                    ImGui::SetKeyboardFocusHere();
+                    draft_.focus_reason = -1;
+                }
+                ImGui::InputTextWithHint("##reason", "Reason to go on (required)",
+                                         draft_.reasons[i].data(), draft_.reasons[i].size());
+                if (std::strlen(draft_.reasons[i].data()) >= kMaxChecklistReasonBytes)
+                    text_wrapped_coloured(colour::error, "A reason is at most 300 bytes.");
+            }
+            ImGui::PopID();
+        }
+        ImGui::Spacing();
+        if (!draft_.refusal.empty())
+            text_wrapped_coloured(colour::error, draft_.refusal.c_str());
+        if (primary_button("Record the checklist  ⏎", -1))
+            record_checklist(app);
+        text_muted("Injecting is possible once the checklist is recorded.");
+        ImGui::EndChild();
     }
 
     // ---- cards ----
@@ -804,9 +973,21 @@ private:
             const std::string guidance = guidance_text(site.guidance);
             if (!guidance.empty())
                 row("Guidance", guidance, &colour::warning);
-            if (site.provisional)
+            // Where the site comes from and how sure that is (protocol-format.md: source,
+            // certainty), so a provisional position never looks like an established one.
+            std::string sources;
+            for (const std::string& key : site.sources)
+                sources += (sources.empty() ? "" : ", ") + key;
+            if (sources.empty())
+                sources = "none named";
+            const bool established = site.certainty == Certainty::established;
+            row("Source", sources + " (" + to_string(site.certainty) + ")",
+                established ? nullptr : &colour::muted);
+            if (site.certainty == Certainty::provisional)
                 row("Position", "Commonly taught; not verified against a source figure.",
                     &colour::muted);
+            else if (site.certainty == Certainty::expert_opinion)
+                row("Position", "Expert opinion; no published source.", &colour::muted);
             ImGui::EndTable();
         }
         if (!step.cautions.empty()) {
@@ -950,7 +1131,13 @@ private:
         // Totals against the limits.
         const double planned = started() ? t.planned_units : protocol.total_units(false);
         const double given = started() ? t.total.units : 0.0;
-        const auto cap = protocol.limits.max_total_units;
+        // The tightest refused total: the clinical-limits table's and the file's (dose_limits.hpp),
+        // the same the session refuses past.
+        std::optional<double> cap = t.total.limit;
+        if (!started())
+            for (const DoseLimit& d : dose_limits(protocol, applied_rules(protocol)))
+                if (d.severity == Severity::error && d.scope == DoseScope::session_units)
+                    cap = cap ? std::min(*cap, d.value) : d.value;
         ImGui::Spacing();
         ImGui::PushFont(app.fonts().bold);
         if (started())
@@ -982,6 +1169,12 @@ private:
                 extra += ")";
             ImGui::TextColored(t.extra.over() ? colour::error : colour::optional, "%s",
                                extra.c_str());
+        }
+        // Warning limits the given doses are past: shown as `check` shows them, never refused.
+        for (const std::string& w : started() ? session().warnings() : std::vector<std::string>{}) {
+            ImGui::PushTextWrapPos(0.0f);
+            ImGui::TextColored(colour::warning, "%s", w.c_str());
+            ImGui::PopTextWrapPos();
         }
         // Logistics: concentration, 0.1 mL injections, vials and waste.
         const Reconstitution& rc = protocol.reconstitution;
@@ -1226,6 +1419,17 @@ private:
     std::string ftp_outcome_;
     bool open_finish_ = false;
     fs::path chart_path_;
+    // The checklist being answered: per question -1 (not yet), 0 no, 1 yes, and the reasons.
+    struct ChecklistDraft {
+        std::vector<int> answer;
+        std::vector<std::array<char, kMaxChecklistReasonBytes + 1>> reasons;
+        bool acknowledged = false;
+        std::string refusal;
+        int focus_reason = -1; // the question whose reason field takes the keyboard next frame
+    };
+    std::shared_ptr<const Checklist> checklist_;
+    std::string checklist_error_;
+    ChecklistDraft draft_;
 };
 
 } // namespace

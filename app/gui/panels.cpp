@@ -399,7 +399,7 @@ static void region_legend(const App& app, std::size_t per_row) {
     const Model* model = app.model();
     if (!model || model->regions.empty() || app.mode_name() == "cd" ||
         (app.protocol().usable() &&
-         app.protocol().protocol->indication == Indication::cervical_dystonia))
+         app.protocol().protocol->indication == std::string(kCervicalDystonia)))
         return;
     const float swatch = ImGui::GetTextLineHeight() * 0.8f;
     for (std::size_t k = 0; k < model->regions.size(); ++k) {

@@ -55,16 +55,37 @@ std::vector<fs::path> model_dirs() {
     return dirs;
 }
 
+namespace {
+
+// The shipped protocols: the first share dir holding them, else the source tree's.
+std::optional<fs::path> shipped_protocol_dir() {
+    std::error_code ec;
+    for (auto& d : share_dirs())
+        if (fs::is_directory(d / "protocols", ec))
+            return d / "protocols"; // the first shipped set wins; later ones are older copies
+    if (fs::is_directory(INJMAP_SOURCE_PROTOCOL_DIR, ec))
+        return fs::path(INJMAP_SOURCE_PROTOCOL_DIR);
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<fs::path> shipped_rules_file(std::string_view name) {
+    const auto dir = shipped_protocol_dir();
+    if (!dir || name.empty())
+        return std::nullopt;
+    std::error_code ec;
+    const fs::path candidate = *dir / "rules" / fs::path(name);
+    if (fs::is_regular_file(candidate, ec))
+        return candidate;
+    return std::nullopt;
+}
+
 std::vector<fs::path> protocol_dirs() {
     std::vector<fs::path> dirs;
     std::error_code ec;
-    for (auto& d : share_dirs())
-        if (fs::is_directory(d / "protocols", ec)) {
-            dirs.push_back(d / "protocols");
-            break; // the first shipped set wins; later ones are older copies
-        }
-    if (dirs.empty() && fs::is_directory(INJMAP_SOURCE_PROTOCOL_DIR, ec))
-        dirs.emplace_back(INJMAP_SOURCE_PROTOCOL_DIR);
+    if (const auto shipped = shipped_protocol_dir())
+        dirs.push_back(*shipped);
     if (fs::is_directory(user_data_dir() / "protocols", ec))
         dirs.push_back(user_data_dir() / "protocols");
     return dirs;

@@ -404,7 +404,7 @@ Protocol make_plan_protocol(const CdPlan& plan, std::span<const Protocol> templa
     out.summary = "Made from the Col-Cap templates; each muscle gets " +
                   fmt_units(fraction * 100.0) +
                   " % of the way through its range. A starting point the clinician adjusts.";
-    out.indication = Indication::cervical_dystonia;
+    out.indication = std::string(kCervicalDystonia);
     out.paradigm = Paradigm::custom;
 
     // The templates of the chosen forms, with the posture side of each.

@@ -44,18 +44,6 @@ double Protocol::total_units(bool include_optional) const {
     return total;
 }
 
-const char* to_string(Indication value) {
-    switch (value) {
-    case Indication::chronic_migraine:
-        return "chronic_migraine";
-    case Indication::cervical_dystonia:
-        return "cervical_dystonia";
-    case Indication::other:
-        return "other";
-    }
-    return "other";
-}
-
 const char* to_string(Paradigm value) {
     switch (value) {
     case Paradigm::preempt:

@@ -12,334 +12,31 @@
 #include <toml++/toml.h>
 
 #include "text_util.hpp"
+#include "toml_reader.hpp"
 
 namespace injmap {
 namespace {
 
 namespace fs = std::filesystem;
+using detail::EnumEntry;
+using detail::is_id;
+using detail::Reader;
+using detail::TableView;
+using detail::type_name;
+std::string one_line(std::string_view text) {
+    return detail::one_line_text(text);
+}
 
 // Protocols are a few kilobytes; anything this large is not a protocol and is refused before
 // parsing.
 constexpr std::uintmax_t kMaxProtocolBytes = 4u * 1024u * 1024u;
-// Past this many errors the rest are consequences or noise; one more line says so.
-constexpr std::size_t kMaxDiagnostics = 200;
 // Offsets beyond this are typos (a head is ~200 mm long); refusing them keeps the arithmetic
 // finite.
 constexpr double kMaxOffsetMm = 500.0;
 
-std::string one_line(std::string_view text) {
-    std::string out(text);
-    std::replace(out.begin(), out.end(), '\n', ' ');
-    std::replace(out.begin(), out.end(), '\r', ' ');
-    return out;
-}
-
-const char* type_name(const toml::node& node) {
-    switch (node.type()) {
-    case toml::node_type::table:
-        return "a table";
-    case toml::node_type::array:
-        return "an array";
-    case toml::node_type::string:
-        return "a string";
-    case toml::node_type::integer:
-        return "an integer";
-    case toml::node_type::floating_point:
-        return "a floating-point number";
-    case toml::node_type::boolean:
-        return "a boolean";
-    case toml::node_type::date:
-        return "a date";
-    case toml::node_type::time:
-        return "a time";
-    case toml::node_type::date_time:
-        return "a date-time";
-    case toml::node_type::none:
-        break;
-    }
-    return "nothing";
-}
-
-bool is_id(std::string_view text, bool allow_underscore) {
-    if (text.empty() || text.size() > 64)
-        return false;
-    return std::all_of(text.begin(), text.end(), [&](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-               (allow_underscore && c == '_');
-    });
-}
-
-template <class E>
-using EnumEntry = std::pair<std::string_view, E>;
-
-// One table being read: what to call it in messages, where it is (for missing keys) and where to
-// record the locations of the keys read from it.
-struct TableView {
-    const toml::table* table = nullptr;
-    std::string name;     // "[needle]", "site 'corrugator'"
-    SourceLocation where; // the table itself
-    KeyLocations* locations = nullptr;
-    std::string prefix; // prepended to keys in `locations` ("limits.")
-};
-
-class Reader {
-public:
-    explicit Reader(std::string file) : file_(std::move(file)) {}
-
-    Diagnostics take() { return std::move(diagnostics_); }
-    [[nodiscard]] const Diagnostics& diagnostics() const { return diagnostics_; }
-    [[nodiscard]] bool failed() const { return has_errors(diagnostics_); }
-
-    SourceLocation loc(const toml::source_region& region) const {
-        return {file_, static_cast<int>(std::min<std::uint32_t>(region.begin.line, 1u << 30)),
-                static_cast<int>(std::min<std::uint32_t>(region.begin.column, 1u << 30))};
-    }
-    SourceLocation file_start() const { return {file_, 1, 1}; }
-    const std::string& file() const { return file_; }
-
-    void report(Severity severity, std::string rule, std::string message, SourceLocation where) {
-        if (diagnostics_.size() == kMaxDiagnostics) {
-            diagnostics_.push_back(
-                {Severity::error,
-                 "protocol.too-many-errors",
-                 "too many problems; stopped reporting after " + std::to_string(kMaxDiagnostics),
-                 where,
-                 {}});
-        }
-        if (diagnostics_.size() > kMaxDiagnostics)
-            return;
-        diagnostics_.push_back(
-            {severity, std::move(rule), one_line(message), std::move(where), {}});
-    }
-    void error(std::string rule, std::string message, SourceLocation where) {
-        report(Severity::error, std::move(rule), std::move(message), std::move(where));
-    }
-
-    // Unknown keys, each with a suggestion from the allowed ones.
-    void check_keys(const TableView& view, std::initializer_list<std::string_view> allowed) {
-        std::vector<std::string> names(allowed.begin(), allowed.end());
-        for (auto&& [key, node] : *view.table) {
-            (void)node;
-            if (std::find(allowed.begin(), allowed.end(), key.str()) != allowed.end())
-                continue;
-            error("protocol.unknown-key",
-                  "unknown key '" + std::string(key.str()) + "' in " + view.name +
-                      detail::did_you_mean(key.str(), names),
-                  loc(key.source()));
-        }
-    }
-
-    // The node for `key`, recording where it is; a missing required key is an error at the table.
-    const toml::node* node(const TableView& view, std::string_view key, bool required) {
-        const toml::node* n = view.table->get(key);
-        if (!n) {
-            if (required)
-                error("protocol.missing-key",
-                      "missing required key '" + std::string(key) + "' in " + view.name,
-                      view.where);
-            return nullptr;
-        }
-        if (view.locations)
-            (*view.locations)[view.prefix + std::string(key)] = loc(n->source());
-        return n;
-    }
-
-    void type_error(const TableView& view, std::string_view key, const toml::node& n,
-                    std::string_view expected) {
-        error("protocol.type",
-              "'" + std::string(key) + "' in " + view.name + " must be " + std::string(expected) +
-                  ", not " + type_name(n),
-              loc(n.source()));
-    }
-    void bad_value(const toml::node& n, std::string message) {
-        error("protocol.bad-value", std::move(message), loc(n.source()));
-    }
-
-    std::optional<std::string> string(const TableView& view, std::string_view key, bool required) {
-        const toml::node* n = node(view, key, required);
-        if (!n)
-            return std::nullopt;
-        if (const auto* s = n->as_string())
-            return s->get();
-        type_error(view, key, *n, "a string");
-        return std::nullopt;
-    }
-
-    // Integers and floats both count as numbers; non-finite values are refused.
-    std::optional<double> number(const TableView& view, std::string_view key, bool required) {
-        const toml::node* n = node(view, key, required);
-        if (!n)
-            return std::nullopt;
-        double value = 0.0;
-        if (const auto* i = n->as_integer())
-            value = static_cast<double>(i->get());
-        else if (const auto* f = n->as_floating_point())
-            value = f->get();
-        else {
-            type_error(view, key, *n, "a number");
-            return std::nullopt;
-        }
-        if (!std::isfinite(value)) {
-            bad_value(*n,
-                      "'" + std::string(key) + "' in " + view.name + " must be a finite number");
-            return std::nullopt;
-        }
-        return value;
-    }
-
-    // A number that must lie in [lo, hi]; out of range is a bad-value error (and nullopt).
-    std::optional<double> number_in(const TableView& view, std::string_view key, bool required,
-                                    double lo, double hi, bool lo_open = false) {
-        auto v = number(view, key, required);
-        if (!v)
-            return std::nullopt;
-        if ((lo_open ? *v <= lo : *v < lo) || *v > hi) {
-            std::string range = lo_open ? "greater than " + detail::format_number(lo)
-                                        : "at least " + detail::format_number(lo);
-            if (hi < 1e300)
-                range += " and at most " + detail::format_number(hi);
-            bad_value(*view.table->get(key), "'" + std::string(key) + "' in " + view.name + " is " +
-                                                 detail::format_number(*v) + "; it must be " +
-                                                 range);
-            return std::nullopt;
-        }
-        return v;
-    }
-
-    std::optional<std::int64_t> integer_in(const TableView& view, std::string_view key,
-                                           bool required, std::int64_t lo, std::int64_t hi) {
-        const toml::node* n = node(view, key, required);
-        if (!n)
-            return std::nullopt;
-        const auto* i = n->as_integer();
-        if (!i) {
-            type_error(view, key, *n, "an integer");
-            return std::nullopt;
-        }
-        if (i->get() < lo || i->get() > hi) {
-            bad_value(*n, "'" + std::string(key) + "' in " + view.name + " is " +
-                              std::to_string(i->get()) + "; it must be from " + std::to_string(lo) +
-                              " to " + std::to_string(hi));
-            return std::nullopt;
-        }
-        return i->get();
-    }
-
-    std::optional<bool> boolean(const TableView& view, std::string_view key, bool required) {
-        const toml::node* n = node(view, key, required);
-        if (!n)
-            return std::nullopt;
-        if (const auto* b = n->as_boolean())
-            return b->get();
-        type_error(view, key, *n, "true or false");
-        return std::nullopt;
-    }
-
-    std::optional<std::vector<std::string>> string_array(const TableView& view,
-                                                         std::string_view key, bool required) {
-        const toml::node* n = node(view, key, required);
-        if (!n)
-            return std::nullopt;
-        const auto* array = n->as_array();
-        if (!array) {
-            type_error(view, key, *n, "an array of strings");
-            return std::nullopt;
-        }
-        std::vector<std::string> out;
-        bool ok = true;
-        for (const toml::node& element : *array) {
-            if (const auto* s = element.as_string()) {
-                out.push_back(s->get());
-            } else {
-                error("protocol.type",
-                      "'" + std::string(key) + "' in " + view.name + " must hold strings, not " +
-                          type_name(element),
-                      loc(element.source()));
-                ok = false;
-            }
-        }
-        if (!ok)
-            return std::nullopt;
-        return out;
-    }
-
-    template <class E, std::size_t N>
-    std::optional<E> enumeration(const TableView& view, std::string_view key, bool required,
-                                 const EnumEntry<E> (&values)[N]) {
-        const toml::node* n = node(view, key, required);
-        if (!n)
-            return std::nullopt;
-        const auto* s = n->as_string();
-        if (!s) {
-            type_error(view, key, *n, "a string");
-            return std::nullopt;
-        }
-        std::vector<std::string> names;
-        for (const auto& [name, value] : values) {
-            if (name == s->get())
-                return value;
-            names.emplace_back(name);
-        }
-        std::string list;
-        for (const auto& name : names)
-            list += (list.empty() ? "" : ", ") + name;
-        const std::string suggestion = detail::closest_match(s->get(), names);
-        bad_value(*n, "'" + std::string(key) + "' in " + view.name + " is '" +
-                          std::string(s->get()) + "'; " +
-                          (suggestion.empty() ? "" : "did you mean '" + suggestion + "'? ") +
-                          "expected one of " + list);
-        return std::nullopt;
-    }
-
-    const toml::table* table(const TableView& view, std::string_view key, bool required) {
-        const toml::node* n = node(view, key, required);
-        if (!n)
-            return nullptr;
-        if (const auto* t = n->as_table())
-            return t;
-        type_error(view, key, *n, "a table");
-        return nullptr;
-    }
-
-    // An array whose elements must all be tables (e.g. [[steps]]); non-table elements are type
-    // errors.
-    std::vector<const toml::table*> table_array(const TableView& view, std::string_view key,
-                                                bool required) {
-        std::vector<const toml::table*> out;
-        const toml::node* n = node(view, key, required);
-        if (!n)
-            return out;
-        const auto* array = n->as_array();
-        if (!array) {
-            type_error(view, key, *n, "an array of tables ([[" + std::string(key) + "]])");
-            return out;
-        }
-        for (const toml::node& element : *array) {
-            if (const auto* t = element.as_table())
-                out.push_back(t);
-            else
-                error("protocol.type",
-                      "'" + std::string(key) + "' in " + view.name + " must hold tables, not " +
-                          type_name(element),
-                      loc(element.source()));
-        }
-        return out;
-    }
-
-    TableView sub(const toml::table& t, std::string name, KeyLocations* locations,
-                  std::string prefix = {}) const {
-        return TableView{&t, std::move(name), loc(t.source()), locations, std::move(prefix)};
-    }
-
-private:
-    std::string file_;
-    Diagnostics diagnostics_;
-};
-
-constexpr EnumEntry<Indication> kIndications[] = {
-    {"chronic_migraine", Indication::chronic_migraine},
-    {"cervical_dystonia", Indication::cervical_dystonia},
-    {"other", Indication::other}};
+constexpr EnumEntry<Certainty> kCertainties[] = {{"established", Certainty::established},
+                                                 {"provisional", Certainty::provisional},
+                                                 {"expert-opinion", Certainty::expert_opinion}};
 constexpr EnumEntry<Paradigm> kParadigms[] = {{"preempt", Paradigm::preempt},
                                               {"preempt_ftp", Paradigm::preempt_ftp},
                                               {"cd_template", Paradigm::cd_template},
@@ -384,8 +81,8 @@ public:
     void read(const toml::table& root) {
         TableView top{&root, "the top level", r_.file_start(), &p_.locations, {}};
         r_.check_keys(top, {"schema_version", "id", "title", "summary", "indication", "paradigm",
-                            "product", "provisional", "sources", "reconstitution", "needle",
-                            "limits", "patient", "cd", "steps"});
+                            "product", "provisional", "sources", "source", "certainty",
+                            "reconstitution", "needle", "limits", "patient", "cd", "steps"});
         if (auto v =
                 r_.integer_in(top, "schema_version", true, std::numeric_limits<std::int64_t>::min(),
                               std::numeric_limits<std::int64_t>::max())) {
@@ -409,8 +106,14 @@ public:
             p_.title = *v;
         if (auto v = r_.string(top, "summary", false))
             p_.summary = *v;
-        if (auto v = r_.enumeration(top, "indication", true, kIndications))
+        // Checked against the clinical-limits table by the validator (protocol.unknown-indication).
+        if (auto v = r_.string(top, "indication", true)) {
             p_.indication = *v;
+            if (!is_id(*v, true))
+                r_.bad_value(*root.get("indication"),
+                             "indication '" + one_line(*v) +
+                                 "' must be 1–64 characters of a–z, 0–9, '_' and '-'");
+        }
         bool paradigm_known = false;
         if (auto v = r_.enumeration(top, "paradigm", true, kParadigms)) {
             p_.paradigm = *v;
@@ -421,6 +124,9 @@ public:
         if (auto v = r_.string_array(top, "provisional", false))
             p_.provisional_notes = *v;
         read_sources(top);
+        read_source_keys(top, p_.default_sources);
+        if (auto v = r_.enumeration(top, "certainty", false, kCertainties))
+            p_.default_certainty = *v;
         if (const auto* t = r_.table(top, "reconstitution", true))
             read_reconstitution(*t);
         if (const auto* t = r_.table(top, "needle", true))
@@ -442,6 +148,30 @@ public:
     }
 
 private:
+    // `source`: one key or an array of keys of [[sources]] (read before any step).
+    void read_source_keys(const TableView& v, std::vector<std::string>& out) {
+        const toml::node* n = r_.node(v, "source", false);
+        if (!n)
+            return;
+        std::vector<std::string> keys;
+        if (const auto* one = n->as_string())
+            keys.push_back(one->get());
+        else if (auto many = r_.string_array(v, "source", false))
+            keys = *many;
+        else
+            return;
+        for (const auto& key : keys) {
+            const bool known = std::any_of(p_.sources.begin(), p_.sources.end(),
+                                           [&](const SourceRef& s) { return s.key == key; });
+            if (!known)
+                r_.error("protocol.unknown-source",
+                         "source '" + one_line(key) + "' in " + v.name +
+                             " is not a key of [[sources]]",
+                         r_.loc(n->source()));
+        }
+        out = std::move(keys);
+    }
+
     void read_sources(const TableView& top) {
         std::set<std::string> keys;
         for (const toml::table* t : r_.table_array(top, "sources", false)) {
@@ -647,8 +377,8 @@ private:
         Step step;
         step.where = r_.loc(t.source());
         TableView v = r_.sub(t, "[[steps]]", &step.locations);
-        r_.check_keys(v,
-                      {"id", "title", "view", "instruction", "patient_text", "cautions", "sites"});
+        r_.check_keys(v, {"id", "title", "view", "instruction", "patient_text", "cautions",
+                          "source", "certainty", "sites"});
         if (auto x = r_.string(v, "id", true)) {
             step.id = *x;
             v.name = "step '" + one_line(*x) + "'";
@@ -671,6 +401,9 @@ private:
             step.patient_text = *x;
         if (auto x = r_.string_array(v, "cautions", false))
             step.cautions = *x;
+        read_source_keys(v, step.sources);
+        if (auto x = r_.enumeration(v, "certainty", false, kCertainties))
+            step.certainty = *x;
         for (const toml::table* st : r_.table_array(v, "sites", true))
             read_site(*st, is_template, step);
         p_.steps.push_back(std::move(step));
@@ -681,7 +414,7 @@ private:
         site.where = r_.loc(t.source());
         TableView v = r_.sub(t, "a site of step '" + one_line(step.id) + "'", &site.locations);
         r_.check_keys(v, {"id", "muscle", "side", "units", "depth", "depth_mm", "optional",
-                          "guidance", "provisional", "at"});
+                          "guidance", "provisional", "source", "certainty", "at"});
         if (auto x = r_.string(v, "id", true)) {
             site.id = *x;
             site.base_id = *x;
@@ -729,6 +462,17 @@ private:
             site.guidance = *x;
         if (auto x = r_.boolean(v, "provisional", false))
             site.provisional = *x;
+        read_source_keys(v, site.sources);
+        if (site.sources.empty())
+            site.sources = step.sources.empty() ? p_.default_sources : step.sources;
+        std::optional<Certainty> certainty = r_.enumeration(v, "certainty", false, kCertainties);
+        if (!certainty)
+            certainty = site.provisional ? std::optional(Certainty::provisional)
+                        : step.certainty ? step.certainty
+                                         : p_.default_certainty;
+        site.certainty = certainty.value_or(Certainty::established);
+        if (site.certainty == Certainty::provisional)
+            site.provisional = true;
         if (const auto* at = r_.table(v, "at", true))
             read_placement(*at, v.name, site.placement);
 

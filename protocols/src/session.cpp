@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <sstream>
 #include <utility>
 
@@ -77,13 +78,15 @@ const char* to_string(ActionKind kind) {
         return "add";
     case ActionKind::finish:
         return "finish";
+    case ActionKind::checklist:
+        return "checklist";
     }
     return "inject";
 }
 
 std::optional<ActionKind> action_kind_from_string(std::string_view text) {
     for (ActionKind k : {ActionKind::start, ActionKind::inject, ActionKind::skip, ActionKind::back,
-                         ActionKind::add, ActionKind::finish})
+                         ActionKind::add, ActionKind::finish, ActionKind::checklist})
         if (text == to_string(k))
             return k;
     return std::nullopt;
@@ -95,6 +98,12 @@ Session::Session(std::shared_ptr<const Protocol> protocol, SessionClock clock)
         clock_ = [] { return std::chrono::system_clock::now(); };
     if (!protocol_)
         protocol_ = std::make_shared<const Protocol>();
+    {
+        const AppliedRules applied = applied_rules(*protocol_);
+        dose_limits_ = dose_limits(*protocol_, applied);
+        if (applied.row)
+            table_ftp_muscles_ = applied.row->ftp_muscles;
+    }
     // Walk the steps directly (same order as Protocol::sites()).
     for (const Step& step : protocol_->steps)
         for (const Site& site : step.sites) {
@@ -131,9 +140,12 @@ std::optional<std::size_t> Session::find(std::string_view site_id) const {
 }
 
 std::optional<double> Session::site_unit_limit() const {
-    if (protocol_->limits.max_units_per_site)
-        return protocol_->limits.max_units_per_site;
-    return protocol_->limits.units_per_site;
+    std::optional<double> tightest;
+    for (const DoseLimit& limit : dose_limits_)
+        if (limit.severity == Severity::error &&
+            (limit.scope == DoseScope::site || limit.scope == DoseScope::site_exact))
+            tightest = tightest ? std::min(*tightest, limit.value) : limit.value;
+    return tightest;
 }
 
 std::optional<double> Session::default_add_units(std::string_view muscle) const {
@@ -171,46 +183,142 @@ SessionTime Session::now(const SessionAction& action) const {
     return whole_seconds(action.time ? *action.time : clock_());
 }
 
+namespace {
+bool counts_sites(DoseScope scope) {
+    return scope == DoseScope::session_sites || scope == DoseScope::ftp_extra_sites ||
+           scope == DoseScope::ftp_muscle_sites;
+}
+bool is_ftp(DoseScope scope) {
+    return scope == DoseScope::ftp_extra_units || scope == DoseScope::ftp_extra_sites ||
+           scope == DoseScope::ftp_muscle_sites;
+}
+} // namespace
+
+// Whether an injected site `s` counts towards `limit` (side: the side being checked).
+bool Session::counts_towards(const DoseLimit& limit, const SessionSite& s, Side side) const {
+    switch (limit.scope) {
+    case DoseScope::side:
+        return s.side == side;
+    case DoseScope::muscle_units:
+        return s.muscle == limit.muscle;
+    case DoseScope::ftp_extra_units:
+    case DoseScope::ftp_extra_sites:
+        return s.added || s.optional;
+    case DoseScope::ftp_muscle_sites:
+        return (s.added || s.optional) && s.muscle == limit.muscle;
+    default:
+        return true;
+    }
+}
+
+// The running quantity `limit` caps, over the injected sites (side: for DoseScope::side).
+double Session::quantity(const DoseLimit& limit, Side side) const {
+    double sum = 0.0;
+    for (const SessionSite& s : sites_)
+        if (s.status == SiteStatus::injected && counts_towards(limit, s, side))
+            sum += counts_sites(limit.scope) ? 1.0 : s.units_given;
+    return sum;
+}
+
+// The same with `units` more at `target` (extra: given as a follow-the-pain site).
+double Session::quantity_with(const DoseLimit& limit, const SessionSite& target, double units,
+                              bool extra) const {
+    double sum = quantity(limit, target.side);
+    const bool target_counts =
+        is_ftp(limit.scope)
+            ? extra && (limit.scope != DoseScope::ftp_muscle_sites || target.muscle == limit.muscle)
+            : counts_towards(limit, target, target.side);
+    if (target_counts)
+        sum += counts_sites(limit.scope) ? 1.0 : units;
+    return sum;
+}
+
 Outcome Session::check_dose(const SessionSite& target, double units, bool extra) const {
-    const Limits& limits = protocol_->limits;
     if (!std::isfinite(units) || units <= 0.0)
         return refuse("session.bad-units", "units must be a number above 0");
-    if (const auto limit = site_unit_limit(); limit && units > *limit + kEpsilon)
-        return refuse("session.over-site-limit", units_text(units) + " U is above the protocol's " +
-                                                     units_text(*limit) + " U per site");
-    const SessionTallies t = tallies();
-    if (limits.max_total_units && t.total.units + units > *limits.max_total_units + kEpsilon)
-        return refuse("session.over-total", units_text(units) + " U more would make " +
-                                                units_text(t.total.units + units) +
-                                                " U, above the session limit of " +
-                                                units_text(*limits.max_total_units) + " U");
-    if (limits.max_sites && t.injected + 1 > *limits.max_sites)
-        return refuse("session.over-site-count", "one more site would be above the protocol's " +
-                                                     std::to_string(*limits.max_sites) + " sites");
-    if (extra && limits.follow_the_pain) {
-        const FollowThePainLimits& ftp = *limits.follow_the_pain;
-        if (t.extra.sites + 1 > ftp.max_extra_sites)
-            return refuse("session.ftp-max-sites", "follow-the-pain allows at most " +
-                                                       std::to_string(ftp.max_extra_sites) +
-                                                       " extra sites");
-        if (auto cap = ftp.max_sites_per_muscle.find(target.muscle);
-            cap != ftp.max_sites_per_muscle.end()) {
-            int used = 0;
-            for (const SessionSite& s : sites_)
-                if ((s.added || s.optional) && s.status == SiteStatus::injected &&
-                    s.muscle == target.muscle)
-                    ++used;
-            if (used + 1 > cap->second)
-                return refuse("session.ftp-muscle-sites", "follow-the-pain allows at most " +
-                                                              std::to_string(cap->second) +
-                                                              " extra sites in " + target.muscle);
+    // Only error-severity limits are refused; warnings are shown (warnings()), as `check` does.
+    for (const DoseLimit& limit : dose_limits_) {
+        if (limit.severity != Severity::error)
+            continue;
+        switch (limit.scope) {
+        case DoseScope::site_exact: // a site may get less than the fixed dose, never more
+        case DoseScope::site:
+            if (units > limit.value + kEpsilon)
+                return refuse("session.over-site-limit",
+                              units_text(units) + " U is above " + limit.what);
+            break;
+        case DoseScope::side:
+            if (quantity_with(limit, target, units, extra) > limit.value + kEpsilon)
+                return refuse("session.over-side-total", units_text(units) +
+                                                             " U more on this side would go past " +
+                                                             limit.what);
+            break;
+        case DoseScope::session_units:
+        case DoseScope::cumulative_units:
+            if (quantity_with(limit, target, units, extra) > limit.value + kEpsilon)
+                return refuse("session.over-total",
+                              units_text(units) + " U more would make " +
+                                  units_text(quantity_with(limit, target, units, extra)) +
+                                  " U, above " + limit.what);
+            break;
+        case DoseScope::session_sites:
+            if (quantity_with(limit, target, units, extra) > limit.value + kEpsilon)
+                return refuse("session.over-site-count",
+                              "one more site would go past " + limit.what);
+            break;
+        case DoseScope::muscle_units:
+            if (quantity_with(limit, target, units, extra) > limit.value + kEpsilon)
+                return refuse("session.over-muscle-total",
+                              units_text(units) + " U more would go past " + limit.what);
+            break;
+        case DoseScope::ftp_extra_sites:
+            if (extra && quantity_with(limit, target, units, extra) > limit.value + kEpsilon)
+                return refuse("session.ftp-max-sites", "follow-the-pain allows " + limit.what);
+            break;
+        case DoseScope::ftp_muscle_sites:
+            if (extra && quantity_with(limit, target, units, extra) > limit.value + kEpsilon)
+                return refuse("session.ftp-muscle-sites", "follow-the-pain allows " + limit.what);
+            break;
+        case DoseScope::ftp_extra_units:
+            if (extra && quantity_with(limit, target, units, extra) > limit.value + kEpsilon)
+                return refuse("session.ftp-max-units", "follow-the-pain allows " + limit.what);
+            break;
+        case DoseScope::site_first_session:
+        case DoseScope::first_session_units:
+            break; // advice for a first treatment: never refused
         }
-        if (t.extra.units + units > ftp.max_extra_units + kEpsilon)
-            return refuse("session.ftp-max-units",
-                          "follow-the-pain allows at most " + units_text(ftp.max_extra_units) +
-                              " extra units; " + units_text(t.extra.units) + " U already given");
     }
     return done();
+}
+
+std::vector<std::string> Session::warnings() const {
+    std::vector<std::string> out;
+    std::set<std::pair<int, std::string>> seen;
+    for (const DoseLimit& limit : dose_limits_) {
+        if (limit.severity == Severity::error)
+            continue;
+        bool over = false;
+        switch (limit.scope) {
+        case DoseScope::site:
+        case DoseScope::site_first_session:
+            for (const SessionSite& s : sites_)
+                over = over ||
+                       (s.status == SiteStatus::injected && s.units_given > limit.value + kEpsilon);
+            break;
+        case DoseScope::site_exact:
+            break; // less than the fixed dose is the clinician's choice
+        case DoseScope::side:
+            over = quantity(limit, Side::left) > limit.value + kEpsilon ||
+                   quantity(limit, Side::right) > limit.value + kEpsilon;
+            break;
+        default:
+            over = quantity(limit, Side::midline) > limit.value + kEpsilon;
+            break;
+        }
+        if (over && seen.insert({static_cast<int>(limit.scope), limit.muscle}).second)
+            out.push_back(limit.rule + ": past " + limit.what);
+    }
+    return out;
 }
 
 void Session::advance_from(std::size_t index) {
@@ -246,6 +354,18 @@ Outcome check_text_limits(const SessionAction& action) {
     for (const auto& [what, field] : fields)
         if (field.first.size() > field.second)
             return too_long(what, field.first, field.second);
+    if (action.checklist.answers.size() > kMaxChecklistAnswers)
+        return refuse("session.too-long",
+                      "the checklist has " + std::to_string(action.checklist.answers.size()) +
+                          " answers; at most " + std::to_string(kMaxChecklistAnswers) +
+                          " are allowed");
+    for (const ChecklistAnswer& answer : action.checklist.answers) {
+        if (answer.id.size() > kMaxIdBytes)
+            return too_long("a checklist question id", answer.id, kMaxIdBytes);
+        if (answer.reason.size() > kMaxChecklistReasonBytes)
+            return too_long("the reason for '" + answer.id.substr(0, 64) + "'", answer.reason,
+                            kMaxChecklistReasonBytes);
+    }
     return {};
 }
 
@@ -299,12 +419,71 @@ Outcome Session::finish() {
     return apply(a);
 }
 
+Outcome Session::answer_checklist(ChecklistAnswers answers) {
+    SessionAction a;
+    a.kind = ActionKind::checklist;
+    a.checklist = std::move(answers);
+    if (Outcome o = check_text_limits(a); !o.ok())
+        return o;
+    return apply(a);
+}
+
+Outcome Session::check_checklist(const ChecklistAnswers& answers,
+                                 ChecklistAnswers& normalised) const {
+    normalised = ChecklistAnswers{};
+    normalised.warning_acknowledged = answers.warning_acknowledged;
+    normalised.version = checklist_ ? checklist_->version : answers.version;
+    std::vector<std::string> seen;
+    for (const ChecklistAnswer& given : answers.answers) {
+        ChecklistAnswer a = given;
+        a.reason = trim(a.reason);
+        if (a.id.empty())
+            return refuse("session.checklist-unknown", "a checklist answer has no question id");
+        if (std::find(seen.begin(), seen.end(), a.id) != seen.end())
+            return refuse("session.checklist-duplicate",
+                          "the checklist question '" + a.id + "' is answered twice");
+        seen.push_back(a.id);
+        if (checklist_ && !checklist_->find(a.id))
+            return refuse("session.checklist-unknown",
+                          "the checklist has no question '" + a.id + "'");
+        if (a.yes && a.reason.empty())
+            return refuse("session.checklist-reason", "'" + a.id +
+                                                          "' is answered yes: going on needs a "
+                                                          "reason");
+        normalised.answers.push_back(std::move(a));
+    }
+    if (checklist_) {
+        std::string missing;
+        for (const ChecklistQuestion& q : checklist_->questions)
+            if (std::find(seen.begin(), seen.end(), q.id) == seen.end())
+                missing += (missing.empty() ? "" : ", ") + q.id;
+        if (!missing.empty())
+            return refuse("session.checklist-incomplete", "unanswered: " + missing);
+        // The checklist's order, whatever the order given.
+        std::vector<ChecklistAnswer> ordered;
+        for (const ChecklistQuestion& q : checklist_->questions)
+            ordered.push_back(*normalised.find(q.id));
+        normalised.answers = std::move(ordered);
+    } else if (normalised.answers.empty()) {
+        return refuse("session.checklist-incomplete", "the checklist holds no answer");
+    }
+    if (!answers.warning_acknowledged)
+        return refuse("session.checklist-incomplete",
+                      "the boxed warning has not been acknowledged");
+    return done();
+}
+
 Outcome Session::apply(const SessionAction& action) {
     SessionAction recorded = action;
     switch (action.kind) {
     case ActionKind::start: {
         if (started())
             return refuse("session.already-started", "the session has already been started");
+        if (recorded.start.format < 1 || recorded.start.format > kSessionFormat)
+            return refuse("session.bad-format", "record format " +
+                                                    std::to_string(recorded.start.format) +
+                                                    " is not one this injmap writes (1 to " +
+                                                    std::to_string(kSessionFormat) + ")");
         if (recorded.start.protocol_id.empty())
             recorded.start.protocol_id = protocol_->id;
         else if (recorded.start.protocol_id != protocol_->id)
@@ -335,6 +514,9 @@ Outcome Session::apply(const SessionAction& action) {
         } else {
             return refuse("session.no-current-site", "every site has been injected or skipped");
         }
+        if (action.kind == ActionKind::inject && !checklist_satisfied())
+            return refuse("session.checklist-required",
+                          "answer the pre-treatment checklist before the first injection");
         SessionSite& target = sites_[index];
         if (target.status == SiteStatus::injected)
             return refuse("session.already-injected",
@@ -398,14 +580,24 @@ Outcome Session::apply(const SessionAction& action) {
     case ActionKind::add: {
         if (auto o = check_active(); !o.ok())
             return o;
+        if (!checklist_satisfied())
+            return refuse("session.checklist-required",
+                          "answer the pre-treatment checklist before the first injection");
         const auto& ftp = protocol_->limits.follow_the_pain;
         if (!ftp)
             return refuse("session.ftp-not-allowed", "this protocol has no follow-the-pain option");
-        if (std::find(ftp->muscles.begin(), ftp->muscles.end(), action.muscle) ==
-            ftp->muscles.end()) {
+        // The file's list, narrowed by the clinical-limits table's (as `check` does: ftp.muscle).
+        auto allowed_muscle = [&](const std::string& m) {
+            return std::find(ftp->muscles.begin(), ftp->muscles.end(), m) != ftp->muscles.end() &&
+                   (table_ftp_muscles_.empty() ||
+                    std::find(table_ftp_muscles_.begin(), table_ftp_muscles_.end(), m) !=
+                        table_ftp_muscles_.end());
+        };
+        if (!allowed_muscle(action.muscle)) {
             std::string allowed;
             for (const auto& m : ftp->muscles)
-                allowed += (allowed.empty() ? "" : ", ") + m;
+                if (allowed_muscle(m))
+                    allowed += (allowed.empty() ? "" : ", ") + m;
             return refuse("session.ftp-muscle",
                           "follow-the-pain sites may only be in " +
                               (allowed.empty() ? std::string("no muscle") : allowed) + ", not '" +
@@ -442,6 +634,27 @@ Outcome Session::apply(const SessionAction& action) {
             site.stand_in_site = stand_in_site(site.muscle, site.side);
         undo_.push_back({ActionKind::add, sites_.size(), site, cursor_});
         sites_.push_back(std::move(site));
+        break;
+    }
+    case ActionKind::checklist: {
+        if (auto o = check_active(); !o.ok())
+            return o;
+        if (checklist_answers_)
+            return refuse("session.checklist-done", "the checklist has already been answered");
+        for (const SessionAction& earlier : history_)
+            if (earlier.kind == ActionKind::inject || earlier.kind == ActionKind::add)
+                return refuse("session.checklist-late",
+                              "the checklist comes before the first injection, and sites have "
+                              "been injected");
+        ChecklistAnswers normalised;
+        if (auto o = check_checklist(action.checklist, normalised); !o.ok())
+            return o;
+        recorded = SessionAction{};
+        recorded.kind = ActionKind::checklist;
+        recorded.checklist = normalised;
+        recorded.time = now(action);
+        checklist_answers_ = std::move(normalised);
+        checklist_at_ = recorded.time;
         break;
     }
     case ActionKind::finish: {
@@ -500,17 +713,25 @@ Outcome Session::go_to(std::string_view site_id) {
 SessionTallies Session::tallies() const {
     const Limits& limits = protocol_->limits;
     SessionTallies t;
-    t.total.limit = limits.max_total_units;
-    t.max_sites = limits.max_sites;
+    for (const DoseLimit& limit : dose_limits_) {
+        if (limit.severity != Severity::error)
+            continue;
+        if (limit.scope == DoseScope::session_units)
+            t.total.limit = t.total.limit ? std::min(*t.total.limit, limit.value) : limit.value;
+        if (limit.scope == DoseScope::session_sites) {
+            const int n = static_cast<int>(limit.value);
+            t.max_sites = t.max_sites ? std::min(*t.max_sites, n) : n;
+        }
+    }
     if (limits.follow_the_pain) {
         t.extra.limit = limits.follow_the_pain->max_extra_units;
         t.extra_sites_limit = limits.follow_the_pain->max_extra_sites;
     }
     for (const SessionSite& s : sites_) {
         Tally& muscle = t.per_muscle[s.muscle];
-        if (auto cap = limits.max_units_per_muscle.find(s.muscle);
-            cap != limits.max_units_per_muscle.end())
-            muscle.limit = cap->second;
+        for (const DoseLimit& limit : dose_limits_)
+            if (limit.scope == DoseScope::muscle_units && limit.muscle == s.muscle)
+                muscle.limit = muscle.limit ? std::min(*muscle.limit, limit.value) : limit.value;
         if (!s.added && !s.optional)
             t.planned_units += s.planned_units;
         switch (s.status) {

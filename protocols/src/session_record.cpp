@@ -231,6 +231,7 @@ std::optional<SessionAction> parse_action(const Json& j, LineError& err) {
                           std::to_string(kSessionRecordFormat) + ")";
             return std::nullopt;
         }
+        a.start.format = static_cast<int>(format->get<long long>());
         if (!get_string(j, "protocol", a.start.protocol_id, err) ||
             !get_string(j, "protocol_path", a.start.protocol_path, err, false) ||
             !get_string(j, "protocol_sha256", a.start.protocol_sha256, err, false) ||
@@ -283,6 +284,46 @@ std::optional<SessionAction> parse_action(const Json& j, LineError& err) {
                 position[i] = static_cast<float>(v);
             }
             a.position_mm = position;
+        }
+        break;
+    }
+    case ActionKind::checklist: {
+        const Json* answers = member(j, "answers");
+        if (!answers || !answers->is_array()) {
+            err.message = "\"answers\" must be an array";
+            return std::nullopt;
+        }
+        for (const Json& item : *answers) {
+            ChecklistAnswer answer;
+            std::string value;
+            if (!item.is_object()) {
+                err.message = "each checklist answer must be an object";
+                return std::nullopt;
+            }
+            if (!get_string(item, "id", answer.id, err) ||
+                !get_string(item, "answer", value, err) ||
+                !get_string(item, "reason", answer.reason, err, false))
+                return std::nullopt;
+            if (value != "yes" && value != "no") {
+                err.message = "a checklist \"answer\" must be \"yes\" or \"no\"";
+                return std::nullopt;
+            }
+            answer.yes = value == "yes";
+            a.checklist.answers.push_back(std::move(answer));
+        }
+        const Json* ack = member(j, "warning_acknowledged");
+        if (!ack || !ack->is_boolean()) {
+            err.message = "\"warning_acknowledged\" must be true or false";
+            return std::nullopt;
+        }
+        a.checklist.warning_acknowledged = ack->get<bool>();
+        if (const Json* v = member(j, "checklist_version"); v && !v->is_null()) {
+            if (!v->is_number_integer() || v->get<long long>() < 0 ||
+                v->get<long long>() > 1'000'000) {
+                err.message = "\"checklist_version\" must be a whole number";
+                return std::nullopt;
+            }
+            a.checklist.version = static_cast<int>(v->get<long long>());
         }
         break;
     }
@@ -372,7 +413,7 @@ std::string record_line(const SessionAction& a, std::string_view prev_sha256) {
     j["action"] = to_string(a.kind);
     switch (a.kind) {
     case ActionKind::start:
-        j["format"] = kSessionRecordFormat;
+        j["format"] = a.start.format;
         j["protocol"] = a.start.protocol_id;
         j["protocol_path"] = a.start.protocol_path;
         if (!a.start.protocol_sha256.empty())
@@ -405,6 +446,22 @@ std::string record_line(const SessionAction& a, std::string_view prev_sha256) {
         else
             j["position_mm"] = nullptr;
         break;
+    case ActionKind::checklist: {
+        Json answers = Json::array();
+        for (const ChecklistAnswer& answer : a.checklist.answers) {
+            Json item;
+            item["id"] = answer.id;
+            item["answer"] = answer.yes ? "yes" : "no";
+            if (!answer.reason.empty())
+                item["reason"] = answer.reason;
+            answers.push_back(std::move(item));
+        }
+        j["answers"] = std::move(answers);
+        j["warning_acknowledged"] = a.checklist.warning_acknowledged;
+        if (a.checklist.version > 0)
+            j["checklist_version"] = a.checklist.version;
+        break;
+    }
     case ActionKind::finish:
         break;
     }
@@ -753,6 +810,29 @@ std::string number_text(double v) {
     return s.str();
 }
 
+// The checklist as recorded, for the summary: null when none was answered.
+Json checklist_json(const Session& session) {
+    const auto& answers = session.checklist_answers();
+    if (!answers)
+        return nullptr;
+    Json j;
+    j["time"] = session.checklist_time() ? Json(format_iso8601_utc(*session.checklist_time()))
+                                         : Json(nullptr);
+    j["version"] = answers->version > 0 ? Json(answers->version) : Json(nullptr);
+    j["warning_acknowledged"] = answers->warning_acknowledged;
+    j["yes"] = answers->yes_count();
+    Json list = Json::array();
+    for (const ChecklistAnswer& a : answers->answers) {
+        Json item;
+        item["id"] = a.id;
+        item["answer"] = a.yes ? "yes" : "no";
+        item["reason"] = a.reason;
+        list.push_back(std::move(item));
+    }
+    j["answers"] = std::move(list);
+    return j;
+}
+
 } // namespace
 
 fs::path summary_json_path(const fs::path& record_path) {
@@ -767,7 +847,7 @@ std::string session_summary_json(const Session& session, const RecordChainHead* 
     const Protocol& p = session.protocol();
     const SessionTallies t = session.tallies();
     Json j;
-    j["format"] = kSessionRecordFormat;
+    j["format"] = session.start_info().format;
     if (head) {
         j["record_lines"] = head->lines;
         j["record_last_line_sha256"] = head->last_line_sha256;
@@ -805,6 +885,7 @@ std::string session_summary_json(const Session& session, const RecordChainHead* 
         sites.push_back(std::move(site));
     }
     j["sites"] = std::move(sites);
+    j["checklist"] = checklist_json(session);
     Json counts;
     counts["injected"] = t.injected;
     counts["skipped"] = t.skipped;
@@ -1326,6 +1407,13 @@ Outcome SessionRecorder::add(std::string muscle, Side side, std::optional<double
 Outcome SessionRecorder::finish() {
     SessionAction a;
     a.kind = ActionKind::finish;
+    return apply(a);
+}
+
+Outcome SessionRecorder::answer_checklist(ChecklistAnswers answers) {
+    SessionAction a;
+    a.kind = ActionKind::checklist;
+    a.checklist = std::move(answers);
     return apply(a);
 }
 

@@ -10,6 +10,7 @@
 
 #include <glm/geometric.hpp>
 
+#include "injmap/protocols/dose_limits.hpp"
 #include "injmap/protocols/needle_path.hpp"
 #include "text_util.hpp"
 
@@ -31,69 +32,87 @@ constexpr const char* kFileLimit = "protocol limit"; // a limit the file itself 
 // the file unusable, is an error; common practice and "consider this" flags are warnings.
 const std::vector<RuleInfo> kRules = {
     // Structure and consistency.
+    {"protocol.unknown-indication", Severity::error, kStructure,
+     "the indication is an id of the clinical-limits table (protocols/rules/clinical-limits.toml)"},
     {"protocol.paradigm-indication", Severity::error, kStructure,
-     "paradigm and indication agree: preempt/preempt_ftp are for chronic_migraine, cd_template for "
-     "cervical_dystonia"},
+     "the paradigm is one the table lists for the indication (preempt and preempt_ftp for "
+     "chronic_migraine, cd_template for cervical_dystonia, custom for any)"},
+    {"protocol.no-limits", Severity::note, kStructure,
+     "indication 'other' has no limits row: only the file's own [limits] are checked"},
     {"protocol.no-sources", Severity::error, kStructure,
      "the file names at least one source ([[sources]])"},
+    {"protocol.site-source", Severity::warning, kStructure,
+     "every site names its sources (`source` on the site, its step or the file)"},
     {"protocol.no-sites", Severity::error, kStructure,
      "the file has at least one site (a cd_template may instead list [[cd.candidates]])"},
     {"protocol.provisional-notes", Severity::warning, kStructure,
      "a file with provisional sites or sources says in 'provisional' what is not verified"},
-    {"product.units", Severity::warning, kLabel,
-     "PREEMPT doses are onabotulinumtoxinA units; units never convert between products"},
-    // Doses.
+    {"product.unknown", Severity::error, kLabel,
+     "the product names one product of the table (id, brand or alias): units never convert"},
+    {"product.ambiguous", Severity::error, kLabel,
+     "the product names exactly one product (\"Xeomin, not Botox\" names two)"},
+    {"product.no-limits", Severity::error, kLabel,
+     "the table has limits for the protocol's indication and product; doses of one product say "
+     "nothing about another"},
+    // Doses: limits from the table's row for (indication, product, paradigm) and from the file's
+    // [limits]. Severity: the table's (rule 4's 155 U is a warning, 195 U an error); the file's
+    // own limits are errors, its per-muscle and follow-the-pain per-muscle caps warnings.
     {"dose.site-units", Severity::error, kLabel,
-     "every PREEMPT site gets exactly 5 U (0.1 mL); otherwise every site gets "
-     "limits.units_per_site when stated"},
+     "every site gets exactly site_units_exact (chronic migraine: 5 U in 0.1 mL) or the file's "
+     "limits.units_per_site"},
     {"dose.site-max", Severity::error, kLabel,
-     "no site above limits.max_units_per_site; cervical dystonia at most 50 U per site"},
+     "no site above site_units_max (cervical dystonia: 50 U) or limits.max_units_per_site"},
+    {"dose.first-session-site", Severity::warning, kLabel,
+     "at a first treatment no site above first_session_site_units_max"},
+    {"dose.side-total", Severity::error, kLabel,
+     "the sites of one side (one eye) within side_units_max"},
     {"dose.total", Severity::error, "label (US) / trial protocol / label (non-US)",
-     "session total within limits.max_total_units; PREEMPT 155 U (US label), PREEMPT with "
-     "follow-the-pain 195 U, "
-     "cervical dystonia 300 U"},
+     "the session total within session_units_max and limits.max_total_units (chronic migraine: "
+     "warning above 155 U, error above 195 U; PREEMPT fixed sites 155 U; cervical dystonia 300 U)"},
     {"dose.site-count", Severity::error, kTrial,
-     "number of sites within limits.max_sites; PREEMPT 31, with follow-the-pain 39"},
-    {"dose.total-us-label", Severity::warning, kLabelUs,
-     "a follow-the-pain total above 155 U goes beyond the US label (the 155–195 U range is from "
-     "the trials and "
-     "non-US labels)"},
+     "the number of sites within session_sites_max and limits.max_sites (PREEMPT 31, with "
+     "follow-the-pain 39)"},
+    {"dose.first-session", Severity::warning, kLabelNonUs,
+     "a total above first_session_units_max (cervical dystonia: 200 U) is too much for a first "
+     "treatment"},
     {"dose.cumulative", Severity::error, kLabel,
-     "a session above 400 U exceeds the cumulative adult maximum over any 3 months"},
+     "a session above the product's cumulative maximum (BOTOX: 400 U in any 3 months)"},
+    {"dose.reference-range", Severity::note, "trial data",
+     "a total outside the reference band (cervical dystonia: 198–300 U) is shown, never refused"},
     {"limits.above-label", Severity::warning, kLabel,
-     "the file's own [limits] do not exceed the label's or the trial's (totals, per-site, "
-     "follow-the-pain, "
-     "first session)"},
-    // PREEMPT.
+     "the file's own [limits] are not looser than the table's"},
+    // Fixed sites (PREEMPT).
     {"preempt.muscle-table", Severity::error, kLabel,
-     "PREEMPT fixed sites per muscle: corrugator 2/10 U, procerus 1/5 U, frontalis 4/20 U, "
-     "temporalis 8/40 U, "
-     "occipitalis 6/30 U, cervical_paraspinal 4/20 U, trapezius 6/30 U (31 sites, 155 U), nothing "
-     "else"},
+     "fixed sites per muscle as the table's fixed_sites (PREEMPT: corrugator 2/10 U, procerus "
+     "1/5 U, frontalis 4/20 U, temporalis 8/40 U, occipitalis 6/30 U, cervical_paraspinal 4/20 U, "
+     "trapezius 6/30 U), nothing else"},
     {"preempt.procerus-midline", Severity::error, kLabel,
-     "the PREEMPT procerus site is one midline site"},
+     "a fixed-site muscle with one site (the procerus) has one midline site"},
     {"symmetry.mirror", Severity::error, kLabel,
-     "every PREEMPT fixed-site muscle except procerus has equal left and right site counts and "
-     "units"},
+     "every other fixed-site muscle has equal left and right site counts and units"},
     // Follow-the-pain.
     {"ftp.not-enabled", Severity::error, kLabelUs,
      "paradigm 'preempt' has no optional (follow-the-pain) sites; use paradigm 'preempt_ftp'"},
     {"ftp.muscle", Severity::error, kTrial,
-     "follow-the-pain sites only in temporalis, occipitalis and trapezius (and only in the file's "
-     "own list)"},
+     "follow-the-pain sites only in the table's ftp_muscles (temporalis, occipitalis, trapezius) "
+     "and the file's own list"},
     {"ftp.extra-units", Severity::error, kTrial,
-     "follow-the-pain adds at most 40 U (or the file's max_extra_units)"},
+     "follow-the-pain adds at most ftp_extra_units_max (40 U) or the file's max_extra_units"},
     {"ftp.extra-sites", Severity::error, kTrial,
-     "follow-the-pain adds at most 8 sites (or the file's max_extra_sites)"},
+     "follow-the-pain adds at most ftp_extra_sites_max (8 sites) or the file's max_extra_sites"},
     {"ftp.muscle-cap", Severity::warning, kTrial,
-     "suggested follow-the-pain sites per muscle: temporalis 2, occipitalis 2, trapezius 4"},
+     "suggested follow-the-pain sites per muscle: temporalis 2, occipitalis 2, trapezius 4 "
+     "(shown in check and in the session, refused by neither)"},
     // Muscles, preparation, needle, guidance, interval.
     {"muscle.cap", Severity::warning, kLabel,
-     "per-muscle totals within limits.max_units_per_muscle; cervical dystonia: sternocleidomastoid "
-     "at most 100 U "
-     "(may reduce dysphagia)"},
+     "per-muscle totals within muscle_units_max and limits.max_units_per_muscle (cervical "
+     "dystonia: sternocleidomastoid at most 100 U, may reduce dysphagia)"},
     {"muscle.bilateral-scm", Severity::warning, kLabel,
-     "cervical dystonia: injecting both sternocleidomastoids raises the risk of dysphagia"},
+     "injecting both sides of a bilateral_warning_muscles muscle (the sternocleidomastoid) raises "
+     "the risk of dysphagia"},
+    {"symmetry.posterior-neck", Severity::warning, "manufacturer guidance",
+     "cervical dystonia without tilt or turn (sagittal forms): the back of the neck gets the same "
+     "units left and right"},
     {"reconstitution.concentration", Severity::error, kLabel,
      "a stated units_per_0_1_ml equals vial_units ÷ (diluent_ml × 10); chronic migraine needs 5 U "
      "per 0.1 mL"},
@@ -101,14 +120,17 @@ const std::vector<RuleInfo> kRules = {
      "cervical dystonia label dilutions give 5 or 10 U per 0.1 mL"},
     {"needle.gauge", Severity::warning, kLabel, "chronic migraine 30 G; cervical dystonia 25–30 G"},
     {"needle.length", Severity::warning, kLabel,
-     "chronic migraine ½-inch needle, up to 1 inch in the neck of a patient with thick neck "
-     "muscles"},
+     "chronic migraine: at most a 1-inch needle (for a thick neck)"},
+    {"needle.head-length", Severity::warning, kLabel,
+     "a needle longer than ½ inch is not used at head and face sites"},
     {"guidance.deep-muscle", Severity::warning, kPractice,
      "deep neck muscles (longus colli/capitis, obliquus capitis, scalenes, semispinalis, "
-     "longissimus, levator "
-     "scapulae) need EMG or ultrasound guidance"},
+     "longissimus, levator scapulae) need EMG or ultrasound guidance"},
     {"retreatment.interval", Severity::warning, kLabel,
-     "retreatment no sooner than 12 weeks (chronic migraine) or 10 weeks (cervical dystonia)"},
+     "retreatment no sooner than retreatment_weeks_min (chronic migraine 12 weeks, cervical "
+     "dystonia 10 weeks)"},
+    {"retreatment.default", Severity::note, kLabel,
+     "a file without retreatment_weeks gets the table's interval"},
     // On a model.
     {"anatomy.unknown-muscle", Severity::error, kStructure,
      "every site's muscle key, and every muscle named in [limits], is a muscle id or group of the "
@@ -126,12 +148,13 @@ const std::vector<RuleInfo> kRules = {
     {"clearance.frontalis-brow", Severity::warning, kPractice,
      "frontalis sites at least 15 mm above the brow line (brow ptosis)"},
     {"clearance.glabella-rim", Severity::warning, kPractice,
-     "corrugator sites at least 10 mm above the supraorbital rim (lid "
-     "ptosis)"},
+     "glabellar sites (the table's class: corrugator and procerus) at least 10 mm above the "
+     "supraorbital rim; a midline (procerus) site at least 10 mm from either rim (lid ptosis)"},
     {"clearance.glabella-lateral", Severity::warning, kPractice,
      "glabellar sites not lateral to the midpupillary line (the supraorbital_rim landmark)"},
-    {"clearance.trapezius-span", Severity::warning, kTrial,
-     "PREEMPT fixed trapezius sites lie between neck_inflection and the acromion"},
+    {"clearance.trapezius-span", Severity::warning, "trial protocol (provisional: secondary copy)",
+     "PREEMPT fixed trapezius sites lie between neck_inflection and the acromion (BLUM17, read "
+     "only in a secondary copy)"},
     {"symmetry.placed", Severity::warning, kStructure,
      "on a symmetric model, mirrored fixed sites land within 1 mm of each other's mirror image"},
 };
@@ -147,67 +170,28 @@ const RuleInfo& rule_info(std::string_view id) {
 class Checker {
 public:
     void add(std::string_view rule, SourceLocation where, std::string message,
-             const char* basis = nullptr) {
+             std::string_view basis = {}) {
         const RuleInfo& info = rule_info(rule);
-        out.push_back({info.severity, std::string(rule), detail::one_line(std::move(message)),
-                       std::move(where), basis ? basis : info.basis});
+        add_as(rule, info.severity, std::move(where), std::move(message), basis);
+    }
+    // Rules whose severity comes from the clinical-limits table.
+    void add_as(std::string_view rule, Severity severity, SourceLocation where, std::string message,
+                std::string_view basis = {}) {
+        const RuleInfo& info = rule_info(rule);
+        out.push_back({severity, std::string(rule), detail::one_line(std::move(message)),
+                       std::move(where), basis.empty() ? info.basis : std::string(basis)});
     }
     Diagnostics out;
 };
 
 constexpr double kEps = 1e-6;
 
-struct PreemptRow {
-    const char* muscle;
-    int sites;
-    double units;
-};
-constexpr PreemptRow kPreemptTable[] = {
-    {"corrugator", 2, 10.0}, {"procerus", 1, 5.0},     {"frontalis", 4, 20.0},
-    {"temporalis", 8, 40.0}, {"occipitalis", 6, 30.0}, {"cervical_paraspinal", 4, 20.0},
-    {"trapezius", 6, 30.0},
-};
-constexpr double kPreemptUnitsPerSite = 5.0;
-constexpr double kPreemptUsTotal = 155.0;
-constexpr int kPreemptSites = 31;
-constexpr double kFtpTotal = 195.0;
-constexpr int kFtpSites = 39;
-constexpr double kFtpExtraUnits = 40.0;
-constexpr int kFtpExtraSites = 8;
-const std::map<std::string, int> kFtpSuggestedSites = {
-    {"temporalis", 2}, {"occipitalis", 2}, {"trapezius", 4}};
-constexpr double kCdMaxPerSite = 50.0;
-constexpr double kCdSessionMax = 300.0;
-constexpr double kCdFirstSessionMax = 200.0;
-constexpr double kScmCap = 100.0;
-constexpr double kCumulativeMax = 400.0;
-constexpr double kCmUnitsPer01 = 5.0;
-constexpr double kCmRetreatWeeks = 12.0;
-constexpr double kCdRetreatWeeks = 10.0;
-const char* const kScm = "sternocleidomastoid";
-
 bool is_preempt(const Protocol& p) {
     return p.paradigm == Paradigm::preempt || p.paradigm == Paradigm::preempt_ftp;
 }
-bool is_cm(const Protocol& p) {
-    return p.indication == Indication::chronic_migraine;
-}
-bool is_cd(const Protocol& p) {
-    return p.indication == Indication::cervical_dystonia || p.paradigm == Paradigm::cd_template;
-}
 
-bool is_deep_muscle(std::string_view id) {
-    for (std::string_view prefix : {"longus_colli", "longus_capitis", "obliquus_capitis", "scalen",
-                                    "semispinalis", "longissimus", "levator_scapulae"})
-        if (id.substr(0, prefix.size()) == prefix)
-            return true;
-    return false;
-}
-
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
-    return text;
+std::string side_name(Side side) {
+    return to_string(side);
 }
 
 SourceLocation location_in(const KeyLocations& locations, std::string_view key,
@@ -233,185 +217,206 @@ const Site* first_over(const std::vector<const Site*>& sites, double cap, Filter
     return nullptr;
 }
 
-struct Cap {
-    double value;
-    const char* basis;
-    std::string what;
+std::string standing(const RuleLimit& limit) {
+    std::string text = limit.basis + ", " + limit.source;
+    if (limit.certainty != Certainty::established)
+        text += std::string(", ") + to_string(limit.certainty);
+    return text;
+}
+
+// What the protocol-level checks share: the protocol, its sites, the table and its row.
+struct Context {
+    const Protocol& p;
+    std::vector<const Site*> sites;
+    const ClinicalRules* rules = nullptr; // null when the table could not be read
+    AppliedRules applied;
+    std::vector<DoseLimit> limits;
+    [[nodiscard]] const LimitsRow* row() const { return applied.row ? &*applied.row : nullptr; }
 };
 
-// The smallest cap a running total exceeds, with the site where it first does.
-template <class Filter, class Value>
-std::optional<std::pair<Cap, const Site*>> tightest_exceeded(const std::vector<const Site*>& sites,
-                                                             std::vector<Cap> caps, Filter filter,
-                                                             Value value) {
-    std::sort(caps.begin(), caps.end(),
-              [](const Cap& a, const Cap& b) { return a.value < b.value; });
-    for (const Cap& cap : caps)
-        if (const Site* s = first_over(sites, cap.value, filter, value))
-            return std::pair{cap, s};
-    return std::nullopt;
-}
-
-std::string side_name(Side side) {
-    return to_string(side);
-}
-
-void check_structure(const Protocol& p, const std::vector<const Site*>& sites, Checker& c) {
-    if (is_preempt(p) && !is_cm(p))
-        c.add("protocol.paradigm-indication", p.where_of("indication"),
-              std::string("paradigm '") + to_string(p.paradigm) +
-                  "' is for indication 'chronic_migraine', not '" + to_string(p.indication) + "'");
-    if (p.paradigm == Paradigm::cd_template && p.indication != Indication::cervical_dystonia)
-        c.add("protocol.paradigm-indication", p.where_of("indication"),
-              std::string("paradigm 'cd_template' is for indication 'cervical_dystonia', not '") +
-                  to_string(p.indication) + "'");
+void check_structure(const Context& x, Checker& c) {
+    const Protocol& p = x.p;
+    for (const Diagnostic& d : x.applied.diagnostics)
+        c.out.push_back(d);
     if (p.sources.empty())
         c.add("protocol.no-sources", p.where,
               "the protocol names no sources; add at least one [[sources]] entry for its clinical "
               "facts");
     const bool has_candidates = p.cd && !p.cd->candidates.empty();
-    if (sites.empty() && !(p.paradigm == Paradigm::cd_template && has_candidates))
+    if (x.sites.empty() && !(p.paradigm == Paradigm::cd_template && has_candidates))
         c.add("protocol.no-sites", p.where_of("steps"), "the protocol has no injection sites");
     const bool provisional =
-        std::any_of(sites.begin(), sites.end(), [](const Site* s) { return s->provisional; }) ||
+        std::any_of(x.sites.begin(), x.sites.end(),
+                    [](const Site* s) { return s->certainty != Certainty::established; }) ||
         std::any_of(p.sources.begin(), p.sources.end(),
                     [](const SourceRef& s) { return s.provisional; });
     if (provisional && p.provisional_notes.empty())
         c.add("protocol.provisional-notes", p.where_of("provisional"),
               "some sites or sources are marked provisional but 'provisional' does not say what is "
               "unverified");
-    if (is_preempt(p)) {
-        const std::string product = lower(p.product);
-        if (product.find("onabotulinumtoxina") == std::string::npos &&
-            product.find("botox") == std::string::npos)
-            c.add("product.units", p.where_of("product"),
-                  "PREEMPT doses are onabotulinumtoxinA (BOTOX) units; product '" + p.product +
-                      "' is not interchangeable unit for unit");
+    if (x.applied.indication && x.applied.indication->id == "other")
+        c.add("protocol.no-limits", p.where_of("indication"),
+              "indication 'other' has no row in the clinical-limits table: only the file's own "
+              "[limits] are checked");
+}
+
+// The running quantity a dose limit caps, for the sites passing its filter.
+bool in_scope(const DoseLimit& d, const Site& s) {
+    switch (d.scope) {
+    case DoseScope::muscle_units:
+        return s.muscle == d.muscle;
+    case DoseScope::ftp_extra_units:
+    case DoseScope::ftp_extra_sites:
+        return s.optional;
+    case DoseScope::ftp_muscle_sites:
+        return s.optional && s.muscle == d.muscle;
+    default:
+        return true;
     }
 }
 
-void check_doses(const Protocol& p, const std::vector<const Site*>& sites, Checker& c) {
-    const bool preempt = is_preempt(p);
-    const bool ftp = p.paradigm == Paradigm::preempt_ftp;
-    const bool cd = is_cd(p);
-    const Limits& l = p.limits;
+bool counts_sites(DoseScope scope) {
+    return scope == DoseScope::session_sites || scope == DoseScope::ftp_extra_sites ||
+           scope == DoseScope::ftp_muscle_sites;
+}
 
-    // Per-site exact dose.
-    std::optional<double> exact =
-        preempt ? std::optional<double>(kPreemptUnitsPerSite) : l.units_per_site;
-    if (exact) {
-        for (const Site* s : sites)
-            if (std::abs(s->units - *exact) > kEps)
-                c.add("dose.site-units", s->where_of("units"),
-                      "site '" + s->id + "' has " + format_number(s->units) + " U; " +
-                          (preempt ? "every PREEMPT site gets 5 U (0.1 mL)"
-                                   : "this protocol gives " + format_number(*exact) +
-                                         " U per site (limits.units_per_site)"),
-                      preempt ? kLabel : kFileLimit);
-    }
-    if (preempt && l.units_per_site && std::abs(*l.units_per_site - kPreemptUnitsPerSite) > kEps)
-        c.add("limits.above-label", p.where_of("limits.units_per_site"),
-              "units_per_site is " + format_number(*l.units_per_site) +
-                  "; PREEMPT gives 5 U per site");
+bool per_site(DoseScope scope) {
+    return scope == DoseScope::site_exact || scope == DoseScope::site ||
+           scope == DoseScope::site_first_session;
+}
 
-    // Per-site maximum.
-    {
-        std::vector<Cap> caps;
-        if (l.max_units_per_site)
-            caps.push_back({*l.max_units_per_site, kFileLimit, "limits.max_units_per_site"});
-        if (cd)
-            caps.push_back(
-                {kCdMaxPerSite, kLabel, "the label's 50 U per site for cervical dystonia"});
-        if (!caps.empty()) {
-            const auto tightest =
-                *std::min_element(caps.begin(), caps.end(),
-                                  [](const Cap& a, const Cap& b) { return a.value < b.value; });
-            for (const Site* s : sites)
-                if (s->units > tightest.value + kEps)
-                    c.add("dose.site-max", s->where_of("units"),
-                          "site '" + s->id + "' has " + format_number(s->units) + " U, above " +
-                              tightest.what + " (" + format_number(tightest.value) + " U)",
-                          tightest.basis);
+// Every dose limit against the written sites. Limits on one quantity are taken from the tightest
+// up; one is reported where it is exceeded unless a tighter one of the same or a higher severity
+// already was (so 310 U for chronic migraine gives the US-label warning at 155 U and the error at
+// 195 U, not also the file's own cap of 195 U).
+void check_doses(const Context& x, Checker& c) {
+    std::map<std::pair<int, std::string>, std::vector<const DoseLimit*>> groups;
+    for (const DoseLimit& d : x.limits)
+        groups[{static_cast<int>(d.scope), d.muscle}].push_back(&d);
+    const double total = x.p.total_units(true);
+    for (auto& [key, group] : groups) {
+        std::stable_sort(group.begin(), group.end(), [](const DoseLimit* a, const DoseLimit* b) {
+            return a->value < b->value;
+        });
+        std::map<std::string, Severity> reported; // slot → most severe reported
+        auto report = [&](const std::string& slot, const DoseLimit& d, SourceLocation where,
+                          std::string message) {
+            auto it = reported.find(slot);
+            if (it != reported.end() &&
+                static_cast<int>(it->second) <= static_cast<int>(d.severity))
+                return;
+            reported[slot] = d.severity;
+            c.add_as(d.rule, d.severity, std::move(where), std::move(message), d.basis);
+        };
+        for (const DoseLimit* dp : group) {
+            const DoseLimit& d = *dp;
+            if (per_site(d.scope)) {
+                for (const Site* s : x.sites) {
+                    const bool bad = d.scope == DoseScope::site_exact
+                                         ? std::abs(s->units - d.value) > kEps
+                                         : s->units > d.value + kEps;
+                    if (bad)
+                        report("site:" + s->id, d, s->where_of("units"),
+                               "site '" + s->id + "' has " + format_number(s->units) + " U; " +
+                                   d.what);
+                }
+                continue;
+            }
+            if (d.scope == DoseScope::side) {
+                for (Side side : {Side::left, Side::right})
+                    if (const Site* s = first_over(
+                            x.sites, d.value, [&](const Site& t) { return t.side == side; },
+                            [](const Site& t) { return t.units; }))
+                        report(std::string("side:") + to_string(side), d, s->where_of("units"),
+                               "site '" + s->id + "' brings the " + side_name(side) +
+                                   " side above " + d.what);
+                continue;
+            }
+            if (d.scope == DoseScope::first_session_units) {
+                if (total > d.value + kEps)
+                    report("total", d, x.p.where_of("steps"),
+                           "the sites add up to " + format_number(total) +
+                               " U; if this is the patient's first treatment, " + d.what);
+                continue;
+            }
+            const bool sites = counts_sites(d.scope);
+            const Site* s = first_over(
+                x.sites, d.value, [&](const Site& t) { return in_scope(d, t); },
+                [&](const Site& t) { return sites ? 1.0 : t.units; });
+            if (!s)
+                continue;
+            std::string message = "site '" + s->id + "' goes past " + d.what;
+            if (d.scope == DoseScope::session_units || d.scope == DoseScope::cumulative_units)
+                message += " (" + format_number(total) + " U in all)";
+            if (d.scope == DoseScope::session_sites)
+                message += " (" + std::to_string(x.sites.size()) + " sites in all)";
+            report("aggregate", d, sites ? s->where : s->where_of("units"), std::move(message));
         }
-        if (cd && l.max_units_per_site && *l.max_units_per_site > kCdMaxPerSite + kEps)
-            c.add("limits.above-label", p.where_of("limits.max_units_per_site"),
-                  "max_units_per_site is " + format_number(*l.max_units_per_site) +
-                      " U; the label gives at most 50 U per site for cervical dystonia");
     }
-
-    // Session total and site count.
-    auto all = [](const Site&) { return true; };
-    auto units = [](const Site& s) { return s.units; };
-    auto one = [](const Site&) { return 1.0; };
-    std::vector<Cap> totals;
-    if (l.max_total_units)
-        totals.push_back({*l.max_total_units, kFileLimit, "the protocol's max_total_units"});
-    if (p.paradigm == Paradigm::preempt)
-        totals.push_back({kPreemptUsTotal, kLabelUs, "the US label's 155 U for chronic migraine"});
-    if (ftp)
-        totals.push_back({kFtpTotal, kTrial, "the PREEMPT follow-the-pain maximum of 195 U"});
-    if (cd)
-        totals.push_back(
-            {kCdSessionMax, kLabelNonUs, "the 300 U per session for cervical dystonia"});
-    if (auto hit = tightest_exceeded(sites, totals, all, units))
-        c.add("dose.total", hit->second->where_of("units"),
-              "site '" + hit->second->id + "' brings the session total above " + hit->first.what +
-                  " (" + format_number(p.total_units(true)) + " U in all)",
-              hit->first.basis);
-    std::vector<Cap> counts;
-    if (l.max_sites)
-        counts.push_back(
-            {static_cast<double>(*l.max_sites), kFileLimit, "the protocol's max_sites"});
-    if (p.paradigm == Paradigm::preempt)
-        counts.push_back({static_cast<double>(kPreemptSites), kLabel, "PREEMPT's 31 sites"});
-    if (ftp)
-        counts.push_back(
-            {static_cast<double>(kFtpSites), kTrial, "PREEMPT follow-the-pain's 39 sites"});
-    if (auto hit = tightest_exceeded(sites, counts, all, one))
-        c.add("dose.site-count", hit->second->where,
-              "site '" + hit->second->id + "' is one more than " + hit->first.what + " (" +
-                  std::to_string(sites.size()) + " sites in all)",
-              hit->first.basis);
-    if (ftp)
-        if (const Site* s = first_over(sites, kPreemptUsTotal, all, units))
-            c.add("dose.total-us-label", s->where_of("units"),
-                  "with follow-the-pain sites the total reaches " +
-                      format_number(p.total_units(true)) +
-                      " U; the US label recommends 155 U (155–195 U comes from the PREEMPT trials "
-                      "and non-US labels)");
-    if (const Site* s = first_over(sites, kCumulativeMax, all, units))
-        c.add("dose.cumulative", s->where_of("units"),
-              "site '" + s->id +
-                  "' brings the session above 400 U, the cumulative adult maximum in any 3 months");
-
-    // The file's own limits against the label's.
-    if (preempt && l.max_total_units &&
-        *l.max_total_units > (ftp ? kFtpTotal : kPreemptUsTotal) + kEps)
-        c.add("limits.above-label", p.where_of("limits.max_total_units"),
-              "max_total_units is " + format_number(*l.max_total_units) + " U; " +
-                  (ftp ? "PREEMPT with follow-the-pain allows at most 195 U"
-                       : "the US label gives 155 U"),
-              ftp ? kTrial : kLabelUs);
-    if (preempt && l.max_sites && *l.max_sites > (ftp ? kFtpSites : kPreemptSites))
-        c.add("limits.above-label", p.where_of("limits.max_sites"),
-              "max_sites is " + std::to_string(*l.max_sites) + "; PREEMPT has " +
-                  (ftp ? "at most 39 sites with follow-the-pain" : "31 sites"),
-              ftp ? kTrial : kLabel);
-    if (cd && l.max_total_units && *l.max_total_units > kCdSessionMax + kEps)
-        c.add("limits.above-label", p.where_of("limits.max_total_units"),
-              "max_total_units is " + format_number(*l.max_total_units) +
-                  " U; non-US labels allow at most 300 U per session for cervical dystonia",
-              kLabelNonUs);
-    if (cd && l.first_session_max_units && *l.first_session_max_units > kCdFirstSessionMax + kEps)
-        c.add("limits.above-label", p.where_of("limits.first_session_max_units"),
-              "first_session_max_units is " + format_number(*l.first_session_max_units) +
-                  " U; the first course is at most 200 U (UK SmPC)",
-              kLabelNonUs);
+    // The file's own limits against the table's: a file may be stricter, never looser.
+    for (const DoseLimit& file : x.limits) {
+        if (!file.from_file)
+            continue;
+        for (const DoseLimit& table : x.limits) {
+            if (table.from_file || table.scope != file.scope || table.muscle != file.muscle)
+                continue;
+            if (table.severity != Severity::error && table.severity != file.severity)
+                continue;
+            if (file.value > table.value + kEps) {
+                c.add("limits.above-label", file.where,
+                      "the file allows " + format_number(file.value) + "; the table gives " +
+                          table.what,
+                      table.basis);
+                break;
+            }
+        }
+    }
+    // CD templates: a candidate's range against the per-muscle caps.
+    if (x.p.cd)
+        for (const DoseLimit& d : x.limits) {
+            if (d.scope != DoseScope::muscle_units)
+                continue;
+            for (const CdCandidate& cand : x.p.cd->candidates) {
+                if (cand.muscle != d.muscle)
+                    continue;
+                const double sides = cand.relation == SideSpec::bilateral ? 2.0 : 1.0;
+                if (cand.units_max * sides > d.value + kEps)
+                    c.add_as("muscle.cap", d.severity,
+                             location_in(cand.locations, "units_max", cand.where),
+                             "candidate " + cand.muscle + " allows up to " +
+                                 format_number(cand.units_max * sides) + " U; " + d.what,
+                             d.basis);
+            }
+        }
+    // Rule 11: the reference band is shown, never enforced.
+    // A template's sites illustrate one side of a plan, not a session: no band for them.
+    std::optional<std::pair<double, double>> shown;
+    auto band = [&](double lo, double hi, const std::string& what, SourceLocation where) {
+        if (x.sites.empty() || x.p.paradigm == Paradigm::cd_template ||
+            (shown && std::abs(shown->first - lo) < kEps && std::abs(shown->second - hi) < kEps))
+            return;
+        shown = std::pair{lo, hi};
+        if (total < lo - kEps || total > hi + kEps)
+            c.add("dose.reference-range", std::move(where),
+                  "the sites add up to " + format_number(total) + " U, outside " + what + " (" +
+                      format_number(lo) + "–" + format_number(hi) + " U)");
+    };
+    if (const LimitsRow* row = x.row())
+        if (const RuleLimit* r = row->first("reference_range"); r && r->min && r->max)
+            band(*r->min, *r->max, "the reference range (" + standing(*r) + ")", x.p.where);
+    if (x.p.limits.reference_range)
+        band(x.p.limits.reference_range->first, x.p.limits.reference_range->second,
+             "the file's reference_range", x.p.where_of("limits.reference_range"));
 }
 
-void check_preempt(const Protocol& p, const std::vector<const Site*>& sites, Checker& c) {
-    if (!is_preempt(p))
+void check_fixed_sites(const Context& x, Checker& c) {
+    const LimitsRow* row = x.row();
+    if (!row || row->fixed_sites.empty())
         return;
+    const Protocol& p = x.p;
+    const Severity severity =
+        row->fixed_sites_rule ? row->fixed_sites_rule->severity : Severity::error;
+    const std::string basis = row->fixed_sites_rule ? row->fixed_sites_rule->basis : "label";
     struct Tally {
         int sites = 0;
         double units = 0.0;
@@ -421,7 +426,7 @@ void check_preempt(const Protocol& p, const std::vector<const Site*>& sites, Che
     };
     std::map<std::string, Tally> fixed;
     std::vector<std::string> order;
-    for (const Site* s : sites) {
+    for (const Site* s : x.sites) {
         if (s->optional)
             continue;
         Tally& t = fixed[s->muscle];
@@ -436,61 +441,73 @@ void check_preempt(const Protocol& p, const std::vector<const Site*>& sites, Che
         t.per_side_units[side] += s->units;
     }
     std::vector<std::string> known;
-    for (const auto& row : kPreemptTable)
-        known.emplace_back(row.muscle);
-    for (const auto& row : kPreemptTable) {
-        auto it = fixed.find(row.muscle);
+    std::string known_text;
+    for (const auto& [muscle, want] : row->fixed_sites) {
+        known.push_back(muscle);
+        known_text += (known_text.empty() ? "" : ", ") + muscle;
+    }
+    for (const auto& [muscle, want] : row->fixed_sites) {
+        auto it = fixed.find(muscle);
         if (it == fixed.end()) {
-            c.add("preempt.muscle-table", p.where_of("paradigm"),
-                  std::string("PREEMPT has ") + std::to_string(row.sites) + " fixed " + row.muscle +
-                      " site" + (row.sites == 1 ? "" : "s") + " (" + format_number(row.units) +
-                      " U); this protocol has none");
+            c.add_as("preempt.muscle-table", severity, p.where_of("paradigm"),
+                     "the fixed-site table has " + std::to_string(want.sites) + " " + muscle +
+                         " site" + (want.sites == 1 ? "" : "s") + " (" + format_number(want.units) +
+                         " U); this protocol has none",
+                     basis);
             continue;
         }
         const Tally& t = it->second;
-        if (t.sites != row.sites || std::abs(t.units - row.units) > kEps)
-            c.add("preempt.muscle-table", t.first->where_of("muscle"),
-                  std::string(row.muscle) + ": " + std::to_string(t.sites) + " fixed site" +
-                      (t.sites == 1 ? "" : "s") + " / " + format_number(t.units) +
-                      " U; PREEMPT has " + std::to_string(row.sites) + " / " +
-                      format_number(row.units) + " U");
+        if (t.sites != want.sites || std::abs(t.units - want.units) > kEps)
+            c.add_as("preempt.muscle-table", severity, t.first->where_of("muscle"),
+                     muscle + ": " + std::to_string(t.sites) + " fixed site" +
+                         (t.sites == 1 ? "" : "s") + " / " + format_number(t.units) +
+                         " U; the fixed-site table has " + std::to_string(want.sites) + " / " +
+                         format_number(want.units) + " U",
+                     basis);
     }
     for (const auto& muscle : order) {
-        if (std::find(known.begin(), known.end(), muscle) != known.end())
+        if (row->fixed_sites.count(muscle))
             continue;
-        c.add("preempt.muscle-table", fixed[muscle].first->where_of("muscle"),
-              "'" + muscle + "' is not a PREEMPT fixed-site muscle key" +
-                  detail::did_you_mean(muscle, known) +
-                  "; the fixed sites are corrugator, procerus, frontalis, temporalis, occipitalis, "
-                  "cervical_paraspinal "
-                  "and trapezius");
+        c.add_as("preempt.muscle-table", severity, fixed[muscle].first->where_of("muscle"),
+                 "'" + muscle + "' is not a fixed-site muscle key" +
+                     detail::did_you_mean(muscle, known) + "; the fixed sites are " + known_text,
+                 basis);
     }
-    for (const Site* s : sites)
-        if (!s->optional && s->muscle == "procerus" && s->side != Side::midline)
-            c.add("preempt.procerus-midline", s->where_of("side"),
-                  "site '" + s->id + "': the PREEMPT procerus site is a single midline site, not " +
-                      side_name(s->side));
+    // A muscle with one site is a single midline site; the others are mirrored left and right.
+    for (const Site* s : x.sites) {
+        auto want = row->fixed_sites.find(s->muscle);
+        if (!s->optional && want != row->fixed_sites.end() && want->second.sites == 1 &&
+            s->side != Side::midline)
+            c.add_as("preempt.procerus-midline", severity, s->where_of("side"),
+                     "site '" + s->id + "': the " + s->muscle +
+                         " site is a single midline site, not " + side_name(s->side),
+                     basis);
+    }
     for (const auto& muscle : order) {
-        if (muscle == "procerus")
+        auto want = row->fixed_sites.find(muscle);
+        if (want != row->fixed_sites.end() && want->second.sites == 1)
             continue;
         const Tally& t = fixed[muscle];
         const bool counts = t.per_side_sites[0] != t.per_side_sites[1];
         const bool doses = std::abs(t.per_side_units[0] - t.per_side_units[1]) > kEps;
         if (counts || doses || t.per_side_sites[2] > 0)
-            c.add("symmetry.mirror", t.first->where_of("muscle"),
-                  muscle + ": left " + std::to_string(t.per_side_sites[0]) + " sites / " +
-                      format_number(t.per_side_units[0]) + " U, right " +
-                      std::to_string(t.per_side_sites[1]) + " sites / " +
-                      format_number(t.per_side_units[1]) + " U" +
-                      (t.per_side_sites[2] > 0 ? ", midline " + std::to_string(t.per_side_sites[2])
-                                               : std::string()) +
-                      "; PREEMPT fixed sites are mirrored left and right");
+            c.add_as("symmetry.mirror", severity, t.first->where_of("muscle"),
+                     muscle + ": left " + std::to_string(t.per_side_sites[0]) + " sites / " +
+                         format_number(t.per_side_units[0]) + " U, right " +
+                         std::to_string(t.per_side_sites[1]) + " sites / " +
+                         format_number(t.per_side_units[1]) + " U" +
+                         (t.per_side_sites[2] > 0
+                              ? ", midline " + std::to_string(t.per_side_sites[2])
+                              : std::string()) +
+                         "; fixed sites are mirrored left and right",
+                     basis);
     }
 }
 
-void check_ftp(const Protocol& p, const std::vector<const Site*>& sites, Checker& c) {
+void check_ftp(const Context& x, Checker& c) {
+    const Protocol& p = x.p;
     if (p.paradigm == Paradigm::preempt) {
-        for (const Site* s : sites)
+        for (const Site* s : x.sites)
             if (s->optional)
                 c.add("ftp.not-enabled", s->where_of("optional"),
                       "site '" + s->id +
@@ -500,148 +517,104 @@ void check_ftp(const Protocol& p, const std::vector<const Site*>& sites, Checker
     }
     if (p.paradigm != Paradigm::preempt_ftp)
         return;
+    const LimitsRow* row = x.row();
     const std::optional<FollowThePainLimits>& f = p.limits.follow_the_pain;
-    std::set<std::string> allowed;
-    for (const auto& [muscle, cap] : kFtpSuggestedSites) {
-        (void)cap;
-        if (!f || std::find(f->muscles.begin(), f->muscles.end(), muscle) != f->muscles.end())
-            allowed.insert(muscle);
-    }
-    if (f) {
+    std::vector<std::string> allowed;
+    for (const auto& m : row ? row->ftp_muscles : std::vector<std::string>{})
+        if (!f || std::find(f->muscles.begin(), f->muscles.end(), m) != f->muscles.end())
+            allowed.push_back(m);
+    if (f && row)
         for (const auto& m : f->muscles)
-            if (!kFtpSuggestedSites.count(m))
+            if (std::find(row->ftp_muscles.begin(), row->ftp_muscles.end(), m) ==
+                row->ftp_muscles.end())
                 c.add("limits.above-label", p.where_of("limits.follow_the_pain.muscles"),
-                      "follow-the-pain muscle '" + m +
-                          "' is not one of temporalis, occipitalis, trapezius",
-                      kTrial);
-        if (f->max_extra_units > kFtpExtraUnits + kEps)
-            c.add("limits.above-label", p.where_of("limits.follow_the_pain.max_extra_units"),
-                  "max_extra_units is " + format_number(f->max_extra_units) +
-                      " U; follow-the-pain adds at most 40 U",
-                  kTrial);
-        if (f->max_extra_sites > kFtpExtraSites)
-            c.add("limits.above-label", p.where_of("limits.follow_the_pain.max_extra_sites"),
-                  "max_extra_sites is " + std::to_string(f->max_extra_sites) +
-                      "; follow-the-pain adds at most 8 sites",
-                  kTrial);
-        for (const auto& [muscle, cap] : f->max_sites_per_muscle) {
-            auto it = kFtpSuggestedSites.find(muscle);
-            if (it != kFtpSuggestedSites.end() && cap > it->second)
-                c.add("limits.above-label",
-                      p.where_of("limits.follow_the_pain.max_sites_per_muscle." + muscle),
-                      "max_sites_per_muscle for " + muscle + " is " + std::to_string(cap) +
-                          "; the trial suggests " + std::to_string(it->second),
-                      kTrial);
-        }
-    }
-    std::vector<std::string> allowed_list(allowed.begin(), allowed.end());
+                      "follow-the-pain muscle '" + m + "' is not one the table allows");
     std::string allowed_text;
-    for (const auto& m : allowed_list)
+    for (const auto& m : allowed)
         allowed_text += (allowed_text.empty() ? "" : ", ") + m;
-    for (const Site* s : sites)
-        if (s->optional && !allowed.count(s->muscle))
+    for (const Site* s : x.sites)
+        if (s->optional && std::find(allowed.begin(), allowed.end(), s->muscle) == allowed.end())
             c.add("ftp.muscle", s->where_of("muscle"),
                   "follow-the-pain site '" + s->id + "' is in '" + s->muscle +
                       "'; follow-the-pain sites may only be in " +
                       (allowed_text.empty() ? std::string("(no muscle allowed)") : allowed_text));
-    auto optional = [](const Site& s) { return s.optional; };
-    const double unit_cap = std::min(kFtpExtraUnits, f ? f->max_extra_units : kFtpExtraUnits);
-    if (const Site* s =
-            first_over(sites, unit_cap, optional, [](const Site& x) { return x.units; }))
-        c.add("ftp.extra-units", s->where_of("units"),
-              "follow-the-pain site '" + s->id + "' brings the extra dose above " +
-                  format_number(unit_cap) + " U");
-    const double site_cap =
-        std::min<double>(kFtpExtraSites, f ? f->max_extra_sites : kFtpExtraSites);
-    if (const Site* s = first_over(sites, site_cap, optional, [](const Site&) { return 1.0; }))
-        c.add("ftp.extra-sites", s->where,
-              "follow-the-pain site '" + s->id + "' is more than " + format_number(site_cap) +
-                  " extra sites");
-    for (const auto& [muscle, suggested] : kFtpSuggestedSites) {
-        int cap = suggested;
-        if (f)
-            if (auto it = f->max_sites_per_muscle.find(muscle); it != f->max_sites_per_muscle.end())
-                cap = std::min(cap, it->second);
-        const std::string& m = muscle;
-        if (const Site* s = first_over(
-                sites, cap, [&](const Site& x) { return x.optional && x.muscle == m; },
-                [](const Site&) { return 1.0; }))
-            c.add("ftp.muscle-cap", s->where,
-                  "follow-the-pain site '" + s->id + "' is more than the suggested " +
-                      std::to_string(cap) + " extra " + muscle + " site" + (cap == 1 ? "" : "s"));
-    }
 }
 
-void check_muscles(const Protocol& p, const std::vector<const Site*>& sites, Checker& c) {
-    const bool cd = is_cd(p);
-    std::map<std::string, Cap> caps;
-    for (const auto& [muscle, cap] : p.limits.max_units_per_muscle)
-        caps[muscle] = {cap, kFileLimit, "the protocol's cap of " + format_number(cap) + " U"};
-    if (cd) {
-        auto it = caps.find(kScm);
-        if (it == caps.end() || it->second.value > kScmCap)
-            caps[kScm] = {kScmCap, kLabel,
-                          "100 U (the label: keeping sternocleidomastoid at most 100 U may reduce "
-                          "dysphagia)"};
-    }
-    for (const auto& [muscle, cap] : caps) {
-        const std::string& m = muscle;
-        if (const Site* s = first_over(
-                sites, cap.value, [&](const Site& x) { return x.muscle == m; },
-                [](const Site& x) { return x.units; }))
-            c.add("muscle.cap", s->where_of("units"),
-                  "site '" + s->id + "' brings " + muscle + " above " + cap.what, cap.basis);
-        if (p.cd)
-            for (const CdCandidate& cand : p.cd->candidates) {
-                if (cand.muscle != muscle)
+void check_muscles(const Context& x, Checker& c) {
+    const Protocol& p = x.p;
+    if (const LimitsRow* row = x.row(); row && row->bilateral_warning)
+        for (const auto& muscle : row->bilateral_warning_muscles) {
+            const RuleLimit& rule = *row->bilateral_warning;
+            bool left = false, right = false, reported = false;
+            for (const Site* s : x.sites) {
+                if (s->muscle != muscle)
                     continue;
-                const double sides = cand.relation == SideSpec::bilateral ? 2.0 : 1.0;
-                if (cand.units_max * sides > cap.value + kEps)
-                    c.add("muscle.cap", location_in(cand.locations, "units_max", cand.where),
-                          "candidate " + muscle + " allows up to " +
-                              format_number(cand.units_max * sides) + " U, above " + cap.what,
-                          cap.basis);
-            }
-    }
-    if (cd) {
-        bool left = false, right = false, reported = false;
-        for (const Site* s : sites) {
-            if (s->muscle != kScm)
-                continue;
-            left = left || s->side == Side::left;
-            right = right || s->side == Side::right;
-            if (left && right && !reported) {
-                c.add("muscle.bilateral-scm", s->where_of("side"),
-                      "both sternocleidomastoids are injected; bilateral SCM injections raise the "
-                      "risk of dysphagia");
-                reported = true;
-            }
-        }
-        if (p.cd && !reported)
-            for (const CdCandidate& cand : p.cd->candidates)
-                if (cand.muscle == kScm && cand.relation == SideSpec::bilateral && !reported) {
-                    c.add("muscle.bilateral-scm",
-                          location_in(cand.locations, "relation", cand.where),
-                          "bilateral sternocleidomastoid; bilateral SCM injections raise the risk "
-                          "of dysphagia");
+                left = left || s->side == Side::left;
+                right = right || s->side == Side::right;
+                if (left && right && !reported) {
+                    c.add_as("muscle.bilateral-scm", rule.severity, s->where_of("side"),
+                             "both sides of " + muscle + " are injected: " + rule.note + " (" +
+                                 standing(rule) + ")",
+                             rule.basis);
                     reported = true;
                 }
-    }
-    for (const Site* s : sites)
-        if (s->guidance == Guidance::none && is_deep_muscle(s->muscle))
+            }
+            if (p.cd && !reported)
+                for (const CdCandidate& cand : p.cd->candidates)
+                    if (cand.muscle == muscle && cand.relation == SideSpec::bilateral &&
+                        !reported) {
+                        c.add_as("muscle.bilateral-scm", rule.severity,
+                                 location_in(cand.locations, "relation", cand.where),
+                                 "bilateral " + muscle + ": " + rule.note + " (" + standing(rule) +
+                                     ")",
+                                 rule.basis);
+                        reported = true;
+                    }
+        }
+    if (!x.rules)
+        return;
+    for (const Site* s : x.sites)
+        if (s->guidance == Guidance::none && muscle_in_class(s->muscle, x.rules->deep_muscles))
             c.add("guidance.deep-muscle", s->where_of("muscle"),
                   "site '" + s->id + "' is in the deep muscle '" + s->muscle +
                       "'; set guidance to emg, ultrasound or emg_or_ultrasound");
     if (p.cd)
         for (const CdCandidate& cand : p.cd->candidates)
-            if (cand.guidance == Guidance::none && is_deep_muscle(cand.muscle))
+            if (cand.guidance == Guidance::none &&
+                muscle_in_class(cand.muscle, x.rules->deep_muscles))
                 c.add(
                     "guidance.deep-muscle", location_in(cand.locations, "muscle", cand.where),
                     "candidate '" + cand.muscle +
                         "' is a deep muscle; set guidance to emg, ultrasound or emg_or_ultrasound");
+    // Rule 17: without tilt or turn, the back of the neck is injected evenly.
+    const LimitsRow* row = x.row();
+    if (row && row->symmetric_posterior && p.cd &&
+        std::find(row->symmetric_posterior_planes.begin(), row->symmetric_posterior_planes.end(),
+                  p.cd->plane) != row->symmetric_posterior_planes.end()) {
+        double units[2] = {0.0, 0.0};
+        const Site* last[2] = {nullptr, nullptr};
+        for (const Site* s : x.sites) {
+            if (s->side == Side::midline ||
+                !muscle_in_class(s->muscle, x.rules->posterior_neck_muscles))
+                continue;
+            const int side = s->side == Side::left ? 0 : 1;
+            units[side] += s->units;
+            last[side] = s;
+        }
+        if (std::abs(units[0] - units[1]) > kEps) {
+            const int heavier = units[0] > units[1] ? 0 : 1;
+            const RuleLimit& rule = *row->symmetric_posterior;
+            c.add_as("symmetry.posterior-neck", rule.severity, last[heavier]->where_of("units"),
+                     "the back of the neck gets " + format_number(units[0]) + " U left and " +
+                         format_number(units[1]) + " U right in a " + p.cd->plane + " posture; " +
+                         rule.note + " (" + standing(rule) + ")",
+                     rule.basis);
+        }
+    }
 }
 
-void check_preparation(const Protocol& p, Checker& c) {
+void check_preparation(const Context& x, Checker& c) {
+    const Protocol& p = x.p;
     const double computed = p.reconstitution.units_per_0_1_ml();
     const std::string recipe = format_number(p.reconstitution.vial_units) + " U in " +
                                format_number(p.reconstitution.diluent_ml) + " mL gives " +
@@ -651,36 +624,74 @@ void check_preparation(const Protocol& p, Checker& c) {
         c.add("reconstitution.concentration", p.where_of("reconstitution.units_per_0_1_ml"),
               "units_per_0_1_ml is " + format_number(*p.stated_units_per_0_1_ml) + ", but " +
                   recipe);
-    if (is_cm(p) && std::abs(computed - kCmUnitsPer01) > kEps)
-        c.add("reconstitution.concentration", p.where_of("reconstitution.diluent_ml"),
-              "chronic migraine uses 5 U per 0.1 mL (100 U in 2 mL or 200 U in 4 mL); " + recipe);
-    if (is_cd(p) && std::abs(computed - 5.0) > kEps && std::abs(computed - 10.0) > kEps)
-        c.add("reconstitution.label-dilution", p.where_of("reconstitution.diluent_ml"),
-              recipe + "; the label's cervical dystonia dilutions give 5 or 10 U per 0.1 mL");
-
-    if (is_cm(p) && p.needle.gauge != 30)
-        c.add("needle.gauge", p.where_of("needle.gauge"),
-              std::to_string(p.needle.gauge) +
-                  " G; the chronic migraine technique uses a 30 G needle");
-    if (is_cd(p) && (p.needle.gauge < 25 || p.needle.gauge > 30))
-        c.add("needle.gauge", p.where_of("needle.gauge"),
-              std::to_string(p.needle.gauge) + " G; cervical dystonia uses 25–30 G needles");
-    if (is_cm(p) && p.needle.length_inch > 1.0 + kEps)
-        c.add("needle.length", p.where_of("needle.length_inch"),
-              format_number(p.needle.length_inch) +
-                  " inch; chronic migraine uses a ½-inch needle, up to 1 inch in a thick neck");
-
-    if (p.limits.retreatment_weeks) {
-        const double weeks = *p.limits.retreatment_weeks;
-        if (is_cm(p) && weeks < kCmRetreatWeeks - kEps)
-            c.add("retreatment.interval", p.where_of("limits.retreatment_weeks"),
-                  "retreatment after " + format_number(weeks) +
-                      " weeks; the label interval is 12 weeks");
-        if (is_cd(p) && weeks < kCdRetreatWeeks - kEps)
-            c.add("retreatment.interval", p.where_of("limits.retreatment_weeks"),
-                  "retreatment after " + format_number(weeks) +
-                      " weeks; no sooner than 10 weeks for cervical dystonia");
+    const LimitsRow* row = x.row();
+    if (row) {
+        if (const RuleLimit* r = row->first("units_per_0_1_ml"); r && !r->values.empty()) {
+            const bool ok = std::any_of(r->values.begin(), r->values.end(),
+                                        [&](double v) { return std::abs(v - computed) < kEps; });
+            std::string list;
+            for (double v : r->values)
+                list += (list.empty() ? "" : " or ") + format_number(v);
+            if (!ok)
+                c.add_as(r->severity == Severity::error ? "reconstitution.concentration"
+                                                        : "reconstitution.label-dilution",
+                         r->severity, p.where_of("reconstitution.diluent_ml"),
+                         recipe + "; " + p.indication + " uses " + list + " U per 0.1 mL (" +
+                             standing(*r) + ")",
+                         r->basis);
+        }
+        if (const RuleLimit* r = row->first("needle_gauge"); r && r->min && r->max)
+            if (p.needle.gauge < *r->min - kEps || p.needle.gauge > *r->max + kEps)
+                c.add_as("needle.gauge", r->severity, p.where_of("needle.gauge"),
+                         std::to_string(p.needle.gauge) + " G; " + p.indication + " uses " +
+                             (*r->min == *r->max
+                                  ? format_number(*r->min)
+                                  : format_number(*r->min) + "–" + format_number(*r->max)) +
+                             " G (" + standing(*r) + ")",
+                         r->basis);
+        if (const RuleLimit* r = row->first("needle_length_inch_max");
+            r && p.needle.length_inch > r->value + kEps)
+            c.add_as("needle.length", r->severity, p.where_of("needle.length_inch"),
+                     format_number(p.needle.length_inch) + " inch; at most " +
+                         format_number(r->value) + " inch (" + standing(*r) + ")",
+                     r->basis);
+        const RuleLimit* interval = row->first("retreatment_weeks_min");
+        if (interval && p.limits.retreatment_weeks &&
+            *p.limits.retreatment_weeks < interval->value - kEps)
+            c.add_as("retreatment.interval", interval->severity,
+                     p.where_of("limits.retreatment_weeks"),
+                     "retreatment after " + format_number(*p.limits.retreatment_weeks) +
+                         " weeks; no sooner than " + format_number(interval->value) + " weeks (" +
+                         standing(*interval) + ")",
+                     interval->basis);
+        if (interval && !p.limits.retreatment_weeks)
+            c.add("retreatment.default", p.limits.where.line ? p.limits.where : p.where,
+                  "no retreatment_weeks: the table's " + format_number(interval->value) +
+                      " weeks apply (" + standing(*interval) + ")");
     }
+    // Rule 14: a needle longer than ½ inch only in the neck.
+    if (x.rules && x.rules->head_needle_length_max) {
+        const RuleLimit& r = *x.rules->head_needle_length_max;
+        if (p.needle.length_inch > r.value + kEps)
+            for (const Site* s : x.sites)
+                if (muscle_in_class(s->muscle, x.rules->head_muscles)) {
+                    c.add_as("needle.head-length", r.severity, s->where_of("muscle"),
+                             "site '" + s->id + "' is in the " + s->muscle + " with a " +
+                                 format_number(p.needle.length_inch) + "-inch needle; at most " +
+                                 format_number(r.value) + " inch in the head and face (" +
+                                 standing(r) + ")",
+                             r.basis);
+                    break; // the needle is one per protocol: one report
+                }
+    }
+    // Sources named by sites are keys of [[sources]] (the reader checks); every site names one.
+    for (const Site* s : x.sites)
+        if (s->sources.empty()) {
+            c.add("protocol.site-source", s->where,
+                  "site '" + s->id +
+                      "' names no source; give `source` on the site, its step or the file");
+            break; // one is enough: the fix is usually one line at the top
+        }
 }
 
 // --- Model checks
@@ -880,6 +891,9 @@ std::string height_text(float mm) {
 
 void check_clearances(const Protocol& p, const PlacedProtocol& placed, const Model& model,
                       Checker& c) {
+    const Result<ClinicalRules>& rules = shipped_clinical_rules();
+    const std::vector<std::string> glabellar =
+        rules.value ? rules.value->glabellar_muscles : std::vector<std::string>{"corrugator"};
     const auto sites = p.sites();
     const std::size_t n = std::min(sites.size(), placed.sites.size());
     auto lm = [&](const std::string& base, Side side) {
@@ -916,10 +930,10 @@ void check_clearances(const Protocol& p, const PlacedProtocol& placed, const Mod
                           " the brow; keep frontalis sites at least 15 mm above it (brow "
                           "ptosis)");
         }
-        // The rim clearance guards the orbit (lid ptosis from spread to levator palpebrae), so it
-        // applies to the corrugator, whose sites sit over the orbits. The procerus site is midline,
-        // between the medial brows over the nasal bridge (BLUM10), not above an orbit.
-        if (s.muscle == "corrugator") {
+        // The rim clearance guards the orbit (lid ptosis from spread to levator palpebrae). It
+        // applies to every glabellar site of the table's class (corrugator and procerus, rule
+        // 16): the midline procerus site is measured against the higher of the two rims.
+        if (muscle_in_class(s.muscle, glabellar)) {
             std::optional<float> rim_y;
             std::optional<float> rim_x;
             for (Side side : sides)
@@ -927,7 +941,20 @@ void check_clearances(const Protocol& p, const PlacedProtocol& placed, const Mod
                     rim_y = rim_y ? std::max(*rim_y, rim->y) : rim->y;
                     rim_x = std::abs(rim->x);
                 }
-            if (rim_y && x.y - *rim_y < 10.0f)
+            // A midline site (the procerus) is not above an orbit: what matters is how close it
+            // comes to either rim over the levator, measured straight.
+            std::optional<float> rim_distance;
+            for (Side side : {Side::left, Side::right})
+                if (auto rim = lm("supraorbital_rim", side))
+                    rim_distance = std::min(rim_distance.value_or(1e9f), glm::length(x - *rim));
+            if (s.side == Side::midline) {
+                if (rim_distance && *rim_distance < 10.0f)
+                    c.add("clearance.glabella-rim", s.where_of("at"),
+                          s.muscle + " site '" + s.id + "' is " +
+                              format_number(std::round(*rim_distance * 10.0) / 10.0) +
+                              " mm from the supraorbital rim; keep glabellar sites at least 10 mm "
+                              "from it (lid ptosis)");
+            } else if (rim_y && x.y - *rim_y < 10.0f)
                 c.add("clearance.glabella-rim", s.where_of("at"),
                       s.muscle + " site '" + s.id + "' is " + height_text(x.y - *rim_y) +
                           " the supraorbital rim; keep glabellar sites at least 10 mm "
@@ -1009,22 +1036,18 @@ void check_placed_symmetry(const Protocol& p, const PlacedProtocol& placed, cons
     }
 }
 
-} // namespace
-
-const std::vector<RuleInfo>& validator_rules() {
-    return kRules;
-}
-
-Diagnostics validate_protocol(const Protocol& protocol) {
+Diagnostics validate_with(const Protocol& protocol, const ClinicalRules* rules,
+                          AppliedRules applied) {
     Checker c;
     try {
-        const auto sites = protocol.sites();
-        check_structure(protocol, sites, c);
-        check_doses(protocol, sites, c);
-        check_preempt(protocol, sites, c);
-        check_ftp(protocol, sites, c);
-        check_muscles(protocol, sites, c);
-        check_preparation(protocol, c);
+        Context x{protocol, protocol.sites(), rules, std::move(applied), {}};
+        x.limits = dose_limits(protocol, x.applied);
+        check_structure(x, c);
+        check_doses(x, c);
+        check_fixed_sites(x, c);
+        check_ftp(x, c);
+        check_muscles(x, c);
+        check_preparation(x, c);
     } catch (const std::exception& e) {
         c.out.push_back({Severity::error,
                          "protocol.internal",
@@ -1033,6 +1056,21 @@ Diagnostics validate_protocol(const Protocol& protocol) {
                          {}});
     }
     return c.out;
+}
+
+} // namespace
+
+const std::vector<RuleInfo>& validator_rules() {
+    return kRules;
+}
+
+Diagnostics validate_protocol(const Protocol& protocol, const ClinicalRules& rules) {
+    return validate_with(protocol, &rules, applied_rules(protocol, rules));
+}
+
+Diagnostics validate_protocol(const Protocol& protocol) {
+    const Result<ClinicalRules>& rules = shipped_clinical_rules();
+    return validate_with(protocol, rules.value ? &*rules.value : nullptr, applied_rules(protocol));
 }
 
 Diagnostics validate_on_model(const Protocol& protocol, const PlacedProtocol& placed,

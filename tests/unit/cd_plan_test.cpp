@@ -35,7 +35,7 @@ Protocol make_template(const std::string& form, const std::vector<Cand>& cands,
     Protocol p;
     p.id = "cd-" + form;
     p.paradigm = Paradigm::cd_template;
-    p.indication = Indication::cervical_dystonia;
+    p.indication = std::string(kCervicalDystonia);
     p.product = "onabotulinumtoxinA (BOTOX)";
     p.sources.push_back({"SRC-" + form, "citation", "", false});
     p.provisional_notes.push_back("note for " + form);
@@ -350,7 +350,7 @@ TEST(CdPlanProtocol, SitesResolvedWithMidpointUnits) {
     const Protocol p = make_plan_protocol(plan, t);
     EXPECT_EQ(p.id, "cd-plan");
     EXPECT_EQ(p.paradigm, Paradigm::custom);
-    EXPECT_EQ(p.indication, Indication::cervical_dystonia);
+    EXPECT_EQ(p.indication, std::string(kCervicalDystonia));
     EXPECT_FALSE(p.cd.has_value());
     ASSERT_EQ(p.steps.size(), 4u); // all four placed
     std::map<std::string, const Site*> sites;

@@ -94,7 +94,7 @@ TEST(ProtocolReader, MinimalFileReadsCleanly) {
     const Protocol& p = *r.value;
     EXPECT_EQ(p.id, "mini");
     EXPECT_EQ(p.paradigm, Paradigm::custom);
-    EXPECT_EQ(p.indication, Indication::other);
+    EXPECT_EQ(p.indication, std::string("other"));
     EXPECT_EQ(p.sources.size(), 1u);
     EXPECT_DOUBLE_EQ(p.reconstitution.units_per_0_1_ml(), 5.0);
     EXPECT_FALSE(p.stated_units_per_0_1_ml.has_value());
@@ -207,7 +207,7 @@ at = { landmark = "helix_top", toward = "temporal_fossa", t = 0.25, up_mm = 1, l
     ASSERT_TRUE(r.ok()) << (r.diagnostics.empty() ? "" : format_diagnostic(r.diagnostics[0]));
     const Protocol& p = *r.value;
     EXPECT_EQ(p.summary, "Every key.");
-    EXPECT_EQ(p.indication, Indication::chronic_migraine);
+    EXPECT_EQ(p.indication, std::string(kChronicMigraine));
     EXPECT_EQ(p.paradigm, Paradigm::preempt_ftp);
     EXPECT_EQ(p.provisional_notes, (std::vector<std::string>{"one", "two"}));
     EXPECT_EQ(p.sources[0].link, "PMID 1");

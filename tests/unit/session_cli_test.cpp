@@ -44,8 +44,13 @@ std::vector<nlohmann::json> record_lines(const fs::path& path) {
     return out;
 }
 
-const char* kFullScript = "# a whole session\n"
-                          "inject\n"
+// The pre-treatment checklist, every answer no: the line every script needs before injecting.
+#define CHECKLIST                                                                                  \
+    "checklist allergy=no infection=no neuromuscular=no pregnancy=no anticoagulant=no "            \
+    "recent_toxin=no swallowing_breathing=no warning=acknowledged\n"
+const std::string kChecklist = CHECKLIST;
+
+const char* kFullScript = "# a whole session\n" CHECKLIST "inject\n"
                           "inject 2.5\n"
                           "\n"
                           "skip bruise, left side\n"
@@ -64,22 +69,25 @@ TEST(SessionCli, PlayRecordsEveryActionAndWritesTheSummary) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_TRUE(r.err.empty()) << r.err;
     const auto lines = record_lines(record);
-    ASSERT_EQ(lines.size(), 9u);
+    ASSERT_EQ(lines.size(), 10u);
     EXPECT_EQ(lines[0]["action"], "start");
     EXPECT_EQ(lines[0]["protocol"], "mini-ftp");
-    EXPECT_EQ(lines[0]["format"], 2);
+    EXPECT_EQ(lines[0]["format"], 3);
     EXPECT_TRUE(fs::path(lines[0]["protocol_path"].get<std::string>()).is_absolute());
     EXPECT_EQ(lines[0]["protocol_sha256"].get<std::string>().size(), 64u);
-    EXPECT_EQ(lines[1]["site"], "corrugator_left");
-    EXPECT_EQ(lines[2]["units"], 2.5);
-    EXPECT_EQ(lines[3]["reason"], "bruise, left side");
-    EXPECT_EQ(lines[4]["action"], "back");
-    EXPECT_EQ(lines[4]["site"], "procerus");
-    EXPECT_EQ(lines[6]["action"], "add");
-    EXPECT_EQ(lines[6]["site"], "ftp-1");
-    EXPECT_TRUE(lines[6]["position_mm"].is_null());
-    EXPECT_EQ(lines[7]["site"], "temporalis_1_left");
-    EXPECT_EQ(lines[8]["action"], "finish");
+    EXPECT_EQ(lines[1]["action"], "checklist");
+    EXPECT_EQ(lines[1]["answers"].size(), 7u);
+    EXPECT_EQ(lines[1]["warning_acknowledged"], true);
+    EXPECT_EQ(lines[2]["site"], "corrugator_left");
+    EXPECT_EQ(lines[3]["units"], 2.5);
+    EXPECT_EQ(lines[4]["reason"], "bruise, left side");
+    EXPECT_EQ(lines[5]["action"], "back");
+    EXPECT_EQ(lines[5]["site"], "procerus");
+    EXPECT_EQ(lines[7]["action"], "add");
+    EXPECT_EQ(lines[7]["site"], "ftp-1");
+    EXPECT_TRUE(lines[7]["position_mm"].is_null());
+    EXPECT_EQ(lines[8]["site"], "temporalis_1_left");
+    EXPECT_EQ(lines[9]["action"], "finish");
     for (const auto& line : lines)
         EXPECT_EQ(line["time"].get<std::string>().size(), 20u);
     EXPECT_TRUE(fs::exists(dir / "out.summary.json"));
@@ -113,12 +121,12 @@ TEST(SessionCli, ScriptLineEndsCrLfAndCrReadTheSame) {
         actions.push_back(these);
         // A refused line is located at the same line number whatever the line ends.
         const fs::path bad = dir / numbered("bad", n, ".txt");
-        write_text(bad, with_ends("inject\n# c\n\nfrobnicate\n", eol));
+        write_text(bad, with_ends(kChecklist + "inject\n# c\n\nfrobnicate\n", eol));
         const auto refused =
             run_injmap({"session", "play", "--protocol", protocol_file(), "--script", bad.string(),
                         "--record", (dir / numbered("x", n, ".jsonl")).string()});
         EXPECT_EQ(refused.exit_code, 1) << refused.err;
-        EXPECT_NE(refused.err.find(":4: error:"), std::string::npos) << refused.err;
+        EXPECT_NE(refused.err.find(":5: error:"), std::string::npos) << refused.err;
         EXPECT_NE(refused.err.find("[script.unknown-action]"), std::string::npos) << refused.err;
     }
     EXPECT_EQ(actions[1], actions[0]);
@@ -136,18 +144,28 @@ TEST(SessionCli, ResumeJsonHasExactlyTheAgreedFields) {
     const std::string before = read_text(record);
     const auto r = run_injmap({"session", "resume", record.string(), "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(r.out, "{\"protocol\":\"mini-ftp\",\"actions\":9,\"injected\":4,\"skipped\":1,"
-                     "\"units_given\":15.5,\"finished\":true}\n");
+    std::string answers;
+    for (const char* id : {"allergy", "infection", "neuromuscular", "pregnancy", "anticoagulant",
+                           "recent_toxin", "swallowing_breathing"})
+        answers += std::string(answers.empty() ? "" : ",") + "{\"id\":\"" + id +
+                   "\",\"answer\":\"no\",\"reason\":\"\"}";
+    EXPECT_EQ(r.out, "{\"protocol\":\"mini-ftp\",\"actions\":10,\"injected\":4,\"skipped\":1,"
+                     "\"units_given\":15.5,\"finished\":true,\"checklist\":{"
+                     "\"warning_acknowledged\":true,\"yes\":0,\"answers\":[" +
+                         answers + "]}}\n");
     EXPECT_EQ(read_text(record), before); // resume without a script writes nothing
 
     const auto human = run_injmap({"session", "resume", record.string()});
     EXPECT_EQ(human.exit_code, 0);
     EXPECT_NE(human.out.find("finished"), std::string::npos);
+    EXPECT_NE(human.out.find("\nchecklist: 0 yes of 7, boxed warning acknowledged\n"),
+              std::string::npos)
+        << human.out;
 }
 
 TEST(SessionCli, ResumeContinuesTheRecord) {
     const fs::path dir = fresh_dir("resume");
-    write_text(dir / "a.txt", "inject\nskip later\n");
+    write_text(dir / "a.txt", kChecklist + "inject\nskip later\n");
     write_text(dir / "b.txt", "back\ninject 4\nadd temporalis right\nfinish\n");
     const fs::path record = dir / "out.jsonl";
     ASSERT_EQ(run_injmap({"session", "play", "--protocol", protocol_file(), "--script",
@@ -159,57 +177,49 @@ TEST(SessionCli, ResumeContinuesTheRecord) {
         {"session", "resume", record.string(), "--script", (dir / "b.txt").string(), "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto j = nlohmann::json::parse(r.out);
-    EXPECT_EQ(j["actions"], 7);
+    EXPECT_EQ(j["actions"], 8);
     EXPECT_EQ(j["injected"], 3);
     EXPECT_EQ(j["skipped"], 0);
     EXPECT_EQ(j["units_given"], 14.0);
     EXPECT_EQ(j["finished"], true);
     const auto lines = record_lines(record);
-    ASSERT_EQ(lines.size(), 7u);
-    EXPECT_EQ(lines[3]["action"], "back");
-    EXPECT_EQ(lines[3]["site"], "corrugator_right");
+    ASSERT_EQ(lines.size(), 8u);
+    EXPECT_EQ(lines[4]["action"], "back");
     EXPECT_EQ(lines[4]["site"], "corrugator_right");
-    EXPECT_EQ(lines[4]["units"], 4.0);
+    EXPECT_EQ(lines[5]["site"], "corrugator_right");
+    EXPECT_EQ(lines[5]["units"], 4.0);
     EXPECT_TRUE(fs::exists(dir / "out.summary.csv"));
 }
 
 TEST(SessionCli, ARefusedActionStopsWithItsScriptLine) {
     const fs::path dir = fresh_dir("refused");
     const std::string script = (dir / "s.txt").string();
-    write_text(script, "inject\n# comment\nadd frontalis left\ninject\n");
+    write_text(script, kChecklist + "inject\n# comment\nadd frontalis left\ninject\n");
     const fs::path record = dir / "out.jsonl";
     const auto r = run_injmap({"session", "play", "--protocol", protocol_file(), "--script", script,
                                "--record", record.string()});
     EXPECT_EQ(r.exit_code, 1);
-    EXPECT_EQ(r.err.rfind(script + ":3: error: ", 0), 0u) << r.err;
+    EXPECT_EQ(r.err.rfind(script + ":4: error: ", 0), 0u) << r.err;
     EXPECT_NE(r.err.find("[session.ftp-muscle]\n"), std::string::npos) << r.err;
     EXPECT_EQ(count_lines(r.err), 1);
-    EXPECT_EQ(count_lines(read_text(record)), 2); // start + the first inject
+    EXPECT_EQ(count_lines(read_text(record)), 3); // start + checklist + the first inject
 }
 
 TEST(SessionCli, RefusalsCarryTheStateMachineCode) {
     const fs::path dir = fresh_dir("codes");
     const std::vector<std::pair<std::string, std::string>> cases = {
-        {"inject 6\n", "session.over-site-limit"},
-        {"inject 0\n", "session.bad-units"},
-        {"inject nan\n", "session.bad-units"},
-        {"skip\n", "session.reason-required"},
-        {"back\n", "session.nothing-to-undo"},
-        {"add trapezius left\nadd trapezius left\nadd trapezius left\n",
-         "session.ftp-muscle-sites"},
-        {"finish\ninject\n", "session.finished"},
-        {"goto nowhere\n", "session.unknown-site"},
-        {"jump\n", "script.unknown-action"},
-        {"inject five\n", "script.bad-argument"},
-        {"inject 5 5\n", "script.bad-argument"},
-        {"add trapezius up\n", "script.bad-argument"},
-        {"add trapezius\n", "script.bad-argument"},
-        {"back now\n", "script.bad-argument"},
+        {"inject 6\n", "session.over-site-limit"},  {"inject 0\n", "session.bad-units"},
+        {"inject nan\n", "session.bad-units"},      {"skip\n", "session.reason-required"},
+        {"back\n", "session.nothing-to-undo"},      {"add masseter left\n", "session.ftp-muscle"},
+        {"finish\ninject\n", "session.finished"},   {"goto nowhere\n", "session.unknown-site"},
+        {"jump\n", "script.unknown-action"},        {"inject five\n", "script.bad-argument"},
+        {"inject 5 5\n", "script.bad-argument"},    {"add trapezius up\n", "script.bad-argument"},
+        {"add trapezius\n", "script.bad-argument"}, {"back now\n", "script.bad-argument"},
     };
     int n = 0;
     for (const auto& [script, code] : cases) {
         const fs::path s = dir / numbered("s", n, ".txt");
-        write_text(s, script);
+        write_text(s, kChecklist + script);
         const auto r =
             run_injmap({"session", "play", "--protocol", protocol_file(), "--script", s.string(),
                         "--record", (dir / numbered("r", n++, ".jsonl")).string()});
@@ -220,18 +230,18 @@ TEST(SessionCli, RefusalsCarryTheStateMachineCode) {
 
 TEST(SessionCli, NavigationInAScript) {
     const fs::path dir = fresh_dir("nav");
-    write_text(dir / "s.txt",
-               "next\nnext\ninject\nprevious\nprevious\ninject\ngoto trapezius_1_right\ninject\n");
+    write_text(dir / "s.txt", kChecklist + "next\nnext\ninject\nprevious\nprevious\ninject\ngoto "
+                                           "trapezius_1_right\ninject\n");
     const fs::path record = dir / "out.jsonl";
     ASSERT_EQ(run_injmap({"session", "play", "--protocol", protocol_file(), "--script",
                           (dir / "s.txt").string(), "--record", record.string()})
                   .exit_code,
               0);
     const auto lines = record_lines(record);
-    ASSERT_EQ(lines.size(), 4u);
-    EXPECT_EQ(lines[1]["site"], "procerus");
-    EXPECT_EQ(lines[2]["site"], "corrugator_right");
-    EXPECT_EQ(lines[3]["site"], "trapezius_1_right");
+    ASSERT_EQ(lines.size(), 5u);
+    EXPECT_EQ(lines[2]["site"], "procerus");
+    EXPECT_EQ(lines[3]["site"], "corrugator_right");
+    EXPECT_EQ(lines[4]["site"], "trapezius_1_right");
 }
 
 TEST(SessionCli, LabelAndModelAreNoted) {
@@ -250,7 +260,7 @@ TEST(SessionCli, LabelAndModelAreNoted) {
 
 TEST(SessionCli, DefaultRecordGoesToTheUsersDataFolder) {
     const fs::path dir = fresh_dir("xdg");
-    write_text(dir / "s.txt", "inject\n");
+    write_text(dir / "s.txt", kChecklist + "inject\n");
     ::unsetenv("XDG_DATA_HOME"); // the child gets only ours
     const auto r = run_injmap(
         {"session", "play", "--protocol", protocol_file(), "--script", (dir / "s.txt").string()},
@@ -262,7 +272,7 @@ TEST(SessionCli, DefaultRecordGoesToTheUsersDataFolder) {
     const std::string name = path.filename().string();
     EXPECT_EQ(name.size(), std::string("20240501-093000-mini-ftp.jsonl").size()) << name;
     EXPECT_EQ(name.substr(15), "-mini-ftp.jsonl");
-    EXPECT_EQ(count_lines(read_text(path)), 2);
+    EXPECT_EQ(count_lines(read_text(path)), 3);
 }
 
 TEST(SessionCli, UsageAndIoErrorsExit2) {
@@ -307,7 +317,7 @@ TEST(SessionCli, UsageAndIoErrorsExit2) {
 
 TEST(SessionCli, ResumeWarnsAboutACutLastLineAndRepairsIt) {
     const fs::path dir = fresh_dir("cut");
-    write_text(dir / "s.txt", "inject\ninject\n");
+    write_text(dir / "s.txt", kChecklist + "inject\ninject\n");
     const fs::path record = dir / "out.jsonl";
     ASSERT_EQ(run_injmap({"session", "play", "--protocol", protocol_file(), "--script",
                           (dir / "s.txt").string(), "--record", record.string()})
@@ -316,15 +326,15 @@ TEST(SessionCli, ResumeWarnsAboutACutLastLineAndRepairsIt) {
     write_text(record, read_text(record) + "{\"action\":\"inj");
     auto r = run_injmap({"session", "resume", record.string(), "--json"});
     EXPECT_EQ(r.exit_code, 0);
-    EXPECT_NE(r.err.find(record.string() + ":4: warning:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(record.string() + ":5: warning:"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("[record.truncated]"), std::string::npos) << r.err;
-    EXPECT_EQ(nlohmann::json::parse(r.out)["actions"], 3);
+    EXPECT_EQ(nlohmann::json::parse(r.out)["actions"], 4);
 
     write_text(dir / "t.txt", "finish\n");
     r = run_injmap(
         {"session", "resume", record.string(), "--script", (dir / "t.txt").string(), "--json"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(record_lines(record).size(), 4u); // parses: the cut tail is gone
+    EXPECT_EQ(record_lines(record).size(), 5u); // parses: the cut tail is gone
     r = run_injmap({"session", "resume", record.string()});
     EXPECT_TRUE(r.err.empty()) << r.err;
 }
@@ -339,7 +349,8 @@ std::vector<std::string> files_in(const fs::path& dir) {
 
 // Plays `script` into dir/out.jsonl and returns the record's path.
 fs::path played_record(const fs::path& dir, const std::string& script) {
-    write_text(dir / "play.txt", script);
+    write_text(dir / "play.txt",
+               script.rfind("# a whole session", 0) == 0 ? script : kChecklist + script);
     const fs::path record = dir / "out.jsonl";
     const auto r = run_injmap({"session", "play", "--protocol", protocol_file(), "--script",
                                (dir / "play.txt").string(), "--record", record.string()});
@@ -369,7 +380,7 @@ TEST(SessionCli, ResumeWithoutAScriptNeverChangesAByte) {
                                                    {"session", "resume", record.string()}}) {
             const auto r = run_injmap(args);
             EXPECT_EQ(r.exit_code, 0) << name << r.err;
-            EXPECT_NE(r.err.find(record.string() + ":3: warning:"), std::string::npos)
+            EXPECT_NE(r.err.find(record.string() + ":4: warning:"), std::string::npos)
                 << name << r.err;
             EXPECT_NE(r.err.find("[record.truncated]"), std::string::npos) << name << r.err;
         }
@@ -420,7 +431,7 @@ TEST(SessionCli, AppendingKeepsTheDamagedTailBesideTheRecord) {
             << kept[0];
         EXPECT_EQ(read_text(kept[0]), tail) << name;
         EXPECT_EQ(read_text(record).substr(0, intact), text.substr(0, intact)) << name;
-        EXPECT_EQ(record_lines(record).size(), 3u) << name; // the intact 2 + finish
+        EXPECT_EQ(record_lines(record).size(), 4u) << name; // the intact 3 + finish
     }
 }
 
@@ -479,7 +490,7 @@ TEST(SessionCli, AScriptMustBeASmallRegularFile) {
     EXPECT_NE(fifo_err.find("not a regular file"), std::string::npos) << fifo_err;
 
     // Exactly 1 MiB is allowed.
-    std::string limit = "inject\n";
+    std::string limit = kChecklist + "inject\n";
     limit += std::string(1024 * 1024 - limit.size() - 1, '#') + "\n";
     ASSERT_EQ(limit.size(), 1024u * 1024u);
     write_text(dir / "limit.txt", limit);
@@ -487,7 +498,7 @@ TEST(SessionCli, AScriptMustBeASmallRegularFile) {
         run_bounded({"session", "play", "--protocol", protocol_file(), "--script",
                      (dir / "limit.txt").string(), "--record", (dir / "ok.jsonl").string()});
     EXPECT_EQ(ok.exit_code, 0) << ok.err;
-    EXPECT_EQ(count_lines(read_text(dir / "ok.jsonl")), 2);
+    EXPECT_EQ(count_lines(read_text(dir / "ok.jsonl")), 3);
 }
 
 TEST(SessionCli, TooLongTextIsRefusedWhenPassed) {
@@ -505,14 +516,14 @@ TEST(SessionCli, TooLongTextIsRefusedWhenPassed) {
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_NE(r.err.find("session.too-long"), std::string::npos) << r.err;
 
-    write_text(dir / "t.txt",
-               "inject\nskip " + std::string(injmap::kMaxReasonBytes + 1, 'r') + "\ninject\n");
+    write_text(dir / "t.txt", kChecklist + "inject\nskip " +
+                                  std::string(injmap::kMaxReasonBytes + 1, 'r') + "\ninject\n");
     r = run_bounded({"session", "play", "--protocol", protocol_file(), "--script",
                      (dir / "t.txt").string(), "--record", (dir / "t.jsonl").string()});
     EXPECT_EQ(r.exit_code, 1) << r.err;
-    EXPECT_EQ(r.err.rfind((dir / "t.txt").string() + ":2: error: ", 0), 0u) << r.err;
+    EXPECT_EQ(r.err.rfind((dir / "t.txt").string() + ":3: error: ", 0), 0u) << r.err;
     EXPECT_NE(r.err.find("[session.too-long]"), std::string::npos) << r.err;
-    EXPECT_EQ(count_lines(read_text(dir / "t.jsonl")), 2);
+    EXPECT_EQ(count_lines(read_text(dir / "t.jsonl")), 3);
 }
 
 TEST(SessionCli, VerifySaysIntactOrNamesTheFirstBrokenLine) {
@@ -520,10 +531,10 @@ TEST(SessionCli, VerifySaysIntactOrNamesTheFirstBrokenLine) {
     const fs::path record = played_record(dir, kFullScript);
     auto r = run_injmap({"session", "verify", record.string()});
     EXPECT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_EQ(r.out, record.string() + ": intact (9 lines, format 2)\n");
+    EXPECT_EQ(r.out, record.string() + ": intact (10 lines, format 3)\n");
     EXPECT_TRUE(r.err.empty()) << r.err;
 
-    // Line 3 (inject 2.5) says 3.5 now: still valid JSON, still replays.
+    // Line 4 (inject 2.5) says 3.5 now: still valid JSON, still replays.
     std::string text = read_text(record);
     const std::size_t at = text.find("\"units\":2.5");
     ASSERT_NE(at, std::string::npos);
@@ -531,13 +542,13 @@ TEST(SessionCli, VerifySaysIntactOrNamesTheFirstBrokenLine) {
     write_text(record, text);
     r = run_injmap({"session", "verify", record.string()});
     EXPECT_EQ(r.exit_code, 1) << r.err;
-    EXPECT_EQ(r.err.rfind(record.string() + ":3: error:", 0), 0u) << r.err;
+    EXPECT_EQ(r.err.rfind(record.string() + ":4: error:", 0), 0u) << r.err;
     EXPECT_NE(r.err.find("[record.chain-broken]"), std::string::npos) << r.err;
-    EXPECT_NE(r.out.find("NOT intact from line 3"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("NOT intact from line 4"), std::string::npos) << r.out;
     // resume warns and still shows what is there.
     r = run_injmap({"session", "resume", record.string(), "--json"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(r.err.find(record.string() + ":3: warning:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(record.string() + ":4: warning:"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("[record.chain-broken]"), std::string::npos) << r.err;
     EXPECT_EQ(nlohmann::json::parse(r.out)["units_given"], 16.5);
     EXPECT_EQ(read_text(record), text);
@@ -558,7 +569,7 @@ TEST(SessionCli, ARecordCarriesItsProtocol) {
     const fs::path protocol = dir / "p.toml";
     const std::string protocol_text = read_text(protocol_file());
     write_text(protocol, protocol_text);
-    write_text(dir / "s.txt", "inject\ninject\n");
+    write_text(dir / "s.txt", kChecklist + "inject\ninject\n");
     const fs::path record = dir / "out.jsonl";
     ASSERT_EQ(run_injmap({"session", "play", "--protocol", protocol.string(), "--script",
                           (dir / "s.txt").string(), "--record", record.string()})
@@ -576,7 +587,7 @@ TEST(SessionCli, ARecordCarriesItsProtocol) {
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.err.find(record.string() + ":1: warning:"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("[record.protocol-changed]"), std::string::npos) << r.err;
-    EXPECT_EQ(nlohmann::json::parse(r.out)["actions"], 3);
+    EXPECT_EQ(nlohmann::json::parse(r.out)["actions"], 4);
 
     // ... or it vanishes: the same, and the session can go on.
     fs::remove(protocol);
@@ -599,18 +610,19 @@ TEST(SessionCli, ARecordCarriesItsProtocol) {
 
 TEST(SessionCli, ResumeReportsARefusedRecordedAction) {
     const fs::path dir = fresh_dir("badaction");
-    write_text(dir / "s.txt", "inject\n");
+    write_text(dir / "s.txt", kChecklist + "inject\n");
     const fs::path record = dir / "out.jsonl";
     ASSERT_EQ(run_injmap({"session", "play", "--protocol", protocol_file(), "--script",
                           (dir / "s.txt").string(), "--record", record.string()})
                   .exit_code,
               0);
-    // The same site twice.
+    // The same site twice (the line after the checklist, copied).
     const auto lines = read_text(record);
-    write_text(record, lines + lines.substr(lines.find('\n') + 1));
+    const std::size_t inject_at = lines.find('\n', lines.find('\n') + 1) + 1;
+    write_text(record, lines + lines.substr(inject_at));
     const auto r = run_injmap({"session", "resume", record.string(), "--json"});
     EXPECT_EQ(r.exit_code, 2);
-    EXPECT_NE(r.err.find(record.string() + ":3: error:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(record.string() + ":4: error:"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("[record.bad-action]"), std::string::npos) << r.err;
     EXPECT_TRUE(r.out.empty());
 }
@@ -632,6 +644,104 @@ TEST(SessionCli, AFinishedRecordRefusesMore) {
     // The state is still printed.
     EXPECT_EQ(nlohmann::json::parse(r.out)["finished"], true);
     EXPECT_EQ(count_lines(read_text(record)), 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The checklist line
+
+TEST(SessionCli, ChecklistAnswersAndReasonsAreRecorded) {
+    const fs::path dir = fresh_dir("checklist");
+    write_text(dir / "s.txt",
+               "checklist allergy=no infection=no neuromuscular=no pregnancy=no\t"
+               "anticoagulant=yes:\"takes apixaban; pressure \\\"held\\\" 2 min\" recent_toxin=no "
+               "swallowing_breathing=yes:mild_dysphagia warning=acknowledged\n"
+               "inject\nfinish\n");
+    const fs::path record = dir / "out.jsonl";
+    const auto r = run_injmap({"session", "play", "--protocol", protocol_file(), "--script",
+                               (dir / "s.txt").string(), "--record", record.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto lines = record_lines(record);
+    ASSERT_EQ(lines.size(), 4u);
+    const auto& c = lines[1];
+    EXPECT_EQ(c["action"], "checklist");
+    EXPECT_EQ(c["checklist_version"], 1);
+    ASSERT_EQ(c["answers"].size(), 7u);
+    EXPECT_EQ(c["answers"][4]["id"], "anticoagulant");
+    EXPECT_EQ(c["answers"][4]["answer"], "yes");
+    EXPECT_EQ(c["answers"][4]["reason"], "takes apixaban; pressure \"held\" 2 min");
+    EXPECT_EQ(c["answers"][6]["reason"], "mild_dysphagia");
+    EXPECT_EQ(c["answers"][0]["answer"], "no");
+
+    const auto summary = nlohmann::json::parse(read_text(dir / "out.summary.json"));
+    EXPECT_EQ(summary["checklist"]["yes"], 2);
+    const auto json = run_injmap({"session", "resume", record.string(), "--json"});
+    EXPECT_EQ(nlohmann::json::parse(json.out)["checklist"]["answers"][4]["reason"],
+              "takes apixaban; pressure \"held\" 2 min");
+    const auto human = run_injmap({"session", "resume", record.string()});
+    EXPECT_NE(human.out.find("anticoagulant: yes: takes apixaban"), std::string::npos) << human.out;
+    EXPECT_EQ(run_injmap({"session", "verify", record.string()}).exit_code, 0);
+}
+
+TEST(SessionCli, ChecklistRefusalsCarryTheirCodes) {
+    const fs::path dir = fresh_dir("checklist-codes");
+    const std::string rest = "neuromuscular=no pregnancy=no anticoagulant=no recent_toxin=no "
+                             "swallowing_breathing=no";
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"inject\n", "session.checklist-required"},
+        {"add trapezius left\n", "session.checklist-required"},
+        {"checklist allergy=yes infection=no " + rest + " warning=acknowledged\n",
+         "session.checklist-reason"},
+        {"checklist allergy=yes:\"  \" infection=no " + rest + " warning=acknowledged\n",
+         "session.checklist-reason"},
+        {"checklist allergy=no " + rest + " warning=acknowledged\n",
+         "session.checklist-incomplete"},
+        {"checklist allergy=no infection=no " + rest + "\n", "session.checklist-incomplete"},
+        {"checklist allergy=no infection=no itching=no " + rest + " warning=acknowledged\n",
+         "session.checklist-unknown"},
+        {"checklist allergy=no allergy=no infection=no " + rest + " warning=acknowledged\n",
+         "session.checklist-duplicate"},
+        {kChecklist + kChecklist, "session.checklist-done"},
+        {"checklist allergy=no infection=yes:\"" + std::string(301, 'r') + "\" " + rest +
+             " warning=acknowledged\n",
+         "session.too-long"},
+        {"checklist\n", "script.bad-argument"},
+        {"checklist allergy=maybe\n", "script.bad-argument"},
+        {"checklist allergy\n", "script.bad-argument"},
+        {"checklist allergy=yes:\"not closed\n", "script.bad-argument"},
+        {"checklist warning=seen\n", "script.bad-argument"},
+    };
+    int n = 0;
+    for (const auto& [script, code] : cases) {
+        const fs::path s = dir / numbered("s", n, ".txt");
+        write_text(s, script);
+        const fs::path record = dir / numbered("r", n++, ".jsonl");
+        const auto r = run_injmap({"session", "play", "--protocol", protocol_file(), "--script",
+                                   s.string(), "--record", record.string()});
+        EXPECT_EQ(r.exit_code, 1) << script;
+        EXPECT_NE(r.err.find("[" + code + "]"), std::string::npos) << script << r.err;
+        // Nothing refused is written: the start line, plus the first checklist when it was twice.
+        EXPECT_EQ(count_lines(read_text(record)), code == "session.checklist-done" ? 2 : 1)
+            << script;
+    }
+}
+
+TEST(SessionCli, AFormat2RecordResumesWithoutAChecklist) {
+    const fs::path dir = fresh_dir("format2");
+    const fs::path record = dir / "old.jsonl";
+    fs::copy_file(injmap::test::data_dir() / "sessions" / "format2-preempt-155.jsonl", record);
+    auto r = run_injmap({"session", "resume", record.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("checklist: not answered (not required: a record of format 2)"),
+              std::string::npos)
+        << r.out;
+    r = run_injmap({"session", "resume", record.string(), "--json"});
+    EXPECT_TRUE(nlohmann::json::parse(r.out)["checklist"].is_null());
+    write_text(dir / "t.txt", "inject\nfinish\n");
+    r = run_injmap({"session", "resume", record.string(), "--script", (dir / "t.txt").string()});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    r = run_injmap({"session", "verify", record.string()});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("format 2"), std::string::npos) << r.out;
 }
 
 } // namespace

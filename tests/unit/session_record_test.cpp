@@ -10,6 +10,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "injmap/models/data_paths.hpp"
+#include "injmap/protocols/protocol_reader.hpp"
 #include "injmap/protocols/session_record.hpp"
 #include "test_support.hpp"
 
@@ -61,6 +63,20 @@ std::shared_ptr<const Protocol> mini_protocol() {
     return std::make_shared<const Protocol>(std::move(p));
 }
 
+// The pre-treatment checklist as a recorded action, at the start time (the ticking clock is left
+// where it was): one yes with a reason that needs escaping.
+SessionAction checklist_action() {
+    SessionAction a;
+    a.kind = ActionKind::checklist;
+    a.checklist.answers = {{"allergy", false, ""},
+                           {"anticoagulant", true, "apixaban, \"held\" 2 min"},
+                           {"infection", false, ""}};
+    a.checklist.warning_acknowledged = true;
+    a.checklist.version = 1;
+    a.time = kT0;
+    return a;
+}
+
 // A record with every kind of action; returns its path.
 fs::path write_full_record(const fs::path& dir, bool finish = true) {
     const fs::path path = dir / "full.jsonl";
@@ -70,6 +86,7 @@ fs::path write_full_record(const fs::path& dir, bool finish = true) {
     auto r = SessionRecorder::create(path, mini_protocol(), start, ticking_clock());
     EXPECT_TRUE(r.ok());
     SessionRecorder& rec = *r.value;
+    EXPECT_TRUE(rec.apply(checklist_action()).ok());
     EXPECT_TRUE(rec.inject().ok());
     EXPECT_TRUE(rec.inject(2.5).ok());
     EXPECT_TRUE(rec.skip("bruise, left side").ok());
@@ -144,7 +161,7 @@ TEST(SessionRecord, Sha256KnownAnswers) {
 }
 
 TEST(SessionRecord, LinesRoundTripForEveryAction) {
-    std::vector<SessionAction> actions(6);
+    std::vector<SessionAction> actions(7);
     actions[0].kind = ActionKind::start;
     actions[0].start = {"mini", "/p/mini.toml", "ab12", "adult-male", "label ü \"x\"\nnext"};
     actions[1].kind = ActionKind::inject;
@@ -162,6 +179,8 @@ TEST(SessionRecord, LinesRoundTripForEveryAction) {
     actions[4].units = 5.0;
     actions[4].position_mm = glm::vec3(1.25f, -2.5f, 300.0f);
     actions[5].kind = ActionKind::finish;
+    actions[6] = checklist_action();
+    actions[6].checklist.answers[1].reason = "line\nbreak, \"quotes\", ü";
     for (std::size_t i = 0; i < actions.size(); ++i) {
         actions[i].time = kT0 + seconds(static_cast<int>(i));
         const std::string line = record_line(actions[i]);
@@ -177,14 +196,29 @@ TEST(SessionRecord, LinesRoundTripForEveryAction) {
         EXPECT_EQ(back->time, actions[i].time);
         EXPECT_EQ(back->muscle, actions[i].muscle);
         EXPECT_EQ(back->position_mm, actions[i].position_mm);
+        ASSERT_EQ(back->checklist.answers.size(), actions[i].checklist.answers.size());
+        for (std::size_t k = 0; k < back->checklist.answers.size(); ++k) {
+            EXPECT_EQ(back->checklist.answers[k].id, actions[i].checklist.answers[k].id);
+            EXPECT_EQ(back->checklist.answers[k].yes, actions[i].checklist.answers[k].yes);
+            EXPECT_EQ(back->checklist.answers[k].reason, actions[i].checklist.answers[k].reason);
+        }
+        EXPECT_EQ(back->checklist.warning_acknowledged, actions[i].checklist.warning_acknowledged);
+        EXPECT_EQ(back->checklist.version, actions[i].checklist.version);
         EXPECT_EQ(record_line(*back), line);
     }
+    const auto checklist = nlohmann::json::parse(record_line(actions[6]));
+    EXPECT_EQ(checklist["action"], "checklist");
+    EXPECT_EQ(checklist["answers"][1]["id"], "anticoagulant");
+    EXPECT_EQ(checklist["answers"][1]["answer"], "yes");
+    EXPECT_FALSE(checklist["answers"][0].contains("reason")); // a no without a reason
+    EXPECT_EQ(checklist["warning_acknowledged"], true);
+    EXPECT_EQ(checklist["checklist_version"], 1);
     std::string error;
     const auto start = parse_record_line(record_line(actions[0]), error);
     EXPECT_EQ(start->start.label, actions[0].start.label);
     EXPECT_EQ(start->start.protocol_sha256, "ab12");
     const auto json = nlohmann::json::parse(record_line(actions[0]));
-    EXPECT_EQ(json["format"], 2);
+    EXPECT_EQ(json["format"], 3);
     EXPECT_EQ(json["protocol"], "mini");
     EXPECT_EQ(json["time"], "2024-05-01T09:30:00Z");
     const auto add = nlohmann::json::parse(record_line(actions[4]));
@@ -211,8 +245,22 @@ TEST(SessionRecord, MalformedLinesAreRejected) {
              "{\"action\":\"add\",\"site\":\"ftp-1\",\"muscle\":\"m\",\"side\":\"left\",\"units\":"
              "5,"
              "\"position_mm\":[1,2,1e300],\"time\":\"2024-05-01T09:30:00Z\"}",
-             "{\"action\":\"start\",\"format\":3,\"protocol\":\"p\",\"time\":\"2024-05-01T09:30:"
+             "{\"action\":\"start\",\"format\":4,\"protocol\":\"p\",\"time\":\"2024-05-01T09:30:"
              "00Z\"}",
+             // checklist lines: answers missing, not an array, an answer not yes/no, an answer
+             // without an id, warning_acknowledged missing or not a boolean
+             "{\"action\":\"checklist\",\"warning_acknowledged\":true,\"time\":\"2024-05-01T09:30:"
+             "00Z\"}",
+             "{\"action\":\"checklist\",\"answers\":{},\"warning_acknowledged\":true,\"time\":"
+             "\"2024-05-01T09:30:00Z\"}",
+             "{\"action\":\"checklist\",\"answers\":[{\"id\":\"a\",\"answer\":\"maybe\"}],"
+             "\"warning_acknowledged\":true,\"time\":\"2024-05-01T09:30:00Z\"}",
+             "{\"action\":\"checklist\",\"answers\":[{\"answer\":\"no\"}],"
+             "\"warning_acknowledged\":true,\"time\":\"2024-05-01T09:30:00Z\"}",
+             "{\"action\":\"checklist\",\"answers\":[{\"id\":\"a\",\"answer\":\"no\"}],"
+             "\"time\":\"2024-05-01T09:30:00Z\"}",
+             "{\"action\":\"checklist\",\"answers\":[{\"id\":\"a\",\"answer\":\"no\"}],"
+             "\"warning_acknowledged\":\"yes\",\"time\":\"2024-05-01T09:30:00Z\"}",
              "{\"action\":\"start\",\"format\":1,\"protocol\":\"\",\"time\":\"2024-05-01T09:30:"
              "00Z\"}",
          }) {
@@ -226,15 +274,15 @@ TEST(SessionRecord, RoundTripThroughTheFile) {
     const fs::path dir = fresh_dir("roundtrip");
     const fs::path path = write_full_record(dir);
     const std::string text = read_text(path);
-    EXPECT_EQ(count_lines(text), 11);
+    EXPECT_EQ(count_lines(text), 12);
     EXPECT_EQ(text.back(), '\n');
 
     auto record = read_session_record(path);
     ASSERT_TRUE(record.ok());
     EXPECT_TRUE(record.diagnostics.empty());
-    EXPECT_EQ(record.value->actions.size(), 11u);
+    EXPECT_EQ(record.value->actions.size(), 12u);
     EXPECT_EQ(record.value->lines.front(), 1);
-    EXPECT_EQ(record.value->lines.back(), 11);
+    EXPECT_EQ(record.value->lines.back(), 12);
     EXPECT_EQ(record.value->valid_bytes, text.size());
     EXPECT_FALSE(record.value->truncated);
     EXPECT_EQ(record.value->start()->label, "demo, \"quoted\"");
@@ -267,6 +315,7 @@ TEST(SessionRecord, LiveAndReplayedStateAreEqual) {
     const fs::path path = dir / "live.jsonl";
     auto r = SessionRecorder::create(path, mini_protocol(), {}, ticking_clock());
     ASSERT_TRUE(r.ok());
+    ASSERT_TRUE(r.value->apply(checklist_action()).ok());
     ASSERT_TRUE(r.value->inject().ok());
     ASSERT_TRUE(r.value->add("trapezius", Side::left, 5.0, glm::vec3(1.111f, 2.225f, 3.0f)).ok());
     ASSERT_TRUE(r.value->skip("x").ok());
@@ -281,7 +330,7 @@ TEST(SessionRecord, StartLineCarriesTheProtocolAndFormat) {
     const std::string first = read_text(path).substr(0, read_text(path).find('\n'));
     const auto j = nlohmann::json::parse(first);
     EXPECT_EQ(j["action"], "start");
-    EXPECT_EQ(j["format"], 2);
+    EXPECT_EQ(j["format"], 3);
     EXPECT_EQ(j["protocol"], "mini");
     EXPECT_EQ(j["time"], "2024-05-01T09:30:00Z");
 }
@@ -312,9 +361,17 @@ TEST(SessionRecord, ARefusedActionWritesNothing) {
     auto r = SessionRecorder::create(path, mini_protocol(), {}, ticking_clock());
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r.value->skip("").code, "session.reason-required");
-    EXPECT_EQ(r.value->add("frontalis", Side::left).code, "session.ftp-muscle");
+    EXPECT_EQ(r.value->add("frontalis", Side::left).code, "session.checklist-required");
+    EXPECT_EQ(r.value->inject().code, "session.checklist-required");
+    SessionAction no_reason = checklist_action();
+    no_reason.checklist.answers[1].reason.clear();
+    EXPECT_EQ(r.value->apply(no_reason).code, "session.checklist-reason");
     EXPECT_EQ(count_lines(read_text(path)), 1);
     EXPECT_EQ(r.value->lines(), 1);
+    ASSERT_TRUE(r.value->apply(checklist_action()).ok());
+    EXPECT_EQ(r.value->add("frontalis", Side::left).code, "session.ftp-muscle");
+    EXPECT_EQ(count_lines(read_text(path)), 2);
+    EXPECT_EQ(r.value->lines(), 2);
 }
 
 TEST(SessionRecord, NavigationIsNotRecorded) {
@@ -322,10 +379,11 @@ TEST(SessionRecord, NavigationIsNotRecorded) {
     const fs::path path = dir / "n.jsonl";
     auto r = SessionRecorder::create(path, mini_protocol(), {}, ticking_clock());
     ASSERT_TRUE(r.ok());
+    ASSERT_TRUE(r.value->apply(checklist_action()).ok());
     ASSERT_TRUE(r.value->next().ok());
     ASSERT_TRUE(r.value->go_to("trapezius_1_left").ok());
     ASSERT_TRUE(r.value->inject().ok());
-    EXPECT_EQ(count_lines(read_text(path)), 2);
+    EXPECT_EQ(count_lines(read_text(path)), 3); // start, checklist, inject
     auto replayed = replay_session_record(*read_session_record(path).value, mini_protocol());
     ASSERT_TRUE(replayed.ok());
     EXPECT_EQ(replayed.value->status(3), SiteStatus::injected);
@@ -339,21 +397,21 @@ TEST(SessionRecord, ACutLastLineIsIgnoredWithAWarning) {
     write_text(path, full + cut_line);
     auto record = read_session_record(path);
     ASSERT_TRUE(record.ok());
-    EXPECT_TRUE(has_rule(record.diagnostics, "record.truncated", 11));
+    EXPECT_TRUE(has_rule(record.diagnostics, "record.truncated", 12));
     EXPECT_EQ(record.diagnostics.front().severity, Severity::warning);
     EXPECT_TRUE(record.value->truncated);
-    EXPECT_EQ(record.value->actions.size(), 10u);
+    EXPECT_EQ(record.value->actions.size(), 11u);
     EXPECT_EQ(record.value->valid_bytes, full.size());
 
     // Resuming cuts the tail before appending, so the next line is whole.
     auto rec = SessionRecorder::resume(*record.value, mini_protocol(), ticking_clock());
     ASSERT_TRUE(rec.ok());
-    EXPECT_EQ(rec.value->lines(), 10);
+    EXPECT_EQ(rec.value->lines(), 11);
     ASSERT_TRUE(rec.value->finish().ok());
     auto again = read_session_record(path);
     ASSERT_TRUE(again.ok());
     EXPECT_TRUE(again.diagnostics.empty());
-    EXPECT_EQ(again.value->actions.size(), 11u);
+    EXPECT_EQ(again.value->actions.size(), 12u);
     EXPECT_EQ(again.value->actions.back().kind, ActionKind::finish);
     EXPECT_EQ(read_text(path).find(cut_line), std::string::npos);
 }
@@ -366,7 +424,7 @@ TEST(SessionRecord, AnInvalidLastLineWithANewlineIsAlsoACutLine) {
     write_text(path, full + std::string(20, '\0') + "\n");
     auto record = read_session_record(path);
     ASSERT_TRUE(record.ok());
-    EXPECT_TRUE(has_rule(record.diagnostics, "record.truncated", 11));
+    EXPECT_TRUE(has_rule(record.diagnostics, "record.truncated", 12));
     EXPECT_EQ(record.value->valid_bytes, full.size());
 }
 
@@ -470,7 +528,7 @@ TEST(SessionRecord, ARefusedActionInTheFileIsABadActionWithItsLine) {
     const fs::path dir = fresh_dir("bad");
     const fs::path path = write_full_record(dir, false);
     std::string text = read_text(path);
-    // Inject corrugator_left a second time (line 11): the state machine refuses.
+    // Inject corrugator_left a second time (line 12): the state machine refuses.
     text += "{\"action\":\"inject\",\"site\":\"corrugator_left\",\"units\":5,\"time\":\"2024-05-"
             "01T10:00:00Z\"}\n";
     write_text(path, text);
@@ -478,7 +536,7 @@ TEST(SessionRecord, ARefusedActionInTheFileIsABadActionWithItsLine) {
     ASSERT_TRUE(record.ok());
     auto replayed = replay_session_record(*record.value, mini_protocol());
     EXPECT_FALSE(replayed.ok());
-    EXPECT_TRUE(has_rule(replayed.diagnostics, "record.bad-action", 11));
+    EXPECT_TRUE(has_rule(replayed.diagnostics, "record.bad-action", 12));
     EXPECT_NE(replayed.diagnostics.front().message.find("session.already-injected"),
               std::string::npos);
     auto resumed = SessionRecorder::resume(*record.value, mini_protocol());
@@ -523,6 +581,7 @@ TEST(SessionRecord, OneWriterAtATime) {
     const fs::path path = dir / "l.jsonl";
     auto first = SessionRecorder::create(path, mini_protocol(), {}, ticking_clock());
     ASSERT_TRUE(first.ok());
+    ASSERT_TRUE(first.value->apply(checklist_action()).ok());
     ASSERT_TRUE(first.value->inject().ok());
     const std::string before = read_text(path);
 
@@ -669,7 +728,7 @@ TEST(SessionRecordChain, EveryLineCarriesTheChain) {
     const fs::path dir = fresh_dir("chain");
     const fs::path path = write_full_record(dir);
     const auto lines = split_lines(read_text(path));
-    ASSERT_EQ(lines.size(), 11u);
+    ASSERT_EQ(lines.size(), 12u);
     for (std::size_t i = 0; i < lines.size(); ++i) {
         const auto j = nlohmann::json::parse(lines[i]);
         EXPECT_TRUE(record_line_self_ok(lines[i])) << i;
@@ -685,14 +744,14 @@ TEST(SessionRecordChain, EveryLineCarriesTheChain) {
     EXPECT_EQ(last.substr(at + 9, 64), sha256_hex(last.substr(0, at) + "}"));
     // The summary names the chain's head.
     const auto summary = nlohmann::json::parse(read_text(summary_json_path(path)));
-    EXPECT_EQ(summary["record_lines"], 11);
+    EXPECT_EQ(summary["record_lines"], 12);
     EXPECT_EQ(summary["record_last_line_sha256"], sha256_hex(last));
 
     const RecordVerification v = verify_session_record(path);
     EXPECT_TRUE(v.intact());
     EXPECT_TRUE(v.diagnostics.empty());
-    EXPECT_EQ(v.format, 2);
-    EXPECT_EQ(v.lines, 11);
+    EXPECT_EQ(v.format, 3);
+    EXPECT_EQ(v.lines, 12);
     auto record = read_session_record(path);
     ASSERT_TRUE(record.ok());
     EXPECT_TRUE(record.diagnostics.empty());
@@ -769,24 +828,24 @@ TEST(SessionRecordChain, ReadingWarnsOnABrokenChainAndStillShowsEverything) {
     const fs::path dir = fresh_dir("warns");
     const fs::path path = write_full_record(dir, false);
     auto lines = split_lines(read_text(path));
-    const std::size_t at = lines[2].find("\"units\":2.5");
-    ASSERT_NE(at, std::string::npos) << lines[2];
-    lines[2].replace(at, 11, "\"units\":1.5"); // still valid, a different dose
+    const std::size_t at = lines[3].find("\"units\":2.5");
+    ASSERT_NE(at, std::string::npos) << lines[3];
+    lines[3].replace(at, 11, "\"units\":1.5"); // still valid, a different dose
     write_text(path, join_lines(lines));
     auto record = read_session_record(path);
     ASSERT_TRUE(record.ok());
     ASSERT_EQ(record.diagnostics.size(), 1u);
     EXPECT_EQ(record.diagnostics.front().rule, "record.chain-broken");
     EXPECT_EQ(record.diagnostics.front().severity, Severity::warning);
-    EXPECT_EQ(record.diagnostics.front().where.line, 3);
-    EXPECT_EQ(record.value->chain_broken_line, 3);
-    EXPECT_EQ(record.value->actions.size(), 10u);
+    EXPECT_EQ(record.diagnostics.front().where.line, 4);
+    EXPECT_EQ(record.value->chain_broken_line, 4);
+    EXPECT_EQ(record.value->actions.size(), 11u);
     auto replayed = replay_session_record(*record.value, mini_protocol());
     ASSERT_TRUE(replayed.ok());
     EXPECT_EQ(replayed.value->sites()[1].units_given, 1.5);
     const RecordVerification v = verify_session_record(path);
     EXPECT_FALSE(v.intact());
-    EXPECT_TRUE(has_rule(v.diagnostics, "record.chain-broken", 3));
+    EXPECT_TRUE(has_rule(v.diagnostics, "record.chain-broken", 4));
     EXPECT_EQ(v.diagnostics.front().severity, Severity::error);
 }
 
@@ -802,7 +861,7 @@ TEST(SessionRecordChain, ResumingContinuesTheChain) {
     ASSERT_TRUE(r.value->finish().ok());
     const RecordVerification v = verify_session_record(path);
     EXPECT_TRUE(v.intact()) << (v.diagnostics.empty() ? "" : v.diagnostics.front().message);
-    EXPECT_EQ(v.lines, 11);
+    EXPECT_EQ(v.lines, 12);
 }
 
 TEST(SessionRecordChain, Format1RecordsStillReadWithoutAChain) {
@@ -855,6 +914,7 @@ TEST(SessionRecord, ResumeContinuesTheSameFile) {
     {
         auto r = SessionRecorder::create(path, mini_protocol(), {}, ticking_clock());
         ASSERT_TRUE(r.ok());
+        ASSERT_TRUE(r.value->apply(checklist_action()).ok());
         ASSERT_TRUE(r.value->inject().ok());
         ASSERT_TRUE(r.value->skip("later").ok());
     } // the program ends here
@@ -869,7 +929,7 @@ TEST(SessionRecord, ResumeContinuesTheSameFile) {
     ASSERT_TRUE(r.value->finish().ok());
     auto final_record = read_session_record(path);
     ASSERT_TRUE(final_record.ok());
-    EXPECT_EQ(final_record.value->actions.size(), 6u);
+    EXPECT_EQ(final_record.value->actions.size(), 7u);
     auto replayed = replay_session_record(*final_record.value, mini_protocol());
     ASSERT_TRUE(replayed.ok());
     expect_same_state(r.value->session(), *replayed.value);
@@ -948,6 +1008,130 @@ TEST(SessionRecord, DefaultPathIsInTheUsersDataFolder) {
     else
         ::unsetenv("XDG_DATA_HOME");
     EXPECT_EQ(p, dir / "injmap" / "sessions" / "20240501-093000-preempt-155.jsonl");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The checklist in the record (format 3), and records written before it (format 2)
+
+std::shared_ptr<const Protocol> shipped_protocol(const std::string& id) {
+    const auto path = resolve_protocol(id);
+    EXPECT_TRUE(path) << id;
+    auto read = read_protocol_file(*path);
+    EXPECT_TRUE(read.ok()) << id;
+    return std::make_shared<const Protocol>(std::move(*read.value));
+}
+
+TEST(SessionRecordChecklist, AFormat2RecordReadsVerifiesReplaysAndContinuesWithoutOne) {
+    const fs::path dir = fresh_dir("format2");
+    const fs::path path = dir / "old.jsonl";
+    fs::copy_file(injmap::test::data_dir() / "sessions" / "format2-preempt-155.jsonl", path);
+    const std::string before = read_text(path);
+
+    const RecordVerification v = verify_session_record(path);
+    EXPECT_TRUE(v.intact()) << (v.diagnostics.empty() ? "" : v.diagnostics.front().message);
+    EXPECT_EQ(v.format, 2);
+
+    auto record = read_session_record(path);
+    ASSERT_TRUE(record.ok());
+    EXPECT_EQ(record.value->format, 2);
+    for (const SessionAction& a : record.value->actions)
+        EXPECT_NE(a.kind, ActionKind::checklist);
+    const auto protocol = shipped_protocol("preempt-155");
+    auto replayed = replay_session_record(*record.value, protocol);
+    ASSERT_TRUE(replayed.ok()) << (replayed.diagnostics.empty()
+                                       ? ""
+                                       : replayed.diagnostics.front().message);
+    EXPECT_EQ(replayed.value->start_info().format, 2);
+    EXPECT_FALSE(replayed.value->checklist_required());
+    EXPECT_FALSE(replayed.value->checklist_answers());
+    EXPECT_GT(replayed.value->tallies().injected, 0);
+    EXPECT_EQ(read_text(path), before); // reading never writes
+
+    // Continuing it appends without a checklist, and the chain stays intact.
+    auto resumed = SessionRecorder::resume(*record.value, protocol, ticking_clock());
+    ASSERT_TRUE(resumed.ok());
+    ASSERT_TRUE(resumed.value->inject().ok());
+    ASSERT_TRUE(resumed.value->finish().ok());
+    EXPECT_TRUE(verify_session_record(path).intact());
+    const auto summary = nlohmann::json::parse(read_text(summary_json_path(path)));
+    EXPECT_EQ(summary["format"], 2);
+    EXPECT_TRUE(summary["checklist"].is_null());
+}
+
+TEST(SessionRecordChecklist, AFormat3RecordInjectingWithoutItIsABadAction) {
+    SessionAction start;
+    start.kind = ActionKind::start;
+    start.start.protocol_id = "mini";
+    start.time = kT0;
+    SessionAction inject;
+    inject.kind = ActionKind::inject;
+    inject.site = "corrugator_left";
+    inject.units = 5.0;
+    inject.time = kT0 + seconds(1);
+    const std::string first = record_line(start);
+    const std::string text = first + "\n" + record_line(inject, sha256_hex(first)) + "\n";
+    EXPECT_NE(text.find("\"format\":3"), std::string::npos);
+    auto record = parse_session_record(text, "new.jsonl");
+    ASSERT_TRUE(record.ok());
+    EXPECT_TRUE(verify_session_record_text(text, {}, "new.jsonl").intact());
+    auto replayed = replay_session_record(*record.value, mini_protocol());
+    EXPECT_FALSE(replayed.ok());
+    ASSERT_TRUE(has_rule(replayed.diagnostics, "record.bad-action", 2));
+    EXPECT_NE(replayed.diagnostics.front().message.find("session.checklist-required"),
+              std::string::npos);
+
+    // The same lines with format 2 replay: the checklist did not exist then.
+    start.start.format = 2;
+    const std::string old_first = record_line(start);
+    const std::string old_text =
+        old_first + "\n" + record_line(inject, sha256_hex(old_first)) + "\n";
+    auto old_record = parse_session_record(old_text, "old.jsonl");
+    ASSERT_TRUE(old_record.ok());
+    EXPECT_TRUE(replay_session_record(*old_record.value, mini_protocol()).ok());
+}
+
+TEST(SessionRecordChecklist, AnswersSurviveTheRecordAndReachTheSummary) {
+    const fs::path dir = fresh_dir("checklist-summary");
+    const fs::path path = write_full_record(dir);
+    auto record = read_session_record(path);
+    ASSERT_TRUE(record.ok());
+    ASSERT_EQ(record.value->actions[1].kind, ActionKind::checklist);
+    auto replayed = replay_session_record(*record.value, mini_protocol());
+    ASSERT_TRUE(replayed.ok());
+    const auto& answers = replayed.value->checklist_answers();
+    ASSERT_TRUE(answers);
+    ASSERT_EQ(answers->answers.size(), 3u);
+    EXPECT_EQ(answers->answers[1].reason, "apixaban, \"held\" 2 min");
+    EXPECT_TRUE(answers->warning_acknowledged);
+    EXPECT_EQ(answers->version, 1);
+
+    const auto summary = nlohmann::json::parse(read_text(summary_json_path(path)));
+    EXPECT_EQ(summary["format"], 3);
+    ASSERT_TRUE(summary["checklist"].is_object());
+    EXPECT_EQ(summary["checklist"]["warning_acknowledged"], true);
+    EXPECT_EQ(summary["checklist"]["yes"], 1);
+    EXPECT_EQ(summary["checklist"]["answers"][1]["id"], "anticoagulant");
+    EXPECT_EQ(summary["checklist"]["answers"][1]["answer"], "yes");
+    EXPECT_EQ(summary["checklist"]["answers"][1]["reason"], "apixaban, \"held\" 2 min");
+    EXPECT_EQ(summary["checklist"]["time"], "2024-05-01T09:30:00Z");
+}
+
+TEST(SessionRecordChecklist, TheLongestChecklistLineReadsBack) {
+    SessionAction a;
+    a.kind = ActionKind::checklist;
+    a.time = kT0;
+    a.checklist.warning_acknowledged = true;
+    a.checklist.version = 1'000'000;
+    for (std::size_t i = 0; i < kMaxChecklistAnswers; ++i)
+        a.checklist.answers.push_back({std::string(kMaxIdBytes, static_cast<char>('a' + i)), true,
+                                       std::string(kMaxChecklistReasonBytes, '\x01')});
+    EXPECT_TRUE(check_text_limits(a).ok());
+    const std::string line = record_line(a, std::string(64, 'f'));
+    EXPECT_LE(line.size(), kMaxWrittenChecklistLineBytes);
+    std::string error;
+    const auto back = parse_record_line(line, error);
+    ASSERT_TRUE(back) << error;
+    EXPECT_EQ(back->checklist.answers.size(), kMaxChecklistAnswers);
 }
 
 } // namespace

@@ -69,9 +69,25 @@ std::shared_ptr<const Protocol> shared(Protocol p) {
     return std::make_shared<const Protocol>(std::move(p));
 }
 
+// Every answer no, the boxed warning acknowledged (no checklist definition: ids are not checked).
+ChecklistAnswers all_no() {
+    ChecklistAnswers a;
+    for (const char* id : {"allergy", "infection", "neuromuscular"})
+        a.answers.push_back({id, false, ""});
+    a.warning_acknowledged = true;
+    return a;
+}
+
+// Started, with the checklist answered at the start time (every new session needs it before
+// injecting; an explicit time leaves the ticking clock where it was).
 Session started_session(Protocol p = mini_protocol()) {
     Session s(shared(std::move(p)), ticking_clock());
     EXPECT_TRUE(s.start().ok());
+    SessionAction checklist;
+    checklist.kind = ActionKind::checklist;
+    checklist.checklist = all_no();
+    checklist.time = kT0;
+    EXPECT_TRUE(s.apply(checklist).ok());
     return s;
 }
 
@@ -160,16 +176,22 @@ TEST(Session, InjectRefusesBadUnits) {
     EXPECT_EQ(s.inject(5.5).code, "session.over-site-limit");
     EXPECT_FALSE(s.inject(5.5).reason.empty());
     EXPECT_EQ(s.status(0), SiteStatus::current);
-    EXPECT_EQ(s.history().size(), 1u); // nothing recorded
+    EXPECT_EQ(s.history().size(), 2u); // nothing recorded after start and checklist
 }
 
-TEST(Session, MaxUnitsPerSiteWinsOverUnitsPerSite) {
+// units_per_site fixes the dose (check: dose.site-units at any other dose); a looser
+// max_units_per_site does not lift it, in check or in the session.
+TEST(Session, TheTightestPerSiteLimitWins) {
     Protocol p = mini_protocol();
     p.limits.max_units_per_site = 7.0;
     Session s = started_session(p);
-    EXPECT_EQ(s.site_unit_limit(), 7.0);
-    EXPECT_EQ(s.inject(7.5).code, "session.over-site-limit");
-    EXPECT_TRUE(s.inject(7.0).ok());
+    EXPECT_EQ(s.site_unit_limit(), 5.0);
+    EXPECT_EQ(s.inject(7.0).code, "session.over-site-limit");
+    p.limits.units_per_site.reset();
+    Session loose = started_session(p);
+    EXPECT_EQ(loose.site_unit_limit(), 7.0);
+    EXPECT_EQ(loose.inject(7.5).code, "session.over-site-limit");
+    EXPECT_TRUE(loose.inject(7.0).ok());
 }
 
 TEST(Session, NoPerSiteLimitWithoutOne) {
@@ -263,7 +285,7 @@ TEST(Session, NavigationDoesNotRecord) {
     ASSERT_TRUE(s.go_to("trapezius_1_right").ok());
     EXPECT_EQ(s.next().code, "session.no-next");
     EXPECT_EQ(s.go_to("nope").code, "session.unknown-site");
-    EXPECT_EQ(s.history().size(), 1u);
+    EXPECT_EQ(s.history().size(), 2u); // start and checklist
     ASSERT_TRUE(s.inject().ok());
     EXPECT_EQ(s.history().back().site, "trapezius_1_right");
 }
@@ -430,12 +452,16 @@ TEST(Session, AddNeedsUnitsWhenThereIsNoDefault) {
     EXPECT_TRUE(s.sites().back().stand_in_site.empty()); // no protocol site to stand in
 }
 
-TEST(Session, AddRespectsTheSitesPerMuscleCap) {
+// The suggested FTP sites per muscle are a warning in `check` (ftp.muscle-cap), so the session
+// gives the site and says so in warnings(), never refuses it.
+TEST(Session, TheSitesPerMuscleCapWarnsAsCheckDoes) {
     Session s = started_session();
     ASSERT_TRUE(s.add("trapezius", Side::left).ok());
     ASSERT_TRUE(s.add("trapezius", Side::right).ok());
-    EXPECT_EQ(s.add("trapezius", Side::left).code, "session.ftp-muscle-sites");
-    ASSERT_TRUE(s.add("temporalis", Side::left).ok());
+    EXPECT_TRUE(s.warnings().empty());
+    ASSERT_TRUE(s.add("trapezius", Side::left).ok());
+    ASSERT_EQ(s.warnings().size(), 1u);
+    EXPECT_EQ(s.warnings()[0].rfind("ftp.muscle-cap", 0), 0u) << s.warnings()[0];
     EXPECT_EQ(s.tallies().extra.sites, 3);
 }
 
@@ -473,8 +499,11 @@ TEST(Session, InjectedOptionalSitesCountAsFollowThePain) {
     ASSERT_TRUE(s.inject().ok());
     EXPECT_EQ(s.tallies().extra.sites, 1);
     EXPECT_DOUBLE_EQ(s.tallies().extra.units, 5.0);
-    // Temporalis allows one extra site, now used by the optional protocol site.
-    EXPECT_EQ(s.add("temporalis", Side::right).code, "session.ftp-muscle-sites");
+    // Temporalis suggests one extra site, now used by the optional protocol site: a second is
+    // given with a warning.
+    EXPECT_TRUE(s.warnings().empty());
+    ASSERT_TRUE(s.add("temporalis", Side::right).ok());
+    EXPECT_EQ(s.warnings().size(), 1u);
 }
 
 TEST(Session, InjectingAnOptionalSiteChecksTheFollowThePainBudget) {
@@ -602,9 +631,200 @@ TEST(Session, NamesOfStatesAndActions) {
     EXPECT_STREQ(to_string(SiteStatus::not_given), "not_given");
     EXPECT_STREQ(to_string(SiteStatus::current), "current");
     for (ActionKind k : {ActionKind::start, ActionKind::inject, ActionKind::skip, ActionKind::back,
-                         ActionKind::add, ActionKind::finish})
+                         ActionKind::add, ActionKind::finish, ActionKind::checklist})
         EXPECT_EQ(action_kind_from_string(to_string(k)), k);
     EXPECT_FALSE(action_kind_from_string("next"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pre-treatment checklist (ActionKind::checklist)
+
+// A checklist definition of three questions, as read from a rules file.
+std::shared_ptr<const Checklist> three_questions() {
+    auto c = std::make_shared<Checklist>();
+    c->id = "test";
+    c->version = 4;
+    for (const char* id : {"allergy", "infection", "anticoagulant"}) {
+        ChecklistQuestion q;
+        q.id = id;
+        q.text = id;
+        q.guidance = "guidance";
+        c->questions.push_back(q);
+    }
+    return c;
+}
+
+Session fresh_session(std::shared_ptr<const Checklist> checklist = three_questions()) {
+    Session s(shared(mini_protocol()), ticking_clock());
+    s.set_checklist(std::move(checklist));
+    EXPECT_TRUE(s.start().ok());
+    return s;
+}
+
+ChecklistAnswers answers(std::vector<ChecklistAnswer> list, bool acknowledged = true) {
+    ChecklistAnswers a;
+    a.answers = std::move(list);
+    a.warning_acknowledged = acknowledged;
+    return a;
+}
+
+TEST(SessionChecklist, InjectAndAddWaitForIt) {
+    Session s = fresh_session();
+    EXPECT_TRUE(s.checklist_required());
+    EXPECT_FALSE(s.checklist_satisfied());
+    EXPECT_EQ(s.inject().code, "session.checklist-required");
+    EXPECT_EQ(s.add("trapezius", Side::left).code, "session.checklist-required");
+    EXPECT_EQ(s.history().size(), 1u); // nothing recorded
+    // Skipping and finishing inject nothing: allowed without it.
+    EXPECT_TRUE(s.skip("patient declined this site").ok());
+    ASSERT_TRUE(s.answer_checklist(answers({{"allergy", false, ""},
+                                            {"infection", false, ""},
+                                            {"anticoagulant", false, ""}}))
+                    .ok());
+    EXPECT_TRUE(s.checklist_satisfied());
+    EXPECT_TRUE(s.inject().ok());
+    EXPECT_TRUE(s.add("trapezius", Side::left).ok());
+}
+
+TEST(SessionChecklist, FinishNeedsNoChecklist) {
+    Session s = fresh_session();
+    EXPECT_TRUE(s.finish().ok());
+    EXPECT_FALSE(s.checklist_answers());
+}
+
+TEST(SessionChecklist, EveryRefusalHasItsCode) {
+    Session s(shared(mini_protocol()), ticking_clock());
+    s.set_checklist(three_questions());
+    const auto all = answers(
+        {{"allergy", false, ""}, {"infection", false, ""}, {"anticoagulant", true, "apixaban"}});
+    EXPECT_EQ(s.answer_checklist(all).code, "session.not-started");
+    ASSERT_TRUE(s.start().ok());
+    EXPECT_EQ(s.answer_checklist(answers({{"allergy", false, ""}, {"infection", false, ""}})).code,
+              "session.checklist-incomplete");
+    EXPECT_EQ(s.answer_checklist(answers({{"allergy", false, ""},
+                                          {"infection", false, ""},
+                                          {"anticoagulant", false, ""},
+                                          {"pregnancy", false, ""}}))
+                  .code,
+              "session.checklist-unknown");
+    EXPECT_EQ(s.answer_checklist(answers({{"allergy", false, ""},
+                                          {"allergy", true, "x"},
+                                          {"infection", false, ""},
+                                          {"anticoagulant", false, ""}}))
+                  .code,
+              "session.checklist-duplicate");
+    EXPECT_EQ(s.answer_checklist(answers({{"allergy", false, ""},
+                                          {"infection", false, ""},
+                                          {"anticoagulant", true, ""}}))
+                  .code,
+              "session.checklist-reason");
+    EXPECT_EQ(s.answer_checklist(answers({{"allergy", false, ""},
+                                          {"infection", false, ""},
+                                          {"anticoagulant", true, "  \t "}}))
+                  .code,
+              "session.checklist-reason");
+    const auto unacknowledged = answers(
+        {{"allergy", false, ""}, {"infection", false, ""}, {"anticoagulant", true, "apixaban"}},
+        false);
+    EXPECT_EQ(s.answer_checklist(unacknowledged).code, "session.checklist-incomplete");
+    auto too_long = all;
+    too_long.answers[2].reason = std::string(kMaxChecklistReasonBytes + 1, 'x');
+    EXPECT_EQ(s.answer_checklist(too_long).code, "session.too-long");
+    auto too_many = all;
+    for (std::size_t i = 0; i < kMaxChecklistAnswers; ++i) {
+        // (appended, not "extra_" + ...: GCC 12 warns falsely about that form)
+        std::string id = "extra_";
+        id += std::to_string(i);
+        too_many.answers.push_back({id, false, ""});
+    }
+    EXPECT_EQ(s.answer_checklist(too_many).code, "session.too-long");
+    EXPECT_EQ(s.history().size(), 1u); // every refusal left nothing behind
+    EXPECT_FALSE(s.checklist_answers());
+
+    ASSERT_TRUE(s.answer_checklist(all).ok());
+    EXPECT_EQ(s.answer_checklist(all).code, "session.checklist-done");
+    ASSERT_TRUE(s.finish().ok());
+    EXPECT_EQ(s.answer_checklist(all).code, "session.finished");
+}
+
+TEST(SessionChecklist, AnswersAreRecordedInTheChecklistsOrderWithItsVersion) {
+    Session s = fresh_session();
+    ASSERT_TRUE(s.answer_checklist(answers({{"anticoagulant", true, "  warfarin, INR 2.1 "},
+                                            {"allergy", false, ""},
+                                            {"infection", false, ""}}))
+                    .ok());
+    const SessionAction& a = s.history().back();
+    EXPECT_EQ(a.kind, ActionKind::checklist);
+    ASSERT_EQ(a.checklist.answers.size(), 3u);
+    EXPECT_EQ(a.checklist.answers[0].id, "allergy");
+    EXPECT_EQ(a.checklist.answers[2].id, "anticoagulant");
+    EXPECT_TRUE(a.checklist.answers[2].yes);
+    EXPECT_EQ(a.checklist.answers[2].reason, "warfarin, INR 2.1"); // trimmed
+    EXPECT_EQ(a.checklist.version, 4);
+    EXPECT_TRUE(a.checklist.warning_acknowledged);
+    ASSERT_TRUE(s.checklist_answers());
+    EXPECT_EQ(s.checklist_answers()->yes_count(), 1);
+    EXPECT_EQ(s.checklist_time(), kT0 + seconds(1));
+}
+
+TEST(SessionChecklist, BackNeverUndoesIt) {
+    Session s = fresh_session();
+    ASSERT_TRUE(s.answer_checklist(answers({{"allergy", false, ""},
+                                            {"infection", false, ""},
+                                            {"anticoagulant", false, ""}}))
+                    .ok());
+    EXPECT_EQ(s.back().code, "session.nothing-to-undo");
+    ASSERT_TRUE(s.inject().ok());
+    ASSERT_TRUE(s.back().ok());
+    EXPECT_TRUE(s.checklist_answers());
+    EXPECT_EQ(s.answer_checklist(answers({{"allergy", false, ""},
+                                          {"infection", false, ""},
+                                          {"anticoagulant", false, ""}}))
+                  .code,
+              "session.checklist-done");
+}
+
+TEST(SessionChecklist, WithoutADefinitionTheIdsAreTakenAsGiven) {
+    // A replayed record may hold the questions of an older checklist file.
+    Session s = fresh_session(nullptr);
+    EXPECT_EQ(s.answer_checklist(answers({})).code, "session.checklist-incomplete");
+    EXPECT_EQ(s.answer_checklist(answers({{"old_question", true, ""}})).code,
+              "session.checklist-reason");
+    ASSERT_TRUE(s.answer_checklist(answers({{"old_question", true, "as recorded"}})).ok());
+    EXPECT_TRUE(s.inject().ok());
+}
+
+TEST(SessionChecklist, SessionsOfFormat2NeedNone) {
+    // Records written before the checklist existed replay and continue without it.
+    Session s(shared(mini_protocol()), ticking_clock());
+    SessionStart info;
+    info.format = 2;
+    ASSERT_TRUE(s.start(info).ok());
+    EXPECT_FALSE(s.checklist_required());
+    EXPECT_TRUE(s.checklist_satisfied());
+    ASSERT_TRUE(s.inject().ok());
+    ASSERT_TRUE(s.add("trapezius", Side::left).ok());
+    // Once something was injected, a checklist is too late; back does not make it early again.
+    ASSERT_TRUE(s.back().ok());
+    EXPECT_EQ(s.answer_checklist(answers({{"allergy", false, ""}})).code, "session.checklist-late");
+}
+
+TEST(SessionChecklist, AFormat2SessionMayStillRecordOneBeforeInjecting) {
+    Session s(shared(mini_protocol()), ticking_clock());
+    SessionStart info;
+    info.format = 2;
+    ASSERT_TRUE(s.start(info).ok());
+    EXPECT_TRUE(s.answer_checklist(answers({{"allergy", false, ""}})).ok());
+}
+
+TEST(SessionChecklist, UnknownFormatsAreRefused) {
+    for (int format : {0, -1, kSessionFormat + 1}) {
+        Session s(shared(mini_protocol()), ticking_clock());
+        SessionStart info;
+        info.format = format;
+        EXPECT_EQ(s.start(info).code, "session.bad-format") << format;
+        EXPECT_FALSE(s.started());
+    }
 }
 
 } // namespace

@@ -12,13 +12,17 @@
 
 #include "injmap/diagnostic.hpp"
 #include "injmap/models/model.hpp"
+#include "injmap/protocols/clinical_rules.hpp"
 #include "injmap/protocols/reconstitution.hpp"
 
 namespace injmap {
 
 inline constexpr int kProtocolSchemaVersion = 1;
 
-enum class Indication { chronic_migraine, cervical_dystonia, other };
+// Indications are data: ids of protocols/rules/clinical-limits.toml (clinical_rules.hpp), checked
+// by the validator (protocol.unknown-indication). These name the two the app treats specially.
+inline constexpr std::string_view kChronicMigraine = "chronic_migraine";
+inline constexpr std::string_view kCervicalDystonia = "cervical_dystonia";
 enum class Paradigm { preempt, preempt_ftp, cd_template, custom };
 enum class Guidance { none, emg, ultrasound, emg_or_ultrasound };
 // Side as written in the file. `both` is expanded into a left/right pair on reading; the CD
@@ -64,8 +68,13 @@ struct Site {
     bool optional = false;          // follow-the-pain (or otherwise optional) site
     Guidance guidance = Guidance::none;
     bool provisional = false; // its position is commonly taught but not verified in a source
-    SourceLocation where;     // the site's table
-    KeyLocations locations;   // "units", "muscle", "side", "at", ... as written
+    // The [[sources]] keys behind this site and how certain it is: as written on the site, else
+    // on its step, else at the top of the file (`source`, `certainty`); `provisional = true`
+    // alone means certainty "provisional". Empty sources = none named anywhere.
+    std::vector<std::string> sources;
+    Certainty certainty = Certainty::established;
+    SourceLocation where;   // the site's table
+    KeyLocations locations; // "units", "muscle", "side", "at", ... as written
 
     // The location of `key`'s value, or the site's table when the key was not written.
     [[nodiscard]] SourceLocation where_of(std::string_view key) const;
@@ -77,6 +86,8 @@ struct Step {
     std::string instruction;  // for the clinician
     std::string patient_text; // plain language, for the patient view
     std::vector<std::string> cautions;
+    std::vector<std::string> sources;   // default for its sites
+    std::optional<Certainty> certainty; // default for its sites
     std::string
         view; // suggested camera view: front, back, left, right, top, oblique-left, back-above, ...
     std::vector<Site> sites;
@@ -156,10 +167,12 @@ struct Protocol {
     std::string id;
     std::string title;
     std::string summary;
-    Indication indication = Indication::other;
+    std::string indication = "other"; // an id of the clinical-limits table
     Paradigm paradigm = Paradigm::custom;
     std::string product;
     std::vector<SourceRef> sources;
+    std::vector<std::string> default_sources;   // top-level `source`: keys for every site
+    std::optional<Certainty> default_certainty; // top-level `certainty`
     std::vector<std::string> provisional_notes; // what in this file is not verified, in words
     Reconstitution reconstitution;
     std::optional<double> stated_units_per_0_1_ml;
@@ -182,7 +195,6 @@ struct Protocol {
     [[nodiscard]] double total_units(bool include_optional = false) const;
 };
 
-[[nodiscard]] const char* to_string(Indication value);
 [[nodiscard]] const char* to_string(Paradigm value);
 [[nodiscard]] const char* to_string(Guidance value);
 [[nodiscard]] const char* to_string(SideSpec value);

@@ -9,28 +9,38 @@
 //   move it without recording anything (the GUI uses them to review). After an inject or skip the
 //   cursor moves to the next pending site after it (wrapping to the first pending one), or to none
 //   when no protocol site is pending.
-// - Recorded actions: start, inject, skip, back, add, finish. Each successful action is appended to
+// - Recorded actions: start, checklist, inject, skip, back, add, finish. Each successful action is
+//   appended to
 //   history() with everything a replay needs (site, resolved units, time); session_record.hpp
 //   writes exactly that. apply() takes such an action and is how a record is replayed.
+// - checklist records the pre-treatment checklist (checklist.hpp): every answer (id → yes/no, a
+//   reason for each yes) and that the boxed warning was shown and acknowledged. Once per session,
+//   after start and before the first inject or add; it cannot be undone. In a session of record
+//   format 3 or later (SessionStart::format; every new session) inject and add are refused until it
+//   is done (session.checklist-required). Sessions started in format 1 or 2 (records written
+//   before the checklist existed) replay and continue without it; they may still record one.
+//   With a checklist definition (set_checklist), every question must be answered exactly once and
+//   no other id is accepted; without one (replaying a record, whose questions may have been those
+//   of an older checklist file) the ids are taken as recorded.
 // - back undoes the last inject, skip or add (a stack: repeated backs keep undoing), restoring the
 //   site's earlier state and putting the cursor back on it. start and finish cannot be undone.
 // - add records an FTP site as already injected (follow-the-pain sites are added where the pain is,
 //   and given at once). Its position comes from the GUI (a click on the skin); without one (the
 //   headless command) the muscle's first protocol site on the same side, else on any side, stands
 //   in for it: stand_in_site names that site and position_mm stays empty.
-// - finish is allowed any time after start; pending sites become not_given. Nothing is accepted
+// - finish is allowed any time after start (with or without the checklist); pending sites become
+// not_given. Nothing is accepted
 //   after finish.
 //
-// Limits (from protocol.limits; an absent limit is not enforced):
-// - Per-site limit: max_units_per_site, else units_per_site (a protocol that fixes the dose per
-// site,
-//   such as PREEMPT's 5 U, may give less at a site but not more). Applies to inject and add.
-// - Session total: max_total_units (inject and add). max_sites: injected sites (inject and add).
-// - FTP (limits.follow_the_pain): extra = added sites + injected optional protocol sites. add is
-//   refused for muscles not in `muscles`, and past max_extra_sites, max_extra_units and
-//   max_sites_per_muscle; injecting an optional protocol site checks the same counts and units.
-// - max_units_per_muscle is reported in tallies() (over()) but not refused: the label gives it as
-//   advice ("may reduce dysphagia"), and the clinician decides.
+// Limits: dose_limits() of the protocol (dose_limits.hpp) — the clinical-limits table's row for
+// its indication, product and paradigm, plus the file's [limits]. The same list `check` applies:
+// - error-severity limits are refused at inject and add: per site (a fixed dose such as PREEMPT's
+//   5 U may be given less, never more), per side, session total and cumulative, site count,
+//   per muscle, follow-the-pain extra units, sites and sites per muscle (extra = added sites +
+//   injected optional protocol sites; add is also refused for muscles not in the FTP list);
+// - warning-severity limits (per-muscle caps such as the SCM's 100 U, the suggested FTP sites per
+//   muscle, the US label's 155 U, first-treatment advice) are never refused: warnings() lists
+//   those the injected sites are past, and tallies() carries the per-muscle caps (over()).
 //
 // Refusal codes (stable; tests and the CLI use them):
 //   session.not-started, session.already-started, session.finished, session.protocol-mismatch,
@@ -39,12 +49,15 @@
 //   session.over-total, session.over-site-count, session.reason-required, session.nothing-to-undo,
 //   session.ftp-not-allowed, session.ftp-muscle, session.ftp-max-sites, session.ftp-max-units,
 //   session.ftp-muscle-sites, session.no-next, session.no-previous, session.record-mismatch,
-//   session.bad-position, session.too-long.
+//   session.bad-position, session.too-long, session.checklist-required,
+//   session.checklist-reason, session.checklist-incomplete, session.checklist-unknown,
+//   session.checklist-duplicate, session.checklist-done, session.checklist-late,
+//   session.bad-format, session.over-side-total, session.over-muscle-total.
 //
-// Text limits (bytes of UTF-8; kMax*Bytes below): checked at entry — start, skip and add, and
-// SessionRecorder's actions — and refused with session.too-long, so no line injmap writes is too
-// long to read back. apply() alone (replaying a record) does not check them: limits are kept when
-// text is typed or passed, never when a record is read.
+// Text limits (bytes of UTF-8; kMax*Bytes below): checked at entry — start, checklist, skip and
+// add, and SessionRecorder's actions — and refused with session.too-long, so no line injmap writes
+// is too long to read back. apply() alone (replaying a record) does not check them: limits are kept
+// when text is typed or passed, never when a record is read.
 //
 // Time comes from the SessionClock given to the constructor (tests pass a fixed clock), truncated
 // to whole seconds so a replay from the record (ISO 8601, seconds) gives back identical state.
@@ -61,6 +74,8 @@
 #include <glm/vec3.hpp>
 
 #include "injmap/models/model.hpp"
+#include "injmap/protocols/dose_limits.hpp"
+#include "injmap/protocols/checklist.hpp"
 #include "injmap/protocols/protocol.hpp"
 #include "injmap/protocols/reconstitution.hpp"
 
@@ -77,6 +92,15 @@ inline constexpr std::size_t kMaxReasonBytes = 1000;
 inline constexpr std::size_t kMaxIdBytes = 128;
 inline constexpr std::size_t kMaxProtocolPathBytes = 4096;
 inline constexpr std::size_t kMaxDigestBytes = 64;
+// A checklist answer's reason (shorter than a skip's: up to kMaxChecklistQuestions of them share
+// one record line), and the most answers one checklist action may hold.
+inline constexpr std::size_t kMaxChecklistReasonBytes = 300;
+inline constexpr std::size_t kMaxChecklistAnswers = kMaxChecklistQuestions;
+
+// The record format a new session is written in (session_record.hpp): 3 adds the checklist.
+inline constexpr int kSessionFormat = 3;
+// The first format whose sessions must record the checklist before injecting.
+inline constexpr int kChecklistRequiredFormat = 3;
 
 struct Outcome;
 struct SessionAction;
@@ -86,7 +110,7 @@ struct SessionAction;
 // Stored states are pending, injected, skipped and not_given; `current` is what status() reports
 // for the pending site under the cursor.
 enum class SiteStatus { pending, current, injected, skipped, not_given };
-enum class ActionKind { start, inject, skip, back, add, finish };
+enum class ActionKind { start, inject, skip, back, add, finish, checklist };
 
 [[nodiscard]] const char* to_string(SiteStatus status);
 [[nodiscard]] const char* to_string(ActionKind kind);
@@ -100,6 +124,7 @@ struct SessionStart {
     std::string protocol_sha256; // optional: hex digest of that file, to notice a changed protocol
     std::string model;           // optional: model id shown
     std::string label;           // optional free text
+    int format = kSessionFormat; // the record format the session is written in (1 to 3)
 };
 
 // One recorded action. Fields a kind does not use stay empty.
@@ -115,6 +140,7 @@ struct SessionAction {
     Side side = Side::midline;            // add
     std::optional<glm::vec3> position_mm; // add: where on the skin (model space, mm), if known
     SessionStart start;                   // start
+    ChecklistAnswers checklist;           // checklist
 };
 
 // The answer to an action or a navigation: done, or refused with a stable code and a reason.
@@ -180,7 +206,9 @@ public:
     Outcome add(std::string muscle, Side side, std::optional<double> units = std::nullopt,
                 std::optional<glm::vec3> position_mm = std::nullopt);
     Outcome finish();
-    // The general form of the five above, used to replay a record.
+    // Records the pre-treatment checklist (see the header comment).
+    Outcome answer_checklist(ChecklistAnswers answers);
+    // The general form of the six above, used to replay a record.
     Outcome apply(const SessionAction& action);
 
     // Navigation: moves the cursor over the protocol sites; nothing is recorded.
@@ -196,6 +224,25 @@ public:
     [[nodiscard]] std::optional<SessionTime> finished_at() const { return finished_at_; }
     [[nodiscard]] const SessionStart& start_info() const { return start_; }
 
+    // The checklist the answers are checked against (none: ids are not checked; see above).
+    void set_checklist(std::shared_ptr<const Checklist> checklist) {
+        checklist_ = std::move(checklist);
+    }
+    [[nodiscard]] const std::shared_ptr<const Checklist>& checklist() const { return checklist_; }
+    // Whether inject and add wait for the checklist (a session of format 3 or later).
+    [[nodiscard]] bool checklist_required() const {
+        return start_.format >= kChecklistRequiredFormat;
+    }
+    // The answers recorded, if any, and when.
+    [[nodiscard]] const std::optional<ChecklistAnswers>& checklist_answers() const {
+        return checklist_answers_;
+    }
+    [[nodiscard]] std::optional<SessionTime> checklist_time() const { return checklist_at_; }
+    // True when inject and add may go ahead as far as the checklist is concerned.
+    [[nodiscard]] bool checklist_satisfied() const {
+        return checklist_answers_.has_value() || !checklist_required();
+    }
+
     [[nodiscard]] const std::vector<SessionSite>& sites() const { return sites_; }
     [[nodiscard]] std::size_t protocol_site_count() const { return protocol_sites_; }
     [[nodiscard]] std::optional<std::size_t> current() const {
@@ -210,7 +257,12 @@ public:
     [[nodiscard]] bool can_undo() const { return !undo_.empty(); }
     [[nodiscard]] SessionTallies tallies() const;
 
+    // The tightest refused per-site dose (error-severity limits of dose_limits()).
     [[nodiscard]] std::optional<double> site_unit_limit() const;
+    // Warning-severity limits the injected sites are past, one line each ("muscle.cap: past at
+    // most 100 U in sternocleidomastoid (label, STO)"). Shown, never refused — as in `check`.
+    [[nodiscard]] std::vector<std::string> warnings() const;
+    [[nodiscard]] const std::vector<DoseLimit>& limits() const { return dose_limits_; }
     // What add would give this muscle when no units are stated.
     [[nodiscard]] std::optional<double> default_add_units(std::string_view muscle) const;
     // The protocol site standing in for an added site's position (empty when the muscle has none).
@@ -225,7 +277,12 @@ private:
     };
 
     Outcome check_active() const;
+    Outcome check_checklist(const ChecklistAnswers& answers, ChecklistAnswers& normalised) const;
     Outcome check_dose(const SessionSite& target, double units, bool extra) const;
+    bool counts_towards(const DoseLimit& limit, const SessionSite& s, Side side) const;
+    double quantity(const DoseLimit& limit, Side side) const;
+    double quantity_with(const DoseLimit& limit, const SessionSite& target, double units,
+                         bool extra) const;
     SessionTime now(const SessionAction& action) const;
     void advance_from(std::size_t index);
     int injected_sites() const;
@@ -239,6 +296,11 @@ private:
     std::optional<SessionTime> started_at_, finished_at_;
     std::vector<Undo> undo_;
     std::vector<SessionAction> history_;
+    std::vector<DoseLimit> dose_limits_;         // the table's and the file's (dose_limits.hpp)
+    std::vector<std::string> table_ftp_muscles_; // the table's FTP muscles (empty: no narrowing)
+    std::shared_ptr<const Checklist> checklist_;
+    std::optional<ChecklistAnswers> checklist_answers_;
+    std::optional<SessionTime> checklist_at_;
 };
 
 } // namespace injmap

@@ -32,8 +32,9 @@
 
 namespace injmap {
 
-// Format 2 adds the hash chain ("prev", "self"); format 1 records (no chain) are still read.
-inline constexpr int kSessionRecordFormat = 2;
+// Format 2 adds the hash chain ("prev", "self"); format 3 the checklist action (and requires it
+// before the first inject or add). Format 1 and 2 records are still read, verified and replayed.
+inline constexpr int kSessionRecordFormat = kSessionFormat;
 // Lines longer than this are never written by injmap; a longer one is corrupt (or the cut tail).
 inline constexpr std::size_t kMaxRecordLineBytes = 64 * 1024;
 // An upper bound on any line injmap writes: every text field at its entry limit (session.hpp),
@@ -45,6 +46,12 @@ inline constexpr std::size_t kMaxWrittenLineBytes =
     1024;
 static_assert(kMaxWrittenLineBytes < kMaxRecordLineBytes,
               "a line injmap writes must never be one it refuses to read");
+// The same bound for a checklist line: every answer's id and reason at their limits, escaped, plus
+// 64 bytes of keys per answer and 1 KiB for the rest.
+inline constexpr std::size_t kMaxWrittenChecklistLineBytes =
+    kMaxChecklistAnswers * (6 * (kMaxIdBytes + kMaxChecklistReasonBytes) + 64) + 1024;
+static_assert(kMaxWrittenChecklistLineBytes < kMaxRecordLineBytes,
+              "a checklist line injmap writes must never be one it refuses to read");
 // Records are a few kilobytes; anything above this is not a record and is not read.
 inline constexpr std::uintmax_t kMaxRecordBytes = 64ull * 1024 * 1024;
 
@@ -86,7 +93,7 @@ struct SessionRecord {
 };
 
 // Parses a record (no replay). Errors: record.io, record.too-large, record.empty (no intact line),
-// record.corrupt-line, record.format (first line not a start of format 1 or 2). In format 2 the
+// record.corrupt-line, record.format (first line not a start of format 1 to 3). In format 2 the
 // first line breaking the hash chain is the warning record.chain-broken with its line: the record
 // is still read (see verify_session_record for the strict check).
 [[nodiscard]] Result<SessionRecord> read_session_record(const std::filesystem::path& path);
@@ -235,6 +242,11 @@ public:
     Outcome add(std::string muscle, Side side, std::optional<double> units = std::nullopt,
                 std::optional<glm::vec3> position_mm = std::nullopt);
     Outcome finish();
+    Outcome answer_checklist(ChecklistAnswers answers);
+    // The checklist the answers are checked against (Session::set_checklist).
+    void set_checklist(std::shared_ptr<const Checklist> checklist) {
+        session_.set_checklist(std::move(checklist));
+    }
 
     // Navigation is not recorded.
     Outcome next() { return session_.next(); }

@@ -4,7 +4,9 @@
 // blepharospasm layout (orbicularis oculi at the label's starting dose).
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <set>
 #include <string>
@@ -16,6 +18,7 @@
 #include "injmap/models/manifest.hpp"
 #include "injmap/models/surface_index.hpp"
 #include "injmap/protocols/cd_plan.hpp"
+#include "injmap/protocols/clinical_rules.hpp"
 #include "injmap/protocols/drill.hpp"
 #include "injmap/protocols/needle_path.hpp"
 #include "injmap/protocols/placement.hpp"
@@ -465,6 +468,7 @@ TEST(ShippedProtocols, PlansFromTheTemplatesValidateAndPlace) {
 // 25 U per eye (the non-US first-session cap) and within the file's own limits.
 TEST(ShippedProtocols, BlepharospasmIsTheLabelsStartingLayout) {
     const Protocol p = read_shipped("blepharospasm");
+    EXPECT_EQ(p.indication, "blepharospasm");
     EXPECT_EQ(p.paradigm, Paradigm::custom);
     EXPECT_EQ(p.product, "onabotulinumtoxinA (BOTOX)");
     EXPECT_DOUBLE_EQ(p.reconstitution.units_per_0_1_ml(), 2.5);
@@ -557,4 +561,46 @@ TEST(ShippedProtocols, BlepharospasmSparesTheCentralUpperLidAndTheMedialLowerLid
         }
         EXPECT_EQ(checked, 12) << model_id; // 4 upper lid, 1 lower lid, 1 lateral canthus per eye
     }
+}
+
+// The blepharospasm row of the clinical-limits table: per eye (per side) 25 U, the label's starting
+// 2.5 U per site, and the US 200 U as the session's error cap. The shipped file is clean against
+// it; the same file at twice the dose per site is flagged per site, per eye and for a first
+// session.
+TEST(ShippedProtocols, BlepharospasmLimitsComeFromTheTable) {
+    const auto& rules = shipped_clinical_rules();
+    ASSERT_TRUE(rules.value.has_value()) << describe(rules.diagnostics);
+    ASSERT_NE(rules.value->indication("blepharospasm"), nullptr);
+    const LimitsRow* row = rules.value->row("blepharospasm", "onabotulinumtoxinA");
+    ASSERT_NE(row, nullptr);
+    ASSERT_NE(row->first("side_units_max"), nullptr);
+    EXPECT_EQ(row->first("side_units_max")->value, 25.0);
+    ASSERT_NE(row->first("first_session_site_units_max"), nullptr);
+    EXPECT_EQ(row->first("first_session_site_units_max")->value, 2.5);
+    const auto* session = row->find("session_units_max");
+    ASSERT_NE(session, nullptr);
+    EXPECT_TRUE(std::any_of(session->begin(), session->end(), [](const RuleLimit& l) {
+        return l.value == 200.0 && l.severity == Severity::error;
+    }));
+
+    const auto path = test::source_dir() / "protocols" / "blepharospasm.toml";
+    std::ifstream in(path);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto shipped = read_protocol_text(text, path.string());
+    ASSERT_TRUE(shipped.value.has_value());
+    const auto clean = validate_protocol(*shipped.value, *rules.value);
+    EXPECT_TRUE(rule_set(clean, Severity::error).empty()) << describe(clean);
+    EXPECT_TRUE(rule_set(clean, Severity::warning).empty()) << describe(clean);
+
+    std::string doubled = text;
+    for (std::size_t at = 0; (at = doubled.find("units = 2.5", at)) != std::string::npos; ++at)
+        doubled.replace(at, 11, "units = 5.0");
+    const auto twice = read_protocol_text(doubled, path.string());
+    ASSERT_TRUE(twice.value.has_value());
+    const auto d = validate_protocol(*twice.value, *rules.value);
+    const auto warnings = rule_set(d, Severity::warning);
+    EXPECT_TRUE(warnings.contains("dose.first-session-site")) << describe(d);
+    EXPECT_TRUE(warnings.contains("dose.side-total")) << describe(d);
+    EXPECT_TRUE(warnings.contains("dose.first-session")) << describe(d);
+    EXPECT_TRUE(rule_set(d, Severity::error).empty()) << describe(d);
 }

@@ -1,18 +1,24 @@
 // The shipped protocol library (protocols/*.toml): every file reads and validates clean, places on
 // both generated models with every site over its muscle, and carries the PREEMPT counts (31 / 155
-// U, 39 / 195 U with follow-the-pain) and the eight Col-Cap cervical dystonia templates.
+// U, 39 / 195 U with follow-the-pain), the eight Col-Cap cervical dystonia templates and the
+// blepharospasm layout (orbicularis oculi at the label's starting dose).
 #include <algorithm>
+#include <cmath>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
+#include <glm/geometric.hpp>
 #include <gtest/gtest.h>
 
 #include "injmap/models/manifest.hpp"
 #include "injmap/models/surface_index.hpp"
 #include "injmap/protocols/cd_plan.hpp"
+#include "injmap/protocols/clinical_rules.hpp"
 #include "injmap/protocols/drill.hpp"
 #include "injmap/protocols/needle_path.hpp"
 #include "injmap/protocols/placement.hpp"
@@ -25,8 +31,9 @@ using namespace injmap;
 namespace {
 
 const std::vector<std::string> kShipped = {
-    "preempt-155",     "preempt-ftp-195", "cd-torticaput",   "cd-torticollis", "cd-laterocaput",
-    "cd-laterocollis", "cd-antecaput",    "cd-anterocollis", "cd-retrocaput",  "cd-retrocollis",
+    "preempt-155",    "preempt-ftp-195", "cd-torticaput", "cd-torticollis",
+    "cd-laterocaput", "cd-laterocollis", "cd-antecaput",  "cd-anterocollis",
+    "cd-retrocaput",  "cd-retrocollis",  "blepharospasm",
 };
 
 Protocol read_shipped(const std::string& id) {
@@ -454,4 +461,146 @@ TEST(ShippedProtocols, PlansFromTheTemplatesValidateAndPlace) {
                 << describe(dm);
         }
     }
+}
+
+// Blepharospasm (issue #18): the label's starting layout. Fixed sites only in the orbicularis
+// oculi, 1.25-2.5 U each (0.1 mL at most, from 100 U in 4 mL), the same sites on both eyes, at most
+// 25 U per eye (the non-US first-session cap) and within the file's own limits.
+TEST(ShippedProtocols, BlepharospasmIsTheLabelsStartingLayout) {
+    const Protocol p = read_shipped("blepharospasm");
+    EXPECT_EQ(p.indication, "blepharospasm");
+    EXPECT_EQ(p.paradigm, Paradigm::custom);
+    EXPECT_EQ(p.product, "onabotulinumtoxinA (BOTOX)");
+    EXPECT_DOUBLE_EQ(p.reconstitution.units_per_0_1_ml(), 2.5);
+    EXPECT_GE(p.needle.gauge, 27);
+    EXPECT_LE(p.needle.gauge, 30);
+    EXPECT_LE(p.needle.length_inch, 0.5);
+    ASSERT_TRUE(p.limits.max_units_per_site.has_value());
+    EXPECT_LE(*p.limits.max_units_per_site, 5.0); // little benefit above 5 U per site (label)
+    ASSERT_TRUE(p.limits.retreatment_weeks.has_value());
+    EXPECT_GE(*p.limits.retreatment_weeks, 12.0);
+    ASSERT_TRUE(p.limits.max_total_units.has_value());
+
+    std::map<Side, double> fixed_units_per_eye, all_units_per_eye;
+    std::map<std::string, std::set<Side>> sides_of;
+    double total = 0.0;
+    int fixed = 0;
+    for (const Site* s : p.sites()) {
+        total += s->units;
+        EXPECT_GT(s->units, 0.0) << s->id;
+        EXPECT_LE(s->units, 2.5) << s->id << ": the label starts at 1.25-2.5 U per site";
+        EXPECT_LE(s->units / p.reconstitution.units_per_0_1_ml(), 1.0 + 1e-9)
+            << s->id << ": at most 0.1 mL per site";
+        EXPECT_TRUE(s->provisional) << s->id;
+        all_units_per_eye[s->side] += s->units;
+        if (s->optional)
+            continue;
+        ++fixed;
+        EXPECT_EQ(s->muscle.rfind("orbicularis_oculi", 0), 0u)
+            << s->id << " is in " << s->muscle << ", not the orbicularis oculi";
+        EXPECT_EQ(s->side_spec, SideSpec::both) << s->id;
+        ASSERT_TRUE(s->depth_mm.has_value()) << s->id << ": lid sites state their shallow depth";
+        EXPECT_LE(*s->depth_mm, 3.0) << s->id;
+        fixed_units_per_eye[s->side] += s->units;
+        sides_of[s->base_id].insert(s->side);
+    }
+    EXPECT_EQ(fixed, 8); // upper lid medial and lateral, lower lid lateral, lateral canthus; x 2
+    for (const auto& [base, sides] : sides_of)
+        EXPECT_EQ(sides, (std::set<Side>{Side::left, Side::right})) << base;
+    EXPECT_EQ(fixed_units_per_eye[Side::left], fixed_units_per_eye[Side::right]);
+    EXPECT_EQ(all_units_per_eye[Side::left], all_units_per_eye[Side::right]);
+    EXPECT_LE(all_units_per_eye[Side::left], 25.0); // optional sites included
+    EXPECT_LE(total, *p.limits.max_total_units);
+    ASSERT_TRUE(p.limits.first_session_max_units.has_value());
+    EXPECT_LE(total, *p.limits.first_session_max_units);
+}
+
+// Where the blepharospasm sites land on both models: upper lid sites above the lid line and off
+// its centre (the levator: ptosis), the lower lid site below it and lateral to the pupil (the
+// medial lower lid: diplopia), the lateral canthus site outside the outer eye corner.
+TEST(ShippedProtocols, BlepharospasmSparesTheCentralUpperLidAndTheMedialLowerLid) {
+    const Protocol p = read_shipped("blepharospasm");
+    for (const char* model_id : {"adult-male", "adult-female"}) {
+        const auto& m = model(model_id);
+        const auto placed = place_protocol(p, *m.queries);
+        ASSERT_TRUE(placed.value.has_value()) << model_id;
+        int checked = 0;
+        for (const auto& ps : placed.value->sites) {
+            const Site& s = *ps.site;
+            if (s.side == Side::midline)
+                continue;
+            ASSERT_TRUE(ps.placed) << s.id;
+            const std::string suffix = s.side == Side::left ? "_left" : "_right";
+            const glm::vec3 pupil = m.model.landmarks.at("pupil" + suffix);
+            const glm::vec3 medial = m.model.landmarks.at("medial_canthus" + suffix);
+            const glm::vec3 lateral = m.model.landmarks.at("lateral_canthus" + suffix);
+            // Distances away from the midline (the subject's left is +X).
+            const float out = s.side == Side::left ? 1.0f : -1.0f;
+            const float x = out * ps.position.x;
+            const float lid_line = 0.5f * (medial.y + lateral.y);
+            const std::string where = s.id + " on " + model_id;
+            if (s.base_id.starts_with("upper_lid")) {
+                EXPECT_GT(ps.position.y, lid_line + 2.0f) << where;
+                EXPECT_GE(std::abs(x - out * pupil.x), 5.0f) << where << ": the central upper lid";
+                EXPECT_GT(x, out * medial.x) << where;
+                EXPECT_LT(x, out * lateral.x) << where;
+                ++checked;
+            } else if (s.base_id.starts_with("lower_lid")) {
+                EXPECT_LT(ps.position.y, lid_line - 1.0f) << where;
+                EXPECT_GT(x, out * pupil.x + 3.0f) << where << ": the medial lower lid";
+                EXPECT_LT(x, out * lateral.x) << where;
+                ++checked;
+            } else if (s.base_id == "lateral_canthus") {
+                EXPECT_GT(x, out * lateral.x + 3.0f) << where;
+                const float from_corner = glm::length(ps.position - lateral);
+                EXPECT_GE(from_corner, 7.0f) << where; // about 1 cm out on the skin
+                EXPECT_LE(from_corner, 13.0f) << where;
+                EXPECT_LT(std::abs(ps.position.y - lateral.y), 5.0f) << where;
+                ++checked;
+            }
+        }
+        EXPECT_EQ(checked, 12) << model_id; // 4 upper lid, 1 lower lid, 1 lateral canthus per eye
+    }
+}
+
+// The blepharospasm row of the clinical-limits table: per eye (per side) 25 U, the label's starting
+// 2.5 U per site, and the US 200 U as the session's error cap. The shipped file is clean against
+// it; the same file at twice the dose per site is flagged per site, per eye and for a first
+// session.
+TEST(ShippedProtocols, BlepharospasmLimitsComeFromTheTable) {
+    const auto& rules = shipped_clinical_rules();
+    ASSERT_TRUE(rules.value.has_value()) << describe(rules.diagnostics);
+    ASSERT_NE(rules.value->indication("blepharospasm"), nullptr);
+    const LimitsRow* row = rules.value->row("blepharospasm", "onabotulinumtoxinA");
+    ASSERT_NE(row, nullptr);
+    ASSERT_NE(row->first("side_units_max"), nullptr);
+    EXPECT_EQ(row->first("side_units_max")->value, 25.0);
+    ASSERT_NE(row->first("first_session_site_units_max"), nullptr);
+    EXPECT_EQ(row->first("first_session_site_units_max")->value, 2.5);
+    const auto* session = row->find("session_units_max");
+    ASSERT_NE(session, nullptr);
+    EXPECT_TRUE(std::any_of(session->begin(), session->end(), [](const RuleLimit& l) {
+        return l.value == 200.0 && l.severity == Severity::error;
+    }));
+
+    const auto path = test::source_dir() / "protocols" / "blepharospasm.toml";
+    std::ifstream in(path);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto shipped = read_protocol_text(text, path.string());
+    ASSERT_TRUE(shipped.value.has_value());
+    const auto clean = validate_protocol(*shipped.value, *rules.value);
+    EXPECT_TRUE(rule_set(clean, Severity::error).empty()) << describe(clean);
+    EXPECT_TRUE(rule_set(clean, Severity::warning).empty()) << describe(clean);
+
+    std::string doubled = text;
+    for (std::size_t at = 0; (at = doubled.find("units = 2.5", at)) != std::string::npos; ++at)
+        doubled.replace(at, 11, "units = 5.0");
+    const auto twice = read_protocol_text(doubled, path.string());
+    ASSERT_TRUE(twice.value.has_value());
+    const auto d = validate_protocol(*twice.value, *rules.value);
+    const auto warnings = rule_set(d, Severity::warning);
+    EXPECT_TRUE(warnings.contains("dose.first-session-site")) << describe(d);
+    EXPECT_TRUE(warnings.contains("dose.side-total")) << describe(d);
+    EXPECT_TRUE(warnings.contains("dose.first-session")) << describe(d);
+    EXPECT_TRUE(rule_set(d, Severity::error).empty()) << describe(d);
 }

@@ -81,9 +81,13 @@ Checked check_file(const fs::path& path, const std::string& display, const Model
     if (has_errors(out.diagnostics))
         return out; // a structurally broken file: its values cannot be trusted for clinical checks
     const Protocol& protocol = *out.protocol;
+    // Diagnostics about the protocol name it as the user gave it; those about another file (the
+    // clinical-limits table, when it cannot be read) keep that file's name.
+    const std::string read_as = path.string();
     auto append = [&](Diagnostics more) {
         for (auto& d : more) {
-            d.where.file = display;
+            if (d.where.file.empty() || d.where.file == read_as)
+                d.where.file = display;
             out.diagnostics.push_back(std::move(d));
         }
     };

@@ -175,6 +175,12 @@ std::vector<DoseLimit> dose_limits(const Protocol& p, const AppliedRules& applie
             if (const auto* limits = row.find(s.key))
                 for (const RuleLimit& limit : *limits)
                     out.push_back(from_table(s.scope, s.rule, limit, fill(s.what, limit.value)));
+        // An indication's own cumulative cap (blepharospasm: 200 U in 30 days), as the product's.
+        if (const auto* limits = row.find("cumulative_units_max"))
+            for (const RuleLimit& limit : *limits)
+                out.push_back(from_table(DoseScope::cumulative_units, "dose.cumulative", limit,
+                                         fill("at most {} U over any ", limit.value) +
+                                             format_number(limit.window_days) + " days"));
         for (const auto& [muscle, limit] : row.muscle_units_max) {
             DoseLimit d = from_table(DoseScope::muscle_units, "muscle.cap", limit,
                                      fill("at most {} U in {m}", limit.value, muscle));

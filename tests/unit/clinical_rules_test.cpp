@@ -378,3 +378,18 @@ TEST(ClinicalRules, AMuscleCapCoversItsParts) {
     // splenius_1 + splenius_2 = 100 U of splenius_capitis, past the 60 U on "splenius".
     ASSERT_EQ(with_rule(all, "muscle.cap").size(), 1u) << describe(all);
 }
+
+// An indication's own cumulative cap (blepharospasm: 200 U in any 30 days) applies like the
+// product's (BOTOX: 400 U in any 90 days).
+TEST(ClinicalRules, AnIndicationsCumulativeCapApplies) {
+    const Protocol p = read(shipped("blepharospasm"));
+    const auto limits = dose_limits(p, applied_rules(p));
+    auto has = [&](double value, double days) {
+        return std::any_of(limits.begin(), limits.end(), [&](const DoseLimit& d) {
+            return d.scope == DoseScope::cumulative_units && d.value == value &&
+                   d.window_days == days;
+        });
+    };
+    EXPECT_TRUE(has(200.0, 30.0));
+    EXPECT_TRUE(has(400.0, 90.0));
+}

@@ -352,9 +352,11 @@ TEST(ClinicalRules, ShippedSitesNameTheirSourcesAndTheTrapeziusRuleIsProvisional
     }
     for (const char* id : {"preempt-155", "preempt-ftp-195"}) {
         const Protocol p = read(shipped(id));
-        for (const SourceRef& s : p.sources)
-            if (s.key == "BLUM17")
+        for (const SourceRef& s : p.sources) {
+            if (s.key == "BLUM17") {
                 EXPECT_TRUE(s.provisional) << id; // only its abstract and a secondary copy read
+            }
+        }
         for (const Site* s : p.sites())
             if (s->muscle == "trapezius" && !s->optional) {
                 EXPECT_EQ(s->certainty, Certainty::provisional) << id << " " << s->id;

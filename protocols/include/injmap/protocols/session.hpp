@@ -74,8 +74,8 @@
 #include <glm/vec3.hpp>
 
 #include "injmap/models/model.hpp"
-#include "injmap/protocols/dose_limits.hpp"
 #include "injmap/protocols/checklist.hpp"
+#include "injmap/protocols/dose_limits.hpp"
 #include "injmap/protocols/protocol.hpp"
 #include "injmap/protocols/reconstitution.hpp"
 

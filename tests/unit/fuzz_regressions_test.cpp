@@ -2,6 +2,8 @@
 // <target>/: every file is replayed through its reader here (so the dev preset's ASan/UBSan build
 // checks them on every run), plus a focused test per finding.
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -22,13 +24,21 @@ namespace injmap {
 namespace {
 namespace fs = std::filesystem;
 
+// The saved inputs of one fuzz target. A missing or empty folder is a failure, not an empty loop:
+// a test that replays nothing asserts nothing.
 std::vector<fs::path> regressions(const std::string& target) {
     std::vector<fs::path> files;
     const fs::path dir = test::data_dir() / "fuzz-regressions" / target;
     std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+        ADD_FAILURE() << "no fuzz regression folder " << dir;
+        return files;
+    }
     for (const auto& entry : fs::directory_iterator(dir, ec))
         if (entry.is_regular_file())
             files.push_back(entry.path());
+    EXPECT_FALSE(ec) << dir << ": " << ec.message();
+    EXPECT_FALSE(files.empty()) << "no inputs in " << dir;
     std::sort(files.begin(), files.end());
     return files;
 }
@@ -98,6 +108,37 @@ TEST(FuzzRegressions, ManifestInputs) {
     }
 }
 
+// The contract fuzz_obj checks on a loaded mesh: whole triangles, indices in range, one normal per
+// position, everything finite.
+void expect_mesh_contract(const Mesh& mesh, const std::string& what, const fs::path& input) {
+    EXPECT_EQ(mesh.indices.size() % 3, 0u) << input << " " << what;
+    for (std::uint32_t i : mesh.indices)
+        ASSERT_LT(i, mesh.positions.size()) << input << " " << what;
+    if (!mesh.normals.empty())
+        EXPECT_EQ(mesh.normals.size(), mesh.positions.size()) << input << " " << what;
+    const auto finite = [](const glm::vec3& v) {
+        return std::isfinite(v.x) && std::isfinite(v.y) && std::isfinite(v.z);
+    };
+    for (const glm::vec3& p : mesh.positions)
+        ASSERT_TRUE(finite(p)) << input << " " << what << ": a non-finite position";
+    for (const glm::vec3& n : mesh.normals)
+        ASSERT_TRUE(finite(n)) << input << " " << what << ": a non-finite normal";
+}
+
+// What an input's "# expect: <rule id>" (or "# expect: ok") line says its load must give; empty
+// when the input has none (a fuzzer seed kept as is: only the contract is checked).
+std::string expected_outcome(const std::string& text) {
+    const std::string tag = "# expect: ";
+    const auto at = text.find(tag);
+    if (at == std::string::npos)
+        return {};
+    const auto end = text.find_first_of("\r\n", at);
+    return text.substr(at + tag.size(), end == std::string::npos ? end : end - at - tag.size());
+}
+
+// As fuzz_obj does: each saved OBJ through the whole load with a fixed manifest. Every input
+// keeps the reader's contract, and an input that names its expected rule id must be refused with
+// exactly that rule at a located line (obj.empty has no line), one marked "ok" must load.
 TEST(FuzzRegressions, ObjInputs) {
     const fs::path dir = test::fresh_dir("obj");
     test::write_text(dir / "fixed.toml",
@@ -105,10 +146,39 @@ TEST(FuzzRegressions, ObjInputs) {
                      "units = \"mm\"\nup = \"+y\"\nforward = \"+z\"\n[skin]\ngroup = \"skin\"\n"
                      "[[muscles]]\nid = \"frontalis\"\nside = \"midline\"\ngroup = \"muscle\"\n"
                      "layer = \"sheet\"\n[landmarks]\nvertex = [0, 50, 0]\n");
-    for (const auto& file : regressions("fuzz_obj")) {
+    const auto files = regressions("fuzz_obj");
+    ASSERT_FALSE(files.empty());
+    int with_expectation = 0;
+    for (const auto& file : files) {
+        SCOPED_TRACE(file.filename().string());
         fs::copy_file(file, dir / "fuzzed.obj", fs::copy_options::overwrite_existing);
-        expect_contract(load_model(dir / "fixed.toml").diagnostics, file);
+        const auto r = load_model(dir / "fixed.toml");
+        expect_contract(r.diagnostics, file);
+        if (r.value) {
+            expect_mesh_contract(r.value->skin, "skin", file);
+            for (const Muscle& m : r.value->muscles)
+                expect_mesh_contract(m.mesh, m.key(), file);
+        }
+        const std::string expect = expected_outcome(test::read_text(file));
+        if (expect.empty())
+            continue;
+        ++with_expectation;
+        if (expect == "ok") {
+            EXPECT_TRUE(r.ok()) << (r.diagnostics.empty()
+                                        ? std::string("no diagnostics")
+                                        : format_diagnostic(r.diagnostics.front()));
+            continue;
+        }
+        EXPECT_FALSE(r.ok()) << "expected " << expect;
+        const auto hit =
+            std::find_if(r.diagnostics.begin(), r.diagnostics.end(), [&](const auto& d) {
+                return d.severity == Severity::error && d.rule == expect;
+            });
+        ASSERT_TRUE(hit != r.diagnostics.end()) << "no " << expect << " error";
+        if (expect != "obj.empty")
+            EXPECT_GT(hit->where.line, 0) << expect << " is not located";
     }
+    EXPECT_GE(with_expectation, 5) << "the folder lost its findings";
 }
 
 TEST(FuzzRegressions, SessionRecordInputs) {

@@ -114,8 +114,9 @@ void expect_mesh_contract(const Mesh& mesh, const std::string& what, const fs::p
     EXPECT_EQ(mesh.indices.size() % 3, 0u) << input << " " << what;
     for (std::uint32_t i : mesh.indices)
         ASSERT_LT(i, mesh.positions.size()) << input << " " << what;
-    if (!mesh.normals.empty())
+    if (!mesh.normals.empty()) {
         EXPECT_EQ(mesh.normals.size(), mesh.positions.size()) << input << " " << what;
+    }
     const auto finite = [](const glm::vec3& v) {
         return std::isfinite(v.x) && std::isfinite(v.y) && std::isfinite(v.z);
     };
@@ -175,8 +176,9 @@ TEST(FuzzRegressions, ObjInputs) {
                 return d.severity == Severity::error && d.rule == expect;
             });
         ASSERT_TRUE(hit != r.diagnostics.end()) << "no " << expect << " error";
-        if (expect != "obj.empty")
+        if (expect != "obj.empty") {
             EXPECT_GT(hit->where.line, 0) << expect << " is not located";
+        }
     }
     EXPECT_GE(with_expectation, 5) << "the folder lost its findings";
 }

@@ -366,8 +366,8 @@ TEST_F(RendererTest, LabelsNeverOverlapAndBelongToVisibleSites) {
     int n = 0;
     for (float theta = 40.0f; theta <= 130.0f; theta += 12.0f)
         for (float phi = -80.0f; phi <= 80.0f; phi += 20.0f, ++n)
-            f.markers.push_back(marker("s" + std::to_string(n), n + 1, theta, phi,
-                                       MarkerState::pending,
+            f.markers.push_back(marker(std::string("s").append(std::to_string(n)), n + 1, theta,
+                                       phi, MarkerState::pending,
                                        "Site " + std::to_string(n + 1) + " \u00b7 5 U"));
     (void)render(f);
     const auto& layout = renderer_->last_layout();

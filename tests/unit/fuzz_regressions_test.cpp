@@ -117,13 +117,13 @@ void expect_mesh_contract(const Mesh& mesh, const std::string& what, const fs::p
     if (!mesh.normals.empty()) {
         EXPECT_EQ(mesh.normals.size(), mesh.positions.size()) << input << " " << what;
     }
-    const auto finite = [](const glm::vec3& v) {
+    const auto is_finite = [](const glm::vec3& v) {
         return std::isfinite(v.x) && std::isfinite(v.y) && std::isfinite(v.z);
     };
     for (const glm::vec3& p : mesh.positions)
-        ASSERT_TRUE(finite(p)) << input << " " << what << ": a non-finite position";
+        ASSERT_TRUE(is_finite(p)) << input << " " << what << ": a non-finite position";
     for (const glm::vec3& n : mesh.normals)
-        ASSERT_TRUE(finite(n)) << input << " " << what << ": a non-finite normal";
+        ASSERT_TRUE(is_finite(n)) << input << " " << what << ": a non-finite normal";
 }
 
 // What an input's "# expect: <rule id>" (or "# expect: ok") line says its load must give; empty

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "injmap/models/csv.hpp"
 #include "injmap/protocols/record_time.hpp"
 #include "injmap/protocols/session_record.hpp"
 #include "record_util.hpp"
@@ -25,15 +26,6 @@ Json tally_json(const Tally& t) {
     j["limit"] = t.limit ? Json(*t.limit) : Json(nullptr);
     j["over"] = t.over();
     return j;
-}
-
-std::string csv_field(const std::string& text) {
-    if (text.find_first_of(",\"\n\r") == std::string::npos)
-        return text;
-    std::string out = "\"";
-    for (char c : text)
-        out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
 }
 
 std::string number_text(double v) {
@@ -154,13 +146,13 @@ std::string session_summary_json(const Session& session, const RecordChainHead* 
 }
 
 std::string session_summary_csv(const Session& session) {
-    std::string out = "site,muscle,side,units_given,status,time,reason\n";
+    std::string out =
+        csv_row({"site", "muscle", "side", "units_given", "status", "time", "reason"});
     for (std::size_t i = 0; i < session.sites().size(); ++i) {
         const SessionSite& s = session.sites()[i];
-        out += csv_field(s.id) + "," + csv_field(s.muscle) + "," + to_string(s.side) + "," +
-               number_text(s.units_given) + "," + to_string(session.status(i)) + "," +
-               (s.time ? format_iso8601_utc(*s.time) : std::string()) + "," + csv_field(s.reason) +
-               "\n";
+        out += csv_row({s.id, s.muscle, to_string(s.side), number_text(s.units_given),
+                        to_string(session.status(i)),
+                        s.time ? format_iso8601_utc(*s.time) : std::string(), s.reason});
     }
     return out;
 }

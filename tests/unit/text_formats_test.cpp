@@ -1,10 +1,12 @@
-// The one home of each small text format (#21): UTC stamps in file names and CSV (RFC 4180).
+// The one home of each small text format (#21): UTC stamps in file names, CSV (RFC 4180) and unit
+// counts.
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "injmap/models/csv.hpp"
 #include "injmap/protocols/record_time.hpp"
+#include "injmap/units_format.hpp"
 
 using namespace injmap;
 
@@ -109,4 +111,17 @@ TEST(Csv, CommentsAndByteOrderMark) {
     EXPECT_EQ(r.rows[0].line, 3);
     // Without the option a '#' is text.
     EXPECT_EQ(parse_csv("#x,1\n").rows.at(0).fields.at(0).text, "#x");
+}
+
+TEST(UnitsFormat, ShortestExactTextUpToTwoDecimals) {
+    EXPECT_EQ(format_units(2.25), "2.25");
+    EXPECT_EQ(format_units(5), "5");
+    EXPECT_EQ(format_units(12.5), "12.5");
+    EXPECT_EQ(format_units(0.1), "0.1");
+    EXPECT_EQ(format_units(0), "0");
+    EXPECT_EQ(format_units(100), "100");
+    EXPECT_EQ(format_units(2.5f), "2.5"); // a float's widening adds no digits
+    EXPECT_EQ(format_units(0.1f), "0.1");
+    EXPECT_EQ(format_units(1.0 / 3.0), "0.33");
+    EXPECT_EQ(format_units(-0.001), "0");
 }

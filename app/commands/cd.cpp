@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 

@@ -7,7 +7,6 @@
 #include <iomanip>
 #include <iostream>
 #include <map>
-#include <sstream>
 #include <system_error>
 
 #include <nlohmann/json.hpp>

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "injmap/models/data_paths.hpp"
 #include "injmap/protocols/protocol_reader.hpp"

@@ -2,11 +2,11 @@
 // CSV as RFC 4180 writes it, the one writer and reader of injmap's CSV files (session summaries,
 // drill summaries, drill answers).
 //
-// Writing: a field holding a comma, a double quote, CR or LF is put in double quotes, with its inner
-// quotes doubled; any other field is written as it is. Rows end with "\n".
-// Reading: LF, CRLF and a lone CR each end a row; a field that begins with a double quote runs to
-// the closing quote (commas, line breaks and doubled quotes inside it are text). Text after the
-// closing quote up to the next comma is kept as it is. A quote that never closes is an error.
+// Writing: a field holding a comma, a double quote, CR or LF is put in double quotes, with its
+// inner quotes doubled; any other field is written as it is. Rows end with "\n". Reading: LF, CRLF
+// and a lone CR each end a row; a field that begins with a double quote runs to the closing quote
+// (commas, line breaks and doubled quotes inside it are text). Text after the closing quote up to
+// the next comma is kept as it is. A quote that never closes is an error.
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -40,7 +40,8 @@ struct CsvParse {
 };
 
 struct CsvReadOptions {
-    // Lines whose first character (after spaces and tabs) is this one are skipped whole; '\0': none.
+    // Lines whose first character (after spaces and tabs) is this one are skipped whole; '\0':
+    // none.
     char comment = '\0';
     // A UTF-8 byte order mark at the very beginning is skipped.
     bool skip_bom = true;

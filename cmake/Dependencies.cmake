@@ -5,6 +5,7 @@ find_package(tomlplusplus REQUIRED)   # Debian ships it compiled (libtomlplusplu
 find_package(tinyobjloader REQUIRED)  # no version: Debian's version string is "2rc10"
 find_package(nlohmann_json 3 REQUIRED) # JSON for --json output and session records
 find_package(meshoptimizer REQUIRED)  # skin decimation and vertex-cache order in the generator
+pkg_check_modules(NETTLE REQUIRED IMPORTED_TARGET nettle) # SHA-256 of session records and protocols
 
 if(NOT INJMAP_FUZZ)
   find_package(glfw3 3.3 REQUIRED)

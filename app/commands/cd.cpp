@@ -3,12 +3,12 @@
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "commands/commands.hpp"
 #include "injmap/protocols/cd_plan.hpp"
+#include "injmap/units_format.hpp"
 
 namespace injmap::cli {
 namespace {
@@ -98,12 +98,6 @@ std::optional<CdArgs> parse_plan_args(std::span<const std::string> args, std::st
     return out;
 }
 
-std::string units_text(double value) {
-    std::ostringstream out;
-    out << value;
-    return out.str();
-}
-
 void print_json(const CdPlan& plan) {
     nlohmann::json muscles = nlohmann::json::array();
     for (const auto& m : plan.muscles)
@@ -134,11 +128,11 @@ void print_table(const CdPlan& plan) {
         if (!m.placed)
             guidance += " (not on the model)";
         std::cout << std::left << std::setw(32) << m.muscle << std::setw(7) << to_string(m.side)
-                  << std::setw(11) << (units_text(m.units_min) + "-" + units_text(m.units_max))
+                  << std::setw(11) << (format_units(m.units_min) + "-" + format_units(m.units_max))
                   << std::setw(7) << m.sites << guidance << "\n";
     }
     std::cout << std::left << std::setw(39) << "total"
-              << (units_text(plan.total_min) + "-" + units_text(plan.total_max)) << " U\n";
+              << (format_units(plan.total_min) + "-" + format_units(plan.total_max)) << " U\n";
     if (!plan.warnings.empty()) {
         std::cout << "\n";
         for (const auto& w : plan.warnings)

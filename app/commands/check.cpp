@@ -7,7 +7,6 @@
 #include <iomanip>
 #include <iostream>
 #include <map>
-#include <sstream>
 #include <system_error>
 
 #include <nlohmann/json.hpp>
@@ -21,6 +20,7 @@
 #include "injmap/protocols/placement.hpp"
 #include "injmap/protocols/protocol_reader.hpp"
 #include "injmap/protocols/validator.hpp"
+#include "injmap/units_format.hpp"
 
 namespace injmap::cli {
 namespace {
@@ -56,15 +56,6 @@ std::vector<std::pair<std::string, MuscleTally>> tally(const Protocol& protocol)
         it->second.units += s->units;
     }
     return out;
-}
-
-std::string units_text(double units) {
-    std::ostringstream out;
-    if (std::abs(units - std::round(units)) < 1e-9)
-        out << static_cast<long long>(std::llround(units));
-    else
-        out << std::fixed << std::setprecision(1) << units;
-    return out.str();
 }
 
 Checked check_file(const fs::path& path, const std::string& display, const ModelQueries& queries) {
@@ -126,9 +117,9 @@ void print_summary(const Checked& c, const Model& model) {
     std::cout << "  " << sites.size() << " sites";
     if (optional > 0)
         std::cout << " (" << optional << " optional)";
-    std::cout << ", " << units_text(p.total_units(true)) << " U";
+    std::cout << ", " << format_units(p.total_units(true)) << " U";
     if (optional > 0)
-        std::cout << " (" << units_text(p.total_units(false)) << " U without the optional sites)";
+        std::cout << " (" << format_units(p.total_units(false)) << " U without the optional sites)";
     std::cout << ", placed on " << model.id << "\n";
     if (p.paradigm == Paradigm::cd_template)
         std::cout << "  a template: placed as if the posture were to the subject's left "
@@ -140,7 +131,7 @@ void print_summary(const Checked& c, const Model& model) {
     for (const auto& [muscle, t] : muscles)
         std::cout << "  " << std::left << std::setw(static_cast<int>(width)) << muscle << std::right
                   << std::setw(4) << t.sites << " site" << (t.sites == 1 ? " " : "s")
-                  << std::setw(7) << units_text(t.units) << " U\n";
+                  << std::setw(7) << format_units(t.units) << " U\n";
     std::cout << "  " << errors << " error" << (errors == 1 ? "" : "s") << ", " << warnings
               << " warning" << (warnings == 1 ? "" : "s") << "\n";
 }

@@ -24,6 +24,7 @@
 #include "injmap/render/png.hpp"
 #include "injmap/render/renderer.hpp"
 #include "injmap/render/style.hpp"
+#include "injmap/units_format.hpp"
 
 namespace injmap::cli {
 namespace {
@@ -50,15 +51,6 @@ std::string display_muscle(const std::string& id) {
     if (!text.empty())
         text[0] = char(std::toupper(static_cast<unsigned char>(text[0])));
     return text;
-}
-
-std::string format_units(double units) {
-    std::ostringstream out;
-    if (std::abs(units - std::round(units)) < 1e-9)
-        out << std::llround(units);
-    else
-        out << units;
-    return out.str();
 }
 
 // "Frontalis L · 5 U" (the subject's side).

@@ -24,6 +24,7 @@
 #include "gui/patient_content.hpp"
 #include "gui/viewport.hpp"
 #include "injmap/models/data_paths.hpp"
+#include "injmap/protocols/record_time.hpp"
 #include "injmap/render/camera.hpp"
 #include "injmap/render/png.hpp"
 
@@ -36,15 +37,6 @@ constexpr float kTimelineHeight = 178.0f;
 
 ImU32 rgba(const ImVec4& c, float alpha = 1.0f) {
     return ImGui::ColorConvertFloat4ToU32({c.x, c.y, c.z, c.w * alpha});
-}
-
-std::string utc_stamp() {
-    const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-    return buf;
 }
 
 class PatientMode final : public Mode {

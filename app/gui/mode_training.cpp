@@ -27,6 +27,7 @@
 #include "gui/training_csv.hpp"
 #include "injmap/models/data_paths.hpp"
 #include "injmap/protocols/drill.hpp"
+#include "injmap/protocols/record_time.hpp"
 #include "injmap/render/camera.hpp"
 
 namespace injmap::gui {
@@ -41,15 +42,6 @@ std::string muscle_label(const Muscle& m) {
     if (m.side != Side::midline)
         s += std::string(" (") + side_long(m.side) + ")";
     return s;
-}
-
-std::string utc_stamp() {
-    const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-    return buf;
 }
 
 class TrainingMode final : public Mode {

@@ -114,15 +114,6 @@ const char* side_long(Side side) {
     return "";
 }
 
-std::string format_units(double units) {
-    char buf[32];
-    if (std::abs(units - std::round(units)) < 1e-9)
-        std::snprintf(buf, sizeof buf, "%.0f", units);
-    else
-        std::snprintf(buf, sizeof buf, "%.1f", units);
-    return buf;
-}
-
 void section_heading(const App& app, const char* text) {
     ImGui::Spacing();
     ImGui::PushFont(app.fonts().bold);

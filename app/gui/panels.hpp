@@ -10,6 +10,7 @@
 
 #include "gui/app.hpp"
 #include "gui/hover_text.hpp" // display_name
+#include "injmap/units_format.hpp"
 
 namespace injmap::gui {
 
@@ -49,7 +50,5 @@ void draw_muscle_list(App& app);
 // "L", "R", "mid".
 [[nodiscard]] const char* side_short(Side side);
 [[nodiscard]] const char* side_long(Side side);
-// 5 → "5", 2.5 → "2.5".
-[[nodiscard]] std::string format_units(double units);
 
 } // namespace injmap::gui

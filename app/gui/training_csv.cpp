@@ -3,18 +3,15 @@
 #include <cstdio>
 
 #include "injmap/models/atomic_file.hpp"
+#include "injmap/models/csv.hpp"
 
 namespace injmap::gui {
 namespace {
 
-// Site ids and muscle keys are plain identifiers; quote anything else anyway.
-std::string field(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos)
-        return s;
-    std::string out = "\"";
-    for (char c : s)
-        out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
+std::string one_decimal(double v) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.1f", v);
+    return text;
 }
 
 } // namespace
@@ -24,21 +21,13 @@ std::string drill_csv(const DrillScore& score) {
                       "pass,answer_x_mm,answer_y_mm,"
                       "answer_z_mm\n";
     for (const DrillSiteScore& s : score.sites) {
-        char numbers[160] = "";
-        if (s.answered)
-            std::snprintf(numbers, sizeof numbers, "%.1f", s.error_mm);
-        out += field(s.site_id) + "," + field(s.muscle) + "," + to_string(s.side) + "," +
-               (s.optional ? "1" : "0") + "," + (s.answered ? "1" : "0") + "," + numbers + "," +
-               (s.muscle_hit ? "1" : "0") + "," + field(s.hit_muscle) + "," +
-               (s.within_pass ? "1" : "0") + ",";
-        if (s.answered) {
-            std::snprintf(numbers, sizeof numbers, "%.1f,%.1f,%.1f", s.answer_on_skin.x,
-                          s.answer_on_skin.y, s.answer_on_skin.z);
-            out += numbers;
-        } else {
-            out += ",,";
-        }
-        out += "\n";
+        const std::string none;
+        out += csv_row(std::vector<std::string>{
+            s.site_id, s.muscle, to_string(s.side), s.optional ? "1" : "0", s.answered ? "1" : "0",
+            s.answered ? one_decimal(s.error_mm) : none, s.muscle_hit ? "1" : "0", s.hit_muscle,
+            s.within_pass ? "1" : "0", s.answered ? one_decimal(s.answer_on_skin.x) : none,
+            s.answered ? one_decimal(s.answer_on_skin.y) : none,
+            s.answered ? one_decimal(s.answer_on_skin.z) : none});
     }
     return out;
 }

@@ -5,10 +5,11 @@
 #include <algorithm>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "injmap/models/data_paths.hpp"
 #include "injmap/protocols/protocol_reader.hpp"
+#include "injmap/units_format.hpp"
+#include "text_util.hpp"
 
 namespace injmap {
 namespace {
@@ -39,12 +40,6 @@ const std::set<std::string> kPosteriorNeck = {
 
 Side opposite(Side side) {
     return side == Side::left ? Side::right : Side::left;
-}
-
-std::string fmt_units(double value) {
-    std::ostringstream out;
-    out << value;
-    return out.str();
 }
 
 const Protocol* find_template(std::span<const Protocol> templates, std::string_view form) {
@@ -286,8 +281,8 @@ Result<CdPlan> make_cd_plan(std::span<const CdFormChoice> choices,
         }
     if (scm_max > scm_cap)
         warn(Severity::warning, "cd.scm-cap",
-             "sternocleidomastoid up to " + fmt_units(scm_max) + " U in total, above " +
-                 fmt_units(scm_cap) + " U; limiting the SCM total to " + fmt_units(scm_cap) +
+             "sternocleidomastoid up to " + format_units(scm_max) + " U in total, above " +
+                 format_units(scm_cap) + " U; limiting the SCM total to " + format_units(scm_cap) +
                  " U may reduce dysphagia (label)");
     if (scm_sides.size() == 2)
         warn(Severity::warning, "cd.bilateral-scm",
@@ -295,19 +290,19 @@ Result<CdPlan> make_cd_plan(std::span<const CdFormChoice> choices,
              "dysphagia (label)");
     if (plan.total_min > session_cap)
         warn(session_severity, "cd.session-total",
-             "even the smallest doses add up to " + fmt_units(plan.total_min) + " U, above the " +
-                 fmt_units(session_cap) +
+             "even the smallest doses add up to " + format_units(plan.total_min) +
+                 " U, above the " + format_units(session_cap) +
                  " U per-session cap (non-US labelling); a session refuses it: choose fewer "
                  "muscles");
     else if (plan.total_max > session_cap)
         warn(Severity::warning, "cd.session-total",
-             "the total range reaches " + fmt_units(plan.total_max) + " U, above the " +
-                 fmt_units(session_cap) +
+             "the total range reaches " + format_units(plan.total_max) + " U, above the " +
+                 format_units(session_cap) +
                  " U per-session cap (non-US labelling); choose fewer muscles or lower doses");
     if (plan.total_max > first_cap)
         warn(Severity::warning, "cd.first-session",
-             "the total range reaches " + fmt_units(plan.total_max) +
-                 " U; a first session is capped at " + fmt_units(first_cap) +
+             "the total range reaches " + format_units(plan.total_max) +
+                 " U; a first session is capped at " + format_units(first_cap) +
                  " U (UK SmPC, provisional)");
     if (std::any_of(plan.muscles.begin(), plan.muscles.end(),
                     [](const CdPlanMuscle& m) { return m.muscle == "levator_scapulae"; }))
@@ -416,7 +411,7 @@ Protocol make_plan_protocol(const CdPlan& plan, std::span<const Protocol> templa
     out.id = "cd-plan";
     out.title = "Cervical dystonia plan: " + describe_cd_forms(plan.forms);
     out.summary = "Made from the Col-Cap templates; each muscle gets " +
-                  fmt_units(fraction * 100.0) +
+                  detail::format_number(fraction * 100.0) +
                   " % of the way through its range. A starting point the clinician adjusts.";
     out.indication = std::string(kCervicalDystonia);
     out.paradigm = Paradigm::custom;

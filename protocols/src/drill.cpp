@@ -12,6 +12,8 @@
 
 #include <glm/geometric.hpp>
 
+#include "injmap/models/csv.hpp"
+
 namespace injmap {
 namespace {
 
@@ -23,20 +25,6 @@ std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
         s.remove_suffix(1);
     return s;
-}
-
-std::vector<std::string_view> split_commas(std::string_view line) {
-    std::vector<std::string_view> out;
-    std::size_t start = 0;
-    while (true) {
-        const std::size_t comma = line.find(',', start);
-        out.push_back(trim(line.substr(
-            start, comma == std::string_view::npos ? std::string_view::npos : comma - start)));
-        if (comma == std::string_view::npos)
-            break;
-        start = comma + 1;
-    }
-    return out;
 }
 
 std::optional<float> parse_number(std::string_view field) {
@@ -78,24 +66,24 @@ Result<std::vector<DrillAnswer>> parse_drill_answers(std::string_view text,
                                                      const std::string& display_path) {
     Result<std::vector<DrillAnswer>> result;
     std::vector<DrillAnswer> answers;
-    int line_no = 0;
-    std::size_t pos = 0;
+    // RFC 4180 (csv.hpp): LF, CRLF and a lone CR each end a line, quoted fields may hold commas;
+    // lines starting with '#' are comments.
+    CsvReadOptions options;
+    options.comment = '#';
+    const CsvParse csv = parse_csv(text, options);
     bool first_content = true;
-    while (pos <= text.size()) {
-        // LF, CRLF and a lone CR each end a line (as in every reader of injmap).
-        const std::size_t nl = text.find_first_of("\r\n", pos);
-        std::string_view line =
-            text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-        pos = nl == std::string_view::npos   ? text.size() + 1
-              : text.substr(nl, 2) == "\r\n" ? nl + 2
-                                             : nl + 1;
-        ++line_no;
-        if (line_no == 1 && line.size() >= 3 && line.substr(0, 3) == "\xEF\xBB\xBF")
-            line.remove_prefix(3); // UTF-8 byte order mark
-        const std::string_view content = trim(line);
-        if (content.empty() || content.front() == '#')
-            continue;
-        const auto fields = split_commas(content);
+    for (const CsvRow& row : csv.rows) {
+        const int line_no = row.line;
+        // Each field without the spaces and tabs around it, and the column where that begins.
+        std::vector<std::string_view> fields;
+        std::vector<int> columns;
+        for (const CsvField& f : row.fields) {
+            const std::string_view trimmed = trim(f.text);
+            fields.push_back(trimmed);
+            columns.push_back(f.column + static_cast<int>(trimmed.data() - f.text.data()));
+        }
+        if (fields.size() == 1 && fields[0].empty())
+            continue; // a blank line
         const bool header = first_content && fields.size() == 4 && fields[0] == "site_id" &&
                             fields[1] == "x_mm" && fields[2] == "y_mm" && fields[3] == "z_mm";
         first_content = false;
@@ -118,25 +106,26 @@ Result<std::vector<DrillAnswer>> parse_drill_answers(std::string_view text,
         answer.line = line_no;
         bool ok = true;
         static const char* const kAxis[] = {"x_mm", "y_mm", "z_mm"};
-        for (int i = 0; i < 3; ++i) {
-            const auto value = parse_number(fields[static_cast<std::size_t>(i) + 1]);
+        for (std::size_t i = 0; i < 3; ++i) {
+            const auto value = parse_number(fields[i + 1]);
             if (!value) {
-                const int column =
-                    static_cast<int>(fields[static_cast<std::size_t>(i) + 1].data() - line.data()) +
-                    1;
-                result.diagnostics.push_back(error_at(
-                    "drill.bad-number",
-                    std::string(kAxis[i]) + " is not a finite number: '" +
-                        std::string(fields[static_cast<std::size_t>(i) + 1].substr(0, 32)) + "'",
-                    display_path, line_no, column));
+                result.diagnostics.push_back(
+                    error_at("drill.bad-number",
+                             std::string(kAxis[i]) + " is not a finite number: '" +
+                                 std::string(fields[i + 1].substr(0, 32)) + "'",
+                             display_path, line_no, columns[i + 1]));
                 ok = false;
                 break;
             }
-            answer.position[i] = *value;
+            answer.position[static_cast<int>(i)] = *value;
         }
         if (ok)
             answers.push_back(std::move(answer));
     }
+    if (csv.unterminated)
+        result.diagnostics.push_back(error_at("drill.syntax", "a quoted field never closes",
+                                              display_path, csv.unterminated->line,
+                                              csv.unterminated->column));
     if (answers.empty() && result.diagnostics.empty())
         result.diagnostics.push_back(
             error_at("drill.empty", "no answers in the file", display_path, 0));

@@ -1,9 +1,9 @@
 #include "injmap/protocols/session.hpp"
+#include "injmap/units_format.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <set>
-#include <sstream>
 #include <utility>
 
 namespace injmap {
@@ -17,12 +17,6 @@ Outcome done() {
 }
 Outcome refuse(std::string code, std::string reason) {
     return {std::move(code), std::move(reason)};
-}
-
-std::string units_text(double units) {
-    std::ostringstream s;
-    s << units;
-    return s.str();
 }
 
 std::string trim(std::string text) {
@@ -245,11 +239,11 @@ Outcome Session::check_dose(const SessionSite& target, double units, bool extra)
         case DoseScope::site:
             if (units > limit.value + kEpsilon)
                 return refuse("session.over-site-limit",
-                              units_text(units) + " U is above " + limit.what);
+                              format_units(units) + " U is above " + limit.what);
             break;
         case DoseScope::side:
             if (quantity_with(limit, target, units, extra) > limit.value + kEpsilon)
-                return refuse("session.over-side-total", units_text(units) +
+                return refuse("session.over-side-total", format_units(units) +
                                                              " U more on this side would go past " +
                                                              limit.what);
             break;
@@ -257,8 +251,8 @@ Outcome Session::check_dose(const SessionSite& target, double units, bool extra)
         case DoseScope::cumulative_units:
             if (quantity_with(limit, target, units, extra) > limit.value + kEpsilon)
                 return refuse("session.over-total",
-                              units_text(units) + " U more would make " +
-                                  units_text(quantity_with(limit, target, units, extra)) +
+                              format_units(units) + " U more would make " +
+                                  format_units(quantity_with(limit, target, units, extra)) +
                                   " U, above " + limit.what);
             break;
         case DoseScope::session_sites:
@@ -269,7 +263,7 @@ Outcome Session::check_dose(const SessionSite& target, double units, bool extra)
         case DoseScope::muscle_units:
             if (quantity_with(limit, target, units, extra) > limit.value + kEpsilon)
                 return refuse("session.over-muscle-total",
-                              units_text(units) + " U more would go past " + limit.what);
+                              format_units(units) + " U more would go past " + limit.what);
             break;
         case DoseScope::ftp_extra_sites:
             if (extra && quantity_with(limit, target, units, extra) > limit.value + kEpsilon)

@@ -153,6 +153,23 @@ TEST(CheckCli, CleanFileExitsZeroWithASummary) {
         EXPECT_NE(r.out.find(muscle), std::string::npos) << muscle;
 }
 
+TEST(CheckCli, UnitCountsShowUpToTwoDecimals) {
+    // 2.25 U reads "2.25", as in the window and the render labels (format_units), not "2.2".
+    std::string text = injmap::test::read_text(good("preempt-compact.toml"));
+    const std::string from = "muscle = \"procerus\"\nside = \"midline\"\nunits = 5\n";
+    const auto at = text.find(from);
+    ASSERT_NE(at, std::string::npos);
+    text.replace(at, from.size(), "muscle = \"procerus\"\nside = \"midline\"\nunits = 2.25\n");
+    const fs::path path = injmap::test::fresh_dir("CheckCliUnitCounts") / "quarter.toml";
+    injmap::test::write_text(path, text);
+    const auto r = run_injmap({"check", "--model", synthetic_manifest().string(), path.string()});
+    std::string row;
+    for (const auto& line : lines(r.out))
+        if (line.find("procerus") != std::string::npos && line.find(" U") != std::string::npos)
+            row = line;
+    EXPECT_NE(row.find(" 2.25 U"), std::string::npos) << r.out;
+}
+
 TEST(CheckCli, JsonReportHasTheAgreedShape) {
     const std::string path = good("preempt-compact.toml").string();
     const auto r = run_injmap({"check", "--json", "--model", synthetic_manifest().string(), path});

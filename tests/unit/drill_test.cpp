@@ -374,6 +374,23 @@ TEST(DrillAnswers, BadNumberPointsAtTheColumn) {
     EXPECT_EQ(r.diagnostics[0].where.column, 6);
 }
 
+TEST(DrillAnswers, QuotedFieldsAreReadAsRfc4180) {
+    // A quoted number or id is its text; a quoted field may hold a comma.
+    const auto r = parse_drill_answers("\"a\",\"1\",2,3\n\"b,c\",4,5,6\n", "answers.csv");
+    ASSERT_TRUE(r.ok());
+    ASSERT_EQ(r.value->size(), 2u);
+    EXPECT_EQ((*r.value)[0].site_id, "a");
+    EXPECT_FLOAT_EQ((*r.value)[0].position.x, 1.0f);
+    EXPECT_EQ((*r.value)[1].site_id, "b,c");
+    EXPECT_EQ((*r.value)[1].line, 2);
+    // A quote that never closes is drill.syntax where it opened.
+    const auto open = parse_drill_answers("a,1,2,3\nb,\"1,2,3\n", "answers.csv");
+    ASSERT_EQ(open.diagnostics.size(), 1u);
+    EXPECT_EQ(open.diagnostics[0].rule, "drill.syntax");
+    EXPECT_EQ(open.diagnostics[0].where.line, 2);
+    EXPECT_EQ(open.diagnostics[0].where.column, 3);
+}
+
 TEST(DrillAnswers, EveryBadRowIsReported) {
     const auto r = parse_drill_answers("a,1,2\nb,1,2,3\nc,x,2,3\n", "answers.csv");
     EXPECT_EQ(rules_of(r.diagnostics),

@@ -158,6 +158,12 @@ TEST(SessionRecord, Sha256KnownAnswers) {
     write_text(dir / "abc.txt", "abc");
     EXPECT_EQ(file_sha256(dir / "abc.txt"), sha256_hex("abc"));
     EXPECT_FALSE(file_sha256(dir / "missing.txt"));
+    // FIPS 180-2's million 'a': read in many chunks, and hashed in one piece.
+    const std::string million(1000000, 'a');
+    write_text(dir / "million.txt", million);
+    const std::string want = "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0";
+    EXPECT_EQ(file_sha256(dir / "million.txt"), want);
+    EXPECT_EQ(sha256_hex(million), want);
 }
 
 TEST(SessionRecord, LinesRoundTripForEveryAction) {

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "injmap/diagnostic.hpp"
+#include "injmap/protocols/record_time.hpp" // format_iso8601_utc, parse_iso8601_utc
 #include "injmap/protocols/session.hpp"
 
 namespace injmap {
@@ -54,10 +55,6 @@ static_assert(kMaxWrittenChecklistLineBytes < kMaxRecordLineBytes,
               "a checklist line injmap writes must never be one it refuses to read");
 // Records are a few kilobytes; anything above this is not a record and is not read.
 inline constexpr std::uintmax_t kMaxRecordBytes = 64ull * 1024 * 1024;
-
-// ISO 8601 UTC with whole seconds: "2024-05-01T09:30:00Z".
-[[nodiscard]] std::string format_iso8601_utc(SessionTime time);
-[[nodiscard]] std::optional<SessionTime> parse_iso8601_utc(std::string_view text);
 
 // One action as one record line (no newline), and back. parse_record_line returns nullopt and sets
 // `error` for anything that is not a well-formed action object.

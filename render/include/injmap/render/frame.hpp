@@ -62,7 +62,7 @@ struct Layers {
 };
 
 struct FrameSnapshot {
-    const Model* model = nullptr; // not owned; the renderer caches GPU meshes per model identity
+    const Model* model = nullptr; // not owned; the renderer caches GPU meshes per Model::generation
     Layers layers;
     int skin_tone = 2; // index into skin_tones() (render/style.hpp)
     std::vector<std::string>

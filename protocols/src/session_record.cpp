@@ -236,7 +236,8 @@ std::optional<SessionAction> parse_action(const Json& j, LineError& err) {
             !get_string(j, "protocol_path", a.start.protocol_path, err, false) ||
             !get_string(j, "protocol_sha256", a.start.protocol_sha256, err, false) ||
             !get_string(j, "model", a.start.model, err, false) ||
-            !get_string(j, "label", a.start.label, err, false))
+            !get_string(j, "label", a.start.label, err, false) ||
+            !get_string(j, "injmap_version", a.start.injmap_version, err, false))
             return std::nullopt;
         if (a.start.protocol_id.empty()) {
             err.message = "\"protocol\" is empty";
@@ -422,6 +423,8 @@ std::string record_line(const SessionAction& a, std::string_view prev_sha256) {
             j["model"] = a.start.model;
         if (!a.start.label.empty())
             j["label"] = a.start.label;
+        if (!a.start.injmap_version.empty())
+            j["injmap_version"] = a.start.injmap_version;
         break;
     case ActionKind::inject:
         j["site"] = a.site;
@@ -856,6 +859,8 @@ std::string session_summary_json(const Session& session, const RecordChainHead* 
     j["title"] = p.title;
     j["model"] = session.start_info().model;
     j["label"] = session.start_info().label;
+    if (!session.start_info().injmap_version.empty())
+        j["injmap_version"] = session.start_info().injmap_version;
     j["started"] =
         session.started_at() ? Json(format_iso8601_utc(*session.started_at())) : Json(nullptr);
     j["finished"] =

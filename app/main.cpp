@@ -8,6 +8,7 @@
 
 #include "cli.hpp"
 #include "commands/commands.hpp"
+#include "injmap/version.hpp"
 
 namespace {
 

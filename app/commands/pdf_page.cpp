@@ -6,6 +6,7 @@
 #include <cairo.h>
 
 #include "injmap/models/atomic_file.hpp"
+#include "injmap/version.hpp"
 
 namespace injmap::cli {
 namespace {
@@ -70,7 +71,7 @@ bool write_pdf_pages(const std::filesystem::path& path,
         error = "cannot make the PDF";
         return false;
     }
-    cairo_pdf_surface_set_metadata(pdf.get(), CAIRO_PDF_METADATA_CREATOR, "injmap");
+    cairo_pdf_surface_set_metadata(pdf.get(), CAIRO_PDF_METADATA_CREATOR, "injmap " INJMAP_VERSION);
     Context cr(cairo_create(pdf.get()));
     for (const render::PageCanvas& page : pages) {
         Surface image = argb_image(page);

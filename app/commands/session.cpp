@@ -20,6 +20,7 @@
 #include "injmap/protocols/checklist.hpp"
 #include "injmap/protocols/protocol_reader.hpp"
 #include "injmap/protocols/session_record.hpp"
+#include "injmap/version.hpp"
 
 namespace injmap::cli {
 namespace {
@@ -414,6 +415,7 @@ int run_play(std::span<const std::string> args) {
     std::error_code ec;
     start.protocol_path = fs::absolute(protocol->path, ec).string();
     start.protocol_sha256 = file_sha256(protocol->path).value_or("");
+    start.injmap_version = kVersion;
     if (const auto model = parsed->value("--model")) {
         if (!resolve_model(*model))
             return usage_error(kName, "no model '" + *model + "'");

@@ -576,7 +576,7 @@ void App::frame() {
         // The antialiasing pass costs a full-screen pass on llvmpipe, so a changed scene is first
         // drawn plain (fast response) and refined once it has rested for kRefineSeconds.
         // Scripted runs (tests) pay for it only on the frame they save; benchmarks never.
-        if (!last_scene_ || !same_frame(*last_scene_, snapshot)) {
+        if (!last_scene_ || !render::same_picture(*last_scene_, snapshot)) {
             last_scene_ = snapshot;
             refine_at_ = now() + kRefineSeconds;
         }
@@ -768,7 +768,8 @@ void App::show_hover_name(bool over_view, glm::vec2 mouse) {
     if (!over_view || !queries_ || !last_scene_ || last_scene_->model != &queries_->model())
         return;
     const glm::vec2 local = (mouse - glm::vec2(viewport_.x, viewport_.y)) * framebuffer_scale();
-    if (local != hover_pixel_ || !hover_scene_ || !same_frame(*hover_scene_, *last_scene_)) {
+    if (local != hover_pixel_ || !hover_scene_ ||
+        !render::same_picture(*hover_scene_, *last_scene_)) {
         hover_pixel_ = local;
         hover_scene_ = last_scene_;
         hover_text_ =

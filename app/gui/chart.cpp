@@ -17,6 +17,7 @@
 #include "injmap/protocols/session.hpp"
 #include "injmap/render/camera.hpp"
 #include "injmap/render/png.hpp"
+#include "injmap/version.hpp"
 
 namespace injmap::gui {
 namespace {

@@ -5,6 +5,7 @@
 
 #include "gui/patient_content.hpp"
 #include "injmap/render/camera.hpp"
+#include "injmap/version.hpp"
 
 namespace injmap::gui {
 namespace {

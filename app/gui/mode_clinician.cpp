@@ -25,6 +25,7 @@
 #include "injmap/protocols/session.hpp"
 #include "injmap/protocols/session_record.hpp"
 #include "injmap/render/camera.hpp"
+#include "injmap/version.hpp"
 
 #include <glm/trigonometric.hpp>
 
@@ -606,6 +607,7 @@ private:
         info.protocol_sha256 = file_sha256(loaded.path).value_or("");
         info.model = app.model() ? app.model()->id : "";
         info.label = label_;
+        info.injmap_version = kVersion;
         const fs::path path =
             default_record_path(loaded.protocol->id, std::chrono::system_clock::now());
         auto created = SessionRecorder::create(path, loaded.protocol, info);

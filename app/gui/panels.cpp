@@ -16,6 +16,7 @@
 #include "injmap/protocols/protocol_reader.hpp"
 #include "injmap/render/camera.hpp"
 #include "injmap/render/style.hpp"
+#include "injmap/version.hpp"
 
 namespace injmap::gui {
 namespace fs = std::filesystem;

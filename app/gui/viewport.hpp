@@ -20,9 +20,6 @@ class Offscreen;
 
 namespace injmap::gui {
 
-// Whether two snapshots draw the same picture, apart from antialiasing.
-[[nodiscard]] bool same_frame(const render::FrameSnapshot& a, const render::FrameSnapshot& b);
-
 class Viewport3D {
 public:
     Viewport3D(); // needs the window's GL context current

@@ -1,6 +1,13 @@
 #include "injmap/models/model.hpp"
 
+#include <atomic>
+
 namespace injmap {
+
+std::uint64_t next_model_generation() {
+    static std::atomic<std::uint64_t> counter{0};
+    return counter.fetch_add(1, std::memory_order_relaxed) + 1;
+}
 
 const char* to_string(Side side) {
     switch (side) {

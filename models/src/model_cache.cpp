@@ -49,7 +49,8 @@ static_assert(sizeof(AvoidStructure) ==
               "AvoidStructure changed: update model_cache.cpp");
 static_assert(sizeof(Model) == 3 * sizeof(std::string) + 2 * sizeof(fs::path) + sizeof(Mesh) +
                                    5 * sizeof(std::vector<int>) +
-                                   2 * sizeof(std::map<std::string, int>),
+                                   2 * sizeof(std::map<std::string, int>) +
+                                   sizeof(ModelGeneration), // not stored: fresh on each load
               "Model changed: update model_cache.cpp");
 static_assert(sizeof(SkinRegion) == 2 * sizeof(std::string) + sizeof(std::vector<int>),
               "SkinRegion changed: update model_cache.cpp");

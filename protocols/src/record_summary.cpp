@@ -80,6 +80,8 @@ std::string session_summary_json(const Session& session, const RecordChainHead* 
     j["title"] = p.title;
     j["model"] = session.start_info().model;
     j["label"] = session.start_info().label;
+    if (!session.start_info().injmap_version.empty())
+        j["injmap_version"] = session.start_info().injmap_version;
     j["started"] =
         session.started_at() ? Json(format_iso8601_utc(*session.started_at())) : Json(nullptr);
     j["finished"] =

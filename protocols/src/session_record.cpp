@@ -162,7 +162,8 @@ std::optional<SessionAction> parse_action(const Json& j, LineError& err) {
             !get_string(j, "protocol_path", a.start.protocol_path, err, false) ||
             !get_string(j, "protocol_sha256", a.start.protocol_sha256, err, false) ||
             !get_string(j, "model", a.start.model, err, false) ||
-            !get_string(j, "label", a.start.label, err, false))
+            !get_string(j, "label", a.start.label, err, false) ||
+            !get_string(j, "injmap_version", a.start.injmap_version, err, false))
             return std::nullopt;
         if (a.start.protocol_id.empty()) {
             err.message = "\"protocol\" is empty";
@@ -294,6 +295,8 @@ std::string record_line(const SessionAction& a, std::string_view prev_sha256) {
             j["model"] = a.start.model;
         if (!a.start.label.empty())
             j["label"] = a.start.label;
+        if (!a.start.injmap_version.empty())
+            j["injmap_version"] = a.start.injmap_version;
         break;
     case ActionKind::inject:
         j["site"] = a.site;

@@ -56,10 +56,10 @@ struct GpuMesh {
 };
 
 struct ModelEntry {
-    // What the cached data was built from, to notice a different model at the same address.
-    std::size_t skin_vertices = 0, skin_indices = 0, muscle_count = 0, bone_count = 0,
-                avoid_count = 0;
-    glm::vec3 skin_first{0.0f}, skin_last{0.0f};
+    // The model this was built for (Model::generation is the cache key), and its address: a model
+    // of another generation at the same address replaced it (or changed its meshes in place).
+    std::uint64_t generation = 0;
+    const Model* address = nullptr;
 
     GpuMesh skin; // its element buffer holds the visible clusters of the last camera only
     SkinClusters skin_clusters; // indices renumbered through skin_vertex_slot
@@ -82,14 +82,6 @@ struct ModelEntry {
     bool avoid_ready = false;
     std::array<std::pair<GLsizei, GLsizei>, 5> avoid_ranges{}; // (first index, count) per kind
     std::unique_ptr<SurfaceIndex> skin_index;
-
-    bool matches(const Model& m) const {
-        return skin_vertices == m.skin.positions.size() && skin_indices == m.skin.indices.size() &&
-               muscle_count == m.muscles.size() && bone_count == m.bones.size() &&
-               avoid_count == m.avoid.size() &&
-               (m.skin.positions.empty() ||
-                (skin_first == m.skin.positions.front() && skin_last == m.skin.positions.back()));
-    }
 };
 
 void set_mesh_attributes() {
@@ -306,7 +298,7 @@ std::string number_text(int number) {
 } // namespace
 
 struct Prepared::Data {
-    const Model* model = nullptr;
+    std::uint64_t generation = 0; // Model::generation of the model it was made for
     SkinData skin;
     FontBake fonts;
 };
@@ -344,7 +336,8 @@ struct Renderer::Impl {
     gl::Buffer overlay_vbo;
     std::unique_ptr<FontAtlas> atlas;
     std::optional<FontBake> font_bake; // from prepare(model, prepared), until a frame uses it
-    std::unordered_map<const Model*, std::unique_ptr<ModelEntry>> models;
+    std::unordered_map<std::uint64_t, std::unique_ptr<ModelEntry>> models; // by Model::generation
+    std::size_t skin_uploads = 0;
     std::unique_ptr<Offscreen> scene; // draw(frame) with antialias: the frame before its copy
     // The antialiasing pass's output (colour only), copied back into the target.
     TextureTarget antialiased;
@@ -357,24 +350,23 @@ struct Renderer::Impl {
 
     // `prepared`: the skin's data made beforehand for this model, if any (taken).
     ModelEntry& entry_for(const Model& model, Prepared::Data* prepared = nullptr) {
-        auto& slot = models[&model];
-        if (slot && slot->matches(model))
+        auto& slot = models[model.generation.value()];
+        if (slot)
             return *slot;
+        // What was cached for the model last seen at this address is stale: that model is gone or
+        // its meshes changed (a new generation). Frees its GPU meshes.
+        std::erase_if(models,
+                      [&](const auto& kv) { return kv.second && kv.second->address == &model; });
         slot = std::make_unique<ModelEntry>();
         ModelEntry& e = *slot;
-        e.skin_vertices = model.skin.positions.size();
-        e.skin_indices = model.skin.indices.size();
-        e.muscle_count = model.muscles.size();
-        e.bone_count = model.bones.size();
-        e.avoid_count = model.avoid.size();
-        if (!model.skin.positions.empty()) {
-            e.skin_first = model.skin.positions.front();
-            e.skin_last = model.skin.positions.back();
-        }
+        e.generation = model.generation.value();
+        e.address = &model;
+        ++skin_uploads;
 
         {
-            SkinData skin = prepared && prepared->model == &model ? std::move(prepared->skin)
-                                                                  : make_skin_data(model);
+            SkinData skin = prepared && prepared->generation == model.generation.value()
+                                ? std::move(prepared->skin)
+                                : make_skin_data(model);
             e.skin_clusters = std::move(skin.clusters);
             e.skin_vertex_slot = std::move(skin.vertex_slot);
             e.skin_uploaded_vertices = skin.vertices.size();
@@ -1192,7 +1184,7 @@ Prepared& Prepared::operator=(Prepared&&) noexcept = default;
 Prepared prepare_without_gl(const Model& model, const FrameSnapshot& frame) {
     Prepared p;
     p.data_ = std::make_unique<Prepared::Data>();
-    p.data_->model = &model;
+    p.data_->generation = model.generation.value();
     p.data_->skin = make_skin_data(model);
     const OverlayMetrics m = overlay_metrics(frame);
     p.data_->fonts = bake_fonts(m.label_font_px, m.number_font_px);
@@ -1315,7 +1307,11 @@ void Renderer::finish() {
     glFinish();
 }
 void Renderer::forget_model(const Model* model) {
-    impl_->models.erase(model);
+    if (model)
+        impl_->models.erase(model->generation.value());
+}
+std::size_t Renderer::skin_uploads() const {
+    return impl_->skin_uploads;
 }
 void Renderer::clear_cache() {
     impl_->models.clear();

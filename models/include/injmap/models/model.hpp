@@ -3,6 +3,7 @@
 // landmarks, in model space (millimetres, +Y up, +Z forward/face, +X the subject's left). Produced
 // by the generator or by loading a manifest (manifest.hpp); consumed by placement, surface queries
 // and the renderer.
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -74,6 +75,40 @@ struct AvoidStructure {
 [[nodiscard]] bool is_avoid_kind(std::string_view kind);
 [[nodiscard]] float default_avoid_warn_mm(std::string_view kind);
 
+// A new value on each call, process-wide and thread-safe, never 0: for Model::generation.
+[[nodiscard]] std::uint64_t next_model_generation();
+
+// Model::generation: what caches of a model's meshes (the renderer's GPU meshes) are keyed by,
+// instead of the Model's address, which a later model may reuse. Each Model made (loaded,
+// generated or built in code) gets a fresh value, and so does a copy (it may be changed
+// afterwards, as tests do); a move hands the value on (the moved-from model gets a fresh one).
+// Code that changes a model's meshes in place after it was drawn calls renew().
+class ModelGeneration {
+public:
+    ModelGeneration() : value_(next_model_generation()) {}
+    ModelGeneration(const ModelGeneration&) : value_(next_model_generation()) {}
+    ModelGeneration(ModelGeneration&& other) noexcept : value_(other.value_) { other.renew(); }
+    ModelGeneration& operator=(const ModelGeneration& other) {
+        if (this != &other)
+            renew();
+        return *this;
+    }
+    ModelGeneration& operator=(ModelGeneration&& other) noexcept {
+        if (this != &other) {
+            value_ = other.value_;
+            other.renew();
+        }
+        return *this;
+    }
+    ~ModelGeneration() = default;
+
+    [[nodiscard]] std::uint64_t value() const { return value_; }
+    void renew() { value_ = next_model_generation(); }
+
+private:
+    std::uint64_t value_;
+};
+
 struct Model {
     std::string id;           // "adult-male"
     std::string display_name; // "Adult male (generated)"
@@ -93,6 +128,7 @@ struct Model {
     // landmarks on load (skin_regions.hpp).
     std::vector<SkinRegion> regions;
     std::vector<AvoidStructure> avoid; // empty for models without them
+    ModelGeneration generation;        // the key of caches of its meshes (see ModelGeneration)
 
     [[nodiscard]] const Muscle* find_muscle(std::string_view id, Side side) const;
     [[nodiscard]] const Bone* find_bone(std::string_view id, Side side = Side::midline) const;

@@ -124,6 +124,8 @@ struct SessionStart {
     std::string protocol_sha256; // optional: hex digest of that file, to notice a changed protocol
     std::string model;           // optional: model id shown
     std::string label;           // optional free text
+    // optional: the injmap that wrote the record (`injmap --version`); empty in older records
+    std::string injmap_version;
     int format = kSessionFormat; // the record format the session is written in (1 to 3)
 };
 

@@ -25,6 +25,7 @@ struct Marker {
     MarkerState state = MarkerState::pending;
     std::string label;  // e.g. "Frontalis 5 U"; empty = no label
     float pulse = 0.0f; // 0..1, animation phase for the current marker (0 = still)
+    bool operator==(const Marker&) const = default;
 };
 
 // One of Model::regions drawn on the skin (docs/model-manifest.md, "Injection regions").
@@ -40,6 +41,7 @@ struct Camera {
     float pitch_deg = 0.0f;               // positive = camera above
     float distance_mm = 900.0f;
     float fov_y_deg = 30.0f;
+    bool operator==(const Camera&) const = default;
 };
 
 struct Layers {
@@ -56,10 +58,11 @@ struct Layers {
     // The structures to avoid (Model::avoid: nerves, vessels, plexus, lung apex), in bright colours
     // on top of muscles and bones; with the skin on, the skin is drawn see-through (as x-ray).
     bool avoid = false;
+    bool operator==(const Layers&) const = default;
 };
 
 struct FrameSnapshot {
-    const Model* model = nullptr; // not owned; the renderer caches GPU meshes per model identity
+    const Model* model = nullptr; // not owned; the renderer caches GPU meshes per Model::generation
     Layers layers;
     int skin_tone = 2; // index into skin_tones() (render/style.hpp)
     std::vector<std::string>
@@ -90,6 +93,20 @@ struct FrameSnapshot {
     // Muscles not drawn and not picked (muscles layer): muscle ids (both sides), group keys or
     // "<id>_<side>" keys, as highlighted_muscles takes them.
     std::vector<std::string> hidden_muscles;
+
+    // Every field, exactly (floats with ==, pointers by address): the one comparison of snapshots,
+    // so a new field takes part without anyone listing it (tests/gl/frame_snapshot_test.cpp).
+    bool operator==(const FrameSnapshot&) const = default;
 };
+
+// Whether two snapshots draw the same picture apart from antialiasing (the window redraws, and
+// refines with antialiasing, only when the picture changed).
+[[nodiscard]] inline bool same_picture(const FrameSnapshot& a, const FrameSnapshot& b) {
+    if (a.antialias == b.antialias)
+        return a == b;
+    FrameSnapshot b_as_a = b;
+    b_as_a.antialias = a.antialias;
+    return a == b_as_a;
+}
 
 } // namespace injmap::render

@@ -3,9 +3,9 @@
 // needle glyphs, labels with leader lines) into the current framebuffer or an Offscreen target.
 //
 // Needs a current GL 3.3 core context with functions loaded by glad (EglContext::create, or the GUI
-// after gladLoadGL) for its whole life, on one thread. GPU meshes are cached per Model address;
-// call forget_model() before a Model is destroyed if another may later live at the same address
-// (the cache also re-uploads when the mesh sizes at that address change).
+// after gladLoadGL) for its whole life, on one thread. GPU meshes are cached per Model::generation
+// (a new model, even at a destroyed one's address, gets its own); what was cached for an address's
+// previous model is freed when a new one is drawn there. forget_model() frees a model's meshes now.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -84,6 +84,8 @@ public:
     void finish();
     void forget_model(const Model* model);
     void clear_cache();
+    // How many times a model's skin was uploaded (a cache miss): for tests of the cache.
+    [[nodiscard]] std::size_t skin_uploads() const;
 
 private:
     Renderer();

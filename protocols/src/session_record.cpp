@@ -75,10 +75,6 @@ using detail::record_stem;
 using detail::record_warning;
 using detail::write_record_file;
 
-std::string errno_text(int err) {
-    return std::strerror(err);
-}
-
 using io::sync_dir;
 using io::UniqueFd;
 using io::write_all;

@@ -169,7 +169,7 @@ TEST(SessionRecord, Sha256KnownAnswers) {
 TEST(SessionRecord, LinesRoundTripForEveryAction) {
     std::vector<SessionAction> actions(7);
     actions[0].kind = ActionKind::start;
-    actions[0].start = {"mini", "/p/mini.toml", "ab12", "adult-male", "label ü \"x\"\nnext"};
+    actions[0].start = {"mini", "/p/mini.toml", "ab12", "adult-male", "label ü \"x\"\nnext", ""};
     actions[1].kind = ActionKind::inject;
     actions[1].site = "procerus";
     actions[1].units = 2.5;

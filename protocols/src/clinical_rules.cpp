@@ -8,7 +8,6 @@
 #include <system_error>
 
 #include "injmap/models/data_paths.hpp"
-#include "injmap/toml_depth.hpp"
 #include "toml_reader.hpp"
 
 namespace injmap {
@@ -470,21 +469,13 @@ Result<ClinicalRules> parse_clinical_rules(std::string_view text, const std::str
     Result<ClinicalRules> result;
     Reader reader(file_name, "rules");
     try {
-        if (const int line = find_too_deep_toml_line(text)) {
-            reader.error("toml.syntax", "a key with too many dotted parts", {file_name, line, 1});
-            result.diagnostics = reader.take();
-            return result;
-        }
-        toml::table root;
-        try {
-            root = toml::parse(text, std::string_view(file_name));
-        } catch (const toml::parse_error& e) {
-            reader.error("toml.syntax", std::string(e.description()), reader.loc(e.source()));
+        const std::optional<toml::table> root = detail::parse_toml(text, file_name, reader);
+        if (!root) {
             result.diagnostics = reader.take();
             return result;
         }
         ClinicalRules rules;
-        RulesBuilder(reader, rules).read(root);
+        RulesBuilder(reader, rules).read(*root);
         if (!reader.failed())
             result.value = std::move(rules);
     } catch (const std::exception& e) {

@@ -1,5 +1,4 @@
 #include "injmap/protocols/protocol_reader.hpp"
-#include "injmap/toml_depth.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -587,26 +586,15 @@ Result<Protocol> read_protocol_text(std::string_view text, const std::string& di
             result.diagnostics = reader.take();
             return result;
         }
-        if (const int line = find_too_deep_toml_line(text)) {
-            reader.error("toml.syntax",
-                         "a key with more than " + std::to_string(kMaxTomlDotsPerLine) +
-                             " dotted parts; tables this deeply nested are refused",
-                         {display_path, line, 1});
-            result.diagnostics = reader.take();
-            return result;
-        }
-        toml::table root;
-        try {
-            root = toml::parse(text, std::string_view(display_path));
-        } catch (const toml::parse_error& e) {
-            reader.error("toml.syntax", std::string(e.description()), reader.loc(e.source()));
+        const std::optional<toml::table> root = detail::parse_toml(text, display_path, reader);
+        if (!root) {
             result.diagnostics = reader.take();
             return result;
         }
         Protocol protocol;
         protocol.where = {display_path, 1, 1};
         ProtocolBuilder builder(reader, protocol);
-        builder.read(root);
+        builder.read(*root);
         // A file of an unknown schema is not a protocol we can describe: no value at all.
         if (!std::any_of(reader.diagnostics().begin(), reader.diagnostics().end(),
                          [](const Diagnostic& d) { return d.rule == "protocol.schema-version"; }))

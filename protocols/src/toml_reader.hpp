@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -17,6 +18,7 @@
 
 #include "injmap/diagnostic.hpp"
 #include "injmap/protocols/protocol.hpp"
+#include "injmap/toml_depth.hpp"
 #include "text_util.hpp"
 
 namespace injmap::detail {
@@ -334,5 +336,24 @@ private:
     std::string prefix_;
     Diagnostics diagnostics_;
 };
+
+// `text` parsed as TOML, or nullopt with a located toml.syntax error in `reader`: lines with too
+// many dotted key parts are refused first (toml_depth.hpp), then toml++'s own errors.
+inline std::optional<toml::table> parse_toml(std::string_view text, const std::string& file,
+                                             Reader& reader) {
+    if (const int line = find_too_deep_toml_line(text)) {
+        reader.error("toml.syntax",
+                     "a key with more than " + std::to_string(kMaxTomlDotsPerLine) +
+                         " dotted parts; tables this deeply nested are refused",
+                     {file, line, 1});
+        return std::nullopt;
+    }
+    try {
+        return toml::parse(text, std::string_view(file));
+    } catch (const toml::parse_error& e) {
+        reader.error("toml.syntax", std::string(e.description()), reader.loc(e.source()));
+        return std::nullopt;
+    }
+}
 
 } // namespace injmap::detail

@@ -567,7 +567,7 @@ BoneSpec clavicle(const Skeleton& s, const Skin& skin) {
         pts[static_cast<std::size_t>(k)] =
             catmull_rom(at(seg - 1), at(seg), at(seg + 1), at(seg + 2), f);
         r[static_cast<std::size_t>(k)] = glm::mix(radius[static_cast<std::size_t>(seg)],
-                                                  radius[static_cast<std::size_t>(seg + 1)], f);
+                                                  radius[static_cast<std::size_t>(seg) + 1], f);
     }
     BoneSpec b;
     b.id = "clavicle";

@@ -82,7 +82,10 @@ void add_sheet(Builder& b, const Patch& patch, const Field2& outer, const Field2
             skin[i * (nv + 1) + j] = q;
             normal[i * (nv + 1) + j] = sdf.normal(q, 1.0f);
         }
-    const auto id = [&](int i, int j) { return static_cast<std::size_t>(i * (nv + 1) + j); };
+    const auto id = [&](int i, int j) {
+        return static_cast<std::size_t>(i) * static_cast<std::size_t>(nv + 1) +
+               static_cast<std::size_t>(j);
+    };
     // Orientation: is (∂/∂u × ∂/∂v) along the outward normal?
     const int ci = nu / 2, cj = nv / 2;
     const vec3 du = skin[id(std::min(ci + 1, nu), cj)] - skin[id(std::max(ci - 1, 0), cj)];

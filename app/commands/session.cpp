@@ -19,7 +19,9 @@
 #include "injmap/models/data_paths.hpp"
 #include "injmap/protocols/checklist.hpp"
 #include "injmap/protocols/protocol_reader.hpp"
+#include "injmap/protocols/resumable_records.hpp"
 #include "injmap/protocols/session_record.hpp"
+#include "injmap/units_format.hpp"
 #include "injmap/version.hpp"
 
 namespace injmap::cli {
@@ -31,6 +33,7 @@ constexpr const char* kUsage =
     "                           [--model ID] [--label TEXT]\n"
     "       injmap session resume RECORD [--script FILE] [--json]\n"
     "       injmap session verify RECORD\n"
+    "       injmap session list --protocol ID|FILE [--dir FOLDER] [--json]\n"
     "\n"
     "Plays a treatment session from a script, or continues a recorded one, headlessly.\n"
     "Every action is appended to the record (JSON Lines) and synced to disk at once; see\n"
@@ -79,6 +82,14 @@ constexpr const char* kUsage =
     "(PATH:LINE: error: ... [record.chain-broken], or the line that no longer reads) and exits\n"
     "1; a format 1 record has no chain (\"format 1: no chain\", exit 0 when it reads); an\n"
     "unreadable file exits 2.\n"
+    "\n"
+    "list shows the records of a protocol in FOLDER (default: the sessions folder above),\n"
+    "newest first, each replayed: when it started, its label, how far it got, and its damage\n"
+    "(none, tail_cut, chain_broken or unreadable), then the one the GUI offers to resume (the\n"
+    "newest, if unfinished). It only reads. --json prints {\"protocol\", \"folder\",\n"
+    "\"records\": [{\"path\", \"label\", \"started\", \"finished\", \"injected\", \"skipped\",\n"
+    "\"pending\", \"added\", \"units_given\", \"damage\", \"damage_line\", \"resumable\"}],\n"
+    "\"resume\"} (resume: a path or null).\n"
     "\n"
     "Records of format 3 (every new one) need the checklist line before the first inject or add\n"
     "(session.checklist-required); records of format 1 and 2, written before the checklist\n"
@@ -586,20 +597,89 @@ int run_verify(std::span<const std::string> args) {
     return exit_ok;
 }
 
+// `list --protocol ID|FILE [--dir FOLDER] [--json]`: the records find_session_records finds, as the
+// GUI's resume offer sees them.
+int run_list(std::span<const std::string> args) {
+    std::string error;
+    const auto parsed =
+        parse_args(args, {{"--protocol", true}, {"--dir", true}, {"--json", false}}, error);
+    if (!parsed)
+        return usage_error(kName, error);
+    if (!parsed->positionals.empty())
+        return usage_error(kName, "list takes no positional argument '" +
+                                      parsed->positionals.front() + "'");
+    const auto protocol_arg = parsed->value("--protocol");
+    if (!protocol_arg)
+        return usage_error(kName, "list needs --protocol");
+    auto protocol = load_protocol(*protocol_arg, error);
+    if (!protocol)
+        return usage_error(kName, error);
+    const auto shared = std::make_shared<const Protocol>(std::move(*protocol));
+    const fs::path folder =
+        parsed->value("--dir") ? fs::path(*parsed->value("--dir")) : default_sessions_dir();
+    const std::vector<ResumableRecord> records = find_session_records(folder, shared);
+    const ResumableRecord* offer = record_to_resume(records);
+    auto started = [](const ResumableRecord& r) {
+        return r.started ? format_iso8601_utc(*r.started) : std::string();
+    };
+    if (parsed->has("--json")) {
+        nlohmann::ordered_json j;
+        j["protocol"] = shared->id;
+        j["folder"] = folder.string();
+        j["records"] = nlohmann::ordered_json::array();
+        for (const ResumableRecord& r : records)
+            j["records"].push_back({{"path", r.path.string()},
+                                    {"label", r.label},
+                                    {"started", started(r)},
+                                    {"finished", r.finished},
+                                    {"injected", r.injected},
+                                    {"skipped", r.skipped},
+                                    {"pending", r.pending},
+                                    {"added", r.added},
+                                    {"units_given", r.units_given},
+                                    {"damage", to_string(r.damage)},
+                                    {"damage_line", r.damage_line},
+                                    {"resumable", r.resumable()}});
+        j["resume"] = offer ? nlohmann::ordered_json(offer->path.string()) : nullptr;
+        std::cout << j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+                  << "\n";
+        return exit_ok;
+    }
+    for (const ResumableRecord& r : records) {
+        std::cout << escape_control(r.path.string()) << ": started " << started(r);
+        if (r.damage != RecordDamage::unreadable)
+            std::cout << ", " << r.injected << " injected, " << r.skipped << " skipped, "
+                      << r.pending << " pending, " << format_units(r.units_given) << " U given";
+        std::cout << ", " << (r.finished ? "finished" : "in progress");
+        if (r.damage != RecordDamage::none) {
+            std::cout << ", damaged: " << to_string(r.damage);
+            if (r.damage_line > 0)
+                std::cout << " at line " << r.damage_line;
+        }
+        if (!r.label.empty())
+            std::cout << ", label: " << escape_control(r.label);
+        std::cout << "\n";
+    }
+    std::cout << "resume: " << (offer ? escape_control(offer->path.string()) : "none") << "\n";
+    return exit_ok;
+}
+
 int run_session(std::span<const std::string> args) {
     if (args.empty())
-        return usage_error(kName, "expected 'play', 'resume' or 'verify'");
+        return usage_error(kName, "expected 'play', 'resume', 'verify' or 'list'");
     if (args.front() == "play")
         return run_play(args.subspan(1));
     if (args.front() == "resume")
         return run_resume(args.subspan(1));
     if (args.front() == "verify")
         return run_verify(args.subspan(1));
+    if (args.front() == "list")
+        return run_list(args.subspan(1));
     return usage_error(kName, "unknown action '" + args.front() +
-                                  "' (expected 'play', 'resume' or 'verify')");
+                                  "' (expected 'play', 'resume', 'verify' or 'list')");
 }
 } // namespace
 
-const Command session_command{"session", "play or resume a session record headlessly", kUsage,
-                              run_session};
+const Command session_command{"session", "play, resume, verify or list session records headlessly",
+                              kUsage, run_session};
 } // namespace injmap::cli

@@ -113,6 +113,15 @@ Session::Session(std::shared_ptr<const Protocol> protocol, SessionClock clock)
     protocol_sites_ = sites_.size();
 }
 
+double MuscleSideTally::units(Side side, bool planned_only) const {
+    if (planned_only) {
+        const auto it = planned.find(side);
+        return it == planned.end() ? 0.0 : it->second;
+    }
+    const auto it = given.find(side);
+    return it == given.end() ? 0.0 : it->second.units;
+}
+
 const SessionSite* Session::current_site() const {
     return cursor_ ? &sites_[*cursor_] : nullptr;
 }
@@ -407,6 +416,20 @@ Outcome Session::add(std::string muscle, Side side, std::optional<double> units,
     return apply(a);
 }
 
+Outcome Session::can_add(std::string_view muscle, Side side, std::optional<double> units,
+                         std::optional<glm::vec3> position_mm) const {
+    SessionAction a;
+    a.kind = ActionKind::add;
+    a.muscle = std::string(muscle);
+    a.side = side;
+    a.units = units;
+    a.position_mm = position_mm;
+    if (Outcome o = check_text_limits(a); !o.ok())
+        return o;
+    SessionSite site;
+    return check_add(a, site);
+}
+
 Outcome Session::finish() {
     SessionAction a;
     a.kind = ActionKind::finish;
@@ -465,6 +488,50 @@ Outcome Session::check_checklist(const ChecklistAnswers& answers,
         return refuse("session.checklist-incomplete",
                       "the boxed warning has not been acknowledged");
     return done();
+}
+
+// The checks of an add, shared by add (through apply) and can_add: one rule, one wording.
+Outcome Session::check_add(const SessionAction& action, SessionSite& site) const {
+    if (auto o = check_active(); !o.ok())
+        return o;
+    if (!checklist_satisfied())
+        return refuse("session.checklist-required",
+                      "answer the pre-treatment checklist before the first injection");
+    const auto& ftp = protocol_->limits.follow_the_pain;
+    if (!ftp)
+        return refuse("session.ftp-not-allowed", "this protocol has no follow-the-pain option");
+    // The file's list, narrowed by the clinical-limits table's (as `check` does: ftp.muscle).
+    auto allowed_muscle = [&](const std::string& m) {
+        return std::find(ftp->muscles.begin(), ftp->muscles.end(), m) != ftp->muscles.end() &&
+               (table_ftp_muscles_.empty() ||
+                std::find(table_ftp_muscles_.begin(), table_ftp_muscles_.end(), m) !=
+                    table_ftp_muscles_.end());
+    };
+    if (!allowed_muscle(action.muscle)) {
+        std::string allowed;
+        for (const auto& m : ftp->muscles)
+            if (allowed_muscle(m))
+                allowed += (allowed.empty() ? "" : ", ") + m;
+        return refuse("session.ftp-muscle",
+                      "follow-the-pain sites may only be in " +
+                          (allowed.empty() ? std::string("no muscle") : allowed) + ", not '" +
+                          action.muscle + "'");
+    }
+    if (action.position_mm &&
+        !(std::isfinite((*action.position_mm)[0]) && std::isfinite((*action.position_mm)[1]) &&
+          std::isfinite((*action.position_mm)[2])))
+        return refuse("session.bad-position", "the position is not a finite point");
+    const auto units = action.units ? action.units : default_add_units(action.muscle);
+    if (!units)
+        return refuse("session.units-required",
+                      "no default dose for '" + action.muscle + "'; state the units");
+    site = SessionSite{};
+    site.id = "ftp-" + std::to_string(sites_.size() - protocol_sites_ + 1);
+    site.muscle = action.muscle;
+    site.side = action.side;
+    site.planned_units = *units;
+    site.added = true;
+    return check_dose(site, *units, true);
 }
 
 Outcome Session::apply(const SessionAction& action) {
@@ -572,55 +639,17 @@ Outcome Session::apply(const SessionAction& action) {
         break;
     }
     case ActionKind::add: {
-        if (auto o = check_active(); !o.ok())
-            return o;
-        if (!checklist_satisfied())
-            return refuse("session.checklist-required",
-                          "answer the pre-treatment checklist before the first injection");
-        const auto& ftp = protocol_->limits.follow_the_pain;
-        if (!ftp)
-            return refuse("session.ftp-not-allowed", "this protocol has no follow-the-pain option");
-        // The file's list, narrowed by the clinical-limits table's (as `check` does: ftp.muscle).
-        auto allowed_muscle = [&](const std::string& m) {
-            return std::find(ftp->muscles.begin(), ftp->muscles.end(), m) != ftp->muscles.end() &&
-                   (table_ftp_muscles_.empty() ||
-                    std::find(table_ftp_muscles_.begin(), table_ftp_muscles_.end(), m) !=
-                        table_ftp_muscles_.end());
-        };
-        if (!allowed_muscle(action.muscle)) {
-            std::string allowed;
-            for (const auto& m : ftp->muscles)
-                if (allowed_muscle(m))
-                    allowed += (allowed.empty() ? "" : ", ") + m;
-            return refuse("session.ftp-muscle",
-                          "follow-the-pain sites may only be in " +
-                              (allowed.empty() ? std::string("no muscle") : allowed) + ", not '" +
-                              action.muscle + "'");
-        }
-        if (action.position_mm &&
-            !(std::isfinite((*action.position_mm)[0]) && std::isfinite((*action.position_mm)[1]) &&
-              std::isfinite((*action.position_mm)[2])))
-            return refuse("session.bad-position", "the position is not a finite point");
-        const auto units = action.units ? action.units : default_add_units(action.muscle);
-        if (!units)
-            return refuse("session.units-required",
-                          "no default dose for '" + action.muscle + "'; state the units");
         SessionSite site;
-        site.id = "ftp-" + std::to_string(sites_.size() - protocol_sites_ + 1);
-        site.muscle = action.muscle;
-        site.side = action.side;
-        site.planned_units = *units;
-        site.added = true;
-        if (auto o = check_dose(site, *units, true); !o.ok())
+        if (auto o = check_add(action, site); !o.ok())
             return o;
         if (!action.site.empty() && action.site != site.id)
             return refuse("session.record-mismatch",
                           "the added site would be '" + site.id + "', not '" + action.site + "'");
         recorded.site = site.id;
-        recorded.units = *units;
+        recorded.units = site.planned_units;
         recorded.time = now(action);
         site.status = SiteStatus::injected;
-        site.units_given = *units;
+        site.units_given = site.planned_units;
         site.time = recorded.time;
         site.position_mm = to_hundredths(action.position_mm);
         recorded.position_mm = site.position_mm;
@@ -721,7 +750,26 @@ SessionTallies Session::tallies() const {
         t.extra.limit = limits.follow_the_pain->max_extra_units;
         t.extra_sites_limit = limits.follow_the_pain->max_extra_sites;
     }
+    auto muscle_side = [&t](const std::string& muscle) -> MuscleSideTally& {
+        for (MuscleSideTally& m : t.per_muscle_side)
+            if (m.muscle == muscle)
+                return m;
+        t.per_muscle_side.push_back({});
+        t.per_muscle_side.back().muscle = muscle;
+        return t.per_muscle_side.back();
+    };
     for (const SessionSite& s : sites_) {
+        MuscleSideTally& row = muscle_side(s.muscle);
+        if (!s.added && !s.optional) {
+            row.planned[s.side] += s.planned_units;
+            row.planned_units += s.planned_units;
+        }
+        if (s.status == SiteStatus::injected) {
+            Tally& given = row.given[s.side];
+            given.units += s.units_given;
+            ++given.sites;
+            row.given_units += s.units_given;
+        }
         Tally& muscle = t.per_muscle[s.muscle];
         for (const DoseLimit& limit : dose_limits_)
             if (limit.scope == DoseScope::muscle_units && limit.muscle == s.muscle)
@@ -760,6 +808,8 @@ SessionTallies Session::tallies() const {
         if (s.added)
             ++t.added;
     }
+    for (MuscleSideTally& row : t.per_muscle_side)
+        row.limit = t.per_muscle[row.muscle].limit;
     t.projected_units += t.total.units;
     t.units_per_0_1_ml = protocol_->reconstitution.units_per_0_1_ml();
     t.given = dose_logistics(protocol_->reconstitution, t.total.units);

@@ -745,3 +745,54 @@ TEST(SessionCli, AFormat2RecordResumesWithoutAChecklist) {
 }
 
 } // namespace
+
+namespace {
+
+// `session list`: the records of one protocol in a folder, newest first, with progress and damage,
+// and the one the GUI would offer (find_session_records, record_to_resume).
+TEST(SessionCli, ListShowsTheProtocolsRecordsNewestFirstAndTheOffer) {
+    const fs::path dir = fresh_dir("list");
+    const fs::path sessions = dir / "sessions";
+    write_text(dir / "a.txt", kChecklist + "inject\n");
+    write_text(dir / "b.txt", kChecklist + "inject\ninject\nskip later\n");
+    const fs::path older = sessions / "20240501-093000-mini-ftp.jsonl";
+    const fs::path newer = sessions / "20240501-103000-mini-ftp.jsonl";
+    for (const auto& [script, record] : {std::pair{dir / "a.txt", older}, {dir / "b.txt", newer}})
+        ASSERT_EQ(run_injmap({"session", "play", "--protocol", protocol_file(), "--script",
+                              script.string(), "--record", record.string(), "--label", "L"})
+                      .exit_code,
+                  0);
+    write_text(sessions / "notes.jsonl", "{\"hello\":1}\n"); // not a record: not listed
+    // The newer record's last line cut off while being written: listed as tail_cut.
+    write_text(newer, read_text(newer) + "{\"action\":\"inj");
+    const std::string before = read_text(newer);
+
+    const auto r = run_injmap(
+        {"session", "list", "--protocol", protocol_file(), "--dir", sessions.string(), "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["protocol"], "mini-ftp");
+    ASSERT_EQ(j["records"].size(), 2u) << r.out;
+    EXPECT_EQ(j["records"][0]["path"], newer.string());
+    EXPECT_EQ(j["records"][0]["injected"], 2);
+    EXPECT_EQ(j["records"][0]["skipped"], 1);
+    EXPECT_EQ(j["records"][0]["damage"], "tail_cut");
+    EXPECT_EQ(j["records"][0]["resumable"], true);
+    EXPECT_EQ(j["records"][0]["label"], "L");
+    EXPECT_EQ(j["records"][1]["path"], older.string());
+    EXPECT_EQ(j["records"][1]["injected"], 1);
+    EXPECT_EQ(j["records"][1]["damage"], "none");
+    EXPECT_EQ(j["resume"], newer.string());
+    EXPECT_EQ(read_text(newer), before); // listing only reads
+
+    const auto human =
+        run_injmap({"session", "list", "--protocol", protocol_file(), "--dir", sessions.string()});
+    ASSERT_EQ(human.exit_code, 0) << human.err;
+    EXPECT_NE(human.out.find(newer.string() + ": started "), std::string::npos) << human.out;
+    EXPECT_NE(human.out.find("damaged: tail_cut"), std::string::npos) << human.out;
+    EXPECT_NE(human.out.find("\nresume: " + newer.string() + "\n"), std::string::npos) << human.out;
+
+    EXPECT_EQ(run_injmap({"session", "list", "--dir", sessions.string()}).exit_code, 2);
+}
+
+} // namespace

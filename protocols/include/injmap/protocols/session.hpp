@@ -28,6 +28,10 @@
 //   and given at once). Its position comes from the GUI (a click on the skin); without one (the
 //   headless command) the muscle's first protocol site on the same side, else on any side, stands
 //   in for it: stand_in_site names that site and position_mm stays empty.
+// - can_add asks, without recording anything, whether add would be accepted with the same
+//   arguments: it runs the very checks add runs (add is can_add and then the change), so its
+//   refusal carries the same code and reason add would give. The GUI uses it to explain and grey
+//   out an add before it is tried.
 // - finish is allowed any time after start (with or without the checklist); pending sites become
 // not_given. Nothing is accepted
 //   after finish.
@@ -176,10 +180,28 @@ struct Tally {
     [[nodiscard]] bool over() const { return limit && units > *limit + 1e-9; }
 };
 
+// One muscle's units by side: what a dose table shows in its rows (the GUI's dose tally).
+struct MuscleSideTally {
+    std::string muscle;
+    std::map<Side, Tally> given;    // injected units and sites, by the site's side
+    std::map<Side, double> planned; // the required (non-optional, not added) sites' units by side
+    double given_units = 0.0;       // over every side
+    double planned_units = 0.0;     // over every side
+    std::optional<double> limit;    // the muscle's cap (as per_muscle[muscle].limit)
+    [[nodiscard]] bool over() const { return limit && given_units > *limit + 1e-9; }
+    // The units on one side: given, or planned when `planned_only`.
+    [[nodiscard]] double units(Side side, bool planned_only) const;
+};
+
 struct SessionTallies {
-    Tally total;                             // injected units; limit = max_total_units
-    std::map<std::string, Tally> per_muscle; // injected; limit = max_units_per_muscle[muscle]
-    std::map<Side, Tally> per_side;          // injected, by the site's side
+    Tally total; // injected units; limit = max_total_units
+    // injected; limit = the tightest muscle_units limit of dose_limits() for the muscle (error or
+    // warning severity, e.g. the file's max_units_per_muscle or the table's SCM cap)
+    std::map<std::string, Tally> per_muscle;
+    std::map<Side, Tally> per_side; // injected, by the site's side
+    // Per muscle and side, one entry per muscle in the order the muscles first appear in sites()
+    // (treatment order, added sites last). A session not started yet gives the plan.
+    std::vector<MuscleSideTally> per_muscle_side;
     Tally extra; // FTP: added + injected optional sites; limit = max_extra_units
     std::optional<int> extra_sites_limit; // max_extra_sites
     std::optional<int> max_sites;         // limits.max_sites
@@ -207,6 +229,11 @@ public:
     // limits.units_per_site (session.units-required when neither exists).
     Outcome add(std::string muscle, Side side, std::optional<double> units = std::nullopt,
                 std::optional<glm::vec3> position_mm = std::nullopt);
+    // Whether add with the same arguments would be accepted now: done, or the refusal add would
+    // give (same code, same reason). Records nothing.
+    [[nodiscard]] Outcome can_add(std::string_view muscle, Side side,
+                                  std::optional<double> units = std::nullopt,
+                                  std::optional<glm::vec3> position_mm = std::nullopt) const;
     Outcome finish();
     // Records the pre-treatment checklist (see the header comment).
     Outcome answer_checklist(ChecklistAnswers answers);
@@ -281,6 +308,10 @@ private:
     Outcome check_active() const;
     Outcome check_checklist(const ChecklistAnswers& answers, ChecklistAnswers& normalised) const;
     Outcome check_dose(const SessionSite& target, double units, bool extra) const;
+    // Every check of an add action but the text limits (those are checked at entry, by add and
+    // can_add alike; apply, replaying a record, does not); on success `site` is the site add
+    // would append (id, muscle, side, units; not yet injected).
+    Outcome check_add(const SessionAction& action, SessionSite& site) const;
     bool counts_towards(const DoseLimit& limit, const SessionSite& s, Side side) const;
     double quantity(const DoseLimit& limit, Side side) const;
     double quantity_with(const DoseLimit& limit, const SessionSite& target, double units,

@@ -1,0 +1,168 @@
+#pragma once
+// The clinician session guide's class, shared by the files that draw and drive it (private to
+// app/gui; the mode is made by make_clinician_mode, mode.hpp). One file, one job:
+//   mode_clinician.cpp        the mode's state and frame: protocol changes, the right column's
+//                             layout, the cursor, navigation and how outcomes are reported
+//   clinician/input.cpp       keys and clicks on the model
+//   clinician/scene.cpp       what the 3D view shows: markers, labels, highlights, framing
+//   clinician/steps_panel.cpp the step list in the left column
+//   clinician/step_card.cpp   the current step and site card (units, depth, needle, sources)
+//   clinician/site_actions.cpp the inject / skip / navigate / undo buttons and the skip dialog
+//   clinician/dose_tally.cpp  the dose tally per muscle and side against the limits
+//   clinician/session_flow.cpp starting, the progress line, finishing and the summary card
+//   clinician/resume.cpp      offering and resuming an unfinished session's record
+//   clinician/checklist_card.cpp the pre-treatment checklist and boxed warning
+//   clinician/ftp.cpp         adding a follow-the-pain site by clicking the skin
+// Every decision about what may be injected, skipped or added is the protocols library's (Session,
+// SessionRecorder, find_session_records); these files only present and forward, and show the
+// session's refusals in its own words.
+#include <array>
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <glm/vec3.hpp>
+
+#include "gui/mode.hpp"
+#include "injmap/protocols/checklist.hpp"
+#include "injmap/protocols/resumable_records.hpp"
+#include "injmap/protocols/session.hpp"
+#include "injmap/protocols/session_record.hpp"
+
+namespace injmap::gui::clinician {
+
+// The current marker pulses this long after it changes, then rests.
+inline constexpr double kPulseSeconds = 2.4;
+inline constexpr double kPulsePeriod = 0.8;
+
+class ClinicianMode final : public Mode {
+public:
+    explicit ClinicianMode(App& app);
+
+    // mode_clinician.cpp
+    void on_protocol_changed(App& app) override;
+    bool locks_protocol() const override { return recorder_ && !recorder_->session().finished(); }
+    bool animating(const App& app) const override;
+    void right_panel(App& app) override;
+    void overlays(App& app) override;
+    // clinician/input.cpp
+    std::vector<Shortcut> shortcut_list() const override;
+    void shortcuts(App& app) override;
+    void on_pick(App& app, const PickHit& hit) override;
+    // clinician/scene.cpp
+    void decorate(const App& app, render::FrameSnapshot& frame) const override;
+    // clinician/steps_panel.cpp
+    void left_panel(App& app) override;
+
+private:
+    // A follow-the-pain site proposed by a click on the skin, before it is added.
+    struct FtpProposal {
+        glm::vec3 point{0.0f};
+        std::string muscle; // empty: no muscle under the point
+        Side side = Side::midline;
+        double units = 5.0;
+    };
+    // The checklist being answered: per question -1 (not yet), 0 no, 1 yes, and the reasons.
+    struct ChecklistDraft {
+        std::vector<int> answer;
+        std::vector<std::array<char, kMaxChecklistReasonBytes + 1>> reasons;
+        bool acknowledged = false;
+        std::string refusal;
+        int focus_reason = -1; // the question whose reason field takes the keyboard next frame
+    };
+
+    [[nodiscard]] bool started() const { return recorder_ && recorder_->session().started(); }
+    [[nodiscard]] bool finished() const { return recorder_ && recorder_->session().finished(); }
+    [[nodiscard]] const Session& session() const { return recorder_->session(); }
+
+    // mode_clinician.cpp: the cursor and navigation.
+    // The protocol site shown as current: the session's cursor, or the preview before starting.
+    [[nodiscard]] std::optional<std::size_t> cursor_index() const;
+    [[nodiscard]] int current_step_index(const App&) const;
+    void index_protocol(const App& app);
+    void move_preview(App& app, int delta);
+    void after_navigation(App& app);
+    void navigate(App& app, const Outcome& outcome);
+    void report(App& app, const Outcome& outcome);
+    void act(App& app, const Outcome& outcome);
+
+    // clinician/scene.cpp
+    void frame_current_step(App& app, bool force);
+
+    // clinician/step_card.cpp
+    void step_card(App& app, float height);
+    const std::string& needle_path_text(App& app, std::size_t i);
+
+    // clinician/site_actions.cpp
+    void actions(App& app);
+    void inject(App& app);
+    void skip_popup(App& app);
+
+    // clinician/dose_tally.cpp
+    void dose_tally(App& app);
+
+    // clinician/session_flow.cpp
+    void start_card(App& app);
+    void start(App& app);
+    void progress_line(App& app);
+    void finish(App& app);
+    void finish_popup(App& app);
+    void summary_card(App& app);
+
+    // clinician/resume.cpp
+    void find_resume_offer(const App& app);
+    void resume_box(App& app);
+    void resume(App& app);
+
+    // clinician/checklist_card.cpp
+    [[nodiscard]] bool needs_checklist() const {
+        return started() && !finished() && !session().checklist_satisfied();
+    }
+    void prepare_checklist();
+    void answer_next(int value);
+    void record_checklist(App& app);
+    void checklist_card(App& app, float height);
+
+    // clinician/ftp.cpp
+    void propose_ftp(App& app, const PickHit& hit);
+    void ftp_popup(App& app);
+
+    float tally_height_ = 320.0f; // measured each frame, used the next
+    float actions_height_ = 110.0f;
+    std::optional<SessionRecorder> recorder_;
+    // Before the session starts: the protocol as a session not started, for the planned tallies.
+    std::optional<Session> plan_;
+    // The unfinished record offered for resuming (record_to_resume of find_session_records).
+    std::optional<ResumableRecord> resume_;
+    float resume_height_ = 0.0f; // the offer's height, measured each frame, used the next
+    std::vector<int> site_step_; // protocol site index → step index
+    std::size_t preview_ = 0;    // before the session starts: the site being looked at
+    std::optional<std::size_t> last_cursor_;
+    int framed_step_ = -2;
+    double pulse_start_ = -1.0;
+    bool scroll_to_current_ = true;
+    double units_input_ = 5.0;
+    char label_[kMaxLabelBytes + 1] = ""; // the buffer caps typing at the record's limit
+    std::string last_refusal_;
+    bool open_skip_ = false, focus_reason_ = false;
+    char reason_[kMaxReasonBytes + 1] = "";
+    std::string skip_refusal_;
+    bool open_ftp_ = false;
+    std::optional<FtpProposal> ftp_;
+    std::string ftp_outcome_;
+    // The step card's needle path in words, for one placed site at one position (cached: the
+    // path is a few dozen ray queries, not worth redoing every frame).
+    std::size_t path_site_ = static_cast<std::size_t>(-1);
+    glm::vec3 path_position_{0.0f};
+    std::string path_text_;
+    bool open_finish_ = false;
+    std::filesystem::path chart_path_;
+    std::shared_ptr<const Checklist> checklist_;
+    std::string checklist_error_;
+    ChecklistDraft draft_;
+};
+
+} // namespace injmap::gui::clinician

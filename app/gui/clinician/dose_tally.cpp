@@ -1,0 +1,120 @@
+// The dose tally: units per muscle and side (planned before the session, given during it) from the
+// session's tallies, the total against the refused session cap, the follow-the-pain budget, the
+// warning limits passed, and the reconstitution logistics.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "gui/clinician/clinician_mode.hpp"
+#include "gui/panels.hpp"
+
+namespace injmap::gui::clinician {
+
+// Per muscle and side, from the session's tallies (before it starts, those of the protocol as a
+// session not started yet: the plan).
+void ClinicianMode::dose_tally(App& app) {
+    const Protocol& protocol = *app.protocol().protocol;
+    section_heading(app, started() ? "Dose tally" : "Planned dose");
+    if (!started() && (!plan_ || plan_->protocol_ptr() != app.protocol().protocol))
+        plan_.emplace(app.protocol().protocol);
+    const SessionTallies t = started() ? session().tallies() : plan_->tallies();
+    const bool planned_only = !started();
+    if (ImGui::BeginTable("##tally", 5,
+                          ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
+                              ImGuiTableFlags_SizingStretchProp)) {
+        ImGui::TableSetupColumn("Muscle", ImGuiTableColumnFlags_WidthStretch, 3.2f);
+        ImGui::TableSetupColumn("L", ImGuiTableColumnFlags_WidthStretch, 0.7f);
+        ImGui::TableSetupColumn("R", ImGuiTableColumnFlags_WidthStretch, 0.7f);
+        ImGui::TableSetupColumn("Mid", ImGuiTableColumnFlags_WidthStretch, 0.8f);
+        ImGui::TableSetupColumn(started() ? "Given" : "Total", ImGuiTableColumnFlags_WidthStretch,
+                                1.4f);
+        ImGui::TableHeadersRow();
+        for (const MuscleSideTally& row : t.per_muscle_side) {
+            const double total = planned_only ? row.planned_units : row.given_units;
+            ImGui::TableNextRow();
+            ImGui::TableSetColumnIndex(0);
+            ImGui::TextUnformatted(display_name(row.muscle).c_str());
+            const Side sides[] = {Side::left, Side::right, Side::midline};
+            for (int c = 0; c < 3; ++c) {
+                ImGui::TableSetColumnIndex(c + 1);
+                const double v = row.units(sides[c], planned_only);
+                if (v > 0)
+                    ImGui::TextUnformatted(format_units(v).c_str());
+                else
+                    ImGui::TextColored(colour::muted, "·");
+            }
+            ImGui::TableSetColumnIndex(4);
+            std::string cell = format_units(total);
+            if (started())
+                cell += " / " + format_units(row.planned_units);
+            const bool over = row.limit && total > *row.limit + 1e-9;
+            ImGui::TextColored(over ? colour::error : colour::text, "%s", cell.c_str());
+            if (row.limit && ImGui::IsItemHovered())
+                ImGui::SetTooltip("Advised maximum for this muscle: %s U",
+                                  format_units(*row.limit).c_str());
+        }
+        ImGui::EndTable();
+    }
+    // Totals against the tightest refused session total (the clinical-limits table's and the
+    // file's, dose_limits.hpp): the same the session refuses past.
+    const double planned = t.planned_units;
+    const double given = t.total.units;
+    const std::optional<double> cap = t.total.limit;
+    ImGui::Spacing();
+    ImGui::PushFont(app.fonts().bold);
+    if (started())
+        ImGui::Text("Total  %s U given  of  %s planned", format_units(given).c_str(),
+                    format_units(planned).c_str());
+    else
+        ImGui::Text("Total  %s U  in %zu sites", format_units(planned).c_str(),
+                    protocol.sites().size());
+    ImGui::PopFont();
+    if (cap) {
+        const float fraction =
+            static_cast<float>(std::min(1.0, (started() ? given : planned) / *cap));
+        const bool over = started() ? t.total.over() : planned > *cap + 1e-9;
+        ImGui::PushStyleColor(ImGuiCol_PlotHistogram, over ? ImVec4{0.95f, 0.70f, 0.70f, 1.0f}
+                                                           : ImVec4{0.62f, 0.82f, 0.85f, 1.0f});
+        char overlay[64];
+        std::snprintf(overlay, sizeof overlay, "limit %s U", format_units(*cap).c_str());
+        ImGui::ProgressBar(fraction, ImVec2(-1, 0), overlay);
+        ImGui::PopStyleColor();
+    }
+    if (started() && (t.extra.units > 0 || protocol.limits.follow_the_pain)) {
+        std::string extra = "Follow-the-pain  " + format_units(t.extra.units) + " U, " +
+                            std::to_string(t.extra.sites) + " sites";
+        if (t.extra.limit)
+            extra += "  (max " + format_units(*t.extra.limit) + " U";
+        if (t.extra_sites_limit)
+            extra += ", " + std::to_string(*t.extra_sites_limit) + " sites)";
+        else if (t.extra.limit)
+            extra += ")";
+        ImGui::TextColored(t.extra.over() ? colour::error : colour::optional, "%s", extra.c_str());
+    }
+    // Warning limits the given doses are past: shown as `check` shows them, never refused.
+    for (const std::string& w : started() ? session().warnings() : std::vector<std::string>{}) {
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextColored(colour::warning, "%s", w.c_str());
+        ImGui::PopTextWrapPos();
+    }
+    // Logistics: concentration, 0.1 mL injections, vials and waste.
+    const Reconstitution& rc = protocol.reconstitution;
+    const double per = rc.units_per_0_1_ml();
+    const DoseLogistics logistics = dose_logistics(rc, started() ? t.projected_units : planned);
+    ImGui::PushFont(app.fonts().small);
+    ImGui::TextColored(colour::muted, "%s U per 0.1 mL  ·  %s U vial + %s mL saline",
+                       format_units(per).c_str(), format_units(rc.vial_units).c_str(),
+                       format_units(rc.diluent_ml).c_str());
+    ImGui::TextColored(colour::muted, "%.0f × 0.1 mL%s  ·  %d vial%s  ·  %s U waste",
+                       started() ? t.given.injections_of_0_1_ml : logistics.injections_of_0_1_ml,
+                       started() ? " given" : "", logistics.vials_needed,
+                       logistics.vials_needed == 1 ? "" : "s",
+                       format_units(logistics.waste_units).c_str());
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip(
+            "Vials and waste for the planned dose (given so far plus the sites still to do).");
+    ImGui::PopFont();
+}
+
+} // namespace injmap::gui::clinician

@@ -1,0 +1,153 @@
+#include "injmap/protocols/resumable_records.hpp"
+
+#include <algorithm>
+#include <fstream>
+
+namespace injmap {
+namespace fs = std::filesystem;
+namespace {
+
+// The first line of a file (at most kMaxRecordLineBytes), to tell whose record an unreadable one
+// is; nullopt when it cannot be read.
+std::optional<std::string> first_line(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return std::nullopt;
+    std::string line(kMaxRecordLineBytes, '\0');
+    in.read(line.data(), static_cast<std::streamsize>(line.size()));
+    line.resize(static_cast<std::size_t>(in.gcount()));
+    const auto eol = line.find('\n');
+    if (eol == std::string::npos)
+        return std::nullopt;
+    line.resize(eol);
+    if (!line.empty() && line.back() == '\r')
+        line.pop_back();
+    return line;
+}
+
+bool has_rule(const Diagnostics& diagnostics, std::string_view rule) {
+    return std::any_of(diagnostics.begin(), diagnostics.end(),
+                       [&](const Diagnostic& d) { return d.rule == rule; });
+}
+
+int first_error_line(const Diagnostics& diagnostics) {
+    for (const Diagnostic& d : diagnostics)
+        if (d.severity == Severity::error)
+            return d.where.line;
+    return 0;
+}
+
+// One .jsonl file: listed (true) when it is a record of `protocol`.
+bool list_record(const fs::path& path, const std::shared_ptr<const Protocol>& protocol,
+                 ResumableRecord& out) {
+    out = ResumableRecord{};
+    out.path = path;
+    Result<SessionRecord> read = read_session_record(path);
+    if (!read.value || has_errors(read.diagnostics)) {
+        // Not a record (no start line, empty, too large, unreadable file): not ours to list. A
+        // record whose start line names this protocol but which breaks further on is listed as
+        // unreadable, so a damaged session is seen rather than silently passed over.
+        if (!has_rule(read.diagnostics, "record.corrupt-line"))
+            return false;
+        const auto line = first_line(path);
+        std::string error;
+        const auto start = line ? parse_record_line(*line, error) : std::nullopt;
+        if (!start || start->kind != ActionKind::start || start->start.protocol_id != protocol->id)
+            return false;
+        out.protocol_id = start->start.protocol_id;
+        out.label = start->start.label;
+        out.started = start->time;
+        out.damage = RecordDamage::unreadable;
+        out.damage_line = first_error_line(read.diagnostics);
+        out.diagnostics = std::move(read.diagnostics);
+        return true;
+    }
+    const SessionRecord& record = *read.value;
+    const SessionStart* start = record.start();
+    if (!start || start->protocol_id != protocol->id)
+        return false;
+    out.protocol_id = start->protocol_id;
+    out.label = start->label;
+    out.started = record.actions.front().time;
+    out.diagnostics = read.diagnostics;
+    Result<Session> replay = replay_session_record(record, protocol);
+    out.diagnostics.insert(out.diagnostics.end(), replay.diagnostics.begin(),
+                           replay.diagnostics.end());
+    if (!replay.value || has_errors(replay.diagnostics)) {
+        out.damage = RecordDamage::unreadable;
+        out.damage_line = first_error_line(replay.diagnostics);
+        out.finished = record.actions.back().kind == ActionKind::finish;
+        return true;
+    }
+    const Session& session = *replay.value;
+    const SessionTallies t = session.tallies();
+    out.finished = session.finished();
+    out.injected = t.injected;
+    out.skipped = t.skipped;
+    out.pending = t.pending;
+    out.added = t.added;
+    out.protocol_sites = static_cast<int>(session.protocol_site_count());
+    out.units_given = t.total.units;
+    if (session.started_at())
+        out.started = session.started_at();
+    if (record.chain_broken_line > 0) {
+        out.damage = RecordDamage::chain_broken;
+        out.damage_line = record.chain_broken_line;
+    } else if (record.truncated) {
+        out.damage = RecordDamage::tail_cut;
+    }
+    out.record = std::move(*read.value);
+    return true;
+}
+
+} // namespace
+
+const char* to_string(RecordDamage damage) {
+    switch (damage) {
+    case RecordDamage::none:
+        return "none";
+    case RecordDamage::tail_cut:
+        return "tail_cut";
+    case RecordDamage::chain_broken:
+        return "chain_broken";
+    case RecordDamage::unreadable:
+        return "unreadable";
+    }
+    return "none";
+}
+
+std::vector<ResumableRecord> find_session_records(const fs::path& folder,
+                                                  const std::shared_ptr<const Protocol>& protocol) {
+    std::vector<ResumableRecord> out;
+    if (!protocol)
+        return out;
+    std::error_code ec;
+    if (!fs::is_directory(folder, ec))
+        return out;
+    std::vector<fs::path> files;
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+        std::error_code type_ec;
+        if (it->path().extension() == ".jsonl" && it->is_regular_file(type_ec))
+            files.push_back(it->path());
+    }
+    // Newest first: record names begin with the UTC start time.
+    std::sort(files.begin(), files.end(),
+              [](const fs::path& a, const fs::path& b) { return a.filename() > b.filename(); });
+    for (const fs::path& path : files) {
+        ResumableRecord record;
+        if (list_record(path, protocol, record))
+            out.push_back(std::move(record));
+    }
+    return out;
+}
+
+const ResumableRecord* record_to_resume(const std::vector<ResumableRecord>& records) {
+    for (const ResumableRecord& r : records) {
+        if (r.damage == RecordDamage::unreadable && !r.finished)
+            continue;
+        return r.resumable() ? &r : nullptr;
+    }
+    return nullptr;
+}
+
+} // namespace injmap

@@ -1,7 +1,7 @@
 // App: start-up, the services panels and modes use (notices, time, frame requests), the frame loop
-// (with --bench-frames statistics and --screenshot) and the snapshot each frame draws. The model
-// and protocol are in app_documents.cpp, the camera and mouse in app_view.cpp, --keys in
-// app_script.cpp.
+// (with --bench-frames statistics and --screenshot) and the panel layout. The model and protocol
+// are in app_documents.cpp, the camera and mouse in app_view.cpp, --keys in app_script.cpp, the
+// snapshot in app_snapshot.cpp.
 #include "gui/app.hpp"
 
 #define GLFW_INCLUDE_NONE
@@ -16,7 +16,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
-#include <set>
 
 #include "gui/frame_stats.hpp"
 #include "gui/mode.hpp"
@@ -24,7 +23,6 @@
 #include "gui/screenshot.hpp"
 #include "gui/viewport.hpp"
 #include "gui/window.hpp"
-#include "injmap/models/skin_regions.hpp"
 
 namespace injmap::gui {
 namespace {
@@ -295,62 +293,6 @@ void App::frame() {
     window_.render_draw_data({image_at.x, image_at.y, image_size.x, image_size.y},
                              ImVec4(colour::panel.x, colour::panel.y, colour::panel.z, 1.0f),
                              [&] { viewport_renderer_->present(image_at.x, image_at.y); });
-}
-
-render::FrameSnapshot App::build_snapshot() const {
-    render::FrameSnapshot frame;
-    frame.model = model();
-    frame.skin_index = queries() ? &queries()->skin() : nullptr;
-    frame.layers = layers;
-    frame.skin_tone = skin_tone;
-    frame.hidden_muscles = hidden_muscles;
-    frame.camera = camera_.camera();
-    const glm::ivec2 size = viewport_pixels();
-    frame.width = size.x;
-    frame.height = size.y;
-    frame.ui_scale = window_.content_scale() * framebuffer_scale().y;
-    frame.antialias = false; // decided in frame(): see refine_at_
-    add_protocol_markers(*this, frame);
-    mode_->decorate(*this, frame);
-    add_regions(frame);
-    return frame;
-}
-
-// The injection regions (issue #15) in the clinician, patient, author and training modes with a
-// migraine protocol (or none): the current step's regions (those of the sites marked current)
-// strong, the others faint; all alike when no step is current. A cervical dystonia plan tints its
-// muscles on the skin instead.
-void App::add_regions(render::FrameSnapshot& frame) const {
-    const Protocol* shown = protocol().usable() ? protocol().protocol.get() : nullptr;
-    const Model* on = model();
-    const bool cd =
-        mode_name_ == "cd" || (shown && shown->indication == std::string(kCervicalDystonia));
-    frame.skin_muscle_tint = cd;
-    if (cd && shown && on && mode_name_ != "cd") {
-        // A cervical dystonia step treats one side of a muscle: highlight (and tint) that side,
-        // from the current sites (the CD planner highlights by side already).
-        std::set<std::string> sided;
-        for (const auto& marker : frame.markers)
-            if (marker.state == render::MarkerState::current)
-                if (const Site* site = shown->find_site(marker.id))
-                    for (const auto& id : on->expand_muscle_key(site->muscle))
-                        sided.insert(
-                            site->side == Side::midline ? id : id + "_" + to_string(site->side));
-        if (!sided.empty())
-            frame.highlighted_muscles.assign(sided.begin(), sided.end());
-    }
-    if (cd || !on || on->regions.empty())
-        return;
-    std::set<std::string> current;
-    if (shown)
-        for (const auto& marker : frame.markers)
-            if (marker.state == render::MarkerState::current)
-                if (const Site* site = shown->find_site(marker.id))
-                    if (auto r = region_for_muscle(site->muscle, to_string(site->side)); !r.empty())
-                        current.insert(r);
-    for (const auto& r : on->regions)
-        frame.regions.push_back(
-            {r.id, current.empty() ? 0.75f : (current.count(r.id) ? 1.0f : 0.3f)});
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,8 +9,9 @@
 // without a window): loading.hpp (model and protocol, last good state), camera_control.hpp (camera
 // moves and mouse drags), view_pick.hpp (clicks in a frame snapshot), script_player.hpp (--keys),
 // frame_stats.hpp (--bench-frames) and screenshot.hpp (--screenshot). Its methods are split by job:
-// app.cpp (start-up, services, the frame loop and snapshot), app_documents.cpp (model and
-// protocol), app_view.cpp (camera, mouse, picking, hover names), app_script.cpp (feeding --keys).
+// app.cpp (start-up, services, the frame loop, panel layout), app_snapshot.cpp (the frame
+// snapshot), app_documents.cpp (model and protocol), app_view.cpp (camera, mouse, picking, hover
+// names), app_script.cpp (feeding --keys). scene_regions.hpp fills the snapshot's regions.
 //
 // The loop redraws only when something changes: input events, animations (camera moves, the pulsing
 // current marker) and modes that ask for frames (file watching). Idle, it sleeps in
@@ -147,7 +148,6 @@ private:
     void show_hover_name(bool over_view, glm::vec2 mouse);
     void feed_script(); // --keys: one action per frame
     render::FrameSnapshot build_snapshot() const;
-    void add_regions(render::FrameSnapshot& frame) const;
     void update_camera();
     bool save_screenshot(const std::string& path, std::string& error) const;
     void protocol_replaced(); // tells the mode, redraws

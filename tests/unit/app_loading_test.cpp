@@ -46,7 +46,7 @@ TEST(AppLoading, BrokenProtocolKeepsTheOpenOne) {
     EXPECT_NE(error.find("broken.toml"), std::string::npos) << error;
     EXPECT_TRUE(has_rule(docs.last_open_diagnostics(), "toml.syntax"));
     // The last good state: the same protocol object, from the same file.
-    EXPECT_EQ(docs.protocol().protocol.get(), good);
+    ASSERT_EQ(docs.protocol().protocol.get(), good);
     EXPECT_EQ(docs.protocol().protocol->id, good_id);
     EXPECT_EQ(docs.protocol().path, shipped_preempt());
 }

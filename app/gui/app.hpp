@@ -5,6 +5,14 @@
 // builds a const render::FrameSnapshot from it and hands it to the viewport renderer, which never
 // sees UI, session or protocol objects.
 //
+// App is the ImGui/GLFW glue around pieces that need neither (the injmap_app_core library, tested
+// without a window): loading.hpp (model and protocol, last good state), camera_control.hpp (camera
+// moves and mouse drags), view_pick.hpp (clicks in a frame snapshot), script_player.hpp (--keys),
+// frame_stats.hpp (--bench-frames) and screenshot.hpp (--screenshot). Its methods are split by job:
+// app.cpp (start-up, services, the frame loop, panel layout), app_snapshot.cpp (the frame
+// snapshot), app_documents.cpp (model and protocol), app_view.cpp (camera, mouse, picking, hover
+// names), app_script.cpp (feeding --keys). scene_regions.hpp fills the snapshot's regions.
+//
 // The loop redraws only when something changes: input events, animations (camera moves, the pulsing
 // current marker) and modes that ask for frames (file watching). Idle, it sleeps in
 // glfwWaitEventsTimeout. Exceptions never cross the frame boundary: a frame that throws is dropped,
@@ -21,16 +29,18 @@
 #include <glm/vec2.hpp>
 #include <glm/vec3.hpp>
 
+#include "gui/camera_control.hpp"
 #include "gui/gui.hpp"
-#include "gui/key_script.hpp"
+#include "gui/loading.hpp"
+#include "gui/script_player.hpp"
 #include "gui/theme.hpp"
+#include "gui/view_pick.hpp"
 #include "injmap/diagnostic.hpp"
 #include "injmap/models/model.hpp"
 #include "injmap/models/surface_index.hpp"
-#include "injmap/protocols/placement.hpp"
-#include "injmap/protocols/protocol.hpp"
 #include "injmap/render/camera.hpp"
 #include "injmap/render/frame.hpp"
+#include "injmap/render/overlay.hpp"
 
 namespace injmap::gui {
 
@@ -43,53 +53,6 @@ struct Rect {
     [[nodiscard]] bool contains(glm::vec2 p) const {
         return p.x >= x && p.y >= y && p.x < x + w && p.y < y + h;
     }
-};
-
-// A protocol as the window uses it: read, validated (with and without the model) and placed.
-// `placed` points into `protocol`; the shared_ptr keeps both alive together (a Session holds it
-// too).
-struct LoadedProtocol {
-    std::shared_ptr<const Protocol> protocol;
-    PlacedProtocol placed;
-    Diagnostics diagnostics;    // reader + validator + placement, in that order
-    std::filesystem::path path; // the file it was read from
-    [[nodiscard]] bool usable() const { return protocol != nullptr; }
-};
-
-// Reads, validates and places a protocol file. `result.protocol` is null when the file could not be
-// read into a protocol (diagnostics say why); it is set, with errors listed, when only the
-// validator or placement complained. Never throws.
-[[nodiscard]] LoadedProtocol load_protocol(const std::filesystem::path& path,
-                                           const ModelQueries* model);
-
-// A model as the window uses it: loaded (through the cache) with its surface indices. `model` and
-// `queries` are null when the load failed (`diagnostics` say why).
-struct LoadedModel {
-    std::unique_ptr<Model> model;
-    std::unique_ptr<ModelQueries> queries;
-    Diagnostics diagnostics;
-};
-// Loads a model id or manifest and builds its surface indices. Touches no App or GL state, so it
-// may run on another thread. Never throws.
-[[nodiscard]] LoadedModel load_model_with_queries(std::string_view id_or_path);
-
-// What start-up loads from the command line before the window needs it: the model, and the
-// protocol read and placed on it. Built on a worker thread while the window opens.
-struct StartupData {
-    LoadedModel model;
-    std::optional<std::filesystem::path> protocol_path; // when options name a protocol
-    LoadedProtocol protocol;
-};
-[[nodiscard]] StartupData load_startup_data(const GuiOptions& options);
-
-// A hit on the skin under the mouse.
-struct PickHit {
-    glm::vec3 point{0.0f};
-    glm::vec3 normal{0.0f};
-    const Muscle* muscle = nullptr;    // the muscle under the skin there, if any
-    std::optional<std::size_t> marker; // index into the last snapshot's markers, if a badge was hit
-    const SkinRegion* region = nullptr;    // the injection region shown there, if any
-    const AvoidStructure* avoid = nullptr; // Avoid layer on: the structure under the mouse, if any
 };
 
 struct Notice {
@@ -113,8 +76,8 @@ public:
     int run();
 
     // ---- Model ----
-    [[nodiscard]] const Model* model() const { return model_.get(); }
-    [[nodiscard]] const ModelQueries* queries() const { return queries_.get(); }
+    [[nodiscard]] const Model* model() const { return documents_.model(); }
+    [[nodiscard]] const ModelQueries* queries() const { return documents_.queries(); }
     // Replaces the model (keeping the old one and posting a notice on failure) and re-places the
     // protocol.
     bool load_model(std::string_view id_or_path);
@@ -122,14 +85,14 @@ public:
     bool adopt_model(LoadedModel loaded);
 
     // ---- Protocol ----
-    [[nodiscard]] const LoadedProtocol& protocol() const { return protocol_; }
+    [[nodiscard]] const LoadedProtocol& protocol() const { return documents_.protocol(); }
     // Opens a protocol by id or path. A protocol that cannot be read leaves the current one in
     // place (its diagnostics are kept in last_open_diagnostics()). false when nothing changed.
     bool open_protocol(std::string_view id_or_path);
     // Installs an already loaded protocol (author mode reloads the file itself).
     void set_protocol(LoadedProtocol loaded);
     [[nodiscard]] const Diagnostics& last_open_diagnostics() const {
-        return last_open_diagnostics_;
+        return documents_.last_open_diagnostics();
     }
     // Whether the protocol may be replaced now (a mode may lock it, e.g. during a session).
     [[nodiscard]] bool protocol_locked() const;
@@ -139,7 +102,7 @@ public:
     int skin_tone = 2;
     // Muscle ids (both sides) the muscles and x-ray layers leave out (View > Muscles shown).
     std::vector<std::string> hidden_muscles;
-    [[nodiscard]] const render::Camera& camera() const { return camera_; }
+    [[nodiscard]] const render::Camera& camera() const { return camera_.camera(); }
     void set_camera(const render::Camera& camera);  // immediate
     void move_camera(const render::Camera& target); // smooth (< 0.4 s)
     void show_view(std::string_view view_name);     // named view, framing the whole model
@@ -149,7 +112,8 @@ public:
     void frame_points(std::span<const glm::vec3> points, const render::Camera& orientation);
     [[nodiscard]] bool camera_moving() const;
     [[nodiscard]] const Rect& viewport() const { return viewport_; }
-    // Window pixel → skin hit (with the marker badge under it, if any).
+    // Window pixel → skin hit (with the marker badge under it, if any), picked in the snapshot of
+    // the current state (view_pick.hpp).
     [[nodiscard]] std::optional<PickHit> pick(glm::vec2 window_px) const;
     // Model point → window pixel; nullopt when behind the camera.
     [[nodiscard]] std::optional<glm::vec2> to_window(const glm::vec3& point) const;
@@ -184,10 +148,9 @@ private:
     void show_hover_name(bool over_view, glm::vec2 mouse);
     void feed_script(); // --keys: one action per frame
     render::FrameSnapshot build_snapshot() const;
-    void add_regions(render::FrameSnapshot& frame) const;
     void update_camera();
     bool save_screenshot(const std::string& path, std::string& error) const;
-    void replace_protocol(LoadedProtocol loaded);
+    void protocol_replaced(); // tells the mode, redraws
     [[nodiscard]] float viewport_aspect() const;
     [[nodiscard]] glm::vec2 framebuffer_scale() const; // framebuffer pixels per window unit
     [[nodiscard]] glm::ivec2 viewport_pixels() const;  // the 3D image size in framebuffer pixels
@@ -196,19 +159,11 @@ private:
     Fonts fonts_;
     GuiOptions options_;
 
-    std::unique_ptr<Model> model_;
-    std::unique_ptr<ModelQueries> queries_;
-    LoadedProtocol protocol_;
-    Diagnostics last_open_diagnostics_;
+    Documents documents_;
 
-    render::Camera camera_;
-    render::Camera camera_target_; // where the camera is going (or is)
-    render::CameraTransition camera_transition_;
-    double camera_move_start_ = -1.0; // < 0: not moving
+    CameraMotion camera_;
     Rect viewport_;
-    glm::vec2 drag_start_{0.0f};
-    bool dragging_ = false;
-    int drag_button_ = -1;
+    ViewDrag view_drag_;
 
     std::unique_ptr<Mode> mode_;
     std::string mode_name_;
@@ -220,12 +175,7 @@ private:
     bool notice_cleared_ = true;
 
     // Script and timing.
-    std::vector<ScriptAction> script_;
-    std::size_t script_pos_ = 0;
-    int script_wait_ = 0;
-    int script_key_held_ = -1; // a scripted key pressed last frame, released this frame
-    bool script_click_release_ = false;
-    glm::vec2 script_mouse_{-1.0f, -1.0f};
+    ScriptPlayer script_;
     long frame_index_ = 0;
     std::optional<render::FrameSnapshot> last_scene_; // the scene last drawn (antialias ignored)
     std::optional<double> refine_at_;                 // when to redraw it antialiased
@@ -235,7 +185,7 @@ private:
     std::string hover_text_;
     glm::vec2 hover_pixel_{-1.0f};
     std::optional<render::FrameSnapshot> hover_scene_;
-    bool script_hover_ = false; // a scripted hover-landmark: show the hover name in scripted runs
+    render::OverlayLayout hover_layout_; // the markers of hover_scene_ as drawn
     int frames_requested_ = 2;
     double start_time_ = 0.0;
 };

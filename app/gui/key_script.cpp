@@ -1,8 +1,5 @@
 #include "gui/key_script.hpp"
 
-#define GLFW_INCLUDE_NONE
-#include <GLFW/glfw3.h>
-
 #include <charconv>
 #include <map>
 
@@ -19,17 +16,23 @@ std::string_view trim(std::string_view s) {
 
 std::optional<int> key_code(std::string_view name) {
     static const std::map<std::string_view, int> named = {
-        {"right", GLFW_KEY_RIGHT},   {"left", GLFW_KEY_LEFT},   {"up", GLFW_KEY_UP},
-        {"down", GLFW_KEY_DOWN},     {"space", GLFW_KEY_SPACE}, {"enter", GLFW_KEY_ENTER},
-        {"escape", GLFW_KEY_ESCAPE}, {"tab", GLFW_KEY_TAB},     {"backspace", GLFW_KEY_BACKSPACE},
-        {"f1", GLFW_KEY_F1},
+        {"right", script_key::right},
+        {"left", script_key::left},
+        {"up", script_key::up},
+        {"down", script_key::down},
+        {"space", script_key::space},
+        {"enter", script_key::enter},
+        {"escape", script_key::escape},
+        {"tab", script_key::tab},
+        {"backspace", script_key::backspace},
+        {"f1", script_key::f1},
     };
     if (auto it = named.find(name); it != named.end())
         return it->second;
     if (name.size() == 1 && name[0] >= 'a' && name[0] <= 'z')
-        return GLFW_KEY_A + (name[0] - 'a');
+        return script_key::letter_a + (name[0] - 'a');
     if (name.size() == 1 && name[0] >= '0' && name[0] <= '9')
-        return GLFW_KEY_0 + (name[0] - '0');
+        return script_key::digit_0 + (name[0] - '0');
     return std::nullopt;
 }
 
@@ -80,11 +83,11 @@ std::optional<std::vector<ScriptAction>> parse_key_script(std::string_view scrip
         } else if (head == "s" && has_arg) {
             if (arg.empty())
                 return bad("the skip reason is empty");
-            actions.push_back(key_action(GLFW_KEY_S));
+            actions.push_back(key_action(script_key::letter_s));
             ScriptAction settle; // one frame for the dialog's text box to take the keyboard
             actions.push_back(settle);
             actions.push_back(text_action(std::string(arg)));
-            actions.push_back(key_action(GLFW_KEY_ENTER));
+            actions.push_back(key_action(script_key::enter));
         } else if (head == "type") {
             if (!has_arg || arg.empty())
                 return bad("nothing to type");

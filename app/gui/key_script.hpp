@@ -23,10 +23,29 @@
 
 namespace injmap::gui {
 
+// The key codes a script presses: GLFW's values (the window's ImGui backend indexes its key state
+// with them), spelled out so that the script needs no GLFW header; app/gui/app_script.cpp checks
+// them against GLFW at compile time.
+namespace script_key {
+inline constexpr int space = 32;
+inline constexpr int digit_0 = 48;  // '0'..'9' follow
+inline constexpr int letter_a = 65; // 'A'..'Z' follow
+inline constexpr int letter_s = 83;
+inline constexpr int escape = 256;
+inline constexpr int enter = 257;
+inline constexpr int tab = 258;
+inline constexpr int backspace = 259;
+inline constexpr int right = 262;
+inline constexpr int left = 263;
+inline constexpr int down = 264;
+inline constexpr int up = 265;
+inline constexpr int f1 = 290;
+} // namespace script_key
+
 struct ScriptAction {
     enum class Kind { key, text, click, click_landmark, click_site, hover_landmark, wait };
     Kind kind = Kind::wait;
-    int key = 0;        // GLFW key code for Kind::key
+    int key = 0;        // script_key code (GLFW's) for Kind::key
     std::string text;   // typed text, the landmark name or the site id
     float x = 0, y = 0; // click position (click-site: offset)
     int frames = 1;     // for Kind::wait

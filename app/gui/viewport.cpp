@@ -20,7 +20,6 @@ unsigned Viewport3D::draw(const render::FrameSnapshot& frame, bool force) {
     last_ = frame;
     if (renderer_) {
         renderer_->draw(frame, *target_);
-        layout_ = renderer_->last_layout(); // kept: charts drawn later reuse the renderer
     } else {
         // No renderer (shader compile failure): an empty view in the background colour.
         target_->resize(frame.width, frame.height, 0);
@@ -41,10 +40,6 @@ void Viewport3D::present(int x, int y) const {
 
 glm::ivec2 Viewport3D::image_size() const {
     return target_ ? glm::ivec2(target_->width(), target_->height()) : glm::ivec2(0);
-}
-
-const render::OverlayLayout& Viewport3D::layout() const {
-    return layout_;
 }
 
 std::vector<std::uint8_t> Viewport3D::render_rgba(const render::FrameSnapshot& frame) {

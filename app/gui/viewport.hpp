@@ -11,7 +11,6 @@
 #include <glm/vec2.hpp>
 
 #include "injmap/render/frame.hpp"
-#include "injmap/render/overlay.hpp"
 
 namespace injmap::render {
 class Renderer;
@@ -36,8 +35,6 @@ public:
     void present(int x, int y) const;
     // The size in pixels of what present() copies.
     [[nodiscard]] glm::ivec2 image_size() const;
-    // Marker screen positions and visibility of the last draw (pixels of the viewport image).
-    [[nodiscard]] const render::OverlayLayout& layout() const;
     [[nodiscard]] bool has_renderer() const { return renderer_ != nullptr; }
     [[nodiscard]] bool last_was_antialiased() const { return last_ && last_->antialias; }
     [[nodiscard]] const std::string& error() const { return error_; }
@@ -53,7 +50,6 @@ private:
     std::unique_ptr<render::Renderer> renderer_;
     std::optional<render::FrameSnapshot> last_; // what the target holds
     std::unique_ptr<render::Offscreen> target_;
-    render::OverlayLayout layout_; // of the last viewport image
     std::string error_;
 };
 

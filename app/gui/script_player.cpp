@@ -1,0 +1,83 @@
+#include "gui/script_player.hpp"
+
+namespace injmap::gui {
+
+long ScriptPlayer::frames_needed() const {
+    long frames = 0;
+    for (const auto& a : actions_)
+        frames += a.kind == ScriptAction::Kind::key    ? 2
+                  : a.kind == ScriptAction::Kind::wait ? a.frames
+                                                       : 1;
+    return frames;
+}
+
+bool ScriptPlayer::finished() const {
+    return next_ >= actions_.size() && wait_ == 0 && key_held_ < 0 && !click_release_;
+}
+
+ScriptInput ScriptPlayer::step(const Locate& locate) {
+    ScriptInput in;
+    in.mouse = mouse_;
+    if (click_release_) {
+        in.mouse_up = true;
+        click_release_ = false;
+        return in;
+    }
+    if (key_held_ >= 0) {
+        in.key_up = key_held_;
+        key_held_ = -1;
+        return in;
+    }
+    if (wait_ > 0) {
+        --wait_;
+        return in;
+    }
+    if (next_ >= actions_.size())
+        return in;
+    const ScriptAction& a = actions_[next_++];
+    in.started = &a;
+    switch (a.kind) {
+    case ScriptAction::Kind::key:
+        in.key_down = a.key;
+        key_held_ = a.key;
+        break;
+    case ScriptAction::Kind::text:
+        in.text = a.text;
+        break;
+    case ScriptAction::Kind::click:
+        mouse_ = glm::vec2(a.x, a.y);
+        in.mouse = mouse_;
+        in.mouse_down = true;
+        click_release_ = true;
+        break;
+    case ScriptAction::Kind::click_landmark:
+    case ScriptAction::Kind::hover_landmark:
+    case ScriptAction::Kind::click_site: {
+        std::optional<glm::vec2> at = locate ? locate(a) : std::nullopt;
+        if (!at) {
+            in.missing = std::string(a.kind == ScriptAction::Kind::click_site ? "no site '"
+                                                                              : "no landmark '") +
+                         a.text + "' on screen";
+            break;
+        }
+        if (a.kind == ScriptAction::Kind::click_site)
+            *at += glm::vec2(a.x, a.y);
+        in.target = at;
+        mouse_ = at;
+        in.mouse = at;
+        if (a.kind == ScriptAction::Kind::hover_landmark) {
+            hovering_ = true; // the mouse rests there
+        } else {
+            in.mouse_down = true;
+            click_release_ = true;
+        }
+        break;
+    }
+    case ScriptAction::Kind::wait:
+        wait_ = a.frames - 1;
+        break;
+    }
+    return in;
+}
+
+} // namespace injmap::gui

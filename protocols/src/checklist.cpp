@@ -7,16 +7,14 @@
 
 #include <toml++/toml.h>
 
+#include "injmap/did_you_mean.hpp"
 #include "injmap/models/data_paths.hpp"
-#include "injmap/toml_depth.hpp"
-#include "text_util.hpp"
+#include "injmap/toml_diagnostics.hpp"
 
 namespace injmap {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr std::size_t kMaxDiagnostics = 100;
 
 bool is_question_id(std::string_view text) {
     return !text.empty() && text.size() <= kMaxChecklistIdBytes &&
@@ -29,40 +27,10 @@ bool blank(std::string_view text) {
     return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
-class Reader {
+// The checklist's getters on the shared toolkit (toml_diagnostics.hpp): rule ids "checklist.*".
+class Reader : public detail::TomlDiagnostics {
 public:
-    explicit Reader(std::string file) : file_(std::move(file)) {}
-
-    SourceLocation loc(const toml::source_region& region) const {
-        return {file_, static_cast<int>(std::min<std::uint32_t>(region.begin.line, 1u << 30)),
-                static_cast<int>(std::min<std::uint32_t>(region.begin.column, 1u << 30))};
-    }
-    void error(std::string rule, std::string message, SourceLocation where) {
-        if (diagnostics_.size() > kMaxDiagnostics)
-            return;
-        diagnostics_.push_back({Severity::error,
-                                std::move(rule),
-                                detail::one_line(std::move(message)),
-                                std::move(where),
-                                {}});
-    }
-    Diagnostics take() { return std::move(diagnostics_); }
-    [[nodiscard]] bool failed() const { return has_errors(diagnostics_); }
-    [[nodiscard]] const std::string& file() const { return file_; }
-
-    void check_keys(const toml::table& t, const std::string& name,
-                    std::initializer_list<std::string_view> allowed) {
-        const std::vector<std::string> names(allowed.begin(), allowed.end());
-        for (auto&& [key, node] : t) {
-            (void)node;
-            if (std::find(allowed.begin(), allowed.end(), key.str()) != allowed.end())
-                continue;
-            error("checklist.unknown-key",
-                  "unknown key '" + std::string(key.str()) + "' in " + name +
-                      detail::did_you_mean(key.str(), names),
-                  loc(key.source()));
-        }
-    }
+    explicit Reader(std::string file) : TomlDiagnostics(std::move(file), "checklist") {}
 
     const toml::node* required(const toml::table& t, const std::string& name,
                                std::string_view key) {
@@ -154,10 +122,6 @@ public:
         }
         return keys;
     }
-
-private:
-    std::string file_;
-    Diagnostics diagnostics_;
 };
 
 void read_root(Reader& r, const toml::table& root, Checklist& c) {
@@ -313,33 +277,14 @@ Result<Checklist> read_checklist_text(std::string_view text, const std::string& 
     Result<Checklist> result;
     Reader reader(display_path);
     try {
-        if (text.size() > kMaxChecklistFileBytes) {
-            reader.error("checklist.too-large",
-                         "the file is " + std::to_string(text.size()) +
-                             " bytes; a checklist is limited to " +
-                             std::to_string(kMaxChecklistFileBytes / 1024) + " KiB",
-                         {display_path, 0, 0});
-            result.diagnostics = reader.take();
-            return result;
-        }
-        if (const int line = find_too_deep_toml_line(text)) {
-            reader.error("checklist.syntax",
-                         "a key with more than " + std::to_string(kMaxTomlDotsPerLine) +
-                             " dotted parts; tables this deeply nested are refused",
-                         {display_path, line, 1});
-            result.diagnostics = reader.take();
-            return result;
-        }
-        toml::table root;
-        try {
-            root = toml::parse(text, std::string_view(display_path));
-        } catch (const toml::parse_error& e) {
-            reader.error("checklist.syntax", std::string(e.description()), reader.loc(e.source()));
+        const std::optional<toml::table> root = detail::parse_toml(
+            text, reader, "checklist.syntax", kMaxChecklistFileBytes, "a checklist");
+        if (!root) {
             result.diagnostics = reader.take();
             return result;
         }
         Checklist checklist;
-        read_root(reader, root, checklist);
+        read_root(reader, *root, checklist);
         if (!reader.failed())
             result.value = std::move(checklist);
     } catch (const std::exception& e) {

@@ -79,7 +79,7 @@ private:
             s.key = *k;
             if (!source_keys_.insert(*k).second)
                 r_.error("rules.duplicate-id",
-                         "source key '" + detail::one_line_text(*k) + "' is used twice",
+                         "source key '" + detail::one_line(*k) + "' is used twice",
                          r_.loc(t.get("key")->source()));
         }
         if (auto c = r_.string(v, "citation", true))
@@ -117,7 +117,7 @@ private:
             p.id = *x;
             if (!product_ids_.insert(lower(*x)).second)
                 r_.error("rules.duplicate-id",
-                         "product '" + detail::one_line_text(*x) + "' is listed twice",
+                         "product '" + detail::one_line(*x) + "' is listed twice",
                          r_.loc(t.get("id")->source()));
         }
         if (auto x = r_.string(v, "brand", true))
@@ -137,12 +137,12 @@ private:
         if (auto x = r_.string(v, "id", true)) {
             info.id = *x;
             if (!detail::is_id(*x, true))
-                r_.bad_value(*t.get("id"), "indication id '" + detail::one_line_text(*x) +
+                r_.bad_value(*t.get("id"), "indication id '" + detail::one_line(*x) +
                                                "' must be 1–64 characters of a–z, 0–9, '_' and "
                                                "'-'");
             if (!indication_ids_.insert(*x).second)
                 r_.error("rules.duplicate-id",
-                         "indication '" + detail::one_line_text(*x) + "' is listed twice",
+                         "indication '" + detail::one_line(*x) + "' is listed twice",
                          r_.loc(t.get("id")->source()));
         }
         if (auto x = r_.string(v, "display_name", true))
@@ -152,7 +152,7 @@ private:
             for (const auto& p : *x)
                 if (p != "preempt" && p != "preempt_ftp" && p != "cd_template" && p != "custom")
                     r_.bad_value(*t.get("paradigms"),
-                                 "paradigm '" + detail::one_line_text(p) +
+                                 "paradigm '" + detail::one_line(p) +
                                      "' is not one of preempt, preempt_ftp, cd_template, custom");
         }
         rules_.indications.push_back(std::move(info));
@@ -194,7 +194,7 @@ private:
             limit.source = *x;
             if (!source_keys_.count(*x))
                 r_.error("rules.unknown-source",
-                         "source '" + detail::one_line_text(*x) + "' in " + name +
+                         "source '" + detail::one_line(*x) + "' in " + name +
                              " is not a key of [[sources]]",
                          r_.loc(t.get("source")->source()));
         }
@@ -300,7 +300,7 @@ private:
             row.indication = *x;
             if (!indication_ids_.count(*x))
                 r_.error("rules.unknown-indication",
-                         "indication '" + detail::one_line_text(*x) +
+                         "indication '" + detail::one_line(*x) +
                              "' is not listed under [[indications]]",
                          r_.loc(t.get("indication")->source()));
         }
@@ -308,8 +308,7 @@ private:
             row.product = *x;
             if (!product_ids_.count(lower(*x)))
                 r_.error("rules.unknown-product",
-                         "product '" + detail::one_line_text(*x) +
-                             "' is not listed under [[products]]",
+                         "product '" + detail::one_line(*x) + "' is not listed under [[products]]",
                          r_.loc(t.get("product")->source()));
         }
         for (const LimitsRow& other : rules_.rows)
@@ -469,7 +468,8 @@ Result<ClinicalRules> parse_clinical_rules(std::string_view text, const std::str
     Result<ClinicalRules> result;
     Reader reader(file_name, "rules");
     try {
-        const std::optional<toml::table> root = detail::parse_toml(text, file_name, reader);
+        const std::optional<toml::table> root = detail::parse_toml(
+            text, reader, "toml.syntax", kMaxRulesBytes, "a clinical limits table");
         if (!root) {
             result.diagnostics = reader.take();
             return result;

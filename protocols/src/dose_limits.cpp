@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "injmap/units_format.hpp"
 #include "text_util.hpp"
 
 namespace injmap {
@@ -33,10 +34,11 @@ constexpr ScopeInfo kScopes[] = {
      "at most {} follow-the-pain sites"},
 };
 
+// `value` is a unit count or a whole count of sites: both read as unit counts do (format_units).
 std::string fill(const char* pattern, double value, std::string_view muscle = {}) {
     std::string out(pattern);
     if (auto at = out.find("{}"); at != std::string::npos)
-        out.replace(at, 2, format_number(value));
+        out.replace(at, 2, format_units(value));
     if (auto at = out.find("{m}"); at != std::string::npos)
         out.replace(at, 3, std::string(muscle));
     return out;

@@ -10,6 +10,7 @@
 
 #include <toml++/toml.h>
 
+#include "injmap/units_format.hpp"
 #include "text_util.hpp"
 #include "toml_reader.hpp"
 
@@ -19,12 +20,10 @@ namespace {
 namespace fs = std::filesystem;
 using detail::EnumEntry;
 using detail::is_id;
+using detail::one_line;
 using detail::Reader;
 using detail::TableView;
 using detail::type_name;
-std::string one_line(std::string_view text) {
-    return detail::one_line_text(text);
-}
 
 // Protocols are a few kilobytes; anything this large is not a protocol and is refused before
 // parsing.
@@ -366,9 +365,9 @@ private:
             if (hi)
                 c.units_max = *hi;
             if (lo && hi && *lo > *hi)
-                r_.bad_value(*ct->get("units_max"), "units_max (" + detail::format_number(*hi) +
+                r_.bad_value(*ct->get("units_max"), "units_max (" + format_units(*hi) +
                                                         ") is below units_min (" +
-                                                        detail::format_number(*lo) + ")");
+                                                        format_units(*lo) + ")");
             if (auto x = r_.integer_in(cv, "sites", false, 1, 100))
                 c.sites = static_cast<int>(*x);
             if (auto x = r_.enumeration(cv, "guidance", false, kGuidance))
@@ -578,15 +577,8 @@ Result<Protocol> read_protocol_text(std::string_view text, const std::string& di
     Result<Protocol> result;
     Reader reader(display_path);
     try {
-        if (text.size() > kMaxProtocolBytes) {
-            reader.error("protocol.too-large",
-                         "the file is " + std::to_string(text.size()) +
-                             " bytes; protocols are limited to 4 MB",
-                         {display_path, 0, 0});
-            result.diagnostics = reader.take();
-            return result;
-        }
-        const std::optional<toml::table> root = detail::parse_toml(text, display_path, reader);
+        const std::optional<toml::table> root =
+            detail::parse_toml(text, reader, "toml.syntax", kMaxProtocolBytes, "a protocol");
         if (!root) {
             result.diagnostics = reader.take();
             return result;

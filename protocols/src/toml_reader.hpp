@@ -1,8 +1,10 @@
 #pragma once
-// A TOML table reader that records located diagnostics, shared by the readers of protocol files,
-// the clinical-limits table and the pre-treatment checklist. Every problem is a Diagnostic with a
-// stable rule id "<prefix>.<kind>" (prefix "protocol", "rules", ...): unknown-key, missing-key,
-// type, bad-value, duplicate-id, too-many-errors. Private to injmap_protocols.
+// The table reader of the protocol and clinical-limits files: typed getters over one table
+// (TableView) that record where each key was and report located diagnostics with stable rule ids
+// "<prefix>.<kind>" (prefix "protocol", "rules"): unknown-key, missing-key, type, bad-value,
+// duplicate-id, too-many-errors. Built on the shared TOML diagnostics toolkit
+// (models/include/injmap/toml_diagnostics.hpp: type names, "did you mean", the diagnostics cap,
+// the guarded parse). Private to injmap_protocols.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -18,46 +20,10 @@
 
 #include "injmap/diagnostic.hpp"
 #include "injmap/protocols/protocol.hpp"
-#include "injmap/toml_depth.hpp"
+#include "injmap/toml_diagnostics.hpp"
 #include "text_util.hpp"
 
 namespace injmap::detail {
-
-// Past this many errors the rest are consequences or noise; one more line says so.
-inline constexpr std::size_t kMaxTomlDiagnostics = 200;
-
-inline std::string one_line_text(std::string_view text) {
-    std::string out(text);
-    std::replace(out.begin(), out.end(), '\n', ' ');
-    std::replace(out.begin(), out.end(), '\r', ' ');
-    return out;
-}
-
-inline const char* type_name(const toml::node& node) {
-    switch (node.type()) {
-    case toml::node_type::table:
-        return "a table";
-    case toml::node_type::array:
-        return "an array";
-    case toml::node_type::string:
-        return "a string";
-    case toml::node_type::integer:
-        return "an integer";
-    case toml::node_type::floating_point:
-        return "a floating-point number";
-    case toml::node_type::boolean:
-        return "a boolean";
-    case toml::node_type::date:
-        return "a date";
-    case toml::node_type::time:
-        return "a time";
-    case toml::node_type::date_time:
-        return "a date-time";
-    case toml::node_type::none:
-        break;
-    }
-    return "nothing";
-}
 
 inline bool is_id(std::string_view text, bool allow_underscore) {
     if (text.empty() || text.size() > 64)
@@ -81,52 +47,15 @@ struct TableView {
     std::string prefix; // prepended to keys in `locations` ("limits.")
 };
 
-class Reader {
+class Reader : public TomlDiagnostics {
 public:
     explicit Reader(std::string file, std::string prefix = "protocol")
-        : file_(std::move(file)), prefix_(std::move(prefix)) {}
+        : TomlDiagnostics(std::move(file), std::move(prefix)) {}
 
-    Diagnostics take() { return std::move(diagnostics_); }
-    [[nodiscard]] const Diagnostics& diagnostics() const { return diagnostics_; }
-    [[nodiscard]] bool failed() const { return has_errors(diagnostics_); }
-
-    SourceLocation loc(const toml::source_region& region) const {
-        return {file_, static_cast<int>(std::min<std::uint32_t>(region.begin.line, 1u << 30)),
-                static_cast<int>(std::min<std::uint32_t>(region.begin.column, 1u << 30))};
-    }
-    SourceLocation file_start() const { return {file_, 1, 1}; }
-    const std::string& file() const { return file_; }
-
-    void report(Severity severity, std::string rule, std::string message, SourceLocation where) {
-        if (diagnostics_.size() == kMaxTomlDiagnostics) {
-            diagnostics_.push_back({Severity::error,
-                                    prefix_ + ".too-many-errors",
-                                    "too many problems; stopped reporting after " +
-                                        std::to_string(kMaxTomlDiagnostics),
-                                    where,
-                                    {}});
-        }
-        if (diagnostics_.size() > kMaxTomlDiagnostics)
-            return;
-        diagnostics_.push_back(
-            {severity, std::move(rule), one_line_text(message), std::move(where), {}});
-    }
-    void error(std::string rule, std::string message, SourceLocation where) {
-        report(Severity::error, std::move(rule), std::move(message), std::move(where));
-    }
-
+    using TomlDiagnostics::check_keys;
     // Unknown keys, each with a suggestion from the allowed ones.
     void check_keys(const TableView& view, std::initializer_list<std::string_view> allowed) {
-        std::vector<std::string> names(allowed.begin(), allowed.end());
-        for (auto&& [key, node] : *view.table) {
-            (void)node;
-            if (std::find(allowed.begin(), allowed.end(), key.str()) != allowed.end())
-                continue;
-            error(prefix_ + ".unknown-key",
-                  "unknown key '" + std::string(key.str()) + "' in " + view.name +
-                      detail::did_you_mean(key.str(), names),
-                  loc(key.source()));
-        }
+        check_keys(*view.table, view.name, allowed);
     }
 
     // The node for `key`, recording where it is; a missing required key is an error at the table.
@@ -134,7 +63,7 @@ public:
         const toml::node* n = view.table->get(key);
         if (!n) {
             if (required)
-                error(prefix_ + ".missing-key",
+                error(prefix() + ".missing-key",
                       "missing required key '" + std::string(key) + "' in " + view.name,
                       view.where);
             return nullptr;
@@ -146,13 +75,13 @@ public:
 
     void type_error(const TableView& view, std::string_view key, const toml::node& n,
                     std::string_view expected) {
-        error(prefix_ + ".type",
+        error(prefix() + ".type",
               "'" + std::string(key) + "' in " + view.name + " must be " + std::string(expected) +
                   ", not " + type_name(n),
               loc(n.source()));
     }
     void bad_value(const toml::node& n, std::string message) {
-        error(prefix_ + ".bad-value", std::move(message), loc(n.source()));
+        error(prefix() + ".bad-value", std::move(message), loc(n.source()));
     }
 
     std::optional<std::string> string(const TableView& view, std::string_view key, bool required) {
@@ -251,7 +180,7 @@ public:
             if (const auto* s = element.as_string()) {
                 out.push_back(s->get());
             } else {
-                error(prefix_ + ".type",
+                error(prefix() + ".type",
                       "'" + std::string(key) + "' in " + view.name + " must hold strings, not " +
                           type_name(element),
                       loc(element.source()));
@@ -318,7 +247,7 @@ public:
             if (const auto* t = element.as_table())
                 out.push_back(t);
             else
-                error(prefix_ + ".type",
+                error(prefix() + ".type",
                       "'" + std::string(key) + "' in " + view.name + " must hold tables, not " +
                           type_name(element),
                       loc(element.source()));
@@ -327,33 +256,9 @@ public:
     }
 
     TableView sub(const toml::table& t, std::string name, KeyLocations* locations,
-                  std::string prefix = {}) const {
-        return TableView{&t, std::move(name), loc(t.source()), locations, std::move(prefix)};
+                  std::string key_prefix = {}) const {
+        return TableView{&t, std::move(name), loc(t.source()), locations, std::move(key_prefix)};
     }
-
-private:
-    std::string file_;
-    std::string prefix_;
-    Diagnostics diagnostics_;
 };
-
-// `text` parsed as TOML, or nullopt with a located toml.syntax error in `reader`: lines with too
-// many dotted key parts are refused first (toml_depth.hpp), then toml++'s own errors.
-inline std::optional<toml::table> parse_toml(std::string_view text, const std::string& file,
-                                             Reader& reader) {
-    if (const int line = find_too_deep_toml_line(text)) {
-        reader.error("toml.syntax",
-                     "a key with more than " + std::to_string(kMaxTomlDotsPerLine) +
-                         " dotted parts; tables this deeply nested are refused",
-                     {file, line, 1});
-        return std::nullopt;
-    }
-    try {
-        return toml::parse(text, std::string_view(file));
-    } catch (const toml::parse_error& e) {
-        reader.error("toml.syntax", std::string(e.description()), reader.loc(e.source()));
-        return std::nullopt;
-    }
-}
 
 } // namespace injmap::detail

@@ -12,6 +12,7 @@
 
 #include "injmap/protocols/dose_limits.hpp"
 #include "injmap/protocols/needle_path.hpp"
+#include "injmap/units_format.hpp"
 #include "text_util.hpp"
 
 namespace injmap {
@@ -317,7 +318,7 @@ void check_doses(const Context& x, Checker& c) {
                                          : s->units > d.value + kEps;
                     if (bad)
                         report("site:" + s->id, d, s->where_of("units"),
-                               "site '" + s->id + "' has " + format_number(s->units) + " U; " +
+                               "site '" + s->id + "' has " + format_units(s->units) + " U; " +
                                    d.what);
                 }
                 continue;
@@ -335,7 +336,7 @@ void check_doses(const Context& x, Checker& c) {
             if (d.scope == DoseScope::first_session_units) {
                 if (total > d.value + kEps)
                     report("total", d, x.p.where_of("steps"),
-                           "the sites add up to " + format_number(total) +
+                           "the sites add up to " + format_units(total) +
                                " U; if this is the patient's first treatment, " + d.what);
                 continue;
             }
@@ -347,7 +348,7 @@ void check_doses(const Context& x, Checker& c) {
                 continue;
             std::string message = "site '" + s->id + "' goes past " + d.what;
             if (d.scope == DoseScope::session_units || d.scope == DoseScope::cumulative_units)
-                message += " (" + format_number(total) + " U in all)";
+                message += " (" + format_units(total) + " U in all)";
             if (d.scope == DoseScope::session_sites)
                 message += " (" + std::to_string(x.sites.size()) + " sites in all)";
             report("aggregate", d, sites ? s->where : s->where_of("units"), std::move(message));
@@ -364,7 +365,7 @@ void check_doses(const Context& x, Checker& c) {
                 continue;
             if (file.value > table.value + kEps) {
                 c.add("limits.above-label", file.where,
-                      "the file allows " + format_number(file.value) + "; the table gives " +
+                      "the file allows " + format_units(file.value) + "; the table gives " +
                           table.what,
                       table.basis);
                 break;
@@ -384,7 +385,7 @@ void check_doses(const Context& x, Checker& c) {
                     c.add_as("muscle.cap", d.severity,
                              location_in(cand.locations, "units_max", cand.where),
                              "candidate " + cand.muscle + " allows up to " +
-                                 format_number(cand.units_max * sides) + " U; " + d.what,
+                                 format_units(cand.units_max * sides) + " U; " + d.what,
                              d.basis);
             }
         }
@@ -398,8 +399,8 @@ void check_doses(const Context& x, Checker& c) {
         shown = std::pair{lo, hi};
         if (total < lo - kEps || total > hi + kEps)
             c.add("dose.reference-range", std::move(where),
-                  "the sites add up to " + format_number(total) + " U, outside " + what + " (" +
-                      format_number(lo) + "–" + format_number(hi) + " U)");
+                  "the sites add up to " + format_units(total) + " U, outside " + what + " (" +
+                      format_units(lo) + "–" + format_units(hi) + " U)");
     };
     if (const LimitsRow* row = x.row())
         if (const RuleLimit* r = row->first("reference_range"); r && r->min && r->max)
@@ -451,7 +452,7 @@ void check_fixed_sites(const Context& x, Checker& c) {
         if (it == fixed.end()) {
             c.add_as("preempt.muscle-table", severity, p.where_of("paradigm"),
                      "the fixed-site table has " + std::to_string(want.sites) + " " + muscle +
-                         " site" + (want.sites == 1 ? "" : "s") + " (" + format_number(want.units) +
+                         " site" + (want.sites == 1 ? "" : "s") + " (" + format_units(want.units) +
                          " U); this protocol has none",
                      basis);
             continue;
@@ -460,9 +461,9 @@ void check_fixed_sites(const Context& x, Checker& c) {
         if (t.sites != want.sites || std::abs(t.units - want.units) > kEps)
             c.add_as("preempt.muscle-table", severity, t.first->where_of("muscle"),
                      muscle + ": " + std::to_string(t.sites) + " fixed site" +
-                         (t.sites == 1 ? "" : "s") + " / " + format_number(t.units) +
+                         (t.sites == 1 ? "" : "s") + " / " + format_units(t.units) +
                          " U; the fixed-site table has " + std::to_string(want.sites) + " / " +
-                         format_number(want.units) + " U",
+                         format_units(want.units) + " U",
                      basis);
     }
     for (const auto& muscle : order) {
@@ -493,9 +494,9 @@ void check_fixed_sites(const Context& x, Checker& c) {
         if (counts || doses || t.per_side_sites[2] > 0)
             c.add_as("symmetry.mirror", severity, t.first->where_of("muscle"),
                      muscle + ": left " + std::to_string(t.per_side_sites[0]) + " sites / " +
-                         format_number(t.per_side_units[0]) + " U, right " +
+                         format_units(t.per_side_units[0]) + " U, right " +
                          std::to_string(t.per_side_sites[1]) + " sites / " +
-                         format_number(t.per_side_units[1]) + " U" +
+                         format_units(t.per_side_units[1]) + " U" +
                          (t.per_side_sites[2] > 0
                               ? ", midline " + std::to_string(t.per_side_sites[2])
                               : std::string()) +
@@ -605,8 +606,8 @@ void check_muscles(const Context& x, Checker& c) {
             const int heavier = units[0] > units[1] ? 0 : 1;
             const RuleLimit& rule = *row->symmetric_posterior;
             c.add_as("symmetry.posterior-neck", rule.severity, last[heavier]->where_of("units"),
-                     "the back of the neck gets " + format_number(units[0]) + " U left and " +
-                         format_number(units[1]) + " U right in a " + p.cd->plane + " posture; " +
+                     "the back of the neck gets " + format_units(units[0]) + " U left and " +
+                         format_units(units[1]) + " U right in a " + p.cd->plane + " posture; " +
                          rule.note + " (" + standing(rule) + ")",
                      rule.basis);
         }
@@ -616,7 +617,7 @@ void check_muscles(const Context& x, Checker& c) {
 void check_preparation(const Context& x, Checker& c) {
     const Protocol& p = x.p;
     const double computed = p.reconstitution.units_per_0_1_ml();
-    const std::string recipe = format_number(p.reconstitution.vial_units) + " U in " +
+    const std::string recipe = format_units(p.reconstitution.vial_units) + " U in " +
                                format_number(p.reconstitution.diluent_ml) + " mL gives " +
                                format_number(computed) + " U per 0.1 mL";
     if (p.stated_units_per_0_1_ml &&

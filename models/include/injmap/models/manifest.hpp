@@ -6,6 +6,7 @@
 // Rule ids (stable): manifest.io, manifest.syntax, manifest.unknown-key, manifest.type,
 // manifest.missing-key, manifest.unknown-units, manifest.bad-axes, manifest.mesh-missing,
 // manifest.no-skin, manifest.unknown-group, manifest.landmark-off-skin, manifest.too-large,
+// manifest.too-many-errors (past 200 problems),
 // manifest.bad-value (a value outside its allowed set, e.g. sex, side, layer, schema_version),
 // obj.io, obj.syntax, obj.bad-index, obj.non-finite, obj.too-large, obj.empty,
 // obj.no-uv (warning: a muscle without texture coordinates, so without a known fibre direction).

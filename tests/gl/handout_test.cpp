@@ -397,6 +397,14 @@ TEST(HandoutCliPdf, VectorPagesWithOnlyTheModelViewsAsImages) {
         }
         EXPECT_EQ(views, 2) << id;
     }
+    // The other model's views are the larger pictures (measured 122 KiB).
+    const fs::path female = dir / "preempt-155-female.pdf";
+    ASSERT_EQ(run_injmap({"handout", "--protocol", "preempt-155", "--model", "adult-female", "-o",
+                          female.string()},
+                         headless_env())
+                  .exit_code,
+              0);
+    EXPECT_LE(fs::file_size(female), 200u * 1024u);
 }
 
 namespace {
@@ -489,4 +497,55 @@ TEST(HandoutCliPdf, RasterisedPdfIsThePng) {
               << " min_window_ssim=" << other.min_window << "\n";
     EXPECT_LT(other.mean, 0.94);
     EXPECT_LT(other.min_window, 0.3);
+}
+
+// Texts too long even for two pages at 15 px: cut with "…" in both forms, the same way.
+TEST(HandoutCliPdf, TooLongTextsAreCutTheSameInBoth) {
+    if (!have_poppler() || !have_pdftotext())
+        GTEST_SKIP() << "poppler-utils not installed";
+    const fs::path dir = injmap::test::fresh_dir("handout_pdf_cut");
+    std::string toml =
+        injmap::test::read_text(injmap::test::source_dir() / "protocols" / "preempt-155.toml");
+    const std::string key = "who_is_it_for = \"";
+    const auto at = toml.find(key);
+    ASSERT_NE(at, std::string::npos);
+    std::string filler;
+    for (int i = 0; i < 150; ++i)
+        filler += "This sentence repeats to make the text far too long. ";
+    toml.insert(at + key.size(), filler);
+    const fs::path protocol = dir / "long.toml";
+    injmap::test::write_text(protocol, toml);
+    const fs::path png = dir / "long.png", pdf = dir / "long.pdf";
+    const auto as_png = run_injmap(
+        {"handout", "--protocol", protocol.string(), "--json", "-o", png.string()}, headless_env());
+    const auto as_pdf = run_injmap(
+        {"handout", "--protocol", protocol.string(), "--json", "-o", pdf.string()}, headless_env());
+    ASSERT_EQ(as_png.exit_code, 0) << as_png.err;
+    ASSERT_EQ(as_pdf.exit_code, 0) << as_pdf.err;
+    const auto j_png = nlohmann::json::parse(as_png.out), j_pdf = nlohmann::json::parse(as_pdf.out);
+    EXPECT_EQ(j_png["shortened"], true);
+    EXPECT_EQ(j_pdf["shortened"], true);
+    EXPECT_EQ(j_pdf["pages"], 2);
+    EXPECT_EQ(j_pdf["body_px"], j_png["body_px"]);
+    EXPECT_NE(as_pdf.err.find("shortened"), std::string::npos) << as_pdf.err;
+    // The PDF holds fewer repeats than the protocol, and the cut line ends with "…".
+    const std::string text = pdf_text(pdf);
+    std::size_t repeats = 0;
+    for (auto p = text.find("this sentence repeats"); p != std::string::npos;
+         p = text.find("this sentence repeats", p + 1))
+        ++repeats;
+    EXPECT_GT(repeats, 20u);
+    EXPECT_LT(repeats, 150u * 2u); // pdf_text reads each page whole and by halves
+    EXPECT_NE(text.find("…"), std::string::npos);
+    EXPECT_LE(fs::file_size(pdf), 200u * 1024u);
+    // Same pages.
+    Image png_image, raster;
+    ASSERT_TRUE(injmap::test::load_png(png, png_image));
+    ASSERT_EQ(png_image.height, 2 * 1754);
+    ASSERT_TRUE(rasterise(pdf, 2, dir / "long-page2", raster));
+    const auto score = injmap::test::ssim(shrink(page_of(png_image, 1), 4), shrink(raster, 4));
+    std::cout << "image-compare: handout-pdf-vs-png cut page 2 mean_ssim=" << score.mean
+              << " min_window_ssim=" << score.min_window << "\n";
+    EXPECT_GT(score.mean, 0.94);
+    EXPECT_GT(score.min_window, 0.3);
 }

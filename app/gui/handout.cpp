@@ -33,13 +33,24 @@ constexpr float kImageGap = 14.0f;
 constexpr float kColumnGap = 36.0f;
 constexpr float kFooterH = 118.0f;
 
-// Cuts wrapped text to at most `max_lines`, ending the last kept line with "…".
-void cut_lines(WrappedText& t, std::size_t max_lines) {
+// Cuts wrapped text to at most `max_lines`, ending the last kept line with "…" — dropping its
+// last words while the line with the "…" would be wider than `width` (set in `px`, `font`).
+void cut_lines(WrappedText& t, std::size_t max_lines, float width, float px, PageFont font) {
     if (t.lines.size() <= max_lines)
         return;
     t.lines.resize(max_lines);
-    if (!t.lines.empty())
-        t.lines.back() += "…";
+    if (t.lines.empty())
+        return;
+    std::string& last = t.lines.back();
+    while (PageCanvas::text_width(last + "…", px, font) > width) {
+        const auto space = last.find_last_of(' ');
+        if (space == std::string::npos || space == 0)
+            break;
+        last.resize(space);
+    }
+    while (!last.empty() && (last.back() == ',' || last.back() == ';' || last.back() == ':'))
+        last.pop_back();
+    last += "…";
 }
 
 struct CardLayout {
@@ -202,7 +213,7 @@ bool compose_handout(const HandoutInput& input, const RenderRgba& render_rgba,
     y += 30.0f;
     const std::string title_text = patient_title(protocol);
     WrappedText title = PageCanvas::wrap(title_text, content_w, 40.0f, PageFont::bold, 1.15f);
-    cut_lines(title, 2);
+    cut_lines(title, 2, content_w, 40.0f, PageFont::bold);
     y = page.paragraph(kMargin, y, title, 40.0f, PageFont::bold, kInk);
     if (!input.subtitle.empty()) {
         page.text(kMargin, y + 26.0f, input.subtitle, 22.0f, PageFont::regular, kMuted);
@@ -420,7 +431,9 @@ bool compose_handout(const HandoutInput& input, const RenderRgba& render_rgba,
                                    (c.card.urgent ? 2 * s.pad() : 0);
                 if (room < c.body.line_height)
                     break;
-                cut_lines(c.body, std::size_t(room / c.body.line_height));
+                const float inner = c.card.urgent ? col_w - 2.0f * s.pad() - 6.0f : col_w;
+                cut_lines(c.body, std::size_t(room / c.body.line_height), inner, s.body,
+                          PageFont::regular);
                 c.height = c.heading.height() + s.body * 0.25f + c.body.height() + s.body * 0.95f +
                            (c.card.urgent ? 2 * s.pad() : 0.0f);
                 if (info)
@@ -447,7 +460,7 @@ bool compose_handout(const HandoutInput& input, const RenderRgba& render_rgba,
         small = std::string(words::kMedicine) + " " + protocol.product + ". ";
     small += std::string(words::kFooter) + " (injmap " INJMAP_VERSION ")";
     WrappedText foot = PageCanvas::wrap(small, content_w, 15.0f, PageFont::regular, 1.3f);
-    cut_lines(foot, 2);
+    cut_lines(foot, 2, content_w, 15.0f, PageFont::regular);
     last.paragraph(kMargin, fy + 84.0f, foot, 15.0f, PageFont::regular, kMuted);
     return true;
 }

@@ -542,6 +542,9 @@ TEST(HandoutCliPdf, TooLongTextsAreCutTheSameInBoth) {
     Image png_image, raster;
     ASSERT_TRUE(injmap::test::load_png(png, png_image));
     ASSERT_EQ(png_image.height, 2 * 1754);
+    // The cut line and its "…" stay in their column: the gap between the columns (x 602..638)
+    // stays blank (the "…" used to be added after the line was fitted, and reached into it).
+    EXPECT_LT(inked_fraction(png_image, 605, 1754 + 120, 635, 1754 + 1540), 1e-5);
     ASSERT_TRUE(rasterise(pdf, 2, dir / "long-page2", raster));
     const auto score = injmap::test::ssim(shrink(page_of(png_image, 1), 4), shrink(raster, 4));
     std::cout << "image-compare: handout-pdf-vs-png cut page 2 mean_ssim=" << score.mean

@@ -50,8 +50,8 @@ struct HandoutLayoutInfo {
 };
 
 // Draws the handout: page 1 always (`pages` gets one A4 page if empty; its first page is drawn
-// on), and a page 2 when the texts do not fit on one page at a comfortable size. False with `error`
-// when a model image cannot be rendered or the fonts are missing.
+// on), and a page 2 when the texts do not fit on one page at a comfortable size. False with
+// `error` when a model image cannot be rendered or the fonts are missing.
 bool compose_handout(const HandoutInput& input, const RenderRgba& render_rgba,
                      std::vector<render::PageCanvas>& pages, std::string& error,
                      HandoutLayoutInfo* info = nullptr);

@@ -10,8 +10,14 @@ pkg_check_modules(NETTLE REQUIRED IMPORTED_TARGET nettle) # SHA-256 of session r
 if(NOT INJMAP_FUZZ)
   find_package(glfw3 3.3 REQUIRED)
   find_package(OpenGL REQUIRED COMPONENTS EGL)
-  pkg_check_modules(IMGUI REQUIRED IMPORTED_TARGET imgui)  # also brings stb
-  pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo-pdf) # the handout as a one-page PDF
+  pkg_check_modules(IMGUI REQUIRED IMPORTED_TARGET imgui)
+  # stb_truetype and stb_rect_pack for injmap_render's fonts, from libstb-dev: Debian builds them
+  # once into libstb.so (no implementation define in our code), and libimgui links that same
+  # library, so there is one copy of each symbol; render/ no longer reaches stb through ImGui.
+  pkg_check_modules(STB REQUIRED IMPORTED_TARGET stb)
+  # The printed pages (handout) as PNG and PDF: cairo with its PDF surface, and cairo-ft over
+  # FreeType so the glyphs are drawn from the same DejaVu file the layout measured.
+  pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo-pdf cairo-ft freetype2)
   find_package(ZLIB REQUIRED)      # PNG encoding, deflated in bands on all cores
   find_package(Threads REQUIRED)
 

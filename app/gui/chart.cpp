@@ -13,6 +13,7 @@
 #include "gui/app.hpp"
 #include "gui/chart_text.hpp"
 #include "gui/panels.hpp"
+#include "gui/print_palette.hpp"
 #include "gui/viewport.hpp"
 #include "injmap/protocols/session.hpp"
 #include "injmap/render/camera.hpp"
@@ -23,16 +24,16 @@ namespace injmap::gui {
 namespace {
 namespace fs = std::filesystem;
 
-struct Rgb {
-    std::uint8_t r, g, b;
-};
-constexpr Rgb kInk{33, 41, 51};
-constexpr Rgb kMuted{102, 112, 125};
-constexpr Rgb kAccent{23, 115, 135};
-constexpr Rgb kDone{51, 133, 77};
-constexpr Rgb kSkipped{158, 115, 31};
-constexpr Rgb kRule{214, 219, 227};
-constexpr Rgb kStripe{244, 246, 248};
+// The colours are the printed pages' palette (gui/print_palette.hpp), shared with the handout.
+using Rgb = render::Rgba8;
+using print::kAccent;
+using print::kDone;
+using print::kInk;
+using print::kMuted;
+using print::kRule;
+using print::kSkipped;
+using print::kStripe;
+using print::kUrgent;
 
 class Canvas {
 public:
@@ -50,7 +51,7 @@ public:
         for (int y = 0; y < h; ++y)
             for (int x = 0; x < w; ++x) {
                 const std::uint8_t* s = &rgba[(std::size_t(y) * w + x) * 4];
-                put(x0 + x, y0 + y, {s[0], s[1], s[2]}, 255);
+                put(x0 + x, y0 + y, Rgb{s[0], s[1], s[2], 255}, 255);
             }
     }
     void put(int x, int y, Rgb c, int alpha) {
@@ -373,14 +374,12 @@ bool write_session_chart(App& app, const Session& session, const fs::path& path,
                   "  ·  %.0f × 0.1 mL at %s U/0.1 mL  ·  %d vial(s), %s U waste",
                   t.given.injections_of_0_1_ml, format_units(t.units_per_0_1_ml).c_str(),
                   t.given.vials_needed, format_units(t.given.waste_units).c_str());
-    bold.draw(canvas, kMargin, ty, totals + logistics, 16,
-              t.total.over() ? Rgb{190, 40, 40} : kAccent);
+    bold.draw(canvas, kMargin, ty, totals + logistics, 16, t.total.over() ? kUrgent : kAccent);
 
     // The checklist's answers, then the boxed warning in a red-ruled box.
     float cy = ty + 44.0f;
     canvas.fill(kMargin, int(cy - 18), width - kMargin, int(cy - 17), kRule);
     cy += 8.0f;
-    constexpr Rgb kWarn{176, 40, 40};
     float box_top = -1.0f;
     for (const Laid& l : checklist_lines) {
         using Style = ChartLine::Style;
@@ -392,17 +391,17 @@ bool write_session_chart(App& app, const Session& session, const fs::path& path,
             l.style == Style::heading || l.style == Style::warning_title ? bold : regular;
         const Rgb colour = l.style == Style::yes             ? kSkipped
                            : l.style == Style::muted         ? kMuted
-                           : l.style == Style::warning_title ? kWarn
+                           : l.style == Style::warning_title ? kUrgent
                                                              : kInk;
         face.draw(canvas, float(kMargin + 12), cy, l.text, kTextSize, colour);
         cy += kLine;
     }
     if (box_top >= 0.0f) {
         const int x0 = kMargin, x1 = width - kMargin, y0 = int(box_top), y1 = int(cy - 12.0f);
-        canvas.fill(x0, y0, x1, y0 + 2, kWarn);
-        canvas.fill(x0, y1, x1, y1 + 2, kWarn);
-        canvas.fill(x0, y0, x0 + 2, y1 + 2, kWarn);
-        canvas.fill(x1 - 2, y0, x1, y1 + 2, kWarn);
+        canvas.fill(x0, y0, x1, y0 + 2, kUrgent);
+        canvas.fill(x0, y1, x1, y1 + 2, kUrgent);
+        canvas.fill(x0, y0, x0 + 2, y1 + 2, kUrgent);
+        canvas.fill(x1 - 2, y0, x1, y1 + 2, kUrgent);
     }
     regular.draw(canvas, kMargin, cy + 16.0f,
                  std::string("injmap ") + INJMAP_VERSION + "  ·  " + kDisclaimer, 14, kMuted);

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "gui/patient_content.hpp"
+#include "gui/print_palette.hpp"
 #include "injmap/render/camera.hpp"
 #include "injmap/version.hpp"
 
@@ -12,18 +13,18 @@ namespace {
 
 using render::PageCanvas;
 using render::PageFont;
-using render::Rgba8;
 using render::WrappedText;
 
-constexpr Rgba8 kInk{33, 41, 51};
-constexpr Rgba8 kMuted{98, 108, 121};
-constexpr Rgba8 kAccent{23, 115, 135};
-constexpr Rgba8 kAccentSoft{214, 235, 239};
-constexpr Rgba8 kAccentFaint{240, 247, 249};
-constexpr Rgba8 kRule{214, 219, 227};
-constexpr Rgba8 kUrgent{168, 38, 38};
-constexpr Rgba8 kUrgentSoft{251, 236, 235};
-constexpr Rgba8 kCard{246, 248, 250};
+using print::kAccent;
+using print::kAccentFaint;
+using print::kAccentSoft;
+using print::kGrid;
+using print::kInk;
+using print::kMuted;
+using print::kPaper;
+using print::kRule;
+using print::kUrgent;
+using print::kUrgentSoft;
 
 constexpr float kMargin = 64.0f;
 constexpr float kImageW = 330.0f;
@@ -32,13 +33,24 @@ constexpr float kImageGap = 14.0f;
 constexpr float kColumnGap = 36.0f;
 constexpr float kFooterH = 118.0f;
 
-// Cuts wrapped text to at most `max_lines`, ending the last kept line with "…".
-void cut_lines(WrappedText& t, std::size_t max_lines) {
+// Cuts wrapped text to at most `max_lines`, ending the last kept line with "…" — dropping its
+// last words while the line with the "…" would be wider than `width` (set in `px`, `font`).
+void cut_lines(WrappedText& t, std::size_t max_lines, float width, float px, PageFont font) {
     if (t.lines.size() <= max_lines)
         return;
     t.lines.resize(max_lines);
-    if (!t.lines.empty())
-        t.lines.back() += "…";
+    if (t.lines.empty())
+        return;
+    std::string& last = t.lines.back();
+    while (PageCanvas::text_width(last + "…", px, font) > width) {
+        const auto space = last.find_last_of(' ');
+        if (space == std::string::npos || space == 0)
+            break;
+        last.resize(space);
+    }
+    while (!last.empty() && (last.back() == ',' || last.back() == ';' || last.back() == ':'))
+        last.pop_back();
+    last += "…";
 }
 
 struct CardLayout {
@@ -121,18 +133,19 @@ float draw_timeline(PageCanvas* page, const PatientInfo& info, float x, float y,
     // Week grid, faint, every two weeks.
     for (int week = 0; week * 7 <= int(span); week += 2) {
         const float gx = px_of(week * 7.0);
-        page->line(gx, top, gx, base, 1.0f, Rgba8{232, 236, 240, 255});
+        page->line(gx, top, gx, base, 1.0f, kGrid);
     }
-    // The effect area, one column per pixel, and its outline.
-    const int x0 = int(std::floor(x)), x1 = int(std::ceil(x + width));
-    for (int px = x0; px < x1; ++px) {
-        const double day = (double(px) + 0.5 - double(x)) / double(width) * span;
-        const float t = y_of(day);
-        page->fill_rect(float(px), t, 1.0f, base - t, kAccentSoft);
-        if (px + 1 < x1)
-            page->line(float(px) + 0.5f, t, float(px) + 1.5f,
-                       y_of((double(px) + 1.5 - double(x)) / double(width) * span), 2.5f, kAccent);
+    // The effect area and its outline, sampled every page pixel.
+    const int steps = std::max(2, int(std::ceil(width)));
+    std::vector<float> curve;
+    for (int k = 0; k <= steps; ++k) {
+        const double day = double(k) / double(steps) * span;
+        curve.insert(curve.end(), {x + float(k) / float(steps) * width, y_of(day)});
     }
+    std::vector<float> area = curve;
+    area.insert(area.end(), {x + width, base, x, base});
+    page->fill_polygon(std::move(area), kAccentSoft);
+    page->polyline(std::move(curve), 2.5f, kAccent);
     page->line(x, base, x + width, base, 2.0f, kInk);
     // Named inside the shaded area, on the plateau, so it never meets a label.
     const std::string note(patient_words::kTimelineNote);
@@ -159,8 +172,7 @@ float draw_timeline(PageCanvas* page, const PatientInfo& info, float x, float y,
             page->line(mx, label_top + band - 6.0f, mx, my, 1.5f, kMuted);
         else
             page->line(mx, my, mx, label_top + 2.0f, 1.5f, kMuted);
-        page->fill_circle(mx, my, 7.0f,
-                          i == 0 || i + 1 == marks.size() ? kAccent : Rgba8{255, 255, 255, 255});
+        page->fill_circle(mx, my, 7.0f, i == 0 || i + 1 == marks.size() ? kAccent : kPaper);
         page->stroke_rounded_rect(mx - 7.0f, my - 7.0f, 14.0f, 14.0f, 7.0f, 2.5f, kAccent);
         const float lx = places[i].left;
         page->text(lx, label_top + asc + 2.0f, marks[i].title, label_px, PageFont::bold, kInk);
@@ -201,7 +213,7 @@ bool compose_handout(const HandoutInput& input, const RenderRgba& render_rgba,
     y += 30.0f;
     const std::string title_text = patient_title(protocol);
     WrappedText title = PageCanvas::wrap(title_text, content_w, 40.0f, PageFont::bold, 1.15f);
-    cut_lines(title, 2);
+    cut_lines(title, 2, content_w, 40.0f, PageFont::bold);
     y = page.paragraph(kMargin, y, title, 40.0f, PageFont::bold, kInk);
     if (!input.subtitle.empty()) {
         page.text(kMargin, y + 26.0f, input.subtitle, 22.0f, PageFont::regular, kMuted);
@@ -364,10 +376,8 @@ bool compose_handout(const HandoutInput& input, const RenderRgba& render_rgba,
         info->cut = !fits;
         info->pages = two_pages ? 2 : 1;
     }
-    if (two_pages) {
+    if (two_pages)
         pages.emplace_back(page.width(), page.height());
-        pages.back().text_as_pixels(page.text_as_pixels());
-    }
 
     // ---- where the injections go ----
     {
@@ -421,7 +431,9 @@ bool compose_handout(const HandoutInput& input, const RenderRgba& render_rgba,
                                    (c.card.urgent ? 2 * s.pad() : 0);
                 if (room < c.body.line_height)
                     break;
-                cut_lines(c.body, std::size_t(room / c.body.line_height));
+                const float inner = c.card.urgent ? col_w - 2.0f * s.pad() - 6.0f : col_w;
+                cut_lines(c.body, std::size_t(room / c.body.line_height), inner, s.body,
+                          PageFont::regular);
                 c.height = c.heading.height() + s.body * 0.25f + c.body.height() + s.body * 0.95f +
                            (c.card.urgent ? 2 * s.pad() : 0.0f);
                 if (info)
@@ -448,17 +460,9 @@ bool compose_handout(const HandoutInput& input, const RenderRgba& render_rgba,
         small = std::string(words::kMedicine) + " " + protocol.product + ". ";
     small += std::string(words::kFooter) + " (injmap " INJMAP_VERSION ")";
     WrappedText foot = PageCanvas::wrap(small, content_w, 15.0f, PageFont::regular, 1.3f);
-    cut_lines(foot, 2);
+    cut_lines(foot, 2, content_w, 15.0f, PageFont::regular);
     last.paragraph(kMargin, fy + 84.0f, foot, 15.0f, PageFont::regular, kMuted);
-    (void)kCard;
     return true;
-}
-
-std::vector<std::uint8_t> stacked_rgba(const std::vector<render::PageCanvas>& pages) {
-    std::vector<std::uint8_t> out;
-    for (const auto& p : pages)
-        out.insert(out.end(), p.rgba().begin(), p.rgba().end());
-    return out;
 }
 
 } // namespace injmap::gui

@@ -2,8 +2,10 @@
 // The patient handout, one or two A4 portrait pages: the treated areas softly highlighted on
 // front and back views of the model, where the injections go (the steps' patient texts), the
 // timeline, and the protocol's [patient] texts as short cards, with room for the next appointment.
-// Laid out on a render::PageCanvas; the model images come from a caller-supplied renderer, so the
-// same page is made headless (`injmap handout`, EGL) and from the window (patient mode).
+// Laid out on render::PageCanvas pages (a list of shapes, images and text runs) that one cairo
+// player draws (gui/page_output.hpp): into pixels for the PNG, as vector shapes and real text for
+// the PDF, so both have the same layout. The model images come from a caller-supplied renderer, so
+// the same pages are made headless (`injmap handout`, EGL) and from the window (patient mode).
 //
 // Type size adapts: one page when everything fits with body text of 22 px down to 19 px (at 1240 px
 // wide, about 10.5 to 9 pt printed); else two pages at the largest size (22 px down to 15 px) at
@@ -48,14 +50,10 @@ struct HandoutLayoutInfo {
 };
 
 // Draws the handout: page 1 always (`pages` gets one A4 page if empty; its first page is drawn
-// on, keeping its text_as_pixels setting), and a page 2 when the texts do not fit on one page at a
-// comfortable size. False with `error` when a model image cannot be rendered or the fonts are
-// missing.
+// on), and a page 2 when the texts do not fit on one page at a comfortable size. False with
+// `error` when a model image cannot be rendered or the fonts are missing.
 bool compose_handout(const HandoutInput& input, const RenderRgba& render_rgba,
                      std::vector<render::PageCanvas>& pages, std::string& error,
                      HandoutLayoutInfo* info = nullptr);
-
-// The pages one under the other (width × height·pages RGBA): the PNG form of a handout.
-[[nodiscard]] std::vector<std::uint8_t> stacked_rgba(const std::vector<render::PageCanvas>& pages);
 
 } // namespace injmap::gui

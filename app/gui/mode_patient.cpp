@@ -20,6 +20,7 @@
 #include <glm/trigonometric.hpp>
 
 #include "gui/mode.hpp"
+#include "gui/page_output.hpp"
 #include "gui/panels.hpp"
 #include "gui/patient_content.hpp"
 #include "gui/viewport.hpp"

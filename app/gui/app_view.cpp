@@ -136,7 +136,7 @@ void App::show_hover_name(bool over_view, glm::vec2 mouse) {
     if (local != hover_pixel_ || new_scene) {
         if (new_scene) {
             hover_scene_ = last_scene_;
-            hover_layout_ = drawn_overlay(*hover_scene_, &queries()->skin());
+            hover_layout_ = render::layout_overlay(*hover_scene_, &queries()->skin());
         }
         hover_pixel_ = local;
         hover_text_ = hover_text(render::pick(*hover_scene_, *queries(), local, &hover_layout_));

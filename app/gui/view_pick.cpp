@@ -10,14 +10,6 @@
 
 namespace injmap::gui {
 
-render::OverlayLayout drawn_overlay(const render::FrameSnapshot& frame, const SurfaceIndex* skin) {
-    if (frame.layers.markers)
-        return render::layout_overlay(frame, skin);
-    render::OverlayLayout layout{render::overlay_metrics(frame), {}, {}};
-    layout.markers.assign(frame.markers.size(), render::MarkerScreen{});
-    return layout;
-}
-
 std::optional<std::size_t> marker_at(const render::OverlayLayout& layout, glm::vec2 pixel) {
     std::optional<std::size_t> found;
     float best = std::numeric_limits<float>::infinity();
@@ -39,7 +31,7 @@ std::optional<PickHit> pick_in_frame(const render::FrameSnapshot& frame,
     PickHit hit;
     // A marker badge under the mouse wins over the skin behind it.
     if (!frame.markers.empty())
-        hit.marker = marker_at(drawn_overlay(frame, &queries.skin()), pixel);
+        hit.marker = marker_at(render::layout_overlay(frame, &queries.skin()), pixel);
     const render::Ray ray = render::pixel_ray(frame.camera, frame.width, frame.height, pixel);
     const Model& model = queries.model();
     if (frame.layers.avoid) {

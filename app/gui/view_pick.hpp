@@ -26,11 +26,6 @@ struct PickHit {
     const AvoidStructure* avoid = nullptr; // Avoid layer on: the structure under the mouse, if any
 };
 
-// The overlay as the renderer draws it for `frame`: render::layout_overlay, with every marker
-// hidden when the markers layer is off.
-[[nodiscard]] render::OverlayLayout drawn_overlay(const render::FrameSnapshot& frame,
-                                                  const SurfaceIndex* skin);
-
 // The visible marker whose badge is under `pixel` (nearest centre; a badge is generously sized for
 // the mouse: 1.4 times its radius, at least 8 pixels), if any.
 [[nodiscard]] std::optional<std::size_t> marker_at(const render::OverlayLayout& layout,

@@ -27,7 +27,6 @@ constexpr const char* kLabelNonUs = "label (non-US)";
 constexpr const char* kTrial = "trial protocol";
 constexpr const char* kPractice = "common practice";
 constexpr const char* kStructure = "structure";
-constexpr const char* kFileLimit = "protocol limit"; // a limit the file itself states
 
 // Every rule the validator can report. Severity policy: what breaks a label or trial rule, or makes
 // the file unusable, is an error; common practice and "consider this" flags are warnings.

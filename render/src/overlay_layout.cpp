@@ -45,6 +45,10 @@ OverlayLayout layout_overlay(const FrameSnapshot& frame, const SurfaceIndex* ski
     const CameraBasis basis = camera_basis(frame.camera);
 
     layout.markers.resize(frame.markers.size());
+    // The markers layer off: nothing drawn, so nothing laid out or pickable (one rule for the
+    // renderer, render::pick and the app's clicks).
+    if (!frame.layers.markers)
+        return layout;
     for (std::size_t i = 0; i < frame.markers.size(); ++i) {
         const Marker& marker = frame.markers[i];
         MarkerScreen& s = layout.markers[i];

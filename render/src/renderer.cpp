@@ -1165,10 +1165,7 @@ struct Renderer::Impl {
         const SurfaceIndex* skin = frame.skin_index;
         if (!skin && frame.model && !frame.markers.empty() && frame.layers.markers)
             skin = &skin_index(*frame.model);
-        layout = frame.layers.markers ? layout_overlay(frame, skin)
-                                      : OverlayLayout{overlay_metrics(frame), {}, {}};
-        if (!frame.layers.markers)
-            layout.markers.assign(frame.markers.size(), MarkerScreen{});
+        layout = layout_overlay(frame, skin);
         if (frame.layers.markers)
             draw_overlay(frame);
         glBindVertexArray(0);

@@ -8,6 +8,7 @@
 
 #include "gui/view_pick.hpp"
 #include "injmap/render/camera.hpp"
+#include "injmap/render/picking.hpp"
 #include "protocol_test_model.hpp"
 
 namespace {
@@ -71,7 +72,7 @@ TEST_F(ViewPick, HiddenMarkerIsNotPicked) {
     // The back marker projects inside the head's outline, but the head hides it: the click lands
     // on the skin in front.
     const glm::vec2 behind = pixel_of(frame_.markers[1].position);
-    const auto layout = drawn_overlay(frame_, &queries_->skin());
+    const auto layout = render::layout_overlay(frame_, &queries_->skin());
     ASSERT_EQ(layout.markers.size(), 2u);
     EXPECT_TRUE(layout.markers[0].visible);
     EXPECT_FALSE(layout.markers[1].visible);
@@ -87,9 +88,13 @@ TEST_F(ViewPick, MarkersLayerOffPicksNoMarker) {
     const auto hit = pick_in_frame(frame_, *queries_, badge);
     ASSERT_TRUE(hit);
     EXPECT_FALSE(hit->marker);
-    const auto layout = drawn_overlay(frame_, &queries_->skin());
+    const auto layout = render::layout_overlay(frame_, &queries_->skin());
     ASSERT_EQ(layout.markers.size(), 2u);
     EXPECT_FALSE(layout.markers[0].visible);
+    // render::pick without a layout lays the overlay out itself: the same rule.
+    EXPECT_EQ(render::pick(frame_, *queries_, badge).marker, -1);
+    frame_.layers.markers = true;
+    EXPECT_EQ(render::pick(frame_, *queries_, badge).marker, 0);
 }
 
 TEST_F(ViewPick, TheSnapshotsCameraDecides) {

@@ -55,7 +55,8 @@ struct OverlayLayout {
 // the snapshot sets ui_scale.
 [[nodiscard]] OverlayMetrics overlay_metrics(const FrameSnapshot& frame);
 
-// `skin` may be null: occlusion is then not tested (facing and in-view still are).
+// `skin` may be null: occlusion is then not tested (facing and in-view still are). With the markers
+// layer off every marker is laid out invisible and no label is shown.
 [[nodiscard]] OverlayLayout layout_overlay(const FrameSnapshot& frame, const SurfaceIndex* skin);
 
 // Text measurement used by the layout (DejaVu Sans; 0 when the font is missing).

@@ -172,10 +172,11 @@ void diagnostics_list(const App& app, const Diagnostics& diagnostics,
                          : d.severity == Severity::warning ? colour::warning
                                                            : colour::muted;
         std::string where = fs::path(d.where.file).filename().string();
+        // Appended piece by piece: `":" + std::to_string(n)` trips GCC 12's -Wrestrict false positive.
         if (d.where.line > 0)
-            where += ":" + std::to_string(d.where.line);
+            where.append(":").append(std::to_string(d.where.line));
         if (d.where.column > 0)
-            where += ":" + std::to_string(d.where.column);
+            where.append(":").append(std::to_string(d.where.column));
         ImGui::PushID(static_cast<int>(i));
         ImGui::BeginGroup();
         ImGui::PushStyleColor(ImGuiCol_Text, c);

@@ -162,7 +162,7 @@ TEST(Validator, EveryRuleIsDocumented) {
           "protocol.unknown-key", "protocol.type", "protocol.missing-key", "protocol.bad-value",
           "protocol.duplicate-id", "protocol.id-mismatch", "placement.unknown-landmark",
           "placement.off-skin"})
-        EXPECT_NE(doc.find("`" + std::string(id) + "`"), std::string::npos)
+        EXPECT_NE(doc.find(std::string("`").append(id).append("`")), std::string::npos)
             << id << " is not in the doc";
 }
 

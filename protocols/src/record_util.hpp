@@ -1,6 +1,8 @@
 #pragma once
-// Helpers shared by the session record's sources (session_record.cpp, record_summary.cpp); not API.
+// Helpers shared by the session record's sources (record_format, record_read, session_recorder,
+// record_file, record_summary); not API.
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,6 +23,11 @@ bool write_record_file(const std::filesystem::path& path, std::string_view text,
 
 // A position in millimetres as the record and the summary write it: rounded to hundredths.
 [[nodiscard]] double hundredths(float v);
+
+// The whole file, at most kMaxRecordBytes; record.io / record.too-large otherwise
+// (record_read.cpp).
+[[nodiscard]] std::optional<std::string> read_record_bytes(const std::filesystem::path& path,
+                                                           Diagnostics& out);
 
 // The record's file name without ".jsonl": the stem of the files written beside it.
 [[nodiscard]] std::string record_stem(const std::filesystem::path& record_path);

@@ -182,7 +182,9 @@ public:
         }
         ImGui::Spacing();
         ImGui::PushFont(large_bold(app));
-        ImGui::TextColored(colour::accent, "%s", patient_words::kWhereHeading.data());
+        ImGui::PushStyleColor(ImGuiCol_Text, colour::accent);
+        ImGui::TextWrapped("%s", patient_words::kWhereHeading.data()); // narrow windows wrap it
+        ImGui::PopStyleColor();
         ImGui::PopFont();
         ImGui::Spacing();
         if (toggle_button(playing_ ? patient_words::kPause.data()
@@ -554,8 +556,11 @@ private:
                 ImGui::SetTooltip("Prints the handout (PDF) on the default printer with %s",
                                   lp_->c_str());
         }
-        if (!handout_path_.empty())
-            text_muted(handout_path_.c_str());
+        if (!handout_path_.empty()) {
+            text_muted(("Saved: " + fs::path(handout_path_).filename().string()).c_str());
+            if (ImGui::IsItemHovered())
+                ImGui::SetTooltip("%s", handout_path_.c_str());
+        }
     }
 
     // The handout as a PDF in the user's handouts folder; empty (and a notice) on failure.

@@ -61,14 +61,18 @@ void ClinicianMode::scan_recent_sessions(const App& app) {
     recent_titles_.clear();
     recent_scanned_at_ = app.now();
     std::map<std::string, std::string> titles;
-    const ModelQueries* model = app.queries();
     recent_ = find_unfinished_records(
         default_sessions_dir(), [&](const SessionStart& start) -> std::shared_ptr<const Protocol> {
             std::shared_ptr<const Protocol> protocol;
-            if (app.protocol().usable() && app.protocol().protocol->id == start.protocol_id)
+            if (app.protocol().usable() && app.protocol().protocol->id == start.protocol_id) {
                 protocol = app.protocol().protocol;
-            else
-                (void)protocol_file(start, model, &protocol);
+            } else if (const auto known = recent_protocols_.find(start.protocol_id);
+                       known != recent_protocols_.end()) {
+                protocol = known->second; // read on an earlier scan (null: not found then)
+            } else {
+                (void)protocol_file(start, nullptr, &protocol); // no placement needed to replay
+                recent_protocols_[start.protocol_id] = protocol;
+            }
             if (protocol)
                 titles[start.protocol_id] = protocol->title;
             return protocol;

@@ -151,6 +151,7 @@ private:
     std::vector<ResumableRecord> recent_;
     std::vector<std::string> recent_titles_;
     double recent_scanned_at_ = -1.0;
+    bool recent_show_all_ = false; // the first few, or all of them
     std::map<std::string, std::shared_ptr<const Protocol>> recent_protocols_; // read once, by id
     std::vector<int> site_step_; // protocol site index → step index
     std::size_t preview_ = 0;    // before the session starts: the site being looked at

@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr double kRescanSeconds = 5.0;
-constexpr std::size_t kMaxShown = 8;
+constexpr std::size_t kShownFirst = 3; // more on request: the step card needs the room
 
 std::string local_time(SessionTime t) {
     const std::time_t tt = std::chrono::system_clock::to_time_t(t);
@@ -86,12 +86,15 @@ void ClinicianMode::scan_recent_sessions(const App& app) {
 void ClinicianMode::recent_sessions(App& app) {
     if (recent_scanned_at_ < 0.0 || app.now() - recent_scanned_at_ > kRescanSeconds)
         scan_recent_sessions(app);
-    std::vector<std::size_t> shown; // the offer above shows its own record
-    for (std::size_t i = 0; i < recent_.size() && shown.size() < kMaxShown; ++i)
+    std::vector<std::size_t> listed; // the offer above shows its own record
+    for (std::size_t i = 0; i < recent_.size(); ++i)
         if (!resume_ || resume_->path != recent_[i].path)
-            shown.push_back(i);
-    if (shown.empty())
+            listed.push_back(i);
+    if (listed.empty())
         return;
+    std::vector<std::size_t> shown = listed;
+    if (!recent_show_all_ && shown.size() > kShownFirst)
+        shown.resize(kShownFirst);
     ImGui::Spacing();
     ImGui::PushFont(app.fonts().bold);
     ImGui::TextUnformatted("Recent sessions, not finished");
@@ -103,14 +106,16 @@ void ClinicianMode::recent_sessions(App& app) {
         ImGui::Separator();
         const std::string label = r.label.empty() ? std::string("(no label)") : r.label;
         ImGui::TextWrapped("%s", label.c_str());
-        ImGui::TextColored(colour::muted, "%s", recent_titles_[i].c_str());
+        ImGui::PushStyleColor(ImGuiCol_Text, colour::muted);
+        ImGui::TextWrapped("%s", recent_titles_[i].c_str());
+        ImGui::PopStyleColor();
         const std::string when = r.started ? local_time(*r.started) : std::string("?");
         if (r.protocol_found && r.damage != RecordDamage::unreadable)
-            ImGui::Text("Started %s · %d of %d sites done · %s U", when.c_str(),
-                        r.injected + r.skipped, r.protocol_sites,
-                        format_units(r.units_given).c_str());
+            ImGui::TextWrapped("Started %s · %d of %d sites done · %s U given", when.c_str(),
+                               r.injected + r.skipped, r.protocol_sites,
+                               format_units(r.units_given).c_str());
         else
-            ImGui::Text("Started %s", when.c_str());
+            ImGui::TextWrapped("Started %s", when.c_str());
         if (!r.protocol_found)
             text_wrapped_coloured(colour::error,
                                   "Its protocol cannot be found here, so it cannot be resumed.");
@@ -133,6 +138,13 @@ void ClinicianMode::recent_sessions(App& app) {
         if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
             ImGui::SetTooltip("%s", r.path.c_str());
         ImGui::PopID();
+    }
+    if (listed.size() > kShownFirst) {
+        ImGui::Separator();
+        if (ImGui::SmallButton(recent_show_all_
+                                   ? "Show fewer"
+                                   : ("Show all " + std::to_string(listed.size())).c_str()))
+            recent_show_all_ = !recent_show_all_;
     }
     ImGui::PopFont();
     ImGui::Spacing();

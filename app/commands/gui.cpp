@@ -50,7 +50,7 @@ constexpr const char* kUsage =
     "swapped\n"
     "(wall clock, seconds since the epoch) on stderr, and on the last frame of a scripted run\n"
     "\"trace: shown WHAT\" for some controls drawn (menu-bar-status TEXT, protocol-chooser,\n"
-    "toggle X-ray, toolbar VIEW, print-button enabled|disabled).\n"
+    "toggle X-ray, toolbar VIEW, print-button enabled|disabled, head-and-neck in view|cut).\n"
     "Keys in the clinician guide: Right/Space next, Left previous, Enter inject, S skip, F1 or ? "
     "help.\n"
     "Before the first injection the pre-treatment checklist and the boxed warning are shown:\n"

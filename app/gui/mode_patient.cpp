@@ -313,6 +313,7 @@ public:
     void overlays(App& app) override {
         if (!app.protocol().usable())
             return;
+        trace_head_in_view(app);
         const Rect& vp = app.viewport();
         const ImGuiWindowFlags flags =
             ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
@@ -340,6 +341,10 @@ public:
                 ImGui::PopTextWrapPos();
                 ImGui::PopFont();
                 caption_bottom_ = ImGui::GetWindowPos().y + ImGui::GetWindowSize().y;
+                // A caption that grew or shrank (a longer text wraps to more lines) moves the
+                // free band: frame again, so the head never slips under it.
+                if (std::abs(caption_bottom_ - framed_caption_bottom_) > 1.0f && framed_w_ > 0)
+                    frame_current(app);
             }
             ImGui::End();
         }
@@ -401,6 +406,12 @@ private:
         step_started_ = app.now();
         scroll_to_current_ = true;
         app.request_frames(2);
+        frame_current(app);
+    }
+
+    // The camera for the current stop (all areas, or one), in the band the caption leaves.
+    void frame_current(App& app) {
+        const std::optional<std::size_t> area = current_;
         if (!app.model())
             return;
         if (!area || !app.protocol().usable()) {
@@ -463,6 +474,24 @@ private:
         app.move_camera(c);
         framed_w_ = vp.w;
         framed_h_ = vp.h;
+        framed_caption_bottom_ = caption_bottom_;
+    }
+
+    // INJMAP_GUI_TRACE, last frame: whether the head and neck (patient_frame_points without an
+    // area) project inside the band of the view the caption and the timeline leave free.
+    void trace_head_in_view(const App& app) const {
+        if (!app.model())
+            return;
+        const Rect& vp = app.viewport();
+        const float top = std::max(vp.y, caption_bottom_);
+        const float bottom = vp.y + vp.h - timeline_height(app) - 14.0f;
+        bool inside = true;
+        for (const glm::vec3& p : patient_frame_points(*app.model(), {})) {
+            const auto at = app.to_window(p);
+            inside = inside && at && at->x >= vp.x && at->x <= vp.x + vp.w && at->y >= top &&
+                     at->y <= bottom;
+        }
+        app.trace_shown(inside ? "head-and-neck in view" : "head-and-neck cut");
     }
 
     float timeline_height(const App& app) const {
@@ -630,6 +659,7 @@ private:
     std::unique_ptr<PrintJob> print_job_;       // the handout being printed
     float framed_w_ = -1.0f, framed_h_ = -1.0f; // the view size the camera was framed for
     float caption_bottom_ = 0.0f;               // window y below the caption card, last frame
+    float framed_caption_bottom_ = 0.0f;        // caption_bottom_ when the camera was framed
 };
 
 } // namespace

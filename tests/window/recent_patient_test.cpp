@@ -137,3 +137,24 @@ TEST(PatientView, WithoutLpPrintIsDisabledAndNothingIsPrinted) {
     EXPECT_FALSE(shown(r, "print-button enabled")) << r.err;
     EXPECT_TRUE(files_with(dir / "xdg" / "injmap" / "handouts", ".pdf").empty());
 }
+
+TEST(PatientView, TheHeadAndNeckStayInViewAtEveryStop) {
+    INJMAP_NEED_DISPLAY();
+    const auto dir = fresh_dir("patient-camera");
+    // preempt-155's eight stops, at the smallest supported window and the default one; the
+    // forehead (1), a temple (5: its caption wraps to three lines at 1024x640), the back of the
+    // head (6) and the shoulders (8).
+    for (const std::string size : {"1024x640", "1280x800"})
+        for (const int stop : {1, 5, 6, 8}) {
+            std::string keys = "wait:5";
+            for (int i = 0; i < stop; ++i)
+                keys += ",right";
+            const auto r =
+                run_traced(dir / (size + "-" + std::to_string(stop)),
+                           {"--mode", "patient", "--size", size, "--keys", keys + ",wait:20"});
+            ASSERT_EQ(r.exit_code, 0) << r.err;
+            EXPECT_TRUE(shown(r, "head-and-neck in view"))
+                << size << " stop " << stop << "\n"
+                << r.err.substr(r.err.find("trace: shown"));
+        }
+}

@@ -12,19 +12,18 @@
 namespace injmap::gui::clinician {
 
 std::vector<Shortcut> ClinicianMode::shortcut_list() const {
-    return {
-        {"→ or Space", "next site"},
-        {"←", "previous site"},
-        {"Enter", "start the session / mark the current site injected (units as entered)"},
-        {"S", "skip the current site (a reason is asked)"},
-        {"Backspace", "undo the last inject, skip or added site"},
-        {"F", "finish the session (asks first)"},
-        {"R", "resume the unfinished session offered at the start (else the newest recent one)"},
-        {"N / Y", "checklist: answer the next unanswered question No / Yes"},
-        {"A", "checklist: acknowledge the boxed warning"},
-        {"Enter (checklist)", "record the checklist (every question answered first)"},
-        {"Click a site", "go to that site"},
-        {"Click the skin", "add a follow-the-pain site there (allowed muscles only)"}};
+    return {{"→ or Space", "next site"},
+            {"←", "previous site"},
+            {"Enter", "start the session / mark the current site injected (units as entered)"},
+            {"S", "skip the current site (a reason is asked)"},
+            {"Backspace", "undo the last inject, skip or added site"},
+            {"F", "finish the session (asks first)"},
+            {"R", "resume the offered session, else the newest recent one"},
+            {"N / Y", "checklist: answer the next unanswered question No / Yes"},
+            {"A", "checklist: acknowledge the boxed warning"},
+            {"Enter (checklist)", "record the checklist (every question answered first)"},
+            {"Click a site", "go to that site"},
+            {"Click the skin", "add a follow-the-pain site there (allowed muscles only)"}};
 }
 
 void ClinicianMode::shortcuts(App& app) {

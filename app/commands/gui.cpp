@@ -48,11 +48,16 @@ constexpr const char* kUsage =
     "~/.local/share/injmap/sessions).\n"
     "INJMAP_GUI_TRACE=1 prints scripted clicks, picks, hover names and when each frame was "
     "swapped\n"
-    "(wall clock, seconds since the epoch) on stderr.\n"
+    "(wall clock, seconds since the epoch) on stderr, and on the last frame of a scripted run\n"
+    "\"trace: shown WHAT\" for some controls drawn (menu-bar-status TEXT, protocol-chooser,\n"
+    "toggle X-ray, toolbar VIEW, print-button enabled|disabled, head-and-neck in view|cut).\n"
     "Keys in the clinician guide: Right/Space next, Left previous, Enter inject, S skip, F1 or ? "
     "help.\n"
     "Before the first injection the pre-treatment checklist and the boxed warning are shown:\n"
     "N/Y answer the next question No/Yes, A acknowledges the warning, Enter records it.\n"
+    "R resumes the unfinished session offered at the start, else the newest of Recent sessions.\n"
+    "Keys in the patient view: Right/Space next area, Left previous, P play, S save the handout\n"
+    "(PDF), H print it (CUPS lp, when on PATH).\n"
     "\n"
     "Exit codes: 0 closed normally, 2 usage error or the window/model/protocol cannot be opened.\n";
 

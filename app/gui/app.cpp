@@ -134,6 +134,11 @@ void App::request_frames(int count) {
     frames_requested_ = std::max(frames_requested_, count);
 }
 
+void App::trace_shown(std::string_view what) const {
+    if (trace_ && final_frame_)
+        std::fprintf(stderr, "trace: shown %.*s\n", int(what.size()), what.data());
+}
+
 // ---------------------------------------------------------------------------------------------
 // The frame loop
 
@@ -319,8 +324,10 @@ void App::layout_panels() {
     ImGui::SetNextWindowPos({0, menu_h});
     ImGui::SetNextWindowSize({left_w, body_h});
     if (ImGui::Begin("##left", nullptr, column_flags)) {
-        if (mode_->shows_protocol_chooser())
+        if (mode_->shows_protocol_chooser()) {
+            trace_shown("protocol-chooser");
             draw_protocol_and_model(*this);
+        }
         mode_->left_panel(*this);
     }
     ImGui::End();

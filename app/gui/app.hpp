@@ -134,7 +134,10 @@ public:
     [[nodiscard]] double now() const;    // seconds; simulated (1/30 s per frame) in scripted runs
     [[nodiscard]] bool scripted() const; // --frames, --bench-frames or --keys: no waiting
     void request_frames(int count = 1);  // redraw soon (animations, async changes)
-    bool show_shortcuts = false;         // the F1 / ? window
+    // INJMAP_GUI_TRACE: on the last frame of a scripted run, "trace: shown WHAT" on stderr, for
+    // window tests to see which controls a mode's screen has (e.g. "toggle X-ray").
+    void trace_shown(std::string_view what) const;
+    bool show_shortcuts = false; // the F1 / ? window
     [[nodiscard]] Viewport3D& viewport_renderer() { return *viewport_renderer_; }
 
     // Marker numbers: 1-based position of a protocol site in protocol.sites() order.

@@ -63,6 +63,9 @@ public:
     [[nodiscard]] virtual bool shows_protocol_chooser() const { return true; }
     // The patient view: the protocol chooser heads with the plain [patient] title, no summary.
     [[nodiscard]] virtual bool plain_titles() const { return false; }
+    // A presentation turned to the patient: the shared chrome shows no clinical controls (no
+    // protocol id in the menu bar, no View menu, only the views and skin tones on the toolbar).
+    [[nodiscard]] virtual bool presentation() const { return false; }
 };
 
 struct ModeInfo {

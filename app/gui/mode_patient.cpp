@@ -5,6 +5,13 @@
 // patient_text; steps with the same text are one stop), the camera moving smoothly to each, and a
 // timeline of what to expect (visit, first effect, full effect, wearing off, next treatment) from
 // [patient.timeline]. The same content makes the printed handout (handout.hpp).
+//
+// It opens as a presentation a clinician can turn to the patient (Mode::presentation): large type,
+// no protocol id, no protocol picker, no layer toggles (x-ray, bones, avoid), only the views; the
+// camera keeps the whole head and neck in frame at every stop (patient_frame_points). "Clinician
+// controls" brings back the picker, the toolbar and the points/doses switches. The handout is
+// saved as PDF and printed with CUPS' lp when it is on PATH (print_job.hpp: run on a worker
+// thread, its outcome a notice; without lp the Print button is disabled and says why).
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -14,6 +21,7 @@
 #include <cmath>
 #include <ctime>
 #include <filesystem>
+#include <memory>
 
 #include "gui/handout.hpp"
 #include <glm/geometric.hpp>
@@ -23,11 +31,11 @@
 #include "gui/page_output.hpp"
 #include "gui/panels.hpp"
 #include "gui/patient_content.hpp"
+#include "gui/print_job.hpp"
 #include "gui/viewport.hpp"
 #include "injmap/models/data_paths.hpp"
 #include "injmap/protocols/record_time.hpp"
 #include "injmap/render/camera.hpp"
-#include "injmap/render/png.hpp"
 
 namespace injmap::gui {
 namespace {
@@ -42,7 +50,7 @@ ImU32 rgba(const ImVec4& c, float alpha = 1.0f) {
 
 class PatientMode final : public Mode {
 public:
-    explicit PatientMode(App& app) : app_(app) {}
+    explicit PatientMode(App& app) : app_(app), lp_(find_program("lp")) {}
     ~PatientMode() override {
         if (saved_layers_)
             app_.layers = *saved_layers_;
@@ -71,8 +79,21 @@ public:
 
     bool animating(const App&) const override { return playing_; }
     bool plain_titles() const override { return true; }
+    bool presentation() const override { return presenting_; }
+    bool shows_protocol_chooser() const override { return !presenting_; }
+    double idle_timeout(const App&) const override { return print_job_ ? 0.2 : 1.0; }
 
     bool poll(App& app) override {
+        if (print_job_)
+            if (const auto outcome = print_job_->poll()) {
+                print_job_.reset();
+                if (outcome->ok)
+                    app.notify("Handout sent to the printer" +
+                               (outcome->message.empty() ? "." : ": " + outcome->message));
+                else
+                    app.notify("The handout was not printed: " + outcome->message, Severity::error);
+                return true;
+            }
         if (!playing_ || areas_.empty())
             return false;
         if (app.now() - step_started_ >= kAutoStepSeconds) {
@@ -88,10 +109,10 @@ public:
     }
 
     std::vector<Shortcut> shortcut_list() const override {
-        return {{"→ or Space", "next area"},
-                {"←", "previous area"},
-                {"Home / O", "the whole picture"},
-                {"P", "play or pause the walk through the areas"}};
+        return {
+            {"→ or Space", "next area"},       {"←", "previous area"},
+            {"Home / O", "the whole picture"}, {"P", "play or pause the walk through the areas"},
+            {"S", "save the handout (PDF)"},   {"H", "print the handout (lp, where present)"}};
     }
 
     void shortcuts(App& app) override {
@@ -104,6 +125,10 @@ public:
             go_to(app, std::nullopt);
         if (ImGui::IsKeyPressed(GLFW_KEY_P, false))
             toggle_play(app);
+        if (ImGui::IsKeyPressed(GLFW_KEY_S, false))
+            save_handout(app);
+        if (ImGui::IsKeyPressed(GLFW_KEY_H, false))
+            print_handout(app);
     }
 
     void decorate(const App& app, render::FrameSnapshot& frame) const override {
@@ -150,9 +175,16 @@ public:
             go_to(app, current_);
         if (!app.protocol().usable())
             return;
+        if (presenting_) { // the chooser, which shows the title, is hidden
+            ImGui::PushFont(app.fonts().heading);
+            ImGui::TextWrapped("%s", patient_title(*app.protocol().protocol).c_str());
+            ImGui::PopFont();
+        }
         ImGui::Spacing();
         ImGui::PushFont(large_bold(app));
-        ImGui::TextColored(colour::accent, "%s", patient_words::kWhereHeading.data());
+        ImGui::PushStyleColor(ImGuiCol_Text, colour::accent);
+        ImGui::TextWrapped("%s", patient_words::kWhereHeading.data()); // narrow windows wrap it
+        ImGui::PopStyleColor();
         ImGui::PopFont();
         ImGui::Spacing();
         if (toggle_button(playing_ ? patient_words::kPause.data()
@@ -169,7 +201,7 @@ public:
             step(app, +1);
         ImGui::EndDisabled();
         ImGui::Spacing();
-        const float options_h = ImGui::GetFrameHeightWithSpacing() * 4.5f;
+        const float options_h = ImGui::GetFrameHeightWithSpacing() * (presenting_ ? 4.0f : 5.0f);
         ImGui::BeginChild("##areas",
                           ImVec2(0, std::max(80.0f, ImGui::GetContentRegionAvail().y - options_h)),
                           false);
@@ -209,18 +241,25 @@ public:
         }
         ImGui::PopFont();
         ImGui::EndChild();
-        // For the clinician: what is shown. Off by default: the patient sees areas, not needles.
         ImGui::Separator();
         ImGui::PushFont(app.fonts().small);
-        ImGui::Checkbox("Injection points", &show_points_);
-        ImGui::SameLine();
-        ImGui::BeginDisabled(!show_points_);
-        ImGui::Checkbox("Doses", &show_doses_);
-        ImGui::EndDisabled();
-        if (ImGui::Button("Save handout (PNG)", ImVec2(-1, 0)))
-            save_handout(app);
-        if (!handout_path_.empty())
-            text_muted(handout_path_.c_str());
+        if (!presenting_) {
+            // For the clinician: what is shown. Off by default: the patient sees areas, not
+            // needles.
+            ImGui::Checkbox("Injection points", &show_points_);
+            ImGui::SameLine();
+            ImGui::BeginDisabled(!show_points_);
+            ImGui::Checkbox("Doses", &show_doses_);
+            ImGui::EndDisabled();
+        }
+        handout_buttons(app);
+        if (toggle_button(presenting_ ? "Clinician controls" : "Back to the patient view",
+                          !presenting_, -1)) {
+            presenting_ = !presenting_;
+            if (presenting_)
+                show_points_ = show_doses_ = false;
+            app.request_frames(2);
+        }
         ImGui::PopFont();
     }
 
@@ -274,6 +313,7 @@ public:
     void overlays(App& app) override {
         if (!app.protocol().usable())
             return;
+        trace_head_in_view(app);
         const Rect& vp = app.viewport();
         const ImGuiWindowFlags flags =
             ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
@@ -301,6 +341,10 @@ public:
                 ImGui::PopTextWrapPos();
                 ImGui::PopFont();
                 caption_bottom_ = ImGui::GetWindowPos().y + ImGui::GetWindowSize().y;
+                // A caption that grew or shrank (a longer text wraps to more lines) moves the
+                // free band: frame again, so the head never slips under it.
+                if (std::abs(caption_bottom_ - framed_caption_bottom_) > 1.0f && framed_w_ > 0)
+                    frame_current(app);
             }
             ImGui::End();
         }
@@ -362,6 +406,12 @@ private:
         step_started_ = app.now();
         scroll_to_current_ = true;
         app.request_frames(2);
+        frame_current(app);
+    }
+
+    // The camera for the current stop (all areas, or one), in the band the caption leaves.
+    void frame_current(App& app) {
+        const std::optional<std::size_t> area = current_;
         if (!app.model())
             return;
         if (!area || !app.protocol().usable()) {
@@ -395,12 +445,13 @@ private:
             return;
         }
         if (view != "top") {
+            // A calm tilt: towards where the skin faces, but never steeply from above.
             const float up = glm::length(normals) > 1e-3f ? glm::normalize(normals).y : 0.0f;
             orientation->pitch_deg = std::clamp(
-                glm::degrees(std::asin(std::clamp(up, -1.0f, 1.0f))) * 0.8f, -15.0f, 50.0f);
+                glm::degrees(std::asin(std::clamp(up, -1.0f, 1.0f))) * 0.6f, -10.0f, 25.0f);
         }
-        // Patients need context: at least a head's width around the area.
-        frame(app, points, *orientation, 0.2f, 220.0f);
+        // Patients need context: the area in its place, the whole head and neck in frame.
+        frame(app, patient_frame_points(*app.model(), points), *orientation, 0.12f, 220.0f);
     }
 
     // Frames points in the part of the view the caption and the timeline leave free, smoothly.
@@ -423,6 +474,24 @@ private:
         app.move_camera(c);
         framed_w_ = vp.w;
         framed_h_ = vp.h;
+        framed_caption_bottom_ = caption_bottom_;
+    }
+
+    // INJMAP_GUI_TRACE, last frame: whether the head and neck (patient_frame_points without an
+    // area) project inside the band of the view the caption and the timeline leave free.
+    void trace_head_in_view(const App& app) const {
+        if (!app.model())
+            return;
+        const Rect& vp = app.viewport();
+        const float top = std::max(vp.y, caption_bottom_);
+        const float bottom = vp.y + vp.h - timeline_height(app) - 14.0f;
+        bool inside = true;
+        for (const glm::vec3& p : patient_frame_points(*app.model(), {})) {
+            const auto at = app.to_window(p);
+            inside = inside && at && at->x >= vp.x && at->x <= vp.x + vp.w && at->y >= top &&
+                     at->y <= bottom;
+        }
+        app.trace_shown(inside ? "head-and-neck in view" : "head-and-neck cut");
     }
 
     float timeline_height(const App& app) const {
@@ -490,9 +559,43 @@ private:
         }
     }
 
-    void save_handout(App& app) {
+    // Save and Print, side by side. Print is disabled, saying why, when lp is not on PATH.
+    void handout_buttons(App& app) {
+        const float half =
+            (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
+        if (ImGui::Button("Save handout", ImVec2(half, 0)))
+            save_handout(app);
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("Saves the patient handout as a PDF in %s",
+                              (user_data_dir() / "handouts").c_str());
+        ImGui::SameLine();
+        const bool can_print = lp_.has_value() && !print_job_;
+        app.trace_shown(can_print ? "print-button enabled" : "print-button disabled");
+        ImGui::BeginDisabled(!can_print);
+        if (ImGui::Button(print_job_ ? "Printing…" : "Print handout", ImVec2(-1, 0)))
+            print_handout(app);
+        ImGui::EndDisabled();
+        if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
+            if (!lp_)
+                ImGui::SetTooltip("Printing needs CUPS: the lp command was not found on PATH. "
+                                  "Save the handout and print the PDF from elsewhere.");
+            else if (print_job_)
+                ImGui::SetTooltip("Sending the handout to the printer…");
+            else
+                ImGui::SetTooltip("Prints the handout (PDF) on the default printer with %s",
+                                  lp_->c_str());
+        }
+        if (!handout_path_.empty()) {
+            text_muted(("Saved: " + fs::path(handout_path_).filename().string()).c_str());
+            if (ImGui::IsItemHovered())
+                ImGui::SetTooltip("%s", handout_path_.c_str());
+        }
+    }
+
+    // The handout as a PDF in the user's handouts folder; empty (and a notice) on failure.
+    fs::path write_handout_pdf(App& app) {
         if (!app.protocol().usable() || !app.model())
-            return;
+            return {};
         std::vector<render::PageCanvas> pages;
         HandoutInput input{
             app.model(), app.queries(), app.protocol().protocol.get(), app.skin_tone, {}};
@@ -502,20 +605,42 @@ private:
                 input, [&](const render::FrameSnapshot& f) { return renderer.render_rgba(f); },
                 pages, error)) {
             app.notify("Handout not made: " + error, Severity::error);
-            return;
+            return {};
         }
         const fs::path path = user_data_dir() / "handouts" /
-                              (app.protocol().protocol->id + "-" + utc_stamp() + ".png");
+                              (app.protocol().protocol->id + "-" + utc_stamp() + ".pdf");
         std::error_code ec;
         fs::create_directories(path.parent_path(), ec);
-        // The pages one under the other in one PNG.
-        if (!render::write_png(path, kHandoutWidth, kHandoutHeight * int(pages.size()),
-                               stacked_rgba(pages), error)) {
+        if (!write_pdf_pages(path, pages, patient_title(*app.protocol().protocol), error)) {
             app.notify("Handout not saved: " + error, Severity::error);
-            return;
+            return {};
         }
         handout_path_ = path.string();
-        app.notify("Handout saved: " + handout_path_);
+        return path;
+    }
+
+    void save_handout(App& app) {
+        if (const fs::path path = write_handout_pdf(app); !path.empty())
+            app.notify("Handout saved: " + path.string());
+    }
+
+    // Writes the PDF, then hands it to lp on a worker thread; poll() reports how it went.
+    void print_handout(App& app) {
+        if (!lp_) {
+            app.notify("Printing needs CUPS: the lp command was not found on PATH.",
+                       Severity::warning);
+            return;
+        }
+        if (print_job_)
+            return;
+        const fs::path path = write_handout_pdf(app);
+        if (path.empty())
+            return;
+        print_job_ = std::make_unique<PrintJob>(
+            *lp_,
+            std::vector<std::string>{"-t", patient_title(*app.protocol().protocol), path.string()});
+        app.notify("Printing the handout: " + path.filename().string());
+        app.request_frames(2);
     }
 
     App& app_;
@@ -529,8 +654,12 @@ private:
     bool show_points_ = false;
     bool show_doses_ = false;
     std::string handout_path_;
+    bool presenting_ = true;                    // turned to the patient: no clinical controls
+    std::optional<fs::path> lp_;                // CUPS' lp on PATH, looked up once
+    std::unique_ptr<PrintJob> print_job_;       // the handout being printed
     float framed_w_ = -1.0f, framed_h_ = -1.0f; // the view size the camera was framed for
     float caption_bottom_ = 0.0f;               // window y below the caption card, last frame
+    float framed_caption_bottom_ = 0.0f;        // caption_bottom_ when the camera was framed
 };
 
 } // namespace

@@ -172,7 +172,8 @@ void diagnostics_list(const App& app, const Diagnostics& diagnostics,
                          : d.severity == Severity::warning ? colour::warning
                                                            : colour::muted;
         std::string where = fs::path(d.where.file).filename().string();
-        // Appended piece by piece: `":" + std::to_string(n)` trips GCC 12's -Wrestrict false positive.
+        // Appended piece by piece: `":" + std::to_string(n)` trips GCC 12's -Wrestrict false
+        // positive.
         if (d.where.line > 0)
             where.append(":").append(std::to_string(d.where.line));
         if (d.where.column > 0)
@@ -253,7 +254,8 @@ float draw_menu_bar(App& app) {
         }
         ImGui::EndMenu();
     }
-    if (ImGui::BeginMenu("View")) {
+    const bool presenting = app.mode().presentation();
+    if (!presenting && ImGui::BeginMenu("View")) {
         for (std::string_view v : render::view_names()) {
             const std::string name = display_name(v);
             if (ImGui::MenuItem(name.c_str()))
@@ -282,12 +284,13 @@ float draw_menu_bar(App& app) {
         ImGui::TextDisabled("%s", kDisclaimer);
         ImGui::EndMenu();
     }
-    // Right side: what is open.
+    // Right side: what is open (not in a presentation to the patient: ids are for clinicians).
     std::string what;
-    if (app.protocol().usable())
+    if (app.protocol().usable() && !presenting)
         what = app.protocol().protocol->id;
     if (app.model())
         what += (what.empty() ? "" : "  ·  ") + app.model()->display_name;
+    app.trace_shown("menu-bar-status " + what);
     const float w = ImGui::CalcTextSize(what.c_str()).x;
     ImGui::SameLine(ImGui::GetWindowWidth() - w - ImGui::GetStyle().WindowPadding.x - 4.0f);
     ImGui::TextColored(colour::muted, "%s", what.c_str());
@@ -412,7 +415,36 @@ static void region_legend(const App& app, std::size_t per_row) {
     }
 }
 
+// The toolbar of a presentation to the patient: the five views, large, and nothing clinical.
+static void draw_presentation_toolbar(App& app) {
+    const Rect& vp = app.viewport();
+    ImGui::SetNextWindowPos({vp.x + 10.0f, vp.y + 10.0f});
+    ImGui::SetNextWindowBgAlpha(0.88f);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 8.0f);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, {8, 6});
+    const ImGuiWindowFlags flags =
+        ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
+        ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings |
+        ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoScrollbar;
+    if (ImGui::Begin("##viewbar", nullptr, flags)) {
+        static constexpr std::pair<const char*, const char*> kViews[] = {
+            {"Front", "front"}, {"Back", "back"}, {"Your left", "left"}, {"Your right", "right"}};
+        for (const auto& [label, name] : kViews) {
+            if (ImGui::Button(label))
+                app.show_view(name);
+            app.trace_shown(std::string("toolbar ") + label);
+            ImGui::SameLine();
+        }
+    }
+    ImGui::End();
+    ImGui::PopStyleVar(2);
+}
+
 void draw_view_toolbar(App& app) {
+    if (app.mode().presentation()) {
+        draw_presentation_toolbar(app);
+        return;
+    }
     const Rect& vp = app.viewport();
     ImGui::SetNextWindowPos({vp.x + 10.0f, vp.y + 10.0f});
     ImGui::SetNextWindowBgAlpha(0.88f);
@@ -470,6 +502,7 @@ void draw_view_toolbar(App& app) {
             ImGui::EndPopup();
         }
         ImGui::SameLine();
+        app.trace_shown("toggle X-ray");
         if (toggle_button("X-ray", app.layers.xray)) {
             app.layers.xray = !app.layers.xray;
             if (app.layers.xray)

@@ -250,4 +250,23 @@ double effect_level(const PatientInfo& p, double day) {
     return 0.4 + 0.6 * smooth((again - first) / (full - first));
 }
 
+std::vector<glm::vec3> patient_frame_points(const Model& model,
+                                            const std::vector<glm::vec3>& area_points) {
+    static constexpr std::string_view kHeadAndNeck[] = {"vertex",
+                                                        "menton",
+                                                        "pronasale",
+                                                        "opisthocranion",
+                                                        "tragion_left",
+                                                        "tragion_right",
+                                                        "helix_top_left",
+                                                        "helix_top_right",
+                                                        "c7",
+                                                        "suprasternal_notch"};
+    std::vector<glm::vec3> points = area_points;
+    for (std::string_view name : kHeadAndNeck)
+        if (const auto p = model.landmark(name))
+            points.push_back(*p);
+    return points;
+}
+
 } // namespace injmap::gui

@@ -85,6 +85,13 @@ struct PatientArea {
 treated_muscles(const Model& model, const Protocol& protocol,
                 const std::vector<std::size_t>* steps = nullptr);
 
+// The points the patient view keeps in frame at an area: the area's own points and the whole head
+// and neck (the model's landmarks from the vertex to the chin and the back of the neck, the ears
+// and the face's front), so every stop shows the area in its place on the person, never a close-up
+// that cuts the head off. Landmarks the model lacks are left out; with none, only `area_points`.
+[[nodiscard]] std::vector<glm::vec3>
+patient_frame_points(const Model& model, const std::vector<glm::vec3>& area_points);
+
 // ---- the timeline ----
 struct TimelineMark {
     double day = 0.0;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 
 namespace injmap {
 namespace fs = std::filesystem;
@@ -100,6 +101,34 @@ bool list_record(const fs::path& path, const std::shared_ptr<const Protocol>& pr
     return true;
 }
 
+// The .jsonl files of a folder, newest first (record names begin with the UTC start time).
+std::vector<fs::path> record_files(const fs::path& folder) {
+    std::vector<fs::path> files;
+    std::error_code ec;
+    if (!fs::is_directory(folder, ec))
+        return files;
+    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+        std::error_code type_ec;
+        if (it->path().extension() == ".jsonl" && it->is_regular_file(type_ec))
+            files.push_back(it->path());
+    }
+    std::sort(files.begin(), files.end(),
+              [](const fs::path& a, const fs::path& b) { return a.filename() > b.filename(); });
+    return files;
+}
+
+// The start line of a record file (its first line), or nullopt when it has none.
+std::optional<SessionAction> start_line(const fs::path& path) {
+    const auto line = first_line(path);
+    if (!line)
+        return std::nullopt;
+    std::string error;
+    auto action = parse_record_line(*line, error);
+    if (!action || action->kind != ActionKind::start)
+        return std::nullopt;
+    return action;
+}
+
 } // namespace
 
 const char* to_string(RecordDamage damage) {
@@ -121,22 +150,51 @@ std::vector<ResumableRecord> find_session_records(const fs::path& folder,
     std::vector<ResumableRecord> out;
     if (!protocol)
         return out;
-    std::error_code ec;
-    if (!fs::is_directory(folder, ec))
-        return out;
-    std::vector<fs::path> files;
-    for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-        std::error_code type_ec;
-        if (it->path().extension() == ".jsonl" && it->is_regular_file(type_ec))
-            files.push_back(it->path());
-    }
-    // Newest first: record names begin with the UTC start time.
-    std::sort(files.begin(), files.end(),
-              [](const fs::path& a, const fs::path& b) { return a.filename() > b.filename(); });
-    for (const fs::path& path : files) {
+    for (const fs::path& path : record_files(folder)) {
         ResumableRecord record;
         if (list_record(path, protocol, record))
             out.push_back(std::move(record));
+    }
+    return out;
+}
+
+std::vector<ResumableRecord> find_unfinished_records(const fs::path& folder,
+                                                     const RecordProtocolLookup& lookup) {
+    std::vector<ResumableRecord> out;
+    std::map<std::string, std::shared_ptr<const Protocol>> protocols; // by id, looked up once
+    for (const fs::path& path : record_files(folder)) {
+        const auto start = start_line(path);
+        if (!start)
+            continue; // not a session record
+        const SessionStart& info = start->start;
+        auto found = protocols.find(info.protocol_id);
+        if (found == protocols.end())
+            found = protocols.emplace(info.protocol_id, lookup ? lookup(info) : nullptr).first;
+        ResumableRecord record;
+        if (found->second) {
+            if (!list_record(path, found->second, record))
+                continue;
+        } else {
+            // No protocol to replay with: what the record itself says.
+            record.path = path;
+            record.protocol_id = info.protocol_id;
+            record.label = info.label;
+            record.started = start->time;
+            record.protocol_found = false;
+            Result<SessionRecord> read = read_session_record(path);
+            record.diagnostics = std::move(read.diagnostics);
+            if (read.value && !read.value->actions.empty()) {
+                record.finished = read.value->actions.back().kind == ActionKind::finish;
+                record.record = std::move(*read.value);
+            } else {
+                record.damage = RecordDamage::unreadable;
+                record.damage_line = first_error_line(record.diagnostics);
+            }
+        }
+        if (record.finished)
+            continue;
+        record.protocol_path = info.protocol_path;
+        out.push_back(std::move(record));
     }
     return out;
 }

@@ -1,9 +1,11 @@
 // Finding session records to resume (resumable_records.hpp): what is listed and what is skipped in
 // a sessions folder, the order, the progress read by replaying, the damage states, and the one
 // record the GUI offers.
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -195,6 +197,77 @@ TEST(ResumableRecords, NothingIsOfferedWhenTheNewestSessionIsFinished) {
     EXPECT_FALSE(records[0].resumable());
     EXPECT_TRUE(records[1].resumable());
     EXPECT_EQ(record_to_resume(records), nullptr);
+}
+
+// The "Recent sessions" list: every unfinished record whatever its protocol, newest first.
+TEST(UnfinishedRecords, ListsEveryProtocolsUnfinishedRecordsNewestFirst) {
+    const fs::path dir = fresh_dir("unfinished-any");
+    const auto mini = protocol_named("mini");
+    const auto other = protocol_named("other");
+    const fs::path a = write_record(dir, mini, kT0, 1, 0, false, "mini open");
+    write_record(dir, mini, kT0 + seconds(60), 3, 0, true); // finished: not listed
+    const fs::path b = write_record(dir, other, kT0 + seconds(120), 2, 1, false, "other open");
+    write_text(dir / "notes.jsonl", "{\"hello\":1}\n"); // not a record
+    write_text(dir / "x.summary.json", "{}\n");
+    std::vector<std::string> asked;
+    const auto lookup = [&](const SessionStart& start) -> std::shared_ptr<const Protocol> {
+        asked.push_back(start.protocol_id);
+        return start.protocol_id == "mini" ? mini : start.protocol_id == "other" ? other : nullptr;
+    };
+    const auto records = find_unfinished_records(dir, lookup);
+    ASSERT_EQ(records.size(), 2u);
+    EXPECT_EQ(records[0].path, b);
+    EXPECT_EQ(records[0].protocol_id, "other");
+    EXPECT_EQ(records[0].label, "other open");
+    EXPECT_EQ(records[0].injected, 2);
+    EXPECT_EQ(records[0].skipped, 1);
+    EXPECT_TRUE(records[0].resumable());
+    EXPECT_EQ(records[1].path, a);
+    EXPECT_EQ(records[1].protocol_id, "mini");
+    EXPECT_EQ(records[1].injected, 1);
+    EXPECT_TRUE(records[1].resumable());
+    // One look-up per protocol, not per record.
+    std::sort(asked.begin(), asked.end());
+    EXPECT_EQ(asked, (std::vector<std::string>{"mini", "other"}));
+}
+
+TEST(UnfinishedRecords, AnUnknownProtocolIsListedButNotResumable) {
+    const fs::path dir = fresh_dir("unfinished-unknown");
+    const fs::path path = write_record(dir, protocol_named("gone"), kT0, 2, 0, false, "lost");
+    write_record(dir, protocol_named("gone"), kT0 + seconds(60), 3, 0, true); // finished
+    const auto records = find_unfinished_records(dir, [](const SessionStart&) { return nullptr; });
+    ASSERT_EQ(records.size(), 1u);
+    EXPECT_EQ(records[0].path, path);
+    EXPECT_EQ(records[0].protocol_id, "gone");
+    EXPECT_EQ(records[0].label, "lost");
+    ASSERT_TRUE(records[0].started.has_value());
+    EXPECT_EQ(*records[0].started, kT0);
+    EXPECT_FALSE(records[0].protocol_found);
+    EXPECT_FALSE(records[0].resumable());
+    // A null lookup is the same.
+    EXPECT_EQ(find_unfinished_records(dir, nullptr).size(), 1u);
+}
+
+TEST(UnfinishedRecords, ADamagedRecordIsListedWithItsDamage) {
+    const fs::path dir = fresh_dir("unfinished-damaged");
+    const auto mini = protocol_named("mini");
+    const fs::path path = write_record(dir, mini, kT0, 2, 0, false, "damaged");
+    std::string text = read_text(path);
+    const std::size_t line3 = text.find('\n', text.find('\n') + 1) + 1;
+    text[line3] = 'X';
+    write_text(path, text);
+    const fs::path cut = write_record(dir, mini, kT0 + seconds(60), 1, 0, false);
+    write_text(cut, read_text(cut) + "{\"action\":\"inject\",\"si");
+    const auto records = find_unfinished_records(dir, [&](const SessionStart&) { return mini; });
+    ASSERT_EQ(records.size(), 2u);
+    EXPECT_EQ(records[0].path, cut);
+    EXPECT_EQ(records[0].damage, RecordDamage::tail_cut);
+    EXPECT_TRUE(records[0].resumable());
+    EXPECT_EQ(records[1].path, path);
+    EXPECT_EQ(records[1].damage, RecordDamage::unreadable);
+    EXPECT_EQ(records[1].label, "damaged");
+    EXPECT_FALSE(records[1].resumable());
+    EXPECT_TRUE(find_unfinished_records(dir / "absent", nullptr).empty());
 }
 
 } // namespace

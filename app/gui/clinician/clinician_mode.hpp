@@ -11,6 +11,7 @@
 //   clinician/dose_tally.cpp  the dose tally per muscle and side against the limits
 //   clinician/session_flow.cpp starting, the progress line, finishing and the summary card
 //   clinician/resume.cpp      offering and resuming an unfinished session's record
+//   clinician/recent_sessions.cpp every unfinished session, any protocol, to resume at the start
 //   clinician/checklist_card.cpp the pre-treatment checklist and boxed warning
 //   clinician/ftp.cpp         adding a follow-the-pain site by clicking the skin
 // Every decision about what may be injected, skipped or added is the protocols library's (Session,
@@ -19,6 +20,7 @@
 #include <array>
 #include <cstddef>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -117,6 +119,12 @@ private:
     void resume_box(App& app);
     void resume(App& app);
 
+    // clinician/recent_sessions.cpp
+    void scan_recent_sessions(const App& app);
+    void recent_sessions(App& app);
+    void resume_recent(App& app, std::size_t index);
+    bool resume_newest_recent(App& app);
+
     // clinician/checklist_card.cpp
     [[nodiscard]] bool needs_checklist() const {
         return started() && !finished() && !session().checklist_satisfied();
@@ -138,6 +146,13 @@ private:
     // The unfinished record offered for resuming (record_to_resume of find_session_records).
     std::optional<ResumableRecord> resume_;
     float resume_height_ = 0.0f; // the offer's height, measured each frame, used the next
+    // Every unfinished record in the sessions folder (find_unfinished_records), with the title of
+    // each one's protocol; read again every few seconds while shown.
+    std::vector<ResumableRecord> recent_;
+    std::vector<std::string> recent_titles_;
+    double recent_scanned_at_ = -1.0;
+    bool recent_show_all_ = false; // the first few, or all of them
+    std::map<std::string, std::shared_ptr<const Protocol>> recent_protocols_; // read once, by id
     std::vector<int> site_step_; // protocol site index → step index
     std::size_t preview_ = 0;    // before the session starts: the site being looked at
     std::optional<std::size_t> last_cursor_;

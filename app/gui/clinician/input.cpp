@@ -18,7 +18,7 @@ std::vector<Shortcut> ClinicianMode::shortcut_list() const {
             {"S", "skip the current site (a reason is asked)"},
             {"Backspace", "undo the last inject, skip or added site"},
             {"F", "finish the session (asks first)"},
-            {"R", "resume the unfinished session offered at the start"},
+            {"R", "resume the offered session, else the newest recent one"},
             {"N / Y", "checklist: answer the next unanswered question No / Yes"},
             {"A", "checklist: acknowledge the boxed warning"},
             {"Enter (checklist)", "record the checklist (every question answered first)"},
@@ -33,8 +33,12 @@ void ClinicianMode::shortcuts(App& app) {
     const bool enter =
         ImGui::IsKeyPressed(GLFW_KEY_ENTER, false) || ImGui::IsKeyPressed(GLFW_KEY_KP_ENTER, false);
     if (!started()) {
-        if (resume_ && ImGui::IsKeyPressed(GLFW_KEY_R, false)) {
-            resume(app);
+        if (ImGui::IsKeyPressed(GLFW_KEY_R, false)) {
+            // The offer of this protocol first, else the newest of Recent sessions.
+            if (resume_)
+                resume(app);
+            else
+                resume_newest_recent(app);
             return;
         }
         if (next)

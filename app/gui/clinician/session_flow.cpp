@@ -34,6 +34,7 @@ void ClinicianMode::start_card(App& app) {
         text_wrapped_coloured(colour::error,
                               "A label is at most 200 bytes; nothing more can be typed.");
     ImGui::Spacing();
+    recent_sessions(app);
 }
 
 void ClinicianMode::start(App& app) {

@@ -23,6 +23,7 @@
 //                 replayed (record.bad-action); listed, never resumable.
 // diagnostics holds what reading and replaying said (errors for unreadable, warnings otherwise).
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,9 +52,14 @@ struct ResumableRecord {
     int damage_line = 0; // the line the damage is at (chain_broken, unreadable), else 0
     Diagnostics diagnostics;
     std::optional<SessionRecord> record; // as read, for SessionRecorder::resume (not unreadable)
+    // find_unfinished_records: false when no protocol could be found for the start line (the
+    // record is listed with its label and start time, progress unknown, and is not resumable).
+    bool protocol_found = true;
+    std::string protocol_path; // the start line's protocol file (SessionStart::protocol_path)
 
     [[nodiscard]] bool resumable() const {
-        return !finished && damage != RecordDamage::unreadable && record.has_value();
+        return protocol_found && !finished && damage != RecordDamage::unreadable &&
+               record.has_value();
     }
 };
 
@@ -62,6 +68,20 @@ struct ResumableRecord {
 [[nodiscard]] std::vector<ResumableRecord>
 find_session_records(const std::filesystem::path& folder,
                      const std::shared_ptr<const Protocol>& protocol);
+
+// The protocol a record was started with, found from its start line (protocol_id and
+// protocol_path): null when it cannot be found or read.
+using RecordProtocolLookup =
+    std::function<std::shared_ptr<const Protocol>(const SessionStart& start)>;
+
+// Every unfinished session record in `folder`, whatever its protocol, newest first: the GUI's
+// "Recent sessions" list at start. Each record's protocol comes from `lookup` (called once per
+// protocol id) and the record is listed as find_session_records lists it (progress, damage).
+// Listed: records whose last action is not a finish, unreadable ones included (damage shown, not
+// resumable), and records whose protocol `lookup` cannot give (protocol_found false). Skipped:
+// finished records, files that are not session records, sub-folders, other files.
+[[nodiscard]] std::vector<ResumableRecord>
+find_unfinished_records(const std::filesystem::path& folder, const RecordProtocolLookup& lookup);
 
 // The one record the GUI offers to resume: the newest record, if it is unfinished and resumable.
 // Unreadable records are passed over unless their last line reads as a finish; when the newest

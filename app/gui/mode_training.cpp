@@ -5,7 +5,7 @@
 //                       mean and worst error against the pass mark ends the round, and the answers
 //                       go to a CSV in $XDG_DATA_HOME/injmap/drills/.
 //   Find the muscle   — a muscle's name is shown, the trainee clicks it (x-ray view).
-//   Name the muscle   — a muscle glows (x-ray view), the trainee picks its name from four.
+//   Name the muscle   — a muscle glows alone (x-ray view), the trainee picks its name from four.
 // The view of a question is neutral (training_drill.hpp): the head and the protocol's region from
 // the question's side, never centred on the answer; each drill shows the layers its question needs.
 // In scripted runs (--frames, --keys) the order is fixed-seed random and each scored answer is
@@ -145,6 +145,12 @@ public:
         const Muscle& target = app.model()->muscles[quiz_[quiz_index_]];
         if (drill_ == Drill::name_muscle || revealed_)
             frame.highlighted_muscles.push_back(target.key());
+        // Naming: the glowing muscle alone under the see-through skin — a deep one (splenius
+        // cervicis under the trapezius) would otherwise glow unseen behind the muscles over it.
+        if (drill_ == Drill::name_muscle)
+            for (const Muscle& m : app.model()->muscles)
+                if (m.key() != target.key())
+                    frame.hidden_muscles.push_back(m.key());
         if (drill_ == Drill::find_muscle && picked_muscle_ && picked_muscle_ != &target)
             frame.soft_highlighted_muscles.push_back(picked_muscle_->key());
         if (drill_ == Drill::find_muscle && picked_point_) {
@@ -207,7 +213,8 @@ public:
                 drill_ == Drill::find_muscle
                     ? "Click the muscle named on the right. The view shows the muscles through the "
                       "skin."
-                    : "One muscle glows. Choose its name from the four on the right (keys 1-4).");
+                    : "One muscle glows under the see-through skin. Choose its name from the four "
+                      "on the right (keys 1-4).");
         }
         ImGui::Spacing();
         if (primary_button("Restart", -1))

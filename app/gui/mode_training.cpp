@@ -30,6 +30,7 @@
 #include "gui/training_drill.hpp"
 #include "injmap/models/data_paths.hpp"
 #include "injmap/protocols/drill.hpp"
+#include "injmap/protocols/needle_path.hpp"
 #include "injmap/protocols/record_time.hpp"
 #include "injmap/render/camera.hpp"
 
@@ -147,7 +148,8 @@ public:
             frame.highlighted_muscles.push_back(target.key());
         // Naming: the glowing muscle alone under the see-through skin — a deep one (splenius
         // cervicis under the trapezius) would otherwise glow unseen behind the muscles over it.
-        if (drill_ == Drill::name_muscle)
+        // Finding, once answered: the muscle asked for alone, so its glow is seen.
+        if (drill_ == Drill::name_muscle || (drill_ == Drill::find_muscle && revealed_))
             for (const Muscle& m : app.model()->muscles)
                 if (m.key() != target.key())
                     frame.hidden_muscles.push_back(m.key());
@@ -160,7 +162,9 @@ public:
             m.position = *picked_point_;
             m.normal = picked_normal_;
             m.needle_direction = -picked_normal_;
-            m.state = find_correct_ ? render::MarkerState::done : render::MarkerState::skipped;
+            // The trainee's mark: green when right, else orange as in placing sites (never the
+            // "skipped" symbol: nothing was skipped).
+            m.state = find_correct_ ? render::MarkerState::done : render::MarkerState::current;
             frame.markers.push_back(std::move(m));
         }
     }
@@ -632,11 +636,16 @@ private:
         picked_normal_ = hit.normal;
         picked_muscle_ = hit.muscle;
         find_correct_ = hit.muscle && hit.muscle->key() == target.key();
+        find_beneath_ = false;
         if (!find_correct_ && app.queries()) {
-            // A deep target under another muscle counts when the needle line meets it (as in
-            // drills).
-            DrillAnswer probe{"", hit.point, 0};
-            (void)probe;
+            // A deep muscle lies under others (splenius cervicis under the trapezius): a click
+            // counts when the line straight in from the clicked skin meets it within a needle's
+            // reach (40 mm here), as the place-the-sites drill scores a site.
+            for (const NeedleSegment& seg : needle_path(*app.queries(), hit.point, -hit.normal,
+                                                        40.0f, PathStructures::muscles))
+                if (seg.kind == StructureKind::muscle && seg.index < app.model()->muscles.size() &&
+                    app.model()->muscles[seg.index].key() == target.key())
+                    find_correct_ = find_beneath_ = true;
         }
         correct_ += find_correct_;
         revealed_ = true;
@@ -692,7 +701,12 @@ private:
             ImGui::PopFont();
             if (revealed_) {
                 if (find_correct_)
-                    text_wrapped_coloured(colour::done, "✓ Right.");
+                    text_wrapped_coloured(colour::done,
+                                          find_beneath_ && picked_muscle_
+                                              ? ("✓ Right: it lies under " +
+                                                 muscle_label(*picked_muscle_) + " there.")
+                                                    .c_str()
+                                              : "✓ Right.");
                 else
                     text_wrapped_coloured(colour::skipped,
                                           ("✗ That was " +
@@ -768,6 +782,7 @@ private:
     std::optional<glm::vec3> picked_point_;
     glm::vec3 picked_normal_{0.0f, 0.0f, 1.0f};
     bool find_correct_ = false;
+    bool find_beneath_ = false; // right, under the muscle clicked
 };
 
 } // namespace

@@ -182,8 +182,7 @@ public:
                 frame_question(app);
         }
         section_heading(app, "Drill");
-        const char* names[] = {"Place the sites", "Find the muscle (name → click)",
-                               "Name the muscle (picture → name)"};
+        const char* names[] = {"Place the sites", "Find the muscle", "Name the muscle"};
         for (int d = 0; d < 3; ++d)
             if (ImGui::RadioButton(names[d], drill_ == Drill(d)) && drill_ != Drill(d)) {
                 drill_ = Drill(d);

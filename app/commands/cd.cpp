@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands/commands.hpp"
+#include "gui/hover_text.hpp"
 #include "injmap/protocols/cd_plan.hpp"
 #include "injmap/units_format.hpp"
 
@@ -124,12 +125,14 @@ void print_table(const CdPlan& plan) {
               << "units" << std::setw(7) << "sites"
               << "guidance\n";
     for (const auto& m : plan.muscles) {
-        std::string guidance = to_string(m.guidance);
+        // Names for a person (--json keeps the ids).
+        std::string guidance = m.guidance == Guidance::none ? "none" : guidance_words(m.guidance);
         if (!m.placed)
             guidance += " (not on the model)";
-        std::cout << std::left << std::setw(32) << m.muscle << std::setw(7) << to_string(m.side)
-                  << std::setw(11) << (format_units(m.units_min) + "-" + format_units(m.units_max))
-                  << std::setw(7) << m.sites << guidance << "\n";
+        std::cout << std::left << std::setw(32) << gui::display_name(m.muscle) << std::setw(7)
+                  << to_string(m.side) << std::setw(11)
+                  << (format_units(m.units_min) + "-" + format_units(m.units_max)) << std::setw(7)
+                  << m.sites << guidance << "\n";
     }
     std::cout << std::left << std::setw(39) << "total"
               << (format_units(plan.total_min) + "-" + format_units(plan.total_max)) << " U\n";
@@ -203,6 +206,8 @@ const Command cd_command{
     "  --json           print {\"muscles\": [{\"id\", \"side\", \"units_range\", \"sites\", "
     "\"guidance\"}],\n"
     "                   \"total_range\", \"warnings\": [{\"rule\", \"message\"}]}\n"
+    "                   (the table names muscles and guidance in words, \"Scalenus anterior\",\n"
+    "                   \"EMG or ultrasound\"; the JSON keeps the ids)\n"
     "\n"
     "Exit codes: 0 plan printed (warnings included), 2 usage error or templates not readable.\n",
     run_cd};

@@ -1,5 +1,6 @@
 // injmap drill score: score a "place the sites" drill
 // (protocols/include/injmap/protocols/drill.hpp).
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <iomanip>
@@ -9,6 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "commands/commands.hpp"
+#include "gui/hover_text.hpp"
+#include "gui/training_drill.hpp"
 #include "injmap/models/data_paths.hpp"
 #include "injmap/models/manifest.hpp"
 #include "injmap/models/surface_index.hpp"
@@ -70,11 +73,29 @@ nlohmann::json to_json(const DrillScore& score, const std::string& protocol,
             {"passed", score.passed}};
 }
 
-void print_text(const DrillScore& score, const std::string& protocol, const std::string& model) {
-    std::cout << "Drill: " << protocol << " on " << model << ", pass mark " << score.pass_mm
-              << " mm\n\n";
-    std::cout << std::left << std::setw(26) << "site" << std::setw(11) << "error mm" << std::setw(8)
-              << "muscle"
+// For a person: sites and muscles by name ("Paraspinal 1 (right)", "Trapezius (right)"), the
+// protocol and model by title; --json keeps the ids.
+void print_text(const DrillScore& score, const Protocol& protocol, const Model& model) {
+    std::cout << "Drill: " << protocol.title << " on " << model.display_name << ", pass mark "
+              << score.pass_mm << " mm\n\n";
+    auto site_name = [&](const std::string& id) {
+        for (const Site* site : protocol.sites())
+            if (site->id == id)
+                return gui::site_display_name(*site);
+        return id;
+    };
+    auto muscle_name = [&](const std::string& key) {
+        for (const Muscle& m : model.muscles)
+            if (m.key() == key)
+                return gui::muscle_hover_name(m);
+        return gui::display_name(key);
+    };
+    std::size_t width = 4;
+    for (const auto& s : score.sites)
+        width = std::max(width, site_name(s.site_id).size());
+    width += 2;
+    std::cout << std::left << std::setw(int(width)) << "site" << std::setw(11) << "error mm"
+              << std::setw(8) << "muscle"
               << "under the answer\n";
     for (const auto& s : score.sites) {
         std::ostringstream err;
@@ -82,9 +103,12 @@ void print_text(const DrillScore& score, const std::string& protocol, const std:
             err << std::fixed << std::setprecision(1) << s.error_mm << (s.within_pass ? "" : " !");
         else
             err << "missing";
-        std::cout << std::left << std::setw(26) << s.site_id << std::setw(11) << err.str()
-                  << std::setw(8) << (s.answered ? (s.muscle_hit ? "hit" : "MISS") : "-")
-                  << (s.hit_muscle.empty() ? (s.answered ? "(none)" : "") : s.hit_muscle) << "\n";
+        std::cout << std::left << std::setw(int(width)) << site_name(s.site_id) << std::setw(11)
+                  << err.str() << std::setw(8)
+                  << (s.answered ? (s.muscle_hit ? "hit" : "MISS") : "-")
+                  << (s.hit_muscle.empty() ? (s.answered ? "(none)" : "")
+                                           : muscle_name(s.hit_muscle))
+                  << "\n";
     }
     std::cout << std::fixed << std::setprecision(1) << "\nanswered " << score.answered
               << ", missing " << score.missing << "; mean error " << score.mean_error_mm
@@ -154,7 +178,7 @@ int run_drill(std::span<const std::string> args) {
     if (parsed->has("--json"))
         std::cout << to_json(score, protocol.value->id, model.value->id).dump(2) << "\n";
     else
-        print_text(score, protocol.value->id, model.value->id);
+        print_text(score, *protocol.value, *model.value);
     return score.passed ? exit_ok : exit_findings;
 }
 
@@ -192,6 +216,8 @@ const Command drill_command{
     "  --json           print {\"sites\": [{\"site_id\", \"error_mm\", \"muscle_hit\", ...}], "
     "\"mean_error_mm\",\n"
     "                   \"max_error_mm\", \"passed\", ...}\n"
+    "                   (the text names sites and muscles in words, \"Paraspinal 1 (right)\";\n"
+    "                   the JSON keeps the ids, \"paraspinal_1_right\")\n"
     "\n"
     "Exit codes: 0 passed, 1 failed, 2 usage error or unreadable protocol, model or answers\n"
     "(bad rows are reported as FILE:LINE).\n",

@@ -5,7 +5,9 @@
 //                       mean and worst error against the pass mark ends the round, and the answers
 //                       go to a CSV in $XDG_DATA_HOME/injmap/drills/.
 //   Find the muscle   — a muscle's name is shown, the trainee clicks it (x-ray view).
-//   Name the muscle   — a muscle glows, the trainee picks its name from four.
+//   Name the muscle   — a muscle glows alone (x-ray view), the trainee picks its name from four.
+// The view of a question is neutral (training_drill.hpp): the head and the protocol's region from
+// the question's side, never centred on the answer; each drill shows the layers its question needs.
 // In scripted runs (--frames, --keys) the order is fixed-seed random and each scored answer is
 // also printed as one line on stdout ("drill: site=… error_mm=… muscle_hit=…"), for tests.
 #define GLFW_INCLUDE_NONE
@@ -25,8 +27,10 @@
 #include "gui/mode.hpp"
 #include "gui/panels.hpp"
 #include "gui/training_csv.hpp"
+#include "gui/training_drill.hpp"
 #include "injmap/models/data_paths.hpp"
 #include "injmap/protocols/drill.hpp"
+#include "injmap/protocols/needle_path.hpp"
 #include "injmap/protocols/record_time.hpp"
 #include "injmap/render/camera.hpp"
 
@@ -34,7 +38,7 @@ namespace injmap::gui {
 namespace {
 namespace fs = std::filesystem;
 
-enum class Drill { place_sites, find_muscle, name_muscle };
+using Drill = DrillKind;
 constexpr int kQuizQuestions = 10;
 
 std::string muscle_label(const Muscle& m) {
@@ -106,19 +110,22 @@ public:
             if (!lp.usable())
                 return;
             const auto sites = lp.protocol->sites();
+            // Each answer is a pair with one number: the reference site (green with a tick when
+            // the answer passed, blue — the planned site's colour — when it did not) and the
+            // trainee's mark (orange). The "skipped" symbol is not used: nothing was skipped.
             int number = 1;
             for (const Answer& a : answers_) {
                 const std::size_t i = a.site_index;
                 if (i < lp.placed.sites.size() && lp.placed.sites[i].placed) {
                     render::Marker ref;
                     ref.id = sites[i]->id;
-                    ref.number = int(i) + 1;
+                    ref.number = number;
                     ref.position = lp.placed.sites[i].position;
                     ref.normal = lp.placed.sites[i].normal;
                     ref.needle_direction = lp.placed.sites[i].needle_direction;
                     ref.state = a.score.within_pass && a.score.muscle_hit
                                     ? render::MarkerState::done
-                                    : render::MarkerState::skipped;
+                                    : render::MarkerState::pending;
                     frame.markers.push_back(std::move(ref));
                 }
                 render::Marker mine;
@@ -139,6 +146,13 @@ public:
         const Muscle& target = app.model()->muscles[quiz_[quiz_index_]];
         if (drill_ == Drill::name_muscle || revealed_)
             frame.highlighted_muscles.push_back(target.key());
+        // Naming: the glowing muscle alone under the see-through skin — a deep one (splenius
+        // cervicis under the trapezius) would otherwise glow unseen behind the muscles over it.
+        // Finding, once answered: the muscle asked for alone, so its glow is seen.
+        if (drill_ == Drill::name_muscle || (drill_ == Drill::find_muscle && revealed_))
+            for (const Muscle& m : app.model()->muscles)
+                if (m.key() != target.key())
+                    frame.hidden_muscles.push_back(m.key());
         if (drill_ == Drill::find_muscle && picked_muscle_ && picked_muscle_ != &target)
             frame.soft_highlighted_muscles.push_back(picked_muscle_->key());
         if (drill_ == Drill::find_muscle && picked_point_) {
@@ -148,7 +162,9 @@ public:
             m.position = *picked_point_;
             m.normal = picked_normal_;
             m.needle_direction = -picked_normal_;
-            m.state = find_correct_ ? render::MarkerState::done : render::MarkerState::skipped;
+            // The trainee's mark: green when right, else orange as in placing sites (never the
+            // "skipped" symbol: nothing was skipped).
+            m.state = find_correct_ ? render::MarkerState::done : render::MarkerState::current;
             frame.markers.push_back(std::move(m));
         }
     }
@@ -159,15 +175,14 @@ public:
         if (app.viewport().w != framed_w_ || app.viewport().h != framed_h_) {
             framed_w_ = app.viewport().w;
             framed_h_ = app.viewport().h;
-            last_framed_step_ = std::size_t(-1);
+            last_camera_.reset();
             if (summary_)
                 app.show_view("front");
             else
                 frame_question(app);
         }
         section_heading(app, "Drill");
-        const char* names[] = {"Place the sites", "Find the muscle (name → click)",
-                               "Name the muscle (picture → name)"};
+        const char* names[] = {"Place the sites", "Find the muscle", "Name the muscle"};
         for (int d = 0; d < 3; ++d)
             if (ImGui::RadioButton(names[d], drill_ == Drill(d)) && drill_ != Drill(d)) {
                 drill_ = Drill(d);
@@ -201,7 +216,8 @@ public:
                 drill_ == Drill::find_muscle
                     ? "Click the muscle named on the right. The view shows the muscles through the "
                       "skin."
-                    : "One muscle glows. Choose its name from the four on the right (keys 1-4).");
+                    : "One muscle glows under the see-through skin. Choose its name from the four "
+                      "on the right (keys 1-4).");
         }
         ImGui::Spacing();
         if (primary_button("Restart", -1))
@@ -227,6 +243,40 @@ private:
         DrillSiteScore score;
     };
 
+    // The name a person reads for the site `id` of the open protocol (the id if it is not one).
+    static std::string site_name(const App& app, const std::string& id) {
+        if (app.protocol().usable())
+            for (const Site* s : app.protocol().protocol->sites())
+                if (s->id == id)
+                    return site_display_name(*s);
+        return id;
+    }
+
+    // Whether the mark was over the site's muscle, in words: the needle from the mark must enter
+    // the muscle within the site's depth (drill.hpp), which a mark over its edge may not.
+    static std::string muscle_feedback(const App& app, const Site& s, const DrillSiteScore& score) {
+        if (score.muscle_hit)
+            return "Right muscle.";
+        const std::string target =
+            display_name(s.muscle) +
+            (s.side == Side::midline ? std::string() : std::string(", ") + side_long(s.side));
+        if (score.hit_muscle.empty())
+            return "Not over " + target + ": no muscle under the mark.";
+        std::string under = score.hit_muscle;
+        if (app.model())
+            for (const Muscle& m : app.model()->muscles)
+                if (m.key() == score.hit_muscle)
+                    under = muscle_label(m);
+        if (app.model())
+            for (const std::string& id : app.model()->expand_muscle_key(s.muscle))
+                if (const Muscle* m = app.model()->find_muscle(id, s.side);
+                    m && m->key() == score.hit_muscle)
+                    return "Over " + target +
+                           ", but too close to its edge: the needle from the "
+                           "mark does not reach it at the site's depth.";
+        return "Not over " + target + ": over " + under + ".";
+    }
+
     static std::string format_mm(double mm) {
         char buf[32];
         std::snprintf(buf, sizeof buf, "%.1f mm", mm);
@@ -237,7 +287,7 @@ private:
     void restart(App& app) {
         answers_.clear();
         order_.clear();
-        last_framed_step_ = std::size_t(-1);
+        last_camera_.reset();
         cursor_ = 0;
         revealed_site_ = false;
         summary_.reset();
@@ -249,14 +299,8 @@ private:
         revealed_ = false;
         picked_muscle_ = nullptr;
         picked_point_.reset();
-        if (saved_layers_) {
-            app.layers = *saved_layers_;
-            app.layers.needles = false;
-            if (drill_ == Drill::find_muscle) {
-                app.layers.skin = true;
-                app.layers.xray = true;
-            }
-        }
+        if (saved_layers_)
+            app.layers = drill_layers(drill_, *saved_layers_);
         if (!app.protocol().usable())
             return;
         const auto sites = app.protocol().protocol->sites();
@@ -276,51 +320,68 @@ private:
         return std::nullopt;
     }
 
-    // Frames the region of the current question: the step's sites (or the muscle), from the step's
-    // view.
+    // Points the camera for the current question. Placing sites and finding a muscle: a neutral
+    // view (training_drill.hpp) of the head and the protocol's sites seen from the question's side,
+    // the asked site or muscle kept away from the view's centre; it moves only when that view
+    // changes, so the trainee's own turns and zooms stay between questions from the same side.
+    // Naming a muscle: the glowing muscle is the question, framed from where it faces.
     void frame_question(App& app) {
-        if (!app.model())
+        if (!app.model() || !app.protocol().usable())
             return;
-        std::vector<glm::vec3> points;
+        const float aspect = app.viewport().w > 1 && app.viewport().h > 1
+                                 ? app.viewport().w / app.viewport().h
+                                 : 1.3f;
+        std::vector<glm::vec3> asked;
         std::string view = "front";
         if (drill_ == Drill::place_sites) {
             const auto site = current_site();
             if (!site)
                 return;
             const Protocol& p = *app.protocol().protocol;
-            const std::size_t step = site_step_[*site];
-            view = p.steps[step].view.empty() ? "front" : p.steps[step].view;
-            std::size_t first = 0;
-            for (std::size_t s = 0; s < step; ++s)
-                first += p.steps[s].sites.size();
-            for (std::size_t k = 0; k < p.steps[step].sites.size(); ++k)
-                if (first + k < app.protocol().placed.sites.size() &&
-                    app.protocol().placed.sites[first + k].placed)
-                    points.push_back(app.protocol().placed.sites[first + k].position);
-            if (step == last_framed_step_)
-                return;
-            last_framed_step_ = step;
+            const std::string& step_view = p.steps[site_step_[*site]].view;
+            if (!step_view.empty())
+                view = step_view;
         } else {
             if (quiz_index_ >= quiz_.size())
                 return;
-            if (drill_ == Drill::find_muscle) {
-                app.show_view(quiz_view_[quiz_index_]);
-                return;
-            }
             const Muscle& m = app.model()->muscles[quiz_[quiz_index_]];
             const std::size_t stride = std::max<std::size_t>(1, m.mesh.positions.size() / 200);
+            std::vector<glm::vec3> points;
             for (std::size_t i = 0; i < m.mesh.positions.size(); i += stride)
                 points.push_back(m.mesh.positions[i]);
+            if (points.empty())
+                return;
             view = quiz_view_[quiz_index_];
+            if (drill_ == Drill::name_muscle) {
+                // The question is the picture: the muscle, generously framed.
+                if (auto cam = render::frame_points(points, view, aspect, 0.3f, 230.0f))
+                    app.move_camera(*cam);
+                return;
+            }
+            glm::vec3 centre{0.0f};
+            for (const glm::vec3& q : points)
+                centre += q;
+            asked.push_back(centre / float(points.size()));
         }
-        if (points.empty())
+        // The region: the head and the protocol's sites seen from this side (its steps with this
+        // view), the same for every question from it.
+        std::vector<glm::vec3> sites;
+        const Protocol& protocol = *app.protocol().protocol;
+        for (std::size_t i = 0; i < site_step_.size() && i < app.protocol().placed.sites.size();
+             ++i) {
+            const std::string& v = protocol.steps[site_step_[i]].view;
+            if (app.protocol().placed.sites[i].placed && (v.empty() ? "front" : v) == view)
+                sites.push_back(app.protocol().placed.sites[i].position);
+        }
+        // Placing sites: every site asked from this side is kept off the centre, so the camera is
+        // the same for each of their questions (it moves only when the side changes).
+        if (drill_ == Drill::place_sites)
+            asked = sites;
+        const auto cam = drill_camera(drill_region(*app.model(), sites), view, aspect, asked);
+        if (!cam || (last_camera_ && *last_camera_ == *cam))
             return;
-        // A generous frame: the region, not the answer.
-        const float aspect = app.viewport().w > 1 && app.viewport().h > 1
-                                 ? app.viewport().w / app.viewport().h
-                                 : 1.3f;
-        if (auto cam = render::frame_points(points, view, aspect, 0.3f, 230.0f))
-            app.move_camera(*cam);
+        last_camera_ = cam;
+        app.move_camera(*cam);
     }
 
     void answer_site(App& app, const PickHit& hit) {
@@ -423,17 +484,10 @@ private:
             ImGui::PopFont();
             ImGui::SameLine();
             ImGui::TextColored(colour::muted, "from the reference");
-            if (a.score.muscle_hit)
-                text_wrapped_coloured(colour::done, "Right muscle.");
-            else
-                text_wrapped_coloured(colour::skipped,
-                                      ("Not over " + display_name(s->muscle) + " " +
-                                       side_long(s->side) +
-                                       (a.score.hit_muscle.empty()
-                                            ? std::string(": no muscle under the mark.")
-                                            : ": over " + display_name(a.score.hit_muscle) + "."))
-                                          .c_str());
-            text_muted("Green or grey tick: the reference site. Red: your mark.");
+            text_wrapped_coloured(a.score.muscle_hit ? colour::done : colour::skipped,
+                                  muscle_feedback(app, *s, a.score).c_str());
+            text_muted("Orange: your mark. Green with a tick: the reference site, passed. Blue: "
+                       "the reference site, missed.");
         }
         if (summary_)
             summary_panel(app);
@@ -468,7 +522,7 @@ private:
                     continue;
                 ImGui::TableNextRow();
                 ImGui::TableSetColumnIndex(0);
-                ImGui::TextUnformatted(s.site_id.c_str());
+                ImGui::TextUnformatted(site_name(app, s.site_id).c_str());
                 ImGui::TableSetColumnIndex(1);
                 ImGui::Text("%.1f", s.error_mm);
                 ImGui::TableSetColumnIndex(2);
@@ -581,11 +635,16 @@ private:
         picked_normal_ = hit.normal;
         picked_muscle_ = hit.muscle;
         find_correct_ = hit.muscle && hit.muscle->key() == target.key();
+        find_beneath_ = false;
         if (!find_correct_ && app.queries()) {
-            // A deep target under another muscle counts when the needle line meets it (as in
-            // drills).
-            DrillAnswer probe{"", hit.point, 0};
-            (void)probe;
+            // A deep muscle lies under others (splenius cervicis under the trapezius): a click
+            // counts when the line straight in from the clicked skin meets it within a needle's
+            // reach (40 mm here), as the place-the-sites drill scores a site.
+            for (const NeedleSegment& seg : needle_path(*app.queries(), hit.point, -hit.normal,
+                                                        40.0f, PathStructures::muscles))
+                if (seg.kind == StructureKind::muscle && seg.index < app.model()->muscles.size() &&
+                    app.model()->muscles[seg.index].key() == target.key())
+                    find_correct_ = find_beneath_ = true;
         }
         correct_ += find_correct_;
         revealed_ = true;
@@ -641,7 +700,12 @@ private:
             ImGui::PopFont();
             if (revealed_) {
                 if (find_correct_)
-                    text_wrapped_coloured(colour::done, "✓ Right.");
+                    text_wrapped_coloured(colour::done,
+                                          find_beneath_ && picked_muscle_
+                                              ? ("✓ Right: it lies under " +
+                                                 muscle_label(*picked_muscle_) + " there.")
+                                                    .c_str()
+                                              : "✓ Right.");
                 else
                     text_wrapped_coloured(colour::skipped,
                                           ("✗ That was " +
@@ -694,7 +758,7 @@ private:
     bool include_optional_ = false;
     double pass_mm_ = kDefaultDrillPassMm;
     std::vector<std::size_t> site_step_;
-    std::size_t last_framed_step_ = std::size_t(-1);
+    std::optional<render::Camera> last_camera_; // the neutral view last moved to
 
     // place the sites
     std::vector<std::size_t> order_;
@@ -717,6 +781,7 @@ private:
     std::optional<glm::vec3> picked_point_;
     glm::vec3 picked_normal_{0.0f, 0.0f, 1.0f};
     bool find_correct_ = false;
+    bool find_beneath_ = false; // right, under the muscle clicked
 };
 
 } // namespace

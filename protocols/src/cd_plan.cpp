@@ -332,7 +332,7 @@ Result<CdPlan> make_cd_plan(std::span<const CdFormChoice> choices,
     std::vector<std::string> guided, unplaced;
     for (const auto& m : plan.muscles) {
         if (m.guidance != Guidance::none)
-            guided.push_back(muscle_side(m) + " (" + to_string(m.guidance) + ")");
+            guided.push_back(muscle_side(m) + " (" + guidance_words(m.guidance) + ")");
         if (!m.placed)
             unplaced.push_back(muscle_side(m));
     }

@@ -72,6 +72,20 @@ const char* to_string(Guidance value) {
     return "none";
 }
 
+const char* guidance_words(Guidance value) {
+    switch (value) {
+    case Guidance::none:
+        return "";
+    case Guidance::emg:
+        return "EMG";
+    case Guidance::ultrasound:
+        return "ultrasound";
+    case Guidance::emg_or_ultrasound:
+        return "EMG or ultrasound";
+    }
+    return "";
+}
+
 const char* to_string(SideSpec value) {
     switch (value) {
     case SideSpec::left:

@@ -159,7 +159,11 @@ TEST(CdCli, UsageErrors) {
 TEST(CdCli, TableOutput) {
     const auto r = run_injmap({"cd", "plan", "--form", "anterocollis"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(r.out.find("sternocleidomastoid"), std::string::npos);
+    // Muscles and guidance in words for a person (--json keeps the ids).
+    EXPECT_NE(r.out.find("Sternocleidomastoid"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("EMG or ultrasound"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("emg_or_ultrasound"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("scalenus_anterior"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("15-50"), std::string::npos);
     EXPECT_NE(r.out.find("[cd.bilateral-scm]"), std::string::npos);
     EXPECT_NE(r.out.find("not on the model"), std::string::npos); // longus colli

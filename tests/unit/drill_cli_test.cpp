@@ -179,6 +179,9 @@ TEST(DrillCli, MissingSiteFails) {
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.out.find("missing"), std::string::npos);
     EXPECT_NE(r.out.find("FAILED"), std::string::npos);
+    // The text names sites as a person reads them (--json keeps the ids).
+    EXPECT_NE(r.out.find("Paraspinal 1 (right)"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("paraspinal_1_right"), std::string::npos) << r.out;
 }
 
 TEST(DrillCli, OptionalSitesNeedNoAnswerOnTheOtherModel) {

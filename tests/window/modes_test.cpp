@@ -154,8 +154,10 @@ TEST(Modes, TrainingRoundEndsWithSummaryAndCsv) {
     ASSERT_EQ(lines.size(), sites.size()) << run.result.out << run.result.err;
     for (std::size_t i = 0; i < sites.size(); ++i) {
         EXPECT_EQ(lines[i].site, sites[i]);
-        // Clicked on the marker: within a few millimetres (pixel rounding).
-        EXPECT_LT(lines[i].error_mm, 4.0) << lines[i].site;
+        // Clicked on the marker: within a few millimetres (pixel rounding; the drill's neutral
+        // view shows the whole head and neck, and a pixel on the slope of the neck seen from
+        // behind spans several millimetres of skin).
+        EXPECT_LT(lines[i].error_mm, 6.0) << lines[i].site;
     }
     EXPECT_NE(run.result.out.find("drill: summary mean_mm="), std::string::npos) << run.result.out;
     const auto csvs = files_with(dir / "xdg" / "injmap" / "drills", ".csv");

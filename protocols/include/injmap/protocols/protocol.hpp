@@ -203,6 +203,8 @@ struct Protocol {
 
 [[nodiscard]] const char* to_string(Paradigm value);
 [[nodiscard]] const char* to_string(Guidance value);
+// For people: "EMG", "ultrasound", "EMG or ultrasound", "" for none (to_string gives the id).
+[[nodiscard]] const char* guidance_words(Guidance value);
 [[nodiscard]] const char* to_string(SideSpec value);
 
 } // namespace injmap

@@ -49,6 +49,8 @@ constexpr const char* kUsage =
     "                              and \\\\ escapes; at most 300 bytes), and the boxed warning\n"
     "                              acknowledged\n"
     "  inject [UNITS]              inject the current site (default: its planned units)\n"
+    "  inject UNITS REASON         the same, with the reason for this dose noted in the\n"
+    "                              record (e.g. a dose above the plan; at most 1000 bytes)\n"
     "  skip REASON                 skip the current site (a reason is required, at most\n"
     "                              1000 bytes)\n"
     "  back                        undo the last inject, skip or add\n"
@@ -306,13 +308,16 @@ int play_script(const Script& script, SessionRecorder& recorder) {
         Outcome outcome;
         auto bad = [&](std::string why) { outcome = {"script.bad-argument", std::move(why)}; };
         if (verb == "inject") {
-            if (words.size() > 2) {
-                bad("inject takes at most one argument: the units");
-            } else if (words.size() == 2) {
-                if (const auto units = parse_number(words[1]))
-                    outcome = recorder.inject(*units);
-                else
+            if (words.size() >= 2) {
+                // inject UNITS [REASON]: the reason is the rest of the line, as skip's is.
+                if (const auto units = parse_number(words[1])) {
+                    std::string_view rest = std::string_view(text).substr(verb.size());
+                    rest = rest.substr(rest.find_first_not_of(" \t"));
+                    rest = rest.substr(std::min(rest.size(), rest.find_first_of(" \t")));
+                    outcome = recorder.inject(*units, trim(rest));
+                } else {
                     bad("'" + words[1] + "' is not a number of units");
+                }
             } else {
                 outcome = recorder.inject();
             }

@@ -168,7 +168,9 @@ std::optional<SessionAction> parse_action(const Json& j, LineError& err) {
         break;
     }
     case ActionKind::inject:
-        if (!get_string(j, "site", a.site, err) || !get_number(j, "units", a.units, err))
+        // "reason" is optional (why this dose; records before it existed have none).
+        if (!get_string(j, "site", a.site, err) || !get_number(j, "units", a.units, err) ||
+            !get_string(j, "reason", a.reason, err, false))
             return std::nullopt;
         break;
     case ActionKind::skip:
@@ -297,6 +299,8 @@ std::string record_line(const SessionAction& a, std::string_view prev_sha256) {
     case ActionKind::inject:
         j["site"] = a.site;
         j["units"] = a.units.value_or(0.0);
+        if (!a.reason.empty())
+            j["reason"] = a.reason;
         break;
     case ActionKind::skip:
         j["site"] = a.site;
@@ -676,7 +680,8 @@ std::optional<fs::path> recorded_protocol(const SessionRecord& record, Diagnosti
 
 Result<SessionRecorder> SessionRecorder::create(const fs::path& path,
                                                 std::shared_ptr<const Protocol> protocol,
-                                                SessionStart start, SessionClock clock) {
+                                                SessionStart start, SessionClock clock,
+                                                SessionEntryRules rules) {
     Result<SessionRecorder> result;
     // The protocol as used, copied beside the record before the start line (self-contained
     // records); the start line's protocol_sha256 names exactly that copy.
@@ -696,6 +701,7 @@ Result<SessionRecorder> SessionRecorder::create(const fs::path& path,
                                path.string()));
     }
     Session session(std::move(protocol), std::move(clock));
+    session.set_entry_rules(rules);
     if (const Outcome o = session.start(std::move(start)); !o.ok()) {
         result.diagnostics.push_back(record_error(o.code, o.reason, path.string()));
         return result;
@@ -780,10 +786,13 @@ Outcome SessionRecorder::apply(const SessionAction& action) {
     return {};
 }
 
-Outcome SessionRecorder::inject(std::optional<double> units) {
+Outcome SessionRecorder::inject(std::optional<double> units, std::string reason,
+                                bool confirm_optional) {
     SessionAction a;
     a.kind = ActionKind::inject;
     a.units = units;
+    a.reason = std::move(reason);
+    a.optional_confirmed = confirm_optional;
     return apply(a);
 }
 

@@ -15,6 +15,8 @@ std::vector<Shortcut> ClinicianMode::shortcut_list() const {
     return {{"→ or Space", "next site"},
             {"←", "previous site"},
             {"Enter", "start the session / mark the current site injected (units as entered)"},
+            {"U", "type the units for the current site (above the plan: a reason is asked)"},
+            {"O", "optional site: confirm giving it (Enter alone does not)"},
             {"S", "skip the current site (a reason is asked)"},
             {"Backspace", "undo the last inject, skip or added site"},
             {"F", "finish the session (asks first)"},
@@ -78,6 +80,8 @@ void ClinicianMode::shortcuts(App& app) {
     }
     if (ImGui::IsKeyPressed(GLFW_KEY_S, false) && session().current_site())
         open_skip_ = true;
+    if (ImGui::IsKeyPressed(GLFW_KEY_U, false) && session().current_site())
+        focus_units_ = true;
     if (ImGui::IsKeyPressed(GLFW_KEY_BACKSPACE, false))
         act(app, recorder_->back());
     if (ImGui::IsKeyPressed(GLFW_KEY_F, false))

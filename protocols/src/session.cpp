@@ -688,8 +688,7 @@ Outcome Session::check_site_action(const SessionAction& action, std::size_t& ind
             return o;
         if (entry_rules_.confirm_optional && target.optional && !action.optional_confirmed)
             return refuse("session.optional-unconfirmed",
-                          "site " + target.id +
-                              " is optional: it adds a follow-the-pain extra of " +
+                          "this site is optional: it adds a follow-the-pain extra of " +
                               format_units(units) + " U; confirm it to give it");
         if (entry_rules_.over_plan_reason && units > target.planned_units + kEpsilon &&
             trim(action.reason).empty())

@@ -185,8 +185,10 @@ void ClinicianMode::optional_popup(App& app) {
             act(app, o);
         }
     } else if (cancel) {
+        // Not given now: on to the next site (nothing recorded; the site stays pending).
         optional_confirmed_ = false;
         ImGui::CloseCurrentPopup();
+        navigate(app, recorder_->next());
     }
     ImGui::EndPopup();
 }
@@ -215,13 +217,20 @@ void ClinicianMode::dose_reason_popup(App& app) {
                        display_name(s->muscle).c_str(), side_long(s->side),
                        format_units(s->planned_units).c_str(), format_units(units_input_).c_str());
     text_wrapped_coloured(colour::warning, entry_prompt_.c_str());
+    // Quick reasons, wrapped onto as many rows as the dialog's width needs.
+    bool first = true;
     for (const char* quick : {"Stronger pull on examination", "Poor response to the last dose",
                               "Clinician judgement"}) {
+        const float w = ImGui::CalcTextSize(quick).x + ImGui::GetStyle().FramePadding.x * 2;
+        if (!first) {
+            ImGui::SameLine();
+            if (ImGui::GetContentRegionAvail().x < w)
+                ImGui::NewLine();
+        }
+        first = false;
         if (ImGui::SmallButton(quick))
             std::snprintf(dose_reason_, sizeof dose_reason_, "%s", quick);
-        ImGui::SameLine();
     }
-    ImGui::NewLine();
     if (focus_dose_reason_) {
         ImGui::SetKeyboardFocusHere();
         focus_dose_reason_ = false;

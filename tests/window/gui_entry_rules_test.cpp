@@ -93,3 +93,29 @@ TEST(EntryRules, EnterDoesNotGiveAnOptionalSiteWithoutItsConfirmation) {
     ASSERT_EQ(confirmed_injects.size(), 12u);
     EXPECT_EQ(confirmed_injects.back()["site"], "temporalis_ftp_left");
 }
+
+TEST(EntryRules, ASkippedSiteIsInjectedLaterAndANewSessionStartsWithoutTheLabel) {
+    INJMAP_NEED_DISPLAY();
+    // Skip site 1, go back to it and inject it; finish; N for a new session, Enter starts it.
+    const auto run = run_gui(fresh_dir("entry-skipped"),
+                             {"--label", "room 2", "--keys",
+                              "enter," + kChecklistKeys +
+                                  ",wait:3,s:bruise,wait:3,left,wait:3,enter,wait:3,f,wait:2,"
+                                  "enter,wait:4,n,wait:3,enter,wait:3"});
+    ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
+    auto records = files_with(sessions_dir(run), ".jsonl");
+    ASSERT_EQ(records.size(), 2u);
+    std::sort(records.begin(), records.end());
+    auto first = record_lines(records[0]);
+    auto second = record_lines(records[1]);
+    if (first.size() < second.size())
+        std::swap(first, second); // the finished one has more lines (names may share a second)
+    ASSERT_GE(first.size(), 5u);
+    EXPECT_EQ(first[0]["label"], "room 2");
+    EXPECT_EQ(first[2]["action"], "skip");
+    EXPECT_EQ(first[3]["action"], "inject");
+    EXPECT_EQ(first[3]["site"], "corrugator_left");
+    ASSERT_FALSE(second.empty());
+    EXPECT_EQ(second[0]["action"], "start");
+    EXPECT_FALSE(second[0].contains("label")) << second[0].dump();
+}

@@ -116,6 +116,7 @@ private:
     void finish(App& app);
     void finish_popup(App& app);
     void summary_card(App& app);
+    void new_session(App& app); // after finishing: back to the start card, the label cleared
 
     // clinician/resume.cpp
     void find_resume_offer(const App& app);

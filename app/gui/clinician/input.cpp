@@ -20,6 +20,7 @@ std::vector<Shortcut> ClinicianMode::shortcut_list() const {
             {"S", "skip the current site (a reason is asked)"},
             {"Backspace", "undo the last inject, skip or added site"},
             {"F", "finish the session (asks first)"},
+            {"N (finished)", "a new session (the label starts empty)"},
             {"R", "resume the unfinished session offered at the start"},
             {"N / Y", "checklist: answer the next unanswered question No / Yes"},
             {"A", "checklist: acknowledge the boxed warning"},
@@ -47,8 +48,11 @@ void ClinicianMode::shortcuts(App& app) {
             start(app);
         return;
     }
-    if (finished())
+    if (finished()) {
+        if (ImGui::IsKeyPressed(GLFW_KEY_N, false))
+            new_session(app);
         return;
+    }
     if (needs_checklist()) {
         // Before the first injection: N/Y answer the next question, A acknowledges the boxed
         // warning, Enter records the checklist (the state machine refuses what is missing).

@@ -188,14 +188,18 @@ void ClinicianMode::summary_card(App& app) {
     if (ImGui::Button("Copy folder path"))
         ImGui::SetClipboardText(recorder_->path().parent_path().c_str());
     ImGui::SameLine();
-    if (primary_button("New session")) {
-        recorder_.reset();
-        label_[0] = '\0'; // the previous session's label is not the next one's
-        last_cursor_.reset();
-        preview_ = 0;
-        framed_step_ = -2;
-        frame_current_step(app, true);
-    }
+    if (primary_button("New session  N"))
+        new_session(app);
+}
+
+void ClinicianMode::new_session(App& app) {
+    recorder_.reset();
+    label_[0] = '\0'; // the previous session's label is not the next one's
+    start_refusal_.clear();
+    last_cursor_.reset();
+    preview_ = 0;
+    framed_step_ = -2;
+    frame_current_step(app, true);
 }
 
 } // namespace injmap::gui::clinician

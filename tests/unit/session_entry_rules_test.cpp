@@ -11,7 +11,9 @@
 
 #include <gtest/gtest.h>
 
+#include "injmap/models/data_paths.hpp"
 #include "injmap/protocols/cd_plan.hpp"
+#include "injmap/protocols/protocol_reader.hpp"
 #include "injmap/protocols/session.hpp"
 #include "injmap/protocols/session_record.hpp"
 #include "injmap/units_format.hpp"
@@ -147,6 +149,20 @@ TEST(SessionPlanCheck, TheRecorderWritesNoRecordForARefusedStart) {
     ASSERT_FALSE(created.diagnostics.empty());
     EXPECT_EQ(created.diagnostics.front().rule, "session.plan-over-limit");
     EXPECT_FALSE(fs::exists(dir / "r.jsonl"));
+}
+
+TEST(SessionPlanCheck, EveryShippedProtocolCanStartUnderTheClinicianRules) {
+    for (const char* id : {"preempt-155", "preempt-ftp-195", "cd-torticaput", "cd-torticollis",
+                           "cd-laterocaput", "cd-laterocollis", "cd-antecaput", "cd-anterocollis",
+                           "cd-retrocaput", "cd-retrocollis", "blepharospasm"}) {
+        const auto path = resolve_protocol(id);
+        ASSERT_TRUE(path) << id;
+        auto read = read_protocol_file(*path);
+        ASSERT_TRUE(read.value) << id;
+        Session s(std::make_shared<const Protocol>(std::move(*read.value)));
+        s.set_entry_rules(SessionEntryRules::clinician());
+        EXPECT_TRUE(s.start().ok()) << id << ": " << s.check_plan().reason;
+    }
 }
 
 // --- a cervical dystonia plan: the limit check and the figures shown -------------------------

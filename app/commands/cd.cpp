@@ -1,6 +1,8 @@
 // injmap cd plan: cervical dystonia plan from Col-Cap forms
 // (protocols/include/injmap/protocols/cd_plan.hpp).
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <iomanip>
 #include <iostream>
 
@@ -19,6 +21,7 @@ constexpr const char* kName = "cd";
 struct CdArgs {
     std::vector<CdFormChoice> choices;
     bool json = false;
+    std::optional<double> doses_percent; // --doses: the plan at this point of each range
 };
 
 // --form and --side come in pairs and their order matters (each --side belongs to the --form before
@@ -41,6 +44,27 @@ std::optional<CdArgs> parse_plan_args(std::span<const std::string> args, std::st
                 return std::nullopt;
             }
             out.json = true;
+            continue;
+        }
+        if (name == "--doses") {
+            if (!has_value) {
+                if (i + 1 >= args.size()) {
+                    error = "option '--doses' needs a value";
+                    return std::nullopt;
+                }
+                value = args[++i];
+            }
+            char* end = nullptr;
+            const double v = std::strtod(value.c_str(), &end);
+            if (value.empty() || end != value.c_str() + value.size() || !(v >= 0.0 && v <= 100.0)) {
+                error = "--doses must be a percentage from 0 to 100, not '" + value + "'";
+                return std::nullopt;
+            }
+            if (out.doses_percent) {
+                error = "--doses given twice";
+                return std::nullopt;
+            }
+            out.doses_percent = v;
             continue;
         }
         if (name != "--form" && name != "--side") {
@@ -99,7 +123,59 @@ std::optional<CdArgs> parse_plan_args(std::span<const std::string> args, std::st
     return out;
 }
 
-void print_json(const CdPlan& plan) {
+// The plan at --doses: the units per muscle and side a session started with it records (as the
+// GUI's "Units within each range"), and whether it can start (check_plan_protocol).
+struct DosedPlan {
+    double percent = 50.0;
+    Protocol protocol;
+    std::optional<Diagnostic> problem;
+};
+
+std::vector<std::pair<std::string, std::pair<double, int>>> dosed_rows(const Protocol& p) {
+    std::vector<std::pair<std::string, std::pair<double, int>>>
+        rows; // "muscle side" → units, sites
+    for (const Site* site : p.sites()) {
+        const std::string key = site->muscle + " " + to_string(site->side);
+        auto it =
+            std::find_if(rows.begin(), rows.end(), [&](const auto& r) { return r.first == key; });
+        if (it == rows.end())
+            rows.push_back({key, {site->units, 1}});
+        else {
+            it->second.first += site->units;
+            ++it->second.second;
+        }
+    }
+    return rows;
+}
+
+nlohmann::json dosed_json(const DosedPlan& d) {
+    nlohmann::json muscles = nlohmann::json::array();
+    for (const Site* site : d.protocol.sites()) {
+        bool found = false;
+        for (auto& m : muscles)
+            if (m["id"] == site->muscle && m["side"] == to_string(site->side)) {
+                m["units"] = m["units"].get<double>() + site->units;
+                m["sites"] = m["sites"].get<int>() + 1;
+                m["units_per_site"] = site->units;
+                found = true;
+            }
+        if (!found)
+            muscles.push_back({{"id", site->muscle},
+                               {"side", to_string(site->side)},
+                               {"units", site->units},
+                               {"sites", 1},
+                               {"units_per_site", site->units}});
+    }
+    return {{"doses_percent", d.percent},
+            {"muscles", muscles},
+            {"units", d.protocol.total_units(false)},
+            {"startable", !d.problem.has_value()},
+            {"problem",
+             d.problem ? nlohmann::json{{"rule", d.problem->rule}, {"message", d.problem->message}}
+                       : nlohmann::json(nullptr)}};
+}
+
+void print_json(const CdPlan& plan, const std::optional<DosedPlan>& dosed) {
     nlohmann::json muscles = nlohmann::json::array();
     for (const auto& m : plan.muscles)
         muscles.push_back({{"id", m.muscle},
@@ -110,13 +186,15 @@ void print_json(const CdPlan& plan) {
     nlohmann::json warnings = nlohmann::json::array();
     for (const auto& w : plan.warnings)
         warnings.push_back({{"rule", w.rule}, {"message", w.message}});
-    const nlohmann::json out = {{"muscles", muscles},
-                                {"total_range", {plan.total_min, plan.total_max}},
-                                {"warnings", warnings}};
+    nlohmann::json out = {{"muscles", muscles},
+                          {"total_range", {plan.total_min, plan.total_max}},
+                          {"warnings", warnings}};
+    if (dosed)
+        out["plan"] = dosed_json(*dosed);
     std::cout << out.dump(2) << "\n";
 }
 
-void print_table(const CdPlan& plan) {
+void print_table(const CdPlan& plan, const std::optional<DosedPlan>& dosed) {
     std::cout << "Cervical dystonia plan: " << describe_cd_forms(plan.forms) << "\n"
               << "A starting point for the clinician to adjust. Units of onabotulinumtoxinA "
                  "(BOTOX) per side;\n"
@@ -142,6 +220,23 @@ void print_table(const CdPlan& plan) {
             std::cout << to_string(w.severity) << ": " << escape_control(w.message) << " ["
                       << w.rule << "]\n";
     }
+    if (!dosed)
+        return;
+    std::cout << "\nAt " << format_units(dosed->percent)
+              << " % of each range (the units a session with this plan records):\n";
+    for (const auto& [key, v] : dosed_rows(dosed->protocol))
+        std::cout << std::left << std::setw(39) << key
+                  << (format_units(v.first) + " U in " + std::to_string(v.second) +
+                      (v.second == 1 ? " site" : " sites") + ", " +
+                      format_units(v.first / v.second) + " U each")
+                  << "\n";
+    std::cout << std::left << std::setw(39) << "total"
+              << format_units(dosed->protocol.total_units(false)) << " U\n";
+    if (dosed->problem)
+        std::cout << "error: cannot start: " << escape_control(dosed->problem->message) << " ["
+                  << dosed->problem->rule << "]\n";
+    else
+        std::cout << "within its limits: a session can start with it\n";
 }
 
 int run_cd(std::span<const std::string> args) {
@@ -170,10 +265,18 @@ int run_cd(std::span<const std::string> args) {
                 return usage_error(kName, d.message);
         return exit_usage;
     }
+    std::optional<DosedPlan> dosed;
+    if (parsed->doses_percent) {
+        dosed.emplace();
+        dosed->percent = *parsed->doses_percent;
+        dosed->protocol =
+            make_plan_protocol(*plan.value, *templates.value, *parsed->doses_percent / 100.0);
+        dosed->problem = check_plan_protocol(dosed->protocol);
+    }
     if (parsed->json)
-        print_json(*plan.value);
+        print_json(*plan.value, dosed);
     else
-        print_table(*plan.value);
+        print_table(*plan.value, dosed);
     return exit_ok;
 }
 
@@ -182,7 +285,7 @@ int run_cd(std::span<const std::string> args) {
 const Command cd_command{
     "cd", "plan a cervical dystonia session from the head/neck posture",
     "Usage: injmap cd plan --form FORM [--side left|right] [--form FORM [--side left|right]]... "
-    "[--json]\n"
+    "[--doses PERCENT] [--json]\n"
     "\n"
     "Plan a cervical dystonia session from the Col-Cap forms of the posture: the candidate muscles "
     "of\n"
@@ -208,6 +311,13 @@ const Command cd_command{
     "                   \"total_range\", \"warnings\": [{\"rule\", \"message\"}]}\n"
     "                   (the table names muscles and guidance in words, \"Scalenus anterior\",\n"
     "                   \"EMG or ultrasound\"; the JSON keeps the ids)\n"
+    "  --doses PERCENT  also the plan at PERCENT (0-100) of each range, as the GUI's \"Units\n"
+    "                   within each range\": the units per muscle and side a session started\n"
+    "                   with it records, and whether it can start (a plan past its limits\n"
+    "                   cannot: cd.plan-over-limit names the muscle to lower); --json adds\n"
+    "                   \"plan\": {\"doses_percent\", \"muscles\": [{\"id\", \"side\", \"units\",\n"
+    "                   \"sites\", \"units_per_site\"}], \"units\", \"startable\",\n"
+    "                   \"problem\": {\"rule\", \"message\"} or null}\n"
     "\n"
     "Exit codes: 0 plan printed (warnings included), 2 usage error or templates not readable.\n",
     run_cd};

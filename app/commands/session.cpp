@@ -49,6 +49,9 @@ constexpr const char* kUsage =
     "                              and \\\\ escapes; at most 300 bytes), and the boxed warning\n"
     "                              acknowledged\n"
     "  inject [UNITS]              inject the current site (default: its planned units)\n"
+    "  inject UNITS \"REASON\"       the same, with the reason for this dose noted in the\n"
+    "                              record (e.g. a dose above the plan): double-quoted, with\n"
+    "                              \\\" and \\\\ escapes; at most 1000 bytes\n"
     "  skip REASON                 skip the current site (a reason is required, at most\n"
     "                              1000 bytes)\n"
     "  back                        undo the last inject, skip or add\n"
@@ -221,6 +224,24 @@ std::optional<Script> read_script(const std::string& path, std::string& error) {
     return script;
 }
 
+// `"stronger pull on examination"`: one double-quoted text (escapes \" and \\) and nothing after
+// it; nullopt when the text is not exactly that.
+std::optional<std::string> parse_quoted_reason(std::string_view text) {
+    if (text.size() < 2 || text.front() != '"')
+        return std::nullopt;
+    std::string out;
+    for (std::size_t i = 1; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '\\' && i + 1 < text.size() && (text[i + 1] == '"' || text[i + 1] == '\\'))
+            out += text[++i];
+        else if (c == '"')
+            return i + 1 == text.size() ? std::optional<std::string>(out) : std::nullopt;
+        else
+            out += c;
+    }
+    return std::nullopt; // not closed
+}
+
 // `checklist allergy=no anticoagulant=yes:"takes apixaban" ... warning=acknowledged`: the words
 // after the verb, split on blanks outside double quotes. A quoted reason may hold blanks and the
 // escapes \" and \\. Returns the answers, or nullopt with `error` set.
@@ -306,13 +327,21 @@ int play_script(const Script& script, SessionRecorder& recorder) {
         Outcome outcome;
         auto bad = [&](std::string why) { outcome = {"script.bad-argument", std::move(why)}; };
         if (verb == "inject") {
-            if (words.size() > 2) {
-                bad("inject takes at most one argument: the units");
-            } else if (words.size() == 2) {
-                if (const auto units = parse_number(words[1]))
-                    outcome = recorder.inject(*units);
-                else
+            if (words.size() >= 2) {
+                // inject UNITS ["REASON"]: a reason, if any, is one double-quoted text.
+                std::string_view rest = std::string_view(text).substr(verb.size());
+                rest = rest.substr(rest.find_first_not_of(" \t"));
+                rest = rest.substr(std::min(rest.size(), rest.find_first_of(" \t")));
+                const std::string after = trim(rest);
+                const auto units = parse_number(words[1]);
+                const auto reason =
+                    after.empty() ? std::optional<std::string>("") : parse_quoted_reason(after);
+                if (!units)
                     bad("'" + words[1] + "' is not a number of units");
+                else if (!reason)
+                    bad("inject takes at most one argument: the units (and a \"quoted reason\")");
+                else
+                    outcome = recorder.inject(*units, *reason);
             } else {
                 outcome = recorder.inject();
             }

@@ -3,8 +3,10 @@
 // (protocols' cd_plan.hpp) lights the candidate muscles on the model on the correct side, lists
 // each with its unit range, sites and guidance flag, and shows the cautions (SCM cap, bilateral
 // SCM, session totals). "Start session with this plan" turns the plan into a protocol
-// (make_plan_protocol) and hands it to the clinician session guide. A plan is a starting point the
-// clinician adjusts, never a prescription.
+// (make_plan_protocol) and hands it to the clinician session guide — only when the plan at the
+// chosen doses is within its limits (check_plan_protocol, the session's own rule); otherwise the
+// start is refused with the muscle to lower. The plan's units (the column "Plan") are those the
+// session will record. A plan is a starting point the clinician adjusts, never a prescription.
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -92,7 +94,8 @@ public:
 
     std::vector<Shortcut> shortcut_list() const override {
         return {{"Tick a form", "add it to the posture (choose the side for rotation and tilt)"},
-                {"Enter", "start a session with this plan"},
+                {"Enter", "start a session with this plan (refused past its limits)"},
+                {"Up / Down", "doses 10 % higher / lower within each range"},
                 {"Click a muscle", "show its plan row"}};
     }
 
@@ -102,6 +105,12 @@ public:
         if (ImGui::IsKeyPressed(GLFW_KEY_ENTER, false) ||
             ImGui::IsKeyPressed(GLFW_KEY_KP_ENTER, false))
             start_session(app);
+        const bool up = ImGui::IsKeyPressed(GLFW_KEY_UP, false);
+        if (up || ImGui::IsKeyPressed(GLFW_KEY_DOWN, false)) {
+            fraction_ =
+                std::clamp(std::round(fraction_ * 10.0 + (up ? 1.0 : -1.0)) / 10.0, 0.0, 1.0);
+            update_plan(app, false);
+        }
     }
 
     void on_pick(App&, const PickHit& hit) override {
@@ -218,12 +227,14 @@ public:
         text_muted("Candidate muscles per side, onabotulinumtoxinA units (not convertible to other "
                    "toxins). "
                    "A starting point to adjust.");
-        if (ImGui::BeginTable("##plan", 4,
+        if (ImGui::BeginTable("##plan", 5,
                               ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
                                   ImGuiTableFlags_SizingStretchProp)) {
             ImGui::TableSetupColumn("Muscle", ImGuiTableColumnFlags_WidthStretch, 3.0f);
             ImGui::TableSetupColumn("Units", ImGuiTableColumnFlags_WidthFixed,
                                     ImGui::CalcTextSize("100–100").x);
+            ImGui::TableSetupColumn("Plan", ImGuiTableColumnFlags_WidthFixed,
+                                    ImGui::CalcTextSize("100.25").x);
             ImGui::TableSetupColumn("Sites", ImGuiTableColumnFlags_WidthFixed,
                                     ImGui::CalcTextSize("Sites").x);
             ImGui::TableSetupColumn("Guide", ImGuiTableColumnFlags_WidthFixed,
@@ -254,9 +265,16 @@ public:
                 ImGui::TableSetColumnIndex(1);
                 ImGui::Text("%s–%s", format_units(m.units_min).c_str(),
                             format_units(m.units_max).c_str());
+                // The units this plan gives the muscle on this side: what a session records.
                 ImGui::TableSetColumnIndex(2);
-                ImGui::Text("%d", m.sites);
+                if (const auto planned = plan_units(key))
+                    ImGui::TextColored(key == lower_key_ ? colour::error : colour::text, "%s",
+                                       format_units(*planned).c_str());
+                else
+                    ImGui::TextColored(colour::muted, "·");
                 ImGui::TableSetColumnIndex(3);
+                ImGui::Text("%d", m.sites);
+                ImGui::TableSetColumnIndex(4);
                 if (m.guidance != Guidance::none)
                     ImGui::TextColored(colour::optional, "%s", guidance_short(m.guidance));
                 else if (!m.placed)
@@ -291,7 +309,11 @@ public:
         ImGui::Spacing();
         ImGui::Separator();
         ImGui::Spacing();
-        const bool can_start = plan_protocol_ && !plan_protocol_->steps.empty();
+        if (plan_problem_)
+            text_wrapped_coloured(colour::error, ("Cannot start: " + plan_problem_->message +
+                                                  ". Lower the doses (Down) or leave a form out.")
+                                                     .c_str());
+        const bool can_start = plan_protocol_ && !plan_protocol_->steps.empty() && !plan_problem_;
         ImGui::BeginDisabled(!can_start);
         if (primary_button("Start session with this plan", -1))
             start_session(app);
@@ -346,6 +368,17 @@ private:
         app.frame_points(points, orientation);
     }
 
+    // The units the plan protocol gives one muscle on one side ("splenius_capitis_left").
+    std::optional<double> plan_units(const std::string& key) const {
+        if (!plan_protocol_)
+            return std::nullopt;
+        std::optional<double> sum;
+        for (const Site* site : plan_protocol_->sites())
+            if (site->muscle + "_" + to_string(site->side) == key)
+                sum = sum.value_or(0.0) + site->units;
+        return sum;
+    }
+
     std::vector<CdFormChoice> choices() const {
         std::vector<CdFormChoice> out;
         for (std::size_t i = 0; i < kForms.size(); ++i)
@@ -361,6 +394,8 @@ private:
     void update_plan(App& app, bool reframe) {
         plan_.reset();
         plan_protocol_.reset();
+        plan_problem_.reset();
+        lower_key_.clear();
         plan_placed_ = {};
         error_.clear();
         if (!templates_error_.empty())
@@ -382,16 +417,27 @@ private:
         plan_ = std::move(*plan.value);
         plan_protocol_ =
             std::make_shared<Protocol>(make_plan_protocol(*plan_, templates_, fraction_));
+        plan_problem_ = check_plan_protocol(*plan_protocol_);
+        if (plan_problem_) // the row of the muscle named ("lower right sternocleidomastoid")
+            for (const CdPlanMuscle& m : plan_->muscles) {
+                std::string words = std::string(to_string(m.side)) + " " + m.muscle;
+                std::replace(words.begin(), words.end(), '_', ' ');
+                if (plan_problem_->message.find("lower " + words + " ") != std::string::npos)
+                    lower_key_ = m.muscle + "_" + to_string(m.side);
+            }
         if (app.queries()) {
             auto placed = place_protocol(*plan_protocol_, *app.queries());
             if (placed.value)
                 plan_placed_ = std::move(*placed.value);
         }
         if (app.scripted()) {
-            std::printf("cd: plan forms=\"%s\" muscles=%zu total=%s-%s warnings=%zu\n",
+            std::printf("cd: plan forms=\"%s\" muscles=%zu total=%s-%s warnings=%zu plan=%s "
+                        "startable=%s\n",
                         describe_cd_forms(plan_->forms).c_str(), plan_->muscles.size(),
                         format_units(plan_->total_min).c_str(),
-                        format_units(plan_->total_max).c_str(), plan_->warnings.size());
+                        format_units(plan_->total_max).c_str(), plan_->warnings.size(),
+                        format_units(plan_protocol_->total_units(false)).c_str(),
+                        plan_problem_ ? "no" : "yes");
             std::fflush(stdout);
         }
         if (reframe)
@@ -428,6 +474,16 @@ private:
     void start_session(App& app) {
         if (!plan_protocol_ || !app.queries())
             return;
+        if (plan_problem_) {
+            // A plan past its limits would start and then refuse its last sites: not started.
+            app.notify("Cannot start: " + plan_problem_->message, Severity::error);
+            if (app.scripted()) {
+                std::printf("cd: start refused: %s [%s]\n", plan_problem_->message.c_str(),
+                            plan_problem_->rule.c_str());
+                std::fflush(stdout);
+            }
+            return;
+        }
         LoadedProtocol loaded;
         auto protocol = std::make_shared<Protocol>(*plan_protocol_);
         loaded.diagnostics = validate_protocol(*protocol);
@@ -454,6 +510,8 @@ private:
     bool show_sites_ = true;
     std::optional<CdPlan> plan_;
     std::shared_ptr<Protocol> plan_protocol_;
+    std::optional<Diagnostic> plan_problem_; // check_plan_protocol: why it cannot start
+    std::string lower_key_;                  // the muscle-side that problem names
     PlacedProtocol plan_placed_;
     std::string error_;
     std::string selected_;

@@ -77,6 +77,8 @@ void ClinicianMode::right_panel(App& app) {
 
 void ClinicianMode::overlays(App& app) {
     skip_popup(app);
+    optional_popup(app);
+    dose_reason_popup(app);
     ftp_popup(app);
     finish_popup(app);
 }

@@ -3,11 +3,14 @@
 #include "injmap/protocols/dose_limits.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "injmap/models/data_paths.hpp"
 #include "injmap/protocols/protocol_reader.hpp"
+#include "injmap/protocols/session.hpp"
 #include "injmap/units_format.hpp"
 #include "text_util.hpp"
 
@@ -404,6 +407,23 @@ Result<std::vector<Protocol>> load_cd_templates() {
     return result;
 }
 
+static std::string plan_instruction(const std::string& instruction, double per_site,
+                                    double side_total) {
+    std::string figures = "this plan: " + format_units(per_site) + " U per site, " +
+                          format_units(side_total) + " U on this side";
+    // The template's example figures ("(shown: 12.5 U per site, the low end of the range)") are
+    // not the plan's: they give way to the plan's own.
+    const auto open = instruction.find("(shown:");
+    if (open != std::string::npos) {
+        const auto close = instruction.find(')', open);
+        if (close != std::string::npos)
+            return instruction.substr(0, open) + "(" + figures + ")" +
+                   instruction.substr(close + 1);
+    }
+    figures[0] = 'T';
+    return instruction + (instruction.empty() ? "" : " ") + figures + ".";
+}
+
 Protocol make_plan_protocol(const CdPlan& plan, std::span<const Protocol> templates,
                             double fraction) {
     fraction = std::clamp(fraction, 0.0, 1.0);
@@ -483,12 +503,16 @@ Protocol make_plan_protocol(const CdPlan& plan, std::span<const Protocol> templa
         step.id = best_step->id + "-" + to_string(m.side);
         step.title = best_step->title + ", " + to_string(m.side);
         step.view = best_mirrored ? swap_left_right(best_step->view) : best_step->view;
-        step.instruction = best_step->instruction;
+        const double total = m.units_min + fraction * (m.units_max - m.units_min);
+        // Hundredths, the precision units are shown and recorded in: what the card shows is what
+        // Inject records.
+        const double per_site =
+            std::round(total / static_cast<double>(best_sites.size()) * 100.0) / 100.0;
+        step.instruction = plan_instruction(best_step->instruction, per_site,
+                                            per_site * static_cast<double>(best_sites.size()));
         step.patient_text = best_step->patient_text;
         step.cautions = best_step->cautions;
         step.where = best_step->where;
-        const double total = m.units_min + fraction * (m.units_max - m.units_min);
-        const double per_site = total / static_cast<double>(best_sites.size());
         for (const Site* src : best_sites) {
             Site site = *src;
             site.base_id = src->base_id.empty() ? src->id : src->base_id;
@@ -506,6 +530,20 @@ Protocol make_plan_protocol(const CdPlan& plan, std::span<const Protocol> templa
             "Not placed (not on the model; inject under EMG, ultrasound or CT guidance): " +
             join(unplaced) + ".");
     return out;
+}
+
+std::optional<Diagnostic> check_plan_protocol(const Protocol& plan) {
+    // The session's own check: the rule a session started with this plan applies.
+    const Session session(std::make_shared<const Protocol>(plan));
+    const Outcome o = session.check_plan();
+    if (o.ok())
+        return std::nullopt;
+    Diagnostic d;
+    d.rule = "cd.plan-over-limit";
+    d.severity = Severity::error;
+    d.message = o.reason;
+    d.where.file = plan.path.empty() ? plan.id : plan.path.string();
+    return d;
 }
 
 } // namespace injmap

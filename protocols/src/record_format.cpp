@@ -121,7 +121,9 @@ std::optional<SessionAction> parse_action(const Json& j, LineError& err) {
         break;
     }
     case ActionKind::inject:
-        if (!get_string(j, "site", a.site, err) || !get_number(j, "units", a.units, err))
+        // "reason" is optional (why this dose; records before it existed have none).
+        if (!get_string(j, "site", a.site, err) || !get_number(j, "units", a.units, err) ||
+            !get_string(j, "reason", a.reason, err, false))
             return std::nullopt;
         break;
     case ActionKind::skip:
@@ -250,6 +252,8 @@ std::string record_line(const SessionAction& a, std::string_view prev_sha256) {
     case ActionKind::inject:
         j["site"] = a.site;
         j["units"] = a.units.value_or(0.0);
+        if (!a.reason.empty())
+            j["reason"] = a.reason;
         break;
     case ActionKind::skip:
         j["site"] = a.site;

@@ -381,11 +381,139 @@ Outcome Session::start(SessionStart info) {
     return apply(a);
 }
 
-Outcome Session::inject(std::optional<double> units) {
+Outcome Session::inject(std::optional<double> units, std::string reason, bool confirm_optional) {
     SessionAction a;
     a.kind = ActionKind::inject;
     a.units = units;
+    a.reason = std::move(reason);
+    a.optional_confirmed = confirm_optional;
+    if (Outcome o = check_text_limits(a); !o.ok())
+        return o;
     return apply(a);
+}
+
+Outcome Session::can_inject(std::optional<double> units, std::string_view reason,
+                            bool confirm_optional) const {
+    SessionAction a;
+    a.kind = ActionKind::inject;
+    a.units = units;
+    a.reason = std::string(reason);
+    a.optional_confirmed = confirm_optional;
+    if (Outcome o = check_text_limits(a); !o.ok())
+        return o;
+    std::size_t index = 0;
+    return check_site_action(a, index);
+}
+
+bool Session::over_plan(std::size_t index, double units) const {
+    return index < sites_.size() && units > sites_[index].planned_units + kEpsilon;
+}
+
+namespace {
+// "left sternocleidomastoid"
+std::string muscle_words(std::string_view muscle, Side side) {
+    std::string name(muscle);
+    std::replace(name.begin(), name.end(), '_', ' ');
+    return side == Side::midline ? name : std::string(to_string(side)) + " " + name;
+}
+} // namespace
+
+Outcome Session::check_plan() const {
+    // The required sites at their planned units, by muscle and side (treatment order).
+    struct Part {
+        std::string muscle;
+        Side side;
+        double units = 0.0;
+    };
+    std::vector<Part> parts;
+    std::vector<const SessionSite*> required;
+    for (std::size_t i = 0; i < protocol_sites_; ++i) {
+        const SessionSite& s = sites_[i];
+        if (s.optional)
+            continue;
+        required.push_back(&s);
+        auto it = std::find_if(parts.begin(), parts.end(), [&](const Part& p) {
+            return p.muscle == s.muscle && p.side == s.side;
+        });
+        if (it == parts.end())
+            parts.push_back({s.muscle, s.side, s.planned_units});
+        else
+            it->units += s.planned_units;
+    }
+    // The largest part among those `counts` selects: the muscle to lower.
+    auto largest = [&](auto counts) -> const Part* {
+        const Part* best = nullptr;
+        for (const Part& p : parts)
+            if (counts(p) && (!best || p.units > best->units + kEpsilon))
+                best = &p;
+        return best;
+    };
+    auto over = [&](double planned, const DoseLimit& limit, const Part* lower) {
+        std::string reason = "the plan gives " + format_units(planned) + " U, above " + limit.what;
+        if (lower) {
+            const double by = planned - limit.value;
+            reason += ": lower " + muscle_words(lower->muscle, lower->side) + " (" +
+                      format_units(lower->units) + " U) by " + format_units(by) + " U" +
+                      (lower->units + kEpsilon < by ? " and other muscles too" : "") +
+                      " before starting";
+        }
+        return refuse("session.plan-over-limit", std::move(reason));
+    };
+    for (const DoseLimit& limit : dose_limits_) {
+        if (limit.severity != Severity::error)
+            continue;
+        switch (limit.scope) {
+        case DoseScope::site:
+        case DoseScope::site_exact:
+            for (const SessionSite* s : required)
+                if (s->planned_units > limit.value + kEpsilon)
+                    return refuse("session.plan-over-limit",
+                                  "site " + s->id + " plans " + format_units(s->planned_units) +
+                                      " U, above " + limit.what + ": lower " +
+                                      muscle_words(s->muscle, s->side) + " before starting");
+            break;
+        case DoseScope::side:
+            for (Side side : {Side::left, Side::right}) {
+                double sum = 0.0;
+                for (const Part& p : parts)
+                    if (p.side == side)
+                        sum += p.units;
+                if (sum > limit.value + kEpsilon)
+                    return over(sum, limit,
+                                largest([side](const Part& p) { return p.side == side; }));
+            }
+            break;
+        case DoseScope::session_units:
+        case DoseScope::cumulative_units: {
+            double sum = 0.0;
+            for (const Part& p : parts)
+                sum += p.units;
+            if (sum > limit.value + kEpsilon)
+                return over(sum, limit, largest([](const Part&) { return true; }));
+            break;
+        }
+        case DoseScope::muscle_units: {
+            double sum = 0.0;
+            for (const Part& p : parts)
+                if (muscle_counts_towards(p.muscle, limit.muscle))
+                    sum += p.units;
+            if (sum > limit.value + kEpsilon)
+                return over(sum, limit, largest([&limit](const Part& p) {
+                                return muscle_counts_towards(p.muscle, limit.muscle);
+                            }));
+            break;
+        }
+        case DoseScope::session_sites:
+            if (static_cast<double>(required.size()) > limit.value + kEpsilon)
+                return refuse("session.plan-over-limit",
+                              "the plan has " + std::to_string(required.size()) + " sites, above " +
+                                  limit.what + ": leave some out");
+            break;
+        default:
+            break; // follow-the-pain extras and first-treatment advice: not the plan's
+        }
+    }
+    return done();
 }
 
 Outcome Session::skip(std::string reason) {
@@ -534,6 +662,49 @@ Outcome Session::check_add(const SessionAction& action, SessionSite& site) const
     return check_dose(site, *units, true);
 }
 
+Outcome Session::check_site_action(const SessionAction& action, std::size_t& index) const {
+    if (auto o = check_active(); !o.ok())
+        return o;
+    index = 0;
+    if (!action.site.empty()) {
+        const auto found = find(action.site);
+        if (!found)
+            return refuse("session.unknown-site", "no site '" + action.site + "' in this session");
+        index = *found;
+    } else if (cursor_) {
+        index = *cursor_;
+    } else {
+        return refuse("session.no-current-site", "every site has been injected or skipped");
+    }
+    if (action.kind == ActionKind::inject && !checklist_satisfied())
+        return refuse("session.checklist-required",
+                      "answer the pre-treatment checklist before the first injection");
+    const SessionSite& target = sites_[index];
+    if (target.status == SiteStatus::injected)
+        return refuse("session.already-injected", "site '" + target.id + "' is already injected");
+    if (action.kind == ActionKind::inject) {
+        const double units = action.units.value_or(target.planned_units);
+        if (auto o = check_dose(target, units, target.optional); !o.ok())
+            return o;
+        if (entry_rules_.confirm_optional && target.optional && !action.optional_confirmed)
+            return refuse("session.optional-unconfirmed",
+                          "this site is optional: it adds a follow-the-pain extra of " +
+                              format_units(units) + " U; confirm it to give it");
+        if (entry_rules_.over_plan_reason && units > target.planned_units + kEpsilon &&
+            trim(action.reason).empty())
+            return refuse("session.over-plan-reason",
+                          format_units(units) + " U is above the " +
+                              format_units(target.planned_units) +
+                              " U planned for this site: give a reason to record it");
+        return done();
+    }
+    if (target.status == SiteStatus::skipped)
+        return refuse("session.already-skipped", "site '" + target.id + "' is already skipped");
+    if (trim(action.reason).empty())
+        return refuse("session.reason-required", "skipping a site needs a reason");
+    return done();
+}
+
 Outcome Session::apply(const SessionAction& action) {
     SessionAction recorded = action;
     switch (action.kind) {
@@ -545,6 +716,9 @@ Outcome Session::apply(const SessionAction& action) {
                                                     std::to_string(recorded.start.format) +
                                                     " is not one this injmap writes (1 to " +
                                                     std::to_string(kSessionFormat) + ")");
+        if (entry_rules_.plan_within_limits)
+            if (Outcome o = check_plan(); !o.ok())
+                return o;
         if (recorded.start.protocol_id.empty())
             recorded.start.protocol_id = protocol_->id;
         else if (recorded.start.protocol_id != protocol_->id)
@@ -561,49 +735,25 @@ Outcome Session::apply(const SessionAction& action) {
     }
     case ActionKind::inject:
     case ActionKind::skip: {
-        if (auto o = check_active(); !o.ok())
-            return o;
         std::size_t index = 0;
-        if (!action.site.empty()) {
-            const auto found = find(action.site);
-            if (!found)
-                return refuse("session.unknown-site",
-                              "no site '" + action.site + "' in this session");
-            index = *found;
-        } else if (cursor_) {
-            index = *cursor_;
-        } else {
-            return refuse("session.no-current-site", "every site has been injected or skipped");
-        }
-        if (action.kind == ActionKind::inject && !checklist_satisfied())
-            return refuse("session.checklist-required",
-                          "answer the pre-treatment checklist before the first injection");
+        if (auto o = check_site_action(action, index); !o.ok())
+            return o;
         SessionSite& target = sites_[index];
-        if (target.status == SiteStatus::injected)
-            return refuse("session.already-injected",
-                          "site '" + target.id + "' is already injected");
         if (action.kind == ActionKind::inject) {
-            const double units = action.units.value_or(target.planned_units);
-            if (auto o = check_dose(target, units, target.optional); !o.ok())
-                return o;
-            recorded.units = units;
-            recorded.reason.clear();
-        } else {
-            if (target.status == SiteStatus::skipped)
-                return refuse("session.already-skipped",
-                              "site '" + target.id + "' is already skipped");
+            recorded.units = action.units.value_or(target.planned_units);
             recorded.reason = trim(action.reason);
-            if (recorded.reason.empty())
-                return refuse("session.reason-required", "skipping a site needs a reason");
+        } else {
+            recorded.reason = trim(action.reason);
             recorded.units.reset();
         }
+        recorded.optional_confirmed = false;
         recorded.site = target.id;
         recorded.time = now(action);
         undo_.push_back({action.kind, index, target, cursor_});
         if (action.kind == ActionKind::inject) {
             target.status = SiteStatus::injected;
             target.units_given = *recorded.units;
-            target.reason.clear();
+            target.reason = recorded.reason;
         } else {
             target.status = SiteStatus::skipped;
             target.units_given = 0.0;

@@ -31,7 +31,8 @@ using detail::write_record_file;
 
 Result<SessionRecorder> SessionRecorder::create(const fs::path& path,
                                                 std::shared_ptr<const Protocol> protocol,
-                                                SessionStart start, SessionClock clock) {
+                                                SessionStart start, SessionClock clock,
+                                                SessionEntryRules rules) {
     Result<SessionRecorder> result;
     // The protocol as used, copied beside the record before the start line (self-contained
     // records); the start line's protocol_sha256 names exactly that copy.
@@ -51,6 +52,7 @@ Result<SessionRecorder> SessionRecorder::create(const fs::path& path,
                                path.string()));
     }
     Session session(std::move(protocol), std::move(clock));
+    session.set_entry_rules(rules);
     if (const Outcome o = session.start(std::move(start)); !o.ok()) {
         result.diagnostics.push_back(record_error(o.code, o.reason, path.string()));
         return result;
@@ -135,10 +137,13 @@ Outcome SessionRecorder::apply(const SessionAction& action) {
     return {};
 }
 
-Outcome SessionRecorder::inject(std::optional<double> units) {
+Outcome SessionRecorder::inject(std::optional<double> units, std::string reason,
+                                bool confirm_optional) {
     SessionAction a;
     a.kind = ActionKind::inject;
     a.units = units;
+    a.reason = std::move(reason);
+    a.optional_confirmed = confirm_optional;
     return apply(a);
 }
 

@@ -183,3 +183,33 @@ TEST(CdCli, EveryFormPlans) {
                 << form << " " << m["id"];
     }
 }
+
+// --doses: the plan at a point of each range, as a session records it, and whether it can start.
+// Without it the JSON keeps exactly its fields (no "plan").
+TEST(CdCli, DosesGivesThePlannedUnitsAndRefusesAPlanPastTheCap) {
+    const json plain = plan_json({"--form", "torticaput", "--side", "left"});
+    EXPECT_FALSE(plain.contains("plan"));
+    const json mid = plan_json({"--form", "torticaput", "--side", "left", "--doses", "50"});
+    ASSERT_TRUE(mid.contains("plan"));
+    EXPECT_EQ(mid["plan"]["startable"], true);
+    EXPECT_TRUE(mid["plan"]["problem"].is_null());
+    EXPECT_DOUBLE_EQ(mid["plan"]["units"].get<double>(), 210.0);
+    const json* scm = muscle(mid["plan"], "sternocleidomastoid", "right");
+    ASSERT_NE(scm, nullptr);
+    EXPECT_DOUBLE_EQ((*scm)["units"].get<double>(), 62.5); // 25-100 at the midpoint
+    EXPECT_EQ((*scm)["sites"], 2);
+    EXPECT_DOUBLE_EQ((*scm)["units_per_site"].get<double>(), 31.25);
+    const json high = plan_json({"--form", "torticaput", "--side", "left", "--doses", "100"});
+    EXPECT_EQ(high["plan"]["startable"], false);
+    EXPECT_EQ(high["plan"]["problem"]["rule"], "cd.plan-over-limit");
+    EXPECT_NE(high["plan"]["problem"]["message"].get<std::string>().find(
+                  "lower right sternocleidomastoid"),
+              std::string::npos);
+    const auto text =
+        run_injmap({"cd", "plan", "--form", "torticaput", "--side", "left", "--doses", "100"});
+    EXPECT_EQ(text.exit_code, 0);
+    EXPECT_NE(text.out.find("error: cannot start: "), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("[cd.plan-over-limit]"), std::string::npos) << text.out;
+    expect_usage_error({"cd", "plan", "--form", "antecaput", "--doses", "120"});
+    expect_usage_error({"cd", "plan", "--form", "antecaput", "--doses", "half"});
+}

@@ -796,3 +796,42 @@ TEST(SessionCli, ListShowsTheProtocolsRecordsNewestFirstAndTheOffer) {
 }
 
 } // namespace
+
+// `inject UNITS "REASON"`: the quoted reason is recorded on the inject line (unquoted words after
+// the units stay a bad argument, as before); a
+// dose above the plan within the limits goes ahead; a reason never lifts a limit; a skipped site
+// is injected later after `goto`.
+TEST(SessionCli, InjectWithAReasonRecordsItAndASkippedSiteCanBeInjectedLater) {
+    const fs::path dir = fresh_dir("inject-reason");
+    write_text(dir / "s.txt", kChecklist + "inject 30 \"stronger pull on examination\"\n"
+                                           "skip bruise\n"
+                                           "goto splenius_capitis_lower\n"
+                                           "inject\n");
+    const fs::path record = dir / "out.jsonl";
+    const auto r = run_injmap({"session", "play", "--protocol", "cd-torticaput", "--script",
+                               (dir / "s.txt").string(), "--record", record.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto lines = record_lines(record);
+    ASSERT_EQ(lines.size(), 5u);
+    EXPECT_EQ(lines[2]["site"], "splenius_capitis_upper");
+    EXPECT_EQ(lines[2]["units"], 30.0);
+    EXPECT_EQ(lines[2]["reason"], "stronger pull on examination");
+    EXPECT_EQ(lines[3]["action"], "skip");
+    EXPECT_EQ(lines[3]["site"], "splenius_capitis_lower");
+    EXPECT_EQ(lines[4]["action"], "inject");
+    EXPECT_EQ(lines[4]["site"], "splenius_capitis_lower");
+    EXPECT_FALSE(lines[4].contains("reason")); // none given, none written
+    // Past the per-site limit (50 U): refused whatever the reason.
+    write_text(dir / "over.txt", kChecklist + "inject 60 \"very strong pull\"\n");
+    const auto over =
+        run_injmap({"session", "play", "--protocol", "cd-torticaput", "--script",
+                    (dir / "over.txt").string(), "--record", (dir / "over.jsonl").string()});
+    EXPECT_EQ(over.exit_code, 1);
+    EXPECT_NE(over.err.find("[session.over-site-limit]"), std::string::npos) << over.err;
+    write_text(dir / "open.txt", kChecklist + "inject 30 \"not closed\n");
+    const auto open =
+        run_injmap({"session", "play", "--protocol", "cd-torticaput", "--script",
+                    (dir / "open.txt").string(), "--record", (dir / "open.jsonl").string()});
+    EXPECT_EQ(open.exit_code, 1);
+    EXPECT_NE(open.err.find("[script.bad-argument]"), std::string::npos) << open.err;
+}

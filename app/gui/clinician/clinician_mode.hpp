@@ -7,7 +7,9 @@
 //   clinician/scene.cpp       what the 3D view shows: markers, labels, highlights, framing
 //   clinician/steps_panel.cpp the step list in the left column
 //   clinician/step_card.cpp   the current step and site card (units, depth, needle, sources)
-//   clinician/site_actions.cpp the inject / skip / navigate / undo buttons and the skip dialog
+//   clinician/site_actions.cpp the inject / skip / navigate / undo buttons, the skip dialog and
+//                             the dialogs the session's entry rules ask for (a reason for a dose
+//                             above the plan, the confirmation of an optional site)
 //   clinician/dose_tally.cpp  the dose tally per muscle and side against the limits
 //   clinician/session_flow.cpp starting, the progress line, finishing and the summary card
 //   clinician/resume.cpp      offering and resuming an unfinished session's record
@@ -100,8 +102,11 @@ private:
 
     // clinician/site_actions.cpp
     void actions(App& app);
+    // Tries the inject; the entry rules' refusals open their dialog instead of an error.
     void inject(App& app);
     void skip_popup(App& app);
+    void dose_reason_popup(App& app);
+    void optional_popup(App& app);
 
     // clinician/dose_tally.cpp
     void dose_tally(App& app);
@@ -113,6 +118,7 @@ private:
     void finish(App& app);
     void finish_popup(App& app);
     void summary_card(App& app);
+    void new_session(App& app); // after finishing: back to the start card, the label cleared
 
     // clinician/resume.cpp
     void find_resume_offer(const App& app);
@@ -165,6 +171,14 @@ private:
     bool open_skip_ = false, focus_reason_ = false;
     char reason_[kMaxReasonBytes + 1] = "";
     std::string skip_refusal_;
+    // Entry-rule dialogs (SessionEntryRules::clinician): the refusal that opened each, the
+    // optional site confirmed for the pending inject, the reason typed for a dose above the plan.
+    bool open_dose_reason_ = false, focus_dose_reason_ = false, open_optional_ = false;
+    bool optional_confirmed_ = false;
+    std::string entry_prompt_, dose_reason_refusal_;
+    char dose_reason_[kMaxReasonBytes + 1] = "";
+    bool focus_units_ = false;  // U: the units field takes the keyboard next frame
+    std::string start_refusal_; // why the last start was refused (e.g. a plan past its limits)
     bool open_ftp_ = false;
     std::optional<FtpProposal> ftp_;
     std::string ftp_outcome_;

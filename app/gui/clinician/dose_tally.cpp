@@ -49,10 +49,24 @@ void ClinicianMode::dose_tally(App& app) {
             if (started())
                 cell += " / " + format_units(row.planned_units);
             const bool over = row.limit && total > *row.limit + 1e-9;
-            ImGui::TextColored(over ? colour::error : colour::text, "%s", cell.c_str());
-            if (row.limit && ImGui::IsItemHovered())
-                ImGui::SetTooltip("Advised maximum for this muscle: %s U",
-                                  format_units(*row.limit).c_str());
+            // Given past the plan (a dose above a site's plan, optional or added sites): a warning.
+            const bool over_plan = started() && row.given_units > row.planned_units + 1e-9;
+            ImGui::TextColored(over        ? colour::error
+                               : over_plan ? colour::warning
+                                           : colour::text,
+                               "%s", cell.c_str());
+            if (ImGui::IsItemHovered() && (row.limit || over_plan))
+                ImGui::SetTooltip(
+                    "%s%s%s",
+                    over_plan ? ("Given " + format_units(row.given_units) + " U, above the " +
+                                 format_units(row.planned_units) + " U planned")
+                                    .c_str()
+                              : "",
+                    over_plan && row.limit ? "\n" : "",
+                    row.limit
+                        ? ("Advised maximum for this muscle: " + format_units(*row.limit) + " U")
+                              .c_str()
+                        : "");
         }
         ImGui::EndTable();
     }
@@ -64,8 +78,9 @@ void ClinicianMode::dose_tally(App& app) {
     ImGui::Spacing();
     ImGui::PushFont(app.fonts().bold);
     if (started())
-        ImGui::Text("Total  %s U given  of  %s planned", format_units(given).c_str(),
-                    format_units(planned).c_str());
+        ImGui::TextColored(given > planned + 1e-9 ? colour::warning : colour::text,
+                           "Total  %s U given  of  %s planned", format_units(given).c_str(),
+                           format_units(planned).c_str());
     else
         ImGui::Text("Total  %s U  in %zu sites", format_units(planned).c_str(),
                     protocol.sites().size());
@@ -90,7 +105,10 @@ void ClinicianMode::dose_tally(App& app) {
             extra += ", " + std::to_string(*t.extra_sites_limit) + " sites)";
         else if (t.extra.limit)
             extra += ")";
-        ImGui::TextColored(t.extra.over() ? colour::error : colour::optional, "%s", extra.c_str());
+        ImGui::TextColored(t.extra.over()        ? colour::error
+                           : t.extra.units > 0.0 ? colour::warning
+                                                 : colour::optional,
+                           "%s", extra.c_str());
     }
     // Warning limits the given doses are past: shown as `check` shows them, never refused.
     for (const std::string& w : started() ? session().warnings() : std::vector<std::string>{}) {

@@ -15,9 +15,12 @@ std::vector<Shortcut> ClinicianMode::shortcut_list() const {
     return {{"→ or Space", "next site"},
             {"←", "previous site"},
             {"Enter", "start the session / mark the current site injected (units as entered)"},
+            {"U", "type the units for the current site (above the plan: a reason is asked)"},
+            {"O", "optional site: confirm giving it (Enter alone does not)"},
             {"S", "skip the current site (a reason is asked)"},
             {"Backspace", "undo the last inject, skip or added site"},
             {"F", "finish the session (asks first)"},
+            {"N (finished)", "a new session (the label starts empty)"},
             {"R", "resume the offered session, else the newest recent one"},
             {"N / Y", "checklist: answer the next unanswered question No / Yes"},
             {"A", "checklist: acknowledge the boxed warning"},
@@ -49,8 +52,11 @@ void ClinicianMode::shortcuts(App& app) {
             start(app);
         return;
     }
-    if (finished())
+    if (finished()) {
+        if (ImGui::IsKeyPressed(GLFW_KEY_N, false))
+            new_session(app);
         return;
+    }
     if (needs_checklist()) {
         // Before the first injection: N/Y answer the next question, A acknowledges the boxed
         // warning, Enter records the checklist (the state machine refuses what is missing).
@@ -82,6 +88,8 @@ void ClinicianMode::shortcuts(App& app) {
     }
     if (ImGui::IsKeyPressed(GLFW_KEY_S, false) && session().current_site())
         open_skip_ = true;
+    if (ImGui::IsKeyPressed(GLFW_KEY_U, false) && session().current_site())
+        focus_units_ = true;
     if (ImGui::IsKeyPressed(GLFW_KEY_BACKSPACE, false))
         act(app, recorder_->back());
     if (ImGui::IsKeyPressed(GLFW_KEY_F, false))

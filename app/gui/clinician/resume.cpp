@@ -101,6 +101,7 @@ void ClinicianMode::resume(App& app) {
         if (d.severity == Severity::warning)
             app.notify(escape_control(d.message), Severity::warning);
     recorder_.emplace(std::move(*resumed.value));
+    recorder_->set_entry_rules(SessionEntryRules::clinician()); // as for a new session
     prepare_checklist();
     std::snprintf(label_, sizeof label_, "%s", recorder_->session().start_info().label.c_str());
     resume_.reset();

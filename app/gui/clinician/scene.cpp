@@ -48,7 +48,10 @@ void ClinicianMode::decorate(const App& app, render::FrameSnapshot& frame) const
             m.pulse = static_cast<float>(std::fmod(pulse_age, kPulsePeriod) / kPulsePeriod);
         if (step >= 0 && site_step_[i] == step && app.layers.labels)
             m.label = display_name(site->muscle) + " " + side_short(site->side) + " · " +
-                      format_units(site->units) + " U";
+                      format_units(started() && session().status(i) == SiteStatus::injected
+                                       ? session().sites()[i].units_given // what was recorded
+                                       : site->units) +
+                      " U";
     }
     if (started()) {
         // Added follow-the-pain sites, numbered after the protocol's.

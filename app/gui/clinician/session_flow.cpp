@@ -33,6 +33,13 @@ void ClinicianMode::start_card(App& app) {
     if (std::strlen(label_) >= kMaxLabelBytes) // the buffer refuses more typing
         text_wrapped_coloured(colour::error,
                               "A label is at most 200 bytes; nothing more can be typed.");
+    // A plan past its limits cannot start (the session's check_plan): say what to lower first.
+    if (plan_ && plan_->protocol_ptr() == app.protocol().protocol) {
+        if (const Outcome o = plan_->check_plan(); !o.ok())
+            text_wrapped_coloured(colour::error, ("Cannot start: " + o.reason).c_str());
+    } else if (!start_refusal_.empty()) {
+        text_wrapped_coloured(colour::error, start_refusal_.c_str());
+    }
     ImGui::Spacing();
     recent_sessions(app);
 }
@@ -48,7 +55,21 @@ void ClinicianMode::start(App& app) {
     info.injmap_version = kVersion;
     const fs::path path =
         default_record_path(loaded.protocol->id, std::chrono::system_clock::now());
-    auto created = SessionRecorder::create(path, loaded.protocol, info);
+    auto created =
+        SessionRecorder::create(path, loaded.protocol, info, {}, SessionEntryRules::clinician());
+    if (!created.diagnostics.empty() &&
+        created.diagnostics.front().rule == "session.plan-over-limit") {
+        // Refused before any file is written: the plan must be lowered first.
+        start_refusal_ = "Cannot start: " + created.diagnostics.front().message;
+        app.notify(start_refusal_, Severity::error);
+        if (app.scripted()) {
+            std::printf("session: start refused: %s [session.plan-over-limit]\n",
+                        created.diagnostics.front().message.c_str());
+            std::fflush(stdout);
+        }
+        return;
+    }
+    start_refusal_.clear();
     if (!created.value || has_errors(created.diagnostics)) {
         app.notify("Cannot start the session record: " +
                        (created.diagnostics.empty()
@@ -168,13 +189,18 @@ void ClinicianMode::summary_card(App& app) {
     if (ImGui::Button("Copy folder path"))
         ImGui::SetClipboardText(recorder_->path().parent_path().c_str());
     ImGui::SameLine();
-    if (primary_button("New session")) {
-        recorder_.reset();
-        last_cursor_.reset();
-        preview_ = 0;
-        framed_step_ = -2;
-        frame_current_step(app, true);
-    }
+    if (primary_button("New session  N"))
+        new_session(app);
+}
+
+void ClinicianMode::new_session(App& app) {
+    recorder_.reset();
+    label_[0] = '\0'; // the previous session's label is not the next one's
+    start_refusal_.clear();
+    last_cursor_.reset();
+    preview_ = 0;
+    framed_step_ = -2;
+    frame_current_step(app, true);
 }
 
 } // namespace injmap::gui::clinician

@@ -1,5 +1,8 @@
 // The actions under the site card: units, inject, skip (with the dialog asking why), previous,
-// next, undo and finish. Refusals are the session's, shown as it words them.
+// next, undo and finish. Refusals are the session's, shown as it words them. The session's entry
+// rules (SessionEntryRules::clinician) refuse a dose above the plan without a reason and an
+// optional site not confirmed as one: those refusals open a dialog that asks for the reason or the
+// confirmation, and the inject is tried again with it.
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -25,10 +28,25 @@ void ClinicianMode::actions(App& app) {
     ImGui::TextUnformatted("Units");
     ImGui::SameLine();
     ImGui::SetNextItemWidth(px(120));
-    ImGui::InputDouble("##units", &units_input_, 0.5, 1.0, "%.1f");
+    if (focus_units_) {
+        ImGui::SetKeyboardFocusHere();
+        focus_units_ = false;
+    }
+    // Hundredths: the units shown are the units recorded.
+    const bool over = session().over_plan(i, units_input_);
+    if (over)
+        ImGui::PushStyleColor(ImGuiCol_Text, colour::warning);
+    ImGui::InputDouble("##units", &units_input_, 0.5, 1.0, "%.2f");
+    if (over)
+        ImGui::PopStyleColor();
+    if (over && ImGui::IsItemHovered())
+        ImGui::SetTooltip("Above the %s U planned: a reason is asked and recorded",
+                          format_units(session().sites()[i].planned_units).c_str());
     ImGui::SameLine();
-    ImGui::BeginDisabled(st != SiteStatus::current);
-    if (primary_button("Inject  ⏎", -1))
+    // A skipped site can still be injected (the session re-opens it).
+    const bool can_inject = st == SiteStatus::current || st == SiteStatus::skipped;
+    ImGui::BeginDisabled(!can_inject);
+    if (primary_button(st == SiteStatus::skipped ? "Inject anyway  ⏎" : "Inject  ⏎", -1))
         inject(app);
     ImGui::EndDisabled();
     const float w = (ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().ItemSpacing.x) / 3.0f;
@@ -111,7 +129,137 @@ void ClinicianMode::skip_popup(App& app) {
 }
 
 void ClinicianMode::inject(App& app) {
-    act(app, recorder_->inject(units_input_));
+    optional_confirmed_ = false;
+    const Outcome o = recorder_->inject(units_input_);
+    if (o.code == "session.optional-unconfirmed") {
+        entry_prompt_ = o.reason;
+        open_optional_ = true;
+        return;
+    }
+    if (o.code == "session.over-plan-reason") {
+        entry_prompt_ = o.reason;
+        open_dose_reason_ = true;
+        return;
+    }
+    act(app, o);
+}
+
+// An optional site is a follow-the-pain extra: given only when confirmed here (a click on the
+// button or the O key; Enter does not confirm it).
+void ClinicianMode::optional_popup(App& app) {
+    if (open_optional_ && recorder_ && session().current_site())
+        ImGui::OpenPopup("Optional site");
+    open_optional_ = false;
+    ImGui::SetNextWindowSize({px(440), 0});
+    if (!ImGui::BeginPopupModal("Optional site", nullptr,
+                                ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings))
+        return;
+    const SessionSite* s = recorder_ ? session().current_site() : nullptr;
+    if (!s) {
+        ImGui::CloseCurrentPopup();
+        ImGui::EndPopup();
+        return;
+    }
+    ImGui::TextWrapped("Site %zu, %s %s, is optional.", *session().current() + 1,
+                       display_name(s->muscle).c_str(), side_long(s->side));
+    text_wrapped_coloured(colour::warning, entry_prompt_.c_str());
+    const SessionTallies t = session().tallies();
+    if (t.extra.limit)
+        ImGui::TextWrapped("Follow-the-pain so far: %s of %s U.",
+                           format_units(t.extra.units).c_str(),
+                           format_units(*t.extra.limit).c_str());
+    const bool confirm =
+        primary_button("Give this optional site  O") || ImGui::IsKeyPressed(GLFW_KEY_O, false);
+    ImGui::SameLine();
+    const bool cancel =
+        ImGui::Button("Not now  Esc") || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false);
+    if (confirm) {
+        ImGui::CloseCurrentPopup();
+        optional_confirmed_ = true;
+        const Outcome o = recorder_->inject(units_input_, {}, true);
+        if (o.code == "session.over-plan-reason") {
+            entry_prompt_ = o.reason;
+            open_dose_reason_ = true;
+        } else {
+            optional_confirmed_ = false;
+            act(app, o);
+        }
+    } else if (cancel) {
+        // Not given now: on to the next site (nothing recorded; the site stays pending).
+        optional_confirmed_ = false;
+        ImGui::CloseCurrentPopup();
+        navigate(app, recorder_->next());
+    }
+    ImGui::EndPopup();
+}
+
+// A dose above the site's planned units: recorded with the reason given here, within the limits
+// the session applies to any dose (the clinical-limits table's and the protocol's).
+void ClinicianMode::dose_reason_popup(App& app) {
+    if (open_dose_reason_ && recorder_ && session().current_site()) {
+        ImGui::OpenPopup("Dose above the plan");
+        dose_reason_[0] = '\0';
+        dose_reason_refusal_.clear();
+        focus_dose_reason_ = true;
+    }
+    open_dose_reason_ = false;
+    ImGui::SetNextWindowSize({px(440), 0});
+    if (!ImGui::BeginPopupModal("Dose above the plan", nullptr,
+                                ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings))
+        return;
+    const SessionSite* s = recorder_ ? session().current_site() : nullptr;
+    if (!s) {
+        ImGui::CloseCurrentPopup();
+        ImGui::EndPopup();
+        return;
+    }
+    ImGui::TextWrapped("Site %zu, %s %s: %s U planned, %s U to give.", *session().current() + 1,
+                       display_name(s->muscle).c_str(), side_long(s->side),
+                       format_units(s->planned_units).c_str(), format_units(units_input_).c_str());
+    text_wrapped_coloured(colour::warning, entry_prompt_.c_str());
+    // Quick reasons, wrapped onto as many rows as the dialog's width needs.
+    bool first = true;
+    for (const char* quick : {"Stronger pull on examination", "Poor response to the last dose",
+                              "Clinician judgement"}) {
+        const float w = ImGui::CalcTextSize(quick).x + ImGui::GetStyle().FramePadding.x * 2;
+        if (!first) {
+            ImGui::SameLine();
+            if (ImGui::GetContentRegionAvail().x < w)
+                ImGui::NewLine();
+        }
+        first = false;
+        if (ImGui::SmallButton(quick))
+            std::snprintf(dose_reason_, sizeof dose_reason_, "%s", quick);
+    }
+    if (focus_dose_reason_) {
+        ImGui::SetKeyboardFocusHere();
+        focus_dose_reason_ = false;
+    }
+    ImGui::SetNextItemWidth(-1);
+    bool confirm =
+        ImGui::InputTextWithHint("##dose-reason", "Reason (recorded)", dose_reason_,
+                                 sizeof dose_reason_, ImGuiInputTextFlags_EnterReturnsTrue);
+    if (!dose_reason_refusal_.empty())
+        text_wrapped_coloured(colour::error, dose_reason_refusal_.c_str());
+    const std::string label = "Record " + format_units(units_input_) + " U";
+    confirm = primary_button(label.c_str()) || confirm;
+    ImGui::SameLine();
+    const bool cancel = ImGui::Button("Cancel") || ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false);
+    if (confirm) {
+        const Outcome o = recorder_->inject(units_input_, dose_reason_, optional_confirmed_);
+        if (o.ok() || o.code != "session.over-plan-reason") {
+            // Done, or refused by a limit: the dialog's work is over; a refusal shows as usual.
+            ImGui::CloseCurrentPopup();
+            optional_confirmed_ = false;
+            act(app, o);
+        } else {
+            dose_reason_refusal_ = o.reason;
+        }
+    } else if (cancel) {
+        optional_confirmed_ = false;
+        ImGui::CloseCurrentPopup();
+    }
+    ImGui::EndPopup();
 }
 
 } // namespace injmap::gui::clinician

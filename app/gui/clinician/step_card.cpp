@@ -59,11 +59,23 @@ void ClinicianMode::step_card(App& app, float height) {
                        side_long(site.side), site.optional ? "  ·  optional" : "");
     if (started()) {
         const SiteStatus st = session().status(i);
-        if (st == SiteStatus::injected)
-            ImGui::TextColored(colour::done, "✓ Injected %s U",
-                               format_units(session().sites()[i].units_given).c_str());
-        else if (st == SiteStatus::skipped)
-            ImGui::TextColored(colour::skipped, "Skipped: %s", session().sites()[i].reason.c_str());
+        const SessionSite& s = session().sites()[i];
+        if (st == SiteStatus::injected) {
+            // A dose above the plan is drawn as a warning, with the reason recorded for it.
+            const bool over = session().over_plan(i, s.units_given);
+            ImGui::TextColored(over ? colour::warning : colour::done, "✓ Injected %s U%s",
+                               format_units(s.units_given).c_str(),
+                               over ? (" (planned " + format_units(s.planned_units) + " U)").c_str()
+                                    : "");
+            if (!s.reason.empty()) {
+                ImGui::PushTextWrapPos(0.0f);
+                ImGui::TextColored(colour::muted, "Reason: %s", s.reason.c_str());
+                ImGui::PopTextWrapPos();
+            }
+        } else if (st == SiteStatus::skipped) {
+            ImGui::TextColored(colour::skipped, "Skipped: %s", s.reason.c_str());
+            ImGui::TextColored(colour::muted, "It can still be injected: Enter or Inject anyway.");
+        }
     }
     ImGui::Separator();
 

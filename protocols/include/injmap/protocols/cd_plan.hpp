@@ -96,12 +96,22 @@ struct CdPlan {
 // custom, one step per placed plan muscle and side (in plan order) with the template's sites for it
 // on that side (ids "<template site id>_<side>", side left/right), the view mirrored for a posture
 // to the right. Each muscle-side gets units_min + fraction × (units_max − units_min) in total
-// (fraction clamped to [0, 1]; 0.5 = the midpoint), shared equally by its sites, unrounded. Limits,
+// (fraction clamped to [0, 1]; 0.5 = the midpoint), shared equally by its sites and rounded to
+// hundredths of a unit (the precision units are shown and recorded in). Each step's instruction
+// gives the plan's figures ("this plan: 25 U per site, 50 U on this side") in place of the
+// template's example ones ("shown: 12.5 U per site, the low end of the range"). Limits,
 // needle, reconstitution, patient texts and sources come from the templates; muscles that are not
 // placed are named in provisional_notes. For each muscle-side the template (among the chosen forms)
 // that places the most sites for it is used.
 [[nodiscard]] Protocol make_plan_protocol(const CdPlan& plan, std::span<const Protocol> templates,
                                           double fraction = 0.5);
+
+// Whether a plan protocol (make_plan_protocol) can be started: its required sites at their units
+// within every error-severity limit (Session::check_plan, the rule the session applies). None when
+// it can; else an error cd.plan-over-limit whose message names the muscle and side to lower and by
+// how much ("the plan gives 331 U, above at most 300 U per session: lower right
+// sternocleidomastoid (62.5 U) by 31 U before starting").
+[[nodiscard]] std::optional<Diagnostic> check_plan_protocol(const Protocol& plan);
 
 // "torticaput to the left + retrocollis" — for titles and the CLI.
 [[nodiscard]] std::string describe_cd_forms(std::span<const CdFormChoice> choices);

@@ -32,6 +32,20 @@
 //   arguments: it runs the very checks add runs (add is can_add and then the change), so its
 //   refusal carries the same code and reason add would give. The GUI uses it to explain and grey
 //   out an add before it is tried.
+// - inject takes an optional reason, recorded on the inject line ("reason"), e.g. why a dose is
+//   above the site's planned units. A dose above the plan is accepted within every error-severity
+//   limit (the clinical-limits table's and the file's, as any dose); over_plan() tells whether a
+//   dose is one. A skipped site can be injected later: go_to it (or name it) and inject; back
+//   undoes that inject and the site is skipped again.
+// - check_plan() asks whether the protocol's required sites, each at its planned units, stay
+//   within every error-severity limit; when not, the refusal (session.plan-over-limit) names the
+//   muscle and side to lower and by how much.
+// - Entry rules (SessionEntryRules, set_entry_rules): rules for a person entering actions in the
+//   GUI, off by default so the headless command, its scripts and every replay of a record keep
+//   their behaviour: start refuses a plan past its limits (check_plan), inject refuses a dose
+//   above the plan without a reason (session.over-plan-reason) and an optional site that was not
+//   confirmed as such (session.optional-unconfirmed; an optional site counts as a
+//   follow-the-pain extra). apply() of a replayed record is never subject to them.
 // - finish is allowed any time after start (with or without the checklist); pending sites become
 // not_given. Nothing is accepted
 //   after finish.
@@ -56,7 +70,8 @@
 //   session.bad-position, session.too-long, session.checklist-required,
 //   session.checklist-reason, session.checklist-incomplete, session.checklist-unknown,
 //   session.checklist-duplicate, session.checklist-done, session.checklist-late,
-//   session.bad-format, session.over-side-total, session.over-muscle-total.
+//   session.bad-format, session.over-side-total, session.over-muscle-total,
+//   session.plan-over-limit, session.over-plan-reason, session.optional-unconfirmed.
 //
 // Text limits (bytes of UTF-8; kMax*Bytes below): checked at entry — start, checklist, skip and
 // add, and SessionRecorder's actions — and refused with session.too-long, so no line injmap writes
@@ -139,8 +154,10 @@ struct SessionAction {
     // inject/skip: the site acted on (empty: the current site); back: the site whose action was
     // undone; add: the new site's id (empty: assigned). A non-empty site is checked on apply.
     std::string site;
-    std::optional<double> units;          // inject/add; empty: the default (see inject/add)
-    std::string reason;                   // skip
+    std::optional<double> units; // inject/add; empty: the default (see inject/add)
+    std::string reason;          // skip (required); inject (optional: why this dose)
+    // inject: the person confirmed an optional site as an extra (entry rules; never recorded)
+    bool optional_confirmed = false;
     std::optional<SessionTime> time;      // empty: now, from the clock
     std::string muscle;                   // add
     Side side = Side::midline;            // add
@@ -166,9 +183,9 @@ struct SessionSite {
     bool added = false;         // an FTP site added during the session
     SiteStatus status = SiteStatus::pending; // stored state (never `current`)
     double units_given = 0.0;                // > 0 only when injected
-    std::string reason;                      // why it was skipped
-    std::optional<SessionTime> time;         // when it was injected or skipped
-    std::optional<glm::vec3> position_mm;    // added sites: the position given, if any
+    std::string reason; // why it was skipped; injected: the reason given with the dose, if any
+    std::optional<SessionTime> time;      // when it was injected or skipped
+    std::optional<glm::vec3> position_mm; // added sites: the position given, if any
     std::string stand_in_site; // added sites without a position: the protocol site standing in
 };
 
@@ -213,6 +230,15 @@ struct SessionTallies {
     DoseLogistics projected; // the same for projected_units (what to draw up)
 };
 
+// Rules for actions a person enters (see the header comment); all off by default.
+struct SessionEntryRules {
+    bool plan_within_limits = false; // start: refused when check_plan() refuses
+    bool over_plan_reason = false;   // inject above the planned units needs a reason
+    bool confirm_optional = false;   // inject of an optional site needs optional_confirmed
+    // The rules the GUI applies to a clinician's entries: all of them.
+    [[nodiscard]] static SessionEntryRules clinician() { return {true, true, true}; }
+};
+
 class Session {
 public:
     // A missing clock means the system clock.
@@ -221,8 +247,22 @@ public:
     // Recorded actions.
     Outcome start(SessionStart info = {});
     // Injects the current site; units default to its planned units. Refused when units are not
-    // finite or ≤ 0, above the per-site limit, or past the session/FTP limits.
-    Outcome inject(std::optional<double> units = std::nullopt);
+    // finite or ≤ 0, above the per-site limit, or past the session/FTP limits. `reason` (optional)
+    // is recorded with the dose; `confirm_optional` confirms an optional site (entry rules).
+    Outcome inject(std::optional<double> units = std::nullopt, std::string reason = {},
+                   bool confirm_optional = false);
+    // Whether inject with the same arguments would be accepted now (same code, same reason as
+    // inject would give). Records nothing.
+    [[nodiscard]] Outcome can_inject(std::optional<double> units = std::nullopt,
+                                     std::string_view reason = {},
+                                     bool confirm_optional = false) const;
+    // Whether `units` at site `index` is above its planned units (a dose that wants a reason).
+    [[nodiscard]] bool over_plan(std::size_t index, double units) const;
+    // Whether the protocol's required sites at their planned units stay within every
+    // error-severity limit: done, or session.plan-over-limit naming the muscle to lower.
+    [[nodiscard]] Outcome check_plan() const;
+    void set_entry_rules(SessionEntryRules rules) { entry_rules_ = rules; }
+    [[nodiscard]] const SessionEntryRules& entry_rules() const { return entry_rules_; }
     Outcome skip(std::string reason); // a reason is required
     Outcome back();
     // Adds and injects an FTP site. Units default to the muscle's first protocol site's units, else
@@ -306,6 +346,8 @@ private:
     };
 
     Outcome check_active() const;
+    // Every check of an inject or skip but the text limits; on success `index` is the site.
+    Outcome check_site_action(const SessionAction& action, std::size_t& index) const;
     Outcome check_checklist(const ChecklistAnswers& answers, ChecklistAnswers& normalised) const;
     Outcome check_dose(const SessionSite& target, double units, bool extra) const;
     // Every check of an add action but the text limits (those are checked at entry, by add and
@@ -334,6 +376,7 @@ private:
     std::shared_ptr<const Checklist> checklist_;
     std::optional<ChecklistAnswers> checklist_answers_;
     std::optional<SessionTime> checklist_at_;
+    SessionEntryRules entry_rules_;
 };
 
 } // namespace injmap

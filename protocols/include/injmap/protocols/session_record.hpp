@@ -218,10 +218,12 @@ private:
 // the summary files.
 class SessionRecorder {
 public:
-    // Creates the record file and writes the start line.
+    // Creates the record file and writes the start line. `rules`: the session's entry rules
+    // (Session::set_entry_rules; a start they refuse creates no file).
     static Result<SessionRecorder> create(const std::filesystem::path& path,
                                           std::shared_ptr<const Protocol> protocol,
-                                          SessionStart start, SessionClock clock = {});
+                                          SessionStart start, SessionClock clock = {},
+                                          SessionEntryRules rules = {});
     // Replays `record` and continues appending to its file (see RecordFile::open_for_append).
     // Only for appending: to look at a record, use replay_session_record, which writes nothing.
     // A finished record whose summary files are missing (a crash right after the finish line) gets
@@ -233,7 +235,10 @@ public:
     // Applies and records. For finish, `Outcome::code` is "record.io" if the summary could not be
     // written although the finish itself was recorded (finished() tells).
     Outcome apply(const SessionAction& action);
-    Outcome inject(std::optional<double> units = std::nullopt);
+    Outcome inject(std::optional<double> units = std::nullopt, std::string reason = {},
+                   bool confirm_optional = false);
+    // The session's entry rules (Session::set_entry_rules), e.g. after resume.
+    void set_entry_rules(SessionEntryRules rules) { session_.set_entry_rules(rules); }
     Outcome skip(std::string reason);
     Outcome back();
     Outcome add(std::string muscle, Side side, std::optional<double> units = std::nullopt,

@@ -218,6 +218,8 @@ int App::run() {
             std::printf("%s\n", bench_line(*stats).c_str());
             std::fflush(stdout);
         }
+    if (options_.check_layout && exit_code == 0)
+        exit_code = report_layout();
     return exit_code;
 }
 
@@ -282,6 +284,8 @@ void App::frame() {
         notify(std::string("Error (the last good state is kept): ") + e.what(), Severity::error);
     }
     ImGui::Render();
+    if (options_.check_layout && frame_index_ >= 2)
+        check_layout(); // before the draw data is changed for drawing (draw_data_rects.hpp)
     // The 3D image goes into its rectangle as a plain copy (after an error: the last good image);
     // the panels fill the rest.
     const glm::vec2 scale = framebuffer_scale();

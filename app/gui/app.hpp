@@ -149,6 +149,8 @@ private:
     void feed_script(); // --keys: one action per frame
     render::FrameSnapshot build_snapshot() const;
     void update_camera();
+    void check_layout();       // --check-layout: collects the text this frame cuts
+    int report_layout() const; // --check-layout: prints what was cut; the exit code (0 or 3)
     bool save_screenshot(const std::string& path, std::string& error) const;
     void protocol_replaced(); // tells the mode, redraws
     [[nodiscard]] float viewport_aspect() const;
@@ -188,6 +190,8 @@ private:
     render::OverlayLayout hover_layout_; // the markers of hover_scene_ as drawn
     int frames_requested_ = 2;
     double start_time_ = 0.0;
+    // --check-layout: "window: text (why)" of every cut text run seen, in first-seen order.
+    std::vector<std::string> layout_problems_;
 };
 
 } // namespace injmap::gui

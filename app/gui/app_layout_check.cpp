@@ -31,7 +31,9 @@ void App::check_layout() {
         lw.scrolls_y = w->ScrollMax.y > 0.0f;
         const ImGuiWindowFlags transient =
             ImGuiWindowFlags_ChildWindow | ImGuiWindowFlags_Popup | ImGuiWindowFlags_Tooltip;
-        lw.occludes = !(w->Flags & transient) && !(w->Flags & ImGuiWindowFlags_NoBackground);
+        // Panels (no title bar) hide what they overlap; a dialog with a title bar is meant to.
+        lw.occludes = !(w->Flags & transient) && !(w->Flags & ImGuiWindowFlags_NoBackground) &&
+                      (w->Flags & ImGuiWindowFlags_NoTitleBar);
         windows.push_back(std::move(lw));
     }
     for (const ClippedText& c : find_clipped_text(windows, glyphs, ImGui::GetIO().DisplaySize)) {

@@ -155,18 +155,24 @@ std::vector<ClippedText> find_clipped_text(std::span<const LayoutWindow> windows
                 if (!run.why.empty())
                     continue;
                 constexpr float slack = 1.0f;
+                // What the clip rectangle lets through: a line scrolled out of view is not shown.
+                const ImVec4 shown{std::max(g.pos.x, g.clip.x), std::max(g.pos.y, g.clip.y),
+                                   std::min(g.pos.z, g.clip.z), std::min(g.pos.w, g.clip.w)};
+                if ((shown.z <= shown.x || shown.w <= shown.y) && win.scrolls_y &&
+                    inside(g.pos, g.clip, true, slack))
+                    continue;
                 if (g.cut)
                     run.why = "cut at the clip edge";
                 else if (!inside(g.pos, g.clip, true, slack) ||
                          (!win.scrolls_y && !inside(g.pos, g.clip, false, slack)))
                     run.why = "cut at the clip edge";
-                else if (!inside(g.pos, display, true, slack) ||
-                         !inside(g.pos, display, false, slack))
+                else if (!inside(shown, display, true, slack) ||
+                         !inside(shown, display, false, slack))
                     run.why = "outside the display";
                 else
                     for (std::size_t o = w + 1; o < windows.size(); ++o)
                         if (windows[o].occludes && windows[o].root != win.root &&
-                            overlaps(g.pos, windows[o].rect)) {
+                            overlaps(shown, windows[o].rect)) {
                             run.why = "covered by " + windows[o].name;
                             break;
                         }

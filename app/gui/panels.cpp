@@ -389,6 +389,43 @@ void draw_protocol_and_model(App& app) {
 // ---------------------------------------------------------------------------------------------
 // View toolbar over the 3D area
 
+bool toggle_layer(App& app, char key) {
+    render::Layers& l = app.layers;
+    switch (key) {
+    case 'K': // skin: opaque skin on (x-ray off), or off
+        l.skin = !(l.skin && !l.xray), l.xray = false;
+        return true;
+    case 'M':
+        l.muscles = !l.muscles;
+        return true;
+    case 'X':
+        l.xray = !l.xray;
+        if (l.xray)
+            l.skin = true;
+        return true;
+    case 'B':
+        l.bones = !l.bones;
+        // Opaque skin would hide them: show them through it.
+        if (l.bones && l.skin)
+            l.xray = true;
+        return true;
+    case 'G':
+        l.regions = !l.regions;
+        return true;
+    case 'V':
+        l.avoid = !l.avoid;
+        return true;
+    case 'L':
+        l.labels = !l.labels;
+        return true;
+    case 'I':
+        l.needles = !l.needles;
+        return true;
+    default:
+        return false;
+    }
+}
+
 // The legend of the injection regions (a swatch and the name of each), `per_row` to a row; nothing
 // when no regions are drawn (no model regions, or a cervical dystonia plan).
 static void region_legend(const App& app, std::size_t per_row) {
@@ -415,6 +452,9 @@ static void region_legend(const App& app, std::size_t per_row) {
 void draw_view_toolbar(App& app) {
     const Rect& vp = app.viewport();
     ImGui::SetNextWindowPos({vp.x + 10.0f, vp.y + 10.0f});
+    // Never wider than the 3D view: the buttons wrap to more rows instead of covering a column.
+    const float max_w = std::max(120.0f, vp.w - 20.0f);
+    ImGui::SetNextWindowSizeConstraints({0.0f, 0.0f}, {max_w, vp.h});
     ImGui::SetNextWindowBgAlpha(0.88f);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 8.0f);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, {8, 6});
@@ -426,20 +466,47 @@ void draw_view_toolbar(App& app) {
         ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoScrollbar;
     if (ImGui::Begin("##viewbar", nullptr, flags)) {
         ImGui::PushFont(app.fonts().small);
+        // The right edge the buttons may reach; `next(w)` puts an item `w` wide on this row when
+        // it fits, else on a new row.
+        const float right = vp.x + 10.0f + max_w - 8.0f;
+        const float frame_pad = ImGui::GetStyle().FramePadding.x * 2.0f;
+        bool first = true;
+        const auto next = [&](float w, float spacing = -1.0f) {
+            if (first) {
+                first = false;
+                return;
+            }
+            const float gap = spacing >= 0.0f ? spacing : ImGui::GetStyle().ItemSpacing.x;
+            if (ImGui::GetItemRectMax().x + gap + w <= right)
+                ImGui::SameLine(0.0f, spacing);
+        };
+        const auto button_w = [&](const char* label) {
+            return ImGui::CalcTextSize(label, nullptr, true).x + frame_pad;
+        };
+        const auto key_tip = [](const char* text) {
+            if (ImGui::IsItemHovered())
+                ImGui::SetTooltip("%s", text);
+        };
         static constexpr std::pair<const char*, const char*> kViews[] = {{"Front", "front"},
                                                                          {"Back", "back"},
                                                                          {"Left", "left"},
                                                                          {"Right", "right"},
                                                                          {"Top", "top"}};
+        int key = 1;
         for (const auto& [label, name] : kViews) {
+            next(button_w(label));
             if (ImGui::Button(label))
                 app.show_view(name);
-            if (ImGui::IsItemHovered() &&
-                (std::string_view(name) == "left" || std::string_view(name) == "right"))
-                ImGui::SetTooltip("The subject's %s side", name);
-            ImGui::SameLine();
+            if (ImGui::IsItemHovered()) {
+                if (std::string_view(name) == "left" || std::string_view(name) == "right")
+                    ImGui::SetTooltip("The subject's %s side (key %d)", name, key);
+                else
+                    ImGui::SetTooltip("Key %d", key);
+            }
+            ++key;
         }
         // Every named view (render::view_names(): also back-above, left-back, right-back, ...).
+        next(ImGui::GetFrameHeight());
         if (ImGui::ArrowButton("##more_views", ImGuiDir_Down))
             ImGui::OpenPopup("more_views");
         if (ImGui::IsItemHovered())
@@ -452,14 +519,14 @@ void draw_view_toolbar(App& app) {
             }
             ImGui::EndPopup();
         }
-        ImGui::SameLine();
-        ImGui::TextColored(colour::muted, "|");
-        ImGui::SameLine();
+        next(button_w("Skin") + 12.0f);
         if (toggle_button("Skin", app.layers.skin && !app.layers.xray))
-            app.layers.skin = !(app.layers.skin && !app.layers.xray), app.layers.xray = false;
-        ImGui::SameLine();
+            toggle_layer(app, 'K');
+        key_tip("Skin (K)");
+        next(button_w("Muscles") + 1.0f + ImGui::GetFrameHeight());
         if (toggle_button("Muscles", app.layers.muscles))
-            app.layers.muscles = !app.layers.muscles;
+            toggle_layer(app, 'M');
+        key_tip("Muscles (M)");
         ImGui::SameLine(0.0f, 1.0f);
         if (ImGui::ArrowButton("##muscle_list", ImGuiDir_Down))
             ImGui::OpenPopup("muscle_list");
@@ -469,44 +536,35 @@ void draw_view_toolbar(App& app) {
             draw_muscle_list(app);
             ImGui::EndPopup();
         }
-        ImGui::SameLine();
-        if (toggle_button("X-ray", app.layers.xray)) {
-            app.layers.xray = !app.layers.xray;
-            if (app.layers.xray)
-                app.layers.skin = true;
-        }
-        ImGui::SameLine();
-        if (toggle_button("Bones", app.layers.bones)) {
-            app.layers.bones = !app.layers.bones;
-            // Opaque skin would hide them: show them through it.
-            if (app.layers.bones && app.layers.skin)
-                app.layers.xray = true;
-        }
-        if (ImGui::IsItemHovered())
-            ImGui::SetTooltip("The skeleton, under see-through skin (X-ray) or alone (Skin off)");
-        ImGui::SameLine();
+        next(button_w("X-ray"));
+        if (toggle_button("X-ray", app.layers.xray))
+            toggle_layer(app, 'X');
+        key_tip("X-ray: see-through skin (X)");
+        next(button_w("Bones"));
+        if (toggle_button("Bones", app.layers.bones))
+            toggle_layer(app, 'B');
+        key_tip("The skeleton, under see-through skin (X-ray) or alone (Skin off) (B)");
+        next(button_w("Regions"));
         if (toggle_button("Regions", app.layers.regions))
-            app.layers.regions = !app.layers.regions;
+            toggle_layer(app, 'G');
         if (ImGui::IsItemHovered()) {
             ImGui::BeginTooltip();
             ImGui::TextUnformatted("The seven injection regions on the skin (the current step's "
-                                   "strongest)");
+                                   "strongest) (G)");
             region_legend(app, 1);
             ImGui::EndTooltip();
         }
+        next(button_w("Avoid"));
         if (toggle_button("Avoid", app.layers.avoid))
-            app.layers.avoid = !app.layers.avoid; // the renderer shows the skin see-through
-        if (ImGui::IsItemHovered())
-            ImGui::SetTooltip("What to avoid: nerves (yellow), arteries (red), veins (blue), the "
-                              "brachial plexus (orange) and the lung's apex (pink)");
-        ImGui::SameLine();
-        ImGui::TextColored(colour::muted, "|");
+            toggle_layer(app, 'V'); // the renderer shows the skin see-through
+        key_tip("What to avoid: nerves (yellow), arteries (red), veins (blue), the brachial plexus "
+                "(orange) and the lung's apex (pink) (V)");
         const auto tones = render::skin_tones();
+        const float size = ImGui::GetFrameHeight() - 4.0f;
         for (std::size_t i = 0; i < tones.size(); ++i) {
-            ImGui::SameLine();
+            next(size, i == 0 ? 12.0f : -1.0f);
             const glm::vec3 a = tones[i].albedo;
             ImGui::PushID(static_cast<int>(i));
-            const float size = ImGui::GetFrameHeight() - 4.0f;
             const bool selected = static_cast<int>(i) == app.skin_tone;
             if (selected) {
                 ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 2.0f);
@@ -528,7 +586,7 @@ void draw_view_toolbar(App& app) {
         // The legend under the toolbar while regions are shown; not in the patient view, whose
         // caption sits just below the toolbar (there it is in the Regions button's tooltip).
         if (app.layers.regions && app.mode_name() != "patient")
-            region_legend(app, 4);
+            region_legend(app, max_w < 560.0f ? 2 : 4);
         ImGui::PopFont();
     }
     ImGui::End();

@@ -145,6 +145,7 @@ private:
     void layout_panels();
     void draw_viewport_overlay(); // the view toolbar over the 3D area
     void handle_viewport_input();
+    void view_keys(); // 1–5 views, layer letters, Z frames the current step, Home the model
     void show_hover_name(bool over_view, glm::vec2 mouse);
     void feed_script(); // --keys: one action per frame
     render::FrameSnapshot build_snapshot() const;
@@ -192,6 +193,7 @@ private:
     double start_time_ = 0.0;
     // --check-layout: "window: text (why)" of every cut text run seen, in first-seen order.
     std::vector<std::string> layout_problems_;
+    std::vector<std::string> layout_last_frame_; // what the last frame cut
 };
 
 } // namespace injmap::gui

@@ -29,6 +29,7 @@ void App::check_layout() {
         const auto root = std::find(order.begin(), order.end(), w->RootWindow);
         lw.root = int(root == order.end() ? windows.size() : std::size_t(root - order.begin()));
         lw.scrolls_y = w->ScrollMax.y > 0.0f;
+        lw.padded = w->WindowPadding.x >= 4.0f;
         const ImGuiWindowFlags transient =
             ImGuiWindowFlags_ChildWindow | ImGuiWindowFlags_Popup | ImGuiWindowFlags_Tooltip;
         // Panels (no title bar) hide what they overlap; a dialog with a title bar is meant to.
@@ -36,17 +37,24 @@ void App::check_layout() {
                       (w->Flags & ImGuiWindowFlags_NoTitleBar);
         windows.push_back(std::move(lw));
     }
+    // A run counts when two frames in a row cut it: an auto-sized window takes one frame to fit
+    // new text.
+    std::vector<std::string> now;
     for (const ClippedText& c : find_clipped_text(windows, glyphs, ImGui::GetIO().DisplaySize)) {
         char where[96];
         std::snprintf(where, sizeof where, " at %.0f,%.0f-%.0f,%.0f", c.rect.x, c.rect.y, c.rect.z,
                       c.rect.w);
         std::string line = c.window + ": \"" + c.text + "\" " + c.why;
-        if (std::find(layout_problems_.begin(), layout_problems_.end(), line) ==
-            layout_problems_.end()) {
+        now.push_back(line);
+        const bool before = std::find(layout_last_frame_.begin(), layout_last_frame_.end(), line) !=
+                            layout_last_frame_.end();
+        if (before && std::find(layout_problems_.begin(), layout_problems_.end(), line) ==
+                          layout_problems_.end()) {
             layout_problems_.push_back(line);
             std::fprintf(stderr, "layout: frame %ld: %s%s\n", frame_index_, line.c_str(), where);
         }
     }
+    layout_last_frame_ = std::move(now);
 }
 
 int App::report_layout() const {

@@ -178,10 +178,12 @@ std::vector<ClippedText> find_clipped_text(std::span<const LayoutWindow> windows
                         }
             }
             // ImGui leaves out glyphs wholly outside the clip rectangle: a run that ends at its
-            // clip edge (text keeps a padding of several pixels from the right edge) lost some.
+            // clip edge (text keeps a padding of several pixels from the right edge of a padded
+            // window or a table column) lost some.
             // (Not at the left edge: a table's first column starts there.)
             constexpr float edge = 2.5f;
-            if (run.why.empty() && quads[end - 1].pos.z > quads[end - 1].clip.z - edge)
+            if (run.why.empty() && win.padded &&
+                quads[end - 1].pos.z > quads[end - 1].clip.z - edge)
                 run.why = "cut at the clip edge";
             if (!run.why.empty())
                 out.push_back(std::move(run));

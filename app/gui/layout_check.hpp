@@ -39,6 +39,8 @@ struct LayoutWindow {
     bool scrolls_y = false;  // content taller than the window: lines cut at its top or bottom
                              // edge can be scrolled into view
     bool occludes = false;   // an opaque root window that hides what lies under it
+    bool padded = true;      // keeps a padding of pixels inside its clip rectangle (not a child
+                             // window without border, whose text may end right at the edge)
 };
 
 struct ClippedText {

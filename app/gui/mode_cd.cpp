@@ -17,6 +17,7 @@
 #include <glm/geometric.hpp>
 #include <glm/trigonometric.hpp>
 
+#include "gui/camera_control.hpp"
 #include "gui/mode.hpp"
 #include "gui/panels.hpp"
 #include "injmap/protocols/cd_plan.hpp"
@@ -97,6 +98,8 @@ public:
     }
 
     bool shows_protocol_chooser() const override { return false; }
+
+    void frame_current(App& app) override { frame_plan(app); }
 
     void shortcuts(App& app) override {
         if (ImGui::IsKeyPressed(GLFW_KEY_ENTER, false) ||
@@ -412,11 +415,16 @@ private:
             app.show_view("back");
             return;
         }
+        // The whole head and neck with the sites: framed on the sites alone the head was cut.
+        const std::size_t sites = points.size();
+        if (app.model())
+            for (const glm::vec3& p : head_points(*app.model()))
+                points.push_back(p);
         // From the direction most sites face, with the neck in context (at least 220 mm across).
         render::Camera orientation;
         // Sites facing every way (front SCM, back splenius) cancel out: then the back, where most
         // neck muscles are reached.
-        const float facing = glm::length(glm::vec2(normals.x, normals.z)) / float(points.size());
+        const float facing = glm::length(glm::vec2(normals.x, normals.z)) / float(sites);
         const glm::vec3 n = facing > 0.55f ? glm::normalize(normals) : glm::vec3(0, 0, -1);
         orientation.yaw_deg = glm::degrees(std::atan2(n.x, n.z));
         orientation.pitch_deg = 8.0f;

@@ -94,6 +94,10 @@ public:
                 {"P", "play or pause the walk through the areas"}};
     }
 
+    // Home is this view's "the whole picture" (with O).
+    bool claims_key(const App&, int key) const override { return key == GLFW_KEY_HOME; }
+    void frame_current(App& app) override { go_to(app, current_); }
+
     void shortcuts(App& app) override {
         if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT, false) ||
             ImGui::IsKeyPressed(GLFW_KEY_SPACE, false))

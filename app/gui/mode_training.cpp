@@ -77,6 +77,12 @@ public:
                 {"R", "restart the drill"}};
     }
 
+    // While a name is to be chosen, 1–4 choose it (not a view).
+    bool claims_key(const App&, int key) const override {
+        return drill_ == Drill::name_muscle && !revealed_ && key >= GLFW_KEY_1 &&
+               key < GLFW_KEY_1 + 4;
+    }
+
     void shortcuts(App& app) override {
         if (ImGui::IsKeyPressed(GLFW_KEY_R, false))
             restart(app);

@@ -172,7 +172,8 @@ void diagnostics_list(const App& app, const Diagnostics& diagnostics,
                          : d.severity == Severity::warning ? colour::warning
                                                            : colour::muted;
         std::string where = fs::path(d.where.file).filename().string();
-        // Appended piece by piece: `":" + std::to_string(n)` trips GCC 12's -Wrestrict false positive.
+        // Appended piece by piece: `":" + std::to_string(n)` trips GCC 12's -Wrestrict false
+        // positive.
         if (d.where.line > 0)
             where.append(":").append(std::to_string(d.where.line));
         if (d.where.column > 0)
@@ -637,11 +638,33 @@ void draw_status_bar(App& app, const Rect& area) {
 // ---------------------------------------------------------------------------------------------
 // Shortcuts
 
+std::vector<Shortcut> view_shortcuts() {
+    return {{"1 2 3 4 5", "front, back, left, right, top view (the whole model)"},
+            {"Z", "frame the current step (the whole model where there is none)"},
+            {"Home", "the whole model, from where the camera looks now"},
+            {"K", "skin on or off"},
+            {"M", "muscles"},
+            {"X", "X-ray: see-through skin"},
+            {"B", "bones"},
+            {"G", "injection regions on the skin"},
+            {"V", "structures to avoid (nerves, vessels)"},
+            {"L", "labels"},
+            {"I", "needles"},
+            {"F1 or ?", "show or hide this list"},
+            {"Esc", "close a dialog"},
+            {"Left drag", "turn the model around the head's centre"},
+            {"Right drag, Shift + drag", "move the model"},
+            {"Wheel", "zoom"}};
+}
+
 void draw_shortcuts_window(App& app) {
     const ImGuiIO& io = ImGui::GetIO();
-    ImGui::SetNextWindowPos({io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.45f}, ImGuiCond_Always,
+    ImGui::SetNextWindowPos({io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f}, ImGuiCond_Always,
                             {0.5f, 0.5f});
     ImGui::SetNextWindowSize({460.0f * app.fonts().regular->FontSize / 15.0f, 0});
+    // Within the window: a long list scrolls.
+    ImGui::SetNextWindowSizeConstraints({0.0f, 0.0f},
+                                        {io.DisplaySize.x - 20.0f, io.DisplaySize.y * 0.85f});
     ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 8.0f);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 1.0f);
     ImGui::PushStyleColor(ImGuiCol_WindowBg, colour::card);
@@ -649,11 +672,8 @@ void draw_shortcuts_window(App& app) {
                      ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
                          ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove)) {
         std::vector<Shortcut> list = app.mode().shortcut_list();
-        list.push_back({"F1 or ?", "show or hide this list"});
-        list.push_back({"Esc", "close a dialog"});
-        list.push_back({"Left drag", "turn the model"});
-        list.push_back({"Right drag, Shift + drag", "move the model"});
-        list.push_back({"Wheel", "zoom"});
+        for (Shortcut& s : view_shortcuts())
+            list.push_back(std::move(s));
         if (ImGui::BeginTable("##keys", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
             ImGui::TableSetupColumn("keys", ImGuiTableColumnFlags_WidthFixed,
                                     170.0f * app.fonts().regular->FontSize / 15.0f);

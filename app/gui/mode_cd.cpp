@@ -241,10 +241,21 @@ public:
                 const std::string name = display_name(m.muscle) + " " + side_short(m.side);
                 if (!m.placed)
                     ImGui::PushStyleColor(ImGuiCol_Text, colour::muted);
-                if (ImGui::Selectable(name.c_str(), selected_ == key,
-                                      ImGuiSelectableFlags_SpanAllColumns))
+                // The row is selectable; the name wraps within its column (a Selectable's own
+                // label would be cut).
+                const ImVec2 at = ImGui::GetCursorPos();
+                const float name_h = ImGui::CalcTextSize(name.c_str(), nullptr, false,
+                                                         ImGui::GetContentRegionAvail().x)
+                                         .y;
+                if (ImGui::Selectable("##row", selected_ == key,
+                                      ImGuiSelectableFlags_SpanAllColumns |
+                                          ImGuiSelectableFlags_AllowItemOverlap,
+                                      ImVec2(0.0f, name_h)))
                     select(app, key);
-                if (ImGui::IsItemHovered()) {
+                const bool row_hovered = ImGui::IsItemHovered();
+                ImGui::SetCursorPos(at);
+                ImGui::TextWrapped("%s", name.c_str());
+                if (row_hovered) {
                     std::string tip = "Forms: ";
                     for (std::size_t k = 0; k < m.forms.size(); ++k)
                         tip += (k ? ", " : "") + m.forms[k];
@@ -276,9 +287,10 @@ public:
                     format_units(plan.total_max).c_str());
         ImGui::PopFont();
         if (plan_protocol_) {
-            ImGui::SameLine();
-            ImGui::TextColored(colour::muted, "· this plan: %s U",
-                               format_units(plan_protocol_->total_units(false)).c_str());
+            const std::string this_plan =
+                "· this plan: " + format_units(plan_protocol_->total_units(false)) + " U";
+            same_line_if_fits(ImGui::CalcTextSize(this_plan.c_str()).x);
+            ImGui::TextColored(colour::muted, "%s", this_plan.c_str());
         }
         if (!plan.warnings.empty()) {
             section_heading(app, "Cautions");

@@ -156,7 +156,9 @@ public:
             return;
         ImGui::Spacing();
         ImGui::PushFont(large_bold(app));
+        ImGui::PushTextWrapPos(0.0f); // wraps in a narrow column
         ImGui::TextColored(colour::accent, "%s", patient_words::kWhereHeading.data());
+        ImGui::PopTextWrapPos();
         ImGui::PopFont();
         ImGui::Spacing();
         if (toggle_button(playing_ ? patient_words::kPause.data()
@@ -249,7 +251,10 @@ public:
             dl->ChannelsSplit(2);
             dl->ChannelsSetCurrent(1);
             const float pad = 12.0f;
-            ImGui::SetCursorScreenPos({start.x + pad, start.y + pad});
+            // Every line of the card starts inside its padding (an indent, not only the first
+            // line's position): the urgent card's red bar hid each line's first letter.
+            ImGui::SetCursorScreenPos({start.x, start.y + pad});
+            ImGui::Indent(pad);
             ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width - 2.0f * pad);
             ImGui::PushFont(large_bold(app));
             ImGui::TextColored(c.urgent ? colour::error : colour::accent, "%s", c.heading.c_str());
@@ -258,6 +263,7 @@ public:
             ImGui::TextUnformatted(c.text.c_str());
             ImGui::PopFont();
             ImGui::PopTextWrapPos();
+            ImGui::Unindent(pad);
             const float end_y =
                 ImGui::GetCursorScreenPos().y + pad - ImGui::GetStyle().ItemSpacing.y;
             dl->ChannelsSetCurrent(0);

@@ -172,13 +172,18 @@ public:
                 frame_question(app);
         }
         section_heading(app, "Drill");
-        const char* names[] = {"Place the sites", "Find the muscle (name → click)",
-                               "Name the muscle (picture → name)"};
-        for (int d = 0; d < 3; ++d)
+        // Short names that fit the narrowest column; how each goes in its tooltip.
+        const char* names[] = {"Place the sites", "Find the muscle", "Name the muscle"};
+        const char* how[] = {"Click where each site goes", "A name is shown: click that muscle",
+                             "A muscle is shown: choose its name"};
+        for (int d = 0; d < 3; ++d) {
             if (ImGui::RadioButton(names[d], drill_ == Drill(d)) && drill_ != Drill(d)) {
                 drill_ = Drill(d);
                 restart(app);
             }
+            if (ImGui::IsItemHovered())
+                ImGui::SetTooltip("%s", how[d]);
+        }
         ImGui::Spacing();
         if (drill_ == Drill::place_sites) {
             ImGui::TextUnformatted("Order");

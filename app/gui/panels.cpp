@@ -119,10 +119,18 @@ void section_heading(const App& app, const char* text) {
     ImGui::Spacing();
     ImGui::PushFont(app.fonts().bold);
     ImGui::PushStyleColor(ImGuiCol_Text, colour::accent);
+    ImGui::PushTextWrapPos(0.0f); // a long heading wraps in a narrow column
     ImGui::TextUnformatted(text);
+    ImGui::PopTextWrapPos();
     ImGui::PopStyleColor();
     ImGui::PopFont();
     ImGui::Separator();
+}
+
+void same_line_if_fits(float width) {
+    const float right = ImGui::GetWindowPos().x + ImGui::GetContentRegionMax().x;
+    if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width <= right)
+        ImGui::SameLine();
 }
 
 void text_muted(const char* text) {

@@ -44,6 +44,9 @@ bool toggle_layer(App& app, char key);
     return f ? pixels * f->FontSize / 15.0f : pixels;
 }
 void section_heading(const App& app, const char* text);
+// SameLine() when an item `width` wide still fits on the line after the last item; else the next
+// item goes on a new line.
+void same_line_if_fits(float width);
 void text_muted(const char* text);
 void text_wrapped_coloured(const ImVec4& colour, const char* text);
 // A wide primary-coloured button; returns true when pressed.

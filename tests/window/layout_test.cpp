@@ -44,8 +44,11 @@ TEST(Layout, CheckReportsTextCutByANarrowWindow) {
 
 TEST(Layout, ClinicianSessionAt1024x640) {
     INJMAP_NEED_DISPLAY();
-    expect_no_cut_text("clinician", {"--keys", "right,right,left,enter,wait:4,n,y,a,wait:2,f1,"
-                                               "wait:2,f1,f,wait:4,escape,wait:2"});
+    // The plan, the checklist, two injections, the site card and tally, the F1 list, the finish
+    // dialog.
+    expect_no_cut_text("clinician", {"--keys", "right,right,left,enter,wait:4,n,n,n,n,n,n,n,a,"
+                                               "enter,wait:4,enter,wait:4,enter,wait:4,f1,wait:2,"
+                                               "f1,f,wait:4"});
 }
 
 TEST(Layout, PatientAt1024x640) {
@@ -67,7 +70,9 @@ TEST(Layout, TrainingAt1024x640) {
 TEST(Layout, CervicalDystoniaPlanAndSessionAt1024x640) {
     INJMAP_NEED_DISPLAY();
     expect_no_cut_text("cd-plan", {"--mode", "cd", "--keys", "wait:4"});
+    // Enter turns the plan into a session (the clinician guide), Enter starts it; the checklist,
+    // two sites injected (the tally's "Given" column: "50 / 50"), the finish dialog.
     expect_no_cut_text("cd-session", {"--mode", "cd", "--keys",
-                                      "enter,wait:6,n,n,n,n,n,n,n,n,a,enter,wait:4,"
-                                      "enter,wait:4,right,enter,wait:4"});
+                                      "enter,wait:6,enter,wait:4,n,n,n,n,n,n,n,a,enter,wait:4,"
+                                      "enter,wait:4,enter,wait:4,f,wait:4"});
 }

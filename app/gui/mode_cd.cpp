@@ -174,9 +174,20 @@ public:
             ImGui::PushID(int(i));
             changed |= ImGui::Checkbox(f.label, &chosen_[i]);
             if (!cd_form_is_sagittal(f.form) && chosen_[i]) {
-                ImGui::SameLine();
-                ImGui::SetCursorPosX(ImGui::GetContentRegionMax().x - 118.0f);
-                changed |= side_toggle(i);
+                // Right-aligned beside the form's name when they fit, else under it (over the
+                // name they hid its end: "Torticapu").
+                const float at = ImGui::GetContentRegionMax().x - 118.0f;
+                const float after = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x +
+                                    ImGui::GetStyle().ItemSpacing.x;
+                if (after <= at) {
+                    ImGui::SameLine();
+                    ImGui::SetCursorPosX(at);
+                    changed |= side_toggle(i);
+                } else {
+                    ImGui::Indent(28.0f);
+                    changed |= side_toggle(i);
+                    ImGui::Unindent(28.0f);
+                }
             }
             ImGui::PushFont(app.fonts().small);
             ImGui::Indent(28.0f);

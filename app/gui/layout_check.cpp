@@ -29,27 +29,28 @@ void append_utf8(std::string& s, unsigned c) {
 }
 
 struct Quad {
-    ImVec4 pos;    // x0, y0, x1, y1
-    unsigned code; // 0: not a glyph
-    bool cut;      // only part of a glyph's box (ImGui's CPU clipping)
+    ImVec4 pos;                               // x0, y0, x1, y1
+    const GlyphTable::Glyph* glyph = nullptr; // what it shows
+    bool cut = false;                         // only part of a glyph's box (ImGui's CPU clipping)
     ImVec4 clip;
 };
 
 // The glyph a texture box (texture pixels) shows: exact, or the glyph box it is part of.
-unsigned glyph_of(const GlyphTable& t, float u0, float v0, float u1, float v1, bool& cut) {
+const GlyphTable::Glyph* glyph_of(const GlyphTable& t, float u0, float v0, float u1, float v1,
+                                  bool& cut) {
     cut = false;
     if (whole(u0) && whole(v0) && whole(u1) && whole(v1)) {
         const auto it = t.exact.find(pack(int(std::round(u0)), int(std::round(v0)),
                                           int(std::round(u1)), int(std::round(v1))));
         if (it != t.exact.end())
-            return it->second;
+            return &t.glyphs[it->second];
     }
     for (const GlyphTable::Glyph& g : t.glyphs)
         if (u0 >= g.u0 - 0.02f && v0 >= g.v0 - 0.02f && u1 <= g.u1 + 0.02f && v1 <= g.v1 + 0.02f) {
             cut = true;
-            return g.codepoint;
+            return &g;
         }
-    return 0;
+    return nullptr;
 }
 
 bool inside(const ImVec4& r, const ImVec4& clip, bool x_axis, float slack) {
@@ -79,11 +80,12 @@ GlyphTable glyph_table(const ImFontAtlas& atlas) {
             if (!g.Visible)
                 continue;
             const GlyphTable::Glyph glyph{g.U0 * t.tex_w, g.V0 * t.tex_h, g.U1 * t.tex_w,
-                                          g.V1 * t.tex_h, g.Codepoint};
-            t.glyphs.push_back(glyph);
+                                          g.V1 * t.tex_h, g.Codepoint,    g.X0,
+                                          g.X1,           g.AdvanceX};
             t.exact.emplace(pack(int(std::round(glyph.u0)), int(std::round(glyph.v0)),
                                  int(std::round(glyph.u1)), int(std::round(glyph.v1))),
-                            glyph.codepoint);
+                            t.glyphs.size());
+            t.glyphs.push_back(glyph);
         }
     return t;
 }
@@ -122,15 +124,16 @@ std::vector<ClippedText> find_clipped_text(std::span<const LayoutWindow> windows
                 if (near_uv(a.uv, glyphs.white_uv) || in_lines(a.uv) || in_lines(c.uv))
                     continue;
                 bool cut = false;
-                const unsigned code = glyph_of(glyphs, std::min(a.uv.x, c.uv.x) * glyphs.tex_w,
-                                               std::min(a.uv.y, c.uv.y) * glyphs.tex_h,
-                                               std::max(a.uv.x, c.uv.x) * glyphs.tex_w,
-                                               std::max(a.uv.y, c.uv.y) * glyphs.tex_h, cut);
-                if (code == 0)
+                const GlyphTable::Glyph* glyph =
+                    glyph_of(glyphs, std::min(a.uv.x, c.uv.x) * glyphs.tex_w,
+                             std::min(a.uv.y, c.uv.y) * glyphs.tex_h,
+                             std::max(a.uv.x, c.uv.x) * glyphs.tex_w,
+                             std::max(a.uv.y, c.uv.y) * glyphs.tex_h, cut);
+                if (!glyph)
                     continue;
                 quads.push_back({{std::min(a.pos.x, c.pos.x), std::min(a.pos.y, c.pos.y),
                                   std::max(a.pos.x, c.pos.x), std::max(a.pos.y, c.pos.y)},
-                                 code,
+                                 glyph,
                                  cut,
                                  cmd.ClipRect});
             }
@@ -147,9 +150,15 @@ std::vector<ClippedText> find_clipped_text(std::span<const LayoutWindow> windows
             ClippedText run{win.name, {}, quads[begin].pos, {}};
             for (std::size_t q = begin; q < end; ++q) {
                 const Quad& g = quads[q];
-                if (q > begin && g.pos.x - quads[q - 1].pos.z > 0.25f * h)
-                    run.text += ' ';
-                append_utf8(run.text, g.code);
+                // A space where the pen moved further than the last glyph's advance.
+                if (q > begin && !g.cut && !quads[q - 1].cut) {
+                    const Quad& p = quads[q - 1];
+                    const float pen = p.pos.x - p.glyph->x0 + p.glyph->advance;
+                    if (g.pos.x - g.glyph->x0 - pen > 0.5f * std::max(1.0f, p.glyph->advance) ||
+                        g.pos.x - g.glyph->x0 - pen > 2.0f)
+                        run.text += ' ';
+                }
+                append_utf8(run.text, g.glyph->codepoint);
                 run.rect = {std::min(run.rect.x, g.pos.x), std::min(run.rect.y, g.pos.y),
                             std::max(run.rect.z, g.pos.z), std::max(run.rect.w, g.pos.w)};
                 if (!run.why.empty())

@@ -20,9 +20,10 @@ struct GlyphTable {
     struct Glyph {
         float u0, v0, u1, v1; // texture pixels
         unsigned codepoint;
+        float x0, x1, advance; // the quad's offset from the pen and the pen's advance (pixels)
     };
     std::vector<Glyph> glyphs;
-    std::unordered_map<std::uint64_t, unsigned> exact; // packed box → codepoint
+    std::unordered_map<std::uint64_t, std::size_t> exact; // packed box → index in glyphs
     float tex_w = 1.0f, tex_h = 1.0f;
     ImTextureID texture{};
     ImVec4 lines_uv{0, 0, 0, 0}; // the baked anti-aliased lines (not text)

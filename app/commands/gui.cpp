@@ -56,6 +56,9 @@ constexpr const char* kUsage =
     "help.\n"
     "Before the first injection the pre-treatment checklist and the boxed warning are shown:\n"
     "N/Y answer the next question No/Yes, A acknowledges the warning, Enter records it.\n"
+    "Keys in every mode: 1-5 front, back, left, right, top view; K M X B G V L I skin, muscles,\n"
+    "X-ray, bones, regions, avoid, labels, needles; Z frames the current step; Home the whole "
+    "model.\n"
     "\n"
     "Exit codes: 0 closed normally, 2 usage error or the window/model/protocol cannot be opened,\n"
     "3 --check-layout found cut text.\n";

@@ -59,7 +59,8 @@ TEST(Layout, PatientAt1024x640) {
 
 TEST(Layout, AuthorAt1024x640) {
     INJMAP_NEED_DISPLAY();
-    expect_no_cut_text("author", {"--mode", "author", "--keys", "f1,wait:4,f1,wait:2"});
+    expect_no_cut_text("author",
+                       {"--mode", "author", "--keys", "right,right,wait:4,f1,wait:4,f1,wait:2"});
 }
 
 TEST(Layout, TrainingAt1024x640) {

@@ -437,7 +437,8 @@ bool toggle_layer(App& app, char key) {
 
 // The legend of the injection regions (a swatch and the name of each), `per_row` to a row; nothing
 // when no regions are drawn (no model regions, or a cervical dystonia plan).
-static void region_legend(const App& app, std::size_t per_row) {
+// With `right` > 0 the entries flow and wrap before that x instead (as many to a row as fit).
+static void region_legend(const App& app, std::size_t per_row, float right = 0.0f) {
     const Model* model = app.model();
     if (!model || model->regions.empty() || app.mode_name() == "cd" ||
         (app.protocol().usable() &&
@@ -445,7 +446,10 @@ static void region_legend(const App& app, std::size_t per_row) {
         return;
     const float swatch = ImGui::GetTextLineHeight() * 0.8f;
     for (std::size_t k = 0; k < model->regions.size(); ++k) {
-        if (k % per_row != 0)
+        const float w =
+            swatch + 4.0f + ImGui::CalcTextSize(model->regions[k].display_name.c_str()).x;
+        if (right > 0.0f ? k > 0 && ImGui::GetItemRectMax().x + 10.0f + w <= right
+                         : k % per_row != 0)
             ImGui::SameLine(0.0f, 10.0f);
         const glm::vec3 c = render::region_color(model->regions[k].id);
         ImGui::PushID(static_cast<int>(100 + k));
@@ -595,7 +599,7 @@ void draw_view_toolbar(App& app) {
         // The legend under the toolbar while regions are shown; not in the patient view, whose
         // caption sits just below the toolbar (there it is in the Regions button's tooltip).
         if (app.layers.regions && app.mode_name() != "patient")
-            region_legend(app, max_w < 560.0f ? 2 : 4);
+            region_legend(app, 4, right);
         ImGui::PopFont();
     }
     ImGui::End();

@@ -43,6 +43,9 @@ constexpr const char* kUsage =
     "the name\n"
     "                      under it shows), wait:N. A key takes two frames (press, release).\n"
     "                      Without --frames the window closes 30 frames after the script.\n"
+    "  --check-layout      testing: report on stderr every text the window cuts (clipped by its\n"
+    "                      panel, off the window, or under another panel), from the third frame\n"
+    "                      on, one \"layout:\" line each; exit 3 if there was any.\n"
     "\n"
     "Session records go to $XDG_DATA_HOME/injmap/sessions (default "
     "~/.local/share/injmap/sessions).\n"
@@ -58,8 +61,12 @@ constexpr const char* kUsage =
     "R resumes the unfinished session offered at the start, else the newest of Recent sessions.\n"
     "Keys in the patient view: Right/Space next area, Left previous, P play, S save the handout\n"
     "(PDF), H print it (CUPS lp, when on PATH).\n"
+    "Keys in every mode: 1-5 front, back, left, right, top view; K M X B G V L I skin, muscles,\n"
+    "X-ray, bones, regions, avoid, labels, needles; Z frames the current step; Home the whole "
+    "model.\n"
     "\n"
-    "Exit codes: 0 closed normally, 2 usage error or the window/model/protocol cannot be opened.\n";
+    "Exit codes: 0 closed normally, 2 usage error or the window/model/protocol cannot be opened,\n"
+    "3 --check-layout found cut text.\n";
 
 std::optional<int> positive(const std::string& text, int max) {
     int v = 0;
@@ -80,7 +87,8 @@ int run(std::span<const std::string> args) {
                                     {"--screenshot", true},
                                     {"--bench-frames", true},
                                     {"--keys", true},
-                                    {"--label", true}},
+                                    {"--label", true},
+                                    {"--check-layout", false}},
                                    error);
     if (!parsed)
         return usage_error("gui", error);
@@ -119,6 +127,7 @@ int run(std::span<const std::string> args) {
     if (!options.keys.empty() && !gui::parse_key_script(options.keys, error))
         return usage_error("gui", error);
     options.label = parsed->value("--label").value_or("");
+    options.check_layout = parsed->has("--check-layout");
     if (options.label.size() > kMaxLabelBytes)
         return usage_error("gui", "--label is " + std::to_string(options.label.size()) +
                                       " bytes long; at most " + std::to_string(kMaxLabelBytes) +

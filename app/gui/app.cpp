@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "gui/camera_control.hpp"
 #include "gui/frame_stats.hpp"
 #include "gui/mode.hpp"
 #include "gui/panels.hpp"
@@ -223,6 +224,8 @@ int App::run() {
             std::printf("%s\n", bench_line(*stats).c_str());
             std::fflush(stdout);
         }
+    if (options_.check_layout && exit_code == 0)
+        exit_code = report_layout();
     return exit_code;
 }
 
@@ -256,8 +259,10 @@ void App::frame() {
                 show_shortcuts = !show_shortcuts;
             if (!popup_open_before &&
                 !ImGui::IsPopupOpen(nullptr,
-                                    ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel))
+                                    ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel)) {
                 mode_->shortcuts(*this);
+                view_keys();
+            }
         }
         handle_viewport_input();
 
@@ -287,6 +292,8 @@ void App::frame() {
         notify(std::string("Error (the last good state is kept): ") + e.what(), Severity::error);
     }
     ImGui::Render();
+    if (options_.check_layout && frame_index_ >= 2)
+        check_layout(); // before the draw data is changed for drawing (draw_data_rects.hpp)
     // The 3D image goes into its rectangle as a plain copy (after an error: the last good image);
     // the panels fill the rest.
     const glm::vec2 scale = framebuffer_scale();
@@ -298,6 +305,30 @@ void App::frame() {
     window_.render_draw_data({image_at.x, image_at.y, image_size.x, image_size.y},
                              ImVec4(colour::panel.x, colour::panel.y, colour::panel.z, 1.0f),
                              [&] { viewport_renderer_->present(image_at.x, image_at.y); });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys every mode shares (listed in the F1 window by view_shortcuts()), unless the mode uses the
+// key itself just now (Mode::claims_key: the training drill's 1–4 choose a name).
+
+void App::view_keys() {
+    const auto pressed = [&](int key) {
+        return !mode_->claims_key(*this, key) && ImGui::IsKeyPressed(key, false);
+    };
+    for (std::size_t k = 0; k < kViewKeys.size(); ++k)
+        if (pressed(GLFW_KEY_1 + int(k)))
+            show_view(kViewKeys[k]);
+    for (char c : kLayerKeys)
+        if (pressed(GLFW_KEY_A + (c - 'A'))) {
+            toggle_layer(*this, c);
+            request_frames(2);
+        }
+    if (pressed(GLFW_KEY_Z))
+        mode_->frame_current(*this);
+    if (pressed(GLFW_KEY_HOME) && model()) {
+        const auto corners = model_corners(*model());
+        frame_points(corners, camera());
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -148,10 +148,13 @@ private:
     void layout_panels();
     void draw_viewport_overlay(); // the view toolbar over the 3D area
     void handle_viewport_input();
+    void view_keys(); // 1–5 views, layer letters, Z frames the current step, Home the model
     void show_hover_name(bool over_view, glm::vec2 mouse);
     void feed_script(); // --keys: one action per frame
     render::FrameSnapshot build_snapshot() const;
     void update_camera();
+    void check_layout();       // --check-layout: collects the text this frame cuts
+    int report_layout() const; // --check-layout: prints what was cut; the exit code (0 or 3)
     bool save_screenshot(const std::string& path, std::string& error) const;
     void protocol_replaced(); // tells the mode, redraws
     [[nodiscard]] float viewport_aspect() const;
@@ -191,6 +194,9 @@ private:
     render::OverlayLayout hover_layout_; // the markers of hover_scene_ as drawn
     int frames_requested_ = 2;
     double start_time_ = 0.0;
+    // --check-layout: "window: text (why)" of every cut text run seen, in first-seen order.
+    std::vector<std::string> layout_problems_;
+    std::vector<std::string> layout_last_frame_; // what the last frame cut
 };
 
 } // namespace injmap::gui

@@ -104,8 +104,12 @@ void App::handle_viewport_input() {
         std::fprintf(stderr, "trace: mouse down at %.1f,%.1f over_view=%d capture=%d\n",
                      mouse.position.x, mouse.position.y, int(mouse.over_view),
                      int(io.WantCaptureMouse));
+    // The mouse turns the model around the head's centre, wherever the camera was framed.
+    std::optional<glm::vec3> pivot;
+    if (model())
+        pivot = head_centre(*model());
     const ViewMouseResult result =
-        view_drag_.update(mouse, camera_.camera(), framebuffer_scale(), viewport_pixels().y);
+        view_drag_.update(mouse, camera_.camera(), framebuffer_scale(), viewport_pixels().y, pivot);
     if (result.camera)
         set_camera(*result.camera);
     if (result.click) {

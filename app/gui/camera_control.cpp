@@ -3,6 +3,7 @@
 #include <glm/geometric.hpp>
 
 #include "injmap/models/mesh.hpp"
+#include "injmap/render/camera.hpp"
 
 namespace injmap::gui {
 
@@ -62,8 +63,38 @@ render::Camera frame_points_oriented(std::span<const glm::vec3> points,
     return render::frame_points(points, orientation, aspect, 0.22f, 200.0f);
 }
 
+glm::vec3 head_centre(const Model& model) {
+    const auto nasion = model.landmarks.find("nasion");
+    const auto inion = model.landmarks.find("inion");
+    if (nasion != model.landmarks.end() && inion != model.landmarks.end())
+        return (nasion->second + inion->second) * 0.5f;
+    const Bounds b = bounds_of(model.skin);
+    return (b.min + b.max) * 0.5f;
+}
+
+std::vector<glm::vec3> head_points(const Model& model) {
+    std::vector<glm::vec3> points;
+    for (const char* name : {"vertex", "nasion", "inion", "c7"})
+        if (const auto it = model.landmarks.find(name); it != model.landmarks.end())
+            points.push_back(it->second);
+    return points;
+}
+
+render::Camera orbit_about(const render::Camera& camera, const glm::vec3& pivot, float dx_px,
+                           float dy_px) {
+    const render::CameraBasis before = render::camera_basis(camera);
+    render::Camera turned = render::orbit(camera, dx_px, dy_px);
+    const render::CameraBasis after = render::camera_basis(turned);
+    // The target's offset from the pivot in the camera's frame stays the same.
+    const glm::vec3 r = camera.target - pivot;
+    turned.target = pivot + after.right * glm::dot(r, before.right) +
+                    after.up * glm::dot(r, before.up) + after.forward * glm::dot(r, before.forward);
+    return turned;
+}
+
 ViewMouseResult ViewDrag::update(const ViewMouse& mouse, const render::Camera& camera,
-                                 glm::vec2 framebuffer_scale, int view_height_px) {
+                                 glm::vec2 framebuffer_scale, int view_height_px,
+                                 std::optional<glm::vec3> pivot) {
     ViewMouseResult out;
     for (int button = 0; button < 3; ++button) {
         if (mouse.clicked[button] && mouse.over_view && button_ < 0) {
@@ -79,9 +110,10 @@ ViewMouseResult ViewDrag::update(const ViewMouse& mouse, const render::Camera& c
                 dragging_ = true;
             if (dragging_ && (mouse.delta.x != 0.0f || mouse.delta.y != 0.0f)) {
                 const bool pan = b != 0 || mouse.shift;
-                out.camera = pan ? render::pan(camera, mouse.delta.x * framebuffer_scale.x,
-                                               mouse.delta.y * framebuffer_scale.y, view_height_px)
-                                 : render::orbit(camera, mouse.delta.x, mouse.delta.y);
+                out.camera = pan     ? render::pan(camera, mouse.delta.x * framebuffer_scale.x,
+                                                   mouse.delta.y * framebuffer_scale.y, view_height_px)
+                             : pivot ? orbit_about(camera, *pivot, mouse.delta.x, mouse.delta.y)
+                                     : render::orbit(camera, mouse.delta.x, mouse.delta.y);
             }
         } else {
             if (!dragging_ && b == 0)

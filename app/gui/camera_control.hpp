@@ -51,6 +51,18 @@ private:
 [[nodiscard]] render::Camera frame_points_oriented(std::span<const glm::vec3> points,
                                                    const render::Camera& orientation, float aspect);
 
+// The head's centre: halfway between nasion and inion (the skull's front and back on the midline),
+// or the skin's bounding-box centre when the model lacks them. The mouse orbits around it.
+[[nodiscard]] glm::vec3 head_centre(const Model& model);
+// The head and neck's outline points (vertex, nasion, inion, c7 where present): framed together
+// with a step's sites, the whole head stays in view.
+[[nodiscard]] std::vector<glm::vec3> head_points(const Model& model);
+// Turns the camera by a mouse drag (render::orbit's yaw and pitch change) around `pivot` instead of
+// the camera's target: the eye and target turn rigidly about the pivot, so the pivot keeps its
+// place in the image and a head framed off-centre turns in place rather than swinging out.
+[[nodiscard]] render::Camera orbit_about(const render::Camera& camera, const glm::vec3& pivot,
+                                         float dx_px, float dy_px);
+
 // The mouse as the 3D view sees it this frame (window pixels).
 struct ViewMouse {
     glm::vec2 position{0.0f};
@@ -74,8 +86,10 @@ class ViewDrag {
 public:
     // `framebuffer_scale`: framebuffer pixels per window unit; `view_height_px`: the 3D image
     // height in framebuffer pixels (pan speed).
+    // `pivot`: what a left drag orbits around (nullopt: the camera's target).
     ViewMouseResult update(const ViewMouse& mouse, const render::Camera& camera,
-                           glm::vec2 framebuffer_scale, int view_height_px);
+                           glm::vec2 framebuffer_scale, int view_height_px,
+                           std::optional<glm::vec3> pivot = std::nullopt);
     [[nodiscard]] bool active() const { return button_ >= 0; } // a button is held
     [[nodiscard]] bool dragging() const { return dragging_; }
 

@@ -16,12 +16,14 @@ struct GuiOptions {
     std::optional<int> frames;       // render this many frames, then exit
     std::string screenshot;          // PNG of the whole window, saved on the last frame
     std::optional<int> bench_frames; // time this many frames, print one line, exit
-    std::string keys;  // testing: scripted key actions, one per frame (key_script.hpp)
-    std::string label; // optional free-text label for a new session
+    std::string keys;          // testing: scripted key actions, one per frame (key_script.hpp)
+    std::string label;         // optional free-text label for a new session
+    bool check_layout = false; // testing: report text the window cuts; exit 3 if any
 };
 
-// Exit codes: 0 ok, 2 when the window cannot be opened or a file given on the command line cannot
-// be used (one line on stderr). Problems found later are shown in the window, never fatal.
+// Exit codes: 0 ok, 3 when --check-layout found cut text, 2 when the window cannot be opened or a
+// file given on the command line cannot be used (one line on stderr). Problems found later are
+// shown in the window, never fatal.
 int run_gui(const GuiOptions& options);
 
 } // namespace injmap::gui

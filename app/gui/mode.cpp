@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "gui/camera_control.hpp"
+
 namespace injmap::gui {
 namespace {
 
@@ -18,6 +20,13 @@ constexpr std::array<std::string_view, 5> kAcceptedNames = {"clinician", "patien
                                                             "author", "cd"};
 
 } // namespace
+
+void Mode::frame_current(App& app) {
+    if (const Model* model = app.model()) {
+        const auto corners = model_corners(*model);
+        app.frame_points(corners, app.camera());
+    }
+}
 
 std::span<const ModeInfo> modes() {
     return kModes;

@@ -51,6 +51,12 @@ public:
     // Keys: called each frame when no text field has the keyboard.
     virtual void shortcuts(App&) {}
     [[nodiscard]] virtual std::vector<Shortcut> shortcut_list() const { return {}; }
+    // Whether the mode uses a key (a GLFW key code) the window otherwise gives to views and layers
+    // (1–5, K M X B G V L I, Z, Home: app.cpp), now.
+    [[nodiscard]] virtual bool claims_key(const App&, int /*key*/) const { return false; }
+    // Z: frame what the user is working on (the current step); by default the whole model from the
+    // current direction. Training keeps its neutral view (the answer must not be shown).
+    virtual void frame_current(App& app);
     // A click (not a drag) on the 3D view.
     virtual void on_pick(App&, const PickHit&) {}
     // Fill markers, labels and highlights of the snapshot App built (model, layers, camera are

@@ -150,7 +150,39 @@ public:
     std::vector<Shortcut> shortcut_list() const override {
         return {{"Click a diagnostic", "highlight the site it is about"},
                 {"Click the model", "show that point as a placement (at = {...}) to copy"},
-                {"Click a site", "select it (its line in the file is shown)"}};
+                {"Click a site", "select it (its line in the file is shown)"},
+                {"→ or Space / ←", "select the next / previous site"}};
+    }
+
+    // → / Space and ← walk the sites in file order (framed, as a click on one selects it).
+    void shortcuts(App& app) override {
+        const bool next = ImGui::IsKeyPressed(GLFW_KEY_RIGHT, false) ||
+                          ImGui::IsKeyPressed(GLFW_KEY_SPACE, false);
+        const bool prev = ImGui::IsKeyPressed(GLFW_KEY_LEFT, false);
+        if ((!next && !prev) || !app.protocol().usable())
+            return;
+        const auto sites = app.protocol().protocol->sites();
+        if (sites.empty())
+            return;
+        const std::size_t n = sites.size();
+        std::size_t i = n;
+        for (std::size_t k = 0; k < n; ++k)
+            if (sites[k]->id == selected_site_)
+                i = k;
+        if (i == n)
+            i = next ? 0 : n - 1;
+        else
+            i = next ? (i + 1) % n : (i + n - 1) % n;
+        select_site(app, sites[i]->id, true);
+    }
+
+    // Z: the selected site, else the whole model.
+    void frame_current(App& app) override {
+        if (app.protocol().usable() && !selected_site_.empty() &&
+            app.protocol().protocol->find_site(selected_site_))
+            select_site(app, selected_site_, true);
+        else
+            Mode::frame_current(app);
     }
 
     void on_pick(App& app, const PickHit& hit) override {

@@ -19,6 +19,7 @@
 #include <glm/geometric.hpp>
 #include <glm/trigonometric.hpp>
 
+#include "gui/camera_control.hpp"
 #include "gui/mode.hpp"
 #include "gui/panels.hpp"
 #include "injmap/protocols/cd_plan.hpp"
@@ -101,6 +102,8 @@ public:
 
     bool shows_protocol_chooser() const override { return false; }
 
+    void frame_current(App& app) override { frame_plan(app); }
+
     void shortcuts(App& app) override {
         if (ImGui::IsKeyPressed(GLFW_KEY_ENTER, false) ||
             ImGui::IsKeyPressed(GLFW_KEY_KP_ENTER, false))
@@ -180,9 +183,20 @@ public:
             ImGui::PushID(int(i));
             changed |= ImGui::Checkbox(f.label, &chosen_[i]);
             if (!cd_form_is_sagittal(f.form) && chosen_[i]) {
-                ImGui::SameLine();
-                ImGui::SetCursorPosX(ImGui::GetContentRegionMax().x - 118.0f);
-                changed |= side_toggle(i);
+                // Right-aligned beside the form's name when they fit, else under it (over the
+                // name they hid its end: "Torticapu").
+                const float at = ImGui::GetContentRegionMax().x - 118.0f;
+                const float after = ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x +
+                                    ImGui::GetStyle().ItemSpacing.x;
+                if (after <= at) {
+                    ImGui::SameLine();
+                    ImGui::SetCursorPosX(at);
+                    changed |= side_toggle(i);
+                } else {
+                    ImGui::Indent(28.0f);
+                    changed |= side_toggle(i);
+                    ImGui::Unindent(28.0f);
+                }
             }
             ImGui::PushFont(app.fonts().small);
             ImGui::Indent(28.0f);
@@ -249,10 +263,21 @@ public:
                 const std::string name = display_name(m.muscle) + " " + side_short(m.side);
                 if (!m.placed)
                     ImGui::PushStyleColor(ImGuiCol_Text, colour::muted);
-                if (ImGui::Selectable(name.c_str(), selected_ == key,
-                                      ImGuiSelectableFlags_SpanAllColumns))
+                // The row is selectable; the name wraps within its column (a Selectable's own
+                // label would be cut).
+                const ImVec2 at = ImGui::GetCursorPos();
+                const float name_h = ImGui::CalcTextSize(name.c_str(), nullptr, false,
+                                                         ImGui::GetContentRegionAvail().x)
+                                         .y;
+                if (ImGui::Selectable("##row", selected_ == key,
+                                      ImGuiSelectableFlags_SpanAllColumns |
+                                          ImGuiSelectableFlags_AllowItemOverlap,
+                                      ImVec2(0.0f, name_h)))
                     select(app, key);
-                if (ImGui::IsItemHovered()) {
+                const bool row_hovered = ImGui::IsItemHovered();
+                ImGui::SetCursorPos(at);
+                ImGui::TextWrapped("%s", name.c_str());
+                if (row_hovered) {
                     std::string tip = "Forms: ";
                     for (std::size_t k = 0; k < m.forms.size(); ++k)
                         tip += (k ? ", " : "") + m.forms[k];
@@ -291,9 +316,10 @@ public:
                     format_units(plan.total_max).c_str());
         ImGui::PopFont();
         if (plan_protocol_) {
-            ImGui::SameLine();
-            ImGui::TextColored(colour::muted, "· this plan: %s U",
-                               format_units(plan_protocol_->total_units(false)).c_str());
+            const std::string this_plan =
+                "· this plan: " + format_units(plan_protocol_->total_units(false)) + " U";
+            same_line_if_fits(ImGui::CalcTextSize(this_plan.c_str()).x);
+            ImGui::TextColored(colour::muted, "%s", this_plan.c_str());
         }
         if (!plan.warnings.empty()) {
             section_heading(app, "Cautions");
@@ -458,11 +484,16 @@ private:
             app.show_view("back");
             return;
         }
+        // The whole head and neck with the sites: framed on the sites alone the head was cut.
+        const std::size_t sites = points.size();
+        if (app.model())
+            for (const glm::vec3& p : head_points(*app.model()))
+                points.push_back(p);
         // From the direction most sites face, with the neck in context (at least 220 mm across).
         render::Camera orientation;
         // Sites facing every way (front SCM, back splenius) cancel out: then the back, where most
         // neck muscles are reached.
-        const float facing = glm::length(glm::vec2(normals.x, normals.z)) / float(points.size());
+        const float facing = glm::length(glm::vec2(normals.x, normals.z)) / float(sites);
         const glm::vec3 n = facing > 0.55f ? glm::normalize(normals) : glm::vec3(0, 0, -1);
         orientation.yaw_deg = glm::degrees(std::atan2(n.x, n.z));
         orientation.pitch_deg = 8.0f;

@@ -115,6 +115,10 @@ public:
             {"S", "save the handout (PDF)"},   {"H", "print the handout (lp, where present)"}};
     }
 
+    // Home is this view's "the whole picture" (with O).
+    bool claims_key(const App&, int key) const override { return key == GLFW_KEY_HOME; }
+    void frame_current(App& app) override { go_to(app, current_); }
+
     void shortcuts(App& app) override {
         if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT, false) ||
             ImGui::IsKeyPressed(GLFW_KEY_SPACE, false))
@@ -284,7 +288,10 @@ public:
             dl->ChannelsSplit(2);
             dl->ChannelsSetCurrent(1);
             const float pad = 12.0f;
-            ImGui::SetCursorScreenPos({start.x + pad, start.y + pad});
+            // Every line of the card starts inside its padding (an indent, not only the first
+            // line's position): the urgent card's red bar hid each line's first letter.
+            ImGui::SetCursorScreenPos({start.x, start.y + pad});
+            ImGui::Indent(pad);
             ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width - 2.0f * pad);
             ImGui::PushFont(large_bold(app));
             ImGui::TextColored(c.urgent ? colour::error : colour::accent, "%s", c.heading.c_str());
@@ -293,6 +300,7 @@ public:
             ImGui::TextUnformatted(c.text.c_str());
             ImGui::PopFont();
             ImGui::PopTextWrapPos();
+            ImGui::Unindent(pad);
             const float end_y =
                 ImGui::GetCursorScreenPos().y + pad - ImGui::GetStyle().ItemSpacing.y;
             dl->ChannelsSetCurrent(0);

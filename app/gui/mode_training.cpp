@@ -81,6 +81,12 @@ public:
                 {"R", "restart the drill"}};
     }
 
+    // While a name is to be chosen, 1–4 choose it (not a view).
+    bool claims_key(const App&, int key) const override {
+        return drill_ == Drill::name_muscle && !revealed_ && key >= GLFW_KEY_1 &&
+               key < GLFW_KEY_1 + 4;
+    }
+
     void shortcuts(App& app) override {
         if (ImGui::IsKeyPressed(GLFW_KEY_R, false))
             restart(app);
@@ -182,12 +188,18 @@ public:
                 frame_question(app);
         }
         section_heading(app, "Drill");
+        // Short names that fit the narrowest column; how each goes in its tooltip.
         const char* names[] = {"Place the sites", "Find the muscle", "Name the muscle"};
-        for (int d = 0; d < 3; ++d)
+        const char* how[] = {"Click where each site goes", "A name is shown: click that muscle",
+                             "A muscle is shown: choose its name"};
+        for (int d = 0; d < 3; ++d) {
             if (ImGui::RadioButton(names[d], drill_ == Drill(d)) && drill_ != Drill(d)) {
                 drill_ = Drill(d);
                 restart(app);
             }
+            if (ImGui::IsItemHovered())
+                ImGui::SetTooltip("%s", how[d]);
+        }
         ImGui::Spacing();
         if (drill_ == Drill::place_sites) {
             ImGui::TextUnformatted("Order");

@@ -119,10 +119,18 @@ void section_heading(const App& app, const char* text) {
     ImGui::Spacing();
     ImGui::PushFont(app.fonts().bold);
     ImGui::PushStyleColor(ImGuiCol_Text, colour::accent);
+    ImGui::PushTextWrapPos(0.0f); // a long heading wraps in a narrow column
     ImGui::TextUnformatted(text);
+    ImGui::PopTextWrapPos();
     ImGui::PopStyleColor();
     ImGui::PopFont();
     ImGui::Separator();
+}
+
+void same_line_if_fits(float width) {
+    const float right = ImGui::GetWindowPos().x + ImGui::GetContentRegionMax().x;
+    if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width <= right)
+        ImGui::SameLine();
 }
 
 void text_muted(const char* text) {
@@ -392,9 +400,47 @@ void draw_protocol_and_model(App& app) {
 // ---------------------------------------------------------------------------------------------
 // View toolbar over the 3D area
 
+bool toggle_layer(App& app, char key) {
+    render::Layers& l = app.layers;
+    switch (key) {
+    case 'K': // skin: opaque skin on (x-ray off), or off
+        l.skin = !(l.skin && !l.xray), l.xray = false;
+        return true;
+    case 'M':
+        l.muscles = !l.muscles;
+        return true;
+    case 'X':
+        l.xray = !l.xray;
+        if (l.xray)
+            l.skin = true;
+        return true;
+    case 'B':
+        l.bones = !l.bones;
+        // Opaque skin would hide them: show them through it.
+        if (l.bones && l.skin)
+            l.xray = true;
+        return true;
+    case 'G':
+        l.regions = !l.regions;
+        return true;
+    case 'V':
+        l.avoid = !l.avoid;
+        return true;
+    case 'L':
+        l.labels = !l.labels;
+        return true;
+    case 'I':
+        l.needles = !l.needles;
+        return true;
+    default:
+        return false;
+    }
+}
+
 // The legend of the injection regions (a swatch and the name of each), `per_row` to a row; nothing
 // when no regions are drawn (no model regions, or a cervical dystonia plan).
-static void region_legend(const App& app, std::size_t per_row) {
+// With `right` > 0 the entries flow and wrap before that x instead (as many to a row as fit).
+static void region_legend(const App& app, std::size_t per_row, float right = 0.0f) {
     const Model* model = app.model();
     if (!model || model->regions.empty() || app.mode_name() == "cd" ||
         (app.protocol().usable() &&
@@ -402,7 +448,10 @@ static void region_legend(const App& app, std::size_t per_row) {
         return;
     const float swatch = ImGui::GetTextLineHeight() * 0.8f;
     for (std::size_t k = 0; k < model->regions.size(); ++k) {
-        if (k % per_row != 0)
+        const float w =
+            swatch + 4.0f + ImGui::CalcTextSize(model->regions[k].display_name.c_str()).x;
+        if (right > 0.0f ? k > 0 && ImGui::GetItemRectMax().x + 10.0f + w <= right
+                         : k % per_row != 0)
             ImGui::SameLine(0.0f, 10.0f);
         const glm::vec3 c = render::region_color(model->regions[k].id);
         ImGui::PushID(static_cast<int>(100 + k));
@@ -447,6 +496,9 @@ void draw_view_toolbar(App& app) {
     }
     const Rect& vp = app.viewport();
     ImGui::SetNextWindowPos({vp.x + 10.0f, vp.y + 10.0f});
+    // Never wider than the 3D view: the buttons wrap to more rows instead of covering a column.
+    const float max_w = std::max(120.0f, vp.w - 20.0f);
+    ImGui::SetNextWindowSizeConstraints({0.0f, 0.0f}, {max_w, vp.h});
     ImGui::SetNextWindowBgAlpha(0.88f);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 8.0f);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, {8, 6});
@@ -458,20 +510,47 @@ void draw_view_toolbar(App& app) {
         ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoScrollbar;
     if (ImGui::Begin("##viewbar", nullptr, flags)) {
         ImGui::PushFont(app.fonts().small);
+        // The right edge the buttons may reach; `next(w)` puts an item `w` wide on this row when
+        // it fits, else on a new row.
+        const float right = vp.x + 10.0f + max_w - 8.0f;
+        const float frame_pad = ImGui::GetStyle().FramePadding.x * 2.0f;
+        bool first = true;
+        const auto next = [&](float w, float spacing = -1.0f) {
+            if (first) {
+                first = false;
+                return;
+            }
+            const float gap = spacing >= 0.0f ? spacing : ImGui::GetStyle().ItemSpacing.x;
+            if (ImGui::GetItemRectMax().x + gap + w <= right)
+                ImGui::SameLine(0.0f, spacing);
+        };
+        const auto button_w = [&](const char* label) {
+            return ImGui::CalcTextSize(label, nullptr, true).x + frame_pad;
+        };
+        const auto key_tip = [](const char* text) {
+            if (ImGui::IsItemHovered())
+                ImGui::SetTooltip("%s", text);
+        };
         static constexpr std::pair<const char*, const char*> kViews[] = {{"Front", "front"},
                                                                          {"Back", "back"},
                                                                          {"Left", "left"},
                                                                          {"Right", "right"},
                                                                          {"Top", "top"}};
+        int key = 1;
         for (const auto& [label, name] : kViews) {
+            next(button_w(label));
             if (ImGui::Button(label))
                 app.show_view(name);
-            if (ImGui::IsItemHovered() &&
-                (std::string_view(name) == "left" || std::string_view(name) == "right"))
-                ImGui::SetTooltip("The subject's %s side", name);
-            ImGui::SameLine();
+            if (ImGui::IsItemHovered()) {
+                if (std::string_view(name) == "left" || std::string_view(name) == "right")
+                    ImGui::SetTooltip("The subject's %s side (key %d)", name, key);
+                else
+                    ImGui::SetTooltip("Key %d", key);
+            }
+            ++key;
         }
         // Every named view (render::view_names(): also back-above, left-back, right-back, ...).
+        next(ImGui::GetFrameHeight());
         if (ImGui::ArrowButton("##more_views", ImGuiDir_Down))
             ImGui::OpenPopup("more_views");
         if (ImGui::IsItemHovered())
@@ -484,14 +563,14 @@ void draw_view_toolbar(App& app) {
             }
             ImGui::EndPopup();
         }
-        ImGui::SameLine();
-        ImGui::TextColored(colour::muted, "|");
-        ImGui::SameLine();
+        next(button_w("Skin") + 12.0f);
         if (toggle_button("Skin", app.layers.skin && !app.layers.xray))
-            app.layers.skin = !(app.layers.skin && !app.layers.xray), app.layers.xray = false;
-        ImGui::SameLine();
+            toggle_layer(app, 'K');
+        key_tip("Skin (K)");
+        next(button_w("Muscles") + 1.0f + ImGui::GetFrameHeight());
         if (toggle_button("Muscles", app.layers.muscles))
-            app.layers.muscles = !app.layers.muscles;
+            toggle_layer(app, 'M');
+        key_tip("Muscles (M)");
         ImGui::SameLine(0.0f, 1.0f);
         if (ImGui::ArrowButton("##muscle_list", ImGuiDir_Down))
             ImGui::OpenPopup("muscle_list");
@@ -501,45 +580,36 @@ void draw_view_toolbar(App& app) {
             draw_muscle_list(app);
             ImGui::EndPopup();
         }
-        ImGui::SameLine();
+        next(button_w("X-ray"));
         app.trace_shown("toggle X-ray");
-        if (toggle_button("X-ray", app.layers.xray)) {
-            app.layers.xray = !app.layers.xray;
-            if (app.layers.xray)
-                app.layers.skin = true;
-        }
-        ImGui::SameLine();
-        if (toggle_button("Bones", app.layers.bones)) {
-            app.layers.bones = !app.layers.bones;
-            // Opaque skin would hide them: show them through it.
-            if (app.layers.bones && app.layers.skin)
-                app.layers.xray = true;
-        }
-        if (ImGui::IsItemHovered())
-            ImGui::SetTooltip("The skeleton, under see-through skin (X-ray) or alone (Skin off)");
-        ImGui::SameLine();
+        if (toggle_button("X-ray", app.layers.xray))
+            toggle_layer(app, 'X');
+        key_tip("X-ray: see-through skin (X)");
+        next(button_w("Bones"));
+        if (toggle_button("Bones", app.layers.bones))
+            toggle_layer(app, 'B');
+        key_tip("The skeleton, under see-through skin (X-ray) or alone (Skin off) (B)");
+        next(button_w("Regions"));
         if (toggle_button("Regions", app.layers.regions))
-            app.layers.regions = !app.layers.regions;
+            toggle_layer(app, 'G');
         if (ImGui::IsItemHovered()) {
             ImGui::BeginTooltip();
             ImGui::TextUnformatted("The seven injection regions on the skin (the current step's "
-                                   "strongest)");
+                                   "strongest) (G)");
             region_legend(app, 1);
             ImGui::EndTooltip();
         }
+        next(button_w("Avoid"));
         if (toggle_button("Avoid", app.layers.avoid))
-            app.layers.avoid = !app.layers.avoid; // the renderer shows the skin see-through
-        if (ImGui::IsItemHovered())
-            ImGui::SetTooltip("What to avoid: nerves (yellow), arteries (red), veins (blue), the "
-                              "brachial plexus (orange) and the lung's apex (pink)");
-        ImGui::SameLine();
-        ImGui::TextColored(colour::muted, "|");
+            toggle_layer(app, 'V'); // the renderer shows the skin see-through
+        key_tip("What to avoid: nerves (yellow), arteries (red), veins (blue), the brachial plexus "
+                "(orange) and the lung's apex (pink) (V)");
         const auto tones = render::skin_tones();
+        const float size = ImGui::GetFrameHeight() - 4.0f;
         for (std::size_t i = 0; i < tones.size(); ++i) {
-            ImGui::SameLine();
+            next(size, i == 0 ? 12.0f : -1.0f);
             const glm::vec3 a = tones[i].albedo;
             ImGui::PushID(static_cast<int>(i));
-            const float size = ImGui::GetFrameHeight() - 4.0f;
             const bool selected = static_cast<int>(i) == app.skin_tone;
             if (selected) {
                 ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 2.0f);
@@ -561,7 +631,7 @@ void draw_view_toolbar(App& app) {
         // The legend under the toolbar while regions are shown; not in the patient view, whose
         // caption sits just below the toolbar (there it is in the Regions button's tooltip).
         if (app.layers.regions && app.mode_name() != "patient")
-            region_legend(app, 4);
+            region_legend(app, 4, right);
         ImGui::PopFont();
     }
     ImGui::End();
@@ -612,11 +682,33 @@ void draw_status_bar(App& app, const Rect& area) {
 // ---------------------------------------------------------------------------------------------
 // Shortcuts
 
+std::vector<Shortcut> view_shortcuts() {
+    return {{"1 2 3 4 5", "front, back, left, right, top view (the whole model)"},
+            {"Z", "frame the current step (the whole model where there is none)"},
+            {"Home", "the whole model, from where the camera looks now"},
+            {"K", "skin on or off"},
+            {"M", "muscles"},
+            {"X", "X-ray: see-through skin"},
+            {"B", "bones"},
+            {"G", "injection regions on the skin"},
+            {"V", "structures to avoid (nerves, vessels)"},
+            {"L", "labels"},
+            {"I", "needles"},
+            {"F1 or ?", "show or hide this list"},
+            {"Esc", "close a dialog"},
+            {"Left drag", "turn the model around the head's centre"},
+            {"Right drag, Shift + drag", "move the model"},
+            {"Wheel", "zoom"}};
+}
+
 void draw_shortcuts_window(App& app) {
     const ImGuiIO& io = ImGui::GetIO();
-    ImGui::SetNextWindowPos({io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.45f}, ImGuiCond_Always,
+    ImGui::SetNextWindowPos({io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f}, ImGuiCond_Always,
                             {0.5f, 0.5f});
     ImGui::SetNextWindowSize({460.0f * app.fonts().regular->FontSize / 15.0f, 0});
+    // Within the window: a long list scrolls.
+    ImGui::SetNextWindowSizeConstraints({0.0f, 0.0f},
+                                        {io.DisplaySize.x - 20.0f, io.DisplaySize.y * 0.85f});
     ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 8.0f);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 1.0f);
     ImGui::PushStyleColor(ImGuiCol_WindowBg, colour::card);
@@ -624,11 +716,8 @@ void draw_shortcuts_window(App& app) {
                      ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
                          ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove)) {
         std::vector<Shortcut> list = app.mode().shortcut_list();
-        list.push_back({"F1 or ?", "show or hide this list"});
-        list.push_back({"Esc", "close a dialog"});
-        list.push_back({"Left drag", "turn the model"});
-        list.push_back({"Right drag, Shift + drag", "move the model"});
-        list.push_back({"Wheel", "zoom"});
+        for (Shortcut& s : view_shortcuts())
+            list.push_back(std::move(s));
         if (ImGui::BeginTable("##keys", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
             ImGui::TableSetupColumn("keys", ImGuiTableColumnFlags_WidthFixed,
                                     170.0f * app.fonts().regular->FontSize / 15.0f);

@@ -2,6 +2,7 @@
 // Panels every mode shares (menu bar, protocol and model choice, the view toolbar over the 3D area,
 // the status bar with the disclaimer, the shortcut list) and small drawing helpers for the modes.
 // Each is a function of App drawn once per frame: no state of its own beyond what the widgets need.
+#include <array>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -10,6 +11,7 @@
 
 #include "gui/app.hpp"
 #include "gui/hover_text.hpp" // display_name
+#include "gui/mode.hpp"
 #include "injmap/units_format.hpp"
 
 namespace injmap::gui {
@@ -24,6 +26,17 @@ void draw_view_toolbar(App& app);
 void draw_status_bar(App& app, const Rect& area);
 void draw_shortcuts_window(App& app);
 
+// Keys every mode shares (App::view_keys): 1–5 the named views below, the layer letters
+// (toggle_layer).
+inline constexpr std::array<std::string_view, 5> kViewKeys = {"front", "back", "left", "right",
+                                                              "top"};
+inline constexpr std::array<char, 8> kLayerKeys = {'K', 'M', 'X', 'B', 'G', 'V', 'L', 'I'};
+// Turns a layer on or off as its toolbar button does: K skin (opaque), M muscles, X x-ray, B bones,
+// G regions, V structures to avoid, L labels, I needles. False for another letter.
+bool toggle_layer(App& app, char key);
+// The shared keys as the F1 window lists them.
+[[nodiscard]] std::vector<Shortcut> view_shortcuts();
+
 // ---- helpers ----
 // A length in pixels at the default font size (15 px), scaled like the fonts (HiDPI).
 [[nodiscard]] inline float px(float pixels) {
@@ -31,6 +44,9 @@ void draw_shortcuts_window(App& app);
     return f ? pixels * f->FontSize / 15.0f : pixels;
 }
 void section_heading(const App& app, const char* text);
+// SameLine() when an item `width` wide still fits on the line after the last item; else the next
+// item goes on a new line.
+void same_line_if_fits(float width);
 void text_muted(const char* text);
 void text_wrapped_coloured(const ImVec4& colour, const char* text);
 // A wide primary-coloured button; returns true when pressed.

@@ -143,4 +143,52 @@ TEST(CameraFraming, WholeModelFromANamedView) {
     EXPECT_FLOAT_EQ(kept.yaw_deg, 33.0f);
 }
 
+// A drag with a pivot turns the camera about the pivot: the pivot stays at the same pixel, the
+// eye keeps its distance from it, and a camera framed on a site beside the head (target off the
+// pivot) moves its target rather than swinging the head out of the image.
+TEST(ViewDrag, LeftDragOrbitsAroundThePivot) {
+    render::Camera camera;
+    camera.target = {60.0f, 20.0f, 40.0f}; // framed on a site beside the head
+    camera.distance_mm = 400.0f;
+    const glm::vec3 pivot{0.0f, 0.0f, 0.0f};
+    ViewDrag drag;
+    (void)drag.update(press({100, 100}), camera, kScale, 600, pivot);
+    const auto moved = drag.update(held({160, 130}, {60, 30}), camera, kScale, 600, pivot);
+    ASSERT_TRUE(moved.camera);
+    const render::Camera& c = *moved.camera;
+    const render::Camera plain = render::orbit(camera, 60, 30);
+    EXPECT_FLOAT_EQ(c.yaw_deg, plain.yaw_deg);
+    EXPECT_FLOAT_EQ(c.pitch_deg, plain.pitch_deg);
+    EXPECT_FLOAT_EQ(c.distance_mm, camera.distance_mm);
+    EXPECT_GT(glm::length(c.target - camera.target), 10.0f); // the target moved with the turn
+    const auto before = render::project(camera, 800, 600, pivot);
+    const auto after = render::project(c, 800, 600, pivot);
+    EXPECT_NEAR(after.pixel.x, before.pixel.x, 0.05f);
+    EXPECT_NEAR(after.pixel.y, before.pixel.y, 0.05f);
+    EXPECT_NEAR(glm::length(render::camera_eye(c) - pivot),
+                glm::length(render::camera_eye(camera) - pivot), 0.01f);
+    // Orbiting about the target itself is render::orbit.
+    const render::Camera same = orbit_about(camera, camera.target, 60, 30);
+    EXPECT_NEAR(glm::length(same.target - plain.target), 0.0f, 1e-3f);
+    // Without a pivot the drag orbits around the target, as before.
+    ViewDrag plain_drag;
+    (void)plain_drag.update(press({100, 100}), camera, kScale, 600);
+    EXPECT_EQ(*plain_drag.update(held({160, 130}, {60, 30}), camera, kScale, 600).camera, plain);
+}
+
+TEST(CameraFraming, HeadCentreIsBetweenNasionAndInion) {
+    Model model = test::make_test_model();
+    model.landmarks["nasion"] = {0.0f, 10.0f, 90.0f};
+    model.landmarks["inion"] = {0.0f, -10.0f, -100.0f};
+    const glm::vec3 c = head_centre(model);
+    EXPECT_FLOAT_EQ(c.y, 0.0f);
+    EXPECT_FLOAT_EQ(c.z, -5.0f);
+    model.landmarks["vertex"] = {0.0f, 120.0f, 0.0f};
+    EXPECT_GE(head_points(model).size(), 3u);
+    model.landmarks.erase("nasion");
+    const auto corners = model_corners(model);
+    const glm::vec3 box = (corners.front() + corners.back()) * 0.5f;
+    EXPECT_NEAR(glm::length(head_centre(model) - box), 0.0f, 1e-3f);
+}
+
 } // namespace

@@ -56,6 +56,7 @@ public:
     std::vector<Shortcut> shortcut_list() const override;
     void shortcuts(App& app) override;
     void on_pick(App& app, const PickHit& hit) override;
+    void frame_current(App& app) override { frame_current_step(app, true); }
     // clinician/scene.cpp
     void decorate(const App& app, render::FrameSnapshot& frame) const override;
     // clinician/steps_panel.cpp

@@ -20,22 +20,37 @@ void ClinicianMode::dose_tally(App& app) {
         plan_.emplace(app.protocol().protocol);
     const SessionTallies t = started() ? session().tallies() : plan_->tallies();
     const bool planned_only = !started();
+    // The number columns are as wide as their widest figure ("17.5 / 17.5" whole); the muscle
+    // names take the rest and wrap.
+    const Side sides[] = {Side::left, Side::right, Side::midline};
+    const auto total_cell = [&](const MuscleSideTally& row) {
+        std::string cell = format_units(planned_only ? row.planned_units : row.given_units);
+        if (started())
+            cell += " / " + format_units(row.planned_units);
+        return cell;
+    };
+    const char* last_header = started() ? "Given" : "Total";
+    float side_w = ImGui::CalcTextSize("Mid").x, total_w = ImGui::CalcTextSize(last_header).x;
+    for (const MuscleSideTally& row : t.per_muscle_side) {
+        for (const Side side : sides)
+            side_w = std::max(
+                side_w, ImGui::CalcTextSize(format_units(row.units(side, planned_only)).c_str()).x);
+        total_w = std::max(total_w, ImGui::CalcTextSize(total_cell(row).c_str()).x);
+    }
     if (ImGui::BeginTable("##tally", 5,
                           ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
                               ImGuiTableFlags_SizingStretchProp)) {
-        ImGui::TableSetupColumn("Muscle", ImGuiTableColumnFlags_WidthStretch, 3.2f);
-        ImGui::TableSetupColumn("L", ImGuiTableColumnFlags_WidthStretch, 0.7f);
-        ImGui::TableSetupColumn("R", ImGuiTableColumnFlags_WidthStretch, 0.7f);
-        ImGui::TableSetupColumn("Mid", ImGuiTableColumnFlags_WidthStretch, 0.8f);
-        ImGui::TableSetupColumn(started() ? "Given" : "Total", ImGuiTableColumnFlags_WidthStretch,
-                                1.4f);
+        ImGui::TableSetupColumn("Muscle", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+        ImGui::TableSetupColumn("L", ImGuiTableColumnFlags_WidthFixed, side_w);
+        ImGui::TableSetupColumn("R", ImGuiTableColumnFlags_WidthFixed, side_w);
+        ImGui::TableSetupColumn("Mid", ImGuiTableColumnFlags_WidthFixed, side_w);
+        ImGui::TableSetupColumn(last_header, ImGuiTableColumnFlags_WidthFixed, total_w);
         ImGui::TableHeadersRow();
         for (const MuscleSideTally& row : t.per_muscle_side) {
             const double total = planned_only ? row.planned_units : row.given_units;
             ImGui::TableNextRow();
             ImGui::TableSetColumnIndex(0);
-            ImGui::TextUnformatted(display_name(row.muscle).c_str());
-            const Side sides[] = {Side::left, Side::right, Side::midline};
+            ImGui::TextWrapped("%s", display_name(row.muscle).c_str());
             for (int c = 0; c < 3; ++c) {
                 ImGui::TableSetColumnIndex(c + 1);
                 const double v = row.units(sides[c], planned_only);
@@ -45,9 +60,7 @@ void ClinicianMode::dose_tally(App& app) {
                     ImGui::TextColored(colour::muted, "·");
             }
             ImGui::TableSetColumnIndex(4);
-            std::string cell = format_units(total);
-            if (started())
-                cell += " / " + format_units(row.planned_units);
+            const std::string cell = total_cell(row);
             const bool over = row.limit && total > *row.limit + 1e-9;
             // Given past the plan (a dose above a site's plan, optional or added sites): a warning.
             const bool over_plan = started() && row.given_units > row.planned_units + 1e-9;

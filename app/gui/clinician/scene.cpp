@@ -7,6 +7,7 @@
 #include <glm/geometric.hpp>
 #include <glm/trigonometric.hpp>
 
+#include "gui/camera_control.hpp"
 #include "gui/clinician/clinician_mode.hpp"
 #include "gui/panels.hpp"
 #include "injmap/render/camera.hpp"
@@ -110,6 +111,11 @@ void ClinicianMode::frame_current_step(App& app, bool force) {
             normal_sum += app.protocol().placed.sites[i].normal;
         }
     }
+    // A cervical dystonia step (neck muscles) is framed with the whole head and neck: framed on
+    // its sites alone the head was cut off and the muscles seemed to float.
+    if (!points.empty() && app.model() && p.indication == std::string(kCervicalDystonia))
+        for (const glm::vec3& h : head_points(*app.model()))
+            points.push_back(h);
     const std::string view = st.view.empty() ? "front" : st.view;
     auto orientation = render::named_view(view);
     if (!orientation || view == "top" || points.empty()) {

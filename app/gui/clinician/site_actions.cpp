@@ -7,6 +7,7 @@
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -60,13 +61,22 @@ void ClinicianMode::actions(App& app) {
     ImGui::SameLine();
     if (ImGui::Button("Next ▶", ImVec2(w, 0)))
         navigate(app, recorder_->next());
-    const float w2 = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2.0f;
+    // Side by side when both labels fit in half the column, else one under the other.
+    const char* undo_label = "Undo last  ⌫";
+    const char* finish_label = "Finish session…  F";
+    const float half = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2.0f;
+    const float needed =
+        std::max(ImGui::CalcTextSize(undo_label).x, ImGui::CalcTextSize(finish_label).x) +
+        2.0f * ImGui::GetStyle().FramePadding.x;
+    const bool one_row = needed <= half;
+    const float w2 = one_row ? half : -1.0f;
     ImGui::BeginDisabled(!session().can_undo());
-    if (ImGui::Button("Undo last  ⌫", ImVec2(w2, 0)))
+    if (ImGui::Button(undo_label, ImVec2(w2, 0)))
         act(app, recorder_->back());
     ImGui::EndDisabled();
-    ImGui::SameLine();
-    if (ImGui::Button("Finish session…  F", ImVec2(w2, 0)))
+    if (one_row)
+        ImGui::SameLine();
+    if (ImGui::Button(finish_label, ImVec2(w2, 0)))
         open_finish_ = true;
 }
 

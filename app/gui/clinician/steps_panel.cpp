@@ -60,11 +60,16 @@ void ClinicianMode::left_panel(App& app) {
                 ++done;
         ImGui::PushFont(app.fonts().bold);
         const bool is_current_step = cursor && site_step_[*cursor] == static_cast<int>(s);
+        // A long title wraps, and its count goes under it when it does not fit beside.
+        ImGui::PushTextWrapPos(0.0f);
         ImGui::TextColored(is_current_step ? colour::accent : colour::text, "%zu  %s", s + 1,
                            step.title.c_str());
+        ImGui::PopTextWrapPos();
         ImGui::PopFont();
-        ImGui::SameLine();
-        ImGui::TextColored(colour::muted, "%d/%zu", done, step.sites.size());
+        char count[32];
+        std::snprintf(count, sizeof count, "%d/%zu", done, step.sites.size());
+        same_line_if_fits(ImGui::CalcTextSize(count).x);
+        ImGui::TextColored(colour::muted, "%s", count);
         for (const Site& site : step.sites) {
             const std::size_t i = index++;
             const SiteStatus st = started()

@@ -117,7 +117,6 @@ public:
 
     // Home is this view's "the whole picture" (with O).
     bool claims_key(const App&, int key) const override { return key == GLFW_KEY_HOME; }
-    void frame_current(App& app) override { go_to(app, current_); }
 
     void shortcuts(App& app) override {
         if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT, false) ||
@@ -418,7 +417,7 @@ private:
     }
 
     // The camera for the current stop (all areas, or one), in the band the caption leaves.
-    void frame_current(App& app) {
+    void frame_current(App& app) override {
         const std::optional<std::size_t> area = current_;
         if (!app.model())
             return;

@@ -2,9 +2,9 @@
 // Meshes from OBJ groups, in model space: the OBJ's corners (each with its own position, texture
 // coordinate and normal indices) welded into shared vertices. Normals come from the file when
 // every corner has a usable one, else they are computed.
+#include "../obj_loader.hpp"
 #include "injmap/models/mesh.hpp"
 #include "manifest_internal.hpp"
-#include "../obj_loader.hpp"
 
 namespace injmap::detail {
 

@@ -542,8 +542,10 @@ private:
         std::vector<float> centres, widths;
         for (const TimelineMark& m : marks) {
             centres.push_back(px_of(m.day));
-            widths.push_back(std::max(font->CalcTextSizeA(fs, FLT_MAX, 0, m.title.c_str()).x,
-                                      font->CalcTextSizeA(fs, FLT_MAX, 0, m.when.c_str()).x));
+            // The title is drawn bold: measured in the font it is drawn in.
+            widths.push_back(
+                std::max(app.fonts().bold->CalcTextSizeA(fs, FLT_MAX, 0, m.title.c_str()).x,
+                         font->CalcTextSizeA(fs, FLT_MAX, 0, m.when.c_str()).x));
         }
         const auto places = place_timeline_labels(centres, widths, x0, x1, 12.0f);
         for (std::size_t i = 0; i < marks.size(); ++i) {

@@ -103,11 +103,12 @@ AppliedRules applied_rules(const Protocol& protocol, const ClinicalRules& rules)
             ids.push_back(i.id);
             list += (list.empty() ? "" : ", ") + i.id;
         }
-        out.diagnostics.push_back(
-            {Severity::error, "protocol.unknown-indication",
-             "indication '" + protocol.indication + "' is not in the clinical-limits table" +
-                 detail::did_you_mean(protocol.indication, ids) + "; known: " + list,
-             at_indication, "structure"});
+        out.diagnostics.push_back({Severity::error, "protocol.unknown-indication",
+                                   "indication '" + detail::one_line(protocol.indication) +
+                                       "' is not in the clinical-limits table" +
+                                       detail::did_you_mean(protocol.indication, ids) +
+                                       "; known: " + list,
+                                   at_indication, "structure"});
     } else if (std::find(out.indication->paradigms.begin(), out.indication->paradigms.end(),
                          to_string(protocol.paradigm)) == out.indication->paradigms.end()) {
         std::string list;
@@ -126,7 +127,7 @@ AppliedRules applied_rules(const Protocol& protocol, const ClinicalRules& rules)
             list += (list.empty() ? "" : ", ") + p.id + " (" + p.brand + ")";
         out.diagnostics.push_back(
             {Severity::error, "product.unknown",
-             "product '" + protocol.product +
+             "product '" + detail::one_line(protocol.product) +
                  "' names no product of the clinical-limits table; units never convert between "
                  "products, so the product must be named: " +
                  list,
@@ -137,7 +138,7 @@ AppliedRules applied_rules(const Protocol& protocol, const ClinicalRules& rules)
             list += (list.empty() ? "" : " and ") + p->id;
         out.diagnostics.push_back(
             {Severity::error, "product.ambiguous",
-             "product '" + protocol.product + "' names " + list +
+             "product '" + detail::one_line(protocol.product) + "' names " + list +
                  "; a protocol is for exactly one product (units never convert)",
              at_product, "label"});
     } else {

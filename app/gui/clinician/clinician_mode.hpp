@@ -105,6 +105,9 @@ private:
     void actions(App& app);
     // Tries the inject; the entry rules' refusals open their dialog instead of an error.
     void inject(App& app);
+    // The current site with the named modal begun (the caller ends it), or null (see
+    // site_actions.cpp).
+    const SessionSite* begin_site_modal(const char* name, float width);
     void skip_popup(App& app);
     void dose_reason_popup(App& app);
     void optional_popup(App& app);

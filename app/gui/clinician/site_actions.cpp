@@ -16,6 +16,26 @@
 
 namespace injmap::gui::clinician {
 
+namespace {
+// Opens a fixed-width modal about the session's current site: the site, with the popup begun (the
+// caller ends it), or null when the popup is not open or there is no current site (closed here).
+const SessionSite* begin_modal_on(const char* name, float width, const SessionSite* site) {
+    ImGui::SetNextWindowSize({width, 0});
+    if (!ImGui::BeginPopupModal(name, nullptr,
+                                ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings))
+        return nullptr;
+    if (!site) {
+        ImGui::CloseCurrentPopup();
+        ImGui::EndPopup();
+    }
+    return site;
+}
+} // namespace
+
+const SessionSite* ClinicianMode::begin_site_modal(const char* name, float width) {
+    return begin_modal_on(name, width, recorder_ ? session().current_site() : nullptr);
+}
+
 void ClinicianMode::actions(App& app) {
     const auto cursor = cursor_index();
     if (!cursor)
@@ -87,16 +107,9 @@ void ClinicianMode::skip_popup(App& app) {
         focus_reason_ = true;
     }
     open_skip_ = false;
-    ImGui::SetNextWindowSize({px(420), 0});
-    if (!ImGui::BeginPopupModal("Skip site", nullptr,
-                                ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings))
+    const SessionSite* s = begin_site_modal("Skip site", px(420));
+    if (!s)
         return;
-    const SessionSite* s = recorder_ ? session().current_site() : nullptr;
-    if (!s) {
-        ImGui::CloseCurrentPopup();
-        ImGui::EndPopup();
-        return;
-    }
     ImGui::TextWrapped("Skip site %zu, %s %s. Why?", *session().current() + 1,
                        display_name(s->muscle).c_str(), side_long(s->side));
     for (const char* quick :
@@ -160,16 +173,9 @@ void ClinicianMode::optional_popup(App& app) {
     if (open_optional_ && recorder_ && session().current_site())
         ImGui::OpenPopup("Optional site");
     open_optional_ = false;
-    ImGui::SetNextWindowSize({px(440), 0});
-    if (!ImGui::BeginPopupModal("Optional site", nullptr,
-                                ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings))
+    const SessionSite* s = begin_site_modal("Optional site", px(440));
+    if (!s)
         return;
-    const SessionSite* s = recorder_ ? session().current_site() : nullptr;
-    if (!s) {
-        ImGui::CloseCurrentPopup();
-        ImGui::EndPopup();
-        return;
-    }
     ImGui::TextWrapped("Site %zu, %s %s, is optional.", *session().current() + 1,
                        display_name(s->muscle).c_str(), side_long(s->side));
     text_wrapped_coloured(colour::warning, entry_prompt_.c_str());
@@ -213,16 +219,9 @@ void ClinicianMode::dose_reason_popup(App& app) {
         focus_dose_reason_ = true;
     }
     open_dose_reason_ = false;
-    ImGui::SetNextWindowSize({px(440), 0});
-    if (!ImGui::BeginPopupModal("Dose above the plan", nullptr,
-                                ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings))
+    const SessionSite* s = begin_site_modal("Dose above the plan", px(440));
+    if (!s)
         return;
-    const SessionSite* s = recorder_ ? session().current_site() : nullptr;
-    if (!s) {
-        ImGui::CloseCurrentPopup();
-        ImGui::EndPopup();
-        return;
-    }
     ImGui::TextWrapped("Site %zu, %s %s: %s U planned, %s U to give.", *session().current() + 1,
                        display_name(s->muscle).c_str(), side_long(s->side),
                        format_units(s->planned_units).c_str(), format_units(units_input_).c_str());

@@ -4,6 +4,7 @@
 // shared TOML toolkit injmap/toml_diagnostics.hpp), then builds model space from the OBJ
 // (mesh_weld.hpp, fibre_geometry.hpp).
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -36,6 +37,13 @@ struct Frame {
     }
     [[nodiscard]] glm::vec3 point(const glm::vec3& p) const { return scale * direction(p); }
 };
+
+// The manifest's [mesh] units and axis names: millimetres per unit, and the file-space direction of
+// "+x", "-y", …; nullopt for anything else.
+inline constexpr std::array<std::string_view, 5> kUnitNames = {"mm", "cm", "dm", "m", "in"};
+inline constexpr std::array<std::string_view, 6> kAxisNames = {"+x", "-x", "+y", "-y", "+z", "-z"};
+[[nodiscard]] std::optional<float> unit_scale(std::string_view units);
+[[nodiscard]] std::optional<glm::vec3> axis_vector(std::string_view text);
 
 [[nodiscard]] inline bool finite(const glm::vec3& v) {
     return std::isfinite(v.x) && std::isfinite(v.y) && std::isfinite(v.z);

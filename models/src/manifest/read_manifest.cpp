@@ -46,8 +46,6 @@ const toml::table* ManifestReader::table_at(const toml::table& table, std::strin
     return node->as_table();
 }
 
-namespace {
-
 std::optional<float> unit_scale(std::string_view units) {
     if (units == "mm")
         return 1.0f;
@@ -61,8 +59,6 @@ std::optional<float> unit_scale(std::string_view units) {
         return 25.4f;
     return std::nullopt;
 }
-constexpr std::array kUnitNames = {"mm", "cm", "dm", "m", "in"};
-constexpr std::array kAxisNames = {"+x", "-x", "+y", "-y", "+z", "-z"};
 
 std::optional<glm::vec3> axis_vector(std::string_view text) {
     if (text.size() != 2 || (text[0] != '+' && text[0] != '-'))
@@ -79,6 +75,8 @@ std::optional<glm::vec3> axis_vector(std::string_view text) {
         return std::nullopt;
     }
 }
+
+namespace {
 
 // The manifest's text, or nullopt after a manifest.io / manifest.too-large error.
 std::optional<std::string> read_manifest_text(const fs::path& manifest_path, ManifestReader& r) {

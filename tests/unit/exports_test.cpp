@@ -44,7 +44,7 @@ struct Treatment {
     glm::vec3 recorded_position{0.0f};
 };
 
-std::unique_ptr<Treatment> make_treatment() {
+std::unique_ptr<Treatment> make_treatment(bool finish = true) {
     auto t = std::make_unique<Treatment>();
     t->model = test::default_model("adult-male");
     if (!t->model)
@@ -65,7 +65,7 @@ std::unique_ptr<Treatment> make_treatment() {
     const bool ok = s.start(start).ok() && s.inject().ok() && s.inject(2.5, kAwkwardReason).ok() &&
                     s.skip("bruise, left").ok() && s.add("trapezius", Side::left, 3.0).ok() &&
                     s.add("trapezius", Side::right, 4.0, t->recorded_position).ok() &&
-                    s.finish().ok();
+                    (!finish || s.finish().ok());
     if (!ok)
         return nullptr;
     t->queries = std::make_unique<ModelQueries>(*t->model);
@@ -327,6 +327,30 @@ TEST(Exports, FhirIdentitiesFollowTheContext) {
     other.patient_id = "P-0042";
     EXPECT_EQ(Json::parse(export_fhir(*t->session, *t->model, other))["entry"][0]["fullUrl"],
               bundle["entry"][0]["fullUrl"]);
+}
+
+// A session still running: the Procedure is in progress with no end, and only the sites acted on
+// so far have an administration (a pending site was neither given nor decided against).
+TEST(Exports, FhirOfARunningSessionLeavesPendingSitesOut) {
+    const auto t = make_treatment(false);
+    if (!t)
+        GTEST_SKIP() << "the generated adult-male model is not built";
+    const Json bundle = Json::parse(export_fhir(*t->session, *t->model, t->context));
+    int administrations = 0;
+    for (const Json& e : bundle["entry"]) {
+        const Json& r = e["resource"];
+        if (r["resourceType"] == "Procedure") {
+            EXPECT_EQ(r["status"], "in-progress");
+            EXPECT_FALSE(r["occurrencePeriod"].contains("end"));
+        }
+        if (r["resourceType"] == "MedicationAdministration")
+            ++administrations;
+    }
+    EXPECT_EQ(administrations, 5); // 2 injected, 1 skipped, 2 added
+    // The CSV still lists every site, the pending ones as such.
+    const CsvParse csv = parse_csv(export_csv(*t->session, *t->model, t->context));
+    ASSERT_EQ(csv.rows.size(), t->session->sites().size() + 1);
+    EXPECT_EQ(csv.rows[4].fields[3].text, "pending");
 }
 
 // One control point per site, labelled with the site id, at the model's coordinates.

@@ -185,7 +185,10 @@ Json fhir_body_structure(const ExportSite& s, const ExportContext& context,
     if (!s.landmark.empty() && s.distance_from_landmark_mm && s.landmark_position &&
         s.offset_from_landmark) {
         Json orientation;
-        orientation["landmarkDescription"] = Json::array({text_concept(landmark_text(s.landmark))});
+        Json landmarks = Json::array({text_concept(landmark_text(s.landmark))});
+        if (!s.between_landmarks.empty())
+            landmarks.push_back(text_concept("site placed " + words(s.between_landmarks)));
+        orientation["landmarkDescription"] = std::move(landmarks);
         Json distance;
         distance["device"] = Json::array({Json{
             {"concept",
@@ -332,6 +335,10 @@ std::vector<ExportSite> export_sites(const Session& session, const Model& model,
         out.landmark_position = model.landmark(out.landmark);
         if (!out.landmark_position)
             out.landmark.clear();
+        else if (!site->placement.toward.empty())
+            out.between_landmarks =
+                format_units(site->placement.t) + " of the way from " + out.landmark + " to " +
+                resolve_landmark_name(model, site->placement.toward, site->side);
     };
 
     std::vector<ExportSite> out;

@@ -136,6 +136,9 @@ TEST(Exports, SitesCarryPositionsLandmarksAndDistances) {
     EXPECT_TRUE(stand_in.added);
     EXPECT_EQ(stand_in.position_source, PositionSource::stand_in);
     EXPECT_EQ(stand_in.stand_in_site, "trapezius_1_left");
+    // trapezius_1 lies halfway from the acromion to C7 (the protocol's `toward`)
+    EXPECT_EQ(stand_in.landmark, "acromion_left");
+    EXPECT_EQ(stand_in.between_landmarks, "0.5 of the way from acromion_left to c7");
     ASSERT_TRUE(stand_in.position);
     EXPECT_LT(glm::distance(*stand_in.position, placed_at(*t, "trapezius_1_left")), 1e-4f);
 

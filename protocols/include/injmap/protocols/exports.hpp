@@ -77,6 +77,9 @@ struct ExportSite {
     // landmark nearest to it. Empty when the model has none.
     std::string landmark;
     std::optional<glm::vec3> landmark_position;
+    // When the placement runs between two landmarks: "0.5 of the way from brow_medial_left to
+    // brow_medial_right" (the protocol's `toward` and `t`); else empty.
+    std::string between_landmarks;
     // position - landmark_position, in mm: the offset in model axes (+X subject's left, +Y up,
     // +Z forward) and its length.
     std::optional<glm::vec3> offset_from_landmark;

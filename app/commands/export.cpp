@@ -101,6 +101,11 @@ int run_export(std::span<const std::string> args) {
         return usage_error(kName, "no treatment '" + treatment +
                                       "': give a session record (an existing .jsonl file)");
     const fs::path record_path = treatment;
+    {
+        std::error_code ec;
+        if (fs::equivalent(record_path, fs::path(*output), ec))
+            return usage_error(kName, "-o names the record itself; give another file");
+    }
     const std::string treatment_id; // the database's id, once there is one
 
     Result<SessionRecord> record = read_session_record(record_path);

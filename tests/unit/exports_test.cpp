@@ -436,12 +436,14 @@ TEST(ExportCli, UsageErrorsExitTwo) {
              {"export", (dir / "missing.jsonl").string(), "--format", "csv", "-o", out},
              {"export", "T-17", "--format", "csv", "-o", out},
              {"export", record.string(), "--format", "csv", "-o", (dir / "no/such/dir/f").string()},
+             {"export", record.string(), "--format", "csv", "-o", record.string()},
          }) {
         const auto r = run_injmap(args);
         EXPECT_EQ(r.exit_code, 2) << args[1] << " " << args.back() << ": " << r.err;
         EXPECT_FALSE(r.err.empty());
     }
     EXPECT_FALSE(fs::exists(out));
+    EXPECT_EQ(read_text(record).find("site,muscle"), std::string::npos); // the record is intact
 }
 
 // A record that reads as no record: exit 1 with the located rule id; nothing is written.

@@ -12,4 +12,5 @@ extern const Command session_command;
 extern const Command cd_command;
 extern const Command drill_command;
 extern const Command handout_command;
+extern const Command export_command;
 } // namespace injmap::cli

@@ -10,7 +10,7 @@ INJMAP_PACKAGES=(
   libglm-dev libstb-dev libgtest-dev nlohmann-json3-dev libmeshoptimizer-dev
   libegl-dev libegl-mesa0 libgl1-mesa-dri libgl1
   libcairo2-dev libfreetype-dev zlib1g-dev nettle-dev
-  python3-numpy python3-scipy
+  python3-numpy python3-scipy python3-jsonschema
   postgresql
   xvfb xauth fonts-dejavu-core fontconfig poppler-utils
 )

@@ -14,6 +14,7 @@
 #include "injmap/models/landmark_names.hpp"
 #include "injmap/protocols/record_time.hpp"
 #include "injmap/protocols/session_record.hpp" // sha256_hex
+#include "injmap/protocols/site_offset.hpp"
 #include "injmap/units_format.hpp"
 
 namespace injmap {
@@ -244,8 +245,16 @@ Json fhir_administration(const Session& session, const ExportSite& s,
                                               : session.started_at();
     if (when)
         m["occurenceDateTime"] = format_iso8601_utc(*when);
+    Json notes = Json::array();
     if (given && !s.reason.empty())
-        m["note"] = Json::array({Json{{"text", "Reason for this dose: " + s.reason}}});
+        notes.push_back(Json{{"text", "Reason for this dose: " + s.reason}});
+    if (given && s.moved_mm)
+        notes.push_back(Json{
+            {"text", "Injected " + fixed1(*s.moved_mm) + " mm from the planned point" +
+                         (s.moved_direction.empty() ? std::string() : ": " + s.moved_direction) +
+                         "."}});
+    if (!notes.empty())
+        m["note"] = std::move(notes);
     Json dosage;
     dosage["text"] = (given ? format_units(s.units_given) + " U" : std::string("no dose")) +
                      " intramuscular, " + site_words(s);
@@ -294,6 +303,8 @@ const char* to_string(PositionSource source) {
         return "placed";
     case PositionSource::recorded:
         return "recorded";
+    case PositionSource::moved:
+        return "moved";
     case PositionSource::stand_in:
         return "stand-in";
     case PositionSource::none:
@@ -359,6 +370,14 @@ std::vector<ExportSite> export_sites(const Session& session, const Model& model,
             e.depth_note = s.site->depth_note;
             if ((e.position = placed_position(s.site)))
                 e.position_source = PositionSource::placed;
+            if (s.moved()) { // the record's points: where given, and the plan as it was then
+                e.position = s.position_mm;
+                e.position_source = PositionSource::moved;
+                e.planned_position = s.planned_mm;
+                const SiteOffset offset = describe_offset(*s.planned_mm, *s.position_mm, s.side);
+                e.moved_mm = offset.distance_mm;
+                e.moved_direction = offset.direction;
+            }
             anchor(s.site, e);
         } else if (s.position_mm) {
             e.position = s.position_mm;
@@ -488,7 +507,7 @@ const std::vector<std::string>& export_csv_columns() {
         "site",          "muscle",   "side",  "status",   "units_planned",
         "units_given",   "optional", "added", "landmark", "distance_from_landmark_mm",
         "depth_mm",      "x_mm",     "y_mm",  "z_mm",     "position_source",
-        "stand_in_site", "reason",   "time"};
+        "stand_in_site", "reason",   "time",  "moved_mm", "moved_direction"};
     return columns;
 }
 
@@ -505,13 +524,26 @@ std::string export_csv(const Session& session, const Model& model, const ExportC
     std::string out = row(export_csv_columns());
     for (const ExportSite& s : export_sites(session, model, context)) {
         const std::string status = to_string(s.status);
-        out += row(
-            {s.id, s.muscle, side_word(s.side), status, format_units(s.units_planned),
-             format_units(s.units_given), s.optional ? "yes" : "no", s.added ? "yes" : "no",
-             s.landmark, s.distance_from_landmark_mm ? fixed1(*s.distance_from_landmark_mm) : "",
-             s.depth_mm ? fixed1(*s.depth_mm) : "", s.position ? fixed1(s.position->x) : "",
-             s.position ? fixed1(s.position->y) : "", s.position ? fixed1(s.position->z) : "",
-             to_string(s.position_source), s.stand_in_site, s.reason, time_text(s.time)});
+        out += row({s.id,
+                    s.muscle,
+                    side_word(s.side),
+                    status,
+                    format_units(s.units_planned),
+                    format_units(s.units_given),
+                    s.optional ? "yes" : "no",
+                    s.added ? "yes" : "no",
+                    s.landmark,
+                    s.distance_from_landmark_mm ? fixed1(*s.distance_from_landmark_mm) : "",
+                    s.depth_mm ? fixed1(*s.depth_mm) : "",
+                    s.position ? fixed1(s.position->x) : "",
+                    s.position ? fixed1(s.position->y) : "",
+                    s.position ? fixed1(s.position->z) : "",
+                    to_string(s.position_source),
+                    s.stand_in_site,
+                    s.reason,
+                    time_text(s.time),
+                    s.moved_mm ? fixed1(*s.moved_mm) : "",
+                    s.moved_direction});
     }
     return out;
 }

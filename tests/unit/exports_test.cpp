@@ -2,6 +2,7 @@
 // and the per-site CSV made from one replayed session on the generated adult-male model, and the
 // `injmap export` command's contract. The JSON schema checks are tests/exports/validate_exports.py.
 #include <chrono>
+#include <cmath>
 #include <memory>
 #include <set>
 
@@ -473,3 +474,45 @@ TEST(ExportCli, DamagedRecordIsAFindingWithItsLine) {
 }
 
 } // namespace
+
+// A protocol site injected elsewhere is exported where it was given, with the plan and the offset.
+TEST(Exports, AMovedSiteIsExportedWhereItWasGiven) {
+    const Model* model = test::default_model("adult-male");
+    ASSERT_NE(model, nullptr);
+    auto read = read_protocol_file(data_dir() / "sessions" / "mini-ftp.toml");
+    ASSERT_TRUE(read.ok());
+    auto protocol = std::make_shared<const Protocol>(std::move(*read.value));
+    const ModelQueries queries(*model);
+    auto placed = place_protocol(*protocol, queries);
+    ASSERT_TRUE(placed.value);
+    const glm::vec3 planned = placed.value->sites[0].position;
+    const glm::vec3 given = planned + glm::vec3(6.0f, 5.0f, -3.0f);
+    Session s(protocol, [] { return *parse_iso8601_utc("2026-03-01T09:00:00Z"); });
+    SessionStart start;
+    start.format = 2;
+    ASSERT_TRUE(s.start(start).ok());
+    ASSERT_TRUE(s.inject_elsewhere(given, planned).ok());
+    ExportContext context;
+    context.treatment_key = sha256_hex("moved");
+    context.model_id = "adult-male";
+    context.placed = &*placed.value;
+    const auto sites = export_sites(s, *model, context);
+    ASSERT_FALSE(sites.empty());
+    EXPECT_EQ(sites[0].position_source, PositionSource::moved);
+    ASSERT_TRUE(sites[0].position && sites[0].planned_position && sites[0].moved_mm);
+    EXPECT_LT(glm::distance(*sites[0].position, given), 0.01f);
+    EXPECT_NEAR(*sites[0].moved_mm, std::sqrt(36.0 + 25.0 + 9.0), 0.02);
+    EXPECT_EQ(sites[0].moved_direction, "6 mm lateral, 5 mm up, 3 mm back"); // a left site
+    const std::string csv = export_csv(s, *model, context);
+    EXPECT_NE(csv.find(",moved,"), std::string::npos) << csv;
+    EXPECT_NE(csv.find(",8.4,\"6 mm lateral, 5 mm up, 3 mm back\"\r\n"), std::string::npos) << csv;
+    const auto bundle = nlohmann::json::parse(export_fhir(s, *model, context));
+    bool noted = false;
+    for (const auto& entry : bundle["entry"])
+        if (entry["resource"]["resourceType"] == "MedicationAdministration" &&
+            entry["resource"].contains("note"))
+            for (const auto& n : entry["resource"]["note"])
+                noted = noted || n["text"].get<std::string>().find("mm from the planned point") !=
+                                     std::string::npos;
+    EXPECT_TRUE(noted);
+}

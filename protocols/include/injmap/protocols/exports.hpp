@@ -51,6 +51,7 @@ enum class PositionSource {
     none,     // not placed (no placement given, or the site could not be placed on this model)
     placed,   // the protocol site placed on the model
     recorded, // an added site's position as recorded (a click on the skin)
+    moved,    // a protocol site injected elsewhere: where it was given (planned_position: the plan)
     stand_in  // an added site without a position: the protocol site standing in for it
 };
 [[nodiscard]] const char* to_string(PositionSource source);
@@ -84,6 +85,11 @@ struct ExportSite {
     // +Z forward) and its length.
     std::optional<glm::vec3> offset_from_landmark;
     std::optional<double> distance_from_landmark_mm;
+    // A protocol site injected elsewhere (position_source moved): where the plan had it and the
+    // offset from there in anatomical terms (site_offset.hpp).
+    std::optional<glm::vec3> planned_position;
+    std::optional<double> moved_mm;
+    std::string moved_direction;
 };
 
 // The session's sites (protocol sites in treatment order, then added sites) with positions and

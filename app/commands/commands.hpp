@@ -12,4 +12,6 @@ extern const Command session_command;
 extern const Command cd_command;
 extern const Command drill_command;
 extern const Command handout_command;
+extern const Command db_command;
+extern const Command history_command;
 } // namespace injmap::cli

@@ -237,6 +237,8 @@ public:
     Outcome apply(const SessionAction& action);
     Outcome inject(std::optional<double> units = std::nullopt, std::string reason = {},
                    bool confirm_optional = false);
+    // Session::set_first_treatment (the first-treatment advice, from a patient's history).
+    void set_first_treatment(std::optional<bool> first) { session_.set_first_treatment(first); }
     // The session's entry rules (Session::set_entry_rules), e.g. after resume.
     void set_entry_rules(SessionEntryRules rules) { session_.set_entry_rules(rules); }
     Outcome skip(std::string reason);

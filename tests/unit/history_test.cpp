@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -447,6 +448,27 @@ TEST_F(HistoryCli, FirstCervicalDystoniaCapOnlyWithoutAnEarlierOne) {
     r = play(cd, s, "q", "2026-04-13T10:00:00Z");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.err.find("[dose.first-session]"), std::string::npos) << r.err;
+
+    // `cd plan --patient`: the plan's first-session cap (cd.first-session) likewise.
+    const auto plan_rules = [&](std::vector<std::string> extra) {
+        std::vector<std::string> args{"cd",     "plan", "--form", "torticaput",
+                                      "--side", "left", "--json"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        const auto out = run_injmap(args, env_);
+        EXPECT_EQ(out.exit_code, 0) << out.err;
+        std::vector<std::string> rules;
+        const auto j = nlohmann::json::parse(out.out);
+        for (const auto& w : j["warnings"])
+            rules.push_back(w["rule"]);
+        return rules;
+    };
+    const auto has = [](const std::vector<std::string>& v, const char* rule) {
+        return std::find(v.begin(), v.end(), rule) != v.end();
+    };
+    EXPECT_TRUE(has(plan_rules({}), "cd.first-session"));
+    EXPECT_TRUE(has(plan_rules({"--patient", "nobody"}), "cd.first-session"));
+    EXPECT_FALSE(has(plan_rules({"--patient", "p"}), "cd.first-session"));
+    EXPECT_TRUE(has(plan_rules({"--patient", "p"}), "cd.session-total")); // the rest unchanged
 }
 
 TEST_F(HistoryCli, AnUnusableDatabaseKeepsTheJournal) {

@@ -46,6 +46,11 @@ void print_diagnostics(const Diagnostics& diagnostics) {
         std::cerr << format_diagnostic(d) << "\n";
 }
 
+// "1 patient", "3 patients".
+std::string counted(std::int64_t n, const std::string& noun) {
+    return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 int run_import(std::span<const std::string> args) {
     std::string error;
     const auto parsed = parse_args(args, {{"--patient", true}}, error);
@@ -112,8 +117,8 @@ int run_info(std::span<const std::string> args) {
     std::cout << escape_control(info.location) << ": "
               << (missing ? std::string("no database yet")
                           : "schema " + std::to_string(info.schema_version) + ", " +
-                                std::to_string(info.patients) + " patients, " +
-                                std::to_string(info.treatments) + " treatments")
+                                counted(info.patients, "patient") + ", " +
+                                counted(info.treatments, "treatment"))
               << "\n";
     return exit_ok;
 }

@@ -14,11 +14,11 @@ namespace {
 
 using injmap::cli::Command;
 
-const std::array<const Command*, 10> kCommands = {
+const std::array<const Command*, 12> kCommands = {
     &injmap::cli::gui_command,    &injmap::cli::check_command, &injmap::cli::render_command,
     &injmap::cli::model_command,  &injmap::cli::list_command,  &injmap::cli::session_command,
     &injmap::cli::cd_command,     &injmap::cli::drill_command, &injmap::cli::handout_command,
-    &injmap::cli::export_command,
+    &injmap::cli::export_command, &injmap::cli::db_command,    &injmap::cli::history_command,
 };
 
 void print_help() {

@@ -1,6 +1,7 @@
 // injmap cd plan: cervical dystonia plan from Col-Cap forms
 // (protocols/include/injmap/protocols/cd_plan.hpp).
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <iomanip>
@@ -11,6 +12,7 @@
 #include "commands/commands.hpp"
 #include "gui/hover_text.hpp"
 #include "injmap/protocols/cd_plan.hpp"
+#include "injmap/protocols/history.hpp"
 #include "injmap/units_format.hpp"
 
 namespace injmap::cli {
@@ -22,6 +24,7 @@ struct CdArgs {
     std::vector<CdFormChoice> choices;
     bool json = false;
     std::optional<double> doses_percent; // --doses: the plan at this point of each range
+    std::optional<std::string> patient;  // --patient: the first-session cap from the history
 };
 
 // --form and --side come in pairs and their order matters (each --side belongs to the --form before
@@ -65,6 +68,21 @@ std::optional<CdArgs> parse_plan_args(std::span<const std::string> args, std::st
                 return std::nullopt;
             }
             out.doses_percent = v;
+            continue;
+        }
+        if (name == "--patient") {
+            if (!has_value) {
+                if (i + 1 >= args.size()) {
+                    error = "option '--patient' needs a value";
+                    return std::nullopt;
+                }
+                value = args[++i];
+            }
+            if (value.empty() || out.patient) {
+                error = out.patient ? "--patient given twice" : "--patient needs an id";
+                return std::nullopt;
+            }
+            out.patient = value;
             continue;
         }
         if (name != "--form" && name != "--side") {
@@ -258,7 +276,30 @@ int run_cd(std::span<const std::string> args) {
             }
         return exit_usage;
     }
-    const auto plan = make_cd_plan(parsed->choices, *templates.value);
+    // With a patient: the first-session cap only when the history has no earlier CD treatment.
+    bool first_session = true;
+    if (parsed->patient) {
+        HistoryOpenOptions options = HistoryOpenOptions::from_environment();
+        options.create = false;
+        auto store = open_history_store(default_history_location(), options);
+        const bool missing =
+            !store.diagnostics.empty() && store.diagnostics.front().rule == "db.missing";
+        if (!missing) {
+            for (const auto& d : store.diagnostics)
+                std::cerr << format_diagnostic(d) << "\n";
+            if (!store.ok())
+                return exit_usage;
+            auto history = (*store.value)->list_treatments(*parsed->patient);
+            for (const auto& d : history.diagnostics)
+                std::cerr << format_diagnostic(d) << "\n";
+            if (!history.ok())
+                return exit_usage;
+            first_session =
+                !visit_context(*history.value, std::chrono::system_clock::now(), kCervicalDystonia)
+                     .earlier_same_indication;
+        }
+    }
+    const auto plan = make_cd_plan(parsed->choices, *templates.value, first_session);
     if (!plan.ok()) {
         for (const auto& d : plan.diagnostics)
             if (d.severity == Severity::error)
@@ -285,7 +326,7 @@ int run_cd(std::span<const std::string> args) {
 const Command cd_command{
     "cd", "plan a cervical dystonia session from the head/neck posture",
     "Usage: injmap cd plan --form FORM [--side left|right] [--form FORM [--side left|right]]... "
-    "[--doses PERCENT] [--json]\n"
+    "[--doses PERCENT] [--patient ID] [--json]\n"
     "\n"
     "Plan a cervical dystonia session from the Col-Cap forms of the posture: the candidate muscles "
     "of\n"
@@ -318,8 +359,12 @@ const Command cd_command{
     "                   \"plan\": {\"doses_percent\", \"muscles\": [{\"id\", \"side\", \"units\",\n"
     "                   \"sites\", \"units_per_site\"}], \"units\", \"startable\",\n"
     "                   \"problem\": {\"rule\", \"message\"} or null}\n"
+    "  --patient ID     the patient's treatment history (see 'injmap history'): the\n"
+    "                   first-session cap (cd.first-session) only when it holds no earlier\n"
+    "                   cervical dystonia treatment\n"
     "\n"
-    "Exit codes: 0 plan printed (warnings included), 2 usage error or templates not readable.\n",
+    "Exit codes: 0 plan printed (warnings included), 2 usage error, templates not readable or\n"
+    "an unusable treatment history.\n",
     run_cd};
 
 } // namespace injmap::cli

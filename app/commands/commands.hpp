@@ -13,4 +13,6 @@ extern const Command cd_command;
 extern const Command drill_command;
 extern const Command handout_command;
 extern const Command export_command;
+extern const Command db_command;
+extern const Command history_command;
 } // namespace injmap::cli

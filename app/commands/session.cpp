@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
@@ -18,6 +19,7 @@
 #include "commands/commands.hpp"
 #include "injmap/models/data_paths.hpp"
 #include "injmap/protocols/checklist.hpp"
+#include "injmap/protocols/history.hpp"
 #include "injmap/protocols/protocol_reader.hpp"
 #include "injmap/protocols/resumable_records.hpp"
 #include "injmap/protocols/session_record.hpp"
@@ -31,6 +33,7 @@ namespace fs = std::filesystem;
 constexpr const char* kUsage =
     "Usage: injmap session play --protocol ID|FILE --script FILE [--record OUT.jsonl]\n"
     "                           [--model ID] [--label TEXT]\n"
+    "                           [--patient ID [--at TIME] [--override-reason TEXT]]\n"
     "       injmap session resume RECORD [--script FILE] [--json]\n"
     "       injmap session verify RECORD\n"
     "       injmap session list --protocol ID|FILE [--dir FOLDER] [--json]\n"
@@ -67,6 +70,19 @@ constexpr const char* kUsage =
     "  --model ID          the model shown, noted in the record (play)\n"
     "  --label TEXT        free text noted in the record (no patient-identifying data needed;\n"
     "                      at most 200 bytes)\n"
+    "  --patient ID        play: file the finished session under this patient in the\n"
+    "                      treatment history ($XDG_DATA_HOME/injmap/injmap.db; see 'injmap db'),\n"
+    "                      creating the patient if new; shows the last treatment and runs the\n"
+    "                      cross-visit rules first (history.interval: a warning under 12 weeks;\n"
+    "                      history.cumulative: more than the product's cumulative limit, BOTOX\n"
+    "                      400 U in any 90 days across indications, is refused: exit 1 and\n"
+    "                      nothing given)\n"
+    "  --at TIME           play: the session's start time (ISO 8601 UTC, e.g.\n"
+    "                      2026-01-05T09:00:00Z); the script's actions follow it\n"
+    "  --override-reason TEXT\n"
+    "                      play --patient: give the session although history.cumulative\n"
+    "                      refuses it; the reason is filed with the treatment (at most 1000 "
+    "bytes)\n"
     "  --json              resume: print {\"protocol\", \"actions\", \"injected\", \"skipped\",\n"
     "                      \"units_given\", \"finished\", \"checklist\"}\n"
     "\n"
@@ -319,8 +335,10 @@ std::optional<ChecklistAnswers> parse_checklist_line(std::string_view rest, std:
     return answers;
 }
 
-// Runs the script; on the first refused or malformed line prints it and returns exit_findings.
-int play_script(const Script& script, SessionRecorder& recorder) {
+// Runs the script on a SessionRecorder (or, for a dry run, a bare Session: the same calls); on the
+// first refused or malformed line prints it (unless `quiet`) and returns exit_findings.
+template <class Target>
+int play_script(const Script& script, Target& recorder, bool quiet = false) {
     for (const auto& [number, text] : script.lines) {
         const auto words = split_words(text);
         const std::string& verb = words.front();
@@ -387,6 +405,8 @@ int play_script(const Script& script, SessionRecorder& recorder) {
             outcome = {"script.unknown-action", "unknown action '" + verb + "'"};
         }
         if (!outcome.ok()) {
+            if (quiet)
+                return exit_findings;
             std::cerr << escape_control(script.path) << ":" << number
                       << ": error: " << escape_control(outcome.reason) << " [" << outcome.code
                       << "]\n";
@@ -422,6 +442,51 @@ std::shared_ptr<const Checklist> load_checklist() {
     return std::make_shared<const Checklist>(std::move(*read.value));
 }
 
+// Reads a whole small file (a record, a protocol copy); nullopt when it cannot be read.
+std::optional<std::string> slurp(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return std::nullopt;
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+// What starting a session for a patient shows: the last treatment, the interval, the next due
+// date (docs/history.md).
+void print_visit_context(const std::string& patient, const VisitContext& c) {
+    std::cout << "patient " << escape_control(patient) << ": ";
+    if (!c.last) {
+        std::cout << "no earlier treatment\n";
+        return;
+    }
+    const TreatmentRow& t = *c.last;
+    std::cout << "last treatment " << t.started.substr(0, 10) << " (#" << t.id << ", "
+              << escape_control(t.protocol_id) << ", " << format_units(t.units_given) << " U";
+    const char* sep = ": ";
+    for (const auto& [muscle, units] : t.per_muscle) {
+        std::cout << sep << escape_control(muscle) << " " << format_units(units) << " U";
+        sep = ", ";
+    }
+    std::ostringstream weeks;
+    weeks.precision(1);
+    weeks << std::fixed << c.weeks_since.value_or(0.0);
+    std::cout << "); " << weeks.str() << " weeks ago; next due " << c.next_due.value_or("") << "\n";
+}
+
+// The session's warning-severity limits past ("rule: text", Session::warnings) as diagnostics.
+void print_session_warnings(const Session& session, const std::string& where) {
+    for (const std::string& w : session.warnings()) {
+        const auto colon = w.find(": ");
+        Diagnostic d;
+        d.severity = Severity::warning;
+        d.rule = colon == std::string::npos ? "session.warning" : w.substr(0, colon);
+        d.message = colon == std::string::npos ? w : w.substr(colon + 2);
+        d.where.file = where;
+        std::cerr << format_diagnostic(d) << "\n";
+    }
+}
+
 int run_play(std::span<const std::string> args) {
     std::string error;
     const auto parsed = parse_args(args,
@@ -429,7 +494,10 @@ int run_play(std::span<const std::string> args) {
                                     {"--script", true},
                                     {"--record", true},
                                     {"--model", true},
-                                    {"--label", true}},
+                                    {"--label", true},
+                                    {"--patient", true},
+                                    {"--at", true},
+                                    {"--override-reason", true}},
                                    error);
     if (!parsed)
         return usage_error(kName, error);
@@ -440,6 +508,25 @@ int run_play(std::span<const std::string> args) {
     const auto script_arg = parsed->value("--script");
     if (!protocol_arg || !script_arg)
         return usage_error(kName, "play needs --protocol and --script");
+    const auto patient = parsed->value("--patient");
+    const auto override_reason = parsed->value("--override-reason");
+    if (patient &&
+        (patient->empty() || patient->size() > kMaxIdBytes || escape_control(*patient) != *patient))
+        return usage_error(kName, "--patient takes an id of 1 to " + std::to_string(kMaxIdBytes) +
+                                      " bytes without control characters");
+    if (override_reason && !patient)
+        return usage_error(kName, "--override-reason needs --patient");
+    if (override_reason && (override_reason->empty() || override_reason->size() > kMaxReasonBytes))
+        return usage_error(kName, "--override-reason takes a reason of 1 to " +
+                                      std::to_string(kMaxReasonBytes) + " bytes");
+    std::optional<SessionTime> at;
+    if (const auto at_arg = parsed->value("--at")) {
+        at = parse_iso8601_utc(*at_arg);
+        if (!at)
+            return usage_error(kName, "--at takes an ISO 8601 UTC time such as "
+                                      "2026-01-05T09:00:00Z, not '" +
+                                          *at_arg + "'");
+    }
 
     const auto script = read_script(*script_arg, error);
     if (!script)
@@ -467,24 +554,116 @@ int run_play(std::span<const std::string> args) {
                                       " bytes long; at most " + std::to_string(kMaxLabelBytes) +
                                       " are allowed [session.too-long]");
 
-    const fs::path record_path =
-        parsed->value("--record")
-            ? fs::path(*parsed->value("--record"))
-            : default_record_path(protocol->id, std::chrono::system_clock::now());
+    // The session's clock: now, or --at plus the time elapsed since the start.
+    const SessionTime start_time = at.value_or(std::chrono::system_clock::now());
+    SessionClock clock;
+    if (at) {
+        const auto t0 = std::chrono::steady_clock::now();
+        clock = [at0 = *at, t0] {
+            return at0 + std::chrono::duration_cast<SessionTime::duration>(
+                             std::chrono::steady_clock::now() - t0);
+        };
+    }
+    auto shared = std::make_shared<const Protocol>(std::move(*protocol));
+
+    // A patient: the history, what it shows, and the cross-visit rules, before anything is given.
+    std::unique_ptr<HistoryStore> store;
+    std::optional<bool> first_treatment;
+    bool overridden = false;
+    if (patient) {
+        auto opened =
+            open_history_store(default_history_location(), HistoryOpenOptions::from_environment());
+        print_diagnostics(opened.diagnostics);
+        if (!opened.ok())
+            return exit_usage;
+        store = std::move(*opened.value);
+        auto history = store->list_treatments(*patient);
+        print_diagnostics(history.diagnostics);
+        if (!history.ok())
+            return exit_usage;
+        const VisitContext context = visit_context(*history.value, start_time, shared->indication);
+        print_visit_context(*patient, context);
+        first_treatment = !context.earlier_same_indication;
+        // A dry run of the script gives the units the session would give.
+        Session dry(shared, clock);
+        dry.set_checklist(checklist);
+        SessionStart dry_start = start;
+        if (dry.start(std::move(dry_start)).ok())
+            (void)play_script(*script, dry, true);
+        Diagnostics cross = check_history(*history.value, *shared, start_time,
+                                          dry.tallies().total.units, script->path);
+        for (Diagnostic& d : cross) {
+            if (d.severity == Severity::error && override_reason) {
+                d.severity = Severity::warning;
+                d.message += "; overridden: " + *override_reason;
+                overridden = true;
+            }
+        }
+        print_diagnostics(cross);
+        if (has_errors(cross)) {
+            std::cerr << "injmap session: nothing given and nothing recorded; give "
+                         "--override-reason TEXT to go ahead with a recorded reason\n";
+            return exit_findings;
+        }
+    }
+
+    const fs::path record_path = parsed->value("--record")
+                                     ? fs::path(*parsed->value("--record"))
+                                     : default_record_path(shared->id, start_time);
     arm_test_kill();
-    auto recorder = SessionRecorder::create(
-        record_path, std::make_shared<const Protocol>(std::move(*protocol)), std::move(start));
+    auto recorder = SessionRecorder::create(record_path, shared, std::move(start), clock);
     if (!recorder.ok()) {
         print_diagnostics(recorder.diagnostics);
         return exit_usage;
     }
     recorder.value->set_checklist(checklist);
+    recorder.value->set_first_treatment(first_treatment);
     if (!parsed->value("--record"))
         std::cout << "record: " << record_path.string() << "\n";
     const int code = play_script(*script, *recorder.value);
-    if (recorder.value->session().finished())
+    const Session& session = recorder.value->session();
+    if (session.finished())
         std::cout << "summary: " << summary_json_path(record_path).string() << "\n";
-    return code;
+    if (!patient)
+        return code;
+    print_session_warnings(session, script->path);
+    if (!session.finished()) {
+        std::cout << "not filed: the session is not finished; the record "
+                  << escape_control(record_path.string()) << " is kept\n";
+        return code;
+    }
+    // The record is the journal; the finished session goes to the history in one transaction.
+    const auto record_text = slurp(record_path);
+    const fs::path copy = record_protocol_copy_path(record_path);
+    const auto protocol_text = slurp(fs::exists(copy, ec) ? copy : fs::path(shared->path));
+    std::optional<Diagnostic> failed;
+    if (!record_text || !protocol_text) {
+        failed = Diagnostic{};
+        failed->rule = "db.io";
+        failed->message = "the finished record or its protocol cannot be read back";
+        failed->where.file = record_path.string();
+    } else {
+        TreatmentRow row =
+            treatment_from_session(session, *record_text, *protocol_text, record_path);
+        row.patient_id = *patient;
+        if (overridden)
+            row.override_reason = *override_reason;
+        const std::array rows{std::move(row)};
+        auto filed = store->add_treatments(rows);
+        print_diagnostics(filed.diagnostics);
+        if (filed.ok() && !filed.value->empty()) {
+            std::cout << "filed: treatment " << filed.value->front() << " for patient "
+                      << escape_control(*patient) << "\n";
+            return code;
+        }
+    }
+    if (failed)
+        print_diagnostics({*failed});
+    std::cerr << "injmap session: the session was not filed in the history; its record "
+              << escape_control(record_path.string())
+              << " is kept: file it later with 'injmap db import --patient "
+              << escape_control(*patient) << " RECORD'\n";
+    return exit_usage;
 }
 
 void print_state(const fs::path& path, const Session& s, int lines, bool json) {

@@ -166,7 +166,7 @@ std::string describe_cd_forms(std::span<const CdFormChoice> choices) {
 }
 
 Result<CdPlan> make_cd_plan(std::span<const CdFormChoice> choices,
-                            std::span<const Protocol> templates) {
+                            std::span<const Protocol> templates, bool first_session) {
     Result<CdPlan> result;
     auto error = [&](std::string rule, std::string message) {
         result.diagnostics.push_back(
@@ -302,7 +302,7 @@ Result<CdPlan> make_cd_plan(std::span<const CdFormChoice> choices,
              "the total range reaches " + format_units(plan.total_max) + " U, above the " +
                  format_units(session_cap) +
                  " U per-session cap (non-US labelling); choose fewer muscles or lower doses");
-    if (plan.total_max > first_cap)
+    if (first_session && plan.total_max > first_cap)
         warn(Severity::warning, "cd.first-session",
              "the total range reaches " + format_units(plan.total_max) +
                  " U; a first session is capped at " + format_units(first_cap) +

@@ -305,6 +305,11 @@ std::vector<std::string> Session::warnings() const {
     for (const DoseLimit& limit : dose_limits_) {
         if (limit.severity == Severity::error)
             continue;
+        // The first-treatment advice is for a first treatment only: not when the patient's
+        // history shows an earlier one of this indication (set_first_treatment(false)).
+        if (first_treatment_ == false && (limit.scope == DoseScope::site_first_session ||
+                                          limit.scope == DoseScope::first_session_units))
+            continue;
         bool over = false;
         switch (limit.scope) {
         case DoseScope::site:

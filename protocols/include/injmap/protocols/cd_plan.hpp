@@ -25,7 +25,8 @@
 //                         "may reduce dysphagia".
 //   cd.bilateral-scm      SCM on both sides: more dysphagia risk (label).
 //   cd.session-total      total upper bound above the session cap (300 U, non-US labelling).
-//   cd.first-session      total upper bound above the first-session cap (200 U, UK SmPC [R]).
+//   cd.first-session      total upper bound above the first-session cap (200 U, UK SmPC [R]);
+//                         only for a first session (make_cd_plan's first_session).
 //   cd.levator-scapulae   levator scapulae in the plan: may add URI and dysphagia risk (label
 //   note). cd.posterior-symmetry posterior neck muscles on both sides and no lateral form: keep
 //   them
@@ -84,9 +85,12 @@ struct CdPlan {
 };
 
 // `templates`: protocols with a [cd] table (paradigm cd_template); for each choice the one whose
-// cd->form matches is used. Never throws.
+// cd->form matches is used. `first_session`: false when the patient's history shows an earlier
+// cervical dystonia treatment (history.hpp), which drops cd.first-session; true (the default, also
+// when no patient is known) keeps it. Never throws.
 [[nodiscard]] Result<CdPlan> make_cd_plan(std::span<const CdFormChoice> choices,
-                                          std::span<const Protocol> templates);
+                                          std::span<const Protocol> templates,
+                                          bool first_session = true);
 
 // The eight shipped templates ("cd-<form>", found through data_paths.hpp), read with the protocol
 // reader. Fails (with the reader's diagnostics, or protocol.io) if any is missing or has errors.

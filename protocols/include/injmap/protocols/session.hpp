@@ -350,6 +350,11 @@ public:
     // most 100 U in sternocleidomastoid (label, STO)"). Shown, never refused — as in `check`.
     [[nodiscard]] std::vector<std::string> warnings() const;
     [[nodiscard]] const std::vector<DoseLimit>& limits() const { return dose_limits_; }
+    // Whether this is the patient's first treatment of the protocol's indication, when a patient
+    // is known (history.hpp): false drops the first-treatment advice (dose.first-session,
+    // dose.first-session-site) from warnings(); unknown (the default) keeps it, as before.
+    void set_first_treatment(std::optional<bool> first) { first_treatment_ = first; }
+    [[nodiscard]] std::optional<bool> first_treatment() const { return first_treatment_; }
     // What add would give this muscle when no units are stated.
     [[nodiscard]] std::optional<double> default_add_units(std::string_view muscle) const;
     // The protocol site standing in for an added site's position (empty when the muscle has none).
@@ -395,6 +400,7 @@ private:
     std::optional<ChecklistAnswers> checklist_answers_;
     std::optional<SessionTime> checklist_at_;
     SessionEntryRules entry_rules_;
+    std::optional<bool> first_treatment_;
 };
 
 } // namespace injmap

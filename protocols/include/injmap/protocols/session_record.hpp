@@ -241,6 +241,8 @@ public:
     Outcome inject_elsewhere(glm::vec3 actual_mm, glm::vec3 planned_mm,
                              std::optional<double> units = std::nullopt, std::string reason = {},
                              bool confirm_optional = false);
+    // Session::set_first_treatment (the first-treatment advice, from a patient's history).
+    void set_first_treatment(std::optional<bool> first) { session_.set_first_treatment(first); }
     // The session's entry rules (Session::set_entry_rules), e.g. after resume.
     void set_entry_rules(SessionEntryRules rules) { session_.set_entry_rules(rules); }
     Outcome skip(std::string reason);

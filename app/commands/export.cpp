@@ -1,5 +1,6 @@
 // `injmap export TREATMENT_ID --format fhir|slicer|csv -o FILE`: one treatment as a FHIR R5
 // Bundle, a 3D Slicer markups file or the per-site CSV (protocols/exports.hpp, docs/exports.md).
+#include <cstdint>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -10,6 +11,7 @@
 #include "injmap/models/manifest.hpp"
 #include "injmap/models/surface_index.hpp"
 #include "injmap/protocols/exports.hpp"
+#include "injmap/protocols/history.hpp"
 #include "injmap/protocols/placement.hpp"
 #include "injmap/protocols/protocol_reader.hpp"
 #include "injmap/protocols/session_record.hpp"
@@ -41,6 +43,15 @@ bool is_record_path(const std::string& argument) {
     std::error_code ec;
     const fs::path path(argument);
     return path.extension() == ".jsonl" && fs::is_regular_file(path, ec);
+}
+
+// A treatment id of the history database: a positive decimal number.
+std::optional<std::int64_t> parse_treatment_id(const std::string& argument) {
+    if (argument.empty() || argument.size() > 18 ||
+        argument.find_first_not_of("0123456789") != std::string::npos)
+        return std::nullopt;
+    const std::int64_t id = std::stoll(argument);
+    return id > 0 ? std::optional<std::int64_t>(id) : std::nullopt;
 }
 
 // The protocol a record replays with: its copy beside the record, else the file it was started
@@ -78,10 +89,11 @@ int run_export(std::span<const std::string> args) {
     if (!parsed)
         return usage_error(kName, error);
     if (parsed->positionals.size() != 1)
-        return usage_error(kName, parsed->positionals.empty()
-                                      ? "missing TREATMENT_ID (a session record .jsonl)"
-                                      : "give one TREATMENT_ID, not " +
-                                            std::to_string(parsed->positionals.size()));
+        return usage_error(kName,
+                           parsed->positionals.empty()
+                               ? "missing TREATMENT_ID (a treatment id or a session record .jsonl)"
+                               : "give one TREATMENT_ID, not " +
+                                     std::to_string(parsed->positionals.size()));
     const auto format_arg = parsed->value("--format");
     if (!format_arg)
         return usage_error(kName, "missing --format fhir|slicer|csv");
@@ -95,42 +107,72 @@ int run_export(std::span<const std::string> args) {
         return usage_error(kName, "missing -o FILE");
 
     const std::string& treatment = parsed->positionals.front();
-    // The treatment's record. Today: a session record given by path. The patient-history database
-    // (`injmap history`) resolves its treatment ids to record paths here.
-    if (!is_record_path(treatment))
-        return usage_error(kName, "no treatment '" + treatment +
-                                      "': give a session record (an existing .jsonl file)");
-    const fs::path record_path = treatment;
-    {
-        std::error_code ec;
-        if (fs::equivalent(record_path, fs::path(*output), ec))
-            return usage_error(kName, "-o names the record itself; give another file");
+    // The treatment: a session record given by path, or a treatment id of the history database
+    // (`injmap history` prints them), replayed from the record's bytes stored with it.
+    std::optional<Session> session_value;
+    std::string treatment_id, patient_id, record_model, treatment_key;
+    if (is_record_path(treatment)) {
+        const fs::path record_path = treatment;
+        {
+            std::error_code ec;
+            if (fs::equivalent(record_path, fs::path(*output), ec))
+                return usage_error(kName, "-o names the record itself; give another file");
+        }
+        Result<SessionRecord> record = read_session_record(record_path);
+        print_diagnostics(record.diagnostics);
+        if (!record.ok()) {
+            // A file that cannot be read at all is an I/O error; one that reads but is not a
+            // record (or a damaged one) is a finding, located by the diagnostics above.
+            for (const Diagnostic& d : record.diagnostics)
+                if (d.severity == Severity::error &&
+                    (d.rule == "record.io" || d.rule == "record.too-large"))
+                    return exit_usage;
+            return exit_findings;
+        }
+        auto protocol = record_protocol(*record.value);
+        if (!protocol)
+            return exit_usage;
+        auto replayed = replay_session_record(
+            *record.value, std::make_shared<const Protocol>(std::move(*protocol)));
+        print_diagnostics(replayed.diagnostics);
+        if (!replayed.ok())
+            return exit_findings;
+        session_value.emplace(std::move(*replayed.value));
+        record_model = record.value->start()->model;
+        treatment_key = start_line_sha256(record_path);
+        if (treatment_key.empty())
+            treatment_key = record.value->last_line_sha256;
+    } else {
+        const auto id = parse_treatment_id(treatment);
+        if (!id)
+            return usage_error(kName, "no treatment '" + treatment +
+                                          "': give a treatment id (as `injmap history` prints it) "
+                                          "or a session record (an existing .jsonl file)");
+        HistoryOpenOptions options = HistoryOpenOptions::from_environment();
+        options.create = false;
+        options.read_only = true;
+        auto store = open_history_store(default_history_location(), options);
+        print_diagnostics(store.diagnostics);
+        if (!store.ok())
+            return exit_findings;
+        auto row = (*store.value)->find_treatment(*id);
+        print_diagnostics(row.diagnostics);
+        if (!row.ok())
+            return exit_findings;
+        auto replayed = replay_treatment(*row.value);
+        print_diagnostics(replayed.diagnostics);
+        if (!replayed.ok())
+            return exit_findings;
+        session_value.emplace(std::move(*replayed.value));
+        treatment_id = std::to_string(*id);
+        patient_id = row.value->patient_id;
+        record_model = row.value->model;
+        const std::string& text = row.value->record_text;
+        treatment_key = sha256_hex(std::string_view(text).substr(0, text.find('\n')));
     }
-    const std::string treatment_id; // the database's id, once there is one
+    const Session& session = *session_value;
 
-    Result<SessionRecord> record = read_session_record(record_path);
-    print_diagnostics(record.diagnostics);
-    if (!record.ok()) {
-        // A file that cannot be read at all is an I/O error; one that reads but is not a record
-        // (or a damaged one) is a finding, located by the diagnostics above.
-        for (const Diagnostic& d : record.diagnostics)
-            if (d.severity == Severity::error &&
-                (d.rule == "record.io" || d.rule == "record.too-large"))
-                return exit_usage;
-        return exit_findings;
-    }
-    auto protocol = record_protocol(*record.value);
-    if (!protocol)
-        return exit_usage;
-    auto replayed = replay_session_record(*record.value,
-                                          std::make_shared<const Protocol>(std::move(*protocol)));
-    print_diagnostics(replayed.diagnostics);
-    if (!replayed.ok())
-        return exit_findings;
-    const Session& session = *replayed.value;
-
-    const std::string model_id =
-        record.value->start()->model.empty() ? kDefaultModel : record.value->start()->model;
+    const std::string model_id = record_model.empty() ? kDefaultModel : record_model;
     auto model = load_model_by_name(model_id);
     if (!model.ok()) {
         print_diagnostics(model.diagnostics);
@@ -143,10 +185,9 @@ int run_export(std::span<const std::string> args) {
                   << "; sites are exported without positions\n";
 
     ExportContext context;
-    context.treatment_key = start_line_sha256(record_path);
-    if (context.treatment_key.empty())
-        context.treatment_key = record.value->last_line_sha256;
+    context.treatment_key = treatment_key;
     context.treatment_id = treatment_id;
+    context.patient_id = patient_id;
     context.model_id = model_id;
     context.placed = placed.value ? &*placed.value : nullptr;
     const std::string text = export_session(*format, session, *model.value, context);
@@ -166,9 +207,11 @@ const Command export_command{
     "export", "export a treatment as FHIR R5, a 3D Slicer markups file or CSV",
     "Usage: injmap export TREATMENT_ID --format fhir|slicer|csv -o FILE\n"
     "\n"
-    "Writes one treatment for other systems (docs/exports.md). TREATMENT_ID is a session record\n"
-    "(an existing .jsonl file, as `injmap session play` writes it); it is replayed with the\n"
-    "protocol as recorded and its sites placed on the record's model (default adult-male).\n"
+    "Writes one treatment for other systems (docs/exports.md). TREATMENT_ID is a treatment id of\n"
+    "the treatment history (as `injmap history PATIENT` prints it; the database of\n"
+    "INJMAP_DATABASE_URL, else $XDG_DATA_HOME/injmap/injmap.db) or a session record (an existing\n"
+    ".jsonl file, as `injmap session play` writes it); it is replayed with the protocol as\n"
+    "recorded and its sites placed on the record's model (default adult-male).\n"
     "\n"
     "Formats:\n"
     "  fhir    an HL7 FHIR R5 Bundle (type collection, JSON): the patient (pseudonymous), one\n"

@@ -387,6 +387,31 @@ TEST_F(HistoryCli, PlayFilesUnderThePatientAndHistoryPrintsTheTimeline) {
     EXPECT_EQ(nlohmann::json::parse(r.out)["treatments"], 2);
 }
 
+TEST_F(HistoryCli, ExportTakesTheTreatmentIdsHistoryPrints) {
+    const fs::path s = script("s.txt", 2);
+    ASSERT_EQ(play(mini(), s, "p-9", "2026-01-05T09:00:00Z").exit_code, 0);
+    const fs::path out = dir_ / "t1.csv";
+    auto r = run_injmap({"export", "1", "--format", "csv", "-o", out.string()}, env_);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string csv = injmap::test::read_text(out);
+    // One row per site of the protocol, the two given ones injected.
+    std::size_t injected = 0;
+    for (auto at = csv.find(",injected,"); at != std::string::npos;
+         at = csv.find(",injected,", at + 1))
+        ++injected;
+    EXPECT_EQ(injected, 2u) << csv;
+    // The FHIR export names the patient the treatment is filed under.
+    const fs::path fhir = dir_ / "t1.json";
+    r = run_injmap({"export", "1", "--format", "fhir", "-o", fhir.string()}, env_);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(injmap::test::read_text(fhir).find("\"p-9\""), std::string::npos);
+    // An id the history does not have is its rule, exit 1; nothing written.
+    r = run_injmap({"export", "7", "--format", "csv", "-o", (dir_ / "t7.csv").string()}, env_);
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("[history.unknown-treatment]"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir_ / "t7.csv"));
+}
+
 TEST_F(HistoryCli, IntervalWarnsUnderTwelveWeeks) {
     const fs::path s = script("s.txt", 1);
     ASSERT_EQ(play(mini(), s, "p", "2026-01-05T09:00:00Z").exit_code, 0);

@@ -16,6 +16,7 @@
 #include "injmap/protocols/protocol_reader.hpp"
 #include "injmap/protocols/record_time.hpp"
 #include "injmap/protocols/session_record.hpp"
+#include "injmap/protocols/site_offset.hpp"
 #include "injmap/units_format.hpp"
 
 namespace injmap {
@@ -154,7 +155,12 @@ TreatmentRow treatment_from_session(const Session& session, std::string_view rec
             a.time = format_iso8601_utc(*s.time);
         a.added = s.added;
         a.position_mm = s.position_mm;
-        if (s.added)
+        if (s.moved()) {
+            const SiteOffset offset = describe_offset(*s.planned_mm, *s.position_mm, s.side);
+            a.anatomical = "injected " + std::to_string(std::lround(offset.distance_mm)) +
+                           " mm from the planned point" +
+                           (offset.direction.empty() ? "" : ": " + offset.direction);
+        } else if (s.added)
             a.anatomical =
                 s.muscle + ", " + to_string(s.side) +
                 (s.position_mm ? std::string(", placed by hand") : ", at " + s.stand_in_site);

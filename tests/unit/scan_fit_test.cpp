@@ -1,0 +1,197 @@
+// Assisted landmarking (scan_fit.hpp): the rule ids of a fit that cannot be made, and the accuracy
+// of a real fit — the MakeHuman test mesh fitted from six of its hand landmarks, every other
+// landmark and the PREEMPT sites compared with the hand-landmarked manifest's.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <glm/geometric.hpp>
+
+#include "injmap/models/manifest.hpp"
+#include "injmap/models/scan_fit.hpp"
+#include "injmap/models/surface_index.hpp"
+#include "injmap/protocols/placement.hpp"
+#include "injmap/protocols/protocol_reader.hpp"
+#include "protocol_test_model.hpp"
+#include "test_support.hpp"
+
+namespace injmap {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool has_rule(const std::vector<Diagnostic>& diagnostics, const std::string& rule) {
+    return std::any_of(diagnostics.begin(), diagnostics.end(),
+                       [&](const Diagnostic& d) { return d.rule == rule; });
+}
+
+// A scan that is the synthetic test head itself (model space, mm).
+Scan synthetic_scan(const Model& model) {
+    Scan scan;
+    scan.path = "synthetic.obj";
+    scan.skin = model.skin;
+    if (scan.skin.normals.empty())
+        compute_vertex_normals(scan.skin);
+    return scan;
+}
+
+std::map<std::string, glm::vec3> required_points(const Model& model) {
+    std::map<std::string, glm::vec3> points;
+    for (auto name : kFitRequiredPoints)
+        points[std::string(name)] = model.landmarks.at(std::string(name));
+    return points;
+}
+
+TEST(ScanFit, MissingAndUnknownPointsAreErrors) {
+    const Model model = test::make_test_model();
+    const Scan scan = synthetic_scan(model);
+    auto points = required_points(model);
+    points.erase("menton");
+    points["nasoin"] = model.landmarks.at("nasion");
+    const auto fit = fit_landmarks(scan, points, model);
+    EXPECT_FALSE(fit.ok());
+    EXPECT_TRUE(has_rule(fit.diagnostics, "fit.missing-point"));
+    EXPECT_TRUE(has_rule(fit.diagnostics, "fit.unknown-point"));
+    const auto unknown =
+        std::find_if(fit.diagnostics.begin(), fit.diagnostics.end(),
+                     [](const Diagnostic& d) { return d.rule == "fit.unknown-point"; });
+    ASSERT_NE(unknown, fit.diagnostics.end());
+    EXPECT_NE(unknown->message.find("'nasion'"), std::string::npos) << unknown->message;
+}
+
+TEST(ScanFit, PointsOnALineAreDegenerate) {
+    const Model model = test::make_test_model();
+    const Scan scan = synthetic_scan(model);
+    std::map<std::string, glm::vec3> points;
+    float y = 0.0f;
+    for (auto name : kFitRequiredPoints) {
+        points[std::string(name)] = {0.0f, y, 90.0f};
+        y += 20.0f;
+    }
+    const auto fit = fit_landmarks(scan, points, model);
+    EXPECT_FALSE(fit.ok());
+    EXPECT_TRUE(has_rule(fit.diagnostics, "fit.degenerate"));
+}
+
+TEST(ScanFit, TheTemplateOnItselfKeepsItsLandmarksAndWarnsOfAFarPoint) {
+    const Model model = test::make_test_model();
+    const Scan scan = synthetic_scan(model);
+    auto points = required_points(model);
+    const glm::vec3 n = glm::normalize(points["menton"]);
+    points["menton"] += 12.0f * n; // 12 mm off the skin: snapped, with a warning
+    const auto fit = fit_landmarks(scan, points, model);
+    ASSERT_TRUE(fit.ok());
+    EXPECT_TRUE(has_rule(fit.diagnostics, "fit.point-off-skin"));
+    EXPECT_EQ(fit.value->given.size(), 4u);
+    EXPECT_NEAR(fit.value->scale, 1.0f, 0.02f);
+    float worst = 0.0f;
+    for (const auto& [name, p] : model.landmarks) {
+        ASSERT_TRUE(fit.value->landmarks.contains(name)) << name;
+        worst = std::max(worst, glm::length(fit.value->landmarks.at(name) - p));
+    }
+    EXPECT_LT(worst, 2.0f);
+}
+
+// ---- The MakeHuman mesh, fitted from six hand landmarks --------------------------------------
+
+const char* const kGiven[] = {"nasion", "tragion_left", "tragion_right", "menton", "vertex", "c7"};
+
+TEST(ScanFit, MakeHumanFromSixPointsMatchesTheHandLandmarks) {
+    if (!fs::exists(test::shared_dir() / "meshes"))
+        GTEST_SKIP() << "/work/shared (the MakeHuman test mesh) is absent on this machine";
+    const fs::path hand_manifest = test::share_dir() / "test-models" / "makehuman-hm08.toml";
+    const Model* templ = test::default_model("adult-male");
+    if (!fs::exists(hand_manifest) || !templ)
+        GTEST_SKIP() << "the MakeHuman manifest or the default model is not built";
+    auto hand = load_model(hand_manifest);
+    ASSERT_TRUE(hand.ok());
+
+    ScanFrame frame;
+    frame.units = "dm";
+    frame.skin_group = "body";
+    auto scan =
+        load_scan(test::shared_dir() / "meshes" / "makehuman_hm08_head_neck_shoulders.obj", frame);
+    ASSERT_TRUE(scan.ok());
+    std::map<std::string, glm::vec3> points;
+    for (const char* name : kGiven)
+        points[name] = hand.value->landmarks.at(name);
+    const auto fit = fit_landmarks(*scan.value, points, *templ);
+    for (const auto& d : fit.diagnostics)
+        std::printf("  %s: %s\n", d.rule.c_str(), d.message.c_str());
+    ASSERT_TRUE(fit.ok());
+    EXPECT_FALSE(has_rule(fit.diagnostics, "fit.point-off-skin"));
+    const LandmarkFit& f = *fit.value;
+    std::printf("scale %.3f, points rms %.2f mm, surface mean %.2f mm, matched %.0f %%\n", f.scale,
+                f.points_rms_mm, f.surface_mean_mm, 100.0 * f.matched_fraction);
+    EXPECT_LT(f.surface_mean_mm, 3.0f);
+
+    // Every landmark of the hand manifest, carried (the six given ones are exact).
+    float sum = 0.0f, worst = 0.0f;
+    std::string worst_name;
+    int carried = 0;
+    for (const auto& [name, p] : hand.value->landmarks) {
+        if (f.given.contains(name)) {
+            EXPECT_LT(glm::length(f.landmarks.at(name) - p), 0.5f) << name;
+            continue;
+        }
+        ASSERT_TRUE(f.landmarks.contains(name)) << name;
+        const float d = glm::length(f.landmarks.at(name) - p);
+        const glm::vec3 q = f.landmarks.at(name);
+        std::printf("  %-30s %6.2f mm  (fitted %.0f %.0f %.0f, hand %.0f %.0f %.0f)\n",
+                    name.c_str(), d, q.x, q.y, q.z, p.x, p.y, p.z);
+        sum += d;
+        ++carried;
+        if (d > worst) {
+            worst = d;
+            worst_name = name;
+        }
+    }
+    ASSERT_GT(carried, 30);
+    const float mean = sum / float(carried);
+    std::printf("carried landmarks: %d, mean error %.2f mm, max %.2f mm (%s)\n", carried, mean,
+                worst, worst_name.c_str());
+    EXPECT_LE(mean, 4.0f);
+
+    // The manifest written for it loads, and PREEMPT places its sites near the hand manifest's.
+    const fs::path dir = test::fresh_dir("scan_fit_makehuman");
+    const fs::path fitted_manifest = dir / "fitted.toml";
+    {
+        std::ofstream o(fitted_manifest);
+        o << fit_manifest_text(*scan.value, f, "makehuman-fitted", "MakeHuman (fitted)",
+                               scan.value->path.string());
+    }
+    auto fitted = load_model(fitted_manifest);
+    for (const auto& d : fitted.diagnostics)
+        ADD_FAILURE() << format_diagnostic(d);
+    ASSERT_TRUE(fitted.ok());
+    auto protocol = read_protocol_file(test::source_dir() / "protocols" / "preempt-155.toml");
+    ASSERT_TRUE(protocol.ok());
+    const ModelQueries hand_queries(*hand.value), fitted_queries(*fitted.value);
+    auto on_hand = place_protocol(*protocol.value, hand_queries);
+    auto on_fitted = place_protocol(*protocol.value, fitted_queries);
+    ASSERT_TRUE(on_hand.ok());
+    ASSERT_TRUE(on_fitted.ok());
+    ASSERT_EQ(on_hand.value->sites.size(), on_fitted.value->sites.size());
+    float site_sum = 0.0f, site_worst = 0.0f;
+    int sites = 0;
+    for (std::size_t i = 0; i < on_hand.value->sites.size(); ++i) {
+        const auto& a = on_hand.value->sites[i];
+        const auto& b = on_fitted.value->sites[i];
+        ASSERT_TRUE(a.placed && b.placed) << i;
+        const float d = glm::length(a.position - b.position);
+        std::printf("  site %-28s %6.2f mm\n", a.site->id.c_str(), d);
+        EXPECT_LE(d, 6.0f) << a.site->id;
+        site_sum += d;
+        site_worst = std::max(site_worst, d);
+        ++sites;
+    }
+    std::printf("PREEMPT sites: %d, mean %.2f mm, max %.2f mm\n", sites, site_sum / float(sites),
+                site_worst);
+}
+
+} // namespace
+} // namespace injmap

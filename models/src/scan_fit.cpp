@@ -98,7 +98,7 @@ namespace {
 
 // The template skin is registered at about this many triangles: enough for the nose, lips and
 // ears' outline, few enough for the non-rigid solve to take well under a second.
-constexpr std::size_t kCoarseTriangles = 8000;
+constexpr std::size_t kCoarseTriangles = 3000;
 // At most about this many of the scan's vertices pull the template toward themselves.
 constexpr std::size_t kScanSamples = 4000;
 // A given point farther than this from the scan's skin draws fit.point-off-skin.
@@ -224,7 +224,7 @@ Result<LandmarkFit> fit_landmarks(const Scan& scan, const std::map<std::string, 
     // 1. The given points on the scan's skin, and the similarity template → scan on them.
     const SurfaceIndex full_skin(scan.skin);
     std::map<std::string, glm::vec3> given;
-    std::vector<glm::vec3> from, to;
+    std::vector<glm::vec3> from, to, raw;
     for (const auto& [name, p] : points) {
         glm::vec3 snapped = p;
         if (auto hit = full_skin.closest_point(p)) {
@@ -239,11 +239,14 @@ Result<LandmarkFit> fit_landmarks(const Scan& scan, const std::map<std::string, 
             }
         }
         given[name] = snapped;
+        raw.push_back(p);
         from.push_back(template_model.landmarks.at(name));
         to.push_back(snapped);
     }
     const detail::Similarity similarity = detail::fit_similarity(from, to);
-    if (similarity.degenerate || !(similarity.scale > 0.0f)) {
+    // Degenerate as given (snapping points of a line onto a curved skin would hide it).
+    if (similarity.degenerate || detail::fit_similarity(from, raw).degenerate ||
+        !(similarity.scale > 0.0f)) {
         out.diagnostics.push_back(fit_diagnostic(
             Severity::error, "fit.degenerate",
             "the given points do not fix the template's position: they lie on a line or on top "

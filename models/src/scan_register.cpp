@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <thread>
 #include <unordered_set>
 
 #include <Eigen/Dense>
@@ -23,7 +24,7 @@ Eigen::Vector3d to_eigen(const glm::vec3& v) {
 // The stiffness schedule (Amberg et al.: from nearly rigid to supple), in the solve's units
 // (positions scaled to about unit size). The last steps let the template follow the scan's own
 // shape within a few millimetres while neighbouring affines still stay alike.
-constexpr double kStiffness[] = {40.0, 20.0, 10.0, 5.0, 2.5, 1.0, 0.5, 0.25};
+constexpr double kStiffness[] = {40.0, 20.0, 10.0, 5.0, 2.5, 1.0};
 constexpr int kIterationsPerStep = 3;
 // A user's point weighs as much as this many matched vertices (squared: rows are scaled by it).
 constexpr double kPointWeight = 20.0;
@@ -34,6 +35,29 @@ constexpr float kMatchLateMm = 12.0f;
 constexpr float kNormalAgreement = 0.5f; // cosine: within 60°
 // A step is done when no vertex moved more than this (mm) in its last iteration.
 constexpr float kConvergedMm = 0.1f;
+
+// Runs body(i) for i in [0, count) on up to the machine's cores (the closest-point searches of the
+// matching steps; SurfaceIndex queries are thread-safe).
+template <class Body>
+void parallel_for(std::size_t count, const Body& body) {
+    const unsigned cores = std::max(1u, std::min(4u, std::thread::hardware_concurrency()));
+    if (cores == 1 || count < 256) {
+        for (std::size_t i = 0; i < count; ++i)
+            body(i);
+        return;
+    }
+    std::vector<std::thread> workers;
+    const std::size_t chunk = (count + cores - 1) / cores;
+    for (unsigned c = 1; c < cores; ++c)
+        workers.emplace_back([&, c] {
+            for (std::size_t i = c * chunk; i < std::min(count, (c + 1) * chunk); ++i)
+                body(i);
+        });
+    for (std::size_t i = 0; i < std::min(count, chunk); ++i)
+        body(i);
+    for (auto& w : workers)
+        w.join();
+}
 
 } // namespace
 
@@ -208,6 +232,37 @@ RegistrationResult NonRigidIcp::run(const RegistrationTarget& target,
     std::vector<std::uint8_t> matched(n, 0);
     Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>> solver;
     std::vector<Triplet> triplets;
+    // The stiffness term's matrix (a graph Laplacian per affine row), built once. Its pattern
+    // holds full 4×4 blocks on the diagonal and for every edge, so that every data term (a vertex,
+    // or the corners of one triangle) falls inside it: the system's pattern never changes and is
+    // analysed (ordered) once.
+    Eigen::SparseMatrix<double> stiffness(N, N);
+    {
+        for (std::size_t i = 0; i < n; ++i)
+            for (Eigen::Index r = 0; r < 4; ++r)
+                for (Eigen::Index c = 0; c < 4; ++c)
+                    triplets.emplace_back(4 * Eigen::Index(i) + r, 4 * Eigen::Index(i) + c, 0.0);
+        for (std::size_t e = 0; e + 1 < edges_.size(); e += 2) {
+            const Eigen::Index i = 4 * Eigen::Index(edges_[e]), j = 4 * Eigen::Index(edges_[e + 1]);
+            for (Eigen::Index r = 0; r < 4; ++r)
+                for (Eigen::Index c = 0; c < 4; ++c) {
+                    const double v = r == c ? 1.0 : 0.0;
+                    triplets.emplace_back(i + r, i + c, v);
+                    triplets.emplace_back(j + r, j + c, v);
+                    triplets.emplace_back(i + r, j + c, -v);
+                    triplets.emplace_back(j + r, i + c, -v);
+                }
+        }
+        stiffness.setFromTriplets(triplets.begin(), triplets.end());
+    }
+    std::vector<Eigen::Index> analysed_outer, analysed_inner;
+    // A scan sample's match on the template: the triangle and the weights there.
+    struct SampleMatch {
+        bool ok = false;
+        std::uint32_t triangle = 0;
+        glm::vec3 weights{0.0f};
+    };
+    std::vector<SampleMatch> sample_match(target.samples.size());
     int step = 0;
     for (const double alpha : kStiffness) {
         const float reach = step < 3 ? kMatchEarlyMm : kMatchLateMm;
@@ -216,32 +271,22 @@ RegistrationResult NonRigidIcp::run(const RegistrationTarget& target,
             ++result.iterations;
             deformed_mesh.positions = deformed_;
             compute_vertex_normals(deformed_mesh);
-            for (std::size_t i = 0; i < n; ++i) {
+            parallel_for(n, [&](std::size_t i) {
                 matched[i] = 0;
                 const auto hit = target.skin->closest_point(deformed_[i], reach);
                 if (!hit)
-                    continue;
+                    return;
                 if (target.boundary_triangle && (*target.boundary_triangle)[hit->triangle])
-                    continue;
+                    return;
                 if (glm::dot(hit->normal, deformed_mesh.normals[i]) < kNormalAgreement)
-                    continue;
+                    return;
                 matched[i] = 1;
                 match[i] = (hit->point - centre_) / unit_;
-            }
+            });
             triplets.clear();
-            triplets.reserve(edges_.size() * 4 + n * 16 + constraints.size() * 144 + 4 * n);
+            triplets.reserve(n * 20 + constraints.size() * 144 + target.samples.size() * 144);
             Eigen::MatrixXd rhs = Eigen::MatrixXd::Zero(N, 3);
             const double a2 = alpha * alpha;
-            for (std::size_t e = 0; e + 1 < edges_.size(); e += 2) {
-                const Eigen::Index i = 4 * Eigen::Index(edges_[e]),
-                                   j = 4 * Eigen::Index(edges_[e + 1]);
-                for (Eigen::Index r = 0; r < 4; ++r) {
-                    triplets.emplace_back(i + r, i + r, a2);
-                    triplets.emplace_back(j + r, j + r, a2);
-                    triplets.emplace_back(i + r, j + r, -a2);
-                    triplets.emplace_back(j + r, i + r, -a2);
-                }
-            }
             // A faint pull toward the current affines keeps the system definite where nothing
             // else holds it (a part of the template with no match and no stiffness link).
             constexpr double kHold = 1e-6;
@@ -265,15 +310,25 @@ RegistrationResult NonRigidIcp::run(const RegistrationTarget& target,
             // The scan's samples, each pulling its closest template point.
             if (!target.samples.empty()) {
                 const SurfaceIndex template_index(deformed_mesh);
-                for (std::size_t k = 0; k < target.samples.size(); ++k) {
+                parallel_for(target.samples.size(), [&](std::size_t k) {
+                    SampleMatch& m = sample_match[k];
+                    m.ok = false;
                     const auto hit = template_index.closest_point(target.samples[k], reach);
                     if (!hit || source_boundary_[hit->triangle] ||
                         glm::dot(hit->normal, target.sample_normals[k]) < kNormalAgreement)
-                        continue;
+                        return;
                     const std::size_t t = 3 * std::size_t(hit->triangle);
-                    const glm::vec3 w = barycentric(hit->point, deformed_[source_.indices[t]],
-                                                    deformed_[source_.indices[t + 1]],
-                                                    deformed_[source_.indices[t + 2]]);
+                    m.ok = true;
+                    m.triangle = hit->triangle;
+                    m.weights = barycentric(hit->point, deformed_[source_.indices[t]],
+                                            deformed_[source_.indices[t + 1]],
+                                            deformed_[source_.indices[t + 2]]);
+                });
+                for (std::size_t k = 0; k < target.samples.size(); ++k) {
+                    if (!sample_match[k].ok)
+                        continue;
+                    const std::size_t t = 3 * std::size_t(sample_match[k].triangle);
+                    const glm::vec3 w = sample_match[k].weights;
                     glm::vec3 src(0.0f);
                     for (std::size_t c = 0; c < 3; ++c)
                         src += w[int(c)] * source_.positions[source_.indices[t + c]];
@@ -320,9 +375,18 @@ RegistrationResult NonRigidIcp::run(const RegistrationTarget& target,
                             rhs(bk + r, c) += p2 * wk * h(r) * double(t[int(c)]);
                 }
             }
-            Eigen::SparseMatrix<double> m(N, N);
-            m.setFromTriplets(triplets.begin(), triplets.end());
-            solver.compute(m);
+            Eigen::SparseMatrix<double> data(N, N);
+            data.setFromTriplets(triplets.begin(), triplets.end());
+            Eigen::SparseMatrix<double> m = a2 * stiffness + data;
+            m.makeCompressed();
+            const std::vector<Eigen::Index> outer(m.outerIndexPtr(), m.outerIndexPtr() + N + 1),
+                inner(m.innerIndexPtr(), m.innerIndexPtr() + m.nonZeros());
+            if (outer != analysed_outer || inner != analysed_inner) {
+                solver.analyzePattern(m);
+                analysed_outer = outer;
+                analysed_inner = inner;
+            }
+            solver.factorize(m);
             if (solver.info() != Eigen::Success)
                 return result;
             const Eigen::MatrixXd x = solver.solve(rhs);

@@ -224,7 +224,7 @@ Result<LandmarkFit> fit_landmarks(const Scan& scan, const std::map<std::string, 
     // 1. The given points on the scan's skin, and the similarity template → scan on them.
     const SurfaceIndex full_skin(scan.skin);
     std::map<std::string, glm::vec3> given;
-    std::vector<glm::vec3> from, to, raw;
+    std::vector<glm::vec3> from, to, raw, head_from, head_to;
     for (const auto& [name, p] : points) {
         glm::vec3 snapped = p;
         if (auto hit = full_skin.closest_point(p)) {
@@ -242,8 +242,18 @@ Result<LandmarkFit> fit_landmarks(const Scan& scan, const std::map<std::string, 
         raw.push_back(p);
         from.push_back(template_model.landmarks.at(name));
         to.push_back(snapped);
+        if (name == "vertex" || std::find(kFitRequiredPoints.begin(), kFitRequiredPoints.end(),
+                                          name) != kFitRequiredPoints.end()) {
+            head_from.push_back(from.back());
+            head_to.push_back(snapped);
+        }
     }
-    const detail::Similarity similarity = detail::fit_similarity(from, to);
+    // The similarity on the head's points (the required ones and the vertex): the neck's and the
+    // shoulders' proportions vary more between people than the head's, and the registration
+    // brings C7 and any other point given to its place.
+    detail::Similarity similarity = detail::fit_similarity(head_from, head_to);
+    if (similarity.degenerate)
+        similarity = detail::fit_similarity(from, to);
     // Degenerate as given (snapping points of a line onto a curved skin would hide it).
     if (similarity.degenerate || detail::fit_similarity(from, raw).degenerate ||
         !(similarity.scale > 0.0f)) {
@@ -307,7 +317,14 @@ Result<LandmarkFit> fit_landmarks(const Scan& scan, const std::map<std::string, 
     // 5. Every landmark carried across and snapped onto the scan's skin.
     LandmarkFit fit;
     fit.scale = similarity.scale;
-    fit.points_rms_mm = similarity.rms_mm;
+    {
+        double sum = 0.0;
+        for (std::size_t i = 0; i < from.size(); ++i) {
+            const float d = glm::length(similarity.apply(from[i]) - to[i]);
+            sum += double(d) * d;
+        }
+        fit.points_rms_mm = float(std::sqrt(sum / double(from.size())));
+    }
     fit.surface_mean_mm = reg.surface_mean_mm;
     fit.matched_fraction = reg.matched_fraction;
     std::vector<std::string> uncovered;
@@ -372,11 +389,14 @@ std::string toml_quoted(std::string_view text) {
 std::string fit_manifest_text(const Scan& scan, const LandmarkFit& fit, std::string_view id,
                               std::string_view name, std::string_view mesh_reference) {
     std::ostringstream o;
+    char figures[160];
+    std::snprintf(figures, sizeof figures,
+                  "similarity scale %.3f, rms at the points %.1f mm, surface mean %.1f mm",
+                  double(fit.scale), double(fit.points_rms_mm), double(fit.surface_mean_mm));
     o << "# Written by `injmap model fit`: " << fit.given.size()
-      << " points given by the user, the other landmarks carried across from the default model\n"
-      << "# by registering its skin onto this scan (similarity scale " << fit.scale
-      << ", rms at the points " << fit.points_rms_mm << " mm, surface mean " << fit.surface_mean_mm
-      << " mm). Check the carried ones before use.\n";
+      << " points given by the user (# given), the other landmarks carried across from the\n"
+      << "# default model (# carried) by registering its skin onto this scan (" << figures
+      << ").\n# Check the carried ones before use.\n";
     o << "schema_version = 1\nid = " << toml_quoted(id) << "\nname = " << toml_quoted(name)
       << "\nsex = \"unspecified\"\nsource = \"Scan fitted by injmap\"\n\n[mesh]\nfile = "
       << toml_quoted(mesh_reference) << "\nunits = " << toml_quoted(scan.frame.units)

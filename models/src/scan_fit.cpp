@@ -109,6 +109,8 @@ constexpr float kCropMargin = 0.15f;
 // A carried landmark whose registered place lies farther than this from the scan's skin is not
 // covered by the scan (a head-only scan and the template's T4): it is left out, with a warning.
 constexpr float kUncoveredMm = 15.0f;
+// … and so is one whose nearest skin is at an open edge of the scan, farther than this.
+constexpr float kPastEdgeMm = 3.0f;
 // Snapping a carried landmark: the outermost skin along its normal, searched from this far
 // outside, when that is no farther than kOutermostSlackMm beyond the closest point.
 constexpr float kOutsideMm = 6.0f;
@@ -277,8 +279,9 @@ Result<LandmarkFit> fit_landmarks(const Scan& scan, const std::map<std::string, 
     const Bounds tb = bounds_of(placed);
     const glm::vec3 margin = kCropMargin * (tb.max - tb.min);
     std::vector<std::uint8_t> cropped_boundary;
-    const Mesh near = crop(scan.skin, detail::boundary_triangles(scan.skin),
-                           {tb.min - margin, tb.max + margin}, cropped_boundary);
+    const std::vector<std::uint8_t> scan_boundary = detail::boundary_triangles(scan.skin);
+    const Mesh near =
+        crop(scan.skin, scan_boundary, {tb.min - margin, tb.max + margin}, cropped_boundary);
     const SurfaceIndex near_index(near);
 
     // 4. Non-rigid registration, held at the given points.
@@ -337,7 +340,8 @@ Result<LandmarkFit> fit_landmarks(const Scan& scan, const std::map<std::string, 
         const detail::SurfacePoint sp = carried_point(t);
         const glm::vec3 p = icp.deform(sp);
         const auto closest = full_skin.closest_point(p, kUncoveredMm);
-        if (!closest) {
+        // Beyond the scan's open edge (a head-only scan and C7): its nearest skin is the edge.
+        if (!closest || (scan_boundary[closest->triangle] && closest->distance > kPastEdgeMm)) {
             uncovered.push_back(name);
             continue;
         }

@@ -8,11 +8,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <string>
 
 #include <glm/geometric.hpp>
 
 #include "injmap/models/manifest.hpp"
+#include "injmap/models/model_cache.hpp"
 #include "injmap/models/scan_fit.hpp"
 #include "injmap/models/surface_index.hpp"
 #include "injmap/protocols/placement.hpp"
@@ -24,6 +27,23 @@ namespace injmap {
 namespace {
 
 namespace fs = std::filesystem;
+
+// A generated default model through the model cache (the suite's cache folder): a fraction of the
+// OBJ parse. nullptr when it is not built.
+const Model* cached_model(const std::string& id) {
+    static std::map<std::string, std::optional<Model>> models;
+    auto& slot = models[id];
+    if (!slot) {
+        const fs::path manifest = test::share_dir() / "models" / (id + ".toml");
+        if (!fs::exists(manifest))
+            return nullptr;
+        auto r = load_model_cached(manifest);
+        if (!r.ok())
+            return nullptr;
+        slot = std::move(*r.value);
+    }
+    return &*slot;
+}
 
 bool has_rule(const std::vector<Diagnostic>& diagnostics, const std::string& rule) {
     return std::any_of(diagnostics.begin(), diagnostics.end(),
@@ -82,8 +102,8 @@ TEST(ScanFit, PointsOnALineAreDegenerate) {
 // template fitted onto the adult-female model's skin (another size and shape, the same landmark
 // rules) from her six points must find her other landmarks.
 TEST(ScanFit, TheMaleTemplateFindsTheFemaleModelsLandmarks) {
-    const Model* templ = test::default_model("adult-male");
-    const Model* female = test::default_model("adult-female");
+    const Model* templ = cached_model("adult-male");
+    const Model* female = cached_model("adult-female");
     if (!templ || !female)
         GTEST_SKIP() << "the default models are not built";
     Scan scan;
@@ -127,7 +147,7 @@ TEST(ScanFit, MakeHumanFromSixPointsMatchesTheHandLandmarks) {
     if (!fs::exists(test::shared_dir() / "meshes"))
         GTEST_SKIP() << "/work/shared (the MakeHuman test mesh) is absent on this machine";
     const fs::path hand_manifest = test::share_dir() / "test-models" / "makehuman-hm08.toml";
-    const Model* templ = test::default_model("adult-male");
+    const Model* templ = cached_model("adult-male");
     if (!fs::exists(hand_manifest) || !templ)
         GTEST_SKIP() << "the MakeHuman manifest or the default model is not built";
     auto hand = load_model(hand_manifest);
@@ -231,6 +251,45 @@ TEST(ScanFit, MakeHumanFromSixPointsMatchesTheHandLandmarks) {
     }
     std::printf("PREEMPT sites: %d, mean %.2f mm, max %.2f mm\n", sites, site_sum / float(sites),
                 site_worst);
+
+    // A head-only scan (the same mesh above the chin, five points): the neck's and shoulders'
+    // landmarks are left out with a warning rather than put on the scan's cut edge, and the
+    // head's stay where they were.
+    Scan head_scan = *scan.value;
+    head_scan.skin.indices.clear();
+    const float cut = hand.value->landmarks.at("menton").y - 15.0f;
+    for (std::size_t t = 0; t < scan.value->skin.triangle_count(); ++t) {
+        const auto* tri = &scan.value->skin.indices[3 * t];
+        if (scan.value->skin.positions[tri[0]].y > cut &&
+            scan.value->skin.positions[tri[1]].y > cut &&
+            scan.value->skin.positions[tri[2]].y > cut)
+            head_scan.skin.indices.insert(head_scan.skin.indices.end(), tri, tri + 3);
+    }
+    points.erase("c7");
+    const auto head_fit = fit_landmarks(head_scan, points, *templ);
+    ASSERT_TRUE(head_fit.ok());
+    EXPECT_TRUE(has_rule(head_fit.diagnostics, "fit.landmark-uncovered"));
+    for (const char* name : {"c7", "t1", "t4", "acromion_left", "suprasternal_notch"}) {
+        EXPECT_FALSE(head_fit.value->landmarks.contains(name)) << name;
+        EXPECT_NE(
+            std::find(head_fit.value->uncovered.begin(), head_fit.value->uncovered.end(), name),
+            head_fit.value->uncovered.end())
+            << name;
+    }
+    float moved = 0.0f;
+    int compared = 0;
+    for (const auto& [name, p] : head_fit.value->landmarks) {
+        if (!f.landmarks.contains(name) || f.landmarks.at(name).y < cut + 15.0f)
+            continue;
+        moved += glm::length(p - f.landmarks.at(name));
+        ++compared;
+    }
+    ASSERT_GT(compared, 20);
+    std::printf("head-only scan: %zu landmarks, %zu left out; the head's %d moved %.2f mm (mean) "
+                "from the whole scan's fit\n",
+                head_fit.value->landmarks.size(), head_fit.value->uncovered.size(), compared,
+                moved / float(compared));
+    EXPECT_LE(moved / float(compared), 5.0f);
 }
 
 } // namespace

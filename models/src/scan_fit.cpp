@@ -282,7 +282,10 @@ Result<LandmarkFit> fit_landmarks(const Scan& scan, const std::map<std::string, 
     const std::vector<std::uint8_t> scan_boundary = detail::boundary_triangles(scan.skin);
     const Mesh near =
         crop(scan.skin, scan_boundary, {tb.min - margin, tb.max + margin}, cropped_boundary);
-    const SurfaceIndex near_index(near);
+    // A scan wholly inside the box (the usual head scan) keeps the index already built for it.
+    const bool whole = near.indices.size() == scan.skin.indices.size();
+    const SurfaceIndex near_built = whole ? SurfaceIndex() : SurfaceIndex(near);
+    const SurfaceIndex& near_index = whole ? full_skin : near_built;
 
     // 4. Non-rigid registration, held at the given points.
     std::vector<detail::PointConstraint> constraints;

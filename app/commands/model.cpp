@@ -249,8 +249,8 @@ const Command model_command{
     "  --json             print the summary as JSON (manifest, template, points_given,\n"
     "                     landmarks_written, landmarks_carried, uncovered, scale, points_rms_mm,\n"
     "                     surface_mean_mm, matched_fraction)\n"
-    "  Rules: fit.missing-point, fit.unknown-point, fit.degenerate (errors, exit 1);\n"
-    "  fit.point-off-skin, fit.landmark-uncovered (warnings).\n\n"
+    "  Rules: fit.missing-point, fit.unknown-point, fit.degenerate, fit.points-mismatch\n"
+    "  (errors, exit 1); fit.point-off-skin, fit.landmark-uncovered (warnings).\n\n"
     "Exit codes: 0 loaded (fit: written); 1 the manifest or its mesh has errors (listed as\n"
     "FILE:LINE:COL: error: ...), or the fit could not be made; 2 unknown model, unreadable\n"
     "manifest, unwritable output or bad arguments.\n",

@@ -99,6 +99,12 @@ namespace {
 // The template skin is registered at about this many triangles: enough for the nose, lips and
 // ears' outline, few enough for the non-rigid solve to take well under a second.
 constexpr std::size_t kCoarseTriangles = 3000;
+// The head's points must fit the template's by a similarity within this rms (the MakeHuman mesh:
+// 5.3 mm; the adult-female model: 1.9 mm) and at a scale within these bounds (a head half or
+// twice the template's is a unit mistake), else fit.points-mismatch.
+constexpr float kMismatchMm = 20.0f;
+constexpr float kMinScale = 0.6f;
+constexpr float kMaxScale = 1.6f;
 // At most about this many of the scan's vertices pull the template toward themselves.
 constexpr std::size_t kScanSamples = 4000;
 // A given point farther than this from the scan's skin draws fit.point-off-skin.
@@ -264,6 +270,43 @@ Result<LandmarkFit> fit_landmarks(const Scan& scan, const std::map<std::string, 
             "the given points do not fix the template's position: they lie on a line or on top "
             "of each other",
             scan));
+        return out;
+    }
+    // Points that no similarity brings onto the template's: sides swapped (left is the
+    // subject's left), names mixed up, or the wrong units.
+    if (similarity.rms_mm > kMismatchMm || similarity.scale < kMinScale ||
+        similarity.scale > kMaxScale) {
+        std::vector<glm::vec3> swapped_from;
+        std::vector<glm::vec3> swapped_to;
+        for (const auto& [name, p] : given) {
+            std::string other = name;
+            if (other.ends_with("_left"))
+                other.replace(other.size() - 5, 5, "_right");
+            else if (other.ends_with("_right"))
+                other.replace(other.size() - 6, 6, "_left");
+            if (!template_model.landmarks.contains(other))
+                continue;
+            swapped_from.push_back(template_model.landmarks.at(other));
+            swapped_to.push_back(p);
+        }
+        const detail::Similarity swapped = detail::fit_similarity(swapped_from, swapped_to);
+        std::ostringstream m;
+        m.precision(3);
+        // Swapped sides: exchanging them fits, with the head still upright (four points also
+        // fit a head turned upside down with its sides exchanged: the menton at the vertex).
+        const bool upright = (swapped.rotation * glm::vec3(0, 1, 0)).y > 0.5f;
+        if (!swapped.degenerate && upright && swapped.rms_mm < 0.5f * similarity.rms_mm &&
+            swapped.rms_mm <= kMismatchMm)
+            m << "the left and right points look swapped (rms " << similarity.rms_mm << " mm, "
+              << swapped.rms_mm << " mm with the sides exchanged): _left is the subject's own left";
+        else if (similarity.rms_mm > kMismatchMm)
+            m << "the points do not match the template's head (rms " << similarity.rms_mm
+              << " mm after the best similarity): check their names and --up/--forward";
+        else
+            m << "the points make the head " << similarity.scale
+              << " times the template's size: check --units";
+        out.diagnostics.push_back(
+            fit_diagnostic(Severity::error, "fit.points-mismatch", m.str(), scan));
         return out;
     }
 

@@ -98,6 +98,26 @@ TEST(ScanFit, PointsOnALineAreDegenerate) {
     EXPECT_TRUE(has_rule(fit.diagnostics, "fit.degenerate"));
 }
 
+TEST(ScanFit, SwappedSidesAndWrongUnitsAreAMismatch) {
+    const Model model = test::make_test_model();
+    Scan scan = synthetic_scan(model);
+    auto points = required_points(model);
+    std::swap(points["tragion_left"], points["tragion_right"]);
+    const auto swapped = fit_landmarks(scan, points, model);
+    EXPECT_FALSE(swapped.ok());
+    EXPECT_TRUE(has_rule(swapped.diagnostics, "fit.points-mismatch"));
+
+    // The scan read in the wrong units: the head comes out a tenth of the template's size.
+    for (auto& p : scan.skin.positions)
+        p *= 0.1f;
+    points = required_points(model);
+    for (auto& [name, p] : points)
+        p *= 0.1f;
+    const auto small = fit_landmarks(scan, points, model);
+    EXPECT_FALSE(small.ok());
+    EXPECT_TRUE(has_rule(small.diagnostics, "fit.points-mismatch"));
+}
+
 // The registration itself, free of any difference in how landmarks are placed: the adult-male
 // template fitted onto the adult-female model's skin (another size and shape, the same landmark
 // rules) from her six points must find her other landmarks.

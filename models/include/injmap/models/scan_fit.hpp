@@ -9,7 +9,9 @@
 // Rule ids (stable): fit.missing-point (error: a required point is absent), fit.unknown-point
 // (error: a name the template has no landmark for, with a did-you-mean), fit.point-off-skin
 // (warning: a given point lies far from the scan's skin), fit.degenerate (error: the points do not
-// fix a similarity, e.g. all on one line), fit.landmark-uncovered (warning: template landmarks
+// fix a similarity, e.g. all on one line), fit.points-mismatch (error: no similarity brings the
+// head's points onto the template's — left and right swapped, names mixed up, wrong units or
+// axes), fit.landmark-uncovered (warning: template landmarks
 // that fall where the scan has no skin, left out of the fit), plus the mesh readers' obj.* (and
 // ply.*, stl.*) rules and manifest.unknown-units / manifest.bad-axes for the frame.
 #include <array>

@@ -16,6 +16,9 @@
 #include "injmap/models/measurements.hpp"
 
 namespace injmap::cli {
+
+int run_model_fit(std::span<const std::string> args); // model_fit.cpp
+
 namespace {
 
 constexpr const char* kDefaultModel = "adult-male";
@@ -169,6 +172,8 @@ void print_summary(const Model& model, const nlohmann::json& d) {
 }
 
 int run_model(std::span<const std::string> args) {
+    if (!args.empty() && args.front() == "fit")
+        return run_model_fit(args.subspan(1));
     std::string error;
     const auto parsed = parse_args(args, {{"--json"}}, error);
     if (!parsed)
@@ -215,7 +220,10 @@ int run_model(std::span<const std::string> args) {
 
 const Command model_command{
     "model", "describe a model: landmarks, muscles, bones, measurements",
-    "Usage: injmap model [ID|MANIFEST] [--json]\n\n"
+    "Usage: injmap model [ID|MANIFEST] [--json]\n"
+    "       injmap model fit MESH --point NAME=X,Y,Z ... -o MANIFEST.toml [--units U] [--up A]\n"
+    "                        [--forward A] [--skin-group G] [--template ID | --sex male|female]\n"
+    "                        [--id ID] [--name TEXT] [--json]\n\n"
     "Loads a model (default: adult-male) the way the program does — manifest, OBJ, unit and axis\n"
     "conversion, landmark snapping — and describes it: skin size and closedness, head and neck\n"
     "measurements, landmarks, muscles and bones. All figures in millimetres, +Y up, +Z toward the "
@@ -226,8 +234,25 @@ const Command model_command{
     "               head_breadth, head_length, tragion_to_vertex, neck_circumference,\n"
     "               biacromial_breadth, bizygomatic_breadth and menton_sellion (null when a\n"
     "               landmark it needs is missing)\n\n"
-    "Exit codes: 0 loaded; 1 the manifest or its mesh has errors (listed as FILE:LINE:COL: error: "
-    "...);\n"
-    "2 unknown model, unreadable manifest or bad arguments.\n",
+    "model fit: assisted landmarking of a head scan. The default model (--template, default\n"
+    "adult-male; --sex female for adult-female) is placed on the scan by a similarity on the\n"
+    "given points, its skin registered onto the scan's (non-rigid ICP), and every landmark\n"
+    "carried across onto the scan's skin; the manifest for the scan is written to -o.\n"
+    "  MESH               the scan (OBJ)\n"
+    "  --point NAME=X,Y,Z a landmark on the scan, in the mesh's own units and axes; repeat.\n"
+    "                     Needed: nasion, tragion_left, tragion_right, menton; also vertex\n"
+    "                     and c7 when the scan has them\n"
+    "  --units U          mm (default), cm, dm, m or in\n"
+    "  --up A, --forward A  the mesh's up and face axes (+x, -x, +y, -y, +z, -z; default +y, +z)\n"
+    "  --skin-group G     the OBJ group that is the skin (default: every group)\n"
+    "  --id, --name       the manifest's id (default: the output's stem) and display name\n"
+    "  --json             print the summary as JSON (manifest, template, points_given,\n"
+    "                     landmarks_written, landmarks_carried, uncovered, scale, points_rms_mm,\n"
+    "                     surface_mean_mm, matched_fraction)\n"
+    "  Rules: fit.missing-point, fit.unknown-point, fit.degenerate, fit.points-mismatch\n"
+    "  (errors, exit 1); fit.point-off-skin, fit.landmark-uncovered (warnings).\n\n"
+    "Exit codes: 0 loaded (fit: written); 1 the manifest or its mesh has errors (listed as\n"
+    "FILE:LINE:COL: error: ...), or the fit could not be made; 2 unknown model, unreadable\n"
+    "manifest, unwritable output or bad arguments.\n",
     run_model};
 } // namespace injmap::cli

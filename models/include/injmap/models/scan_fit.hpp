@@ -9,14 +9,18 @@
 // Rule ids (stable): fit.missing-point (error: a required point is absent), fit.unknown-point
 // (error: a name the template has no landmark for, with a did-you-mean), fit.point-off-skin
 // (warning: a given point lies far from the scan's skin), fit.degenerate (error: the points do not
-// fix a similarity, e.g. all on one line), plus the mesh readers' obj.* (and ply.*, stl.*) rules
-// and manifest.unknown-units / manifest.bad-axes for the frame.
+// fix a similarity, e.g. all on one line), fit.points-mismatch (error: no similarity brings the
+// head's points onto the template's — left and right swapped, names mixed up, wrong units or
+// axes), fit.landmark-uncovered (warning: template landmarks
+// that fall where the scan has no skin, left out of the fit), plus the mesh readers' obj.* (and
+// ply.*, stl.*) rules and manifest.unknown-units / manifest.bad-axes for the frame.
 #include <array>
 #include <filesystem>
 #include <map>
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <glm/vec3.hpp>
 
@@ -61,10 +65,13 @@ inline constexpr std::array<std::string_view, 2> kFitOptionalPoints = {"vertex",
 struct LandmarkFit {
     // Every landmark of the template, carried onto the scan's skin; model space.
     std::map<std::string, glm::vec3> landmarks;
-    std::set<std::string> given;  // names that came from the user's points (kept, snapped to skin)
-    float scale = 1.0f;           // the similarity's scale, template → scan
-    float points_rms_mm = 0.0f;   // residual of the similarity at the given points
-    float surface_mean_mm = 0.0f; // mean distance of the registered template skin to the scan's
+    std::set<std::string> given;   // names that came from the user's points (kept, snapped to skin)
+    float scale = 1.0f;            // the similarity's scale, template → scan
+    float points_rms_mm = 0.0f;    // residual of the similarity at the given points
+    float surface_mean_mm = 0.0f;  // mean distance of the registered template skin to the scan's
+    float matched_fraction = 0.0f; // of the template's (coarse) skin vertices matched on the scan
+    // Template landmarks left out: where the scan has no skin (fit.landmark-uncovered).
+    std::vector<std::string> uncovered;
 };
 
 // Aligns `template_model` (normally a generated default model) to the scan and carries its

@@ -51,6 +51,8 @@ void App::feed_script() {
         io.AddInputCharactersUTF8(in.text.c_str());
     if (in.mouse_down)
         io.MouseDown[0] = true;
+    if (in.started && in.started->kind == ScriptAction::Kind::command)
+        script_command_ = *in.started; // run inside the frame (App::frame), where errors are caught
     if (!in.missing.empty())
         notify("Script: " + in.missing, Severity::warning);
     if (trace_ && in.started && in.started->kind == ScriptAction::Kind::click_site && in.target)

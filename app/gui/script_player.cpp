@@ -76,6 +76,8 @@ ScriptInput ScriptPlayer::step(const Locate& locate) {
     case ScriptAction::Kind::wait:
         wait_ = a.frames - 1;
         break;
+    case ScriptAction::Kind::command: // the window hands it to the mode (App::feed_script)
+        break;
     }
     return in;
 }

@@ -207,18 +207,24 @@ void ImportWizardView::left_panel(App& app) {
     app.trace_shown("import-wizard");
     if (step == Step::file) {
         step_header(app, 1, "Pick the mesh file");
+        ImGui::PushFont(app.fonts().mono);
+        if (wizard_.path.empty())
+            text_muted("No file chosen yet.");
+        else
+            ImGui::TextWrapped("%s", wizard_.path.c_str());
+        ImGui::PopFont();
         ImGui::SetNextItemWidth(-1);
-        std::string path = wizard_.path;
-        if (input_string("##scanpath", "path/to/head.obj", path, 1024,
-                         ImGuiInputTextFlags_EnterReturnsTrue)) {
-            set_path(path);
-            if (!fs::is_directory(path))
+        if (input_string("##scanpath", "Type a path, press Enter", typed_path_, 1024,
+                         ImGuiInputTextFlags_EnterReturnsTrue) &&
+            !typed_path_.empty()) {
+            set_path(typed_path_);
+            typed_path_.clear();
+            std::error_code ec;
+            if (!fs::is_directory(wizard_.path, ec))
                 load(app);
-        } else {
-            wizard_.path = path;
         }
         ImGui::PushFont(app.fonts().small);
-        text_muted("Type a path, choose a file below or drop one on the window.");
+        text_muted("Or choose a file below, or drop one on the window.");
         ImGui::PopFont();
         if (folder_ != listed_folder_) {
             entries_ = folder_entries(folder_);
@@ -229,12 +235,24 @@ void ImportWizardView::left_panel(App& app) {
         ImGui::PopFont();
         const float list_h = std::max(px(80.0f), ImGui::GetContentRegionAvail().y - px(150.0f));
         ImGui::BeginChild("##files", ImVec2(0, list_h), true);
-        if (ImGui::Selectable("../")) {
+        if (ImGui::Selectable("../"))
             folder_ = fs::path(folder_).parent_path().string();
-        }
+        int row = 0;
         for (const std::string& e : entries_) {
-            if (ImGui::Selectable(e.c_str(), wizard_.path == (fs::path(folder_) / e).string())) {
-                const fs::path p = fs::path(folder_) / e;
+            // Long names wrap (a Selectable's label would be cut by the narrow column).
+            ImGui::PushID(row++);
+            const float wrap = ImGui::GetContentRegionAvail().x;
+            const ImVec2 size = ImGui::CalcTextSize(e.c_str(), nullptr, false, wrap);
+            const ImVec2 at = ImGui::GetCursorPos();
+            const fs::path p = fs::path(folder_) / e;
+            const bool clicked =
+                ImGui::Selectable("##entry", wizard_.path == p.string(), 0, ImVec2(0, size.y));
+            ImGui::SetCursorPos(at);
+            ImGui::PushTextWrapPos(at.x + wrap);
+            ImGui::TextUnformatted(e.c_str());
+            ImGui::PopTextWrapPos();
+            ImGui::PopID();
+            if (clicked) {
                 if (!e.empty() && e.back() == '/') {
                     folder_ = p.parent_path().string(); // "name/" → the folder itself
                 } else {
@@ -278,7 +296,8 @@ void ImportWizardView::left_panel(App& app) {
         if (ImGui::Button("Skip this point"))
             wizard_.picks.skip_next();
         ImGui::EndDisabled();
-        ImGui::SameLine();
+        same_line_if_fits(ImGui::CalcTextSize("Undo (Backspace)").x +
+                          2.0f * ImGui::GetStyle().FramePadding.x);
         ImGui::BeginDisabled(!wizard_.picks.can_undo());
         if (ImGui::Button("Undo (Backspace)"))
             wizard_.picks.undo();
@@ -337,16 +356,11 @@ void ImportWizardView::left_panel(App& app) {
         ImGui::TextUnformatted("Name");
         ImGui::SetNextItemWidth(-1);
         input_string("##modelname", "Scan of …", wizard_.model_name, 128);
-        ImGui::TextUnformatted("Manifest");
+        ImGui::TextUnformatted("Manifest file");
         ImGui::SetNextItemWidth(-1);
-        const fs::path mesh = wizard_.scene() ? wizard_.scene()->scan.path : fs::path();
-        const std::string beside =
-            (mesh.parent_path() /
-             ((wizard_.model_id.empty() ? "scan" : wizard_.model_id) + std::string(".toml")))
-                .string();
-        input_string("##manifest", beside.c_str(), wizard_.save_path, 1024);
+        input_string("##manifest", "next to the mesh", wizard_.save_path, 1024);
         ImGui::PushFont(app.fonts().small);
-        text_muted("Empty: next to the mesh, named after the id.");
+        text_muted(("Saves " + wizard_.manifest_path().string()).c_str());
         ImGui::PopFont();
         ImGui::Spacing();
         if (primary_button("Save and open", -1))
@@ -487,6 +501,21 @@ std::vector<std::string> ImportWizardView::marker_names() const {
             names.push_back(name);
     }
     return names;
+}
+
+std::optional<glm::vec3> ImportWizardView::landmark(std::string_view name) const {
+    const std::string key(name);
+    if (!scene())
+        return std::nullopt;
+    if (wizard_.step() == ImportWizard::Step::points) {
+        if (auto it = wizard_.picks.points().find(key); it != wizard_.picks.points().end())
+            return it->second;
+    } else if (wizard_.fitted()) {
+        if (auto it = wizard_.fitted()->landmarks.find(key);
+            it != wizard_.fitted()->landmarks.end())
+            return it->second;
+    }
+    return std::nullopt;
 }
 
 void ImportWizardView::decorate(const App&, render::FrameSnapshot& frame) const {

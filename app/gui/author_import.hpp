@@ -42,6 +42,8 @@ public:
     // The import commands of --keys (key_script.hpp); "" when done, else why not.
     std::string script_command(App& app, const ScriptAction& action);
     void frame_scan(App& app) const;
+    // A marker's point (model space) by landmark name, as the 3D view shows it now.
+    [[nodiscard]] std::optional<glm::vec3> landmark(std::string_view name) const;
 
 private:
     // The landmarks the markers show, in marker order (the snapshot's marker index → name).
@@ -54,6 +56,7 @@ private:
     void step_header(App& app, int number, const char* title);
 
     ImportWizard wizard_;
+    std::string typed_path_;                  // the path field of step 1 (Enter takes it)
     std::string folder_;                      // the folder the file list shows
     std::vector<std::string> entries_;        // its sub-folders and mesh files
     std::string listed_folder_;               // the folder entries_ were read from

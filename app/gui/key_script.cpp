@@ -164,6 +164,32 @@ std::optional<std::vector<ScriptAction>> parse_key_script(std::string_view scrip
             a.x = *x;
             a.y = *y;
             actions.push_back(a);
+        } else if (head == "mouse-drag") {
+            const auto parts = split(arg, 4);
+            std::optional<float> v[4];
+            for (std::size_t i = 0; i < 4 && i < parts.size(); ++i)
+                v[i] = number(parts[i]);
+            if (parts.size() != 4 || !v[0] || !v[1] || !v[2] || !v[3])
+                return bad("expected mouse-drag:X1:Y1:X2:Y2");
+            ScriptAction a;
+            a.kind = ScriptAction::Kind::mouse_drag;
+            a.x = *v[0];
+            a.y = *v[1];
+            a.x2 = *v[2];
+            a.y2 = *v[3];
+            actions.push_back(a);
+        } else if (head == "drag-landmark") {
+            const auto parts = split(arg, 3);
+            const auto dx = parts.size() == 3 ? number(parts[1]) : std::nullopt;
+            const auto dy = parts.size() == 3 ? number(parts[2]) : std::nullopt;
+            if (parts.size() != 3 || parts[0].empty() || !dx || !dy)
+                return bad("expected drag-landmark:NAME:DX:DY");
+            ScriptAction a;
+            a.kind = ScriptAction::Kind::mouse_drag;
+            a.text = std::string(parts[0]);
+            a.x2 = *dx;
+            a.y2 = *dy;
+            actions.push_back(a);
         } else if (head == "click-landmark") {
             if (arg.empty())
                 return bad("expected click-landmark:NAME");

@@ -14,6 +14,10 @@
 //   hover-landmark:NAME      move the mouse (no click) to the landmark NAME: the name under it
 //                            shows as in an unscripted run (INJMAP_GUI_TRACE prints it)
 //   wait[:N]                 do nothing for N frames (default 1)
+//   mouse-drag:X1:Y1:X2:Y2   press the left button at X1 Y1, move to X2 Y2 over 8 frames, release
+//                            (10 frames in all)
+//   drag-landmark:NAME:DX:DY the same from where the landmark NAME is on screen, DX, DY pixels
+//                            (the import wizard's points and fitted landmarks while it shows them)
 // Author mode's "Import a head…" wizard (mode_author.cpp, author_import.cpp), one frame each; the
 // scan is loaded and fitted at once in a scripted run (no worker thread to wait for):
 //   wizard:STEP              open the wizard at STEP (file, points, review, save) or close it
@@ -66,12 +70,14 @@ struct ScriptAction {
         click_site,
         hover_landmark,
         wait,
+        mouse_drag, // x, y → x2, y2; with `text`: from the landmark, x2, y2 its offset
         command // a mode's command (the import wizard's): `text` is its name, `args` its arguments
     };
     Kind kind = Kind::wait;
     int key = 0;                   // script_key code (GLFW's) for Kind::key
     std::string text;              // typed text, the landmark name or the site id
     float x = 0, y = 0;            // click position (click-site: offset)
+    float x2 = 0, y2 = 0;          // mouse-drag: where the drag ends (drag-landmark: the offset)
     int frames = 1;                // for Kind::wait
     std::vector<std::string> args; // for Kind::command
 };

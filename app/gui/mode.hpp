@@ -77,6 +77,12 @@ public:
     virtual std::string script_command(App&, const ScriptAction& action) {
         return "'" + action.text + "' is not a command of this mode";
     }
+    // Where a --keys landmark action (click-landmark, hover-landmark, drag-landmark) finds NAME
+    // when the mode shows landmarks of its own (the import wizard's); nullopt: the model's.
+    [[nodiscard]] virtual std::optional<glm::vec3>
+    script_landmark(const App&, std::string_view /*name*/) const {
+        return std::nullopt;
+    }
     // Files dropped on the window (paths as the system gives them).
     virtual void on_drop(App&, const std::vector<std::string>& /*paths*/) {}
     // Whether the protocol and model may be replaced (e.g. not while a session is running).

@@ -147,6 +147,9 @@ public:
         wizard_.on_drop(app, paths);
     }
     bool shows_protocol_chooser() const override { return !wizard_.open(); }
+    std::optional<glm::vec3> script_landmark(const App&, std::string_view name) const override {
+        return wizard_.landmark(name);
+    }
 
     bool poll(App& app) override {
         if (wizard_.open() && wizard_.poll(app))

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "gui/key_script.hpp"
+#include "gui/script_player.hpp"
 #include "test_support.hpp"
 
 using namespace injmap;
@@ -173,5 +174,45 @@ TEST(ImportWizard, KeyScriptCommands) {
         error.clear();
         EXPECT_FALSE(parse_key_script(bad, error)) << bad;
         EXPECT_NE(error.find("bad --keys token"), std::string::npos) << error;
+    }
+}
+
+// mouse-drag and drag-landmark hold the button down while the mouse moves, then release.
+TEST(ImportWizard, ScriptedDragsHoldTheButtonWhileMoving) {
+    std::string error;
+    auto actions = parse_key_script("drag-landmark:glabella:0:-30,mouse-drag:10:20:50:20", error);
+    ASSERT_TRUE(actions) << error;
+    ASSERT_EQ(actions->size(), 2u);
+    EXPECT_EQ((*actions)[0].kind, ScriptAction::Kind::mouse_drag);
+    EXPECT_EQ((*actions)[0].text, "glabella");
+    ScriptPlayer player(std::move(*actions));
+    EXPECT_EQ(player.frames_needed(), 20);
+    const auto locate = [](const ScriptAction&) -> std::optional<glm::vec2> {
+        return glm::vec2(100, 100);
+    };
+    ScriptInput in = player.step(locate);
+    EXPECT_TRUE(in.mouse_down);
+    EXPECT_EQ(in.mouse, glm::vec2(100, 100));
+    int held = 0;
+    for (;;) {
+        in = player.step(locate);
+        if (in.mouse_up)
+            break;
+        EXPECT_TRUE(in.mouse_held);
+        ++held;
+    }
+    EXPECT_EQ(held, 8);
+    EXPECT_EQ(in.mouse, glm::vec2(100, 70)); // ended 30 pixels up
+    in = player.step(locate);                // the absolute drag
+    EXPECT_TRUE(in.mouse_down);
+    EXPECT_EQ(in.mouse, glm::vec2(10, 20));
+    for (int i = 0; i < 8; ++i)
+        in = player.step(locate);
+    EXPECT_EQ(in.mouse, glm::vec2(50, 20));
+    EXPECT_TRUE(player.step(locate).mouse_up);
+    EXPECT_TRUE(player.finished());
+    for (const char* bad : {"mouse-drag:1:2:3", "drag-landmark:glabella:1", "drag-landmark::1:2"}) {
+        error.clear();
+        EXPECT_FALSE(parse_key_script(bad, error)) << bad;
     }
 }

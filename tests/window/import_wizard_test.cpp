@@ -35,10 +35,11 @@ TEST(ImportWizard, MakeHumanSixPointsFitDragSaveAndOpen) {
     const auto dir = fresh_dir("import-wizard");
     const auto manifest = dir / "mh-scan.toml";
     const std::string keys = "wait:3,import:dm:+y:+z:" + makehuman_mesh().string() + "," +
-                             kSixPoints + ",fit,drag:glabella:0:7.5:1.5277," +
-                             "save:" + manifest.string() + ",wait:3";
+                             kSixPoints + ",fit,wait:15,drag-landmark:glabella:0:-30,wait:2," +
+                             "drag:pronasale:0:6.909:1.6807," + "save:" + manifest.string() +
+                             ",wait:3";
     const auto run = run_gui(
-        dir, {"--mode", "author", "--protocol", "preempt-155", "--keys", keys, "--frames", "30"});
+        dir, {"--mode", "author", "--protocol", "preempt-155", "--keys", keys, "--frames", "60"});
     ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
     const std::string& err = run.result.err;
     EXPECT_EQ(err.find("injmap gui: script:"), std::string::npos) << err; // every command ran
@@ -68,7 +69,10 @@ TEST(ImportWizard, MakeHumanSixPointsFitDragSaveAndOpen) {
     near("nasion", {0.0f, 7.32f, 1.5059f}, 2.0f);
     near("tragion_left", {0.7291f, 7.12f, 0.61f}, 2.0f);
     near("menton", {0.0f, 6.1556f, 1.23f}, 2.0f);
-    near("glabella", {0.0f, 7.5f, 1.5277f}, 1.5f); // the hand glabella, on the skin
+    near("pronasale", {0.0f, 6.909f, 1.6807f}, 1.5f); // `drag:` to the hand point, on the skin
+    // The glabella's marker dragged 30 pixels up the screen: well above the nasion now.
+    EXPECT_NE(err.find("import: glabella moved to"), std::string::npos) << err;
+    EXPECT_GT(model.value->landmarks.at("glabella").y, 732.0f + 20.0f);
 
     // The window shows the new model with the protocol's sites on it.
     Image image;
@@ -102,4 +106,28 @@ TEST(ImportWizard, ClicksOnTheScanGiveTheNextPointAndBackspaceUndoes) {
     };
     EXPECT_EQ(count("import: nasion at"), 1u) << err;
     EXPECT_EQ(count("import: tragion_left at"), 2u) << err; // given, undone, given again
+}
+
+// Every step of the wizard at the smallest supported window, 1024×640, with --check-layout (as
+// tests/window/layout_test.cpp does for the modes): no text cut. A box stands in for a head.
+TEST(ImportWizard, EveryStepLaysOutAt1024x640) {
+    INJMAP_NEED_DISPLAY();
+    const auto dir = fresh_dir("import-wizard-layout");
+    const auto box = dir / "head.obj";
+    write_text(box, "o skin\nv -10 0 -11\nv 10 0 -11\nv 10 24 -11\nv -10 24 -11\n"
+                    "v -10 0 11\nv 10 0 11\nv 10 24 11\nv -10 24 11\n"
+                    "f 1 3 2\nf 1 4 3\nf 5 6 7\nf 5 7 8\nf 1 2 6\nf 1 6 5\n"
+                    "f 4 8 7\nf 4 7 3\nf 1 5 8\nf 1 8 4\nf 2 3 7\nf 2 7 6\n");
+    const std::string keys =
+        "wait:3,import:cm:+y:+z:" + box.string() +
+        ",wait:2,click-point:nasion:0:18:11,click-point:tragion_left:10:16:0,wait:2,"
+        "click-point:tragion_right:-10:16:0,click-point:menton:0:4:11,wait:2,fit,wait:2,"
+        "wizard:save,wait:2,import:mm:+y:+z:" +
+        box.string() + ",wait:2";
+    const auto run = run_gui(dir, {"--mode", "author", "--keys", keys, "--frames", "30", "--size",
+                                   "1024x640", "--check-layout"});
+    EXPECT_NE(run.result.err.find("layout: 0 cut text run(s)"), std::string::npos)
+        << run.result.err;
+    EXPECT_EQ(run.result.exit_code, 0) << run.result.err;
+    EXPECT_EQ(run.result.err.find("injmap gui: script:"), std::string::npos) << run.result.err;
 }

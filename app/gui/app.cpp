@@ -340,8 +340,10 @@ void App::view_keys() {
         }
     if (pressed(GLFW_KEY_Z))
         mode_->frame_current(*this);
-    if (pressed(GLFW_KEY_HOME) && model()) {
-        const auto corners = model_corners(*model());
+    const ModelQueries* scene = mode_->scene(*this);
+    const Model* shown = scene ? &scene->model() : model(); // the model on screen
+    if (pressed(GLFW_KEY_HOME) && shown) {
+        const auto corners = model_corners(*shown);
         frame_points(corners, camera());
     }
 }

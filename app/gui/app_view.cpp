@@ -40,9 +40,11 @@ float App::viewport_aspect() const {
 }
 
 void App::show_view(std::string_view view_name) {
-    if (!model())
+    const ModelQueries* scene = mode_ ? mode_->scene(*this) : nullptr;
+    const Model* shown = scene ? &scene->model() : model(); // the model on screen
+    if (!shown)
         return;
-    if (const auto framed = frame_model(*model(), view_name, viewport_aspect()))
+    if (const auto framed = frame_model(*shown, view_name, viewport_aspect()))
         move_camera(*framed);
 }
 

@@ -92,11 +92,41 @@ const ModelQueries* ImportWizardView::scene() const {
     return wizard_.scene()->queries.get();
 }
 
-void ImportWizardView::frame_scan(App& app) const {
+// The head of the scan: its top 300 mm, at most 300 mm wide round its middle (a scan with
+// shoulders is framed on the head, where the points are).
+std::vector<glm::vec3> ImportWizardView::head_box() const {
     if (!wizard_.scene())
-        return;
-    const auto corners = model_corners(wizard_.scene()->model);
-    app.frame_points(corners, "front");
+        return {};
+    Bounds b = bounds_of(wizard_.scene()->scan.skin);
+    const auto size = wizard_.size();
+    if (size && !plausible_head_size(*size)) // wrong units: the whole scan, to show it
+        return model_corners(wizard_.scene()->model);
+    b.min.y = std::max(b.min.y, b.max.y - 300.0f);
+    const float mid = 0.5f * (b.min.x + b.max.x);
+    b.min.x = std::max(b.min.x, mid - 150.0f);
+    b.max.x = std::min(b.max.x, mid + 150.0f);
+    std::vector<glm::vec3> corners;
+    for (int i = 0; i < 8; ++i)
+        corners.emplace_back(i & 1 ? b.max.x : b.min.x, i & 2 ? b.max.y : b.min.y,
+                             i & 4 ? b.max.z : b.min.z);
+    return corners;
+}
+
+void ImportWizardView::frame_scan(App& app, std::string_view view) const {
+    const auto corners = head_box();
+    if (!corners.empty())
+        app.frame_points(corners, view);
+}
+
+// The view that shows a point best: the ears from their side, C7 from behind.
+std::string_view ImportWizardView::view_for(std::string_view point) {
+    if (point == "tragion_left")
+        return "left";
+    if (point == "tragion_right")
+        return "right";
+    if (point == "c7")
+        return "back";
+    return "front";
 }
 
 std::optional<glm::vec3> ImportWizardView::on_skin(const glm::vec3& model_point) const {
@@ -109,7 +139,19 @@ std::optional<glm::vec3> ImportWizardView::on_skin(const glm::vec3& model_point)
 }
 
 bool ImportWizardView::poll(App& app) {
+    const bool was_fitting = wizard_.fitting();
     bool changed = wizard_.poll();
+    if (was_fitting && !wizard_.fitting()) {
+        if (const auto& f = wizard_.fitted()) {
+            std::fprintf(stderr,
+                         "injmap gui: import: fitted %zu landmarks (%zu given), scale %.3f, "
+                         "points rms %.1f mm\n",
+                         f->landmarks.size(), f->given.size(), f->scale, f->points_rms_mm);
+            frame_scan(app, "front");
+        } else if (!wizard_.fit_diagnostics().empty()) {
+            last_error_ = format_diagnostic(wizard_.fit_diagnostics().front());
+        }
+    }
     if (wizard_.scene() && wizard_.scene().get() != framed_scene_ && wizard_.open()) {
         framed_scene_ = wizard_.scene().get();
         const ScanFrame& f = wizard_.scene()->scan.frame;
@@ -155,16 +197,6 @@ void ImportWizardView::fit(App& app) {
         return;
     }
     poll(app);
-    if (!wizard_.fitting()) {
-        if (wizard_.fitted())
-            std::fprintf(stderr,
-                         "injmap gui: import: fitted %zu landmarks (%zu given), scale %.3f, "
-                         "points rms %.1f mm\n",
-                         wizard_.fitted()->landmarks.size(), wizard_.fitted()->given.size(),
-                         wizard_.fitted()->scale, wizard_.fitted()->points_rms_mm);
-        else if (!wizard_.fit_diagnostics().empty())
-            last_error_ = format_diagnostic(wizard_.fit_diagnostics().front());
-    }
 }
 
 void ImportWizardView::save(App& app) {
@@ -277,6 +309,11 @@ void ImportWizardView::left_panel(App& app) {
     } else if (step == Step::points) {
         step_header(app, 2, "Click the points");
         const auto next = wizard_.picks.next();
+        if (next != prompted_) { // turn the scan to show the next point
+            prompted_ = next;
+            if (next)
+                frame_scan(app, view_for(*next));
+        }
         ImGui::PushFont(app.fonts().bold);
         ImGui::PushTextWrapPos(0.0f);
         if (next) {

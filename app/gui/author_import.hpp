@@ -41,7 +41,9 @@ public:
     void on_drop(App& app, const std::vector<std::string>& paths);
     // The import commands of --keys (key_script.hpp); "" when done, else why not.
     std::string script_command(App& app, const ScriptAction& action);
-    void frame_scan(App& app) const;
+    // Frames the head of the scan from a named view (front, left, right, back, top).
+    void frame_scan(App& app, std::string_view view = "front") const;
+    [[nodiscard]] static std::string_view view_for(std::string_view point);
     // A marker's point (model space) by landmark name, as the 3D view shows it now.
     [[nodiscard]] std::optional<glm::vec3> landmark(std::string_view name) const;
 
@@ -64,6 +66,8 @@ private:
     std::string hovered_;                     // the landmark under the mouse (tooltip)
     const ScanScene* framed_scene_ = nullptr; // the scan the camera was last framed on
     std::string last_error_;
+    std::optional<std::string> prompted_; // the point the view was last turned for
+    [[nodiscard]] std::vector<glm::vec3> head_box() const;
 };
 
 } // namespace injmap::gui

@@ -443,10 +443,8 @@ bool ImportWizard::fit(bool synchronous, std::string& why) {
     fit_ = std::async(std::launch::async, [s = scene_, p = picks.points(), t = template_id] {
         return run_fit(s, p, t);
     });
-    if (synchronous) {
-        fit_.wait();
-        poll();
-    }
+    if (synchronous)
+        fit_.wait(); // done; poll() collects it
     return true;
 }
 

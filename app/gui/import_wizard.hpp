@@ -166,7 +166,9 @@ public:
 
     // ---- Step 3: fit and review ----
     std::string template_id = "adult-male";
-    bool fit(bool synchronous, std::string& why); // needs picks.ready()
+    // Starts the fit (needs picks.ready()); synchronous: it is done on return, and the next poll()
+    // collects it.
+    bool fit(bool synchronous, std::string& why);
     [[nodiscard]] bool fitting() const { return fit_.valid(); }
     [[nodiscard]] const std::optional<LandmarkFit>& fitted() const { return fit_result_; }
     [[nodiscard]] const Diagnostics& fit_diagnostics() const { return fit_diagnostics_; }

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "gui/key_script.hpp"
 #include "gui/script_player.hpp"
 #include "test_support.hpp"
@@ -215,4 +218,33 @@ TEST(ImportWizard, ScriptedDragsHoldTheButtonWhileMoving) {
         error.clear();
         EXPECT_FALSE(parse_key_script(bad, error)) << bad;
     }
+}
+
+// Outside scripted runs the scan loads on a worker thread: loading() until poll() collects it.
+TEST(ImportWizard, LoadsOnAWorkerAndPollCollectsTheScan) {
+    const auto dir = test::fresh_dir("import-wizard-async");
+    ImportWizard w;
+    w.start();
+    w.path = write_box(dir).string();
+    w.frame.units = "cm";
+    std::string why;
+    ASSERT_TRUE(w.load(false, why)) << why;
+    EXPECT_TRUE(w.loading());
+    bool changed = false;
+    while (w.loading()) { // no time limit asserted: the worker finishes
+        changed = w.poll() || changed;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    EXPECT_TRUE(changed);
+    ASSERT_NE(w.scene(), nullptr);
+    EXPECT_EQ(w.scene()->scan.skin.indices.size(), 36u);
+    EXPECT_FALSE(w.poll()); // nothing more to collect
+    // A point given, then a reload (another frame): the points were on the old scan, so they go.
+    EXPECT_TRUE(w.go_to(ImportWizard::Step::points, why));
+    w.picks.place_next({0, 180, 110});
+    w.frame.units = "mm";
+    ASSERT_TRUE(w.load(true, why)) << why;
+    EXPECT_TRUE(w.picks.points().empty());
+    EXPECT_EQ(w.step(), ImportWizard::Step::file);
+    EXPECT_NEAR(w.size()->height_mm, 24.0f, 0.05f);
 }

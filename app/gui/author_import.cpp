@@ -572,7 +572,8 @@ void ImportWizardView::decorate(const App&, render::FrameSnapshot& frame) const 
             p = wizard_.fitted()->landmarks.at(name);
             // Numbered as the list on the right (the fit's landmarks in name order).
             m.number = int(&name - names.data()) + 1;
-            const bool corrected = wizard_.corrected().contains(name) || dragging_ == name;
+            const bool corrected =
+                wizard_.corrected().contains(name) || (dragging_ == name && drag_moved_);
             m.state = corrected                                ? render::MarkerState::current
                       : wizard_.fitted()->given.contains(name) ? render::MarkerState::done
                                                                : render::MarkerState::pending;
@@ -643,21 +644,26 @@ bool ImportWizardView::begin_drag(App& app, glm::vec2 window_px) {
     if (!hit || !hit->marker || *hit->marker >= names.size())
         return false;
     dragging_ = names[*hit->marker];
+    drag_start_ = window_px;
+    drag_moved_ = false;
     return true;
 }
 
 void ImportWizardView::drag(App& app, glm::vec2 window_px) {
     if (!dragging_)
         return;
-    // The skin under the mouse (the marker being dragged is left out of the pick: markers are
-    // picked by their badge, the skin by the ray).
+    // A press on a marker that does not move (a click) leaves it where it is.
+    if (!drag_moved_ && glm::length(window_px - drag_start_) < 3.0f)
+        return;
+    drag_moved_ = true;
+    // The skin under the mouse (the pick's marker badge, if any, is ignored: only the ray's hit).
     const auto hit = app.pick(window_px);
     if (hit && glm::length(hit->normal) > 0.0f)
         wizard_.correct(*dragging_, hit->point);
 }
 
 void ImportWizardView::end_drag(App& app) {
-    if (dragging_ && wizard_.fitted()) {
+    if (dragging_ && drag_moved_ && wizard_.fitted()) {
         const glm::vec3 f =
             wizard_.scene()->scan.to_file(wizard_.fitted()->landmarks.at(*dragging_));
         std::fprintf(stderr, "injmap gui: import: %s moved to %.4g %.4g %.4g (file units)\n",

@@ -63,6 +63,8 @@ private:
     std::vector<std::string> entries_;        // its sub-folders and mesh files
     std::string listed_folder_;               // the folder entries_ were read from
     std::optional<std::string> dragging_;     // the landmark being dragged
+    glm::vec2 drag_start_{0.0f};              // where the press was (window pixels)
+    bool drag_moved_ = false;                 // past the 3-pixel slop: the marker follows the mouse
     std::string hovered_;                     // the landmark under the mouse (tooltip)
     const ScanScene* framed_scene_ = nullptr; // the scan the camera was last framed on
     std::string last_error_;

@@ -380,6 +380,7 @@ void ImportWizardView::left_panel(App& app) {
         ImGui::TextUnformatted("Rest the mouse on a marker for its name; drag it to move it on the "
                                "skin.");
         ImGui::PopTextWrapPos();
+        show_diagnostics(wizard_.fit_diagnostics()); // e.g. a point far from the skin
         ImGui::Spacing();
         if (primary_button("Next: save", -1))
             wizard_.go_to(Step::save, last_error_);

@@ -248,6 +248,21 @@ void App::frame() {
                 notify(notice, Severity::warning);
             mode_->on_protocol_changed(*this);
         }
+        if (const auto dropped = window_.take_dropped_paths(); !dropped.empty()) {
+            mode_->on_drop(*this, dropped);
+            request_frames(2);
+        }
+        if (script_command_) {
+            const ScriptAction command = std::move(*script_command_);
+            script_command_.reset();
+            const std::string error = mode_->script_command(*this, command);
+            if (!error.empty()) {
+                std::fprintf(stderr, "injmap gui: script: %s: %s\n", command.text.c_str(),
+                             error.c_str());
+                notify("Script: " + command.text + ": " + error, Severity::warning);
+            }
+            request_frames(2);
+        }
         update_camera();
         layout_panels();
         const ImGuiIO& io = ImGui::GetIO();
@@ -325,8 +340,10 @@ void App::view_keys() {
         }
     if (pressed(GLFW_KEY_Z))
         mode_->frame_current(*this);
-    if (pressed(GLFW_KEY_HOME) && model()) {
-        const auto corners = model_corners(*model());
+    const ModelQueries* scene = mode_->scene(*this);
+    const Model* shown = scene ? &scene->model() : model(); // the model on screen
+    if (pressed(GLFW_KEY_HOME) && shown) {
+        const auto corners = model_corners(*shown);
         frame_points(corners, camera());
     }
 }

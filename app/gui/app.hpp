@@ -170,6 +170,7 @@ private:
     CameraMotion camera_;
     Rect viewport_;
     ViewDrag view_drag_;
+    bool mode_drag_ = false; // the mode took the left button's drag (Mode::begin_drag)
 
     std::unique_ptr<Mode> mode_;
     std::string mode_name_;
@@ -182,6 +183,7 @@ private:
 
     // Script and timing.
     ScriptPlayer script_;
+    std::optional<ScriptAction> script_command_; // a mode command fed this frame, run in frame()
     long frame_index_ = 0;
     std::optional<render::FrameSnapshot> last_scene_; // the scene last drawn (antialias ignored)
     std::optional<double> refine_at_;                 // when to redraw it antialiased

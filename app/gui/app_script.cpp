@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "gui/app.hpp"
+#include "gui/mode.hpp"
 
 namespace injmap::gui {
 
@@ -33,6 +34,10 @@ void App::feed_script() {
                     at = to_window(loaded.placed.sites[i].position);
             return at;
         }
+        if (mode_->scene(*this)) { // the mode's own model: its landmarks
+            const auto p = mode_->script_landmark(*this, a.text);
+            return p ? to_window(*p) : std::nullopt;
+        }
         if (model())
             if (auto p = model()->landmark(a.text))
                 return to_window(*p);
@@ -49,8 +54,10 @@ void App::feed_script() {
         io.KeysDown[in.key_down] = true;
     if (!in.text.empty())
         io.AddInputCharactersUTF8(in.text.c_str());
-    if (in.mouse_down)
+    if (in.mouse_down || in.mouse_held)
         io.MouseDown[0] = true;
+    if (in.started && in.started->kind == ScriptAction::Kind::command)
+        script_command_ = *in.started; // run inside the frame (App::frame), where errors are caught
     if (!in.missing.empty())
         notify("Script: " + in.missing, Severity::warning);
     if (trace_ && in.started && in.started->kind == ScriptAction::Kind::click_site && in.target)

@@ -10,8 +10,10 @@ namespace injmap::gui {
 
 render::FrameSnapshot App::build_snapshot() const {
     render::FrameSnapshot frame;
-    frame.model = model();
-    frame.skin_index = queries() ? &queries()->skin() : nullptr;
+    const ModelQueries* scene = mode_->scene(*this);
+    frame.model = scene ? &scene->model() : model();
+    const ModelQueries* q = scene ? scene : queries();
+    frame.skin_index = q ? &q->skin() : nullptr;
     frame.layers = layers;
     frame.skin_tone = skin_tone;
     frame.hidden_muscles = hidden_muscles;
@@ -21,6 +23,10 @@ render::FrameSnapshot App::build_snapshot() const {
     frame.height = size.y;
     frame.ui_scale = window_.content_scale() * framebuffer_scale().y;
     frame.antialias = false; // decided in frame(): see refine_at_
+    if (scene) { // the mode's own model (the import wizard's scan): only what the mode adds
+        mode_->decorate(*this, frame);
+        return frame;
+    }
     add_protocol_markers(*this, frame);
     mode_->decorate(*this, frame);
     add_scene_regions(frame, protocol().usable() ? protocol().protocol.get() : nullptr, model(),

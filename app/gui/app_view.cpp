@@ -40,9 +40,11 @@ float App::viewport_aspect() const {
 }
 
 void App::show_view(std::string_view view_name) {
-    if (!model())
+    const ModelQueries* scene = mode_ ? mode_->scene(*this) : nullptr;
+    const Model* shown = scene ? &scene->model() : model(); // the model on screen
+    if (!shown)
         return;
-    if (const auto framed = frame_model(*model(), view_name, viewport_aspect()))
+    if (const auto framed = frame_model(*shown, view_name, viewport_aspect()))
         move_camera(*framed);
 }
 
@@ -71,10 +73,14 @@ glm::ivec2 App::viewport_pixels() const {
 }
 
 std::optional<PickHit> App::pick(glm::vec2 window_px) const {
-    if (!queries() || !mode_ || !viewport_.contains(window_px))
+    if (!mode_ || !viewport_.contains(window_px))
+        return std::nullopt;
+    const ModelQueries* scene = mode_->scene(*this);
+    const ModelQueries* q = scene ? scene : queries();
+    if (!q)
         return std::nullopt;
     const glm::vec2 local = (window_px - glm::vec2(viewport_.x, viewport_.y)) * framebuffer_scale();
-    return pick_in_frame(build_snapshot(), *queries(), local);
+    return pick_in_frame(build_snapshot(), *q, local);
 }
 
 std::optional<glm::vec2> App::to_window(const glm::vec3& point) const {
@@ -106,8 +112,27 @@ void App::handle_viewport_input() {
                      int(io.WantCaptureMouse));
     // The mouse turns the model around the head's centre, wherever the camera was framed.
     std::optional<glm::vec3> pivot;
-    if (model())
+    if (const ModelQueries* scene = mode_->scene(*this))
+        pivot = head_centre(scene->model());
+    else if (model())
         pivot = head_centre(*model());
+    // A drag the mode takes (a marker moved) instead of turning the view.
+    if (mode_drag_) {
+        if (mouse.down[0]) {
+            mode_->drag(*this, mouse.position);
+        } else {
+            mode_drag_ = false;
+            mode_->end_drag(*this);
+        }
+        request_frames(1);
+        return;
+    }
+    if (mouse.clicked[0] && mouse.over_view && !mouse.shift &&
+        mode_->begin_drag(*this, mouse.position)) {
+        mode_drag_ = true;
+        request_frames(1);
+        return;
+    }
     const ViewMouseResult result =
         view_drag_.update(mouse, camera_.camera(), framebuffer_scale(), viewport_pixels().y, pivot);
     if (result.camera)

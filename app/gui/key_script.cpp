@@ -1,6 +1,8 @@
 #include "gui/key_script.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <iterator>
 #include <map>
 
 namespace injmap::gui {
@@ -58,6 +60,64 @@ ScriptAction text_action(std::string text) {
     return a;
 }
 
+std::vector<std::string_view> split(std::string_view s, std::size_t max_parts) {
+    std::vector<std::string_view> parts;
+    while (parts.size() + 1 < max_parts) {
+        const auto colon = s.find(':');
+        if (colon == std::string_view::npos)
+            break;
+        parts.push_back(s.substr(0, colon));
+        s.remove_prefix(colon + 1);
+    }
+    parts.push_back(s);
+    return parts;
+}
+
+// The import wizard's commands (key_script.hpp); nullopt when `head` is none of them, an action
+// with `error` set when its arguments are wrong.
+std::optional<ScriptAction> wizard_command(std::string_view head, std::string_view arg,
+                                           bool has_arg, std::string& error) {
+    ScriptAction a;
+    a.kind = ScriptAction::Kind::command;
+    a.text = std::string(head);
+    auto xyz = [&](std::string_view usage) {
+        const auto parts = split(arg, 4);
+        if (!has_arg || parts.size() != 4 || parts[0].empty() || !number(parts[1]) ||
+            !number(parts[2]) || !number(parts[3])) {
+            error = "expected " + std::string(usage);
+            return;
+        }
+        for (auto p : parts)
+            a.args.emplace_back(p);
+    };
+    if (head == "wizard") {
+        static constexpr std::string_view steps[] = {"file", "points", "review", "save", "close"};
+        if (std::find(std::begin(steps), std::end(steps), arg) == std::end(steps))
+            error = "expected wizard:file|points|review|save|close";
+        a.args.emplace_back(arg);
+    } else if (head == "import") {
+        const auto parts = split(arg, 4);
+        if (!has_arg || parts.size() != 4 || parts[3].empty())
+            error = "expected import:UNITS:UP:FORWARD:PATH";
+        for (auto p : parts)
+            a.args.emplace_back(p);
+    } else if (head == "click-point") {
+        xyz("click-point:NAME:X:Y:Z");
+    } else if (head == "drag") {
+        xyz("drag:NAME:X:Y:Z");
+    } else if (head == "skip-point" || head == "undo-point" || head == "fit") {
+        if (has_arg)
+            error = "takes no argument";
+    } else if (head == "save") {
+        if (!has_arg || arg.empty())
+            error = "expected save:PATH";
+        a.args.emplace_back(arg);
+    } else {
+        return std::nullopt;
+    }
+    return a;
+}
+
 } // namespace
 
 std::optional<std::vector<ScriptAction>> parse_key_script(std::string_view script,
@@ -104,6 +164,32 @@ std::optional<std::vector<ScriptAction>> parse_key_script(std::string_view scrip
             a.x = *x;
             a.y = *y;
             actions.push_back(a);
+        } else if (head == "mouse-drag") {
+            const auto parts = split(arg, 4);
+            std::optional<float> v[4];
+            for (std::size_t i = 0; i < 4 && i < parts.size(); ++i)
+                v[i] = number(parts[i]);
+            if (parts.size() != 4 || !v[0] || !v[1] || !v[2] || !v[3])
+                return bad("expected mouse-drag:X1:Y1:X2:Y2");
+            ScriptAction a;
+            a.kind = ScriptAction::Kind::mouse_drag;
+            a.x = *v[0];
+            a.y = *v[1];
+            a.x2 = *v[2];
+            a.y2 = *v[3];
+            actions.push_back(a);
+        } else if (head == "drag-landmark") {
+            const auto parts = split(arg, 3);
+            const auto dx = parts.size() == 3 ? number(parts[1]) : std::nullopt;
+            const auto dy = parts.size() == 3 ? number(parts[2]) : std::nullopt;
+            if (parts.size() != 3 || parts[0].empty() || !dx || !dy)
+                return bad("expected drag-landmark:NAME:DX:DY");
+            ScriptAction a;
+            a.kind = ScriptAction::Kind::mouse_drag;
+            a.text = std::string(parts[0]);
+            a.x2 = *dx;
+            a.y2 = *dy;
+            actions.push_back(a);
         } else if (head == "click-landmark") {
             if (arg.empty())
                 return bad("expected click-landmark:NAME");
@@ -147,6 +233,10 @@ std::optional<std::vector<ScriptAction>> parse_key_script(std::string_view scrip
                 a.frames = static_cast<int>(*n);
             }
             actions.push_back(a);
+        } else if (std::string why; auto command = wizard_command(head, arg, has_arg, why)) {
+            if (!why.empty())
+                return bad(why);
+            actions.push_back(std::move(*command));
         } else if (!has_arg) {
             const auto key = key_code(token);
             if (!key)

@@ -62,6 +62,29 @@ public:
     // Fill markers, labels and highlights of the snapshot App built (model, layers, camera are
     // set).
     virtual void decorate(const App&, render::FrameSnapshot&) const {}
+    // The model the 3D view shows instead of the open one (author mode's import wizard shows the
+    // scan), as its queries; nullptr = the open model. With one, the snapshot gets no protocol
+    // markers or regions (decorate() fills what it wants) and clicks pick on that model.
+    [[nodiscard]] virtual const ModelQueries* scene(const App&) const { return nullptr; }
+    // A left press on the 3D view the mode takes as the start of a drag of its own (the wizard's
+    // landmark markers): true takes it (the view does not orbit); drag() then follows the mouse
+    // every frame until the button is released (end_drag()).
+    virtual bool begin_drag(App&, glm::vec2 /*window_px*/) { return false; }
+    virtual void drag(App&, glm::vec2 /*window_px*/) {}
+    virtual void end_drag(App&) {}
+    // A --keys command of the mode (key_script.hpp, ScriptAction::Kind::command): "" when done,
+    // else why not (the window prints it and shows it as a notice).
+    virtual std::string script_command(App&, const ScriptAction& action) {
+        return "'" + action.text + "' is not a command of this mode";
+    }
+    // Where a --keys landmark action (click-landmark, hover-landmark, drag-landmark) finds NAME
+    // when the mode shows landmarks of its own (the import wizard's); nullopt: the model's.
+    [[nodiscard]] virtual std::optional<glm::vec3>
+    script_landmark(const App&, std::string_view /*name*/) const {
+        return std::nullopt;
+    }
+    // Files dropped on the window (paths as the system gives them).
+    virtual void on_drop(App&, const std::vector<std::string>& /*paths*/) {}
     // Whether the protocol and model may be replaced (e.g. not while a session is running).
     [[nodiscard]] virtual bool locks_protocol() const { return false; }
     // Whether the left column starts with the shared protocol and model chooser (the CD planner

@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "gui/author_import.hpp"
 #include "gui/mode.hpp"
 #include "gui/panels.hpp"
 #include "injmap/protocols/placement.hpp"
@@ -131,7 +132,28 @@ public:
 
     double idle_timeout(const App&) const override { return kPollSeconds; }
 
+    // ---- "Import a head…" (author_import.hpp): while open, it has the panels and the view ----
+    bool animating(const App&) const override { return wizard_.open() && wizard_.busy(); }
+    const ModelQueries* scene(const App&) const override { return wizard_.scene(); }
+    bool begin_drag(App& app, glm::vec2 at) override {
+        return wizard_.open() && wizard_.begin_drag(app, at);
+    }
+    void drag(App& app, glm::vec2 at) override { wizard_.drag(app, at); }
+    void end_drag(App& app) override { wizard_.end_drag(app); }
+    std::string script_command(App& app, const ScriptAction& action) override {
+        return wizard_.script_command(app, action);
+    }
+    void on_drop(App& app, const std::vector<std::string>& paths) override {
+        wizard_.on_drop(app, paths);
+    }
+    bool shows_protocol_chooser() const override { return !wizard_.open(); }
+    std::optional<glm::vec3> script_landmark(const App&, std::string_view name) const override {
+        return wizard_.landmark(name);
+    }
+
     bool poll(App& app) override {
+        if (wizard_.open() && wizard_.poll(app))
+            return true;
         if (path_.empty())
             return false;
         const double t = app.now();
@@ -148,14 +170,21 @@ public:
     }
 
     std::vector<Shortcut> shortcut_list() const override {
-        return {{"Click a diagnostic", "highlight the site it is about"},
-                {"Click the model", "show that point as a placement (at = {...}) to copy"},
-                {"Click a site", "select it (its line in the file is shown)"},
-                {"→ or Space / ←", "select the next / previous site"}};
+        return {
+            {"Click a diagnostic", "highlight the site it is about"},
+            {"Click the model", "show that point as a placement (at = {...}) to copy"},
+            {"Click a site", "select it (its line in the file is shown)"},
+            {"→ or Space / ←", "select the next / previous site"},
+            {"Import a head…", "make a model of a head scan (a file dropped on the window too)"},
+            {"Backspace", "import wizard: take back the last point clicked"}};
     }
 
     // → / Space and ← walk the sites in file order (framed, as a click on one selects it).
     void shortcuts(App& app) override {
+        if (wizard_.open()) {
+            wizard_.shortcuts(app);
+            return;
+        }
         const bool next = ImGui::IsKeyPressed(GLFW_KEY_RIGHT, false) ||
                           ImGui::IsKeyPressed(GLFW_KEY_SPACE, false);
         const bool prev = ImGui::IsKeyPressed(GLFW_KEY_LEFT, false);
@@ -178,6 +207,10 @@ public:
 
     // Z: the selected site, else the whole model.
     void frame_current(App& app) override {
+        if (wizard_.scene()) {
+            wizard_.frame_scan(app);
+            return;
+        }
         if (app.protocol().usable() && !selected_site_.empty() &&
             app.protocol().protocol->find_site(selected_site_))
             select_site(app, selected_site_, true);
@@ -186,6 +219,11 @@ public:
     }
 
     void on_pick(App& app, const PickHit& hit) override {
+        if (wizard_.open()) {
+            if (wizard_.scene())
+                wizard_.on_pick(app, hit);
+            return;
+        }
         if (hit.marker && app.protocol().usable()) {
             const auto sites = app.protocol().protocol->sites();
             if (*hit.marker < sites.size()) {
@@ -212,6 +250,10 @@ public:
     }
 
     void decorate(const App& app, render::FrameSnapshot& frame) const override {
+        if (wizard_.scene()) {
+            wizard_.decorate(app, frame);
+            return;
+        }
         for (render::Marker& m : frame.markers)
             if (m.id == selected_site_) {
                 m.state = render::MarkerState::current;
@@ -224,6 +266,10 @@ public:
 
     // The picked point: a ring drawn over the 3D view (not a numbered site marker).
     void overlays(App& app) override {
+        if (wizard_.open()) {
+            wizard_.overlays(app);
+            return;
+        }
         if (!picked_)
             return;
         const auto at = app.to_window(picked_->point);
@@ -245,6 +291,15 @@ public:
     }
 
     void left_panel(App& app) override {
+        if (wizard_.open()) {
+            wizard_.left_panel(app);
+            return;
+        }
+        if (ImGui::Button("Import a head…"))
+            wizard_.start(app);
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("Make a model of your own head scan: click a few points, injmap "
+                              "proposes every landmark.");
         section_heading(app, "Watching");
         ImGui::PushFont(app.fonts().mono);
         ImGui::TextWrapped("%s", path_.empty() ? "(no file)" : path_.c_str());
@@ -281,6 +336,10 @@ public:
     }
 
     void right_panel(App& app) override {
+        if (wizard_.open()) {
+            wizard_.right_panel(app);
+            return;
+        }
         section_heading(app, "Picked point");
         if (!picked_) {
             text_muted(
@@ -503,6 +562,7 @@ private:
     std::optional<PickHit> picked_;
     std::vector<PlacementSuggestion> suggestions_;
     bool framed_ = false;
+    ImportWizardView wizard_;
 };
 
 } // namespace

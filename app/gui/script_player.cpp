@@ -2,17 +2,23 @@
 
 namespace injmap::gui {
 
+namespace {
+constexpr int kDragFrames = 8; // a mouse-drag moves over this many frames
+} // namespace
+
 long ScriptPlayer::frames_needed() const {
     long frames = 0;
     for (const auto& a : actions_)
-        frames += a.kind == ScriptAction::Kind::key    ? 2
-                  : a.kind == ScriptAction::Kind::wait ? a.frames
-                                                       : 1;
+        frames += a.kind == ScriptAction::Kind::key          ? 2
+                  : a.kind == ScriptAction::Kind::wait       ? a.frames
+                  : a.kind == ScriptAction::Kind::mouse_drag ? kDragFrames + 2
+                                                             : 1;
     return frames;
 }
 
 bool ScriptPlayer::finished() const {
-    return next_ >= actions_.size() && wait_ == 0 && key_held_ < 0 && !click_release_;
+    return next_ >= actions_.size() && wait_ == 0 && key_held_ < 0 && !click_release_ &&
+           drag_frames_ == 0;
 }
 
 ScriptInput ScriptPlayer::step(const Locate& locate) {
@@ -21,6 +27,16 @@ ScriptInput ScriptPlayer::step(const Locate& locate) {
     if (click_release_) {
         in.mouse_up = true;
         click_release_ = false;
+        return in;
+    }
+    if (drag_frames_ > 0) { // the button stays down while the mouse moves; the last move releases
+        --drag_frames_;
+        const float t = 1.0f - float(drag_frames_) / float(kDragFrames);
+        mouse_ = drag_from_ + (drag_to_ - drag_from_) * t;
+        in.mouse = mouse_;
+        in.mouse_held = true;
+        if (drag_frames_ == 0)
+            click_release_ = true;
         return in;
     }
     if (key_held_ >= 0) {
@@ -75,6 +91,26 @@ ScriptInput ScriptPlayer::step(const Locate& locate) {
     }
     case ScriptAction::Kind::wait:
         wait_ = a.frames - 1;
+        break;
+    case ScriptAction::Kind::mouse_drag:
+        drag_from_ = {a.x, a.y};
+        drag_to_ = {a.x2, a.y2};
+        if (!a.text.empty()) { // drag-landmark: from the landmark, by the offset
+            const std::optional<glm::vec2> at = locate ? locate(a) : std::nullopt;
+            if (!at) {
+                in.missing = "no landmark '" + a.text + "' on screen";
+                break;
+            }
+            in.target = at;
+            drag_from_ = *at;
+            drag_to_ = *at + glm::vec2(a.x2, a.y2);
+        }
+        mouse_ = drag_from_;
+        in.mouse = mouse_;
+        in.mouse_down = true;
+        drag_frames_ = kDragFrames;
+        break;
+    case ScriptAction::Kind::command: // the window hands it to the mode (App::feed_script)
         break;
     }
     return in;

@@ -24,6 +24,7 @@ struct ScriptInput {
     std::optional<glm::vec2> mouse; // the scripted mouse position (window pixels), once one is set
     bool mouse_down = false;        // press the left button
     bool mouse_up = false;          // release it
+    bool mouse_held = false;        // keep it pressed (a mouse-drag moving)
     int key_down = -1;              // press this key (script_key code)
     int key_up = -1;                // release this key
     std::string text;               // type this
@@ -64,6 +65,9 @@ private:
     bool click_release_ = false;
     std::optional<glm::vec2> mouse_;
     bool hovering_ = false;
+    // A mouse-drag under way: the frames still to move, and where from and to.
+    int drag_frames_ = 0;
+    glm::vec2 drag_from_{0.0f}, drag_to_{0.0f};
 };
 
 } // namespace injmap::gui

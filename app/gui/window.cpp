@@ -29,6 +29,12 @@ Window* owner(GLFWwindow* window) {
 
 } // namespace
 
+std::vector<std::string> Window::take_dropped_paths() {
+    std::vector<std::string> out;
+    out.swap(dropped_);
+    return out;
+}
+
 void Window::mark_event(GLFWwindow* window) {
     if (Window* w = owner(window))
         w->event_flag_ = true;
@@ -82,6 +88,14 @@ std::unique_ptr<Window> Window::create(int width, int height, const std::string&
     glfwSetWindowRefreshCallback(self->window_, [](GLFWwindow* w) { mark_event(w); });
     glfwSetWindowContentScaleCallback(self->window_,
                                       [](GLFWwindow* w, float, float) { mark_event(w); });
+    glfwSetDropCallback(self->window_, [](GLFWwindow* w, int count, const char** paths) {
+        if (Window* self_ = owner(w)) {
+            for (int i = 0; i < count; ++i)
+                if (paths[i])
+                    self_->dropped_.emplace_back(paths[i]);
+            self_->event_flag_ = true;
+        }
+    });
     return self;
 }
 

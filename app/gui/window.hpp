@@ -34,6 +34,9 @@ public:
     [[nodiscard]] bool should_close() const;
     void framebuffer_size(int& width, int& height) const;
 
+    // Paths of files dropped on the window since the last call.
+    [[nodiscard]] std::vector<std::string> take_dropped_paths();
+
     // Event wake-ups: any input or window event since the last call (the frame loop redraws then).
     [[nodiscard]] bool take_event_flag();
 
@@ -65,6 +68,7 @@ private:
     bool imgui_glfw_ = false;
     bool imgui_gl3_ = false;
     bool event_flag_ = true;
+    std::vector<std::string> dropped_;
     std::unique_ptr<PanelLayer> panels_;
 };
 

@@ -187,7 +187,7 @@ std::set<std::tuple<long, long, long>> position_set(const Mesh& mesh) {
 
 TEST(MeshFiles, ObjWithTrailingNulsLoadsWithALocatedWarning) {
     for (const std::string& tail : {std::string(1, '\0'), std::string("\n\0\0\0\x1a", 6),
-                                   std::string("\x01\x02garbage\xff\n\x03", 12)}) {
+                                    std::string("\x01\x02garbage\xff\n\x03", 12)}) {
         const auto r = load_files("nul", "mesh.obj", cube_obj() + tail, "\"skin\"");
         ASSERT_TRUE(r.ok()) << describe(r.diagnostics);
         const Diagnostic* w = find_rule(r.diagnostics, "obj.trailing-garbage");
@@ -542,4 +542,50 @@ TEST(MeshFiles, ManifestMeshErrorsUseTheFormatsRules) {
     const Diagnostic* d = find_rule(group.diagnostics, "manifest.no-skin");
     ASSERT_NE(d, nullptr) << describe(group.diagnostics);
     EXPECT_NE(d->message.find("'mesh'"), std::string::npos) << d->message;
+}
+
+// fuzz_scan_mesh's saved inputs (tests/data/fuzz-regressions/fuzz_scan_mesh/), each loaded as a
+// manifest's mesh by its extension: the reader contract always; an input with a line
+// "# expect: <rule>" (or "ok") must be refused with exactly that error (or load).
+TEST(MeshFiles, FuzzRegressionInputs) {
+    const fs::path folder = test::data_dir() / "fuzz-regressions" / "fuzz_scan_mesh";
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(folder))
+        if (entry.is_regular_file())
+            files.push_back(entry.path());
+    ASSERT_GE(files.size(), 10u) << "the folder lost its inputs";
+    int with_expectation = 0;
+    for (const auto& file : files) {
+        SCOPED_TRACE(file.filename().string());
+        const std::string bytes = test::read_text(file);
+        const auto r = load_files("replay", "fuzzed" + file.extension().string(), bytes, "\"*\"");
+        for (const auto& d : r.diagnostics) {
+            EXPECT_FALSE(d.rule.empty());
+            EXPECT_EQ(d.message.find('\n'), std::string::npos) << d.message;
+        }
+        if (r.value) {
+            const Mesh& skin = r.value->skin;
+            EXPECT_EQ(skin.indices.size() % 3, 0u);
+            for (const auto i : skin.indices)
+                ASSERT_LT(i, skin.positions.size());
+        }
+        const auto at = bytes.find("# expect: ");
+        if (at == std::string::npos)
+            continue;
+        ++with_expectation;
+        const auto end = bytes.find_first_of("\r\n", at);
+        const std::string expect = bytes.substr(at + 10, end - at - 10);
+        if (expect == "ok") {
+            EXPECT_TRUE(r.ok()) << describe(r.diagnostics);
+            continue;
+        }
+        EXPECT_FALSE(r.ok()) << "expected " << expect;
+        const Diagnostic* d = find_rule(r.diagnostics, expect);
+        ASSERT_NE(d, nullptr) << describe(r.diagnostics);
+        EXPECT_EQ(d->severity, Severity::error);
+        if (file.extension() == ".ply") {
+            EXPECT_GT(d->where.line, 0) << expect << " is not located";
+        }
+    }
+    EXPECT_GE(with_expectation, 10);
 }

@@ -11,9 +11,10 @@ namespace injmap::detail {
 
 namespace {
 
-// Vertices within kWeldToleranceMm of an earlier one, merged into it: a hash grid of cells twice
-// the tolerance, so a point's neighbours within the tolerance lie in the 2 × 2 × 2 cells nearest to
-// it. Returns, per input point, the index of its representative (the first point of its cluster, in
+// Vertices within kWeldToleranceMm of an earlier one, merged into it: a hash grid of cells 16 times
+// the tolerance, so a point's neighbours within the tolerance lie in its own cell or, when it is
+// within the tolerance of a cell's face, in the cells across (most points probe one cell).
+// Returns, per input point, the index of its representative (the first point of its cluster, in
 // input order). Non-finite or far-off points are never merged.
 class PointWelder {
 public:
@@ -29,34 +30,38 @@ public:
     // The representative of p (its own index `self` when it starts a cluster).
     std::uint32_t add(const glm::vec3& p, std::uint32_t self,
                       const std::vector<glm::vec3>& points) {
-        constexpr float cell = 2.0f * kWeldToleranceMm;
+        constexpr double cell = 16.0 * kWeldToleranceMm;
+        constexpr double margin = 1.01 * kWeldToleranceMm; // a little over, for rounding
         constexpr float limit = 1e7f; // mm: beyond this, cell indices would overflow
         if (!(std::fabs(p.x) < limit && std::fabs(p.y) < limit && std::fabs(p.z) < limit))
             return self;
-        const glm::vec3 scaled = p / cell;
-        const int cx = static_cast<int>(std::floor(scaled.x));
-        const int cy = static_cast<int>(std::floor(scaled.y));
-        const int cz = static_cast<int>(std::floor(scaled.z));
-        const int sx = scaled.x - static_cast<float>(cx) < 0.5f ? -1 : 1;
-        const int sy = scaled.y - static_cast<float>(cy) < 0.5f ? -1 : 1;
-        const int sz = scaled.z - static_cast<float>(cz) < 0.5f ? -1 : 1;
-        constexpr float tolerance2 = kWeldToleranceMm * kWeldToleranceMm;
-        for (int i = 0; i < 8; ++i) {
-            const Slot* slot =
-                find(cx + (i & 1 ? sx : 0), cy + (i & 2 ? sy : 0), cz + (i & 4 ? sz : 0));
-            if (!slot)
-                continue;
-            for (std::int32_t rep = slot->head; rep >= 0;
-                 rep = next_[static_cast<std::size_t>(rep)]) {
-                const glm::vec3 d = points[static_cast<std::size_t>(rep)] - p;
-                if (glm::dot(d, d) <= tolerance2)
-                    return static_cast<std::uint32_t>(rep);
-            }
+        // Per axis, the cells to look in: its own, and the neighbour whose face is near.
+        int c[3], lo[3], hi[3];
+        for (int k = 0; k < 3; ++k) {
+            const double scaled = static_cast<double>(p[k]) / cell;
+            c[k] = static_cast<int>(std::floor(scaled));
+            const double offset = (scaled - c[k]) * cell; // 0..cell
+            lo[k] = offset <= margin ? c[k] - 1 : c[k];
+            hi[k] = cell - offset <= margin ? c[k] + 1 : c[k];
         }
+        constexpr float tolerance2 = kWeldToleranceMm * kWeldToleranceMm;
+        for (int x = lo[0]; x <= hi[0]; ++x)
+            for (int y = lo[1]; y <= hi[1]; ++y)
+                for (int z = lo[2]; z <= hi[2]; ++z) {
+                    const Slot* slot = find(x, y, z);
+                    if (!slot)
+                        continue;
+                    for (std::int32_t rep = slot->head; rep >= 0;
+                         rep = next_[static_cast<std::size_t>(rep)]) {
+                        const glm::vec3 d = points[static_cast<std::size_t>(rep)] - p;
+                        if (glm::dot(d, d) <= tolerance2)
+                            return static_cast<std::uint32_t>(rep);
+                    }
+                }
         // A new representative, first of its cell's chain.
         if (next_.size() <= self)
             next_.resize(static_cast<std::size_t>(self) + 1, -1);
-        Slot& slot = insert(cx, cy, cz);
+        Slot& slot = insert(c[0], c[1], c[2]);
         next_[self] = slot.head;
         slot.head = static_cast<std::int32_t>(self);
         return self;

@@ -220,7 +220,8 @@ void read_ascii(std::string_view bytes, double mm_per_unit, ObjFile& file, MeshR
             return false;
         }
         if (*token != word) {
-            report.error("syntax", "expected '" + std::string(word) + "', found " + quote_text(*token),
+            report.error("syntax",
+                         "expected '" + std::string(word) + "', found " + quote_text(*token),
                          tokens.line, tokens.column);
             return false;
         }
@@ -336,11 +337,17 @@ void read_ascii(std::string_view bytes, double mm_per_unit, ObjFile& file, MeshR
     }
 }
 
-bool starts_with_solid(std::string_view bytes) {
+// An ASCII STL: "solid" first, and "facet" or "endsolid" in its first kilobyte (a binary header may
+// begin with "solid" too, but its float data does not spell these words).
+bool looks_ascii(std::string_view bytes) {
     std::size_t i = 0;
     while (i < bytes.size() && is_space(bytes[i]))
         ++i;
-    return bytes.substr(i, 5) == "solid" && (i + 5 == bytes.size() || is_space(bytes[i + 5]));
+    if (bytes.substr(i, 5) != "solid" || (i + 5 < bytes.size() && !is_space(bytes[i + 5])))
+        return false;
+    const std::string_view start = bytes.substr(i + 5, 1024);
+    return start.find("facet") != std::string_view::npos ||
+           start.find("endsolid") != std::string_view::npos || bytes.size() < kBinaryHeader;
 }
 
 Result<ObjFile> parse(std::string_view bytes, const std::string& display, double mm_per_unit) {
@@ -366,7 +373,7 @@ Result<ObjFile> parse(std::string_view bytes, const std::string& display, double
                 report.error("empty", "the file has no triangles (its header's count is 0)");
             else
                 read_binary(bytes, count, scale, file, report);
-        } else if (starts_with_solid(bytes)) {
+        } else if (looks_ascii(bytes)) {
             read_ascii(bytes, scale, file, report);
         } else if (bytes.size() < kBinaryHeader) {
             report.error("truncated",

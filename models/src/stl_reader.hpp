@@ -4,10 +4,12 @@
 //
 // Binary or ASCII is decided by size, not by the first word: a file of exactly 84 + 50 × the
 // header's triangle count bytes is binary (many binary exporters begin their header with "solid"
-// too); otherwise a file beginning with "solid" is ASCII. An STL is triangle soup: corners at
-// bit-identical positions become one vertex here (the manifest's weld then merges those within its
-// tolerance). Facet normals and binary colour attributes are not used: vertex normals are computed.
-// All triangles form one group named kStlGroupName; several `solid`s in one ASCII file are merged.
+// too); otherwise a file beginning with "solid" with "facet" or "endsolid" in its first kilobyte
+// is ASCII (else binary, with a header that does not match its size). An STL is triangle soup:
+// corners at bit-identical positions become one vertex here (the manifest's weld then merges those
+// within its tolerance). Facet normals and binary colour attributes are not used: vertex normals
+// are computed. All triangles form one group named kStlGroupName; several `solid`s in one ASCII
+// file are merged.
 //
 // Rule ids (errors unless marked): stl.io, stl.too-large (over kMaxObjBytes), stl.empty (a
 // zero-byte file, or no triangles), stl.truncated (the binary header claims more triangles than

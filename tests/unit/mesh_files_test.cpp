@@ -492,6 +492,7 @@ TEST(MeshFiles, HostileStlIsRefusedWithItsRule) {
         {"short and not ASCII", "binary?", "stl.truncated", -1},
         {"truncated body", good.substr(0, good.size() - 7), "stl.truncated", -1},
         {"4 billion claimed", cube_stl_binary("x", -1), "stl.truncated", -1},
+        {"solid header, 13 claimed", cube_stl_binary("solid cube", 13), "stl.truncated", -1},
         {"no triangles", cube_stl_binary("x", 0).substr(0, 84), "stl.empty", -1},
         {"NaN", nan, "stl.non-finite", -1},
         {"beyond 1e6 mm", far, "stl.out-of-range", -1},

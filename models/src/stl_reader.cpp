@@ -60,9 +60,10 @@ public:
                 return index;
             }
             const float* p = &positions[static_cast<std::size_t>(slot) * 3];
-            if (std::memcmp(p, &x, 4) == 0 && std::memcmp(p + 1, &y, 4) == 0 &&
-                std::memcmp(p + 2, &z, 4) == 0)
-                return slot;
+            if (std::bit_cast<std::uint32_t>(p[0]) == bits[0] &&
+                std::bit_cast<std::uint32_t>(p[1]) == bits[1] &&
+                std::bit_cast<std::uint32_t>(p[2]) == bits[2])
+                return slot; // the same bits: NaN never gets here (refused before)
         }
     }
 

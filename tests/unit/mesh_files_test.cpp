@@ -590,3 +590,74 @@ TEST(MeshFiles, FuzzRegressionInputs) {
     }
     EXPECT_GE(with_expectation, 10);
 }
+
+// A real mesh through each reader: the MakeHuman test mesh (../shared) converted here to binary STL
+// (triangle soup: every corner written out) and big-endian PLY, loaded with its own manifest's
+// units and landmarks. The same skin must come out: as many vertices once welded, the same
+// triangles, the same snapped landmarks.
+TEST(MeshFiles, MakeHumanAsStlAndPlyIsTheSameModel) {
+    const fs::path obj_path =
+        test::shared_dir() / "meshes" / "makehuman_hm08_head_neck_shoulders.obj";
+    if (!fs::exists(obj_path))
+        GTEST_SKIP()
+            << "../shared/meshes is absent (third-party test meshes are not shipped); skipping";
+    const fs::path manifest = test::share_dir() / "test-models" / "makehuman-hm08.toml";
+    ASSERT_TRUE(fs::exists(manifest)) << manifest;
+    const auto reference = load_model(manifest);
+    ASSERT_TRUE(reference.ok()) << describe(reference.diagnostics);
+
+    const auto obj = detail::parse_obj(test::read_text(obj_path), "makehuman.obj");
+    ASSERT_TRUE(obj.ok()) << describe(obj.diagnostics);
+    const detail::ObjGroup* body = obj.value->find_group("body");
+    ASSERT_NE(body, nullptr);
+    const auto& p = obj.value->positions;
+    std::string stl(80, ' ');
+    put(stl, static_cast<std::uint32_t>(body->corners.size() / 3), false);
+    for (std::size_t i = 0; i < body->corners.size(); i += 3) {
+        for (int k = 0; k < 3; ++k)
+            put(stl, 0.0f, false);
+        for (std::size_t c = i; c < i + 3; ++c)
+            for (int k = 0; k < 3; ++k)
+                put(stl, p[3 * static_cast<std::size_t>(body->corners[c].v) + k], false);
+        put(stl, static_cast<std::uint16_t>(0), false);
+    }
+    std::string ply = "ply\nformat binary_big_endian 1.0\nelement vertex " +
+                      std::to_string(p.size() / 3) +
+                      "\nproperty float x\nproperty float y\nproperty float z\nelement face " +
+                      std::to_string(body->corners.size() / 3) +
+                      "\nproperty list uchar uint vertex_indices\nend_header\n";
+    for (const float c : p)
+        put(ply, c, true);
+    for (std::size_t i = 0; i < body->corners.size(); i += 3) {
+        put(ply, static_cast<std::uint8_t>(3), true);
+        for (std::size_t c = i; c < i + 3; ++c)
+            put(ply, static_cast<std::uint32_t>(body->corners[c].v), true);
+    }
+    // The manifest, pointed at each file, its skin group "*".
+    std::string text = test::read_text(manifest);
+    const auto file_at = text.find("file = \"");
+    const auto file_end = text.find('\n', file_at);
+    const auto group_at = text.find("group = \"body\"");
+    ASSERT_NE(file_at, std::string::npos);
+    ASSERT_NE(group_at, std::string::npos);
+    text.replace(group_at, 14, "group = \"*\"");
+    for (const auto& [name, bytes] :
+         std::vector<std::pair<std::string, std::string>>{{"scan.stl", stl}, {"scan.ply", ply}}) {
+        SCOPED_TRACE(name);
+        const fs::path dir = test::fresh_dir("makehuman-" + name);
+        test::write_text(dir / name, bytes);
+        std::string m = text;
+        m.replace(file_at, file_end - file_at, "file = \"" + name + "\"");
+        test::write_text(dir / "model.toml", m);
+        const auto r = load_model(dir / "model.toml");
+        ASSERT_TRUE(r.ok()) << describe(r.diagnostics);
+        EXPECT_EQ(r.value->skin.triangle_count(), 9688u);
+        EXPECT_EQ(r.value->skin.vertex_count(), reference.value->skin.vertex_count());
+        ASSERT_EQ(r.value->landmarks.size(), reference.value->landmarks.size());
+        for (const auto& [landmark, point] : reference.value->landmarks) {
+            const auto it = r.value->landmarks.find(landmark);
+            ASSERT_NE(it, r.value->landmarks.end()) << landmark;
+            EXPECT_LT(glm::distance(it->second, point), 1e-3f) << landmark;
+        }
+    }
+}

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <optional>
@@ -127,6 +128,16 @@ std::string quote_text(std::string_view s) {
         out += "…";
     out += "'";
     return out;
+}
+
+// A whole number read as a double, for messages: digits while they are exact, else %g (an ASCII
+// index may be 1e54, beyond any integer type).
+std::string number_text(double value) {
+    if (std::abs(value) < 1e15)
+        return std::to_string(static_cast<long long>(value));
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", value);
+    return text;
 }
 
 std::optional<Header> read_header(std::string_view bytes, MeshReporter& report) {
@@ -425,7 +436,7 @@ public:
             if (!(index >= 0.0 && index < static_cast<double>(vertex_count_))) {
                 report_.error("bad-index",
                               what + ": corner " + std::to_string(k + 1) + " refers to vertex " +
-                                  std::to_string(static_cast<long long>(index)) + " but only " +
+                                  number_text(index) + " but only " +
                                   std::to_string(vertex_count_) + " are defined (from 0)",
                               line, column);
                 return;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <string>
 #include <tuple>
@@ -659,5 +660,17 @@ TEST(MeshFiles, MakeHumanAsStlAndPlyIsTheSameModel) {
             ASSERT_NE(it, r.value->landmarks.end()) << landmark;
             EXPECT_LT(glm::distance(it->second, point), 1e-3f) << landmark;
         }
+    }
+}
+
+// A 1 GB PLY or STL (sparse: no disk used) is refused by its size before anything is read.
+TEST(MeshFiles, GigabyteScanFilesAreRefusedBySize) {
+    const fs::path dir = test::fresh_dir("gigabyte");
+    for (const auto& [name, rule] : std::vector<std::pair<std::string, std::string>>{
+             {"huge.ply", "ply.too-large"}, {"huge.stl", "stl.too-large"}}) {
+        { std::ofstream touch(dir / name); }
+        fs::resize_file(dir / name, std::uintmax_t{1} << 30);
+        const auto r = detail::read_mesh_file(dir / name, name);
+        EXPECT_TRUE(refused_with(r, rule)) << name;
     }
 }

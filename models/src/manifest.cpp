@@ -15,7 +15,7 @@
 #include "manifest/fibre_geometry.hpp"
 #include "manifest/manifest_internal.hpp"
 #include "manifest/mesh_weld.hpp"
-#include "obj_loader.hpp"
+#include "mesh_file.hpp"
 
 namespace injmap {
 namespace fs = std::filesystem;
@@ -28,18 +28,45 @@ using namespace detail;
 // hand-placed points, far below any anatomical distance that matters for placing sites.
 constexpr float kLandmarkToleranceMm = 5.0f;
 
-// Every OBJ group the manifest names exists (manifest.no-skin, manifest.unknown-group otherwise).
-// Returns the skin's group, or nullptr.
-const ObjGroup* check_obj_groups(const ManifestData& data, const ObjFile& obj, ManifestReader& r) {
+// Every mesh group the manifest names exists (manifest.no-skin, manifest.unknown-group
+// otherwise). Returns the skin's groups: those [skin] group names, or for "*" every group no
+// muscle, bone or avoid entry names.
+std::vector<const ObjGroup*> check_obj_groups(const ManifestData& data, const ObjFile& obj,
+                                              ManifestReader& r) {
     std::vector<std::string> group_names;
     for (const auto& g : obj.groups)
         group_names.push_back(g.name);
-    const ObjGroup* skin = obj.find_group(*data.skin_group);
-    if (!skin) {
-        r.error("manifest.no-skin",
-                "the mesh has no group '" + *data.skin_group + "' (it has " +
-                    join_quoted(group_names) + ")" + did_you_mean(*data.skin_group, group_names),
-                data.skin_group_location);
+    std::vector<const ObjGroup*> skin;
+    const auto& skin_names = *data.skin_groups;
+    if (skin_names.size() == 1 && skin_names.front().name == "*") {
+        const auto is_part = [&](const std::string& name) {
+            return std::any_of(data.muscles.begin(), data.muscles.end(),
+                               [&](const auto& m) { return m.group == name; }) ||
+                   std::any_of(data.bones.begin(), data.bones.end(),
+                               [&](const auto& b) { return b.group == name; }) ||
+                   std::any_of(data.avoid.begin(), data.avoid.end(),
+                               [&](const auto& a) { return a.group == name; });
+        };
+        for (const auto& g : obj.groups)
+            if (!is_part(g.name))
+                skin.push_back(&g);
+        if (skin.empty())
+            r.error("manifest.no-skin",
+                    "[skin] group \"*\" found no group that is not a muscle, bone or avoid "
+                    "structure (the mesh has " +
+                        join_quoted(group_names) + ")",
+                    skin_names.front().location);
+    } else {
+        for (const auto& named : skin_names) {
+            if (const ObjGroup* g = obj.find_group(named.name)) {
+                skin.push_back(g);
+                continue;
+            }
+            r.error("manifest.no-skin",
+                    "the mesh has no group '" + named.name + "' (it has " +
+                        join_quoted(group_names) + ")" + did_you_mean(named.name, group_names),
+                    named.location);
+        }
     }
     const auto check = [&](const std::string& group, const std::string& what,
                            const SourceLocation& where) {
@@ -165,7 +192,7 @@ Result<Model> load(const fs::path& manifest_path) {
     std::optional<ManifestData> data = read_manifest(manifest_path, r);
     // Stop before the mesh when the manifest itself is wrong: its errors are what the author must
     // fix.
-    if (!data || r.failed() || !data->frame_ok || !data->obj_path || !data->skin_group)
+    if (!data || r.failed() || !data->frame_ok || !data->obj_path || !data->skin_groups)
         return finish();
 
     // --- the OBJ
@@ -176,24 +203,24 @@ Result<Model> load(const fs::path& manifest_path) {
                 data->mesh_file_location);
         return finish();
     }
-    auto obj = read_obj(obj_path, obj_path.string(), data->frame.scale);
+    auto obj = read_mesh_file(obj_path, obj_path.string(), data->frame.scale);
     result.diagnostics.insert(result.diagnostics.end(), obj.diagnostics.begin(),
                               obj.diagnostics.end());
     if (!obj.value)
         return finish();
-    const ObjGroup* skin = check_obj_groups(*data, *obj.value, r);
+    const std::vector<const ObjGroup*> skin = check_obj_groups(*data, *obj.value, r);
     if (r.failed())
         return finish();
 
     // --- model space
     Model model = std::move(data->model);
     model.skin_path = obj_path;
-    model.skin = weld_by_position(*obj.value, *skin, data->frame);
+    model.skin = weld_by_position(*obj.value, skin, data->frame);
     if (non_finite(model.skin)) {
         result.diagnostics.push_back({Severity::error,
                                       "obj.non-finite",
                                       "skin coordinates overflow when converted to millimetres",
-                                      {obj_path.string(), skin->first_line, 0},
+                                      {obj_path.string(), skin.front()->first_line, 0},
                                       {}});
         return finish();
     }

@@ -2,24 +2,20 @@
 
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <initializer_list>
-#include <istream>
 #include <limits>
-#include <map>
-#include <streambuf>
 #include <string_view>
 #include <system_error>
+#include <unordered_map>
 
-#include <tiny_obj_loader.h>
+#include "mesh_reader_support.hpp"
 
 namespace injmap::detail {
 namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::size_t kMaxReportedErrors = 50;
-constexpr std::size_t kMaxFaceCorners = 255; // tinyobjloader stores corner counts in a byte
+constexpr std::size_t kMaxFaceCorners = 255;
 
 // Concatenation without `"literal" + std::string` chains, which trip GCC 12's -Wrestrict false
 // positive.
@@ -42,49 +38,27 @@ std::string trim(std::string_view s) {
     return std::string(s);
 }
 
-// Collects diagnostics for one file, stopping after kMaxReportedErrors errors so a broken
-// half-gigabyte file cannot flood the terminal.
-class Reporter {
-public:
-    explicit Reporter(const std::string& file) : file_(file) {}
+// A byte no text OBJ holds: NUL, a C0 control other than tab, line ends, VT and FF, or DEL.
+bool is_binary(char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return (u < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\v' && c != '\f') || u == 0x7f;
+}
 
-    void error(std::string rule, std::string message, int line, int column) {
-        if (errors_ == kMaxReportedErrors) {
-            ++errors_;
-            diagnostics_.push_back({Severity::note,
-                                    rule,
-                                    "further errors in this file are not shown",
-                                    {file_, 0, 0},
-                                    {}});
-            return;
-        }
-        if (errors_ > kMaxReportedErrors)
-            return;
-        ++errors_;
-        diagnostics_.push_back(
-            {Severity::error, std::move(rule), std::move(message), {file_, line, column}, {}});
-    }
-    void warning(std::string rule, std::string message, int line, int column) {
-        diagnostics_.push_back(
-            {Severity::warning, std::move(rule), std::move(message), {file_, line, column}, {}});
-    }
-    [[nodiscard]] bool full() const { return errors_ > kMaxReportedErrors; }
-    [[nodiscard]] std::size_t errors() const { return errors_; }
-    Diagnostics& diagnostics() { return diagnostics_; }
-
-private:
-    std::string file_;
-    std::size_t errors_ = 0;
-    Diagnostics diagnostics_;
-};
+std::string hex_byte(char c) {
+    static constexpr char digits[] = "0123456789ABCDEF";
+    const auto u = static_cast<unsigned char>(c);
+    return {'0', 'x', digits[u >> 4], digits[u & 15]};
+}
 
 struct Token {
     std::string_view text;
     int column = 0; // 1-based
 };
 
-std::vector<Token> split_tokens(std::string_view line) {
-    std::vector<Token> tokens;
+// Splits a line into tokens (into `tokens`, reused: no allocation per line); a '#' at the start of
+// a token starts a comment.
+void split_tokens(std::string_view line, std::vector<Token>& tokens) {
+    tokens.clear();
     std::size_t i = 0;
     while (i < line.size()) {
         while (i < line.size() && is_space(line[i]))
@@ -96,7 +70,6 @@ std::vector<Token> split_tokens(std::string_view line) {
             ++i;
         tokens.push_back({line.substr(start, i - start), static_cast<int>(start) + 1});
     }
-    return tokens;
 }
 
 enum class NumberStatus { ok, malformed, non_finite };
@@ -121,212 +94,336 @@ bool parse_int(std::string_view text, long long& out) {
     return ec == std::errc() && ptr == end;
 }
 
-// What the scanner learnt besides the errors: where each group's first face is.
-struct ScanResult {
-    std::map<std::string, int> first_face_line;
-    std::size_t faces = 0;
-};
-
-// Pass one: checks every v/vt/vn/f line with its location. tinyobjloader silently reads a bad
-// number as 0 and only warns about indices out of range, so these checks must come first.
-ScanResult scan(std::string_view bytes, double mm_per_unit, Reporter& report) {
-    const double max_abs = kMaxCoordinateMm / mm_per_unit; // in the file's units
-    ScanResult result;
-    long long counts[3] = {0, 0, 0}; // v, vt, vn defined so far
-    static constexpr const char* kind_names[3] = {"vertex", "texture coordinate", "normal"};
-    std::string group;
-    int line_no = 0;
-    std::size_t pos = 0;
-    while (pos <= bytes.size() && !report.full()) {
-        // LF, CRLF and a lone CR each end a line, exactly as in tinyobjloader's reader: a line
-        // this scan checks is the line the reader reads (CR-only files included).
-        std::size_t eol = bytes.find_first_of("\r\n", pos);
+// Whether some line after `from` is an OBJ statement (v, vt, vn, f, g, o) of plain text: binary
+// bytes followed by such lines are damage in the middle of a file, not garbage at its end.
+bool statement_follows(std::string_view bytes, std::size_t from) {
+    std::size_t pos = bytes.find_first_of("\r\n", from);
+    while (pos != std::string_view::npos && pos < bytes.size()) {
+        std::size_t start = pos + 1;
+        std::size_t eol = bytes.find_first_of("\r\n", start);
         if (eol == std::string_view::npos)
             eol = bytes.size();
-        const std::string_view line = bytes.substr(pos, eol - pos);
-        pos =
-            eol + (eol + 1 < bytes.size() && bytes[eol] == '\r' && bytes[eol + 1] == '\n' ? 2 : 1);
+        std::string_view line = bytes.substr(start, eol - start);
+        pos = eol;
+        bool binary = false;
+        for (const char c : line)
+            binary = binary || is_binary(c);
+        if (binary)
+            continue;
+        while (!line.empty() && is_space(line.front()))
+            line.remove_prefix(1);
+        for (const std::string_view key : {"v", "vt", "vn", "f", "g", "o"})
+            if (line.size() > key.size() && line.substr(0, key.size()) == key &&
+                is_space(line[key.size()]))
+                return true;
+        if (eol == bytes.size())
+            break;
+    }
+    return false;
+}
+
+// The one pass over the bytes: every line is checked with its location (malformed or non-finite
+// numbers, coordinates out of range, face indices not defined above, faces of fewer than 3 or
+// more than 255 corners) and its data kept.
+class ObjParser {
+public:
+    ObjParser(MeshReporter& report, double mm_per_unit)
+        : report_(report), mm_per_unit_(mm_per_unit) {}
+
+    void parse(std::string_view bytes);
+
+    ObjFile file;
+    std::size_t faces = 0;
+    // The first `mtllib` statement: its line and the names it gives.
+    int mtllib_line = 0;
+    int mtllib_column = 0;
+    std::vector<std::string> mtllib_names;
+
+private:
+    void line(std::string_view text, int line_no);
+    void vertex_line(int kind, int line_no);
+    void face_line(int line_no);
+    ObjGroup& current_group(int line_no);
+
+    MeshReporter& report_;
+    double mm_per_unit_;
+    std::vector<Token> tokens_;
+    std::vector<ObjCorner> face_;
+    long long counts_[3] = {0, 0, 0}; // v, vt, vn defined so far
+    std::string group_name_;
+    std::size_t group_index_ = std::numeric_limits<std::size_t>::max(); // of group_name_, if known
+    std::unordered_map<std::string, std::size_t> by_name_;
+};
+
+constexpr const char* kKindNames[3] = {"vertex", "texture coordinate", "normal"};
+
+void ObjParser::parse(std::string_view bytes) {
+    if (bytes.substr(0, 3) == "\xEF\xBB\xBF")
+        bytes.remove_prefix(3); // a UTF-8 byte order mark, as some Windows tools write
+    int line_no = 0;
+    std::size_t pos = 0;
+    const std::size_t size = bytes.size();
+    while (pos <= size && !report_.full()) {
+        // LF, CRLF and a lone CR each end a line.
+        std::size_t eol = pos;
+        std::size_t binary_at = std::string_view::npos;
+        while (eol < size) {
+            const char c = bytes[eol];
+            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+                if (c == '\n' || c == '\r')
+                    break;
+                if (is_binary(c)) {
+                    binary_at = eol;
+                    break;
+                }
+            }
+            ++eol;
+        }
         ++line_no;
-        if (line.find('\0') != std::string_view::npos) {
-            report.error("obj.syntax", "NUL byte in the file: this is not a text OBJ file", line_no,
-                         static_cast<int>(line.find('\0')) + 1);
+        if (binary_at != std::string_view::npos) {
+            const int column = static_cast<int>(binary_at - pos) + 1;
+            if (statement_follows(bytes, binary_at)) {
+                report_.error("syntax",
+                              cat({"binary byte ", hex_byte(bytes[binary_at]),
+                                   " in the middle of the file: this is not a text OBJ file"}),
+                              line_no, column);
+                return;
+            }
+            report_.warning("trailing-garbage",
+                            cat({"the last ", std::to_string(size - binary_at),
+                                 " bytes of the file are not text (from byte ",
+                                 hex_byte(bytes[binary_at]), " on): they are ignored"}),
+                            line_no, column);
+            line(bytes.substr(pos, binary_at - pos), line_no);
+            return;
+        }
+        line(bytes.substr(pos, eol - pos), line_no);
+        pos = eol + (eol + 1 < size && bytes[eol] == '\r' && bytes[eol + 1] == '\n' ? 2 : 1);
+    }
+}
+
+void ObjParser::line(std::string_view text, int line_no) {
+    split_tokens(text, tokens_);
+    if (tokens_.empty())
+        return;
+    const std::string_view key = tokens_[0].text;
+    if (key == "v") {
+        vertex_line(0, line_no);
+    } else if (key == "f") {
+        face_line(line_no);
+    } else if (key == "vt") {
+        vertex_line(1, line_no);
+    } else if (key == "vn") {
+        vertex_line(2, line_no);
+    } else if (key == "o" || key == "g") {
+        // `g` may give several names: they are joined with one space.
+        std::string name;
+        for (std::size_t i = 1; i < tokens_.size(); ++i)
+            name.append(i > 1 ? " " : "").append(tokens_[i].text);
+        name = trim(name);
+        if (name != group_name_) {
+            group_name_ = std::move(name);
+            group_index_ = std::numeric_limits<std::size_t>::max();
+        }
+    } else if (key == "mtllib" && mtllib_line == 0 && tokens_.size() > 1) {
+        mtllib_line = line_no;
+        mtllib_column = tokens_[1].column;
+        for (std::size_t i = 1; i < tokens_.size(); ++i)
+            mtllib_names.emplace_back(tokens_[i].text);
+    }
+    // l, p, s, usemtl, vp and unknown statements: nothing to read.
+}
+
+void ObjParser::vertex_line(int kind, int line_no) {
+    const std::size_t min_values = kind == 1 ? 1 : 3;
+    const std::size_t max_values = kind == 0 ? 7 : 3; // v may carry w or r g b
+    const std::size_t values = tokens_.size() - 1;
+    if (values < min_values || values > max_values) {
+        report_.error("syntax",
+                      cat({"'", tokens_[0].text, "' needs ", std::to_string(min_values),
+                           min_values == max_values ? "" : " to ",
+                           min_values == max_values ? "" : std::to_string(max_values),
+                           " numbers, found ", std::to_string(values)}),
+                      line_no, tokens_[0].column);
+    }
+    const std::size_t errors_before = report_.errors();
+    double read[3] = {0.0, 0.0, 0.0};
+    for (std::size_t i = 1; i < tokens_.size() && i <= max_values; ++i) {
+        double value = 0.0;
+        switch (parse_float(tokens_[i].text, value)) {
+        case NumberStatus::ok:
+            // Positions (not w, colours, texture coordinates or normals) beyond ±1e6 mm are
+            // refused: far past any body, they only overflow the geometry code downstream.
+            if (kind == 0 && i <= 3) {
+                const CoordinateStatus status = check_coordinate(value, mm_per_unit_);
+                if (status == CoordinateStatus::non_finite)
+                    report_.error("non-finite",
+                                  cat({"vertex coordinate '", tokens_[i].text,
+                                       "' is not a finite float in millimetres"}),
+                                  line_no, tokens_[i].column);
+                else if (status == CoordinateStatus::out_of_range)
+                    report_.error("out-of-range",
+                                  cat({"vertex coordinate '", tokens_[i].text,
+                                       "' lies beyond ±1e6 mm after unit conversion"}),
+                                  line_no, tokens_[i].column);
+            }
+            if (i <= 3)
+                read[i - 1] = value;
+            break;
+        case NumberStatus::malformed:
+            report_.error("syntax", cat({"'", tokens_[i].text, "' is not a number"}), line_no,
+                          tokens_[i].column);
+            break;
+        case NumberStatus::non_finite:
+            report_.error(
+                "non-finite",
+                cat({"non-finite ", kKindNames[kind], " coordinate '", tokens_[i].text, "'"}),
+                line_no, tokens_[i].column);
             break;
         }
-        const auto tokens = split_tokens(line);
-        if (tokens.empty())
-            continue;
-        const std::string_view key = tokens[0].text;
+        if (report_.errors() > errors_before)
+            break; // one finding per line is enough to locate it
+    }
+    ++counts_[kind];
+    if (report_.errors() > 0)
+        return; // the data is not kept once the file is refused
+    switch (kind) {
+    case 0:
+        file.positions.insert(file.positions.end(),
+                              {static_cast<float>(read[0]), static_cast<float>(read[1]),
+                               static_cast<float>(read[2])});
+        break;
+    case 1:
+        file.texcoords.insert(file.texcoords.end(),
+                              {static_cast<float>(read[0]), static_cast<float>(read[1])});
+        break;
+    default:
+        file.normals.insert(file.normals.end(),
+                            {static_cast<float>(read[0]), static_cast<float>(read[1]),
+                             static_cast<float>(read[2])});
+        break;
+    }
+}
 
-        if (key == "v" || key == "vt" || key == "vn") {
-            const int kind = key == "v" ? 0 : key == "vt" ? 1 : 2;
-            const std::size_t min_values = kind == 1 ? 1 : 3;
-            const std::size_t max_values = kind == 0 ? 7 : 3; // v may carry w or r g b
-            const std::size_t values = tokens.size() - 1;
-            if (values < min_values || values > max_values) {
-                report.error("obj.syntax",
-                             cat({"'", key, "' needs ", std::to_string(min_values),
-                                  min_values == max_values ? "" : " to ",
-                                  min_values == max_values ? "" : std::to_string(max_values),
-                                  " numbers, found ", std::to_string(values)}),
-                             line_no, tokens[0].column);
-            }
-            const std::size_t errors_before = report.errors();
-            for (std::size_t i = 1; i < tokens.size() && i <= max_values; ++i) {
-                double value = 0.0;
-                switch (parse_float(tokens[i].text, value)) {
-                case NumberStatus::ok:
-                    // Positions (not w, colours, texture coordinates or normals) beyond ±1e6 mm
-                    // are refused before any library sees them: far past any body, they only
-                    // overflow the geometry code downstream.
-                    if (kind == 0 && i <= 3 &&
-                        (std::abs(value) > std::numeric_limits<float>::max() ||
-                         std::abs(value) * mm_per_unit > std::numeric_limits<float>::max()))
-                        report.error("obj.non-finite",
-                                     cat({"vertex coordinate '", tokens[i].text,
-                                          "' is not a finite float in millimetres"}),
-                                     line_no, tokens[i].column);
-                    else if (kind == 0 && i <= 3 && !(std::abs(value) <= max_abs))
-                        report.error("obj.out-of-range",
-                                     cat({"vertex coordinate '", tokens[i].text,
-                                          "' lies beyond ±1e6 mm after unit conversion"}),
-                                     line_no, tokens[i].column);
-                    break;
-                case NumberStatus::malformed:
-                    report.error("obj.syntax", cat({"'", tokens[i].text, "' is not a number"}),
-                                 line_no, tokens[i].column);
-                    break;
-                case NumberStatus::non_finite:
-                    report.error("obj.non-finite",
-                                 cat({"non-finite ", kind_names[kind], " coordinate '",
-                                      tokens[i].text, "'"}),
-                                 line_no, tokens[i].column);
+ObjGroup& ObjParser::current_group(int line_no) {
+    if (group_index_ == std::numeric_limits<std::size_t>::max()) {
+        auto [it, inserted] = by_name_.emplace(group_name_, file.groups.size());
+        if (inserted) {
+            ObjGroup g;
+            g.name = group_name_;
+            g.first_line = line_no;
+            file.groups.push_back(std::move(g));
+        }
+        group_index_ = it->second;
+    }
+    return file.groups[group_index_];
+}
+
+void ObjParser::face_line(int line_no) {
+    const std::size_t corners = tokens_.size() - 1;
+    if (corners < 3 || corners > kMaxFaceCorners) {
+        report_.error("syntax",
+                      "a face needs 3 to " + std::to_string(kMaxFaceCorners) + " corners, found " +
+                          std::to_string(corners),
+                      line_no, tokens_[0].column);
+        return;
+    }
+    face_.clear();
+    for (std::size_t c = 1; c < tokens_.size(); ++c) {
+        const Token& token = tokens_[c];
+        // "v", "v/vt", "v//vn" or "v/vt/vn"
+        std::string_view parts[3];
+        int part_count = 0;
+        std::size_t start = 0;
+        bool too_many = false;
+        for (std::size_t i = 0; i <= token.text.size(); ++i) {
+            if (i == token.text.size() || token.text[i] == '/') {
+                if (part_count == 3) {
+                    too_many = true;
                     break;
                 }
-                if (report.errors() > errors_before)
-                    break; // one finding per line is enough to locate it
+                parts[part_count++] = token.text.substr(start, i - start);
+                start = i + 1;
             }
-            ++counts[kind];
+        }
+        if (too_many || parts[0].empty()) {
+            report_.error(
+                "syntax",
+                cat({"'", token.text, "' is not a face corner (v, v/vt, v//vn or v/vt/vn)"}),
+                line_no, token.column);
             continue;
         }
-
-        if (key == "o" || key == "g") {
-            // Same naming as tinyobjloader: `o` takes the rest of the line, `g` joins its names.
-            std::string name;
-            for (std::size_t i = 1; i < tokens.size(); ++i)
-                name.append(i > 1 ? " " : "").append(tokens[i].text);
-            group = name;
-            continue;
-        }
-
-        if (key != "f")
-            continue; // l, p, s, usemtl, mtllib, vp and unknown statements: nothing to check
-
-        const std::size_t corners = tokens.size() - 1;
-        if (corners < 3 || corners > kMaxFaceCorners) {
-            report.error("obj.syntax",
-                         "a face needs 3 to " + std::to_string(kMaxFaceCorners) +
-                             " corners, found " + std::to_string(corners),
-                         line_no, tokens[0].column);
-            continue;
-        }
-        for (std::size_t c = 1; c < tokens.size(); ++c) {
-            const Token& token = tokens[c];
-            // "v", "v/vt", "v//vn" or "v/vt/vn"
-            std::string_view parts[3];
-            int part_count = 0;
-            std::size_t start = 0;
-            bool too_many = false;
-            for (std::size_t i = 0; i <= token.text.size(); ++i) {
-                if (i == token.text.size() || token.text[i] == '/') {
-                    if (part_count == 3) {
-                        too_many = true;
-                        break;
-                    }
-                    parts[part_count++] = token.text.substr(start, i - start);
-                    start = i + 1;
-                }
-            }
-            if (too_many || parts[0].empty()) {
-                report.error(
-                    "obj.syntax",
+        int resolved_index[3] = {-1, -1, -1};
+        for (int k = 0; k < part_count; ++k) {
+            if (k > 0 && parts[k].empty())
+                continue; // "v//vn": no texture coordinate
+            long long index = 0;
+            if (!parse_int(parts[k], index)) {
+                report_.error(
+                    "syntax",
                     cat({"'", token.text, "' is not a face corner (v, v/vt, v//vn or v/vt/vn)"}),
+                    line_no, token.column);
+                break;
+            }
+            const long long resolved = index < 0 ? counts_[k] + index : index - 1;
+            if (index == 0 || resolved < 0 || resolved >= counts_[k]) {
+                report_.error(
+                    "bad-index",
+                    cat({"face refers to ", kKindNames[k], " ", std::to_string(index), " but ",
+                         std::to_string(counts_[k]), " are defined above this line"}),
                     line_no, token.column);
                 continue;
             }
-            for (int k = 0; k < part_count; ++k) {
-                if (k > 0 && parts[k].empty())
-                    continue; // "v//vn": no texture coordinate
-                long long index = 0;
-                if (!parse_int(parts[k], index)) {
-                    report.error("obj.syntax",
-                                 cat({"'", token.text,
-                                      "' is not a face corner (v, v/vt, v//vn or v/vt/vn)"}),
-                                 line_no, token.column);
-                    break;
-                }
-                const long long resolved = index < 0 ? counts[k] + index : index - 1;
-                if (index == 0 || resolved < 0 || resolved >= counts[k]) {
-                    report.error(
-                        "obj.bad-index",
-                        cat({"face refers to ", kind_names[k], " ", std::to_string(index), " but ",
-                             std::to_string(counts[k]), " are defined above this line"}),
-                        line_no, token.column);
-                }
-            }
+            resolved_index[k] = static_cast<int>(resolved);
         }
-        ++result.faces;
-        result.first_face_line.emplace(trim(group), line_no);
+        face_.push_back({resolved_index[0], resolved_index[1], resolved_index[2]});
     }
-    return result;
+    ++faces;
+    if (report_.errors() > 0)
+        return; // nothing is kept once the file is refused
+    ObjGroup& group = current_group(line_no);
+    append_polygon(file.positions, face_.data(), face_.size(), group.corners);
 }
 
-// A read-only istream over bytes already in memory (no copy of a possibly large file).
-class MemoryBuffer : public std::streambuf {
-public:
-    explicit MemoryBuffer(const std::string& bytes) {
-        char* begin = const_cast<char*>(bytes.data()); // never written: this buffer only reads
-        setg(begin, begin, begin + bytes.size());
-    }
-};
-
-int line_in_message(const std::string& message) {
-    // tinyobjloader says "(line 12.)" or "line: 12"
-    for (std::size_t at = message.find("line"); at != std::string::npos;
-         at = message.find("line", at + 4)) {
-        std::size_t i = at + 4;
-        while (i < message.size() && (message[i] == ' ' || message[i] == ':'))
-            ++i;
-        int value = 0;
-        const auto [ptr, ec] =
-            std::from_chars(message.data() + i, message.data() + message.size(), value);
-        if (ec == std::errc() && ptr != message.data() + i)
-            return value;
-    }
-    return 0;
-}
-
-void report_tinyobj(const std::string& text, bool as_error, Reporter& report) {
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        std::size_t eol = text.find('\n', pos);
-        if (eol == std::string::npos)
-            eol = text.size();
-        const std::string line = trim(std::string_view(text).substr(pos, eol - pos));
-        pos = eol + 1;
-        if (line.empty() || line == ".")
+void check_materials(const ObjParser& parser, const fs::path& folder, MeshReporter& report) {
+    if (parser.mtllib_line == 0)
+        return;
+    for (const auto& name : parser.mtllib_names) {
+        std::error_code ec;
+        if (fs::exists(folder / name, ec))
             continue;
-        const std::string message = "OBJ reader: " + line;
-        if (as_error)
-            report.error("obj.syntax", message, line_in_message(line), 0);
-        else
-            report.warning("obj.syntax", message, line_in_message(line), 0);
+        // One warning per file, whatever the number of libraries named.
+        report.warning("material",
+                       cat({"material library '", name,
+                            "' is not next to the mesh (injmap does not use materials: the skin "
+                            "is drawn in its own tones)"}),
+                       parser.mtllib_line, parser.mtllib_column);
+        return;
     }
 }
 
-float squared_distance(const std::vector<float>& p, int a, int b) {
-    const float dx = p[3 * a] - p[3 * b], dy = p[3 * a + 1] - p[3 * b + 1],
-                dz = p[3 * a + 2] - p[3 * b + 2];
-    return dx * dx + dy * dy + dz * dz;
+Result<ObjFile> parse(const std::string& bytes, const std::string& display, double mm_per_unit,
+                      const fs::path* folder) {
+    Result<ObjFile> result;
+    MeshReporter report(display, "obj");
+    try {
+        ObjParser parser(report, mm_per_unit > 0.0 ? mm_per_unit : 1.0);
+        parser.parse(bytes);
+        if (report.errors() == 0 && (parser.faces == 0 || parser.file.groups.empty()))
+            report.error("empty", "the file has no faces");
+        if (folder)
+            check_materials(parser, *folder, report);
+        if (report.errors() == 0)
+            result.value = std::move(parser.file);
+    } catch (const std::bad_alloc&) {
+        report.error("too-large", "not enough memory to read this file");
+    } catch (const std::exception& e) {
+        report.error("io", std::string("could not read the file: ") + e.what());
+    }
+    result.diagnostics = report.take();
+    if (has_errors(result.diagnostics))
+        result.value.reset();
+    return result;
 }
 
 } // namespace
@@ -340,149 +437,19 @@ const ObjGroup* ObjFile::find_group(const std::string& name) const {
 
 Result<ObjFile> parse_obj(const std::string& bytes, const std::string& display,
                           double mm_per_unit) {
-    Result<ObjFile> result;
-    Reporter report(display);
-    try {
-        const ScanResult scanned = scan(bytes, mm_per_unit > 0.0 ? mm_per_unit : 1.0, report);
-        if (report.errors() > 0) {
-            result.diagnostics = std::move(report.diagnostics());
-            return result;
-        }
-        if (scanned.faces == 0) {
-            report.error("obj.empty", "the file has no faces", 0, 0);
-            result.diagnostics = std::move(report.diagnostics());
-            return result;
-        }
-
-        MemoryBuffer buffer(bytes);
-        std::istream stream(&buffer);
-        tinyobj::attrib_t attrib;
-        std::vector<tinyobj::shape_t> shapes;
-        std::vector<tinyobj::material_t> materials;
-        std::string warn, err;
-        // No material reader: materials are not needed and must not open other files.
-        // No triangulation: tinyobjloader's polygon triangulation is done here instead,
-        // predictably.
-        const bool ok =
-            tinyobj::LoadObj(&attrib, &shapes, &materials, &warn, &err, &stream, nullptr,
-                             /*triangulate=*/false, /*default_vcols_fallback=*/false);
-        report_tinyobj(warn, false, report);
-        report_tinyobj(err, true, report);
-        if (!ok && report.errors() == 0)
-            report.error("obj.syntax", "the OBJ reader could not read this file", 0, 0);
-        if (report.errors() > 0) {
-            result.diagnostics = std::move(report.diagnostics());
-            return result;
-        }
-
-        ObjFile file;
-        file.positions = std::move(attrib.vertices);
-        file.texcoords = std::move(attrib.texcoords);
-        file.normals = std::move(attrib.normals);
-        const int v_count = static_cast<int>(file.positions.size() / 3);
-        const int vt_count = static_cast<int>(file.texcoords.size() / 2);
-        const int vn_count = static_cast<int>(file.normals.size() / 3);
-
-        std::map<std::string, std::size_t> by_name;
-        for (const auto& shape : shapes) {
-            if (shape.mesh.indices.empty())
-                continue;
-            const std::string name = trim(shape.name);
-            auto [it, inserted] = by_name.emplace(name, file.groups.size());
-            if (inserted) {
-                ObjGroup g;
-                g.name = name;
-                if (auto line = scanned.first_face_line.find(name);
-                    line != scanned.first_face_line.end())
-                    g.first_line = line->second;
-                file.groups.push_back(std::move(g));
-            }
-            ObjGroup& group = file.groups[it->second];
-            auto corner = [&](const tinyobj::index_t& i) {
-                // The scan checked every index; this guards against any disagreement with it.
-                ObjCorner c;
-                c.v = i.vertex_index >= 0 && i.vertex_index < v_count ? i.vertex_index : -1;
-                c.vt = i.texcoord_index >= 0 && i.texcoord_index < vt_count ? i.texcoord_index : -1;
-                c.vn = i.normal_index >= 0 && i.normal_index < vn_count ? i.normal_index : -1;
-                return c;
-            };
-            std::size_t offset = 0;
-            for (const unsigned char n : shape.mesh.num_face_vertices) {
-                if (offset + n > shape.mesh.indices.size())
-                    break;
-                std::vector<ObjCorner> face;
-                face.reserve(n);
-                bool valid = n >= 3;
-                for (std::size_t k = 0; k < n; ++k) {
-                    face.push_back(corner(shape.mesh.indices[offset + k]));
-                    valid = valid && face.back().v >= 0;
-                }
-                offset += n;
-                if (!valid)
-                    continue;
-                if (n == 4 && squared_distance(file.positions, face[1].v, face[3].v) <
-                                  squared_distance(file.positions, face[0].v, face[2].v)) {
-                    // Split a quad along its shorter diagonal: fewer slivers on curved skin.
-                    group.corners.insert(group.corners.end(),
-                                         {face[0], face[1], face[3], face[1], face[2], face[3]});
-                    continue;
-                }
-                // Triangles, quads split along 0-2, and larger polygons as a fan (assumed convex).
-                for (std::size_t k = 1; k + 1 < n; ++k)
-                    group.corners.insert(group.corners.end(), {face[0], face[k], face[k + 1]});
-            }
-        }
-        if (file.groups.empty()) {
-            report.error("obj.empty", "the file has no faces", 0, 0);
-            result.diagnostics = std::move(report.diagnostics());
-            return result;
-        }
-        result.value = std::move(file);
-    } catch (const std::bad_alloc&) {
-        report.error("obj.too-large", "not enough memory to read this file", 0, 0);
-    } catch (const std::exception& e) {
-        report.error("obj.io", std::string("could not read the file: ") + e.what(), 0, 0);
-    }
-    result.diagnostics = std::move(report.diagnostics());
-    if (has_errors(result.diagnostics))
-        result.value.reset();
-    return result;
+    return parse(bytes, display, mm_per_unit, nullptr);
 }
 
 Result<ObjFile> read_obj(const fs::path& path, const std::string& display, double mm_per_unit) {
-    Result<ObjFile> result;
-    auto fail = [&](const char* rule, std::string message) {
-        result.diagnostics.push_back(
-            {Severity::error, rule, std::move(message), {display, 0, 0}, {}});
+    MeshReporter report(display, "obj");
+    std::optional<std::string> bytes = read_mesh_bytes(path, report, "OBJ");
+    if (!bytes) {
+        Result<ObjFile> result;
+        result.diagnostics = report.take();
         return result;
-    };
-    std::error_code ec;
-    if (!fs::exists(path, ec))
-        return fail("obj.io", "the mesh file does not exist");
-    if (!fs::is_regular_file(path, ec))
-        return fail("obj.io", "the mesh path is not a regular file");
-    const std::uintmax_t size = fs::file_size(path, ec);
-    if (ec)
-        return fail("obj.io", "cannot read the mesh file's size: " + ec.message());
-    if (size > kMaxObjBytes)
-        return fail("obj.too-large", "the mesh file is " + std::to_string(size / (1024 * 1024)) +
-                                         " MB; injmap reads OBJ files up to " +
-                                         std::to_string(kMaxObjBytes / (1024 * 1024)) + " MB");
-    std::string bytes;
-    try {
-        std::ifstream in(path, std::ios::binary);
-        if (!in)
-            return fail("obj.io", "cannot open the mesh file");
-        bytes.resize(static_cast<std::size_t>(size));
-        in.read(bytes.data(), static_cast<std::streamsize>(size));
-        if (in.gcount() != static_cast<std::streamsize>(size))
-            return fail("obj.io", "could not read the whole mesh file");
-    } catch (const std::bad_alloc&) {
-        return fail("obj.too-large", "not enough memory to read the mesh file");
-    } catch (const std::exception& e) {
-        return fail("obj.io", std::string("cannot read the mesh file: ") + e.what());
     }
-    return parse_obj(bytes, display, mm_per_unit);
+    const fs::path folder = path.parent_path();
+    return parse(*bytes, display, mm_per_unit, &folder);
 }
 
 } // namespace injmap::detail

@@ -1,10 +1,11 @@
 #pragma once
-// Private to injmap_models: reading Wavefront OBJ files for the manifest loader.
+// Private to injmap_models: reading Wavefront OBJ files for the manifest loader, and the ObjFile
+// every mesh reader (OBJ here, PLY in ply_reader.hpp, STL in stl_reader.hpp) gives it.
 //
-// Two passes over the bytes: our own line scanner first (it knows lines and columns, so every
-// finding is located: malformed or non-finite numbers, face indices out of range, faces of fewer
-// than 3 or more than 255 corners), then tinyobjloader for the data itself. Nothing is converted
-// here: positions stay in the file's units and axes; the manifest loader converts.
+// One pass over the bytes with our own line scanner: it knows lines and columns, so every finding
+// is located (malformed or non-finite numbers, face indices out of range, faces of fewer than 3
+// or more than 255 corners), and it keeps the data as it goes. Nothing is converted here:
+// positions stay in the file's units and axes; the manifest loader converts.
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -47,7 +48,10 @@ struct ObjFile {
 // manifest's unit scale (positions beyond ±kMaxCoordinateMm after it are refused). LF, CRLF and a
 // lone CR all end a line. Errors use the rule ids obj.io, obj.too-large, obj.syntax,
 // obj.non-finite, obj.out-of-range, obj.bad-index, obj.empty; a value is returned only when there
-// is no error. Never throws.
+// is no error. Warnings: obj.trailing-garbage (binary bytes — NUL, control characters — after the
+// last OBJ statement are ignored, located at the first of them; before an OBJ statement they are
+// an obj.syntax error), obj.material (read_obj only: the first `mtllib` names a file that is not
+// next to the OBJ; at most one per file). A UTF-8 byte order mark is skipped. Never throws.
 [[nodiscard]] Result<ObjFile> read_obj(const std::filesystem::path& path,
                                        const std::string& display, double mm_per_unit = 1.0);
 

@@ -85,6 +85,12 @@ public:
                                 SourceLocation table_location);
 };
 
+// A mesh group name as the manifest wrote it.
+struct NamedGroup {
+    std::string name;
+    SourceLocation location;
+};
+
 // What the [[muscles]], [[bones]] and [[avoid]] entries and [landmarks] say, before the OBJ.
 struct MuscleEntry {
     std::string id;
@@ -124,7 +130,9 @@ struct ManifestData {
     bool frame_ok = true; // units and axes were understood
     std::optional<std::filesystem::path> obj_path;
     SourceLocation mesh_file_location;
-    std::optional<std::string> skin_group;
+    // [skin] group: one name, a list of names (their union) or "*" (every group no muscle, bone or
+    // avoid entry names); each with where it was written. nullopt when missing or mistyped.
+    std::optional<std::vector<NamedGroup>> skin_groups;
     SourceLocation skin_group_location;
     std::vector<MuscleEntry> muscles;
     std::vector<BoneEntry> bones;

@@ -235,12 +235,58 @@ void read_mesh(const toml::table& root, const fs::path& manifest_path, ManifestR
 
 void read_skin(const toml::table& root, ManifestReader& r, ManifestData& out) {
     out.skin_group_location = r.file_start();
-    if (const toml::table* skin = r.table_at(root, "skin", true, r.file_start())) {
-        r.check_keys(*skin, "[skin]", {"group"});
-        out.skin_group = r.string_at(*skin, "group", true, "[skin]", r.loc(*skin));
-        if (out.skin_group)
-            out.skin_group_location = r.loc(*skin->get("group"));
+    const toml::table* skin = r.table_at(root, "skin", true, r.file_start());
+    if (!skin)
+        return;
+    r.check_keys(*skin, "[skin]", {"group"});
+    const toml::node* node = skin->get("group");
+    if (!node) {
+        r.error("manifest.missing-key", "missing key 'group' in [skin]", r.loc(*skin));
+        return;
     }
+    out.skin_group_location = r.loc(*node);
+    std::vector<NamedGroup> names;
+    if (const auto* text = node->as_string()) {
+        names.push_back({text->get(), r.loc(*node)});
+    } else if (const auto* list = node->as_array()) {
+        bool typed = true;
+        for (const toml::node& item : *list) {
+            if (const auto* name = item.as_string()) {
+                const bool seen = std::any_of(names.begin(), names.end(), [&](const NamedGroup& g) {
+                    return g.name == name->get();
+                });
+                if (!seen) // a group named twice is one group
+                    names.push_back({name->get(), r.loc(item)});
+            } else {
+                typed = false;
+                r.error("manifest.type",
+                        std::string("[skin] group's items must be strings, not ") + type_name(item),
+                        r.loc(item));
+            }
+        }
+        if (!typed)
+            return;
+        if (names.empty()) {
+            r.error("manifest.bad-value", "[skin] group is an empty list: name at least one group",
+                    r.loc(*node));
+            return;
+        }
+    } else {
+        r.error("manifest.type",
+                std::string("[skin] group must be a string or a list of strings, not ") +
+                    type_name(*node),
+                r.loc(*node));
+        return;
+    }
+    for (const auto& g : names) {
+        if (g.name == "*" && names.size() > 1) {
+            r.error("manifest.bad-value",
+                    "[skin] group \"*\" (every group) cannot be listed with other names",
+                    g.location);
+            return;
+        }
+    }
+    out.skin_groups = std::move(names);
 }
 
 std::optional<ManifestData> read_manifest(const fs::path& manifest_path, ManifestReader& r) {

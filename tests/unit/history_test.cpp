@@ -97,6 +97,11 @@ int count_treatments(const fs::path& db) {
 
 enum class Backend { sqlite, postgres };
 
+// gtest prints the parameter in test lists (ctest's names): the backend's name, not its bytes.
+void PrintTo(Backend backend, std::ostream* os) {
+    *os << (backend == Backend::sqlite ? "SQLite" : "PostgreSQL");
+}
+
 std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
     return info.param == Backend::sqlite ? "SQLite" : "PostgreSQL";
 }

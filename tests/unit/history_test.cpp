@@ -874,6 +874,31 @@ TEST_F(HistoryCliPostgres, ReadOnlyLockedOrNewerKeepsTheJournal) {
     EXPECT_NE(r.err.find("[db.newer-schema]"), std::string::npos) << r.err;
 }
 
+// A connection the server dropped (restarted, an idle connection cut while a session ran) is
+// re-opened: the next read reads and the next write files.
+using HistoryPostgres = HistoryCliPostgres;
+
+TEST_F(HistoryPostgres, ADroppedConnectionIsReopened) {
+    const fs::path record = make_record(dir_, "r1", at("2026-01-05T09:00:00Z"));
+    // Our connections carry the schema's name, so that only they are cut.
+    auto opened = open_history_store(db_.url() + "&application_name=" + db_.schema());
+    ASSERT_TRUE(opened.ok());
+    HistoryStore& store = **opened.value;
+    PgAdmin admin;
+    ASSERT_TRUE(admin.ok());
+    const std::string cut = "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE "
+                            "application_name = '" +
+                            db_.schema() + "'";
+    ASSERT_EQ(admin.exec(cut), "");
+    const ImportSummary s = import_records(store, std::vector<fs::path>{record}, "p");
+    EXPECT_EQ(s.imported, 1) << first_rule(s.diagnostics);
+    ASSERT_EQ(admin.exec(cut), "");
+    const auto list = store.list_treatments("p");
+    ASSERT_TRUE(list.ok()) << first_rule(list.diagnostics);
+    EXPECT_EQ(list.value->size(), 1u);
+    EXPECT_EQ(count_treatments(), 1);
+}
+
 // No server is needed for these: a closed port, a URL libpq cannot parse, and the password that
 // is never shown.
 TEST(HistoryPostgresUrl, AnUnreachableServerOrABadUrlIsAClearErrorAndNothingIsGiven) {

@@ -402,7 +402,31 @@ public:
                           location_);
     }
 
+    // A read that found the connection dropped (the server restarted, an idle connection cut)
+    // re-opens it and reads once more.
+    template <class F>
+    auto reading(F&& read) {
+        auto r = read();
+        if (!r.ok() && !r.diagnostics.empty() && r.diagnostics.front().rule == "db.unreachable" &&
+            PQstatus(conn_.get()) == CONNECTION_BAD && reconnect())
+            r = read();
+        return r;
+    }
+
     Result<PatientRow> find_patient(std::string_view id) override {
+        return reading([&] { return find_patient_once(id); });
+    }
+    Result<std::vector<TreatmentRow>> list_treatments(std::string_view patient_id) override {
+        return reading([&] { return list_treatments_once(patient_id); });
+    }
+    Result<TreatmentRow> find_treatment(std::int64_t id) override {
+        return reading([&] { return find_treatment_once(id); });
+    }
+    Result<Info> info() override {
+        return reading([&] { return info_once(); });
+    }
+
+    Result<PatientRow> find_patient_once(std::string_view id) {
         Params p;
         p.text(id);
         auto r = query("SELECT id, sex, birth_year, model, allergies, contraindications, notes, "
@@ -460,7 +484,7 @@ public:
         return {created, {}};
     }
 
-    Result<std::vector<TreatmentRow>> list_treatments(std::string_view patient_id) override {
+    Result<std::vector<TreatmentRow>> list_treatments_once(std::string_view patient_id) {
         const std::string doing = "reading the treatments of '" + std::string(patient_id) + "'";
         Params p;
         p.text(patient_id);
@@ -500,7 +524,7 @@ public:
         return {std::move(out), {}};
     }
 
-    Result<TreatmentRow> find_treatment(std::int64_t id) override {
+    Result<TreatmentRow> find_treatment_once(std::int64_t id) {
         const std::string doing = "reading treatment " + std::to_string(id);
         Params p;
         p.integer(id);
@@ -635,7 +659,7 @@ public:
         return {std::move(ids), {}};
     }
 
-    Result<Info> info() override {
+    Result<Info> info_once() {
         Info i;
         i.backend = "postgresql";
         i.location = location_;

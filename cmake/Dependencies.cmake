@@ -7,6 +7,7 @@ find_package(nlohmann_json 3 REQUIRED) # JSON for --json output and session reco
 find_package(meshoptimizer REQUIRED)  # skin decimation and vertex-cache order in the generator
 pkg_check_modules(NETTLE REQUIRED IMPORTED_TARGET nettle) # SHA-256 of session records and protocols
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3) # the treatment history (injmap_history)
+pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq) # the treatment history on a clinic's PostgreSQL server
 
 if(NOT INJMAP_FUZZ)
   find_package(glfw3 3.3 REQUIRED)

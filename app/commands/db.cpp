@@ -20,25 +20,28 @@ constexpr const char* kUsage =
     "\n"
     "The treatment history: $XDG_DATA_HOME/injmap/injmap.db (~/.local/share/injmap/injmap.db),\n"
     "an SQLite database of patients, their finished treatments and each treatment's sites\n"
-    "(INJMAP_DATABASE_URL=sqlite:PATH uses another file). 'injmap session play --patient ID'\n"
-    "files a finished session there; 'injmap history PATIENT' prints a patient's timeline.\n"
+    "(INJMAP_DATABASE_URL=sqlite:PATH uses another file; INJMAP_DATABASE_URL=postgresql://\n"
+    "[user@]host[:port]/dbname a PostgreSQL database that several rooms share).\n"
+    "'injmap session play --patient ID' files a finished session there; 'injmap history\n"
+    "PATIENT' prints a patient's timeline.\n"
     "\n"
     "import files finished session records (JSON Lines, docs/session-record.md), each replayed\n"
     "with the protocol copy beside it, all in one transaction. A record already filed (the\n"
     "same bytes: its SHA-256) is skipped, so importing twice files once. Prints\n"
     "\"imported N, skipped M, failed K\"; a record that cannot be read, does not replay or is\n"
     "not finished is reported (history.bad-record) and counted as failed.\n"
-    "info prints where the database is, its schema version and how many patients and\n"
-    "treatments it holds (--json: {\"location\", \"schema_version\", \"patients\",\n"
-    "\"treatments\"}).\n"
+    "info prints which backend (sqlite, postgresql) and where the database is (a URL without\n"
+    "its password), its schema version and how many patients and treatments it holds (--json:\n"
+    "{\"backend\", \"location\", \"schema_version\", \"patients\", \"treatments\"}).\n"
     "\n"
     "Options:\n"
     "  --patient ID  import: file the records under this patient (created if new)\n"
     "  --json        info: print JSON\n"
     "\n"
     "A database that is damaged (db.corrupt), written by a newer injmap (db.newer-schema),\n"
-    "read-only (db.read-only) or held by another writer (db.locked) is an error and nothing\n"
-    "is written; the records stay where they are.\n"
+    "read-only (db.read-only), held by another writer (db.locked) or a server that cannot be\n"
+    "reached (db.unreachable) is an error and nothing is written; the records stay where\n"
+    "they are.\n"
     "Exit codes: 0 ok, 1 some records failed, 2 bad arguments or an unusable database.\n";
 
 void print_diagnostics(const Diagnostics& diagnostics) {
@@ -91,7 +94,8 @@ int run_info(std::span<const std::string> args) {
     options.create = false;
     auto store = open_history_store(location, options);
     HistoryStore::Info info;
-    info.location = location;
+    info.backend = history_backend(location);
+    info.location = display_history_location(location);
     const bool missing =
         !store.diagnostics.empty() && store.diagnostics.front().rule == "db.missing";
     if (!missing) {
@@ -106,6 +110,7 @@ int run_info(std::span<const std::string> args) {
     }
     if (parsed->has("--json")) {
         nlohmann::ordered_json j;
+        j["backend"] = info.backend;
         j["location"] = info.location;
         j["schema_version"] = info.schema_version;
         j["patients"] = info.patients;
@@ -114,7 +119,8 @@ int run_info(std::span<const std::string> args) {
                   << "\n";
         return exit_ok;
     }
-    std::cout << escape_control(info.location) << ": "
+    std::cout << escape_control(info.location) << " ("
+              << (info.backend == "postgresql" ? "PostgreSQL" : "SQLite") << "): "
               << (missing ? std::string("no database yet")
                           : "schema " + std::to_string(info.schema_version) + ", " +
                                 counted(info.patients, "patient") + ", " +

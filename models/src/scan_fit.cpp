@@ -19,7 +19,7 @@
 #include "injmap/models/surface_index.hpp"
 #include "manifest/manifest_internal.hpp"
 #include "manifest/mesh_weld.hpp"
-#include "obj_loader.hpp"
+#include "mesh_file.hpp"
 #include "scan_register.hpp"
 
 namespace injmap {
@@ -55,7 +55,7 @@ Result<Scan> load_scan(const std::filesystem::path& mesh_path, const ScanFrame& 
                                    {}});
     if (has_errors(out.diagnostics))
         return out;
-    auto obj = detail::read_obj(mesh_path, display, *scale);
+    auto obj = detail::read_mesh_file(mesh_path, display, *scale);
     out.diagnostics.insert(out.diagnostics.end(), obj.diagnostics.begin(), obj.diagnostics.end());
     if (!obj.ok())
         return out;

@@ -9,7 +9,7 @@ INJMAP_PACKAGES=(
   libimgui-dev libglfw3-dev python3-glad python3-jinja2 libtinyobjloader-dev libtomlplusplus-dev
   libglm-dev libstb-dev libgtest-dev nlohmann-json3-dev libmeshoptimizer-dev libeigen3-dev
   libegl-dev libegl-mesa0 libgl1-mesa-dri libgl1
-  libcairo2-dev libfreetype-dev zlib1g-dev nettle-dev libsqlite3-dev
+  libcairo2-dev libfreetype-dev zlib1g-dev nettle-dev libsqlite3-dev libpq-dev
   python3-numpy python3-scipy python3-jsonschema
   postgresql
   xvfb xauth fonts-dejavu-core fontconfig poppler-utils

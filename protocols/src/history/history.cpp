@@ -88,15 +88,47 @@ std::string default_history_location() {
     return (user_data_dir() / "injmap.db").string();
 }
 
+std::string history_backend(std::string_view location) {
+    return location.starts_with("postgresql://") || location.starts_with("postgres://")
+               ? "postgresql"
+               : "sqlite";
+}
+
+std::string display_history_location(std::string_view location) {
+    if (history_backend(location) != "postgresql")
+        return std::string(location);
+    std::string out(location);
+    // user:PASSWORD@ in the authority (before the first '/' or '?' after "://").
+    const std::size_t start = out.find("://") + 3;
+    const std::size_t end = std::min(out.find('/', start), out.find('?', start));
+    const std::size_t at = out.rfind('@', end == std::string::npos ? out.size() : end);
+    if (at != std::string::npos && at >= start) {
+        const std::size_t colon = out.find(':', start);
+        if (colon != std::string::npos && colon < at)
+            out.replace(colon + 1, at - colon - 1, "***");
+    }
+    // password=… among the query parameters.
+    for (std::size_t q = out.find('?'); q != std::string::npos; q = out.find('&', q + 1)) {
+        if (out.compare(q + 1, 9, "password=") != 0)
+            continue;
+        const std::size_t value = q + 10;
+        const std::size_t stop = out.find('&', value);
+        out.replace(value, (stop == std::string::npos ? out.size() : stop) - value, "***");
+    }
+    return out;
+}
+
 Result<std::unique_ptr<HistoryStore>> open_history_store(const std::string& location,
                                                          HistoryOpenOptions options) {
+    if (history_backend(location) == "postgresql")
+        return open_postgres_history(location, options);
     std::string_view l = location;
     if (l.starts_with("postgresql:") || l.starts_with("postgres:"))
         return {std::nullopt,
-                {error("db.unsupported",
-                       "this injmap has no PostgreSQL backend; unset INJMAP_DATABASE_URL to use "
-                       "the SQLite database in the data folder",
-                       "INJMAP_DATABASE_URL")}};
+                {error("db.bad-url",
+                       "a PostgreSQL database is named by a URL: postgresql://[user@]host[:port]/"
+                       "dbname",
+                       display_history_location(location))}};
     if (l.starts_with("sqlite://"))
         l.remove_prefix(9);
     else if (l.starts_with("sqlite:"))

@@ -531,6 +531,7 @@ public:
 
     Result<Info> info() override {
         Info i;
+        i.backend = "sqlite";
         i.location = location_;
         const Result<int> v = user_version();
         if (!v.ok())

@@ -1,9 +1,10 @@
 #pragma once
 // A patient's treatment history (docs/history.md): patients, their finished treatments and each
 // treatment's site actions, kept in a database behind one small interface, HistoryStore. SQLite
-// (libsqlite3) is the one backend today, at $XDG_DATA_HOME/injmap/injmap.db; another (PostgreSQL)
-// can be added behind the same interface without touching its callers (open_history_store picks
-// the backend from a URL; the SQL is kept portable: no SQLite-only types or functions in queries).
+// (libsqlite3) is the default backend, at $XDG_DATA_HOME/injmap/injmap.db; a clinic whose rooms
+// share one history sets INJMAP_DATABASE_URL=postgresql://… and gets the PostgreSQL backend
+// (libpq) behind the same interface (open_history_store picks the backend from the URL; the two
+// backends have the same tables and columns, and the same tests run on both).
 //
 // The JSON Lines record (session_record.hpp) stays the crash-safe journal of a session in progress;
 // a finished session is committed to the store in one transaction, and a record can be imported
@@ -22,8 +23,11 @@
 //   db.corrupt       the file is not a database, or is damaged
 //   db.newer-schema  the database was written by a newer injmap (user_version above ours)
 //   db.read-only     the file (or the store) cannot be written
-//   db.locked        another process holds a write transaction past the busy timeout
+//   db.locked        another process holds a write transaction (or a table) past the busy timeout
 //   db.io            anything else the database reports (with its message)
+//   db.unreachable   PostgreSQL: the server cannot be reached, refuses the connection (no such
+//                    database, authentication failed) or the connection was lost
+//   db.bad-url       INJMAP_DATABASE_URL is not a connection URL libpq can parse
 //   db.unsupported   INJMAP_DATABASE_URL names a backend this build does not have
 //   history.unknown-treatment, history.unknown-patient  (find_treatment, a patient not filed)
 //   history.bad-record  (import: a record that cannot be read, replayed, or is not finished)
@@ -145,7 +149,8 @@ public:
     add_treatments(std::span<const TreatmentRow> treatments) = 0;
     // What `injmap db info` prints: where, schema version, counts.
     struct Info {
-        std::string location;
+        std::string backend;  // "sqlite" or "postgresql"
+        std::string location; // a file path, or the URL without its password
         int schema_version = 0;
         std::int64_t patients = 0;
         std::int64_t treatments = 0;
@@ -153,15 +158,25 @@ public:
     [[nodiscard]] virtual Result<Info> info() = 0;
 };
 
-// The database's location: INJMAP_DATABASE_URL when set (sqlite:PATH, a plain path, or
-// postgresql://… which this build refuses: db.unsupported), else <user_data_dir()>/injmap.db.
+// The database's location: INJMAP_DATABASE_URL when set (sqlite:PATH, a plain path, or a
+// postgresql:// or postgres:// URL), else <user_data_dir()>/injmap.db.
 [[nodiscard]] std::string default_history_location();
+// "postgresql" for a postgresql:// or postgres:// URL, else "sqlite".
+[[nodiscard]] std::string history_backend(std::string_view location);
+// The location as it may be shown or logged: a URL's password (user:PASSWORD@ or password=…)
+// replaced by "***"; anything else as it is.
+[[nodiscard]] std::string display_history_location(std::string_view location);
 // Opens the store at `location` (as default_history_location gives). Errors: db.* above.
 [[nodiscard]] Result<std::unique_ptr<HistoryStore>>
 open_history_store(const std::string& location, HistoryOpenOptions options = {});
 // The SQLite backend for a file path.
 [[nodiscard]] Result<std::unique_ptr<HistoryStore>>
 open_sqlite_history(const std::filesystem::path& path, HistoryOpenOptions options = {});
+// The PostgreSQL backend for a libpq connection URL (postgresql://[user[:password]@]host[:port]/
+// dbname[?param=value…]). The tables go in the connection's current schema (the first of its
+// search_path). busy_timeout_ms is the server's lock_timeout for this connection.
+[[nodiscard]] Result<std::unique_ptr<HistoryStore>>
+open_postgres_history(const std::string& url, HistoryOpenOptions options = {});
 
 // A finished session as a treatment row (sites, totals, product, logistics). `record_text` is
 // the record's bytes (hashed for record_sha256), `protocol_text` the protocol as used.

@@ -32,7 +32,8 @@ namespace fs = std::filesystem;
 
 constexpr const char* kUsage =
     "Usage: injmap session play --protocol ID|FILE --script FILE [--record OUT.jsonl]\n"
-    "                           [--model ID] [--label TEXT]\n"
+    "                           [--model ID] [--label TEXT] [--injector NAME]\n"
+    "                           [--lot LOT] [--expiry DATE] [--reconstituted TIME]\n"
     "                           [--patient ID [--at TIME] [--override-reason TEXT]]\n"
     "       injmap session resume RECORD [--script FILE] [--json]\n"
     "       injmap session verify RECORD\n"
@@ -70,6 +71,12 @@ constexpr const char* kUsage =
     "  --model ID          the model shown, noted in the record (play)\n"
     "  --label TEXT        free text noted in the record (no patient-identifying data needed;\n"
     "                      at most 200 bytes)\n"
+    "  --injector NAME, --lot LOT, --expiry DATE, --reconstituted TIME\n"
+    "                      play: who injects, the product's lot and its expiry as printed on\n"
+    "                      the vial, when the vial was reconstituted; noted on the record's\n"
+    "                      start line and filed with the treatment (each at most 200 bytes);\n"
+    "                      a lot past its expiry (YYYY-MM or YYYY-MM-DD) is the warning\n"
+    "                      session.lot-expired, not a refusal\n"
     "  --patient ID        play: file the finished session under this patient in the\n"
     "                      treatment history ($XDG_DATA_HOME/injmap/injmap.db; see 'injmap db'),\n"
     "                      creating the patient if new; shows the last treatment and runs the\n"
@@ -495,6 +502,10 @@ int run_play(std::span<const std::string> args) {
                                     {"--record", true},
                                     {"--model", true},
                                     {"--label", true},
+                                    {"--injector", true},
+                                    {"--lot", true},
+                                    {"--expiry", true},
+                                    {"--reconstituted", true},
                                     {"--patient", true},
                                     {"--at", true},
                                     {"--override-reason", true}},
@@ -548,14 +559,27 @@ int run_play(std::span<const std::string> args) {
             return usage_error(kName, "no model '" + *model + "'");
         start.model = *model;
     }
-    start.label = parsed->value("--label").value_or("");
-    if (start.label.size() > kMaxLabelBytes)
-        return usage_error(kName, "--label is " + std::to_string(start.label.size()) +
-                                      " bytes long; at most " + std::to_string(kMaxLabelBytes) +
-                                      " are allowed [session.too-long]");
+    for (const auto& [flag, field] :
+         {std::pair{"--label", &start.label}, std::pair{"--injector", &start.injector},
+          std::pair{"--lot", &start.lot}, std::pair{"--expiry", &start.expiry},
+          std::pair{"--reconstituted", &start.reconstituted}}) {
+        *field = parsed->value(flag).value_or("");
+        if (field->size() > kMaxLabelBytes)
+            return usage_error(kName, std::string(flag) + " is " + std::to_string(field->size()) +
+                                          " bytes long; at most " + std::to_string(kMaxLabelBytes) +
+                                          " are allowed [session.too-long]");
+    }
 
     // The session's clock: now, or --at plus the time elapsed since the start.
     const SessionTime start_time = at.value_or(std::chrono::system_clock::now());
+    // A lot past its expiry ("2026-05" runs to the end of May; "2026-05-31" to that day) is
+    // noted, not refused: the clinician decides.
+    if (start.expiry.size() == 7 || start.expiry.size() == 10) {
+        const std::string today = format_iso8601_utc(start_time).substr(0, start.expiry.size());
+        if (today > start.expiry)
+            std::cerr << "warning: the lot" << (start.lot.empty() ? "" : " " + start.lot)
+                      << " expired " << start.expiry << " [session.lot-expired]\n";
+    }
     SessionClock clock;
     if (at) {
         const auto t0 = std::chrono::steady_clock::now();

@@ -140,7 +140,11 @@ std::optional<SessionAction> parse_action(const Json& j, LineError& err) {
             !get_string(j, "protocol_sha256", a.start.protocol_sha256, err, false) ||
             !get_string(j, "model", a.start.model, err, false) ||
             !get_string(j, "label", a.start.label, err, false) ||
-            !get_string(j, "injmap_version", a.start.injmap_version, err, false))
+            !get_string(j, "injmap_version", a.start.injmap_version, err, false) ||
+            !get_string(j, "injector", a.start.injector, err, false) ||
+            !get_string(j, "lot", a.start.lot, err, false) ||
+            !get_string(j, "expiry", a.start.expiry, err, false) ||
+            !get_string(j, "reconstituted", a.start.reconstituted, err, false))
             return std::nullopt;
         if (a.start.protocol_id.empty()) {
             err.message = "\"protocol\" is empty";
@@ -269,6 +273,12 @@ std::string record_line(const SessionAction& a, std::string_view prev_sha256) {
             j["label"] = a.start.label;
         if (!a.start.injmap_version.empty())
             j["injmap_version"] = a.start.injmap_version;
+        for (const auto& [key, value] :
+             {std::pair{"injector", &a.start.injector}, std::pair{"lot", &a.start.lot},
+              std::pair{"expiry", &a.start.expiry},
+              std::pair{"reconstituted", &a.start.reconstituted}})
+            if (!value->empty())
+                j[key] = *value;
         break;
     case ActionKind::inject:
         j["site"] = a.site;

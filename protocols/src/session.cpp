@@ -363,6 +363,10 @@ Outcome check_text_limits(const SessionAction& action) {
         {"the protocol digest", {action.start.protocol_sha256, kMaxDigestBytes}},
         {"the model id", {action.start.model, kMaxIdBytes}},
         {"the label", {action.start.label, kMaxLabelBytes}},
+        {"the injector", {action.start.injector, kMaxLabelBytes}},
+        {"the lot", {action.start.lot, kMaxLabelBytes}},
+        {"the expiry", {action.start.expiry, kMaxLabelBytes}},
+        {"the reconstitution time", {action.start.reconstituted, kMaxLabelBytes}},
     };
     for (const auto& [what, field] : fields)
         if (field.first.size() > field.second)

@@ -752,6 +752,31 @@ TEST_P(HistoryCli, FirstCervicalDystoniaCapOnlyWithoutAnEarlierOne) {
 
 using HistoryCliSqlite = HistoryCliBase;
 
+TEST_F(HistoryCliSqlite, InjectorLotExpiryAndReconstitutionAreFiled) {
+    const fs::path s = script("s.txt", 1);
+    const auto r = play(mini(), s, "p", "2026-01-05T09:00:00Z",
+                        {"--injector", "Dr A. Example", "--lot", "C1234", "--expiry", "2027-05",
+                         "--reconstituted", "2026-01-05T08:40:00Z"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto store = open_sqlite_history(db());
+    ASSERT_TRUE(store.ok());
+    const auto t = (*store.value)->find_treatment(1);
+    ASSERT_TRUE(t.ok());
+    EXPECT_EQ(t.value->injector, "Dr A. Example");
+    EXPECT_EQ(t.value->lot, "C1234");
+    EXPECT_EQ(t.value->expiry, "2027-05");
+    EXPECT_EQ(t.value->reconstituted, "2026-01-05T08:40:00Z");
+    EXPECT_EQ(r.err.find("session.lot-expired"), std::string::npos) << r.err;
+    // A lot past its expiry is noted, not refused.
+    const auto late =
+        play(mini(), s, "p", "2027-06-01T09:00:00Z", {"--lot", "C1234", "--expiry", "2027-05"});
+    EXPECT_EQ(late.exit_code, 0) << late.err;
+    EXPECT_NE(late.err.find("expired 2027-05 [session.lot-expired]"), std::string::npos)
+        << late.err;
+    // They are on the record's start line too, so a re-import gives the same row.
+    EXPECT_NE(t.value->record_text.find("\"lot\":\"C1234\""), std::string::npos);
+}
+
 TEST_F(HistoryCliSqlite, AnUnusableDatabaseKeepsTheJournal) {
     const fs::path s = script("s.txt", 2);
     ASSERT_EQ(play(mini(), s, "p", "2026-01-05T09:00:00Z").exit_code, 0);

@@ -169,7 +169,8 @@ TEST(SessionRecord, Sha256KnownAnswers) {
 TEST(SessionRecord, LinesRoundTripForEveryAction) {
     std::vector<SessionAction> actions(7);
     actions[0].kind = ActionKind::start;
-    actions[0].start = {"mini", "/p/mini.toml", "ab12", "adult-male", "label ü \"x\"\nnext", ""};
+    actions[0].start = {"mini", "/p/mini.toml", "ab12",  "adult-male", "label ü \"x\"\nnext",
+                        "",     "Dr Example",   "C1234", "2027-05",    "2024-05-01T09:10:00Z"};
     actions[1].kind = ActionKind::inject;
     actions[1].site = "procerus";
     actions[1].units = 2.5;
@@ -222,6 +223,10 @@ TEST(SessionRecord, LinesRoundTripForEveryAction) {
     std::string error;
     const auto start = parse_record_line(record_line(actions[0]), error);
     EXPECT_EQ(start->start.label, actions[0].start.label);
+    EXPECT_EQ(start->start.injector, "Dr Example");
+    EXPECT_EQ(start->start.lot, "C1234");
+    EXPECT_EQ(start->start.expiry, "2027-05");
+    EXPECT_EQ(start->start.reconstituted, "2024-05-01T09:10:00Z");
     EXPECT_EQ(start->start.protocol_sha256, "ab12");
     const auto json = nlohmann::json::parse(record_line(actions[0]));
     EXPECT_EQ(json["format"], 3);
@@ -987,8 +992,9 @@ TEST(SessionRecord, FinishWritesTheSummary) {
         0u);
     EXPECT_NE(csv.find("corrugator_right,corrugator,right,2.5,injected,2024-05-01T09:30:02Z,,,\n"),
               std::string::npos);
-    EXPECT_NE(csv.find("procerus,procerus,midline,0,skipped,2024-05-01T09:30:05Z,patient asked,,\n"),
-              std::string::npos);
+    EXPECT_NE(
+        csv.find("procerus,procerus,midline,0,skipped,2024-05-01T09:30:05Z,patient asked,,\n"),
+        std::string::npos);
     EXPECT_NE(csv.find("trapezius_1_right,trapezius,right,0,not_given,,,,\n"), std::string::npos);
     EXPECT_NE(csv.find("ftp-1,trapezius,left,3,injected,"), std::string::npos);
     // No temporary files left behind.

@@ -161,6 +161,10 @@ TreatmentRow treatment_from_session(const Session& session, std::string_view rec
         t.finished = format_iso8601_utc(*f);
     t.model = session.start_info().model;
     t.label = session.start_info().label;
+    t.injector = session.start_info().injector;
+    t.lot = session.start_info().lot;
+    t.expiry = session.start_info().expiry;
+    t.reconstituted = session.start_info().reconstituted;
     t.units_per_0_1_ml = tallies.units_per_0_1_ml;
     t.units_given = tallies.total.units;
     t.waste_units = tallies.given.waste_units;

@@ -149,6 +149,12 @@ struct SessionStart {
     std::string label;           // optional free text
     // optional: the injmap that wrote the record (`injmap --version`); empty in older records
     std::string injmap_version;
+    // optional, free text (each at most kMaxLabelBytes): who injects, the product's lot and its
+    // expiry (as printed on the vial, e.g. "2027-05"), when the vial was reconstituted (ISO 8601)
+    std::string injector;
+    std::string lot;
+    std::string expiry;
+    std::string reconstituted;
     int format = kSessionFormat; // the record format the session is written in (1 to 3)
 };
 

@@ -42,7 +42,8 @@ inline constexpr std::size_t kMaxRecordLineBytes = 64 * 1024;
 // each byte escaped to the longest JSON form ("\u0001": 6 bytes), plus 1 KiB for the keys, the
 // time, the numbers and the hashes. Reading accepts every line injmap can write.
 inline constexpr std::size_t kMaxWrittenLineBytes =
-    6 * (3 * kMaxIdBytes + kMaxProtocolPathBytes + kMaxDigestBytes + kMaxLabelBytes +
+    // (the label, injector, lot, expiry and reconstitution time are each at most kMaxLabelBytes)
+    6 * (3 * kMaxIdBytes + kMaxProtocolPathBytes + kMaxDigestBytes + 5 * kMaxLabelBytes +
          kMaxReasonBytes) +
     1024;
 static_assert(kMaxWrittenLineBytes < kMaxRecordLineBytes,

@@ -16,6 +16,7 @@
 #include "gui/print_palette.hpp"
 #include "gui/viewport.hpp"
 #include "injmap/protocols/session.hpp"
+#include "injmap/protocols/site_offset.hpp"
 #include "injmap/render/camera.hpp"
 #include "injmap/render/png.hpp"
 #include "injmap/version.hpp"
@@ -228,8 +229,13 @@ bool write_session_chart(App& app, const Session& session, const fs::path& path,
         render::Marker m;
         m.id = s.id;
         m.number = static_cast<int>(i) + 1;
-        if (i < session.protocol_site_count() && i < placed_count &&
-            loaded.placed.sites[i].placed) {
+        if (s.moved()) { // injected elsewhere: drawn where it was given
+            m.position = *s.position_mm;
+            if (app.queries())
+                if (auto hit = app.queries()->skin().closest_point(*s.position_mm))
+                    m.normal = hit->normal, m.needle_direction = -hit->normal;
+        } else if (i < session.protocol_site_count() && i < placed_count &&
+                   loaded.placed.sites[i].placed) {
             m.position = loaded.placed.sites[i].position;
             m.normal = loaded.placed.sites[i].normal;
             m.needle_direction = loaded.placed.sites[i].needle_direction;
@@ -354,8 +360,16 @@ bool write_session_chart(App& app, const Session& session, const fs::path& path,
                          15, kInk);
             regular.draw(canvas, x0 + cols[4], y, status, 15, c);
             regular.draw(canvas, x0 + cols[5], y, local_hhmm(s.time), 15, kMuted);
-            regular.draw(canvas, x0 + cols[6], y, fit(regular, s.reason, 15, col_w - cols[6] - 4),
-                         15, kMuted);
+            // A moved site says where it went first: "moved 8 mm: 6 mm lateral, 5 mm up".
+            std::string note = s.reason;
+            if (s.moved()) {
+                const SiteOffset offset = describe_offset(*s.planned_mm, *s.position_mm, s.side);
+                note = "moved " + std::to_string(std::lround(offset.distance_mm)) + " mm" +
+                       (offset.direction.empty() ? "" : ": " + offset.direction) +
+                       (note.empty() ? "" : "; " + note);
+            }
+            regular.draw(canvas, x0 + cols[6], y, fit(regular, note, 15, col_w - cols[6] - 4), 15,
+                         kMuted);
             y += kRow;
         }
     }

@@ -80,6 +80,7 @@ void ClinicianMode::overlays(App& app) {
     optional_popup(app);
     dose_reason_popup(app);
     ftp_popup(app);
+    elsewhere_popup(app);
     finish_popup(app);
 }
 

@@ -71,6 +71,34 @@ bool get_number(const Json& object, const char* key, std::optional<double>& out,
     return true;
 }
 
+// An optional point in model space: absent or null leaves `out` empty; otherwise [x, y, z].
+bool get_point(const Json& object, const char* key, std::optional<glm::vec3>& out, LineError& err) {
+    const Json* p = member(object, key);
+    if (!p || p->is_null())
+        return true;
+    if (!p->is_array() || p->size() != 3 || !(*p)[0].is_number() || !(*p)[1].is_number() ||
+        !(*p)[2].is_number()) {
+        err.message = std::string("\"") + key + "\" must be [x, y, z] or null";
+        return false;
+    }
+    glm::vec3 position{};
+    for (int i = 0; i < 3; ++i) {
+        const double v = (*p)[static_cast<std::size_t>(i)].get<double>();
+        // Model space is millimetres around a body: anything near float's range is damage.
+        if (!std::isfinite(v) || std::abs(v) > 1e6) {
+            err.message = std::string("\"") + key + "\" is out of range";
+            return false;
+        }
+        position[i] = static_cast<float>(v);
+    }
+    out = position;
+    return true;
+}
+
+Json point_json(const glm::vec3& p) {
+    return Json::array({hundredths(p.x), hundredths(p.y), hundredths(p.z)});
+}
+
 std::optional<SessionAction> parse_action(const Json& j, LineError& err) {
     if (!j.is_object()) {
         err.message = "a record line must be a JSON object";
@@ -121,6 +149,15 @@ std::optional<SessionAction> parse_action(const Json& j, LineError& err) {
         break;
     }
     case ActionKind::inject:
+        // "position_mm" and "planned_mm": injected elsewhere (both or neither; older records have
+        // neither).
+        if (!get_point(j, "position_mm", a.position_mm, err) ||
+            !get_point(j, "planned_mm", a.planned_mm, err))
+            return std::nullopt;
+        if (a.position_mm.has_value() != a.planned_mm.has_value()) {
+            err.message = "\"position_mm\" and \"planned_mm\" come together";
+            return std::nullopt;
+        }
         // "reason" is optional (why this dose; records before it existed have none).
         if (!get_string(j, "site", a.site, err) || !get_number(j, "units", a.units, err) ||
             !get_string(j, "reason", a.reason, err, false))
@@ -145,24 +182,8 @@ std::optional<SessionAction> parse_action(const Json& j, LineError& err) {
             return std::nullopt;
         }
         a.side = *s;
-        if (const Json* p = member(j, "position_mm"); p && !p->is_null()) {
-            if (!p->is_array() || p->size() != 3 || !(*p)[0].is_number() || !(*p)[1].is_number() ||
-                !(*p)[2].is_number()) {
-                err.message = "\"position_mm\" must be [x, y, z] or null";
-                return std::nullopt;
-            }
-            glm::vec3 position{};
-            for (int i = 0; i < 3; ++i) {
-                const double v = (*p)[static_cast<std::size_t>(i)].get<double>();
-                // Model space is millimetres around a body: anything near float's range is damage.
-                if (!std::isfinite(v) || std::abs(v) > 1e6) {
-                    err.message = "\"position_mm\" is out of range";
-                    return std::nullopt;
-                }
-                position[i] = static_cast<float>(v);
-            }
-            a.position_mm = position;
-        }
+        if (!get_point(j, "position_mm", a.position_mm, err))
+            return std::nullopt;
         break;
     }
     case ActionKind::checklist: {
@@ -254,6 +275,10 @@ std::string record_line(const SessionAction& a, std::string_view prev_sha256) {
         j["units"] = a.units.value_or(0.0);
         if (!a.reason.empty())
             j["reason"] = a.reason;
+        if (a.position_mm && a.planned_mm) {
+            j["position_mm"] = point_json(*a.position_mm);
+            j["planned_mm"] = point_json(*a.planned_mm);
+        }
         break;
     case ActionKind::skip:
         j["site"] = a.site;
@@ -268,9 +293,7 @@ std::string record_line(const SessionAction& a, std::string_view prev_sha256) {
         j["side"] = to_string(a.side);
         j["units"] = a.units.value_or(0.0);
         if (a.position_mm)
-            j["position_mm"] =
-                Json::array({hundredths(a.position_mm->x), hundredths(a.position_mm->y),
-                             hundredths(a.position_mm->z)});
+            j["position_mm"] = point_json(*a.position_mm);
         else
             j["position_mm"] = nullptr;
         break;

@@ -6,6 +6,7 @@
 #include "injmap/models/csv.hpp"
 #include "injmap/protocols/record_time.hpp"
 #include "injmap/protocols/session_record.hpp"
+#include "injmap/protocols/site_offset.hpp"
 #include "record_util.hpp"
 
 namespace injmap {
@@ -108,6 +109,19 @@ std::string session_summary_json(const Session& session, const RecordChainHead* 
                     : Json(nullptr);
             site["stand_in_site"] = s.stand_in_site;
         }
+        if (s.moved()) {
+            const SiteOffset offset = describe_offset(*s.planned_mm, *s.position_mm, s.side);
+            Json moved;
+            moved["position_mm"] =
+                Json::array({hundredths(s.position_mm->x), hundredths(s.position_mm->y),
+                             hundredths(s.position_mm->z)});
+            moved["planned_mm"] =
+                Json::array({hundredths(s.planned_mm->x), hundredths(s.planned_mm->y),
+                             hundredths(s.planned_mm->z)});
+            moved["offset_mm"] = hundredths(offset.distance_mm);
+            moved["direction"] = offset.direction;
+            site["injected_elsewhere"] = std::move(moved);
+        }
         sites.push_back(std::move(site));
     }
     j["sites"] = std::move(sites);
@@ -148,13 +162,20 @@ std::string session_summary_json(const Session& session, const RecordChainHead* 
 }
 
 std::string session_summary_csv(const Session& session) {
-    std::string out =
-        csv_row({"site", "muscle", "side", "units_given", "status", "time", "reason"});
+    std::string out = csv_row({"site", "muscle", "side", "units_given", "status", "time", "reason",
+                               "moved_mm", "moved_direction"});
     for (std::size_t i = 0; i < session.sites().size(); ++i) {
         const SessionSite& s = session.sites()[i];
+        std::string moved_mm, moved_direction;
+        if (s.moved()) {
+            const SiteOffset offset = describe_offset(*s.planned_mm, *s.position_mm, s.side);
+            moved_mm = number_text(hundredths(offset.distance_mm));
+            moved_direction = offset.direction;
+        }
         out += csv_row({s.id, s.muscle, to_string(s.side), number_text(s.units_given),
                         to_string(session.status(i)),
-                        s.time ? format_iso8601_utc(*s.time) : std::string(), s.reason});
+                        s.time ? format_iso8601_utc(*s.time) : std::string(), s.reason, moved_mm,
+                        moved_direction});
     }
     return out;
 }

@@ -40,6 +40,11 @@ std::optional<glm::vec3> to_hundredths(std::optional<glm::vec3> p) {
     return p;
 }
 
+bool finite_point(const glm::vec3& p) {
+    return std::isfinite(p.x) && std::isfinite(p.y) && std::isfinite(p.z) && std::abs(p.x) < 1e6f &&
+           std::abs(p.y) < 1e6f && std::abs(p.z) < 1e6f;
+}
+
 } // namespace
 
 const char* to_string(SiteStatus status) {
@@ -397,6 +402,21 @@ Outcome Session::inject(std::optional<double> units, std::string reason, bool co
     return apply(a);
 }
 
+Outcome Session::inject_elsewhere(glm::vec3 actual_mm, glm::vec3 planned_mm,
+                                  std::optional<double> units, std::string reason,
+                                  bool confirm_optional) {
+    SessionAction a;
+    a.kind = ActionKind::inject;
+    a.units = units;
+    a.reason = std::move(reason);
+    a.optional_confirmed = confirm_optional;
+    a.position_mm = actual_mm;
+    a.planned_mm = planned_mm;
+    if (Outcome o = check_text_limits(a); !o.ok())
+        return o;
+    return apply(a);
+}
+
 Outcome Session::can_inject(std::optional<double> units, std::string_view reason,
                             bool confirm_optional) const {
     SessionAction a;
@@ -743,6 +763,11 @@ Outcome Session::apply(const SessionAction& action) {
         std::size_t index = 0;
         if (auto o = check_site_action(action, index); !o.ok())
             return o;
+        const bool elsewhere = action.kind == ActionKind::inject && action.position_mm;
+        if (elsewhere && !(action.planned_mm && finite_point(*action.position_mm) &&
+                           finite_point(*action.planned_mm)))
+            return refuse("session.bad-position",
+                          "an injection elsewhere needs finite actual and planned points");
         SessionSite& target = sites_[index];
         if (action.kind == ActionKind::inject) {
             recorded.units = action.units.value_or(target.planned_units);
@@ -755,10 +780,20 @@ Outcome Session::apply(const SessionAction& action) {
         recorded.site = target.id;
         recorded.time = now(action);
         undo_.push_back({action.kind, index, target, cursor_});
+        recorded.position_mm.reset();
+        recorded.planned_mm.reset();
+        if (elsewhere) {
+            recorded.position_mm = to_hundredths(action.position_mm);
+            recorded.planned_mm = to_hundredths(action.planned_mm);
+        }
         if (action.kind == ActionKind::inject) {
             target.status = SiteStatus::injected;
             target.units_given = *recorded.units;
             target.reason = recorded.reason;
+            if (!target.added) {
+                target.position_mm = recorded.position_mm;
+                target.planned_mm = recorded.planned_mm;
+            }
         } else {
             target.status = SiteStatus::skipped;
             target.units_given = 0.0;

@@ -147,6 +147,19 @@ Outcome SessionRecorder::inject(std::optional<double> units, std::string reason,
     return apply(a);
 }
 
+Outcome SessionRecorder::inject_elsewhere(glm::vec3 actual_mm, glm::vec3 planned_mm,
+                                          std::optional<double> units, std::string reason,
+                                          bool confirm_optional) {
+    SessionAction a;
+    a.kind = ActionKind::inject;
+    a.units = units;
+    a.reason = std::move(reason);
+    a.optional_confirmed = confirm_optional;
+    a.position_mm = actual_mm;
+    a.planned_mm = planned_mm;
+    return apply(a);
+}
+
 Outcome SessionRecorder::skip(std::string reason) {
     SessionAction a;
     a.kind = ActionKind::skip;

@@ -11,6 +11,7 @@ INJMAP_PACKAGES=(
   libegl-dev libegl-mesa0 libgl1-mesa-dri libgl1
   libcairo2-dev libfreetype-dev zlib1g-dev nettle-dev libsqlite3-dev
   python3-numpy python3-scipy
+  postgresql
   xvfb xauth fonts-dejavu-core fontconfig poppler-utils
 )
 

@@ -982,12 +982,14 @@ TEST(SessionRecord, FinishWritesTheSummary) {
 
     const std::string csv = read_text(dir / "full.summary.csv");
     EXPECT_EQ(count_lines(csv), 7);
-    EXPECT_EQ(csv.rfind("site,muscle,side,units_given,status,time,reason\n", 0), 0u);
-    EXPECT_NE(csv.find("corrugator_right,corrugator,right,2.5,injected,2024-05-01T09:30:02Z,\n"),
+    EXPECT_EQ(
+        csv.rfind("site,muscle,side,units_given,status,time,reason,moved_mm,moved_direction\n", 0),
+        0u);
+    EXPECT_NE(csv.find("corrugator_right,corrugator,right,2.5,injected,2024-05-01T09:30:02Z,,,\n"),
               std::string::npos);
-    EXPECT_NE(csv.find("procerus,procerus,midline,0,skipped,2024-05-01T09:30:05Z,patient asked\n"),
+    EXPECT_NE(csv.find("procerus,procerus,midline,0,skipped,2024-05-01T09:30:05Z,patient asked,,\n"),
               std::string::npos);
-    EXPECT_NE(csv.find("trapezius_1_right,trapezius,right,0,not_given,,\n"), std::string::npos);
+    EXPECT_NE(csv.find("trapezius_1_right,trapezius,right,0,not_given,,,,\n"), std::string::npos);
     EXPECT_NE(csv.find("ftp-1,trapezius,left,3,injected,"), std::string::npos);
     // No temporary files left behind.
     for (const auto& e : fs::directory_iterator(dir))
@@ -1000,7 +1002,7 @@ TEST(SessionRecord, CsvQuotesFieldsThatNeedIt) {
     ASSERT_TRUE(s.start().ok());
     ASSERT_TRUE(s.skip("sore, \"very\"").ok());
     const std::string csv = session_summary_csv(s);
-    EXPECT_NE(csv.find(",\"sore, \"\"very\"\"\"\n"), std::string::npos) << csv;
+    EXPECT_NE(csv.find(",\"sore, \"\"very\"\"\",,\n"), std::string::npos) << csv;
 }
 
 TEST(SessionRecord, DefaultPathIsInTheUsersDataFolder) {

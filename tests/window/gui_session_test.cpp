@@ -189,3 +189,28 @@ TEST(Session, TheChecklistAndTheBoxedWarningAreShownOnceStarted) {
     EXPECT_GT(reds(b), 600u);
     EXPECT_LT(reds(a), 100u);
 }
+
+TEST(Session, InjectedElsewhereRecordsWhereTheNeedleWent) {
+    INJMAP_NEED_DISPLAY();
+    // E arms the view, a click on the skin beside the first site (left corrugator) proposes that
+    // point, Enter records the injection there with both points.
+    const auto run = run_gui(
+        fresh_dir("elsewhere"),
+        {"--keys",
+         "enter," + kChecklistKeys + ",wait:10,e,click-site:corrugator_left:14:-12,wait:2,enter",
+         "--frames", "50"});
+    ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
+    const auto lines = only_record(run);
+    ASSERT_EQ(kinds(lines), (std::vector<std::string>{"start", "checklist", "inject"}));
+    EXPECT_EQ(lines[2]["site"], "corrugator_left");
+    ASSERT_TRUE(lines[2]["position_mm"].is_array());
+    ASSERT_TRUE(lines[2]["planned_mm"].is_array());
+    // 14 pixels right and 12 up on screen: seen from the front, towards the patient's left
+    // (+X: their left is on the viewer's right) and up (+Y), a few millimetres.
+    const double dx =
+        lines[2]["position_mm"][0].get<double>() - lines[2]["planned_mm"][0].get<double>();
+    const double dy =
+        lines[2]["position_mm"][1].get<double>() - lines[2]["planned_mm"][1].get<double>();
+    EXPECT_GT(dx, 1.0);
+    EXPECT_GT(dy, 1.0);
+}

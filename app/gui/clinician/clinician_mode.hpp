@@ -16,6 +16,7 @@
 //   clinician/recent_sessions.cpp every unfinished session, any protocol, to resume at the start
 //   clinician/checklist_card.cpp the pre-treatment checklist and boxed warning
 //   clinician/ftp.cpp         adding a follow-the-pain site by clicking the skin
+//   clinician/elsewhere.cpp   recording the current site as injected at another point of the skin
 // Every decision about what may be injected, skipped or added is the protocols library's (Session,
 // SessionRecorder, find_session_records); these files only present and forward, and show the
 // session's refusals in its own words.
@@ -69,6 +70,15 @@ private:
         std::string muscle; // empty: no muscle under the point
         Side side = Side::midline;
         double units = 5.0;
+    };
+    // A protocol site injected elsewhere: the point clicked, before it is recorded.
+    struct ElsewhereProposal {
+        std::size_t site = 0; // session site index (the current one when proposed)
+        glm::vec3 point{0.0f};
+        glm::vec3 planned{0.0f};
+        std::string muscle_under; // empty: no muscle under the point
+        Side side_under = Side::midline;
+        bool site_muscle_below = false; // the site's own muscle is under the point, within reach
     };
     // The checklist being answered: per question -1 (not yet), 0 no, 1 yes, and the reasons.
     struct ChecklistDraft {
@@ -148,6 +158,12 @@ private:
     void propose_ftp(App& app, const PickHit& hit);
     void ftp_popup(App& app);
 
+    // clinician/elsewhere.cpp
+    [[nodiscard]] std::optional<glm::vec3> planned_point(const App& app, std::size_t index) const;
+    void arm_elsewhere(App& app);
+    void propose_elsewhere(App& app, const PickHit& hit);
+    void elsewhere_popup(App& app);
+
     float tally_height_ = 320.0f; // measured each frame, used the next
     float actions_height_ = 110.0f;
     std::optional<SessionRecorder> recorder_;
@@ -191,6 +207,12 @@ private:
     std::size_t path_site_ = static_cast<std::size_t>(-1);
     glm::vec3 path_position_{0.0f};
     std::string path_text_;
+    // Injected elsewhere: armed (the next click on the skin is where), then the dialog.
+    bool placing_elsewhere_ = false, open_elsewhere_ = false, elsewhere_optional_ = false;
+    std::optional<ElsewhereProposal> elsewhere_;
+    double elsewhere_units_ = 5.0;
+    char elsewhere_reason_[kMaxReasonBytes + 1] = "";
+    std::string elsewhere_refusal_;
     bool open_finish_ = false;
     std::filesystem::path chart_path_;
     std::shared_ptr<const Checklist> checklist_;

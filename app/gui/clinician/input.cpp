@@ -18,6 +18,7 @@ std::vector<Shortcut> ClinicianMode::shortcut_list() const {
             {"U", "type the units for the current site (above the plan: a reason is asked)"},
             {"O", "optional site: confirm giving it (Enter alone does not)"},
             {"S", "skip the current site (a reason is asked)"},
+            {"E", "injected elsewhere: click the skin where the needle went in"},
             {"Backspace", "undo the last inject, skip or added site"},
             {"F", "finish the session (asks first)"},
             {"N (finished)", "a new session (the label starts empty)"},
@@ -94,6 +95,12 @@ void ClinicianMode::shortcuts(App& app) {
         act(app, recorder_->back());
     if (ImGui::IsKeyPressed(GLFW_KEY_F, false))
         open_finish_ = true;
+    if (ImGui::IsKeyPressed(GLFW_KEY_E, false))
+        arm_elsewhere(app);
+    if (placing_elsewhere_ && ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false)) {
+        placing_elsewhere_ = false;
+        app.notify("Cancelled: the site was not recorded.");
+    }
     after_navigation(app);
 }
 
@@ -114,6 +121,10 @@ void ClinicianMode::on_pick(App& app, const PickHit& hit) {
             report(app, recorder_->go_to(session().sites()[index].id));
             after_navigation(app);
         }
+        return;
+    }
+    if (placing_elsewhere_ && started() && !finished()) {
+        propose_elsewhere(app, hit);
         return;
     }
     propose_ftp(app, hit);

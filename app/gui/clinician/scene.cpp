@@ -45,6 +45,15 @@ void ClinicianMode::decorate(const App& app, render::FrameSnapshot& frame) const
         } else if (!started() && i == preview_) {
             m.state = render::MarkerState::current;
         }
+        // A site injected elsewhere is shown where it was given.
+        if (started() && i < session().sites().size() && session().sites()[i].moved()) {
+            m.position = *session().sites()[i].position_mm;
+            if (app.queries())
+                if (auto hit = app.queries()->skin().closest_point(m.position)) {
+                    m.normal = hit->normal;
+                    m.needle_direction = -hit->normal;
+                }
+        }
         if (m.state == render::MarkerState::current && pulse_age < kPulseSeconds)
             m.pulse = static_cast<float>(std::fmod(pulse_age, kPulsePeriod) / kPulsePeriod);
         if (step >= 0 && site_step_[i] == step && app.layers.labels)
@@ -52,7 +61,10 @@ void ClinicianMode::decorate(const App& app, render::FrameSnapshot& frame) const
                       format_units(started() && session().status(i) == SiteStatus::injected
                                        ? session().sites()[i].units_given // what was recorded
                                        : site->units) +
-                      " U";
+                      " U" +
+                      (started() && i < session().sites().size() && session().sites()[i].moved()
+                           ? " · moved"
+                           : "");
     }
     if (started()) {
         // Added follow-the-pain sites, numbered after the protocol's.

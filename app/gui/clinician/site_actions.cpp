@@ -81,6 +81,14 @@ void ClinicianMode::actions(App& app) {
     ImGui::SameLine();
     if (ImGui::Button("Next ▶", ImVec2(w, 0)))
         navigate(app, recorder_->next());
+    ImGui::BeginDisabled(!can_inject || !planned_point(app, i));
+    if (placing_elsewhere_) {
+        text_wrapped_coloured(colour::warning,
+                              "Click the skin where the needle went in (Esc cancels).");
+    } else if (ImGui::Button("Injected elsewhere…  E", ImVec2(-1, 0))) {
+        arm_elsewhere(app);
+    }
+    ImGui::EndDisabled();
     // Side by side when both labels fit in half the column, else one under the other.
     const char* undo_label = "Undo last  ⌫";
     const char* finish_label = "Finish session…  F";

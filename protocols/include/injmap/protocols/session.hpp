@@ -32,6 +32,10 @@
 //   arguments: it runs the very checks add runs (add is can_add and then the change), so its
 //   refusal carries the same code and reason add would give. The GUI uses it to explain and grey
 //   out an add before it is tried.
+// - inject_elsewhere is inject plus where the needle actually went, when the clinician moved the
+//   site (over half of headache clinicians move PREEMPT sites): the actual and the planned points
+//   are recorded on the inject line ("position_mm", "planned_mm"), so the offset is known without
+//   the model (site_offset.hpp describes it in anatomical terms).
 // - inject takes an optional reason, recorded on the inject line ("reason"), e.g. why a dose is
 //   above the site's planned units. A dose above the plan is accepted within every error-severity
 //   limit (the clinical-limits table's and the file's, as any dose); over_plan() tells whether a
@@ -158,12 +162,15 @@ struct SessionAction {
     std::string reason;          // skip (required); inject (optional: why this dose)
     // inject: the person confirmed an optional site as an extra (entry rules; never recorded)
     bool optional_confirmed = false;
-    std::optional<SessionTime> time;      // empty: now, from the clock
-    std::string muscle;                   // add
-    Side side = Side::midline;            // add
-    std::optional<glm::vec3> position_mm; // add: where on the skin (model space, mm), if known
-    SessionStart start;                   // start
-    ChecklistAnswers checklist;           // checklist
+    std::optional<SessionTime> time; // empty: now, from the clock
+    std::string muscle;              // add
+    Side side = Side::midline;       // add
+    // add: where on the skin (model space, mm), if known; inject: where the site was actually
+    // injected when that was elsewhere than planned ("injected elsewhere"), with planned_mm
+    std::optional<glm::vec3> position_mm;
+    std::optional<glm::vec3> planned_mm; // inject elsewhere: where the plan put the site
+    SessionStart start;                  // start
+    ChecklistAnswers checklist;          // checklist
 };
 
 // The answer to an action or a navigation: done, or refused with a stable code and a reason.
@@ -184,9 +191,14 @@ struct SessionSite {
     SiteStatus status = SiteStatus::pending; // stored state (never `current`)
     double units_given = 0.0;                // > 0 only when injected
     std::string reason; // why it was skipped; injected: the reason given with the dose, if any
-    std::optional<SessionTime> time;      // when it was injected or skipped
-    std::optional<glm::vec3> position_mm; // added sites: the position given, if any
+    std::optional<SessionTime> time; // when it was injected or skipped
+    // added sites: the position given, if any; protocol sites injected elsewhere: where
+    std::optional<glm::vec3> position_mm;
+    std::optional<glm::vec3> planned_mm; // injected elsewhere: where the plan put the site
     std::string stand_in_site; // added sites without a position: the protocol site standing in
+
+    // A protocol site injected away from its planned point (position_mm and planned_mm both set).
+    [[nodiscard]] bool moved() const { return !added && position_mm && planned_mm; }
 };
 
 // Units and site count against an optional limit.
@@ -251,6 +263,12 @@ public:
     // is recorded with the dose; `confirm_optional` confirms an optional site (entry rules).
     Outcome inject(std::optional<double> units = std::nullopt, std::string reason = {},
                    bool confirm_optional = false);
+    // inject, recording that the site was injected at `actual_mm` instead of its planned point
+    // `planned_mm` (both model space, on the skin; the caller knows the placement, the session
+    // does not). Refused with session.bad-position for a non-finite point.
+    Outcome inject_elsewhere(glm::vec3 actual_mm, glm::vec3 planned_mm,
+                             std::optional<double> units = std::nullopt, std::string reason = {},
+                             bool confirm_optional = false);
     // Whether inject with the same arguments would be accepted now (same code, same reason as
     // inject would give). Records nothing.
     [[nodiscard]] Outcome can_inject(std::optional<double> units = std::nullopt,

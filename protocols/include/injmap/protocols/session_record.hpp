@@ -132,7 +132,8 @@ struct RecordVerification {
 [[nodiscard]] std::string sha256_hex(std::string_view data);
 
 // The summary next to a record: <name>.summary.json and <name>.summary.csv (<name> = the record's
-// file name without .jsonl). CSV columns: site,muscle,side,units_given,status,time,reason.
+// file name without .jsonl). CSV columns: site,muscle,side,units_given,status,time,reason,
+// moved_mm,moved_direction (the last two empty unless the site was injected elsewhere).
 [[nodiscard]] std::filesystem::path summary_json_path(const std::filesystem::path& record_path);
 [[nodiscard]] std::filesystem::path summary_csv_path(const std::filesystem::path& record_path);
 // The chain's head, written into the summary ("record_lines", "record_last_line_sha256") so that
@@ -237,6 +238,9 @@ public:
     Outcome apply(const SessionAction& action);
     Outcome inject(std::optional<double> units = std::nullopt, std::string reason = {},
                    bool confirm_optional = false);
+    Outcome inject_elsewhere(glm::vec3 actual_mm, glm::vec3 planned_mm,
+                             std::optional<double> units = std::nullopt, std::string reason = {},
+                             bool confirm_optional = false);
     // Session::set_first_treatment (the first-treatment advice, from a patient's history).
     void set_first_treatment(std::optional<bool> first) { session_.set_first_treatment(first); }
     // The session's entry rules (Session::set_entry_rules), e.g. after resume.

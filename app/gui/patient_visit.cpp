@@ -113,7 +113,9 @@ std::vector<std::string> last_treatment_lines(const VisitContext& context) {
     if (!muscles.empty())
         lines.push_back(muscles);
     if (context.weeks_since)
-        lines.push_back(weeks_and_days(*context.weeks_since) + " ago");
+        lines.push_back(*context.weeks_since * 7.0 < 1.0 - 1e-6
+                            ? std::string("Today")
+                            : weeks_and_days(*context.weeks_since) + " ago");
     if (context.next_due)
         lines.push_back("Next due " + plain_date(*context.next_due) + " (" +
                         std::to_string(kRetreatmentWeeks) + " weeks after)");

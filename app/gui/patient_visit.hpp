@@ -47,7 +47,7 @@ namespace injmap::gui {
 // The "Last treatment" box: one line each, in calm plain words. Empty when there is none.
 //   "5 January 2026 · preempt-155 · 155 U"
 //   "Corrugator 10 U, Frontalis 20 U, …"
-//   "12 weeks and 3 days ago"
+//   "12 weeks and 3 days ago" ("Today" the same day)
 //   "Next due 30 March 2026 (12 weeks after)"
 [[nodiscard]] std::vector<std::string> last_treatment_lines(const VisitContext& context);
 

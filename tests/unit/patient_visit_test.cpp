@@ -115,6 +115,8 @@ TEST(PatientVisit, LastTreatmentInPlainWords) {
     EXPECT_EQ(lines[1], "Corrugator 10 U, Frontalis 20 U");
     EXPECT_EQ(lines[2], "11 weeks ago");
     EXPECT_EQ(lines[3], "Next due 30 March 2026 (12 weeks after)");
+    c.weeks_since = 0.0;
+    EXPECT_EQ(gui::last_treatment_lines(c)[2], "Today");
     EXPECT_DOUBLE_EQ(gui::planned_units(*mini_protocol()), 35.0); // the optional site left out
 }
 

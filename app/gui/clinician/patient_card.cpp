@@ -231,10 +231,10 @@ void ClinicianMode::patient_card(App& app) {
     }
     if (has_errors(cross_)) {
         ImGui::SetNextItemWidth(-1);
-        ImGui::InputTextWithHint("##override", "Reason to go ahead (recorded with the treatment)",
-                                 override_reason_, sizeof override_reason_);
+        ImGui::InputTextWithHint("##override", "Reason to go ahead", override_reason_,
+                                 sizeof override_reason_);
         if (override_reason_[0] == '\0')
-            text_muted("Starting needs a reason: it is filed with the treatment.");
+            text_muted("Starting needs a reason; it is filed with the treatment.");
     }
 }
 

@@ -157,8 +157,8 @@ void ClinicianMode::patient_card(App& app) {
     ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - list_w -
                             ImGui::GetStyle().ItemSpacing.x);
     const bool entered =
-        ImGui::InputTextWithHint("##patient", "Patient id or pseudonym (optional)", patient_,
-                                 sizeof patient_, ImGuiInputTextFlags_EnterReturnsTrue);
+        ImGui::InputTextWithHint("##patient", "Patient id (optional)", patient_, sizeof patient_,
+                                 ImGuiInputTextFlags_EnterReturnsTrue);
     if (ImGui::IsItemActivated())
         (void)open_store(app); // the first time the field is used
     if (ImGui::IsItemHovered())

@@ -220,8 +220,14 @@ void ClinicianMode::patient_card(App& app) {
         ImGui::EndChild();
         ImGui::PopStyleColor();
     }
-    if (visit_.last && !visit_.earlier_same_indication)
-        text_muted("First treatment for this indication: the first-course advice applies.");
+    // The first-course advice: only without an earlier treatment of this indication (the
+    // session is told so at start, set_first_treatment).
+    if (app.protocol().usable() && !visit_.earlier_same_indication)
+        if (const auto first = app.protocol().protocol->limits.first_session_max_units)
+            text_muted(("No earlier treatment for this indication: the first-course advice (at "
+                        "most " +
+                        format_units(*first) + " U) applies.")
+                           .c_str());
     // The cross-visit rules, as `session play --patient` runs them.
     for (const Diagnostic& d : cross_) {
         if (d.severity == Severity::error)

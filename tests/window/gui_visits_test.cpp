@@ -69,8 +69,7 @@ TEST_F(Visits, StartCardShowsTheLastTreatmentAndFinishingFilesTheNextOne) {
     EXPECT_NE(out.find("patient P-7: last treatment\n"), std::string::npos) << out;
     EXPECT_NE(out.find("  5 January 2026 · preempt-155 · 155 U\n"), std::string::npos) << out;
     EXPECT_NE(out.find("Corrugator 10 U"), std::string::npos) << out;
-    EXPECT_NE(out.find("  Next due 30 March 2026 (12 weeks after)\n"), std::string::npos)
-        << out;
+    EXPECT_NE(out.find("  Next due 30 March 2026 (12 weeks after)\n"), std::string::npos) << out;
     EXPECT_NE(out.find("  ghost markers: 31\n"), std::string::npos) << out;
     EXPECT_NE(out.find("session: filed treatment 2 for patient P-7"), std::string::npos) << out;
 
@@ -98,4 +97,23 @@ TEST_F(Visits, TheCumulativeLimitRefusesToStartWithoutAReason) {
     EXPECT_NE(out.find("session: start refused"), std::string::npos) << out;
     // Nothing recorded: only the two sessions played before.
     EXPECT_EQ(files_with(sessions_dir(run), ".jsonl").size(), 2u);
+}
+
+TEST_F(Visits, AnUnusableDatabaseIsShownAndTheJournalKeepsWorking) {
+    INJMAP_NEED_DISPLAY();
+    const auto dir = fresh_dir("visits-corrupt");
+    std::filesystem::create_directories(dir / "xdg" / "injmap");
+    write_text(dir / "xdg" / "injmap" / "injmap.db", std::string(4096, 'x'));
+    const auto run = run_gui(dir, {"--patient", "P-9", "--keys",
+                                   "enter," + kChecklistKeys + ",enter,f,enter", "--frames", "40"});
+    ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
+    const std::string& out = run.result.out;
+    EXPECT_NE(out.find("[db.corrupt]"), std::string::npos) << out;
+    EXPECT_NE(out.find("session: not filed"), std::string::npos) << out;
+    // The session was recorded and finished all the same; the damaged file was not touched.
+    const auto records = files_with(sessions_dir(run), ".jsonl");
+    ASSERT_EQ(records.size(), 1u);
+    EXPECT_EQ(kinds(record_lines(records.front())),
+              (std::vector<std::string>{"start", "checklist", "inject", "finish"}));
+    EXPECT_EQ(read_text(dir / "xdg" / "injmap" / "injmap.db"), std::string(4096, 'x'));
 }

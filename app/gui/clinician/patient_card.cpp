@@ -43,6 +43,10 @@ bool ClinicianMode::open_store(App& app) {
             "The treatment history cannot be opened: " + first_error(opened.diagnostics) +
             ". Sessions are still recorded.";
         app.notify(store_error_, Severity::warning);
+        if (app.scripted()) {
+            std::printf("history: %s\n", store_error_.c_str());
+            std::fflush(stdout);
+        }
         return false;
     }
     store_ = std::move(*opened.value);
@@ -71,8 +75,13 @@ void ClinicianMode::load_patient(App& app) {
     const std::string keep_reason = override_reason_;
     clear_patient();
     std::snprintf(patient_, sizeof patient_, "%s", id.c_str());
-    if (id.empty() || !open_store(app))
+    if (id.empty())
         return;
+    if (!open_store(app)) {
+        // No history to show; the session is still recorded, and finishing says how to file it.
+        patient_id_ = id;
+        return;
+    }
     auto found = store_->find_patient(id);
     if (!found.ok()) {
         const bool unknown =
@@ -255,9 +264,14 @@ void ClinicianMode::file_in_history(App& app) {
     if (patient_id_.empty())
         return;
     if (!open_store(app)) {
-        filed_ = "Not filed in the history (" + store_error_ +
-                 "). The record is kept: file it later with injmap db import --patient " +
+        filed_ = "Not filed in the history: the database cannot be used. The record is kept: "
+                 "file it later with injmap db import --patient " +
                  patient_id_ + ".";
+        app.notify(filed_, Severity::error);
+        if (app.scripted()) {
+            std::printf("session: not filed: %s\n", filed_.c_str());
+            std::fflush(stdout);
+        }
         return;
     }
     if (new_patient_) {

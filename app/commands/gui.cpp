@@ -26,6 +26,9 @@ constexpr const char* kUsage =
     "  --label TEXT        a free-text label for a new session (no patient-identifying data "
     "needed;\n"
     "                      at most 200 bytes)\n"
+    "  --patient ID        clinician: start with this patient chosen (a local id or pseudonym):\n"
+    "                      the last treatment from the history database, the cross-visit rules,\n"
+    "                      and the finished session filed under the patient (new: created)\n"
     "\n"
     "Scripting and measurement:\n"
     "  --frames N          render N frames, then exit\n"
@@ -98,6 +101,7 @@ int run(std::span<const std::string> args) {
                                     {"--bench-frames", true},
                                     {"--keys", true},
                                     {"--label", true},
+                                    {"--patient", true},
                                     {"--check-layout", false}},
                                    error);
     if (!parsed)
@@ -142,6 +146,16 @@ int run(std::span<const std::string> args) {
         return usage_error("gui", "--label is " + std::to_string(options.label.size()) +
                                       " bytes long; at most " + std::to_string(kMaxLabelBytes) +
                                       " are allowed [session.too-long]");
+    if (const auto patient = parsed->value("--patient")) {
+        bool control = false;
+        for (const char c : *patient)
+            control = control || static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+        if (patient->empty() || patient->size() > kMaxIdBytes || control)
+            return usage_error("gui", "--patient takes an id of 1 to " +
+                                          std::to_string(kMaxIdBytes) +
+                                          " bytes without control characters");
+        options.patient = *patient;
+    }
     return gui::run_gui(options);
 }
 

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands/commands.hpp"
+#include "gui/patient_visit.hpp"
 #include "injmap/models/data_paths.hpp"
 #include "injmap/protocols/checklist.hpp"
 #include "injmap/protocols/history.hpp"
@@ -449,16 +450,6 @@ std::shared_ptr<const Checklist> load_checklist() {
     return std::make_shared<const Checklist>(std::move(*read.value));
 }
 
-// Reads a whole small file (a record, a protocol copy); nullopt when it cannot be read.
-std::optional<std::string> slurp(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return std::nullopt;
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-}
-
 // What starting a session for a patient shows: the last treatment, the interval, the next due
 // date (docs/history.md).
 void print_visit_context(const std::string& patient, const VisitContext& c) {
@@ -616,13 +607,7 @@ int run_play(std::span<const std::string> args) {
             (void)play_script(*script, dry, true);
         Diagnostics cross = check_history(*history.value, *shared, start_time,
                                           dry.tallies().total.units, script->path);
-        for (Diagnostic& d : cross) {
-            if (d.severity == Severity::error && override_reason) {
-                d.severity = Severity::warning;
-                d.message += "; overridden: " + *override_reason;
-                overridden = true;
-            }
-        }
+        overridden = apply_history_override(cross, override_reason.value_or(""));
         print_diagnostics(cross);
         if (has_errors(cross)) {
             std::cerr << "injmap session: nothing given and nothing recorded; give "
@@ -656,33 +641,16 @@ int run_play(std::span<const std::string> args) {
                   << escape_control(record_path.string()) << " is kept\n";
         return code;
     }
-    // The record is the journal; the finished session goes to the history in one transaction.
-    const auto record_text = slurp(record_path);
-    const fs::path copy = record_protocol_copy_path(record_path);
-    const auto protocol_text = slurp(fs::exists(copy, ec) ? copy : fs::path(shared->path));
-    std::optional<Diagnostic> failed;
-    if (!record_text || !protocol_text) {
-        failed = Diagnostic{};
-        failed->rule = "db.io";
-        failed->message = "the finished record or its protocol cannot be read back";
-        failed->where.file = record_path.string();
-    } else {
-        TreatmentRow row =
-            treatment_from_session(session, *record_text, *protocol_text, record_path);
-        row.patient_id = *patient;
-        if (overridden)
-            row.override_reason = *override_reason;
-        const std::array rows{std::move(row)};
-        auto filed = store->add_treatments(rows);
-        print_diagnostics(filed.diagnostics);
-        if (filed.ok() && !filed.value->empty()) {
-            std::cout << "filed: treatment " << filed.value->front() << " for patient "
-                      << escape_control(*patient) << "\n";
-            return code;
-        }
+    // The record is the journal; the finished session goes to the history in one transaction
+    // (file_finished_session: the clinician window files it the same way).
+    auto filed = file_finished_session(*store, session, record_path, fs::path(shared->path),
+                                       *patient, overridden ? *override_reason : std::string());
+    print_diagnostics(filed.diagnostics);
+    if (filed.ok()) {
+        std::cout << "filed: treatment " << *filed.value << " for patient "
+                  << escape_control(*patient) << "\n";
+        return code;
     }
-    if (failed)
-        print_diagnostics({*failed});
     std::cerr << "injmap session: the session was not filed in the history; its record "
               << escape_control(record_path.string())
               << " is kept: file it later with 'injmap db import --patient "

@@ -168,7 +168,15 @@ void App::show_hover_name(bool over_view, glm::vec2 mouse) {
             hover_layout_ = render::layout_overlay(*hover_scene_, &queries()->skin());
         }
         hover_pixel_ = local;
-        hover_text_ = hover_text(render::pick(*hover_scene_, *queries(), local, &hover_layout_));
+        const render::PickResult pick =
+            render::pick(*hover_scene_, *queries(), local, &hover_layout_);
+        hover_text_.clear();
+        if (pick.marker >= 0 &&
+            static_cast<std::size_t>(pick.marker) < hover_scene_->markers.size())
+            hover_text_ = mode_->marker_hover(
+                hover_scene_->markers[static_cast<std::size_t>(pick.marker)].id);
+        if (hover_text_.empty())
+            hover_text_ = hover_text(pick);
         if (trace_)
             std::fprintf(stderr, "trace: hover at %.1f,%.1f: %s\n", mouse.x, mouse.y,
                          hover_text_.empty() ? "(nothing)" : hover_text_.c_str());

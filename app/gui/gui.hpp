@@ -18,6 +18,7 @@ struct GuiOptions {
     std::optional<int> bench_frames; // time this many frames, print one line, exit
     std::string keys;          // testing: scripted key actions, one per frame (key_script.hpp)
     std::string label;         // optional free-text label for a new session
+    std::string patient;       // clinician: the patient whose history the start card shows
     bool check_layout = false; // testing: report text the window cuts; exit 3 if any
 };
 

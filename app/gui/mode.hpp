@@ -38,6 +38,9 @@ public:
     // Called every loop iteration, drawn or not (cheap polling such as file watching). Return true
     // to ask for a redraw.
     virtual bool poll(App&) { return false; }
+    // What the mouse resting on one of the mode's own markers shows (by the marker's id), e.g. a
+    // last visit's ghost; empty: the anatomy under it, as everywhere.
+    [[nodiscard]] virtual std::string marker_hover(const std::string& /*id*/) const { return {}; }
     // How long the loop may sleep when idle (seconds); a watching mode returns a short timeout.
     [[nodiscard]] virtual double idle_timeout(const App&) const { return 1.0; }
     // True while something animates and frames must keep coming.

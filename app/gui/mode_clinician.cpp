@@ -18,6 +18,9 @@ namespace injmap::gui::clinician {
 
 ClinicianMode::ClinicianMode(App& app) {
     std::snprintf(label_, sizeof label_, "%s", app.options().label.c_str());
+    // --patient: loaded with the first start card drawn, not before the window is up.
+    std::snprintf(patient_, sizeof patient_, "%s", app.options().patient.c_str());
+    load_patient_pending_ = patient_[0] != '\0';
 }
 
 void ClinicianMode::on_protocol_changed(App& app) {
@@ -31,6 +34,7 @@ void ClinicianMode::on_protocol_changed(App& app) {
     if (!recorder_) {
         preview_ = 0;
         find_resume_offer(app);
+        refresh_visit(app); // the rules and the ghost are the protocol's
     }
     framed_step_ = -2;
     frame_current_step(app, true);

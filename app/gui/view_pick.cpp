@@ -30,8 +30,15 @@ std::optional<PickHit> pick_in_frame(const render::FrameSnapshot& frame,
                                      const ModelQueries& queries, glm::vec2 pixel) {
     PickHit hit;
     // A marker badge under the mouse wins over the skin behind it.
-    if (!frame.markers.empty())
-        hit.marker = marker_at(render::layout_overlay(frame, &queries.skin()), pixel);
+    if (!frame.markers.empty()) {
+        render::OverlayLayout layout = render::layout_overlay(frame, &queries.skin());
+        // The last visit's ghosts are shown, not clicked: a click there is on the skin (e.g.
+        // injecting elsewhere where the site was given last time).
+        for (std::size_t i = 0; i < frame.markers.size() && i < layout.markers.size(); ++i)
+            if (frame.markers[i].state == render::MarkerState::ghost)
+                layout.markers[i].visible = false;
+        hit.marker = marker_at(layout, pixel);
+    }
     const render::Ray ray = render::pixel_ray(frame.camera, frame.width, frame.height, pixel);
     const Model& model = queries.model();
     if (frame.layers.avoid) {

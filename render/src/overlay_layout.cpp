@@ -73,7 +73,8 @@ OverlayLayout layout_overlay(const FrameSnapshot& frame, const SurfaceIndex* ski
             s.occluded = stop > 0.0f && skin->ray_cast(basis.eye, dir, stop).has_value();
         }
         s.visible = s.in_view && s.facing && !s.occluded;
-        if (s.visible && glm::length(marker.needle_direction) > 0.0f) {
+        if (s.visible && marker.state != MarkerState::ghost &&
+            glm::length(marker.needle_direction) > 0.0f) {
             const glm::vec3 hub =
                 marker.position - glm::normalize(marker.needle_direction) * m.needle_length_mm;
             const ScreenPoint q = project(frame.camera, w, h, hub);

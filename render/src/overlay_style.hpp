@@ -44,6 +44,7 @@ inline int label_priority(MarkerState state) {
     case MarkerState::done:
         return 1;
     case MarkerState::skipped:
+    case MarkerState::ghost:
         return 0;
     }
     return 0;

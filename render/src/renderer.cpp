@@ -965,12 +965,17 @@ struct Renderer::Impl {
             batch.disc(label.leader_end, 1.8f * s, rgba(kLeaderLine, 0.85f));
         }
 
-        // Markers, far to near so nearer badges overlap farther ones.
+        // Markers, far to near so nearer badges overlap farther ones; the last visit's ghosts
+        // first, under every badge of this one.
         std::vector<std::size_t> order;
         for (std::size_t i = 0; i < layout.markers.size(); ++i)
             if (layout.markers[i].visible)
                 order.push_back(i);
         std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            const bool ga = frame.markers[a].state == MarkerState::ghost;
+            const bool gb = frame.markers[b].state == MarkerState::ghost;
+            if (ga != gb)
+                return ga;
             return layout.markers[a].depth > layout.markers[b].depth;
         });
         for (std::size_t i : order) {
@@ -980,6 +985,21 @@ struct Renderer::Impl {
             const float r = ms.radius_px;
             const float o = style.opacity;
             const glm::vec2 c = ms.centre;
+            if (marker.state == MarkerState::ghost) {
+                // A faint violet halo with a thin rim, wider than a badge: around this visit's
+                // badge at the same site, alone where the site was elsewhere. No number, needle
+                // or shadow.
+                batch.disc(c, r, rgba(style.fill, o));
+                constexpr int kSegments = 24;
+                for (int k = 0; k < kSegments; ++k) {
+                    const float a0 = 6.2831853f * float(k) / float(kSegments);
+                    const float a1 = 6.2831853f * float(k + 1) / float(kSegments);
+                    batch.line(c + r * glm::vec2(std::cos(a0), std::sin(a0)),
+                               c + r * glm::vec2(std::cos(a1), std::sin(a1)), 1.6f * s,
+                               rgba(style.ring, 0.85f));
+                }
+                continue;
+            }
             if (frame.layers.needles && ms.needle_shown) {
                 const glm::vec2 dir = glm::normalize(ms.needle_hub - c);
                 batch.line(c + dir * r * 0.5f, ms.needle_hub, 1.7f * s,

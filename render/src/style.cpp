@@ -51,6 +51,8 @@ MarkerStyle marker_style(MarkerState state) {
         return {rgb(127, 127, 127), white, white, 0.75f, 0.9f};
     case MarkerState::optional:
         return {white, rgb(204, 121, 167), rgb(150, 60, 110), 1.0f, 1.0f};
+    case MarkerState::ghost: // last visit's site: a faint violet halo under this one's badges
+        return {rgb(120, 94, 240), rgb(96, 70, 210), white, 0.28f, 1.5f};
     }
     return {rgb(0, 114, 178), white, white, 1.0f, 1.0f};
 }
@@ -67,6 +69,8 @@ const char* to_string(MarkerState state) {
         return "skipped";
     case MarkerState::optional:
         return "optional";
+    case MarkerState::ghost:
+        return "ghost";
     }
     return "pending";
 }

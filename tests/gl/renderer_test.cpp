@@ -238,6 +238,32 @@ TEST_F(RendererTest, MarkersLandOnMarkerColouredPixels) {
     EXPECT_GT(layout.markers[1].radius_px, layout.markers[0].radius_px);
 }
 
+TEST_F(RendererTest, ALastVisitGhostIsAFaintHaloUnderThisVisitsBadge) {
+    // A pending site with the last visit's ghost at the same point, and a ghost alone (a site
+    // given elsewhere last time).
+    FrameSnapshot f = frame(640, 480);
+    f.markers = {marker("now", 1, 55.0f, 0.0f, MarkerState::pending),
+                 marker("last:now", 2, 55.0f, 0.0f, MarkerState::ghost),
+                 marker("last:moved", 3, 70.0f, 25.0f, MarkerState::ghost)};
+    FrameSnapshot without = f;
+    without.markers.resize(1);
+    const Image image = render(f);
+    const Image plain = render(without);
+    const Image again = render(f); // last_layout() is the last render's
+    const auto& l = renderer_->last_layout();
+    ASSERT_EQ(l.markers.size(), 3u);
+    // Wider than the badge, no needle; the badge is drawn over it, whole.
+    EXPECT_GT(l.markers[1].radius_px, l.markers[0].radius_px);
+    EXPECT_FALSE(l.markers[1].needle_shown);
+    EXPECT_FALSE(l.markers[2].needle_shown);
+    EXPECT_GT(marker_colour_fraction(again, l.markers[0], MarkerState::pending), 0.3);
+    // The lone ghost tints the skin violet (bluer than without it) but lets it show through.
+    const glm::ivec3 with_ghost = rgb_at(image, l.markers[2].centre);
+    const glm::ivec3 skin = rgb_at(plain, l.markers[2].centre);
+    EXPECT_GT(with_ghost.z, skin.z + 10);
+    EXPECT_NE(with_ghost, to_bytes(marker_style(MarkerState::ghost).fill)); // translucent
+}
+
 TEST_F(RendererTest, SitesOnTheFarSideAreHidden) {
     FrameSnapshot f = frame(320, 240);
     f.markers = {marker("front", 1, 80, 0, MarkerState::pending),

@@ -340,6 +340,19 @@ TEST_P(HistoryBackend, EveryFieldIsStoredAsGiven) {
     EXPECT_EQ(store->info().value->patients, 1);
 }
 
+TEST_P(HistoryBackend, KnownPatientsAreListedInOrder) {
+    auto store = open();
+    ASSERT_TRUE(store);
+    for (const char* id : {"p-2", "p-10", "a"}) {
+        PatientRow p;
+        p.id = id;
+        ASSERT_TRUE(store->ensure_patient(p).ok());
+    }
+    const auto ids = store->list_patient_ids();
+    ASSERT_TRUE(ids.ok());
+    EXPECT_EQ(*ids.value, (std::vector<std::string>{"a", "p-10", "p-2"}));
+}
+
 TEST_P(HistoryBackend, ImportingTheSameRecordTwiceFilesOneTreatmentThatReplays) {
     const fs::path record = make_record(dir_, "r1", at("2026-01-05T09:00:00Z"), 3);
     auto store = open();

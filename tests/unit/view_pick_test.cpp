@@ -59,6 +59,16 @@ TEST_F(ViewPick, MarkerUnderThePixelIsPicked) {
     EXPECT_EQ(hit->muscle->key(), "frontalis_left");
 }
 
+TEST_F(ViewPick, ALastVisitGhostIsNotClickedTheSkinUnderItIs) {
+    // The front marker turned into a last visit's ghost: the click lands on the skin there.
+    frame_.markers[0].state = render::MarkerState::ghost;
+    const glm::vec2 badge = pixel_of(frame_.markers[0].position);
+    const auto hit = pick_in_frame(frame_, *queries_, badge + glm::vec2(3.0f, -2.0f));
+    ASSERT_TRUE(hit);
+    EXPECT_FALSE(hit->marker);
+    EXPECT_LT(glm::distance(hit->point, frame_.markers[0].position), 5.0f);
+}
+
 TEST_F(ViewPick, SkinAwayFromMarkersHasNoMarker) {
     const glm::vec2 badge = pixel_of(frame_.markers[0].position);
     const auto hit = pick_in_frame(frame_, *queries_, badge + glm::vec2(40.0f, 0.0f));

@@ -17,6 +17,9 @@
 //   clinician/checklist_card.cpp the pre-treatment checklist and boxed warning
 //   clinician/ftp.cpp         adding a follow-the-pain site by clicking the skin
 //   clinician/elsewhere.cpp   recording the current site as injected at another point of the skin
+//   clinician/patient_card.cpp the patient: the field and list on the start card, the last
+//                             treatment and the cross-visit rules, filing the finished session in
+//                             the treatment history, the last visit's ghost and this visit vs last
 // Every decision about what may be injected, skipped or added is the protocols library's (Session,
 // SessionRecorder, find_session_records); these files only present and forward, and show the
 // session's refusals in its own words.
@@ -32,7 +35,9 @@
 #include <glm/vec3.hpp>
 
 #include "gui/mode.hpp"
+#include "gui/patient_visit.hpp"
 #include "injmap/protocols/checklist.hpp"
+#include "injmap/protocols/history.hpp"
 #include "injmap/protocols/resumable_records.hpp"
 #include "injmap/protocols/session.hpp"
 #include "injmap/protocols/session_record.hpp"
@@ -62,6 +67,8 @@ public:
     void decorate(const App& app, render::FrameSnapshot& frame) const override;
     // clinician/steps_panel.cpp
     void left_panel(App& app) override;
+    // clinician/patient_card.cpp
+    [[nodiscard]] std::string marker_hover(const std::string& id) const override;
 
 private:
     // A follow-the-pain site proposed by a click on the skin, before it is added.
@@ -158,6 +165,18 @@ private:
     void propose_ftp(App& app, const PickHit& hit);
     void ftp_popup(App& app);
 
+    // clinician/patient_card.cpp
+    bool open_store(App& app); // opened the first time a patient is wanted; false: error shown
+    void patient_card(App& app);
+    void load_patient(App& app);  // the typed or picked id: its treatments, or a new patient
+    void refresh_visit(App& app); // the context, rules and ghost for the current protocol
+    void clear_patient();         //
+    [[nodiscard]] bool patient_blocks_start() const; // history.cumulative without a reason
+    void file_in_history(App& app); // after finishing: the treatment filed for the patient
+    void last_visit_toggle();
+    void comparison_table(App& app);
+    void append_ghosts(render::FrameSnapshot& frame) const;
+
     // clinician/elsewhere.cpp
     [[nodiscard]] std::optional<glm::vec3> planned_point(const App& app, std::size_t index) const;
     void arm_elsewhere(App& app);
@@ -218,6 +237,29 @@ private:
     std::shared_ptr<const Checklist> checklist_;
     std::string checklist_error_;
     ChecklistDraft draft_;
+    // The patient (docs/history.md): the store, opened lazily; the id typed or picked; what the
+    // history says for this protocol now; the last treatment's sites as ghosts.
+    std::unique_ptr<HistoryStore> store_;
+    bool store_tried_ = false;
+    std::string store_error_;
+    std::vector<std::string> known_patients_;
+    char patient_[kMaxIdBytes + 1] = "";
+    std::string patient_id_; // the patient loaded (empty: none)
+    bool load_patient_pending_ = false;
+    bool new_patient_ = false;
+    int sex_ = 0;        // 0 not given, 1 female, 2 male, 3 other
+    int birth_year_ = 0; // 0: not given
+    std::vector<TreatmentRow> treatments_;
+    VisitContext visit_;
+    Diagnostics cross_; // the cross-visit rules at start (check_history)
+    char override_reason_[kMaxReasonBytes + 1] = "";
+    std::string filed_;      // after finishing: what filing said
+    bool filed_ok_ = false;  //
+    std::string overridden_; // the override reason the started session carries (empty: none)
+    std::optional<TreatmentRow> last_full_; // the last treatment with its sites
+    std::vector<GhostMarker> ghosts_;
+    bool show_last_visit_ = true;
+    float last_box_height_ = 0.0f; // measured each frame, used the next
 };
 
 } // namespace injmap::gui::clinician

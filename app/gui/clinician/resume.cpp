@@ -102,6 +102,11 @@ void ClinicianMode::resume(App& app) {
             app.notify(escape_control(d.message), Severity::warning);
     recorder_.emplace(std::move(*resumed.value));
     recorder_->set_entry_rules(SessionEntryRules::clinician()); // as for a new session
+    if (!patient_id_.empty()) {
+        // A patient chosen before resuming: the session is filed under them when finished.
+        recorder_->set_first_treatment(!visit_.earlier_same_indication);
+        overridden_ = has_errors(cross_) ? std::string(override_reason_) : std::string();
+    }
     prepare_checklist();
     std::snprintf(label_, sizeof label_, "%s", recorder_->session().start_info().label.c_str());
     resume_.reset();

@@ -90,6 +90,7 @@ void ClinicianMode::decorate(const App& app, render::FrameSnapshot& frame) const
             frame.markers.push_back(std::move(m));
         }
     }
+    append_ghosts(frame); // the last visit's sites, faintly, after this visit's markers
     if (step >= 0 && model) {
         for (const Site& site : protocol.steps[static_cast<std::size_t>(step)].sites)
             for (const std::string& id : model->expand_muscle_key(site.muscle))

@@ -19,6 +19,8 @@ namespace fs = std::filesystem;
 void ClinicianMode::start_card(App& app) {
     section_heading(app, "Session");
     resume_box(app);
+    patient_card(app);
+    ImGui::Spacing();
     const float button_w =
         ImGui::CalcTextSize("Start session  ⏎").x + ImGui::GetStyle().FramePadding.x * 2;
     ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - button_w -
@@ -45,6 +47,20 @@ void ClinicianMode::start_card(App& app) {
 }
 
 void ClinicianMode::start(App& app) {
+    if (patient_id_ != patient_) // typed but not yet looked up (Start clicked straight away)
+        load_patient(app);
+    if (patient_blocks_start()) {
+        // history.cumulative: refused unless a reason is typed, as `session play --patient`.
+        start_refusal_ = "Cannot start: the cumulative limit would be passed; type the reason to "
+                         "go ahead (it is filed with the treatment).";
+        app.notify(start_refusal_, Severity::error);
+        if (app.scripted()) {
+            std::printf("session: start refused: %s [history.cumulative]\n",
+                        start_refusal_.c_str());
+            std::fflush(stdout);
+        }
+        return;
+    }
     const LoadedProtocol& loaded = app.protocol();
     SessionStart info;
     info.protocol_id = loaded.protocol->id;
@@ -79,6 +95,13 @@ void ClinicianMode::start(App& app) {
         return;
     }
     recorder_.emplace(std::move(*created.value));
+    if (!patient_id_.empty()) {
+        // The first-treatment advice only without an earlier treatment of this indication; the
+        // override reason, when the cumulative limit is let through, goes with the treatment.
+        recorder_->set_first_treatment(!visit_.earlier_same_indication);
+        overridden_ = has_errors(cross_) ? std::string(override_reason_) : std::string();
+    }
+    filed_.clear();
     prepare_checklist();
     resume_.reset();
     app.notify("Session started; recording to " + recorder_->path().string());
@@ -100,6 +123,15 @@ void ClinicianMode::progress_line(App& app) {
     std::snprintf(overlay, sizeof overlay, "%d of %d sites done  ·  %s U given", done, total,
                   format_units(t.total.units).c_str());
     ImGui::ProgressBar(total > 0 ? float(done) / float(total) : 0.0f, ImVec2(-1, 0), overlay);
+    if (!patient_id_.empty()) {
+        ImGui::PushFont(app.fonts().small);
+        ImGui::TextColored(colour::muted, "Patient %s", patient_id_.c_str());
+        ImGui::PopFont();
+        if (!ghosts_.empty()) {
+            ImGui::SameLine();
+            last_visit_toggle();
+        }
+    }
     ImGui::Spacing();
 }
 
@@ -122,6 +154,7 @@ void ClinicianMode::finish(App& app) {
     } else {
         app.notify("Session finished. Summary and chart saved next to the record.");
     }
+    file_in_history(app);
     // Every site from the front, close enough to read the numbers.
     std::vector<glm::vec3> points;
     for (const PlacedSite& placed : app.protocol().placed.sites)
@@ -185,6 +218,10 @@ void ClinicianMode::summary_card(App& app) {
             ImGui::SetTooltip("%s", p.c_str());
     }
     ImGui::PopFont();
+    if (!filed_.empty())
+        text_wrapped_coloured(filed_ok_ ? colour::done : colour::error, filed_.c_str());
+    ImGui::Spacing();
+    comparison_table(app);
     ImGui::Spacing();
     if (ImGui::Button("Copy folder path"))
         ImGui::SetClipboardText(recorder_->path().parent_path().c_str());
@@ -196,6 +233,8 @@ void ClinicianMode::summary_card(App& app) {
 void ClinicianMode::new_session(App& app) {
     recorder_.reset();
     label_[0] = '\0'; // the previous session's label is not the next one's
+    clear_patient();  // nor its patient
+    filed_.clear();
     start_refusal_.clear();
     last_cursor_.reset();
     preview_ = 0;

@@ -416,6 +416,9 @@ public:
     Result<PatientRow> find_patient(std::string_view id) override {
         return reading([&] { return find_patient_once(id); });
     }
+    Result<std::vector<std::string>> list_patient_ids() override {
+        return reading([&] { return list_patient_ids_once(); });
+    }
     Result<std::vector<TreatmentRow>> list_treatments(std::string_view patient_id) override {
         return reading([&] { return list_treatments_once(patient_id); });
     }
@@ -424,6 +427,18 @@ public:
     }
     Result<Info> info() override {
         return reading([&] { return info_once(); });
+    }
+
+    Result<std::vector<std::string>> list_patient_ids_once() {
+        Params p;
+        auto r = query("SELECT id FROM patients ORDER BY id", p, "listing patients");
+        if (!r.ok())
+            return {std::nullopt, r.diagnostics};
+        const Rows rows(r.value->get());
+        std::vector<std::string> ids;
+        for (decltype(rows.size()) i = 0; i < rows.size(); ++i)
+            ids.push_back(rows.text(i, 0));
+        return {std::move(ids), {}};
     }
 
     Result<PatientRow> find_patient_once(std::string_view id) {

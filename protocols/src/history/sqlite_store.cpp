@@ -293,6 +293,20 @@ public:
             });
     }
 
+    Result<std::vector<std::string>> list_patient_ids() override {
+        Stmt s(db_.get(), "SELECT id FROM patients ORDER BY id");
+        if (s.prepared() != SQLITE_OK)
+            return {std::nullopt,
+                    {db_diag(location_, s.prepared(), db_.get(), "listing patients")}};
+        std::vector<std::string> ids;
+        int rc = SQLITE_ROW;
+        while ((rc = s.step()) == SQLITE_ROW)
+            ids.push_back(s.text(0));
+        if (rc != SQLITE_DONE)
+            return {std::nullopt, {db_diag(location_, rc, db_.get(), "listing patients")}};
+        return {std::move(ids), {}};
+    }
+
     Result<PatientRow> find_patient(std::string_view id) override {
         Stmt s(db_.get(), "SELECT id, sex, birth_year, model, allergies, contraindications, "
                           "notes, created FROM patients WHERE id = ?");

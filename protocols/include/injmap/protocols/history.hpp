@@ -131,6 +131,8 @@ public:
     HistoryStore(const HistoryStore&) = delete;
     HistoryStore& operator=(const HistoryStore&) = delete;
 
+    // Every patient's id, sorted (the clinician window's list to pick from).
+    [[nodiscard]] virtual Result<std::vector<std::string>> list_patient_ids() = 0;
     [[nodiscard]] virtual Result<PatientRow> find_patient(std::string_view id) = 0;
     // Creates the patient when absent; an existing one keeps its fields (empty fields given are
     // left as they are). Returns whether a patient was created.

@@ -14,7 +14,9 @@
 
 namespace injmap::render {
 
-enum class MarkerState : std::uint8_t { pending, current, done, skipped, optional };
+// ghost: a site of the previous visit drawn faintly over this one's (small, translucent, no
+// number, no needle): where the patient was injected last time.
+enum class MarkerState : std::uint8_t { pending, current, done, skipped, optional, ghost };
 
 struct Marker {
     std::string id;                                // site id, echoed in reports and picking

@@ -22,6 +22,9 @@ render::FrameSnapshot App::build_snapshot() const {
     frame.ui_scale = window_.content_scale() * framebuffer_scale().y;
     frame.antialias = false; // decided in frame(): see refine_at_
     add_protocol_markers(*this, frame);
+    // Sites this model cannot place are listed in the view's corner, never silently missing.
+    if (protocol().usable() && model())
+        frame.notes = unplaced_notes(model()->id, *protocol().protocol, protocol().placed);
     mode_->decorate(*this, frame);
     add_scene_regions(frame, protocol().usable() ? protocol().protocol.get() : nullptr, model(),
                       mode_name_);

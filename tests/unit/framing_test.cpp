@@ -39,14 +39,21 @@ TEST(Framing, AFullBodyFramesTheSameHeadAsTheHeadAndShoulders) {
         GTEST_SKIP() << "the default model is not built";
     const Model body = with_body_below(*model);
     ASSERT_LT(bounds_of(body.skin).min.y, bounds_of(model->skin).min.y - 1000.0f);
-    expect_same(framing_bounds(body), framing_bounds(*model), 1e-3f);
+    // The landmarks' box with its margin reaches 12 mm below the default mesh's cut at the chest:
+    // framed alone the mesh ends there, with the body the box does. Otherwise the same box.
+    const Bounds alone_box = framing_bounds(*model), body_box = framing_bounds(body);
+    for (int k = 0; k < 3; ++k) {
+        EXPECT_NEAR(body_box.max[k], alone_box.max[k], 1e-3f) << k;
+        EXPECT_NEAR(body_box.min[k], alone_box.min[k], k == 1 ? 20.0f : 1e-3f) << k;
+    }
     for (const char* view : {"front", "back", "left", "oblique-right"}) {
         const auto alone = gui::frame_model(*model, view, 1.6f);
         const auto tall = gui::frame_model(body, view, 1.6f);
         ASSERT_TRUE(alone && tall);
-        // The same distance and target: the head is drawn the same size in the same place.
-        EXPECT_NEAR(tall->distance_mm, alone->distance_mm, 0.01f * alone->distance_mm) << view;
-        EXPECT_LT(glm::distance(tall->target, alone->target), 1.0f) << view;
+        // Nearly the same distance and target: the head is drawn the same size (within 4 %) in
+        // nearly the same place.
+        EXPECT_NEAR(tall->distance_mm, alone->distance_mm, 0.04f * alone->distance_mm) << view;
+        EXPECT_LT(glm::distance(tall->target, alone->target), 10.0f) << view;
     }
     // The body framed whole would be far smaller.
     const Bounds all = bounds_of(body.skin);

@@ -16,7 +16,7 @@ namespace injmap {
 // c7, t1–t4, …), grown by kFramingMarginFraction of its size on each side (at least
 // kFramingMarginMm), then cut to the skin's box. The skin's box when fewer than
 // kFramingMinLandmarks of those landmarks exist.
-inline constexpr float kFramingMarginFraction = 0.3f;
+inline constexpr float kFramingMarginFraction = 0.25f;
 inline constexpr float kFramingMarginMm = 40.0f;
 inline constexpr int kFramingMinLandmarks = 4;
 [[nodiscard]] Bounds framing_bounds(const Model& model);

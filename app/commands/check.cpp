@@ -120,7 +120,12 @@ void print_summary(const Checked& c, const Model& model) {
     std::cout << ", " << format_units(p.total_units(true)) << " U";
     if (optional > 0)
         std::cout << " (" << format_units(p.total_units(false)) << " U without the optional sites)";
-    std::cout << ", placed on " << model.id << "\n";
+    // Sites that could not be placed (a landmark the model lacks) are counted, never hidden.
+    const std::size_t placed = c.placed ? c.placed->placed_count() : 0;
+    if (placed == sites.size())
+        std::cout << ", placed on " << model.id << "\n";
+    else
+        std::cout << ", " << placed << " of " << sites.size() << " placed on " << model.id << "\n";
     if (p.paradigm == Paradigm::cd_template)
         std::cout << "  a template: placed as if the posture were to the subject's left "
                      "(ipsilateral = left, contralateral = right)\n";
@@ -147,6 +152,12 @@ Json to_json(const Checked& c, const ModelQueries& queries) {
         protocol["total_units"] = p.total_units(true);
         const auto sites = p.sites();
         protocol["site_count"] = sites.size();
+        protocol["placed_count"] = c.placed ? c.placed->placed_count() : 0;
+        Json unplaced = Json::array();
+        for (std::size_t i = 0; i < sites.size(); ++i)
+            if (!c.placed || i >= c.placed->sites.size() || !c.placed->sites[i].placed)
+                unplaced.push_back(sites[i]->id);
+        protocol["unplaced"] = std::move(unplaced);
         Json muscles = Json::object();
         for (const auto& [muscle, t] : tally(p))
             muscles[muscle] = Json{{"sites", t.sites}, {"units", t.units}};
@@ -198,7 +209,15 @@ Json to_json(const Checked& c, const ModelQueries& queries) {
                                    {"distance_mm", round(near.front().distance_mm)}};
                 }
                 const auto& x = c.placed->sites[i].position;
+                site["placed"] = true;
                 site["position_mm"] = Json::array({round(x.x), round(x.y), round(x.z)});
+                // How projection onto the skin moved it from where its landmarks and offsets
+                // put it.
+                site["moved_mm"] = round(ps.moved_mm);
+                site["moved_direction"] = moved_direction(ps);
+                site["moved_vector_mm"] =
+                    Json::array({round(ps.moved.x), round(ps.moved.y), round(ps.moved.z)});
+                site["projection"] = ps.along_normal ? "normal" : "closest";
                 for (const auto& seg : needle_path(queries, c.placed->sites[i]))
                     path.push_back(Json{{"structure", seg.structure},
                                         {"kind", to_string(seg.kind)},
@@ -206,7 +225,12 @@ Json to_json(const Checked& c, const ModelQueries& queries) {
                                         {"enters_mm", round(seg.enters_mm)},
                                         {"leaves_mm", round(seg.leaves_mm)}});
             } else {
+                site["placed"] = false;
                 site["position_mm"] = nullptr;
+                site["moved_mm"] = nullptr;
+                site["moved_direction"] = nullptr;
+                site["moved_vector_mm"] = nullptr;
+                site["projection"] = nullptr;
             }
             site["depth_mm"] = needle_depth_mm(s);
             site["needle_path"] = std::move(path);

@@ -13,6 +13,7 @@
 #include "commands/commands.hpp"
 #include "injmap/models/atomic_file.hpp"
 #include "injmap/models/data_paths.hpp"
+#include "injmap/models/framing.hpp"
 #include "injmap/models/manifest.hpp"
 #include "injmap/models/skin_regions.hpp"
 #include "injmap/models/surface_index.hpp"
@@ -257,11 +258,8 @@ void add_regions(FrameSnapshot& frame, const Model& model, const Protocol* proto
 // The whole model from the named view, leaving room beside it for the label columns.
 render::Camera camera_for(const Model& model, const std::string& view, int width, int height,
                           bool labels) {
-    std::vector<glm::vec3> points;
-    const auto& pos = model.skin.positions;
-    const std::size_t step = std::max<std::size_t>(1, pos.size() / 20000);
-    for (std::size_t i = 0; i < pos.size(); i += step)
-        points.push_back(pos[i]);
+    // The head and shoulders (framing.hpp), not a whole body that came with the scan.
+    const std::vector<glm::vec3> points = framing_skin_points(model);
     const float aspect = float(width) / float(height);
     // Labels take about 17 % of the width on each side.
     const float usable = labels ? std::min(aspect * 0.66f, aspect) : aspect;
@@ -275,6 +273,7 @@ struct Sites {
     std::unique_ptr<ModelQueries> queries;
     std::optional<Protocol> protocol;
     PlacedProtocol placed;
+    bool unplaced = false;     // some sites could not be placed (drawn without them, exit 1)
     render::Prepared prepared; // the renderer's CPU work for this model and image size
 };
 
@@ -313,10 +312,21 @@ Sites prepare_sites(const Options& o, const Model& model) {
         const Diagnostics on_model = validate_on_model(protocol, *placement.value, queries);
         findings.insert(findings.end(), on_model.begin(), on_model.end());
     }
-    if (!placement.value || has_errors(findings)) {
+    // Sites that cannot be placed on this model (a head-only scan has no acromion) leave the map
+    // drawn with the others and listed on it; any other error refuses the drawing.
+    const bool only_unplaced =
+        placement.value && std::all_of(findings.begin(), findings.end(), [](const Diagnostic& d) {
+            return d.severity != Severity::error || d.rule == "placement.unknown-landmark" ||
+                   d.rule == "placement.off-skin";
+        });
+    if (!placement.value || (has_errors(findings) && !only_unplaced)) {
         print_errors(findings);
         out.exit_code = exit_findings;
         return out;
+    }
+    if (has_errors(findings)) {
+        print_errors(findings);
+        out.unplaced = true;
     }
     out.placed = std::move(*placement.value);
     if (o.step && *o.step > int(protocol.steps.size())) {
@@ -352,7 +362,7 @@ int run_render(std::span<const std::string> args) {
     auto prepared = std::async(std::launch::async, [&] {
         model_result = load_model_by_name(o.model);
         if (!model_result.ok())
-            return Sites{exit_usage, nullptr, {}, {}, {}};
+            return Sites{exit_usage, nullptr, {}, {}, false, {}};
         const Model& model = *model_result.value;
         Sites sites = prepare_sites(o, model);
         if (sites.exit_code == exit_ok) {
@@ -406,8 +416,10 @@ int run_render(std::span<const std::string> args) {
     frame.antialias = true; // a still image: worth the antialiasing pass (docs/performance.md)
     frame.skin_index = &queries.skin();
     frame.hidden_muscles = o.hidden_muscles;
-    if (protocol)
+    if (protocol) {
         add_protocol(frame, model, *protocol, placed, o.step);
+        frame.notes = unplaced_notes(model.id, *protocol, placed);
+    }
     // A cervical dystonia plan's muscles show on the skin too, not only under it.
     frame.skin_muscle_tint = protocol && protocol->indication == std::string(kCervicalDystonia);
     if (o.regions)
@@ -457,7 +469,17 @@ int run_render(std::span<const std::string> args) {
     }
 
     if (o.report) {
-        const std::string text = nlohmann::json{{"images", std::move(images)}}.dump(2) + "\n";
+        nlohmann::json unplaced = nlohmann::json::array();
+        if (protocol) {
+            const auto sites = protocol->sites();
+            for (std::size_t i = 0; i < sites.size() && i < placed.sites.size(); ++i)
+                if (!placed.sites[i].placed)
+                    unplaced.push_back(sites[i]->id);
+        }
+        const std::string text =
+            nlohmann::json{{"images", std::move(images)}, {"unplaced", std::move(unplaced)}}.dump(
+                2) +
+            "\n";
         if (std::string reason; !io::write_file_atomically(*o.report, text, reason)) {
             std::cerr << "injmap render: cannot write " << escape_control(o.report->string())
                       << ": " << reason << "\n";
@@ -466,8 +488,9 @@ int run_render(std::span<const std::string> args) {
     }
     // Every image and the report are written and closed: the teardown of the model, the indices
     // and the GL driver would only cost time.
-    exit_now(exit_ok);
-    return exit_ok;
+    const int code = ready.unplaced ? exit_findings : exit_ok;
+    exit_now(code);
+    return code;
 }
 
 } // namespace
@@ -523,8 +546,8 @@ const Command render_command{
     "  -o, --output OUT.png  the image to write\n"
     "  --report FILE.json    where each site landed: {\"images\": [{\"file\", \"view\", \"width\", "
     "\"height\",\n"
-    "                        \"sites\": [{\"id\", \"x\", \"y\", \"visible\", \"radius_px\"}]}]}; "
-    "x, y = marker centre\n"
+    "                        \"sites\": [{\"id\", \"x\", \"y\", \"visible\", \"radius_px\"}]}], "
+    "\"unplaced\": [ids]}; x, y = marker centre\n"
     "                        in pixels from the top-left; visible = facing the camera and not "
     "hidden by the model;\n"
     "                        with --highlight regions each image also has \"regions\": [{\"id\", "
@@ -535,8 +558,10 @@ const Command render_command{
     "Marker colours (Okabe-Ito, colour-blind safe): blue pending, vermillion current, green done "
     "(tick),\n"
     "grey skipped (struck through), purple ring optional.\n"
-    "Exit codes: 0 written, 1 the protocol has errors (printed), 2 bad arguments or unreadable "
-    "files.\n",
+    "Exit codes: 0 written, 1 the protocol has errors (printed; sites that cannot be placed on "
+    "this model\n"
+    "leave the images written without them, listed at the bottom left), 2 bad arguments or "
+    "unreadable files.\n",
     run_render};
 
 } // namespace injmap::cli

@@ -28,6 +28,9 @@ render::FrameSnapshot App::build_snapshot() const {
         return frame;
     }
     add_protocol_markers(*this, frame);
+    // Sites this model cannot place are listed in the view's corner, never silently missing.
+    if (protocol().usable() && model())
+        frame.notes = unplaced_notes(model()->id, *protocol().protocol, protocol().placed);
     mode_->decorate(*this, frame);
     add_scene_regions(frame, protocol().usable() ? protocol().protocol.get() : nullptr, model(),
                       mode_name_);

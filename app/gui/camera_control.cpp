@@ -2,6 +2,7 @@
 
 #include <glm/geometric.hpp>
 
+#include "injmap/models/framing.hpp"
 #include "injmap/models/mesh.hpp"
 #include "injmap/render/camera.hpp"
 
@@ -35,12 +36,7 @@ bool CameraMotion::update(double now) {
 }
 
 std::vector<glm::vec3> model_corners(const Model& model) {
-    const Bounds b = bounds_of(model.skin);
-    std::vector<glm::vec3> corners;
-    for (int i = 0; i < 8; ++i)
-        corners.push_back({(i & 1) ? b.max.x : b.min.x, (i & 2) ? b.max.y : b.min.y,
-                           (i & 4) ? b.max.z : b.min.z});
-    return corners;
+    return framing_corners(model); // the head and shoulders, not a whole body (framing.hpp)
 }
 
 std::optional<render::Camera> frame_model(const Model& model, std::string_view view, float aspect) {

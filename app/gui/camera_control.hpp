@@ -38,7 +38,8 @@ private:
     double start_ = -1.0; // < 0: not moving
 };
 
-// Eight corners of the skin's bounding box: enough to frame the whole model.
+// Eight corners of the head-and-shoulders box (models/framing.hpp: the landmarks' box with a
+// margin, or the skin's box without enough landmarks): what "the whole model" frames.
 [[nodiscard]] std::vector<glm::vec3> model_corners(const Model& model);
 // The whole model from a named view; nullopt for an unknown view name.
 [[nodiscard]] std::optional<render::Camera> frame_model(const Model& model, std::string_view view,

@@ -15,6 +15,7 @@
 #include "gui/panels.hpp"
 #include "gui/print_palette.hpp"
 #include "gui/viewport.hpp"
+#include "injmap/models/framing.hpp"
 #include "injmap/protocols/session.hpp"
 #include "injmap/protocols/site_offset.hpp"
 #include "injmap/render/camera.hpp"
@@ -307,7 +308,7 @@ bool write_session_chart(App& app, const Session& session, const fs::path& path,
         for (const render::Marker& m : base.markers)
             points.push_back(m.position);
         if (points.empty()) {
-            const Bounds b = bounds_of(model->skin);
+            const Bounds b = framing_bounds(*model);
             points = {b.min, b.max};
         }
         if (auto cam = render::frame_points(points, kViews[v], float(kViewW) / float(kViewH), 0.12f,

@@ -5,6 +5,7 @@
 
 #include "gui/patient_content.hpp"
 #include "gui/print_palette.hpp"
+#include "injmap/models/framing.hpp"
 #include "injmap/render/camera.hpp"
 #include "injmap/version.hpp"
 
@@ -104,13 +105,9 @@ float draw_card(PageCanvas& page, const CardLayout& c, float x, float y, float w
     return y + c.height;
 }
 
+// The head and shoulders (framing.hpp), not a whole body that came with the scan.
 std::vector<glm::vec3> skin_corners(const Model& model) {
-    const Bounds b = bounds_of(model.skin);
-    std::vector<glm::vec3> corners;
-    for (int i = 0; i < 8; ++i)
-        corners.push_back({(i & 1) ? b.max.x : b.min.x, (i & 2) ? b.max.y : b.min.y,
-                           (i & 4) ? b.max.z : b.min.z});
-    return corners;
+    return framing_corners(model);
 }
 
 // The timeline: an illustrative effect curve over the weeks, the five moments marked on it and

@@ -34,6 +34,7 @@
 #include "gui/print_job.hpp"
 #include "gui/viewport.hpp"
 #include "injmap/models/data_paths.hpp"
+#include "injmap/models/framing.hpp"
 #include "injmap/protocols/record_time.hpp"
 #include "injmap/render/camera.hpp"
 
@@ -422,11 +423,7 @@ private:
         if (!app.model())
             return;
         if (!area || !app.protocol().usable()) {
-            const Bounds b = bounds_of(app.model()->skin);
-            std::vector<glm::vec3> corners;
-            for (int i = 0; i < 8; ++i)
-                corners.push_back({(i & 1) ? b.max.x : b.min.x, (i & 2) ? b.max.y : b.min.y,
-                                   (i & 4) ? b.max.z : b.min.z});
+            const std::vector<glm::vec3> corners = framing_corners(*app.model());
             frame(app, corners, *render::named_view("front"), 0.08f, 80.0f);
             return;
         }

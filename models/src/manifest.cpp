@@ -190,6 +190,8 @@ Result<Model> load(const fs::path& manifest_path) {
     };
 
     std::optional<ManifestData> data = read_manifest(manifest_path, r);
+    if (data && !r.failed())
+        check_manifest_sanity(*data, r); // units and axes against the landmarks
     // Stop before the mesh when the manifest itself is wrong: its errors are what the author must
     // fix.
     if (!data || r.failed() || !data->frame_ok || !data->obj_path || !data->skin_groups)

@@ -1066,6 +1066,30 @@ struct Renderer::Impl {
             }
         }
 
+        // Notes (sites not placed, …) at the bottom left.
+        if (font && !frame.notes.empty()) {
+            const float px = font->pixel_height(FontStyle::regular);
+            const float line = px * 1.35f, pad = 8.0f * s;
+            float width = 0.0f;
+            for (const auto& text : frame.notes)
+                width = std::max(width, FontFace::regular()->text_width(text, px));
+            const glm::vec2 half{width * 0.5f + pad, float(frame.notes.size()) * line * 0.5f + pad};
+            const glm::vec2 centre{12.0f * s + half.x, float(frame.height) - 12.0f * s - half.y};
+            batch.box(centre, half, 4.0f * s, 1.0f, glm::vec4(0.78f, 0.80f, 0.84f, 1.0f));
+            batch.box(centre, half - glm::vec2(1.0f), 3.0f * s, 1.0f,
+                      rgba(kLabelBackground, 0.97f));
+            float y = centre.y - half.y + pad;
+            for (const auto& text : frame.notes) {
+                scratch.clear();
+                font->layout(text, FontStyle::regular,
+                             {centre.x - half.x + pad,
+                              y + (line + FontFace::regular()->cap_height(px)) * 0.5f},
+                             scratch);
+                batch.glyphs(scratch, rgba(kLabelText, 1.0f));
+                y += line;
+            }
+        }
+
         if (batch.vertices.empty())
             return;
         glDisable(GL_DEPTH_TEST);

@@ -61,8 +61,9 @@ const std::vector<Mutation> kFrameMutations = {
      }},
     {"skin_muscle_tint", [](FrameSnapshot& f) { f.skin_muscle_tint = !f.skin_muscle_tint; }},
     {"hidden_muscles", [](FrameSnapshot& f) { f.hidden_muscles.push_back("masseter"); }},
+    {"notes", [](FrameSnapshot& f) { f.notes.push_back("Not placed: trapezius_1_left"); }},
 };
-constexpr std::size_t kFrameFields = 16;
+constexpr std::size_t kFrameFields = 17;
 static_assert(field_count<FrameSnapshot>() == kFrameFields,
               "FrameSnapshot gained or lost a field: update kFrameMutations and kFrameFields");
 

@@ -108,7 +108,9 @@ TEST_F(RenderCli, ReportHasExactlyTheAgreedFields) {
     ASSERT_EQ(exit_code_, 0) << *stderr_;
     const auto report = read_json(*dir_ / "map.json");
     ASSERT_TRUE(report.is_object());
-    EXPECT_EQ(report.size(), 1u);
+    EXPECT_EQ(report.size(), 2u);
+    // Every site of the default model is placed: none listed as unplaced.
+    EXPECT_EQ(report.at("unplaced"), nlohmann::json::array());
     const auto& images = report.at("images");
     ASSERT_EQ(images.size(), 4u);
     const std::vector<std::string> views = {"front", "back", "left", "right"};

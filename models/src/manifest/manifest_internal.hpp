@@ -128,6 +128,11 @@ struct ManifestData {
     Model model; // id, display_name, sex, manifest_path, groups
     Frame frame;
     bool frame_ok = true; // units and axes were understood
+    // Where [mesh] and its units, up and forward keys are (the table's own line when a key is
+    // absent), for the sanity checks (sanity_checks.cpp).
+    SourceLocation mesh_location, units_location, up_location, forward_location;
+    std::string units; // as written ("dm"), when understood
+    std::string up_name = "+y", forward_name = "+z";
     std::optional<std::filesystem::path> obj_path;
     SourceLocation mesh_file_location;
     // [skin] group: one name, a list of names (their union) or "*" (every group no muscle, bone or
@@ -157,5 +162,10 @@ void read_bones(const toml::table& root, ManifestReader& r, ManifestData& out);
 void read_avoid(const toml::table& root, ManifestReader& r, ManifestData& out);
 void read_groups(const toml::table& root, ManifestReader& r, ManifestData& out);
 void read_landmarks(const toml::table& root, ManifestReader& r, ManifestData& out);
+
+// Whether the landmarks agree with [mesh] units, up and forward, and with their _left/_right
+// names (sanity_checks.cpp): manifest.units-scale, manifest.up-axis, manifest.forward-axis,
+// manifest.handedness. Needs data.frame_ok; a check whose landmarks are absent is skipped.
+void check_manifest_sanity(const ManifestData& data, ManifestReader& r);
 
 } // namespace injmap::detail

@@ -172,6 +172,7 @@ void read_mesh(const toml::table& root, const fs::path& manifest_path, ManifestR
         return;
     }
     const SourceLocation mesh_location = r.loc(*mesh);
+    out.mesh_location = out.units_location = out.up_location = out.forward_location = mesh_location;
     r.check_keys(*mesh, "[mesh]", {"file", "units", "up", "forward"});
     if (auto file = r.string_at(*mesh, "file", true, "[mesh]", mesh_location)) {
         out.mesh_file_location = r.loc(*mesh->get("file"));
@@ -186,8 +187,10 @@ void read_mesh(const toml::table& root, const fs::path& manifest_path, ManifestR
         }
     }
     if (auto units = r.string_at(*mesh, "units", true, "[mesh]", mesh_location)) {
+        out.units_location = r.loc(*mesh->get("units"));
         if (auto scale = unit_scale(*units)) {
             frame.scale = *scale;
+            out.units = *units;
         } else {
             frame_ok = false;
             r.error("manifest.unknown-units",
@@ -208,8 +211,11 @@ void read_mesh(const toml::table& root, const fs::path& manifest_path, ManifestR
             axis_out = *axis_vector(fallback);
             return true;
         }
+        (std::string_view(key) == "up" ? out.up_location : out.forward_location) =
+            r.loc(*mesh->get(key));
         if (auto v = axis_vector(*value)) {
             axis_out = *v;
+            (std::string_view(key) == "up" ? out.up_name : out.forward_name) = *value;
             return true;
         }
         frame_ok = false;

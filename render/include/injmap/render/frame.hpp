@@ -95,6 +95,9 @@ struct FrameSnapshot {
     // Muscles not drawn and not picked (muscles layer): muscle ids (both sides), group keys or
     // "<id>_<side>" keys, as highlighted_muscles takes them.
     std::vector<std::string> hidden_muscles;
+    // Lines of text in a box at the image's bottom left, over the scene (with the markers layer):
+    // e.g. the sites that could not be placed on this model. Empty = none.
+    std::vector<std::string> notes;
 
     // Every field, exactly (floats with ==, pointers by address): the one comparison of snapshots,
     // so a new field takes part without anyone listing it (tests/gl/frame_snapshot_test.cpp).

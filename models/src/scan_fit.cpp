@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include <glm/geometric.hpp>
@@ -197,6 +198,115 @@ std::optional<glm::vec3> snap_outermost(const SurfaceIndex& skin, const glm::vec
         break;
     }
     return closest->point;
+}
+
+// ---- Refinement: landmarks with a crisp surface definition found again on the scan's skin -----
+//
+// The carried landmarks follow the template's skin, so a landmark whose template place is off
+// (the template has no arms: its acromion sits at the tip of a stump) or whose neighbourhood
+// differs in shape (the front of the neck) lands where the template put it, not where the
+// definition puts it on this person. These steps look for the definition on the scan itself, the
+// way it is found by hand: the skin's outline along a profile (rays cast at the skin as a
+// clinician looks at a silhouette), near the carried point. They work in the template's frame
+// (the scan brought back by the inverse similarity: template millimetres, +X the subject's left,
+// +Y up, +Z forward, the midline at X = 0), so every distance below is at the template's size.
+// Points the user gave are never moved.
+class Refiner {
+public:
+    Refiner(const SurfaceIndex& skin, const detail::Similarity& similarity)
+        : skin_(skin), sim_(similarity), inverse_(glm::transpose(similarity.rotation)) {}
+
+    glm::vec3 to_template(const glm::vec3& p) const {
+        return inverse_ * (p - sim_.translation) / sim_.scale;
+    }
+    glm::vec3 to_scan(const glm::vec3& q) const { return sim_.apply(q); }
+
+    // The first skin met by a ray from `origin` along the unit `direction` (template frame).
+    std::optional<glm::vec3> hit(const glm::vec3& origin, const glm::vec3& direction) const {
+        const auto h =
+            skin_.ray_cast(to_scan(origin), sim_.rotation * direction, kRayReachMm * sim_.scale);
+        if (!h)
+            return std::nullopt;
+        return to_template(h->point);
+    }
+
+    // The skin's outline seen along `direction`: rays at `start` + t·`step` for t in
+    // [-half, half] (1 mm apart), each from kRayReachMm / 2 back along `direction`.
+    std::vector<glm::vec3> outline(const glm::vec3& start, const glm::vec3& step, float half,
+                                   const glm::vec3& direction) const {
+        std::vector<glm::vec3> out;
+        for (float t = -half; t <= half; t += 1.0f)
+            if (auto h = hit(start + t * step - 0.5f * kRayReachMm * direction, direction))
+                out.push_back(*h);
+        return out;
+    }
+
+    // The outline's point farthest along `toward` (its support point in that direction).
+    static std::optional<glm::vec3> support(const std::vector<glm::vec3>& points,
+                                            const glm::vec3& toward) {
+        std::optional<glm::vec3> best;
+        for (const auto& p : points)
+            if (!best || glm::dot(p, toward) > glm::dot(*best, toward))
+                best = p;
+        return best;
+    }
+
+    // The skin closest to a template-frame point, in scan space.
+    std::optional<glm::vec3> on_skin(const glm::vec3& q) const {
+        if (auto c = skin_.closest_point(to_scan(q)))
+            return c->point;
+        return std::nullopt;
+    }
+
+private:
+    static constexpr float kRayReachMm = 300.0f;
+    const SurfaceIndex& skin_;
+    const detail::Similarity& sim_;
+    glm::mat3 inverse_;
+};
+
+// The refinement window (half-width, template mm): the carried point is within a few centimetres
+// of the definition's place, and a wider window would reach the next feature (the chin, the arm).
+constexpr float kRefineHalfMm = 35.0f;
+// The acromion is looked for again only when the shoulder's outline goes on at least this far
+// out past the corner (the upper arm).
+constexpr float kArmBeyondMm = 20.0f;
+
+void refine_landmarks(const SurfaceIndex& skin, const detail::Similarity& similarity,
+                      const std::set<std::string>& given, std::map<std::string, glm::vec3>& lm) {
+    const Refiner r(skin, similarity);
+    auto free = [&](const std::string& name) { return lm.contains(name) && !given.contains(name); };
+    auto at = [&](const std::string& name) { return r.to_template(lm.at(name)); };
+    auto put = [&](const std::string& name, const std::optional<glm::vec3>& q) {
+        if (!q)
+            return;
+        if (auto p = r.on_skin(*q))
+            lm[name] = *p;
+    };
+    const glm::vec3 back(0.0f, 0.0f, -1.0f);
+
+    // Acromion: the lateral end of the shoulder's flat top, on the coronal section through the
+    // carried point — the outline seen from above, where the top starts to fall away toward the
+    // deltoid and the arm: the outline's support point in the direction (±1, 4), i.e. the
+    // point where the outline turns steeper than 1 in 4 (14°). The acromion's bony shelf is
+    // the flattest part of the shoulder's top; past it the deltoid's rounding takes over.
+    for (const char* side : {"_left", "_right"}) {
+        const std::string name = std::string("acromion") + side;
+        if (!free(name))
+            continue;
+        const glm::vec3 c = at(name);
+        const float s = c.x >= 0.0f ? 1.0f : -1.0f;
+        const auto top = r.outline(c, {1.0f, 0.0f, 0.0f}, kRefineHalfMm, {0.0f, -1.0f, 0.0f});
+        const auto corner = Refiner::support(top, glm::normalize(glm::vec3(s, 4.0f, 0.0f)));
+        // Only where the scan has an arm: the outline goes on down past the corner. A scan cut
+        // at the shoulder (the template's own armless stump) keeps the carried point, the stump's
+        // tip.
+        bool arm = false;
+        for (const auto& p : top)
+            arm = arm || (corner && s * (p.x - corner->x) >= kArmBeyondMm);
+        if (arm)
+            put(name, corner);
+    }
 }
 
 Diagnostic fit_diagnostic(Severity severity, const char* rule, std::string message,
@@ -395,6 +505,8 @@ Result<LandmarkFit> fit_landmarks(const Scan& scan, const std::map<std::string, 
         const auto snapped = snap_outermost(full_skin, p, icp.deformed_normal(sp.triangle));
         fit.landmarks[name] = snapped ? *snapped : closest->point;
     }
+    // 6. Landmarks with a crisp definition on the skin looked for again near where they landed.
+    refine_landmarks(full_skin, similarity, fit.given, fit.landmarks);
     if (!uncovered.empty()) {
         std::string list;
         for (const auto& name : uncovered) {

@@ -211,6 +211,9 @@ std::optional<glm::vec3> snap_outermost(const SurfaceIndex& skin, const glm::vec
 // (the scan brought back by the inverse similarity: template millimetres, +X the subject's left,
 // +Y up, +Z forward, the midline at X = 0), so every distance below is at the template's size.
 // Points the user gave are never moved.
+// Rays that trace the skin's outline start this far back (template mm): outside any head or
+// shoulders.
+constexpr float kRayReachMm = 300.0f;
 class Refiner {
 public:
     Refiner(const SurfaceIndex& skin, const detail::Similarity& similarity)
@@ -259,7 +262,6 @@ public:
     }
 
 private:
-    static constexpr float kRayReachMm = 300.0f;
     const SurfaceIndex& skin_;
     const detail::Similarity& sim_;
     glm::mat3 inverse_;
@@ -306,6 +308,28 @@ void refine_landmarks(const SurfaceIndex& skin, const detail::Similarity& simila
             arm = arm || (corner && s * (p.x - corner->x) >= kArmBeyondMm);
         if (arm)
             put(name, corner);
+    }
+    // T1–T4: the spinous processes below C7 follow one another down the back's midline at a
+    // steady step (a vertebra's height). The registration carries T1–T4 with the scan's own
+    // spacing between them, but lets them lag behind a C7 the given point moved (the MakeHuman
+    // mesh: T1 11 mm below C7, then 22 mm steps). So: the carried T1→T4 step (its mean), laid
+    // down from this scan's C7 (given or carried), each on the back's midline profile (a ray
+    // from behind at that height).
+    const char* const thoracic[] = {"t1", "t2", "t3", "t4"};
+    bool all = lm.contains("c7");
+    for (const char* name : thoracic)
+        all = all && lm.contains(name);
+    if (all) {
+        const glm::vec3 c7 = at("c7");
+        const float step = (at("t1").y - at("t4").y) / 3.0f;
+        for (int k = 0; k < 4; ++k) {
+            const std::string name = thoracic[k];
+            if (!free(name) || !(step > 0.0f))
+                continue;
+            const glm::vec3 c = at(name);
+            put(name, r.hit({0.0f, c7.y - float(k + 1) * step, c.z - 0.5f * kRayReachMm},
+                            {0.0f, 0.0f, 1.0f}));
+        }
     }
 }
 

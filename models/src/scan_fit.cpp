@@ -273,6 +273,10 @@ constexpr float kRefineHalfMm = 35.0f;
 // The acromion is looked for again only when the shoulder's outline goes on at least this far
 // out past the corner (the upper arm).
 constexpr float kArmBeyondMm = 20.0f;
+// A midline profile with a point this far behind the straight line across it has a hollow.
+constexpr float kHollowMm = 2.0f;
+// The notch's window reaches this far above the carried point.
+constexpr float kNotchAboveMm = 50.0f;
 
 void refine_landmarks(const SurfaceIndex& skin, const detail::Similarity& similarity,
                       const std::set<std::string>& given, std::map<std::string, glm::vec3>& lm) {
@@ -287,6 +291,49 @@ void refine_landmarks(const SurfaceIndex& skin, const detail::Similarity& simila
     };
     const glm::vec3 back(0.0f, 0.0f, -1.0f);
 
+    // Suprasternal (jugular) notch: the hollow at the base of the front of the neck, above the
+    // manubrium, on the midline profile (rays from the front). Where the profile near the carried
+    // point has a hollow — a point at least kHollowMm behind the straight line across the window,
+    // the ruler laid from the upper chest to the front of the neck — the notch is its deepest
+    // point; a profile with no hollow there (the front of the neck running straight into the
+    // chest) keeps the carried point.
+    if (free("suprasternal_notch")) {
+        const glm::vec3 c = at("suprasternal_notch");
+        // The window: kRefineHalfMm below the carried point, kNotchAboveMm above it (the
+        // template's notch sits low, on the manubrium, on a neck that meets the chest at an
+        // angle).
+        const float lo = kRefineHalfMm;
+        const float hi = kNotchAboveMm;
+        const auto profile = r.outline({0.0f, c.y + 0.5f * (hi - lo), c.z}, {0.0f, 1.0f, 0.0f},
+                                       0.5f * (hi + lo), {0.0f, 0.0f, -1.0f});
+        if (profile.size() >= 3) {
+            const glm::vec2 a(profile.front().y, profile.front().z);
+            const glm::vec2 b(profile.back().y, profile.back().z);
+            const glm::vec2 u = glm::normalize(b - a);
+            std::optional<glm::vec3> deepest;
+            float depth = 0.0f;
+            for (const auto& p : profile) {
+                const glm::vec2 v = glm::vec2(p.y, p.z) - a;
+                // Behind the chord: the chord's z at this height minus the profile's.
+                const float t = glm::dot(v, u);
+                const glm::vec2 on = a + t * u;
+                const float d = on.y - p.z;
+                if (d > depth) {
+                    depth = d;
+                    deepest = p;
+                }
+            }
+            if (deepest && depth >= kHollowMm) {
+                const glm::vec3 moved = *deepest - c;
+                put("suprasternal_notch", deepest);
+                // The sternoclavicular joints flank the notch at its height, just below and in
+                // front of it: they move with it.
+                for (const char* name : {"sternoclavicular_left", "sternoclavicular_right"})
+                    if (free(name))
+                        put(name, at(name) + moved);
+            }
+        }
+    }
     // Acromion: the lateral end of the shoulder's flat top, on the coronal section through the
     // carried point — the outline seen from above, where the top starts to fall away toward the
     // deltoid and the arm: the outline's support point in the direction (±1, 4), i.e. the

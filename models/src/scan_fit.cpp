@@ -1,6 +1,7 @@
 // Assisted landmarking (scan_fit.hpp): load_scan reads the mesh into model space; fit_landmarks
 // places the template on the scan by a similarity on the given points, registers its coarse skin
-// onto the scan's by non-rigid ICP (scan_register.hpp) and carries every landmark across.
+// onto the scan's by non-rigid ICP (scan_register.hpp), carries every landmark across and finds
+// the acromions, the suprasternal notch and T1–T4 again on the scan's own skin (refine_landmarks).
 #include "injmap/models/scan_fit.hpp"
 
 #include <algorithm>

@@ -282,7 +282,9 @@ constexpr float kNotchAboveMm = 50.0f;
 void refine_landmarks(const SurfaceIndex& skin, const detail::Similarity& similarity,
                       const std::set<std::string>& given, std::map<std::string, glm::vec3>& lm) {
     const Refiner r(skin, similarity);
-    auto free = [&](const std::string& name) { return lm.contains(name) && !given.contains(name); };
+    auto movable = [&](const std::string& name) {
+        return lm.contains(name) && !given.contains(name);
+    };
     auto at = [&](const std::string& name) { return r.to_template(lm.at(name)); };
     auto put = [&](const std::string& name, const std::optional<glm::vec3>& q) {
         if (!q)
@@ -298,7 +300,7 @@ void refine_landmarks(const SurfaceIndex& skin, const detail::Similarity& simila
     // the ruler laid from the upper chest to the front of the neck — the notch is its deepest
     // point; a profile with no hollow there (the front of the neck running straight into the
     // chest) keeps the carried point.
-    if (free("suprasternal_notch")) {
+    if (movable("suprasternal_notch")) {
         const glm::vec3 c = at("suprasternal_notch");
         // The window: kRefineHalfMm below the carried point, kNotchAboveMm above it (the
         // template's notch sits low, on the manubrium, on a neck that meets the chest at an
@@ -330,7 +332,7 @@ void refine_landmarks(const SurfaceIndex& skin, const detail::Similarity& simila
                 // The sternoclavicular joints flank the notch at its height, just below and in
                 // front of it: they move with it.
                 for (const char* name : {"sternoclavicular_left", "sternoclavicular_right"})
-                    if (free(name))
+                    if (movable(name))
                         put(name, at(name) + moved);
             }
         }
@@ -342,7 +344,7 @@ void refine_landmarks(const SurfaceIndex& skin, const detail::Similarity& simila
     // the flattest part of the shoulder's top; past it the deltoid's rounding takes over.
     for (const char* side : {"_left", "_right"}) {
         const std::string name = std::string("acromion") + side;
-        if (!free(name))
+        if (!movable(name))
             continue;
         const glm::vec3 c = at(name);
         const float s = c.x >= 0.0f ? 1.0f : -1.0f;
@@ -372,7 +374,7 @@ void refine_landmarks(const SurfaceIndex& skin, const detail::Similarity& simila
         const float step = (at("t1").y - at("t4").y) / 3.0f;
         for (int k = 0; k < 4; ++k) {
             const std::string name = thoracic[k];
-            if (!free(name) || !(step > 0.0f))
+            if (!movable(name) || !(step > 0.0f))
                 continue;
             const glm::vec3 c = at(name);
             put(name, r.hit({0.0f, c7.y - float(k + 1) * step, c.z - 0.5f * kRayReachMm},

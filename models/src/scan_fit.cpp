@@ -212,6 +212,7 @@ std::optional<glm::vec3> snap_outermost(const SurfaceIndex& skin, const glm::vec
 // (the scan brought back by the inverse similarity: template millimetres, +X the subject's left,
 // +Y up, +Z forward, the midline at X = 0), so every distance below is at the template's size.
 // Points the user gave are never moved.
+
 // Rays that trace the skin's outline start this far back (template mm): outside any head or
 // shoulders.
 constexpr float kRayReachMm = 300.0f;
@@ -308,7 +309,7 @@ void refine_landmarks(const SurfaceIndex& skin, const detail::Similarity& simila
         const float lo = kRefineHalfMm;
         const float hi = kNotchAboveMm;
         const auto profile = r.outline({0.0f, c.y + 0.5f * (hi - lo), c.z}, {0.0f, 1.0f, 0.0f},
-                                       0.5f * (hi + lo), {0.0f, 0.0f, -1.0f});
+                                       0.5f * (hi + lo), back);
         if (profile.size() >= 3) {
             const glm::vec2 a(profile.front().y, profile.front().z);
             const glm::vec2 b(profile.back().y, profile.back().z);

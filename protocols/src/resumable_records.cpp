@@ -3,10 +3,38 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <string>
+#include <string_view>
 
 namespace injmap {
 namespace fs = std::filesystem;
 namespace {
+
+// Whether the record's last line is a well-formed finish action: such a record is over and is
+// never offered, so it need not be read and replayed. Reads only the file's tail (a finish line is
+// well under a kilobyte), which keeps the folder scan cheap when it holds years of sessions.
+bool ends_with_finish(const fs::path& path) {
+    constexpr std::streamoff kTail = 4096;
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    if (!in)
+        return false;
+    const std::streamoff size = in.tellg();
+    if (size <= 1)
+        return false;
+    const std::streamoff from = std::max<std::streamoff>(0, size - kTail);
+    in.seekg(from);
+    std::string tail(static_cast<std::size_t>(size - from), '\0');
+    if (!in.read(tail.data(), static_cast<std::streamsize>(tail.size())) || tail.back() != '\n')
+        return false;
+    tail.pop_back();
+    const auto start = tail.rfind('\n');
+    if (start == std::string::npos && from > 0)
+        return false; // the last line is longer than the tail: not a finish line
+    std::string error;
+    const auto action = parse_record_line(
+        std::string_view(tail).substr(start == std::string::npos ? 0 : start + 1), error);
+    return action && action->kind == ActionKind::finish;
+}
 
 // The first line of a file (at most kMaxRecordLineBytes), to tell whose record an unreadable one
 // is; nullopt when it cannot be read.
@@ -129,6 +157,13 @@ std::optional<SessionAction> start_line(const fs::path& path) {
     return action;
 }
 
+// Whether the file's start line is a well-formed start of another protocol (a cheap first-line
+// read): such a record is never listed for `protocol`, so it need not be read whole.
+bool other_protocol(const fs::path& path, const Protocol& protocol) {
+    const auto start = start_line(path);
+    return start && start->start.protocol_id != protocol.id;
+}
+
 } // namespace
 
 const char* to_string(RecordDamage damage) {
@@ -151,6 +186,8 @@ std::vector<ResumableRecord> find_session_records(const fs::path& folder,
     if (!protocol)
         return out;
     for (const fs::path& path : record_files(folder)) {
+        if (other_protocol(path, *protocol))
+            continue;
         ResumableRecord record;
         if (list_record(path, protocol, record))
             out.push_back(std::move(record));
@@ -158,11 +195,32 @@ std::vector<ResumableRecord> find_session_records(const fs::path& folder,
     return out;
 }
 
+std::optional<ResumableRecord>
+find_record_to_resume(const fs::path& folder, const std::shared_ptr<const Protocol>& protocol) {
+    if (!protocol)
+        return std::nullopt;
+    for (const fs::path& path : record_files(folder)) {
+        if (other_protocol(path, *protocol))
+            continue;
+        ResumableRecord record;
+        if (!list_record(path, protocol, record))
+            continue;
+        if (record.damage == RecordDamage::unreadable && !record.finished)
+            continue; // as record_to_resume: seen in the list, never the offer
+        if (!record.resumable())
+            return std::nullopt;
+        return record;
+    }
+    return std::nullopt;
+}
+
 std::vector<ResumableRecord> find_unfinished_records(const fs::path& folder,
                                                      const RecordProtocolLookup& lookup) {
     std::vector<ResumableRecord> out;
     std::map<std::string, std::shared_ptr<const Protocol>> protocols; // by id, looked up once
     for (const fs::path& path : record_files(folder)) {
+        if (ends_with_finish(path))
+            continue; // finished: never offered
         const auto start = start_line(path);
         if (!start)
             continue; // not a session record

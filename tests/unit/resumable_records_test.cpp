@@ -109,6 +109,10 @@ TEST(ResumableRecords, ListsThisProtocolsRecordsNewestFirstAndSkipsTheRest) {
     EXPECT_EQ(r.record->actions.size(), 5u); // start, checklist, 2 inject, skip
     EXPECT_EQ(records[1].injected, 1);
     EXPECT_EQ(record_to_resume(records), &records[0]);
+    // The GUI's shortcut finds the same one (the other protocol's newer record skipped).
+    const auto offer = find_record_to_resume(dir, mini);
+    ASSERT_TRUE(offer);
+    EXPECT_EQ(offer->path, newer);
 }
 
 TEST(ResumableRecords, AMissingFolderOrNoProtocolListsNothing) {
@@ -142,6 +146,9 @@ TEST(ResumableRecords, ACorruptRecordIsListedAsUnreadableAndPassedOver) {
     // The GUI offers the older one that still reads.
     EXPECT_EQ(record_to_resume(records), &records[1]);
     EXPECT_EQ(records[1].path, older);
+    const auto offer = find_record_to_resume(dir, mini);
+    ASSERT_TRUE(offer);
+    EXPECT_EQ(offer->path, older);
 }
 
 TEST(ResumableRecords, ACutTailAndABrokenChainAreShownAndStillResumable) {
@@ -197,6 +204,7 @@ TEST(ResumableRecords, NothingIsOfferedWhenTheNewestSessionIsFinished) {
     EXPECT_FALSE(records[0].resumable());
     EXPECT_TRUE(records[1].resumable());
     EXPECT_EQ(record_to_resume(records), nullptr);
+    EXPECT_FALSE(find_record_to_resume(dir, mini));
 }
 
 // The "Recent sessions" list: every unfinished record whatever its protocol, newest first.

@@ -29,10 +29,7 @@ void ClinicianMode::find_resume_offer(const App& app) {
     resume_.reset();
     if (!app.protocol().usable())
         return;
-    const std::vector<ResumableRecord> records =
-        find_session_records(default_sessions_dir(), app.protocol().protocol);
-    if (const ResumableRecord* offer = record_to_resume(records))
-        resume_ = *offer;
+    resume_ = find_record_to_resume(default_sessions_dir(), app.protocol().protocol);
 }
 
 // The offer above the start card: when the session was started, how far it got, its label, and

@@ -89,4 +89,12 @@ find_unfinished_records(const std::filesystem::path& folder, const RecordProtoco
 // purpose). nullptr: none.
 [[nodiscard]] const ResumableRecord* record_to_resume(const std::vector<ResumableRecord>& records);
 
+// record_to_resume(find_session_records(folder, protocol)) without reading every record: records
+// are read newest first, those of other protocols skipped by their start line, and the search
+// stops at the record that decides. What the GUI offers at start, cheap when the folder holds
+// years of sessions.
+[[nodiscard]] std::optional<ResumableRecord>
+find_record_to_resume(const std::filesystem::path& folder,
+                      const std::shared_ptr<const Protocol>& protocol);
+
 } // namespace injmap

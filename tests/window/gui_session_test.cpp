@@ -214,3 +214,21 @@ TEST(Session, InjectedElsewhereRecordsWhereTheNeedleWent) {
     EXPECT_GT(dx, 1.0);
     EXPECT_GT(dy, 1.0);
 }
+
+TEST(Session, LotAndExpiryAreNotedOnTheStartLine) {
+    INJMAP_NEED_DISPLAY();
+    // Unfold "Product and injector", type the lot and an expiry long past, start with the mouse
+    // (the fields sit in the right panel's start card at 1280x800).
+    const auto run =
+        run_gui(fresh_dir("lot"), {"--keys",
+                                   "wait:3,click:1060:171,wait:3,click:1060:230,type:C1234,"
+                                   "click:1060:262,type:2020-01,wait:2,click:1195:144,wait:3",
+                                   "--frames", "24"});
+    ASSERT_EQ(run.result.exit_code, 0) << run.result.err;
+    const auto lines = only_record(run);
+    ASSERT_FALSE(lines.empty());
+    EXPECT_EQ(lines[0]["action"], "start");
+    EXPECT_EQ(lines[0]["lot"], "C1234");
+    EXPECT_EQ(lines[0]["expiry"], "2020-01");
+    EXPECT_FALSE(lines[0].contains("injector")); // left empty: not written
+}

@@ -134,6 +134,7 @@ private:
 
     // clinician/session_flow.cpp
     void start_card(App& app);
+    void product_fields();
     void start(App& app);
     void progress_line(App& app);
     void finish(App& app);
@@ -206,6 +207,12 @@ private:
     bool scroll_to_current_ = true;
     double units_input_ = 5.0;
     char label_[kMaxLabelBytes + 1] = ""; // the buffer caps typing at the record's limit
+    // Product and injector, noted on the record's start line and filed with the treatment; kept
+    // from one session to the next (the same vial and hands through a clinic's morning).
+    char injector_[kMaxLabelBytes + 1] = "";
+    char lot_[kMaxLabelBytes + 1] = "";
+    char expiry_[kMaxLabelBytes + 1] = "";
+    char reconstituted_[kMaxLabelBytes + 1] = "";
     std::string last_refusal_;
     bool open_skip_ = false, focus_reason_ = false;
     char reason_[kMaxReasonBytes + 1] = "";

@@ -35,6 +35,7 @@ void ClinicianMode::start_card(App& app) {
     if (std::strlen(label_) >= kMaxLabelBytes) // the buffer refuses more typing
         text_wrapped_coloured(colour::error,
                               "A label is at most 200 bytes; nothing more can be typed.");
+    product_fields();
     // A plan past its limits cannot start (the session's check_plan): say what to lower first.
     if (plan_ && plan_->protocol_ptr() == app.protocol().protocol) {
         if (const Outcome o = plan_->check_plan(); !o.ok())
@@ -44,6 +45,31 @@ void ClinicianMode::start_card(App& app) {
     }
     ImGui::Spacing();
     recent_sessions(app);
+}
+
+// Who injects, the lot and its expiry, when the vial was reconstituted: optional, folded away
+// until wanted; a lot past its expiry is said (not refused: the clinician decides).
+void ClinicianMode::product_fields() {
+    if (!ImGui::TreeNode("Product and injector (optional)"))
+        return;
+    const float w = ImGui::GetContentRegionAvail().x;
+    const auto field = [w](const char* id, const char* hint, char* buffer, std::size_t size) {
+        ImGui::SetNextItemWidth(w);
+        ImGui::InputTextWithHint(id, hint, buffer, size);
+    };
+    field("##injector", "Injector", injector_, sizeof injector_);
+    field("##lot", "Lot number", lot_, sizeof lot_);
+    field("##expiry", "Expiry (YYYY-MM or YYYY-MM-DD)", expiry_, sizeof expiry_);
+    field("##reconstituted", "Reconstituted at (e.g. 08:40)", reconstituted_,
+          sizeof reconstituted_);
+    const std::string expiry = expiry_;
+    if (expiry.size() == 7 || expiry.size() == 10) {
+        const std::string today =
+            format_iso8601_utc(std::chrono::system_clock::now()).substr(0, expiry.size());
+        if (today > expiry)
+            text_wrapped_coloured(colour::warning, ("This lot expired " + expiry + ".").c_str());
+    }
+    ImGui::TreePop();
 }
 
 void ClinicianMode::start(App& app) {
@@ -68,6 +94,10 @@ void ClinicianMode::start(App& app) {
     info.protocol_sha256 = file_sha256(loaded.path).value_or("");
     info.model = app.model() ? app.model()->id : "";
     info.label = label_;
+    info.injector = injector_;
+    info.lot = lot_;
+    info.expiry = expiry_;
+    info.reconstituted = reconstituted_;
     info.injmap_version = kVersion;
     const fs::path path =
         default_record_path(loaded.protocol->id, std::chrono::system_clock::now());

@@ -316,7 +316,9 @@ TEST(Exports, FhirIdentitiesFollowTheContext) {
     TREATMENT_OR_SKIP(t);
     const auto urls = [&](const ExportContext& c) {
         std::set<std::string> out;
-        for (const Json& e : Json::parse(export_fhir(*t->session, *t->model, c))["entry"])
+        // (the parsed bundle is named: a range-for over a member of a temporary would outlive it)
+        const Json bundle = Json::parse(export_fhir(*t->session, *t->model, c));
+        for (const Json& e : bundle["entry"])
             out.insert(e["fullUrl"].get<std::string>());
         return out;
     };

@@ -96,11 +96,11 @@ struct TreatmentRow {
     std::string finished;   // ISO 8601 UTC
     std::string model;
     std::string label;
-    std::string injector; // who injected (not recorded yet: empty)
-    std::string lot;      // product lot (not recorded yet: empty)
-    std::string expiry;   // lot expiry (not recorded yet: empty)
+    std::string injector; // who injected (the record's start line; empty when not given)
+    std::string lot;      // product lot (likewise)
+    std::string expiry;   // lot expiry as printed on the vial (likewise)
     double units_per_0_1_ml = 0.0;
-    std::string reconstituted; // when the vial was reconstituted (not recorded yet: empty)
+    std::string reconstituted; // when the vial was reconstituted (likewise)
     double units_given = 0.0;
     double waste_units = 0.0;
     int sites_injected = 0;

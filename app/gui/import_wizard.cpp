@@ -19,22 +19,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::optional<glm::vec3> axis(std::string_view name) {
-    if (name.size() != 2 || (name[0] != '+' && name[0] != '-'))
-        return std::nullopt;
-    const float s = name[0] == '+' ? 1.0f : -1.0f;
-    switch (name[1]) {
-    case 'x':
-        return glm::vec3(s, 0, 0);
-    case 'y':
-        return glm::vec3(0, s, 0);
-    case 'z':
-        return glm::vec3(0, 0, s);
-    default:
-        return std::nullopt;
-    }
-}
-
 Diagnostic make_error(std::string rule, std::string message, const std::string& file) {
     Diagnostic d;
     d.severity = Severity::error;
@@ -57,23 +41,13 @@ bool ready(const std::future<T>& f) {
 } // namespace
 
 std::optional<float> units_mm(std::string_view units) {
-    if (units == "mm")
-        return 1.0f;
-    if (units == "cm")
-        return 10.0f;
-    if (units == "dm")
-        return 100.0f;
-    if (units == "m")
-        return 1000.0f;
-    if (units == "in")
-        return 25.4f;
-    return std::nullopt;
+    return mesh_unit_mm(units);
 }
 
 std::optional<ScanSize> scan_size(const glm::vec3& file_extent, const ScanFrame& frame) {
     const auto mm = units_mm(frame.units);
-    const auto up = axis(frame.up);
-    const auto forward = axis(frame.forward);
+    const auto up = mesh_axis(frame.up);
+    const auto forward = mesh_axis(frame.forward);
     if (!mm || !up || !forward || std::abs(glm::dot(*up, *forward)) > 0.5f)
         return std::nullopt;
     ScanSize s;

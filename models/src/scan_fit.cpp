@@ -36,6 +36,14 @@ glm::vec3 Scan::to_file(const glm::vec3& m) const {
     return u.x * file_left + u.y * file_up + u.z * file_forward;
 }
 
+std::optional<float> mesh_unit_mm(std::string_view units) {
+    return detail::unit_scale(units);
+}
+
+std::optional<glm::vec3> mesh_axis(std::string_view name) {
+    return detail::axis_vector(name);
+}
+
 Result<Scan> load_scan(const std::filesystem::path& mesh_path, const ScanFrame& frame) {
     Result<Scan> out;
     const std::string display = mesh_path.string();

@@ -17,6 +17,7 @@
 #include <array>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -51,6 +52,12 @@ struct Scan {
     [[nodiscard]] glm::vec3 to_model(const glm::vec3& file_point) const;
     [[nodiscard]] glm::vec3 to_file(const glm::vec3& model_point) const;
 };
+
+// The frame's parts as a manifest's [mesh] reads them (the manifest reader's own rules):
+// millimetres per unit ("mm", "cm", "dm", "m", "in"), and an axis name ("+x" … "-z") as a
+// file-space direction; nullopt for anything else.
+[[nodiscard]] std::optional<float> mesh_unit_mm(std::string_view units);
+[[nodiscard]] std::optional<glm::vec3> mesh_axis(std::string_view name);
 
 // Reads the mesh file and converts it to model space. Errors as the mesh readers and the manifest's
 // frame report them; a value only without errors. Never throws.

@@ -1,7 +1,8 @@
 // Assisted landmarking (scan_fit.hpp): load_scan reads the mesh into model space; fit_landmarks
 // places the template on the scan by a similarity on the given points, registers its coarse skin
 // onto the scan's by non-rigid ICP (scan_register.hpp), carries every landmark across and finds
-// the acromions, the suprasternal notch and T1–T4 again on the scan's own skin (refine_landmarks).
+// the landmarks with a definition on the skin's outline again on the scan's own skin
+// (scan_refine.hpp).
 #include "injmap/models/scan_fit.hpp"
 
 #include <algorithm>
@@ -22,6 +23,7 @@
 #include "manifest/manifest_internal.hpp"
 #include "manifest/mesh_weld.hpp"
 #include "mesh_file.hpp"
+#include "scan_refine.hpp"
 #include "scan_register.hpp"
 
 namespace injmap {
@@ -207,189 +209,6 @@ std::optional<glm::vec3> snap_outermost(const SurfaceIndex& skin, const glm::vec
         break;
     }
     return closest->point;
-}
-
-// ---- Refinement: landmarks with a crisp surface definition found again on the scan's skin -----
-//
-// The carried landmarks follow the template's skin, so a landmark whose template place is off
-// (the template has no arms: its acromion sits at the tip of a stump) or whose neighbourhood
-// differs in shape (the front of the neck) lands where the template put it, not where the
-// definition puts it on this person. These steps look for the definition on the scan itself, the
-// way it is found by hand: the skin's outline along a profile (rays cast at the skin as a
-// clinician looks at a silhouette), near the carried point. They work in the template's frame
-// (the scan brought back by the inverse similarity: template millimetres, +X the subject's left,
-// +Y up, +Z forward, the midline at X = 0), so every distance below is at the template's size.
-// Points the user gave are never moved.
-
-// Rays that trace the skin's outline start this far back (template mm): outside any head or
-// shoulders.
-constexpr float kRayReachMm = 300.0f;
-class Refiner {
-public:
-    Refiner(const SurfaceIndex& skin, const detail::Similarity& similarity)
-        : skin_(skin), sim_(similarity), inverse_(glm::transpose(similarity.rotation)) {}
-
-    glm::vec3 to_template(const glm::vec3& p) const {
-        return inverse_ * (p - sim_.translation) / sim_.scale;
-    }
-    glm::vec3 to_scan(const glm::vec3& q) const { return sim_.apply(q); }
-
-    // The first skin met by a ray from `origin` along the unit `direction` (template frame).
-    std::optional<glm::vec3> hit(const glm::vec3& origin, const glm::vec3& direction) const {
-        const auto h =
-            skin_.ray_cast(to_scan(origin), sim_.rotation * direction, kRayReachMm * sim_.scale);
-        if (!h)
-            return std::nullopt;
-        return to_template(h->point);
-    }
-
-    // The skin's outline seen along `direction`: rays at `start` + t·`step` for t in
-    // [-half, half] (1 mm apart), each from kRayReachMm / 2 back along `direction`.
-    std::vector<glm::vec3> outline(const glm::vec3& start, const glm::vec3& step, float half,
-                                   const glm::vec3& direction) const {
-        std::vector<glm::vec3> out;
-        for (float t = -half; t <= half; t += 1.0f)
-            if (auto h = hit(start + t * step - 0.5f * kRayReachMm * direction, direction))
-                out.push_back(*h);
-        return out;
-    }
-
-    // The outline's point farthest along `toward` (its support point in that direction).
-    static std::optional<glm::vec3> support(const std::vector<glm::vec3>& points,
-                                            const glm::vec3& toward) {
-        std::optional<glm::vec3> best;
-        for (const auto& p : points)
-            if (!best || glm::dot(p, toward) > glm::dot(*best, toward))
-                best = p;
-        return best;
-    }
-
-    // The skin closest to a template-frame point, in scan space.
-    std::optional<glm::vec3> on_skin(const glm::vec3& q) const {
-        if (auto c = skin_.closest_point(to_scan(q)))
-            return c->point;
-        return std::nullopt;
-    }
-
-private:
-    const SurfaceIndex& skin_;
-    const detail::Similarity& sim_;
-    glm::mat3 inverse_;
-};
-
-// The refinement window (half-width, template mm): the carried point is within a few centimetres
-// of the definition's place, and a wider window would reach the next feature (the chin, the arm).
-constexpr float kRefineHalfMm = 35.0f;
-// The acromion is looked for again only when the shoulder's outline goes on at least this far
-// out past the corner (the upper arm).
-constexpr float kArmBeyondMm = 20.0f;
-// A midline profile with a point this far behind the straight line across it has a hollow.
-constexpr float kHollowMm = 2.0f;
-// The notch's window reaches this far above the carried point.
-constexpr float kNotchAboveMm = 50.0f;
-
-void refine_landmarks(const SurfaceIndex& skin, const detail::Similarity& similarity,
-                      const std::set<std::string>& given, std::map<std::string, glm::vec3>& lm) {
-    const Refiner r(skin, similarity);
-    auto movable = [&](const std::string& name) {
-        return lm.contains(name) && !given.contains(name);
-    };
-    auto at = [&](const std::string& name) { return r.to_template(lm.at(name)); };
-    auto put = [&](const std::string& name, const std::optional<glm::vec3>& q) {
-        if (!q)
-            return;
-        if (auto p = r.on_skin(*q))
-            lm[name] = *p;
-    };
-    const glm::vec3 back(0.0f, 0.0f, -1.0f);
-
-    // Suprasternal (jugular) notch: the hollow at the base of the front of the neck, above the
-    // manubrium, on the midline profile (rays from the front). Where the profile near the carried
-    // point has a hollow — a point at least kHollowMm behind the straight line across the window,
-    // the ruler laid from the upper chest to the front of the neck — the notch is its deepest
-    // point; a profile with no hollow there (the front of the neck running straight into the
-    // chest) keeps the carried point.
-    if (movable("suprasternal_notch")) {
-        const glm::vec3 c = at("suprasternal_notch");
-        // The window: kRefineHalfMm below the carried point, kNotchAboveMm above it (the
-        // template's notch sits low, on the manubrium, on a neck that meets the chest at an
-        // angle).
-        const float lo = kRefineHalfMm;
-        const float hi = kNotchAboveMm;
-        const auto profile = r.outline({0.0f, c.y + 0.5f * (hi - lo), c.z}, {0.0f, 1.0f, 0.0f},
-                                       0.5f * (hi + lo), back);
-        if (profile.size() >= 3) {
-            const glm::vec2 a(profile.front().y, profile.front().z);
-            const glm::vec2 b(profile.back().y, profile.back().z);
-            const glm::vec2 u = glm::normalize(b - a);
-            std::optional<glm::vec3> deepest;
-            float depth = 0.0f;
-            for (const auto& p : profile) {
-                const glm::vec2 v = glm::vec2(p.y, p.z) - a;
-                // Behind the chord: the chord's z at this height minus the profile's.
-                const float t = glm::dot(v, u);
-                const glm::vec2 on = a + t * u;
-                const float d = on.y - p.z;
-                if (d > depth) {
-                    depth = d;
-                    deepest = p;
-                }
-            }
-            if (deepest && depth >= kHollowMm) {
-                const glm::vec3 moved = *deepest - c;
-                put("suprasternal_notch", deepest);
-                // The sternoclavicular joints flank the notch at its height, just below and in
-                // front of it: they move with it.
-                for (const char* name : {"sternoclavicular_left", "sternoclavicular_right"})
-                    if (movable(name))
-                        put(name, at(name) + moved);
-            }
-        }
-    }
-    // Acromion: the lateral end of the shoulder's flat top, on the coronal section through the
-    // carried point — the outline seen from above, where the top starts to fall away toward the
-    // deltoid and the arm: the outline's support point in the direction (±1, 4), i.e. the
-    // point where the outline turns steeper than 1 in 4 (14°). The acromion's bony shelf is
-    // the flattest part of the shoulder's top; past it the deltoid's rounding takes over.
-    for (const char* side : {"_left", "_right"}) {
-        const std::string name = std::string("acromion") + side;
-        if (!movable(name))
-            continue;
-        const glm::vec3 c = at(name);
-        const float s = c.x >= 0.0f ? 1.0f : -1.0f;
-        const auto top = r.outline(c, {1.0f, 0.0f, 0.0f}, kRefineHalfMm, {0.0f, -1.0f, 0.0f});
-        const auto corner = Refiner::support(top, glm::normalize(glm::vec3(s, 4.0f, 0.0f)));
-        // Only where the scan has an arm: the outline goes on down past the corner. A scan cut
-        // at the shoulder (the template's own armless stump) keeps the carried point, the stump's
-        // tip.
-        bool arm = false;
-        for (const auto& p : top)
-            arm = arm || (corner && s * (p.x - corner->x) >= kArmBeyondMm);
-        if (arm)
-            put(name, corner);
-    }
-    // T1–T4: the spinous processes below C7 follow one another down the back's midline at a
-    // steady step (a vertebra's height). The registration carries T1–T4 with the scan's own
-    // spacing between them, but lets them lag behind a C7 the given point moved (the MakeHuman
-    // mesh: T1 11 mm below C7, then 22 mm steps). So: the carried T1→T4 step (its mean), laid
-    // down from this scan's C7 (given or carried), each on the back's midline profile (a ray
-    // from behind at that height).
-    const char* const thoracic[] = {"t1", "t2", "t3", "t4"};
-    bool all = lm.contains("c7");
-    for (const char* name : thoracic)
-        all = all && lm.contains(name);
-    if (all) {
-        const glm::vec3 c7 = at("c7");
-        const float step = (at("t1").y - at("t4").y) / 3.0f;
-        for (int k = 0; k < 4; ++k) {
-            const std::string name = thoracic[k];
-            if (!movable(name) || !(step > 0.0f))
-                continue;
-            const glm::vec3 c = at(name);
-            put(name, r.hit({0.0f, c7.y - float(k + 1) * step, c.z - 0.5f * kRayReachMm},
-                            {0.0f, 0.0f, 1.0f}));
-        }
-    }
 }
 
 Diagnostic fit_diagnostic(Severity severity, const char* rule, std::string message,
@@ -589,7 +408,8 @@ Result<LandmarkFit> fit_landmarks(const Scan& scan, const std::map<std::string, 
         fit.landmarks[name] = snapped ? *snapped : closest->point;
     }
     // 6. Landmarks with a crisp definition on the skin looked for again near where they landed.
-    refine_landmarks(full_skin, similarity, fit.given, fit.landmarks);
+    detail::refine_landmarks(full_skin, similarity, template_model.landmarks, fit.given,
+                             fit.landmarks);
     if (!uncovered.empty()) {
         std::string list;
         for (const auto& name : uncovered) {

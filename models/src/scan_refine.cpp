@@ -30,6 +30,8 @@ namespace {
 // Rays that trace the skin's outline start this far back (template mm): outside any head or
 // shoulders.
 constexpr float kRayReachMm = 300.0f;
+// The longest outline traced (template mm).
+constexpr float kMaxOutlineMm = 500.0f;
 // Two crossings of one ray closer than this (scan mm) are one, through a shared edge.
 constexpr float kSameCrossingMm = 1e-3f;
 class Refiner {
@@ -52,13 +54,20 @@ public:
     }
 
     // The skin's outline seen along `direction`: rays at `start` + t·`step` for t in
-    // [-half, half] (`spacing` apart), each from kRayReachMm / 2 back along `direction`.
+    // [-half, half] (`spacing` apart), each from kRayReachMm / 2 back along `direction`. Empty
+    // for a window longer than kMaxOutlineMm (landmarks of a broken scan far apart: no one
+    // feature of a head is that long) or not a number.
     std::vector<glm::vec3> outline(const glm::vec3& start, const glm::vec3& step, float half,
                                    const glm::vec3& direction, float spacing = 1.0f) const {
         std::vector<glm::vec3> out;
-        for (float t = -half; t <= half; t += spacing)
+        if (!(half >= 0.0f && 2.0f * half <= kMaxOutlineMm && spacing > 0.0f))
+            return out;
+        const int rays = int(2.0f * half / spacing);
+        for (int i = 0; i <= rays; ++i) {
+            const float t = -half + float(i) * spacing;
             if (auto h = hit(start + t * step - 0.5f * kRayReachMm * direction, direction))
                 out.push_back(*h);
+        }
         return out;
     }
 
@@ -126,6 +135,9 @@ constexpr float kProfileStepMm = 0.5f;
 // open eye; the opening is looked for this far above and below the carried pupil.
 constexpr float kEyeOpeningDepthMm = 8.0f;
 constexpr float kEyeSearchMm = 14.0f;
+// The inner corner is looked for at most this far toward the nose from the pupil (the
+// palpebral fissure is about 30 mm long, the pupil near its middle).
+constexpr float kCanthusSearchMm = 25.0f;
 // The pupil goes on the upper lid's front, this far above the opening (past the margin's rounding).
 constexpr float kLidMarginMm = 1.0f;
 constexpr float kGlabellaAboveNasionMm = 25.0f;
@@ -385,8 +397,11 @@ void refine_open_eyes(Landmarks& lm) {
             const auto h = r.hit({x, y, c.z + 0.5f * kRayReachMm}, back);
             return !h || h->z < c.z - kEyeOpeningDepthMm;
         };
+        // Counted steps (not a float stepped by 0.5 mm, which a far-off point would never move).
+        const int rows = int(2.0f * kEyeSearchMm / kProfileStepMm);
         std::optional<float> bottom, top;
-        for (float y = c.y - kEyeSearchMm; y <= c.y + kEyeSearchMm; y += kProfileStepMm) {
+        for (int i = 0; i <= rows; ++i) {
+            const float y = c.y - kEyeSearchMm + float(i) * kProfileStepMm;
             const bool open = in_opening(c.x, y);
             if (open && !bottom)
                 bottom = y;
@@ -405,11 +420,14 @@ void refine_open_eyes(Landmarks& lm) {
         // kEyeSearchMm of it: the corner is the skin there.
         const float mid = 0.5f * (*bottom + *top - kProfileStepMm);
         const float s = c.x >= 0.0f ? 1.0f : -1.0f;
-        for (float x = c.x; s * x > 0.0f; x -= kProfileStepMm * s) {
+        const int columns = int(kCanthusSearchMm / kProfileStepMm);
+        for (int i = 0; i <= columns; ++i) {
+            const float x = c.x - s * float(i) * kProfileStepMm;
+            if (s * x <= 0.0f)
+                break;
             bool open = false;
-            for (float y = mid - 0.5f * kEyeSearchMm; y <= mid + 0.5f * kEyeSearchMm && !open;
-                 y += kProfileStepMm)
-                open = in_opening(x, y);
+            for (int j = 0; j <= rows / 2 && !open; ++j)
+                open = in_opening(x, mid - 0.5f * kEyeSearchMm + float(j) * kProfileStepMm);
             if (!open) {
                 lm.put(corner, r.hit({x, mid, c.z + 0.5f * kRayReachMm}, back));
                 break;
